@@ -1,0 +1,51 @@
+// Runs `prisma generate` (package.json "postinstall") so that `npm ci` produces src/db/generated, also offline.
+//
+// Every Prisma CLI command first makes sure the native schema engine is present and downloads it from
+// binaries.prisma.sh when it is not, which fails without internet. `generate` never runs that engine, and the
+// CLI accepts any existing file named by PRISMA_SCHEMA_ENGINE_BINARY instead of downloading. We name the Wasm
+// schema engine that src/db/migrate.ts really uses for migrations.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+const generatedEntry = path.join(projectRoot, "src/db/generated/client.ts");
+
+function fail(message) {
+  console.error(`prisma-generate: ${message}`);
+  process.exit(1);
+}
+
+function resolveFile(specifier) {
+  try {
+    return fileURLToPath(import.meta.resolve(specifier));
+  } catch (error) {
+    fail(`cannot find ${specifier} (${error.message}). Run \`npm ci\` (dev dependencies included) first.`);
+  }
+}
+
+const prismaCli = resolveFile("prisma/build/index.js");
+const env = {
+  ...process.env,
+  // A user who has the real engine binary keeps it; the CLI only checks that the file exists.
+  PRISMA_SCHEMA_ENGINE_BINARY:
+    process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? resolveFile("@prisma/schema-engine-wasm/schema_engine_bg"),
+  // Both would otherwise try to reach Prisma's servers (update check and telemetry) and wait on the network.
+  PRISMA_HIDE_UPDATE_MESSAGE: "1",
+  CHECKPOINT_DISABLE: "1",
+};
+
+const result = spawnSync(process.execPath, [prismaCli, "generate"], {
+  cwd: projectRoot,
+  env,
+  stdio: "inherit",
+});
+if (result.error) fail(`could not start the Prisma CLI: ${result.error.message}`);
+if (result.status !== 0) {
+  fail(
+    `\`prisma generate\` failed (${result.signal ?? `exit code ${result.status}`}); see its output above.`,
+  );
+}
+// Guards against a generator output change that would leave src/db/client.ts importing a missing file.
+if (!existsSync(generatedEntry)) fail(`\`prisma generate\` succeeded but ${generatedEntry} is missing.`);

@@ -1,0 +1,121 @@
+import type { AddressInfo } from "node:net";
+import type { WebClientOptions } from "@slack/web-api";
+import { type ChannelOverrides, channelRegistry, createChannelModules } from "./channels/registry.js";
+import type { Config } from "./config.js";
+import { SlashCommands } from "./core/commands.js";
+import { Conversations } from "./core/conversations.js";
+import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
+import { deliveryHandlers } from "./core/delivery/handlers.js";
+import { DeliveryWorker } from "./core/delivery/worker.js";
+import { createPrismaClient } from "./db/client.js";
+import { migrateDatabase } from "./db/migrate.js";
+import { PrismaStore } from "./db/store.js";
+import { registerHealth } from "./http/health.js";
+import { createHttpServer } from "./http/server.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createSlackApp } from "./slack/bolt.js";
+import { SlackGateway } from "./slack/gateway.js";
+import { registerListeners } from "./slack/listeners/index.js";
+
+export interface AppOverrides extends ChannelOverrides {
+  readonly logger?: Logger;
+  readonly slackClientOptions?: WebClientOptions;
+  readonly delivery?: {
+    readonly concurrency?: number;
+    readonly idlePollMs?: number;
+    readonly backoff?: Partial<BackoffPolicy>;
+  };
+}
+
+export interface ThreadlineApp {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The port the webhook receiver listens on (known after start; useful with PORT=0). */
+  readonly httpPort: number;
+}
+
+/**
+ * The composition root: builds every part and wires them together. It does no I/O until start(), so tests
+ * can build several apps, and the entrypoint stays a few lines.
+ */
+export function createApp(config: Config, overrides: AppOverrides = {}): ThreadlineApp {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const prisma = createPrismaClient(config.databaseUrl);
+  const store = new PrismaStore(prisma);
+  const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
+  const slack = new SlackGateway(slackApp.app.client);
+  const modules = createChannelModules(config, overrides);
+  const channels = channelRegistry(modules);
+
+  const worker = new DeliveryWorker(
+    store,
+    deliveryHandlers({ store, slack, channels, logger: logger.child({ component: "delivery" }) }),
+    {
+      concurrency: overrides.delivery?.concurrency ?? 16,
+      idlePollMs: overrides.delivery?.idlePollMs ?? 1_000,
+      backoff: { ...defaultBackoff, ...overrides.delivery?.backoff },
+    },
+    logger.child({ component: "delivery" }),
+  );
+  const conversations = new Conversations(store, worker.notify, logger.child({ component: "conversations" }));
+  const commands = new SlashCommands(
+    store,
+    slack,
+    channels,
+    worker.notify,
+    logger.child({ component: "commands" }),
+  );
+
+  registerListeners(slackApp.app, { conversations, commands, logger: logger.child({ component: "slack" }) });
+  slackApp.app.error(async (error) => {
+    logger.error({ err: error, component: "slack" }, "Slack listener failed");
+  });
+
+  const http = createHttpServer(logger);
+  for (const module of Object.values(modules)) module.registerWebhooks(http, { conversations, logger });
+  registerHealth(http, {
+    database: () => store.ping(),
+    slackConnected: () => slackApp.connectionState() === "connected",
+  });
+
+  let httpPort = config.port;
+  let started = false;
+
+  return {
+    get httpPort() {
+      return httpPort;
+    },
+
+    async start() {
+      const began = performance.now();
+      await migrateDatabase(config.databaseUrl, { logger });
+      await prisma.$connect();
+      await http.listen({ port: config.port, host: "0.0.0.0" });
+      httpPort = (http.server.address() as AddressInfo).port;
+      started = true;
+      worker.start();
+      await slackApp.app.init();
+      await slackApp.app.start();
+      const enabled = Object.values(channels)
+        .filter((c) => c.enabled)
+        .map((c) => c.kind);
+      logger.info(
+        { port: httpPort, channels: enabled, startupMs: Math.round(performance.now() - began) },
+        "Threadline is connected to Slack (Socket Mode) and listening for webhooks",
+      );
+    },
+
+    async stop() {
+      if (!started) return;
+      started = false;
+      // Stop taking new work first, then finish what is in flight; queued work stays in the database.
+      await http.close();
+      await slackApp.app
+        .stop()
+        .catch((error: unknown) => logger.warn({ err: error }, "Slack connection did not close cleanly"));
+      await worker.stop();
+      await prisma.$disconnect();
+      logger.info("Threadline stopped");
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import twilio from "twilio";
+import { z } from "zod";
+import type { SmsConfig } from "../../config.js";
+import type { Attachment, InboundMessage } from "../../core/model.js";
+import type { WebhookDependencies } from "../types.js";
+import { parsePhoneNumber } from "./address.js";
+
+export const smsWebhookPath = "/webhooks/twilio";
+export const smsStatusPath = "/webhooks/twilio/status";
+
+const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+const inboundSchema = z.object({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "MessageSid is not a Twilio message sid"),
+  From: z.string().min(1, "From is missing"),
+  To: z.string().min(1, "To is missing"),
+  Body: z.string().default(""),
+  NumMedia: z.coerce.number().int().min(0).max(10).default(0),
+});
+
+type FormBody = Record<string, string>;
+
+/**
+ * Twilio signs the URL it was configured with (PUBLIC_URL + path), not the URL we see behind a tunnel or
+ * proxy, so the check is made against the public one. Unsigned or wrongly signed → 403, nothing stored.
+ */
+export function verifyTwilioSignature(
+  config: SmsConfig,
+  publicUrl: string,
+  request: FastifyRequest,
+): boolean {
+  const signature = request.headers["x-twilio-signature"];
+  if (typeof signature !== "string" || signature === "") return false;
+  const body = (request.body ?? {}) as FormBody;
+  return twilio.validateRequest(config.authToken, signature, publicUrl + request.url, body);
+}
+
+export function parseInbound(body: FormBody): InboundMessage | { problem: string } {
+  const parsed = inboundSchema.safeParse(body);
+  if (!parsed.success) return { problem: parsed.error.issues.map((issue) => issue.message).join("; ") };
+  const { MessageSid, From, To, Body, NumMedia } = parsed.data;
+  const contactAddress = parsePhoneNumber(From) ?? From;
+  const inboxAddress = parsePhoneNumber(To);
+  if (!inboxAddress) return { problem: `To is not a phone number: ${To}` };
+  const attachments: Attachment[] = [];
+  for (let index = 0; index < NumMedia; index++) {
+    const url = body[`MediaUrl${index}`];
+    if (url) attachments.push({ url, contentType: body[`MediaContentType${index}`] });
+  }
+  return {
+    kind: "sms",
+    inboxAddress,
+    contactAddress,
+    providerMessageId: MessageSid,
+    text: Body,
+    attachments,
+    receivedAt: new Date(),
+  };
+}
+
+export function registerSmsWebhooks(
+  server: FastifyInstance,
+  config: SmsConfig | null,
+  publicUrl: string,
+  { conversations, logger }: WebhookDependencies,
+): void {
+  const log = logger.child({ channel: "sms" });
+
+  server.post(smsWebhookPath, async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!config) {
+      log.warn(
+        "Twilio webhook called but SMS is not configured (TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN unset)",
+      );
+      return reply.code(503).send({ error: "SMS is not configured on this server" });
+    }
+    if (!verifyTwilioSignature(config, publicUrl, request)) {
+      log.warn(
+        { ip: request.ip, signed: Boolean(request.headers["x-twilio-signature"]) },
+        "Twilio webhook signature rejected",
+      );
+      return reply.code(403).send({ error: "invalid or missing X-Twilio-Signature" });
+    }
+    const inbound = parseInbound((request.body ?? {}) as FormBody);
+    if ("problem" in inbound) {
+      log.warn({ problem: inbound.problem }, "malformed Twilio webhook");
+      return reply.code(400).send({ error: inbound.problem });
+    }
+    await conversations.receive(inbound);
+    return reply.code(200).type("text/xml").send(emptyTwiml);
+  });
+}

@@ -1,0 +1,161 @@
+import { DeliveryError, JobParked } from "../../errors.js";
+import { slackLane } from "../lanes.js";
+import type { ConversationContext } from "../model.js";
+import { contactName, parentView } from "../parent-view.js";
+import type { ChannelRegistry, CoreLogger, Job, SlackPort, Store } from "../ports.js";
+import { escapeForSlack, mentionedUserIds, mrkdwnToPlainText } from "../text.js";
+import type { JobHandlers } from "./worker.js";
+
+export interface HandlerDependencies {
+  readonly store: Store;
+  readonly slack: SlackPort;
+  readonly channels: ChannelRegistry;
+  readonly logger: CoreLogger;
+}
+
+/** An attempt that started but never recorded an outcome: the process died in the middle of it. */
+const interruptedBefore = (job: Job) => job.attempts > 0 && job.lastError === null;
+
+export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
+  const { store, slack, channels, logger } = deps;
+
+  async function loadContext(conversationId: number): Promise<ConversationContext> {
+    const context = await store.conversationContext(conversationId);
+    if (!context)
+      throw new DeliveryError("NOT_FOUND", `conversation ${conversationId} is gone`, { transient: false });
+    return context;
+  }
+
+  /** The conversation's thread in its inbox's current channel, posting the parent first if needed. */
+  async function ensureThread(
+    context: ConversationContext,
+  ): Promise<{ channelId: string; threadTs: string }> {
+    const channelId = context.inbox.slackChannelId;
+    if (!channelId) throw new JobParked(`inbox ${context.inbox.address} is not connected to a Slack channel`);
+    const { conversation } = context;
+    if (conversation.slackChannelId === channelId && conversation.slackThreadTs) {
+      return { channelId, threadTs: conversation.slackThreadTs };
+    }
+    const view = parentView(context, channels[context.inbox.kind]);
+    const { ts } = await slack.postParent(channelId, view);
+    await store.setConversationThread(conversation.id, channelId, ts);
+    logger.info({ conversationId: conversation.id, slackChannel: channelId, threadTs: ts }, "thread started");
+    return { channelId, threadTs: ts };
+  }
+
+  return {
+    async "slack.postInbound"(job) {
+      const message = await store.message(job.payload.messageId);
+      if (!message || message.slackTs) return;
+      const context = await loadContext(message.conversationId);
+      const { channelId, threadTs } = await ensureThread(context);
+      const channel = channels[context.inbox.kind];
+      const previous = interruptedBefore(job)
+        ? await slack.findPostedMessage(channelId, threadTs, message.id)
+        : null;
+      const attachmentLines = message.attachments.map(
+        (a) => `📎 <${a.url}|${escapeForSlack(a.name ?? a.contentType ?? "attachment")}>`,
+      );
+      const posted =
+        previous ??
+        (await slack.postInThread(channelId, threadTs, {
+          text:
+            [escapeForSlack(message.body), ...attachmentLines].filter(Boolean).join("\n") ||
+            "(empty message)",
+          username: contactName(context, channel),
+          ...(context.contact.avatarUrl ? { iconUrl: context.contact.avatarUrl } : {}),
+          ...(job.payload.reopened ? { broadcast: true } : {}),
+          messageId: message.id,
+        }));
+      await store.updateMessage(message.id, { slackChannelId: channelId, slackTs: posted.ts });
+      logger.info(
+        { conversationId: context.conversation.id, messageId: message.id, slackTs: posted.ts },
+        "inbound message posted to Slack",
+      );
+    },
+
+    async "slack.updateParent"(job) {
+      const context = await loadContext(job.payload.conversationId);
+      const { slackChannelId, slackThreadTs } = context.conversation;
+      if (!slackChannelId || !slackThreadTs) return;
+      await slack.updateParent(
+        slackChannelId,
+        slackThreadTs,
+        parentView(context, channels[context.inbox.kind]),
+      );
+    },
+
+    async "slack.notice"(job) {
+      const context = await loadContext(job.payload.conversationId);
+      const { slackChannelId, slackThreadTs } = context.conversation;
+      if (!slackChannelId || !slackThreadTs) return;
+      await slack.postInThread(slackChannelId, slackThreadTs, { text: job.payload.text });
+    },
+
+    async "customer.send"(job) {
+      const message = await store.message(job.payload.messageId);
+      if (message?.status !== "pending") return;
+      const context = await loadContext(message.conversationId);
+      const channel = channels[context.inbox.kind];
+      const names = new Map<string, string>();
+      for (const userId of mentionedUserIds(message.body)) {
+        names.set(userId, await slack.userDisplayName(userId));
+      }
+      const text = mrkdwnToPlainText(message.body, names);
+      const report = async (code: string, reason: string, status: "failed" | "not_sent") => {
+        await store.transaction(async (tx) => {
+          await tx.updateMessage(message.id, { status, errorCode: code, errorMessage: reason, body: text });
+          await tx.enqueue([
+            {
+              lane: slackLane(context.conversation.id),
+              kind: "slack.notice",
+              payload: {
+                conversationId: context.conversation.id,
+                text: `⚠️ Not delivered to the customer: ${reason}`,
+              },
+            },
+          ]);
+        });
+        logger.warn(
+          { conversationId: context.conversation.id, messageId: message.id, code, reason },
+          "reply not delivered",
+        );
+      };
+      if (!channel.enabled) {
+        return report(
+          "CHANNEL_DISABLED",
+          `${channel.label} is not configured on the Threadline server.`,
+          "not_sent",
+        );
+      }
+      try {
+        const result = await channel.send({
+          inboxAddress: context.inbox.address,
+          contactAddress: context.contact.address,
+          text,
+          mediaUrls: [],
+          messageId: message.id,
+          lastInboundAt: context.conversation.lastInboundAt,
+        });
+        await store.updateMessage(message.id, {
+          status: result.status,
+          providerMessageId: result.providerMessageIds[0] ?? null,
+          body: text,
+        });
+        logger.info(
+          {
+            conversationId: context.conversation.id,
+            messageId: message.id,
+            providerMessageIds: result.providerMessageIds,
+          },
+          "reply sent to the customer",
+        );
+      } catch (error) {
+        if (error instanceof DeliveryError && !error.transient) {
+          return report(error.code, error.reason, "failed");
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,6 @@
+/*
+ * A lane is a queue of side effects that must happen one at a time, in order. Each conversation has two,
+ * so a Slack outage does not hold back replies to the customer, and neither holds back other conversations.
+ */
+export const slackLane = (conversationId: number) => `slack:${conversationId}`;
+export const customerLane = (conversationId: number) => `customer:${conversationId}`;

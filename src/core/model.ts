@@ -1,0 +1,104 @@
+/** The customer-side channels Threadline bridges. Each has an adapter folder under src/channels/. */
+export const channelKinds = ["sms"] as const;
+export type ChannelKind = (typeof channelKinds)[number];
+
+export type ConversationStatus = "open" | "closed";
+
+export type MessageDirection = "in" | "out";
+
+/**
+ * Delivery states of a message, in the order they can advance. Provider callbacks arrive out of order,
+ * so a status only ever moves forward in this list (terminal failures aside).
+ */
+export const messageStatuses = [
+  "received",
+  "pending",
+  "queued",
+  "sent",
+  "delivered",
+  "read",
+  "failed",
+  "undelivered",
+  "not_sent",
+] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
+
+export interface Attachment {
+  readonly url: string;
+  readonly contentType?: string | undefined;
+  readonly name?: string | undefined;
+}
+
+/** A customer message as a channel adapter hands it to the core, already verified and parsed. */
+export interface InboundMessage {
+  readonly kind: ChannelKind;
+  /** The inbox's address: our phone number in E.164 or the Page id. */
+  readonly inboxAddress: string;
+  /** The customer's address: phone number in E.164 or PSID. */
+  readonly contactAddress: string;
+  readonly providerMessageId: string;
+  readonly text: string;
+  readonly attachments: readonly Attachment[];
+  readonly receivedAt: Date;
+}
+
+/** A reply typed by an agent in a Slack thread, as the Slack listener hands it to the core. */
+export interface AgentReply {
+  readonly channelId: string;
+  readonly threadTs: string;
+  readonly ts: string;
+  readonly userId: string;
+  readonly text: string;
+}
+
+export interface Inbox {
+  readonly id: number;
+  readonly kind: ChannelKind;
+  readonly address: string;
+  readonly slackChannelId: string | null;
+}
+
+export interface Contact {
+  readonly id: number;
+  readonly kind: ChannelKind;
+  readonly address: string;
+  readonly displayName: string | null;
+  readonly avatarUrl: string | null;
+  readonly optedOut: boolean;
+}
+
+export interface Conversation {
+  readonly id: number;
+  readonly inboxId: number;
+  readonly contactId: number;
+  readonly status: ConversationStatus;
+  readonly assigneeId: string | null;
+  readonly closedBy: string | null;
+  readonly closedAt: Date | null;
+  readonly slackChannelId: string | null;
+  readonly slackThreadTs: string | null;
+  readonly lastInboundAt: Date | null;
+}
+
+export interface Message {
+  readonly id: number;
+  readonly conversationId: number;
+  readonly direction: MessageDirection;
+  readonly body: string;
+  readonly attachments: readonly Attachment[];
+  readonly providerMessageId: string | null;
+  readonly slackChannelId: string | null;
+  readonly slackTs: string | null;
+  readonly authorSlackUserId: string | null;
+  readonly status: MessageStatus;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly createdAt: Date;
+}
+
+/** A conversation with what it takes to render or act on it. */
+export interface ConversationContext {
+  readonly conversation: Conversation;
+  readonly inbox: Inbox;
+  readonly contact: Contact;
+}

@@ -1,0 +1,23 @@
+import type { ConversationContext } from "./model.js";
+import type { CustomerChannel, ParentView } from "./ports.js";
+
+export function contactName(context: ConversationContext, channel: CustomerChannel): string {
+  return context.contact.displayName ?? channel.formatAddress(context.contact.address);
+}
+
+export function parentView(context: ConversationContext, channel: CustomerChannel): ParentView {
+  const { conversation, inbox, contact } = context;
+  return {
+    conversationId: conversation.id,
+    title: `Conversation with ${contactName(context, channel)}`,
+    contactAddress: channel.formatAddress(contact.address),
+    contactAvatarUrl: contact.avatarUrl,
+    channelLabel: channel.label,
+    inboxAddress: channel.formatAddress(inbox.address),
+    status: conversation.status,
+    assigneeId: conversation.assigneeId,
+    closedBy: conversation.closedBy,
+    closedAt: conversation.closedAt,
+    optedOut: contact.optedOut,
+  };
+}

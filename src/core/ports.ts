@@ -1,0 +1,200 @@
+import type {
+  Attachment,
+  ChannelKind,
+  Contact,
+  Conversation,
+  ConversationContext,
+  Inbox,
+  Message,
+  MessageStatus,
+} from "./model.js";
+
+/* Ports: what the core needs from the outside world. Adapters in src/channels, src/slack and src/db
+ * implement them; tests implement them in memory. Nothing here names an SDK. */
+
+// ---- Customer channels (Twilio SMS, Messenger) ----
+
+export interface OutboundRequest {
+  readonly inboxAddress: string;
+  readonly contactAddress: string;
+  readonly text: string;
+  readonly mediaUrls: readonly string[];
+  /** Our message id, so the provider's status callbacks can be matched. */
+  readonly messageId: number;
+  readonly lastInboundAt: Date | null;
+}
+
+export interface OutboundResult {
+  /** One id per provider message; a long text may be split into several. */
+  readonly providerMessageIds: readonly string[];
+  readonly status: MessageStatus;
+}
+
+/** One customer channel. Each channel folder provides one, registered in a Record<ChannelKind, …>. */
+export interface CustomerChannel {
+  readonly kind: ChannelKind;
+  /** How agents call the channel ("SMS", "Messenger"). */
+  readonly label: string;
+  /** What an agent types to name an inbox of this channel in /threadline, for help texts. */
+  readonly addressExample: string;
+  /** Parses what an agent typed into the canonical inbox address, or returns null. */
+  parseInboxAddress(input: string): string | null;
+  /** How an address reads in Slack ("(555) 000-1111"). */
+  formatAddress(address: string): string;
+  /** False when the channel's credentials are not configured: inbound is refused and nothing is sent. */
+  readonly enabled: boolean;
+  /** Sends to the customer; throws DeliveryError, `transient` or not. */
+  send(request: OutboundRequest): Promise<OutboundResult>;
+}
+
+/** Every channel, always: a disabled one still names and formats its addresses. */
+export type ChannelRegistry = Readonly<Record<ChannelKind, CustomerChannel>>;
+
+// ---- Slack ----
+
+/** What the thread's parent message shows; src/slack renders it as Block Kit. */
+export interface ParentView {
+  readonly conversationId: number;
+  readonly title: string;
+  readonly contactAddress: string;
+  readonly contactAvatarUrl: string | null;
+  readonly channelLabel: string;
+  readonly inboxAddress: string;
+  readonly status: Conversation["status"];
+  readonly assigneeId: string | null;
+  readonly closedBy: string | null;
+  readonly closedAt: Date | null;
+  readonly optedOut: boolean;
+}
+
+export interface ThreadPost {
+  readonly text: string;
+  /** Shown as the poster's name (the customer's, for their messages). */
+  readonly username?: string;
+  readonly iconUrl?: string;
+  /** Also show the reply in the channel. */
+  readonly broadcast?: boolean;
+  /** Our message id, carried as Slack message metadata so a post can be recognised after a crash. */
+  readonly messageId?: number;
+}
+
+export interface SlackPort {
+  postParent(channelId: string, view: ParentView): Promise<{ ts: string }>;
+  updateParent(channelId: string, ts: string, view: ParentView): Promise<void>;
+  postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }>;
+  /** Finds a post of ours carrying `messageId` in the thread, if an earlier attempt made it. */
+  findPostedMessage(channelId: string, threadTs: string, messageId: number): Promise<{ ts: string } | null>;
+  userDisplayName(userId: string): Promise<string>;
+  /** Whether the app is a member of the channel (null when the channel does not exist). */
+  channelMembership(channelId: string): Promise<{ isMember: boolean; name: string } | null>;
+}
+
+/** The logging the core does; pino's Logger satisfies it. */
+export interface CoreLogger {
+  debug(context: object, message: string): void;
+  info(context: object, message: string): void;
+  warn(context: object, message: string): void;
+  error(context: object, message: string): void;
+}
+
+// ---- Persistence ----
+
+export type JobKind = "slack.postInbound" | "slack.updateParent" | "slack.notice" | "customer.send";
+
+export interface JobPayloads {
+  "slack.postInbound": { messageId: number; reopened?: boolean };
+  "slack.updateParent": { conversationId: number };
+  "slack.notice": { conversationId: number; text: string };
+  "customer.send": { messageId: number };
+}
+
+export type NewJob = {
+  [K in JobKind]: { readonly lane: string; readonly kind: K; readonly payload: JobPayloads[K] };
+}[JobKind];
+
+export type Job = NewJob & {
+  readonly id: number;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly createdAt: Date;
+};
+
+export interface InboxCounts {
+  readonly open: number;
+  readonly closed: number;
+  readonly unassigned: number;
+}
+
+/** The operations of one database transaction. */
+export interface StoreTransaction {
+  findInbox(kind: ChannelKind, address: string): Promise<Inbox | null>;
+  upsertInbox(kind: ChannelKind, address: string): Promise<Inbox>;
+  connectInbox(inboxId: number, slackChannelId: string | null, userId: string | null): Promise<Inbox>;
+  upsertContact(kind: ChannelKind, address: string): Promise<Contact>;
+  /** The conversation of (inbox, contact), created if new. */
+  upsertConversation(
+    inboxId: number,
+    contactId: number,
+  ): Promise<{ conversation: Conversation; created: boolean }>;
+  updateConversation(
+    id: number,
+    changes: Partial<Pick<Conversation, "status" | "assigneeId" | "closedBy" | "closedAt" | "lastInboundAt">>,
+  ): Promise<Conversation>;
+  findMessageByProviderId(kind: ChannelKind, providerMessageId: string): Promise<Message | null>;
+  findMessageBySlackTs(channelId: string, ts: string): Promise<Message | null>;
+  createMessage(message: NewMessage): Promise<Message>;
+  updateMessage(
+    messageId: number,
+    changes: Partial<
+      Pick<
+        Message,
+        "slackChannelId" | "slackTs" | "providerMessageId" | "status" | "errorCode" | "errorMessage" | "body"
+      >
+    >,
+  ): Promise<void>;
+  enqueue(jobs: readonly NewJob[]): Promise<void>;
+  /**
+   * Parked jobs of an inbox's conversations become runnable again (the inbox got a channel). Returns how
+   * many customer messages were waiting for it.
+   */
+  unparkInbox(inboxId: number): Promise<number>;
+}
+
+export interface NewMessage {
+  readonly conversationId: number;
+  readonly direction: Message["direction"];
+  readonly body: string;
+  readonly attachments: readonly Attachment[];
+  readonly provider: ChannelKind;
+  readonly providerMessageId: string | null;
+  readonly slackChannelId: string | null;
+  readonly slackTs: string | null;
+  readonly authorSlackUserId: string | null;
+  readonly status: MessageStatus;
+  readonly createdAt?: Date;
+}
+
+export interface Store extends StoreTransaction {
+  /** Runs `work` atomically; concurrent transactions are serialised. */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+
+  conversationContext(conversationId: number): Promise<ConversationContext | null>;
+  conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null>;
+  message(messageId: number): Promise<Message | null>;
+  /** Records where the conversation's thread is. */
+  setConversationThread(conversationId: number, channelId: string, threadTs: string): Promise<void>;
+  inboxesForChannel(slackChannelId: string): Promise<readonly Inbox[]>;
+  countsForInbox(inboxId: number): Promise<InboxCounts>;
+
+  /** Heads of lanes that are due, in id order, skipping `busyLanes`. */
+  claimableJobs(limit: number, busyLanes: ReadonlySet<string>, now: number): Promise<readonly Job[]>;
+  /** Marks an attempt as started (so a crash mid-attempt is recognisable on the next start). */
+  startJob(jobId: number): Promise<void>;
+  completeJob(jobId: number): Promise<void>;
+  retryJob(jobId: number, runAt: number, error: string): Promise<void>;
+  failJob(jobId: number, error: string): Promise<void>;
+  parkJob(jobId: number, reason: string): Promise<void>;
+  nextJobDueAt(): Promise<number | null>;
+  pendingJobCount(): Promise<number>;
+  ping(): Promise<void>;
+}

@@ -1,0 +1,309 @@
+import type {
+  Attachment,
+  ChannelKind,
+  Contact,
+  Conversation,
+  ConversationContext,
+  Inbox,
+  Message,
+  MessageStatus,
+} from "../core/model.js";
+import type { InboxCounts, Job, NewJob, NewMessage, Store, StoreTransaction } from "../core/ports.js";
+import type {
+  Contact as ContactRow,
+  Conversation as ConversationRow,
+  Inbox as InboxRow,
+  DeliveryJob as JobRow,
+  Message as MessageRow,
+  Prisma,
+  PrismaClient,
+} from "./client.js";
+
+type Database = PrismaClient | Prisma.TransactionClient;
+
+const toInbox = (row: InboxRow): Inbox => ({
+  id: row.id,
+  kind: row.kind as ChannelKind,
+  address: row.address,
+  slackChannelId: row.slackChannelId,
+});
+
+const toContact = (row: ContactRow): Contact => ({
+  id: row.id,
+  kind: row.kind as ChannelKind,
+  address: row.address,
+  displayName: row.displayName,
+  avatarUrl: row.avatarUrl,
+  optedOut: row.optedOut,
+});
+
+const toConversation = (row: ConversationRow): Conversation => ({
+  id: row.id,
+  inboxId: row.inboxId,
+  contactId: row.contactId,
+  status: row.status as Conversation["status"],
+  assigneeId: row.assigneeId,
+  closedBy: row.closedBy,
+  closedAt: row.closedAt,
+  slackChannelId: row.slackChannelId,
+  slackThreadTs: row.slackThreadTs,
+  lastInboundAt: row.lastInboundAt,
+});
+
+const toMessage = (row: MessageRow): Message => ({
+  id: row.id,
+  conversationId: row.conversationId,
+  direction: row.direction as Message["direction"],
+  body: row.body,
+  attachments: JSON.parse(row.attachments) as Attachment[],
+  providerMessageId: row.providerMessageId,
+  slackChannelId: row.slackChannelId,
+  slackTs: row.slackTs,
+  authorSlackUserId: row.authorSlackUserId,
+  status: row.status as MessageStatus,
+  errorCode: row.errorCode,
+  errorMessage: row.errorMessage,
+  createdAt: row.createdAt,
+});
+
+const toJob = (
+  row: Pick<JobRow, "id" | "lane" | "kind" | "payload" | "attempts" | "lastError" | "createdAt">,
+): Job =>
+  ({
+    id: row.id,
+    lane: row.lane,
+    kind: row.kind,
+    payload: JSON.parse(row.payload),
+    attempts: row.attempts,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+  }) as Job;
+
+/** The transactional operations, over either the client or an open transaction. */
+class Operations implements StoreTransaction {
+  constructor(protected readonly db: Database) {}
+
+  async findInbox(kind: ChannelKind, address: string) {
+    const row = await this.db.inbox.findUnique({ where: { kind_address: { kind, address } } });
+    return row ? toInbox(row) : null;
+  }
+
+  async upsertInbox(kind: ChannelKind, address: string) {
+    return toInbox(
+      await this.db.inbox.upsert({
+        where: { kind_address: { kind, address } },
+        create: { kind, address },
+        update: {},
+      }),
+    );
+  }
+
+  async connectInbox(inboxId: number, slackChannelId: string | null, userId: string | null) {
+    return toInbox(
+      await this.db.inbox.update({ where: { id: inboxId }, data: { slackChannelId, connectedBy: userId } }),
+    );
+  }
+
+  async upsertContact(kind: ChannelKind, address: string) {
+    return toContact(
+      await this.db.contact.upsert({
+        where: { kind_address: { kind, address } },
+        create: { kind, address },
+        update: {},
+      }),
+    );
+  }
+
+  async upsertConversation(inboxId: number, contactId: number) {
+    const existing = await this.db.conversation.findUnique({
+      where: { inboxId_contactId: { inboxId, contactId } },
+    });
+    if (existing) return { conversation: toConversation(existing), created: false };
+    return {
+      conversation: toConversation(await this.db.conversation.create({ data: { inboxId, contactId } })),
+      created: true,
+    };
+  }
+
+  async updateConversation(
+    id: number,
+    changes: Partial<Pick<Conversation, "status" | "assigneeId" | "closedBy" | "closedAt" | "lastInboundAt">>,
+  ) {
+    return toConversation(await this.db.conversation.update({ where: { id }, data: changes }));
+  }
+
+  async findMessageByProviderId(kind: ChannelKind, providerMessageId: string) {
+    const row = await this.db.message.findUnique({
+      where: { provider_providerMessageId: { provider: kind, providerMessageId } },
+    });
+    return row ? toMessage(row) : null;
+  }
+
+  async findMessageBySlackTs(channelId: string, ts: string) {
+    const row = await this.db.message.findUnique({
+      where: { slackChannelId_slackTs: { slackChannelId: channelId, slackTs: ts } },
+    });
+    return row ? toMessage(row) : null;
+  }
+
+  async createMessage(message: NewMessage) {
+    const { attachments, ...fields } = message;
+    return toMessage(
+      await this.db.message.create({ data: { ...fields, attachments: JSON.stringify(attachments) } }),
+    );
+  }
+
+  async updateMessage(
+    messageId: number,
+    changes: Partial<
+      Pick<
+        Message,
+        "slackChannelId" | "slackTs" | "providerMessageId" | "status" | "errorCode" | "errorMessage" | "body"
+      >
+    >,
+  ) {
+    await this.db.message.update({ where: { id: messageId }, data: changes });
+  }
+
+  async enqueue(jobs: readonly NewJob[]) {
+    if (jobs.length === 0) return;
+    await this.db.deliveryJob.createMany({
+      data: jobs.map((job) => ({ lane: job.lane, kind: job.kind, payload: JSON.stringify(job.payload) })),
+    });
+  }
+
+  async unparkInbox(inboxId: number) {
+    const conversations = await this.db.conversation.findMany({ where: { inboxId }, select: { id: true } });
+    if (conversations.length === 0) return 0;
+    const lanes = conversations.flatMap(({ id }) => [`slack:${id}`, `customer:${id}`]);
+    const { count } = await this.db.deliveryJob.updateMany({
+      where: { state: "parked", lane: { in: lanes } },
+      data: { state: "pending", runAt: 0n },
+    });
+    if (count === 0) return 0;
+    return this.db.deliveryJob.count({
+      where: { state: "pending", kind: "slack.postInbound", lane: { in: lanes } },
+    });
+  }
+}
+
+export class PrismaStore extends Operations implements Store {
+  constructor(private readonly prisma: PrismaClient) {
+    super(prisma);
+  }
+
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction((tx) => work(new Operations(tx)), { maxWait: 10_000, timeout: 20_000 });
+  }
+
+  async conversationContext(conversationId: number): Promise<ConversationContext | null> {
+    const row = await this.prisma.conversation.findUnique({
+      where: { id: conversationId },
+      include: { inbox: true, contact: true },
+    });
+    return row
+      ? { conversation: toConversation(row), inbox: toInbox(row.inbox), contact: toContact(row.contact) }
+      : null;
+  }
+
+  async conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null> {
+    const row = await this.prisma.conversation.findUnique({
+      where: { slackChannelId_slackThreadTs: { slackChannelId: channelId, slackThreadTs: threadTs } },
+      include: { inbox: true, contact: true },
+    });
+    return row
+      ? { conversation: toConversation(row), inbox: toInbox(row.inbox), contact: toContact(row.contact) }
+      : null;
+  }
+
+  async message(messageId: number) {
+    const row = await this.prisma.message.findUnique({ where: { id: messageId } });
+    return row ? toMessage(row) : null;
+  }
+
+  async setConversationThread(conversationId: number, channelId: string, threadTs: string) {
+    await this.prisma.conversation.update({
+      where: { id: conversationId },
+      data: { slackChannelId: channelId, slackThreadTs: threadTs },
+    });
+  }
+
+  async inboxesForChannel(slackChannelId: string) {
+    return (await this.prisma.inbox.findMany({ where: { slackChannelId }, orderBy: { id: "asc" } })).map(
+      toInbox,
+    );
+  }
+
+  async countsForInbox(inboxId: number): Promise<InboxCounts> {
+    const [open, closed, unassigned] = await Promise.all([
+      this.prisma.conversation.count({ where: { inboxId, status: "open" } }),
+      this.prisma.conversation.count({ where: { inboxId, status: "closed" } }),
+      this.prisma.conversation.count({ where: { inboxId, status: "open", assigneeId: null } }),
+    ]);
+    return { open, closed, unassigned };
+  }
+
+  async claimableJobs(limit: number, busyLanes: ReadonlySet<string>, now: number): Promise<readonly Job[]> {
+    // The head of a lane is its oldest unfinished job; a parked head holds the jobs behind it.
+    const rows = await this.prisma.$queryRaw<JobRow[]>`
+      SELECT j."id", j."lane", j."kind", j."payload", j."attempts", j."lastError", j."createdAt"
+      FROM "DeliveryJob" j
+      WHERE j."state" = 'pending' AND j."runAt" <= ${now}
+        AND j."id" = (SELECT MIN(e."id") FROM "DeliveryJob" e WHERE e."lane" = j."lane" AND e."state" IN ('pending', 'parked'))
+      ORDER BY j."id"
+      LIMIT ${limit + busyLanes.size}`;
+    return rows
+      .filter((row) => !busyLanes.has(row.lane))
+      .slice(0, limit)
+      .map((row) => toJob({ ...row, createdAt: new Date(row.createdAt) }));
+  }
+
+  async startJob(jobId: number) {
+    await this.prisma.deliveryJob.update({
+      where: { id: jobId },
+      data: { attempts: { increment: 1 }, lastError: null },
+    });
+  }
+
+  async completeJob(jobId: number) {
+    await this.prisma.deliveryJob.delete({ where: { id: jobId } });
+  }
+
+  async retryJob(jobId: number, runAt: number, error: string) {
+    await this.prisma.deliveryJob.update({
+      where: { id: jobId },
+      data: { runAt: BigInt(runAt), lastError: error },
+    });
+  }
+
+  async failJob(jobId: number, error: string) {
+    await this.prisma.deliveryJob.update({
+      where: { id: jobId },
+      data: { state: "failed", lastError: error },
+    });
+  }
+
+  async parkJob(jobId: number, reason: string) {
+    await this.prisma.deliveryJob.update({
+      where: { id: jobId },
+      data: { state: "parked", lastError: reason },
+    });
+  }
+
+  async nextJobDueAt(): Promise<number | null> {
+    const next = await this.prisma.deliveryJob.findFirst({
+      where: { state: "pending" },
+      orderBy: { runAt: "asc" },
+      select: { runAt: true },
+    });
+    return next ? Number(next.runAt) : null;
+  }
+
+  async pendingJobCount(): Promise<number> {
+    return this.prisma.deliveryJob.count({ where: { state: "pending" } });
+  }
+
+  async ping(): Promise<void> {
+    await this.prisma.$queryRaw`SELECT 1`;
+  }
+}

@@ -1,0 +1,43 @@
+import { type Logger as PinoLogger, pino } from "pino";
+import type { LogLevel } from "./config.js";
+
+export type Logger = PinoLogger;
+
+/** Secrets can reach a log line through a logged request or error; pino removes them by path. */
+const redactedPaths = [
+  "token",
+  "*.token",
+  "authToken",
+  "*.authToken",
+  "headers.authorization",
+  "*.headers.authorization",
+  'headers["x-twilio-signature"]',
+  'headers["x-hub-signature-256"]',
+  "*.headers.cookie",
+  "config.slack",
+  "config.sms.authToken",
+  "config.messenger",
+];
+
+export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
+  return pino(
+    { level, base: { app: "threadline" }, redact: { paths: redactedPaths, censor: "[redacted]" } },
+    destination ?? process.stdout,
+  );
+}
+
+/** Bolt's Logger interface over our pino logger, so Bolt's lines share one stream and format. */
+export function boltLogger(logger: Logger) {
+  const child = logger.child({ component: "bolt" });
+  const join = (parts: unknown[]) =>
+    parts.map((p) => (typeof p === "string" ? p : JSON.stringify(p))).join(" ");
+  return {
+    debug: (...parts: unknown[]) => child.debug(join(parts)),
+    info: (...parts: unknown[]) => child.info(join(parts)),
+    warn: (...parts: unknown[]) => child.warn(join(parts)),
+    error: (...parts: unknown[]) => child.error(join(parts)),
+    setLevel: () => {},
+    getLevel: () => child.level as never,
+    setName: () => {},
+  };
+}

@@ -1,0 +1,43 @@
+import "dotenv/config";
+import { createApp } from "./app.js";
+import { loadConfig } from "./config.js";
+import { ConfigError } from "./errors.js";
+import { createLogger } from "./logger.js";
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(
+    `Threadline cannot start. ${error.message}\nSee .env.example for what each variable means.\n`,
+  );
+  process.exit(1);
+}
+
+const logger = createLogger(config.logLevel);
+const app = createApp(config, { logger });
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  try {
+    await app.stop();
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, "shutdown failed");
+    process.exit(1);
+  }
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+try {
+  await app.start();
+} catch (error) {
+  logger.fatal({ err: error }, "Threadline failed to start");
+  await app.stop().catch(() => {});
+  process.exit(1);
+}

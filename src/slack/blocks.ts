@@ -1,0 +1,50 @@
+import type { KnownBlock } from "@slack/types";
+import type { ParentView } from "../core/ports.js";
+import { escapeForSlack } from "../core/text.js";
+
+/** Slack renders `<!date^…>` in each reader's own time zone; the fallback is for clients that can't. */
+function slackDate(date: Date): string {
+  const seconds = Math.floor(date.getTime() / 1000);
+  return `<!date^${seconds}^{date_short_pretty} at {time}|${date.toISOString()}>`;
+}
+
+function stateLine(view: ParentView): string {
+  const parts =
+    view.status === "closed"
+      ? [
+          `✅ *Closed*${view.closedBy ? ` by <@${view.closedBy}>` : ""}${view.closedAt ? ` ${slackDate(view.closedAt)}` : ""}`,
+        ]
+      : ["🟢 *Open*"];
+  parts.push(view.assigneeId ? `Assigned to <@${view.assigneeId}>` : "Unassigned");
+  if (view.optedOut) parts.push("🚫 *Opted out* — replies are not sent");
+  return parts.join("  ·  ");
+}
+
+/** The thread's parent: who the customer is, where they wrote, and the conversation's current state. */
+export function parentMessage(view: ParentView): { text: string; blocks: KnownBlock[] } {
+  const who = `*${escapeForSlack(view.channelLabel)}* · ${escapeForSlack(view.contactAddress)} → inbox ${escapeForSlack(view.inboxAddress)}`;
+  const details: KnownBlock = view.contactAvatarUrl
+    ? {
+        type: "section",
+        text: { type: "mrkdwn", text: who },
+        accessory: { type: "image", image_url: view.contactAvatarUrl, alt_text: view.title },
+      }
+    : { type: "section", text: { type: "mrkdwn", text: who } };
+  return {
+    text: `${view.title} (${view.channelLabel}, ${view.status})`,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: view.title.slice(0, 150), emoji: false } },
+      details,
+      { type: "context", elements: [{ type: "mrkdwn", text: stateLine(view) }] },
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: `Replies in this thread are sent to the customer by ${escapeForSlack(view.channelLabel)}; start a message with \`note:\` to keep it internal.`,
+          },
+        ],
+      },
+    ],
+  };
+}

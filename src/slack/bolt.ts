@@ -1,0 +1,59 @@
+import bolt from "@slack/bolt";
+import type { WebClientOptions } from "@slack/web-api";
+import type { Config } from "../config.js";
+import { boltLogger, type Logger } from "../logger.js";
+
+const { App, SocketModeReceiver } = bolt;
+
+export type SlackConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
+
+export interface SlackApp {
+  readonly app: InstanceType<typeof App>;
+  readonly receiver: InstanceType<typeof SocketModeReceiver>;
+  connectionState(): SlackConnectionState;
+}
+
+/**
+ * Bolt in Socket Mode. `SLACK_API_URL` goes to both WebClients: Bolt's (Web API calls) and the Socket Mode
+ * client's (`apps.connections.open`). Bolt's own client does not retry: the delivery queue retries durably
+ * and must see 429s itself. The socket client keeps its retries so a flaky start still connects.
+ */
+export function createSlackApp(
+  config: Config,
+  logger: Logger,
+  clientOverrides: WebClientOptions = {},
+): SlackApp {
+  const log = boltLogger(logger);
+  const webClientOptions: WebClientOptions = {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 15_000,
+    ...clientOverrides,
+  };
+  const receiver = new SocketModeReceiver({
+    appToken: config.slack.appToken,
+    logger: log,
+    installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
+  });
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger: log,
+    clientOptions: webClientOptions,
+    deferInitialization: true,
+  });
+
+  let state: SlackConnectionState = "disconnected";
+  const track = (next: SlackConnectionState, level: "info" | "warn") => () => {
+    if (state === next) return;
+    state = next;
+    logger[level]({ component: "slack", state: next }, `Slack Socket Mode ${next}`);
+  };
+  receiver.client.on("connecting", track("connecting", "info"));
+  receiver.client.on("connected", track("connected", "info"));
+  receiver.client.on("reconnecting", track("reconnecting", "warn"));
+  receiver.client.on("disconnected", track("disconnected", "warn"));
+
+  return { app, receiver, connectionState: () => state };
+}

@@ -1,0 +1,132 @@
+import type { ChatPostMessageArguments, WebClient } from "@slack/web-api";
+import type { ParentView, SlackPort, ThreadPost } from "../core/ports.js";
+import { DeliveryError } from "../errors.js";
+import { parentMessage } from "./blocks.js";
+import { classifySlackError } from "./errors.js";
+
+const messageEvent = "threadline_message";
+const conversationEvent = "threadline_conversation";
+const userNameTtlMs = 10 * 60_000;
+
+/**
+ * The SlackPort over Bolt's WebClient. The client is configured not to retry (the delivery queue does,
+ * durably), so every failure surfaces here at once and is classified.
+ *
+ * Slack allows about one message per second per channel. After a 429 the whole channel waits out
+ * Retry-After here, without another request, while other channels carry on.
+ */
+export class SlackGateway implements SlackPort {
+  private readonly channelPausedUntil = new Map<string, number>();
+  private readonly userNames = new Map<string, { name: string; expires: number }>();
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async postParent(channelId: string, view: ParentView): Promise<{ ts: string }> {
+    const { text, blocks } = parentMessage(view);
+    return this.post(channelId, {
+      channel: channelId,
+      text,
+      blocks,
+      unfurl_links: false,
+      metadata: { event_type: conversationEvent, event_payload: { conversation_id: view.conversationId } },
+    });
+  }
+
+  async updateParent(channelId: string, ts: string, view: ParentView): Promise<void> {
+    const { text, blocks } = parentMessage(view);
+    await this.call(channelId, () => this.client.chat.update({ channel: channelId, ts, text, blocks }));
+  }
+
+  async postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }> {
+    return this.post(channelId, {
+      channel: channelId,
+      thread_ts: threadTs,
+      text: post.text,
+      unfurl_links: false,
+      unfurl_media: false,
+      ...(post.username ? { username: post.username } : {}),
+      ...(post.iconUrl ? { icon_url: post.iconUrl } : {}),
+      ...(post.broadcast ? { reply_broadcast: true } : {}),
+      ...(post.messageId === undefined
+        ? {}
+        : { metadata: { event_type: messageEvent, event_payload: { message_id: post.messageId } } }),
+    } as ChatPostMessageArguments);
+  }
+
+  async findPostedMessage(
+    channelId: string,
+    threadTs: string,
+    messageId: number,
+  ): Promise<{ ts: string } | null> {
+    const replies = await this.call(channelId, () =>
+      this.client.conversations.replies({
+        channel: channelId,
+        ts: threadTs,
+        include_all_metadata: true,
+        limit: 1000,
+      }),
+    );
+    const found = replies.messages?.find(
+      (message) =>
+        message.metadata?.event_type === messageEvent &&
+        (message.metadata.event_payload as Record<string, unknown> | undefined)?.message_id === messageId,
+    );
+    return found?.ts ? { ts: found.ts } : null;
+  }
+
+  async userDisplayName(userId: string): Promise<string> {
+    const cached = this.userNames.get(userId);
+    if (cached && cached.expires > this.now()) return cached.name;
+    try {
+      const { user } = await this.client.users.info({ user: userId });
+      const name =
+        user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name || userId;
+      this.userNames.set(userId, { name, expires: this.now() + userNameTtlMs });
+      return name;
+    } catch {
+      // A name is a courtesy in the customer's text; an unknown one must not hold the reply back.
+      return cached?.name ?? "a teammate";
+    }
+  }
+
+  async channelMembership(channelId: string): Promise<{ isMember: boolean; name: string } | null> {
+    try {
+      const { channel } = await this.client.conversations.info({ channel: channelId });
+      return channel ? { isMember: channel.is_member === true, name: channel.name ?? channelId } : null;
+    } catch (error) {
+      const failure = classifySlackError(error);
+      if (failure.code === "SLACK_channel_not_found") return null;
+      throw failure;
+    }
+  }
+
+  private async post(channelId: string, args: ChatPostMessageArguments): Promise<{ ts: string }> {
+    const result = await this.call(channelId, () => this.client.chat.postMessage(args));
+    if (!result.ts)
+      throw new DeliveryError("SLACK_NO_TS", "Slack did not return the message's ts", { transient: true });
+    return { ts: result.ts };
+  }
+
+  private async call<T>(channelId: string, request: () => Promise<T>): Promise<T> {
+    const pausedUntil = this.channelPausedUntil.get(channelId) ?? 0;
+    const wait = pausedUntil - this.now();
+    if (wait > 0) {
+      throw new DeliveryError("RATE_LIMITED", "waiting out Slack's rate limit", {
+        transient: true,
+        retryAfterMs: wait,
+      });
+    }
+    try {
+      return await request();
+    } catch (error) {
+      const failure = classifySlackError(error);
+      if (failure.code === "RATE_LIMITED" && failure.retryAfterMs) {
+        this.channelPausedUntil.set(channelId, this.now() + failure.retryAfterMs);
+      }
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import type { App } from "@slack/bolt";
+import type { ListenerDependencies } from "../index.js";
+
+/** Slack shows "operation timed out" after 3 s; past this we ack with a holding answer and respond later. */
+const ackBudgetMs = 2_500;
+
+export function register(app: App, { commands, logger }: ListenerDependencies): void {
+  app.command("/threadline", async ({ command, ack, respond }) => {
+    const context = { channelId: command.channel_id, userId: command.user_id };
+    const log = logger.child({ command: "/threadline", text: command.text, ...context });
+    const answer = commands.run(command.text, context).catch((error: unknown) => {
+      log.error({ err: error }, "slash command failed");
+      return "Sorry, that didn't work because of an error on the Threadline server. It has been logged; please try again.";
+    });
+    const timedOut = Symbol("timeout");
+    let timer: NodeJS.Timeout | undefined;
+    const early = await Promise.race([
+      answer,
+      new Promise<typeof timedOut>((resolve) => {
+        timer = setTimeout(() => resolve(timedOut), ackBudgetMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (early !== timedOut) {
+      await ack({ response_type: "ephemeral", text: early });
+      log.info("slash command answered");
+      return;
+    }
+    await ack({ response_type: "ephemeral", text: "Working on it…" });
+    await respond({ response_type: "ephemeral", text: await answer, replace_original: true });
+    log.info("slash command answered after a holding reply");
+  });
+}

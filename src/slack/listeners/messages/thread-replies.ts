@@ -1,0 +1,36 @@
+import type { App } from "@slack/bolt";
+import type { ListenerDependencies } from "../index.js";
+
+/** Subtypes of a message a person typed; every other subtype (edits, deletions, joins…) is not a reply. */
+const humanSubtypes = new Set([undefined, "file_share", "thread_broadcast"]);
+
+interface ThreadMessage {
+  subtype?: string;
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+}
+
+export function register(app: App, { conversations, logger }: ListenerDependencies): void {
+  app.event("message", async ({ event }) => {
+    const message = event as unknown as ThreadMessage;
+    // Only people's replies inside a thread can reach a customer: never bots (ours or others'), never
+    // top-level channel chatter, never edits or deletions.
+    if (!humanSubtypes.has(message.subtype) || message.bot_id || !message.user) return;
+    if (!message.thread_ts || message.thread_ts === message.ts) return;
+    const outcome = await conversations.agentReplied({
+      channelId: message.channel,
+      threadTs: message.thread_ts,
+      ts: message.ts,
+      userId: message.user,
+      text: message.text ?? "",
+    });
+    logger.debug(
+      { channel: message.channel, ts: message.ts, outcome: outcome.result },
+      "thread message handled",
+    );
+  });
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { ConfigError } from "../../src/errors.js";
+
+const minimal = {
+  SLACK_BOT_TOKEN: "xoxb-1-2",
+  SLACK_APP_TOKEN: "xapp-1-2",
+  PUBLIC_URL: "https://hooks.example.com/",
+};
+const twilio = { TWILIO_ACCOUNT_SID: `AC${"a".repeat(32)}`, TWILIO_AUTH_TOKEN: "secret" };
+
+function problemsOf(environment: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+describe("loadConfig", () => {
+  it("applies the contract's defaults and disables channels without credentials", () => {
+    const config = loadConfig(minimal);
+    expect(config).toMatchObject({
+      slack: { apiUrl: "https://slack.com/api/" },
+      sms: null,
+      publicUrl: "https://hooks.example.com",
+      port: 3000,
+      databaseUrl: "file:./data/threadline.db",
+      logLevel: "info",
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("enables SMS with both Twilio variables and normalises URLs", () => {
+    const config = loadConfig({
+      ...minimal,
+      ...twilio,
+      SLACK_API_URL: "http://127.0.0.1:9/api",
+      TWILIO_API_URL: "http://127.0.0.1:8/",
+    });
+    expect(config.slack.apiUrl).toBe("http://127.0.0.1:9/api/");
+    expect(config.sms).toEqual({
+      accountSid: twilio.TWILIO_ACCOUNT_SID,
+      authToken: "secret",
+      apiUrl: "http://127.0.0.1:8",
+    });
+  });
+
+  it("names every missing or malformed variable at once", () => {
+    const problems = problemsOf({
+      SLACK_BOT_TOKEN: "xoxp-user-token",
+      PUBLIC_URL: "hooks.example.com",
+      PORT: "eighty",
+      LOG_LEVEL: "loud",
+      TWILIO_ACCOUNT_SID: "SK123",
+    });
+    const named = problems.map((problem) => problem.split(" ")[0]);
+    expect(named).toEqual(
+      expect.arrayContaining([
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "PUBLIC_URL",
+        "PORT",
+        "LOG_LEVEL",
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+      ]),
+    );
+  });
+
+  it("refuses half a channel configuration", () => {
+    expect(problemsOf({ ...minimal, TWILIO_AUTH_TOKEN: "secret" })).toEqual([
+      "TWILIO_ACCOUNT_SID is required when TWILIO_AUTH_TOKEN is set",
+    ]);
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(
+      loadConfig({ ...minimal, TWILIO_ACCOUNT_SID: "", TWILIO_AUTH_TOKEN: "", PORT: "" }).sms,
+    ).toBeNull();
+  });
+});

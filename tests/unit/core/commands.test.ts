@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { channelRegistry, createChannelModules } from "../../../src/channels/registry.js";
+import { loadConfig } from "../../../src/config.js";
+import { parseSlashCommand } from "../../../src/core/commands.js";
+
+const channels = channelRegistry(
+  createChannelModules(
+    loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1", PUBLIC_URL: "https://h.example" }),
+  ),
+);
+
+describe("parseSlashCommand", () => {
+  it.each([
+    ["", { name: "help" }],
+    ["help", { name: "help" }],
+    ["HELP", { name: "help" }],
+    ["status", { name: "status" }],
+    ["connect sms +15550001111", { name: "connect", kind: "sms", address: "+15550001111" }],
+    ["  connect   SMS  +1 (555) 000-1111 ", { name: "connect", kind: "sms", address: "+15550001111" }],
+    [
+      "disconnect +15550001111",
+      { name: "disconnect", addresses: [{ kind: "sms", address: "+15550001111" }] },
+    ],
+    [
+      "disconnect sms +15550001111",
+      { name: "disconnect", addresses: [{ kind: "sms", address: "+15550001111" }] },
+    ],
+  ])("%j", (text, expected) => {
+    expect(parseSlashCommand(text, channels)).toEqual(expected);
+  });
+
+  it.each([
+    ["connect sms 5550001111", "is not a valid SMS address"],
+    ["connect sms +1555", "is not a valid SMS address"],
+    ["connect sms", "Give the SMS address to connect"],
+    ["connect fax +15550001111", "Say which channel to connect"],
+    ["disconnect", "Give the number or Page id"],
+    ["disconnect banana", "is not a phone number or Page id"],
+    ["status now", "takes no arguments"],
+    ["launch", "I don't know the command `launch`"],
+  ])("%j is refused with a reason", (text, reason) => {
+    const command = parseSlashCommand(text, channels);
+    expect(command.name).toBe("invalid");
+    expect(command.name === "invalid" && command.problem).toContain(reason);
+  });
+});

@@ -1,0 +1,126 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pino } from "pino";
+import type { ChannelKind } from "../../../src/core/model.js";
+import type {
+  ChannelRegistry,
+  CustomerChannel,
+  OutboundRequest,
+  OutboundResult,
+  ParentView,
+  SlackPort,
+  ThreadPost,
+} from "../../../src/core/ports.js";
+import { openDatabase, type PrismaClient } from "../../../src/db/client.js";
+import { migrateDatabase } from "../../../src/db/migrate.js";
+import { PrismaStore } from "../../../src/db/store.js";
+
+/** In-memory SlackPort: records what the core posts; `failures` makes the next calls throw. */
+export class RecordingSlack implements SlackPort {
+  readonly parents: { channelId: string; ts: string; view: ParentView }[] = [];
+  readonly posts: { channelId: string; threadTs: string; ts: string; post: ThreadPost }[] = [];
+  readonly updates: { channelId: string; ts: string; view: ParentView }[] = [];
+  readonly failures: Error[] = [];
+  members = new Map<string, boolean>([["C1", true]]);
+  private clock = 1_700_000_000;
+
+  private nextTs() {
+    this.clock += 1;
+    return `${this.clock}.000100`;
+  }
+
+  private maybeFail() {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+  }
+
+  async postParent(channelId: string, view: ParentView) {
+    this.maybeFail();
+    const ts = this.nextTs();
+    this.parents.push({ channelId, ts, view });
+    return { ts };
+  }
+
+  async updateParent(channelId: string, ts: string, view: ParentView) {
+    this.maybeFail();
+    this.updates.push({ channelId, ts, view });
+  }
+
+  async postInThread(channelId: string, threadTs: string, post: ThreadPost) {
+    this.maybeFail();
+    const ts = this.nextTs();
+    this.posts.push({ channelId, threadTs, ts, post });
+    return { ts };
+  }
+
+  async findPostedMessage(channelId: string, threadTs: string, messageId: number) {
+    const found = this.posts.find(
+      (p) => p.channelId === channelId && p.threadTs === threadTs && p.post.messageId === messageId,
+    );
+    return found ? { ts: found.ts } : null;
+  }
+
+  async userDisplayName(userId: string) {
+    return userId === "U1" ? "Ana" : userId;
+  }
+
+  async channelMembership(channelId: string) {
+    const isMember = this.members.get(channelId);
+    return isMember === undefined ? null : { isMember, name: channelId };
+  }
+}
+
+/** In-memory customer channel: records sends; `failures` makes the next sends throw. */
+export class RecordingChannel implements CustomerChannel {
+  readonly label = "SMS";
+  readonly addressExample = "+15550001111";
+  readonly enabled = true;
+  readonly sent: OutboundRequest[] = [];
+  readonly failures: Error[] = [];
+
+  constructor(readonly kind: ChannelKind) {}
+
+  parseInboxAddress(input: string) {
+    return /^\+\d{8,15}$/.test(input) ? input : null;
+  }
+
+  formatAddress(address: string) {
+    return address;
+  }
+
+  async send(request: OutboundRequest): Promise<OutboundResult> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.sent.push(request);
+    return { providerMessageIds: [`SM${this.sent.length}`], status: "queued" };
+  }
+}
+
+export const silentLogger = pino({ level: "silent" });
+
+export interface TestDatabase {
+  readonly store: PrismaStore;
+  readonly prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+/** A migrated SQLite file in a temp folder: the core's tests use the real store adapter. */
+export async function testDatabase(): Promise<TestDatabase> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-core-"));
+  const url = `file:${path.join(dir, "test.db")}`;
+  await migrateDatabase(url);
+  const prisma = await openDatabase(url);
+  return {
+    store: new PrismaStore(prisma),
+    prisma,
+    async close() {
+      await prisma.$disconnect();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function registryOf(channel: RecordingChannel): ChannelRegistry {
+  return { sms: channel } as ChannelRegistry;
+}

@@ -1,0 +1,135 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { openDatabase, Prisma, type PrismaClient } from "../../../src/db/client.js";
+import { MigrationError, migrateDatabase } from "../../../src/db/migrate.js";
+
+const migrationsDir = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
+const migrationNames = fs
+  .readdirSync(migrationsDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
+
+const tempDirs: string[] = [];
+const clients: PrismaClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.$disconnect()));
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-db-test-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+async function open(url: string): Promise<PrismaClient> {
+  const client = await openDatabase(url);
+  clients.push(client);
+  return client;
+}
+
+async function migratedDatabase(): Promise<string> {
+  const url = `file:${path.join(tempDir(), "threadline.db")}`;
+  await migrateDatabase(url);
+  return url;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("migrateDatabase", () => {
+  it("creates the database in a missing folder and records every migration like `prisma migrate deploy`", async () => {
+    const file = path.join(tempDir(), "not", "yet", "threadline.db");
+    const url = `file:${file}`;
+
+    const first = await migrateDatabase(url);
+
+    expect(fs.existsSync(file)).toBe(true);
+    expect(migrationNames.length).toBeGreaterThan(0);
+    expect(first.applied).toEqual(migrationNames);
+    const prisma = await open(url);
+    const rows = await prisma.$queryRawUnsafe<
+      { migration_name: string; finished_at: unknown; rolled_back_at: unknown }[]
+    >("SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY migration_name");
+    expect(rows.map((row) => row.migration_name)).toEqual(migrationNames);
+    for (const row of rows) {
+      expect(row.finished_at).not.toBeNull();
+      expect(row.rolled_back_at).toBeNull();
+    }
+  });
+
+  it("applies nothing when the database is up to date", async () => {
+    const url = await migratedDatabase();
+
+    await expect(migrateDatabase(url)).resolves.toEqual({ applied: [] });
+  });
+
+  it("fails with MIGRATION_FAILED and the engine's error as cause", async () => {
+    const brokenDir = path.join(tempDir(), "migrations");
+    fs.mkdirSync(path.join(brokenDir, "20240101000000_broken"), { recursive: true });
+    fs.writeFileSync(path.join(brokenDir, "20240101000000_broken", "migration.sql"), "CREATE TABLE oops (;");
+
+    const error = await migrateDatabase(`file:${path.join(tempDir(), "threadline.db")}`, {
+      migrationsDir: brokenDir,
+    }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(MigrationError);
+    expect((error as MigrationError).code).toBe("MIGRATION_FAILED");
+    expect((error as MigrationError).cause).toBeInstanceOf(Error);
+  });
+});
+
+describe("openDatabase", () => {
+  it("writes and reads through the generated client, in WAL mode", async () => {
+    const prisma = await open(await migratedDatabase());
+
+    const created = await prisma.inbox.create({ data: { kind: "sms", address: "+15005550006" } });
+    const found = await prisma.inbox.findUnique({
+      where: { kind_address: { kind: "sms", address: "+15005550006" } },
+    });
+    const [journal] = await prisma.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
+
+    expect(found).toMatchObject({
+      id: created.id,
+      kind: "sms",
+      address: "+15005550006",
+      slackChannelId: null,
+    });
+    expect(journal?.journal_mode).toBe("wal");
+  });
+
+  it("reports a unique-constraint violation as P2002", async () => {
+    const prisma = await open(await migratedDatabase());
+    const data = { kind: "sms", address: "+15005550006" };
+    await prisma.inbox.create({ data });
+
+    const error = await prisma.inbox.create({ data }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(Prisma.PrismaClientKnownRequestError);
+    expect((error as Prisma.PrismaClientKnownRequestError).code).toBe("P2002");
+  });
+
+  it("runs queries made during a transaction after it, not inside it", async () => {
+    const prisma = await open(await migratedDatabase());
+    let outsideRead: Promise<string[]> | undefined;
+    let outsideWrite: Promise<unknown> | undefined;
+    const rollback = new Error("roll back");
+
+    const transaction = prisma.$transaction(async (tx) => {
+      await tx.setting.create({ data: { key: "inside", value: "1" } });
+      outsideRead = prisma.setting.findMany().then((rows) => rows.map((row) => row.key));
+      outsideWrite = prisma.setting.create({ data: { key: "outside", value: "1" } });
+      await sleep(50);
+      throw rollback;
+    });
+
+    await expect(transaction).rejects.toBe(rollback);
+    expect(await outsideRead).toEqual([]);
+    await outsideWrite;
+    expect((await prisma.setting.findMany()).map((row) => row.key)).toEqual(["outside"]);
+  });
+});
