@@ -1,3 +1,4 @@
+import type { Teammate } from "./assignment.js";
 import type {
   Attachment,
   ChannelKind,
@@ -85,6 +86,8 @@ export interface SlackPort {
   /** Finds a post of ours carrying `messageId` in the thread, if an earlier attempt made it. */
   findPostedMessage(channelId: string, threadTs: string, messageId: number): Promise<{ ts: string } | null>;
   userDisplayName(userId: string): Promise<string>;
+  /** The channel's members with their names, for the assignment menu (cached briefly by the adapter). */
+  channelMembers(channelId: string): Promise<readonly Teammate[]>;
   /** Whether the app is a member of the channel (null when the channel does not exist). */
   channelMembership(channelId: string): Promise<{ isMember: boolean; name: string } | null>;
 }

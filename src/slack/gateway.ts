@@ -1,7 +1,9 @@
 import type { ChatPostMessageArguments, WebClient } from "@slack/web-api";
+import type { Teammate } from "../core/assignment.js";
 import type { ParentView, SlackPort, ThreadPost } from "../core/ports.js";
 import { DeliveryError } from "../errors.js";
 import { parentMessage } from "./blocks.js";
+import type { ChannelDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
 
 const messageEvent = "threadline_message";
@@ -21,8 +23,13 @@ export class SlackGateway implements SlackPort {
 
   constructor(
     private readonly client: WebClient,
+    private readonly directory: ChannelDirectory,
     private readonly now: () => number = Date.now,
   ) {}
+
+  channelMembers(channelId: string): Promise<Teammate[]> {
+    return this.directory.channelMembers(channelId);
+  }
 
   async postParent(channelId: string, view: ParentView): Promise<{ ts: string }> {
     const { text, blocks } = parentMessage(view);
