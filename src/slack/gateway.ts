@@ -84,6 +84,28 @@ export class SlackGateway implements SlackPort {
     return found?.ts ? { ts: found.ts } : null;
   }
 
+  async findPostedParent(
+    channelId: string,
+    conversationId: number,
+    since: Date,
+  ): Promise<{ ts: string } | null> {
+    const history = await this.call(channelId, () =>
+      this.client.conversations.history({
+        channel: channelId,
+        oldest: String(Math.floor(since.getTime() / 1000) - 1),
+        include_all_metadata: true,
+        limit: 1000,
+      }),
+    );
+    const found = history.messages?.find(
+      (message) =>
+        message.metadata?.event_type === conversationEvent &&
+        (message.metadata.event_payload as Record<string, unknown> | undefined)?.conversation_id ===
+          conversationId,
+    );
+    return found?.ts ? { ts: found.ts } : null;
+  }
+
   async userDisplayName(userId: string): Promise<string> {
     const cached = this.userNames.get(userId);
     if (cached && cached.expires > this.now()) return cached.name;

@@ -62,6 +62,13 @@ export class RecordingSlack implements SlackPort {
     return found ? { ts: found.ts } : null;
   }
 
+  async findPostedParent(channelId: string, conversationId: number) {
+    const found = this.parents.find(
+      (p) => p.channelId === channelId && p.view.conversationId === conversationId,
+    );
+    return found ? { ts: found.ts } : null;
+  }
+
   async userDisplayName(userId: string) {
     return userId === "U1" ? "Ana" : userId;
   }
