@@ -1,7 +1,7 @@
 import { blockErrors, withBlockIds } from "./blocks.js";
 import { messageChangedEvent } from "./payloads.js";
 import type { FakeChannel, Json, MessageMetadata, SlackFile, StoredMessage } from "./types.js";
-import type { Workspace } from "./workspace.js";
+import { compareTs, type Workspace } from "./workspace.js";
 
 export type Args = Record<string, unknown>;
 
@@ -356,6 +356,33 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
         const id = str(args, "user");
         const user = id ? ws.users.get(id) : undefined;
         return { user: ws.userJson(user ?? fail("user_not_found")) };
+      },
+    },
+
+    "users.list": {
+      token: "bot",
+      run: (args) => {
+        requireScope("users:read");
+        const { items, nextCursor } = page([...ws.users.values()], args, 200);
+        return {
+          members: items.map((user) => ws.userJson(user)),
+          response_metadata: { next_cursor: nextCursor },
+        };
+      },
+    },
+
+    "conversations.history": {
+      token: "bot",
+      run: (args) => {
+        const channel = readable(str(args, "channel"), "read");
+        const oldest = str(args, "oldest") ?? "0";
+        const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
+        const messages = ws
+          .topLevel(channel.id)
+          .filter((message) => compareTs(message.ts, oldest) > 0)
+          .reverse()
+          .map((message) => ws.apiMessage(message, withMetadata));
+        return { messages, has_more: false, response_metadata: { next_cursor: "" } };
       },
     },
 

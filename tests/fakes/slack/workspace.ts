@@ -330,7 +330,7 @@ export class Workspace {
   }
 }
 
-function compareTs(a: string, b: string): number {
+export function compareTs(a: string, b: string): number {
   const [aSec = 0, aMicro = 0] = a.split(".").map(Number);
   const [bSec = 0, bMicro = 0] = b.split(".").map(Number);
   return aSec - bSec || aMicro - bMicro;
