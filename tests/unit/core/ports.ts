@@ -103,6 +103,12 @@ export class RecordingChannel implements CustomerChannel {
     return address;
   }
 
+  async findSent(request: OutboundRequest) {
+    return this.sent
+      .filter((sent) => sent.messageId === request.messageId)
+      .map((_, index) => `SM${index + 1}`);
+  }
+
   async send(request: OutboundRequest): Promise<OutboundResult> {
     const failure = this.failures.shift();
     if (failure) throw failure;
