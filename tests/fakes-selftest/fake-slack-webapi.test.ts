@@ -35,7 +35,7 @@ describe("FakeSlack Web API through @slack/web-api", () => {
     expect(auth.response_metadata?.scopes).toEqual(["chat:write", "users:read"]);
     const stranger = new WebClient("xoxb-wrong", { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
     expect(await errorOf(stranger.auth.test())).toBe("invalid_auth");
-    expect(await errorOf(client.apiCall("conversations.history", { channel: "C1" }))).toBe("unknown_method");
+    expect(await errorOf(client.apiCall("admin.conversations.search", {}))).toBe("unknown_method");
     const missing = await client.conversations.members({ channel: "C1" }).catch((err: unknown) => err);
     expect(missing).toMatchObject({ data: { error: "missing_scope", needed: "channels:read" } });
   });

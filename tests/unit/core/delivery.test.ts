@@ -40,11 +40,18 @@ beforeEach(async () => {
   const channels = registryOf(sms);
   worker = new DeliveryWorker(
     db.store,
-    deliveryHandlers({ store: db.store, slack, channels, logger: silentLogger }),
+    deliveryHandlers({
+      store: db.store,
+      slack,
+      channels,
+      logger: silentLogger,
+      mediaUrl: (token) => `https://t.example/media/${token}`,
+      mediaTtlMs: 60_000,
+    }),
     { concurrency: 4, idlePollMs: 50, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 5 } },
     silentLogger,
   );
-  conversations = new Conversations(db.store, worker.notify, silentLogger);
+  conversations = new Conversations(db.store, channels, worker.notify, silentLogger);
   commands = new SlashCommands(db.store, slack, channels, worker.notify, silentLogger);
   worker.start();
 });
@@ -121,6 +128,7 @@ describe("agent replies", () => {
       threadTs,
       ts: "1800000000.000001",
       userId: "U2",
+      files: [],
       text: "Hi, <@U1> here: see <https://x.example/a|the form> &amp; reply",
     });
     expect(outcome.result).toBe("recorded");
@@ -134,7 +142,7 @@ describe("agent replies", () => {
 
   it("ignores notes, other threads and repeated events", async () => {
     const threadTs = await thread();
-    const reply = { channelId: "C1", threadTs, ts: "1800000000.000002", userId: "U2", text: "ok" };
+    const reply = { channelId: "C1", threadTs, ts: "1800000000.000002", userId: "U2", files: [], text: "ok" };
     expect((await conversations.agentReplied({ ...reply, text: "note: vip" })).result).toBe("internal_note");
     expect((await conversations.agentReplied({ ...reply, threadTs: "1.2" })).result).toBe(
       "not_a_conversation",
@@ -158,6 +166,7 @@ describe("agent replies", () => {
       threadTs,
       ts: "1800000000.000003",
       userId: "U2",
+      files: [],
       text: "hello",
     });
     await vi.waitFor(() =>
@@ -206,6 +215,7 @@ describe("after a crash in the middle of an attempt", () => {
       threadTs,
       ts: "1800000000.000009",
       userId: "U2",
+      files: [],
       text: "once",
     });
     const reply = await db.prisma.message.findFirstOrThrow({ where: { direction: "out" } });
@@ -223,7 +233,7 @@ const inboundRequest = {
   inboxAddress: "+15550001111",
   contactAddress: "+15551230001",
   text: "",
-  mediaUrls: [],
+  media: [],
   messageId: 0,
   lastInboundAt: null,
 };
