@@ -151,7 +151,7 @@ export class Conversations {
   async providerStatusChanged(report: ProviderStatus): Promise<"updated" | "stale" | "unknown"> {
     const outcome = await this.store.transaction(async (tx) => {
       const message = await tx.findMessageByProviderId(report.kind, report.providerMessageId);
-      if (!message || message.direction !== "out") return { result: "unknown" as const, message: undefined };
+      if (message?.direction !== "out") return { result: "unknown" as const, message: undefined };
       if (!statusAdvances(message.status, report.status)) return { result: "stale" as const, message };
       const failed = report.status === "failed" || report.status === "undelivered";
       await tx.updateMessage(message.id, {
