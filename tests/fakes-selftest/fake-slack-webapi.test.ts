@@ -71,7 +71,7 @@ describe("FakeSlack Web API through @slack/web-api", () => {
     fake.addChannel({ id: "C9", name: "big", members: ["U1", "U2", "U3", "U4", fake.botUserId] });
     const pages: string[][] = [];
     for await (const page of client.paginate("conversations.members", { channel: "C9", limit: 2 })) {
-      pages.push((page as { members: string[] }).members);
+      pages.push((page as unknown as { members: string[] }).members);
     }
     expect(pages).toEqual([["U1", "U2"], ["U3", "U4"], ["UBOT"]]);
     const last = fake.calls.filter((c) => c.method === "conversations.members").at(-1);
