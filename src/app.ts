@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { WebClientOptions } from "@slack/web-api";
 import { type ChannelOverrides, channelRegistry, createChannelModules } from "./channels/registry.js";
@@ -10,9 +11,13 @@ import { deliveryHandlers } from "./core/delivery/handlers.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
 import { createPrismaClient } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
+import { settingOrCreate } from "./db/settings.js";
 import { PrismaStore } from "./db/store.js";
 import { registerHealth } from "./http/health.js";
 import { createHttpServer } from "./http/server.js";
+import { registerTranscript } from "./http/transcript/route.js";
+import { TranscriptSigner } from "./http/transcript/signing.js";
+import { loadTranscript } from "./http/transcript/view.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createSlackApp } from "./slack/bolt.js";
 import { ChannelDirectory } from "./slack/directory.js";
@@ -48,10 +53,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const slack = new SlackGateway(slackApp.app.client, new ChannelDirectory(slackApp.app.client));
   const modules = createChannelModules(config, overrides);
   const channels = channelRegistry(modules);
+  const transcripts = new TranscriptSigner(config.publicUrl);
 
   const worker = new DeliveryWorker(
     store,
-    deliveryHandlers({ store, slack, channels, logger: logger.child({ component: "delivery" }) }),
+    deliveryHandlers({
+      store,
+      slack,
+      channels,
+      transcripts,
+      logger: logger.child({ component: "delivery" }),
+    }),
     {
       concurrency: overrides.delivery?.concurrency ?? 16,
       idlePollMs: overrides.delivery?.idlePollMs ?? 1_000,
@@ -86,6 +98,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
 
   const http = createHttpServer(logger);
   for (const module of Object.values(modules)) module.registerWebhooks(http, { conversations, logger });
+  registerTranscript(http, {
+    signer: transcripts,
+    load: (conversationId) => loadTranscript(conversationId, { store, slack, channels }),
+    logger,
+  });
   registerHealth(http, {
     database: () => store.ping(),
     slackConnected: () => slackApp.connectionState() === "connected",
@@ -103,6 +120,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       const began = performance.now();
       await migrateDatabase(config.databaseUrl, { logger });
       await prisma.$connect();
+      // Generated once per database when not configured, so links survive restarts.
+      transcripts.useSecret(
+        config.transcriptSecret ??
+          (await settingOrCreate(prisma, "transcript.secret", () => randomBytes(32).toString("base64url"))),
+      );
       await http.listen({ port: config.port, host: "0.0.0.0" });
       httpPort = (http.server.address() as AddressInfo).port;
       started = true;

@@ -216,6 +216,12 @@ export class PrismaStore extends Operations implements Store {
       : null;
   }
 
+  /** Every message of a conversation in the order it was recorded, for its transcript page. */
+  async conversationMessages(conversationId: number): Promise<Message[]> {
+    const rows = await this.prisma.message.findMany({ where: { conversationId }, orderBy: { id: "asc" } });
+    return rows.map(toMessage);
+  }
+
   async message(messageId: number) {
     const row = await this.prisma.message.findUnique({ where: { id: messageId } });
     return row ? toMessage(row) : null;

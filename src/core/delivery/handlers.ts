@@ -2,7 +2,7 @@ import { DeliveryError, JobParked } from "../../errors.js";
 import { slackLane } from "../lanes.js";
 import type { ConversationContext } from "../model.js";
 import { contactName, parentView } from "../parent-view.js";
-import type { ChannelRegistry, CoreLogger, Job, SlackPort, Store } from "../ports.js";
+import type { ChannelRegistry, CoreLogger, Job, SlackPort, Store, TranscriptLinks } from "../ports.js";
 import { escapeForSlack, mentionedUserIds, mrkdwnToPlainText } from "../text.js";
 import type { JobHandlers } from "./worker.js";
 
@@ -11,13 +11,14 @@ export interface HandlerDependencies {
   readonly slack: SlackPort;
   readonly channels: ChannelRegistry;
   readonly logger: CoreLogger;
+  readonly transcripts?: TranscriptLinks;
 }
 
 /** An attempt that started but never recorded an outcome: the process died in the middle of it. */
 const interruptedBefore = (job: Job) => job.attempts > 0 && job.lastError === null;
 
 export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
-  const { store, slack, channels, logger } = deps;
+  const { store, slack, channels, logger, transcripts } = deps;
 
   async function loadContext(conversationId: number): Promise<ConversationContext> {
     const context = await store.conversationContext(conversationId);
@@ -36,7 +37,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     if (conversation.slackChannelId === channelId && conversation.slackThreadTs) {
       return { channelId, threadTs: conversation.slackThreadTs };
     }
-    const view = parentView(context, channels[context.inbox.kind]);
+    const view = parentView(context, channels[context.inbox.kind], transcripts);
     const { ts } = await slack.postParent(channelId, view);
     await store.setConversationThread(conversation.id, channelId, ts);
     logger.info({ conversationId: conversation.id, slackChannel: channelId, threadTs: ts }, "thread started");
@@ -81,7 +82,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
       await slack.updateParent(
         slackChannelId,
         slackThreadTs,
-        parentView(context, channels[context.inbox.kind]),
+        parentView(context, channels[context.inbox.kind], transcripts),
       );
     },
 
