@@ -5,7 +5,6 @@ import { type ChannelOverrides, channelRegistry, createChannelModules } from "./
 import type { Config } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
 import { SlashCommands } from "./core/commands.js";
-import { Conversations } from "./core/conversations.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
 import { deliveryHandlers } from "./core/delivery/handlers.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
@@ -14,11 +13,14 @@ import { migrateDatabase } from "./db/migrate.js";
 import { settingOrCreate } from "./db/settings.js";
 import { PrismaStore } from "./db/store.js";
 import { registerHealth } from "./http/health.js";
+import { registerMetrics } from "./http/metrics.js";
 import { createHttpServer } from "./http/server.js";
 import { registerTranscript } from "./http/transcript/route.js";
 import { TranscriptSigner } from "./http/transcript/signing.js";
 import { loadTranscript } from "./http/transcript/view.js";
 import { createLogger, type Logger } from "./logger.js";
+import { MeteredConversations, meteredChannels, meteredSlack } from "./metrics/instrument.js";
+import { Metrics } from "./metrics/metrics.js";
 import { createSlackApp } from "./slack/bolt.js";
 import { ChannelDirectory } from "./slack/directory.js";
 import { SlackGateway } from "./slack/gateway.js";
@@ -50,9 +52,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const prisma = createPrismaClient(config.databaseUrl);
   const store = new PrismaStore(prisma);
   const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
-  const slack = new SlackGateway(slackApp.app.client, new ChannelDirectory(slackApp.app.client));
+  const metrics = new Metrics({
+    queueStats: () => store.queueStats(),
+    socketState: () => slackApp.connectionState(),
+  });
+  const slack = meteredSlack(
+    new SlackGateway(slackApp.app.client, new ChannelDirectory(slackApp.app.client)),
+    metrics,
+  );
   const modules = createChannelModules(config, overrides);
-  const channels = channelRegistry(modules);
+  const channels = meteredChannels(channelRegistry(modules), metrics);
   const transcripts = new TranscriptSigner(config.publicUrl);
 
   const worker = new DeliveryWorker(
@@ -70,8 +79,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       backoff: { ...defaultBackoff, ...overrides.delivery?.backoff },
     },
     logger.child({ component: "delivery" }),
+    metrics.jobObserver,
   );
-  const conversations = new Conversations(store, worker.notify, logger.child({ component: "conversations" }));
+  const conversations = new MeteredConversations(
+    metrics,
+    store,
+    worker.notify,
+    logger.child({ component: "conversations" }),
+  );
   const actions = new ConversationActions(
     store,
     slack,
@@ -103,6 +118,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     load: (conversationId) => loadTranscript(conversationId, { store, slack, channels }),
     logger,
   });
+  registerMetrics(http, metrics.registry);
   registerHealth(http, {
     database: () => store.ping(),
     slackConnected: () => slackApp.connectionState() === "connected",

@@ -84,6 +84,10 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
         slackThreadTs,
         parentView(context, channels[context.inbox.kind], transcripts),
       );
+      logger.info(
+        { conversationId: context.conversation.id, status: context.conversation.status },
+        "parent updated",
+      );
     },
 
     async "slack.notice"(job) {
@@ -91,6 +95,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
       const { slackChannelId, slackThreadTs } = context.conversation;
       if (!slackChannelId || !slackThreadTs) return;
       await slack.postInThread(slackChannelId, slackThreadTs, { text: job.payload.text });
+      logger.info({ conversationId: context.conversation.id }, "notice posted in the thread");
     },
 
     async "customer.send"(job) {
