@@ -6,7 +6,7 @@ import { connectedInboxes, DatabaseUnusable, inspectDatabase } from "../db/healt
 import { defaultMigrationsDir } from "../db/migrate.js";
 import { errorMessage } from "../errors.js";
 import { SlackProbe } from "../slack/probe.js";
-import { featureScopes, readManifest, type SlackManifest } from "../slack/scopes.js";
+import { readManifest, type SlackManifest } from "../slack/scopes.js";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 
@@ -175,12 +175,7 @@ function checkScopes(granted: readonly string[], manifest: SlackManifest): Check
       fix: reinstall,
     };
   }
-  const commands = needed.includes(featureScopes.slashCommands) ? ", /threadline included" : "";
-  return {
-    name,
-    status: "ok",
-    detail: `all ${needed.length} scopes of manifest.json are granted${commands}`,
-  };
+  return { name, status: "ok", detail: `all ${needed.length} scopes of manifest.json are granted` };
 }
 
 async function checkChannels(config: Config, probe: SlackProbe): Promise<CheckResult[]> {
