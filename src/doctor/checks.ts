@@ -179,7 +179,19 @@ function checkScopes(granted: readonly string[], manifest: SlackManifest): Check
 }
 
 async function checkChannels(config: Config, probe: SlackProbe): Promise<CheckResult[]> {
-  const inboxes = connectedInboxes(config.databaseUrl);
+  let inboxes: ReturnType<typeof connectedInboxes>;
+  try {
+    inboxes = connectedInboxes(config.databaseUrl);
+  } catch (error) {
+    // A database that predates the Inbox table: `npm start` migrates it, then the channels can be checked.
+    return [
+      {
+        name: "Connected channels",
+        status: "skip",
+        detail: `could not read the connected inboxes (${errorMessage(error)})`,
+      },
+    ];
+  }
   if (inboxes.length === 0) {
     return [
       {

@@ -195,6 +195,19 @@ describe("npm run doctor", () => {
     });
   });
 
+  it("skips the channel checks of a database that has no tables yet, instead of failing", async () => {
+    fs.writeFileSync(path.join(dir, "threadline.db"), "");
+    const results = await runDoctor(configFor());
+    expect(byName(results, "Database")).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("not applied yet"),
+    });
+    expect(byName(results, "Connected channels")).toMatchObject({
+      status: "skip",
+      detail: expect.stringContaining("Inbox"),
+    });
+  });
+
   it("checks that PUBLIC_URL is a bare https origin", () => {
     expect(checkPublicUrl("https://threadline.example.com").status).toBe("ok");
     expect(checkPublicUrl("http://threadline.example.com")).toMatchObject({
