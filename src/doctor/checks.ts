@@ -82,6 +82,36 @@ export function checkPublicUrl(publicUrl: string): CheckResult {
   return { name, status: "ok", detail: `${url.origin} (webhooks at ${url.origin}/webhooks/…)` };
 }
 
+/**
+ * Whether PUBLIC_URL leads to a running Threadline: an unsigned transcript link must get this app's refusal
+ * page. A warning rather than a failure, since the doctor is often run before the first start.
+ */
+export async function checkPublicUrlReaches(publicUrl: string, timeoutMs = 5_000): Promise<CheckResult> {
+  const name = "PUBLIC_URL reaches Threadline";
+  const probe = `${publicUrl}/conversations/0?sig=doctor`;
+  try {
+    const answer = await fetch(probe, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    const body = await answer.text();
+    if (answer.status === 403 && body.includes("<title>Link not valid</title>")) {
+      return { name, status: "ok", detail: `${publicUrl} leads to this Threadline's receiver` };
+    }
+    return {
+      name,
+      status: "warn",
+      detail: `${probe} answered HTTP ${answer.status}, not like Threadline`,
+      fix: "The tunnel or reverse proxy sends the request somewhere else, or does not forward /conversations/…; see docs/INSTALL.md, step 3.",
+    };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return {
+      name,
+      status: "warn",
+      detail: `could not reach ${publicUrl}: ${cause?.message ?? cause?.code ?? errorMessage(error)}`,
+      fix: "If Threadline is not running yet, start it and run the doctor again. Otherwise check that the tunnel or reverse proxy is up and that DNS points at it.",
+    };
+  }
+}
+
 function checkDatabase(config: Config, migrationsDir: string): CheckResult & { usable: boolean } {
   const name = "Database";
   try {
@@ -257,11 +287,13 @@ export async function runDoctor(config: Config, deps: DoctorDependencies = {}): 
   const { usable: databaseUsable, ...databaseResult } = database;
   results.push(databaseResult);
 
-  const [bot, app, twilio] = await Promise.all([
+  const [reachable, bot, app, twilio] = await Promise.all([
+    checkPublicUrlReaches(config.publicUrl),
     probe.botIdentity(),
     probe.appToken(),
     checkTwilio(config, deps),
   ]);
+  results.push(reachable);
   results.push(
     bot.ok
       ? { name: "Slack bot token", status: "ok", detail: `valid: ${bot.botUser} in ${bot.team}` }

@@ -9,12 +9,14 @@ import { migrateDatabase } from "../../src/db/migrate.js";
 import {
   type CheckResult,
   checkPublicUrl,
+  checkPublicUrlReaches,
   exitCode,
   formatReport,
   runDoctor,
 } from "../../src/doctor/checks.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
 import { FakeTwilio } from "../fakes/fake-twilio.js";
+import { Harness } from "./harness.js";
 
 let slack: FakeSlack;
 let twilio: FakeTwilio;
@@ -38,7 +40,8 @@ function environment(overrides: Record<string, string> = {}): Record<string, str
     TWILIO_ACCOUNT_SID: twilio.accountSid,
     TWILIO_AUTH_TOKEN: twilio.authToken,
     TWILIO_API_URL: twilio.baseUrl,
-    PUBLIC_URL: "https://threadline.example.com",
+    // .invalid never resolves (RFC 2606), so the reachability probe stays off the network.
+    PUBLIC_URL: "https://threadline.invalid",
     DATABASE_URL: `file:${path.join(dir, "threadline.db")}`,
     ...overrides,
   };
@@ -71,12 +74,15 @@ describe("npm run doctor", () => {
     const config = configFor();
     await connect(config, { "+15550001111": "C0SUPPORT" });
     const results = await runDoctor(config);
-    expect(results.filter((r) => r.status !== "ok")).toEqual([]);
+    // Nothing listens at the public URL in this test; that alone is only a warning.
+    expect(results.filter((r) => r.status !== "ok").map((r) => r.name)).toEqual([
+      "PUBLIC_URL reaches Threadline",
+    ]);
     expect(exitCode(results)).toBe(0);
     const report = formatReport(results);
     expect(report).toContain("✔ Slack bot token: valid: threadline in Threadline Test");
     expect(report).toContain("✔ Channel for sms +15550001111: #support (C0SUPPORT), the app is a member");
-    expect(report).toContain("All good.");
+    expect(report).toContain("All good (1 warning(s)).");
   });
 
   it("fails a bad bot token, with the fix, and skips what needs it", async () => {
@@ -208,6 +214,24 @@ describe("npm run doctor", () => {
     });
   });
 
+  it("tells whether PUBLIC_URL leads to a running Threadline", async () => {
+    const harness = await Harness.start();
+    try {
+      expect(await checkPublicUrlReaches(harness.baseUrl)).toMatchObject({ status: "ok" });
+      expect(await checkPublicUrlReaches(twilio.baseUrl)).toMatchObject({
+        status: "warn",
+        detail: expect.stringContaining("not like Threadline"),
+      });
+    } finally {
+      await harness.stop();
+    }
+    expect(await checkPublicUrlReaches(harness.baseUrl)).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("could not reach"),
+      fix: expect.stringContaining("start it"),
+    });
+  });
+
   it("checks that PUBLIC_URL is a bare https origin", () => {
     expect(checkPublicUrl("https://threadline.example.com").status).toBe("ok");
     expect(checkPublicUrl("http://threadline.example.com")).toMatchObject({
@@ -231,7 +255,7 @@ describe("npm run doctor", () => {
         DOTENV_CONFIG_PATH: "/nonexistent",
       },
       encoding: "utf8",
-      timeout: 20_000,
+      timeout: 45_000,
     });
     expect(run.stdout).toContain("✖ Slack bot token");
     expect(run.stdout).toContain("fix: Copy the Bot User OAuth Token");
@@ -244,7 +268,7 @@ describe("npm run doctor", () => {
       cwd: path.resolve(import.meta.dirname, "../.."),
       env: { PATH: process.env.PATH ?? "", DOTENV_CONFIG_PATH: "/nonexistent" },
       encoding: "utf8",
-      timeout: 20_000,
+      timeout: 45_000,
     });
     expect(invalid.stdout).toContain("✖ Configuration: SLACK_BOT_TOKEN is required");
     expect(invalid.status).toBe(1);
