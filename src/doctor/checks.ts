@@ -281,19 +281,19 @@ async function checkChannels(config: Config, probe: SlackProbe): Promise<CheckRe
 export async function runDoctor(config: Config, deps: DoctorDependencies = {}): Promise<CheckResult[]> {
   const manifest = deps.manifest ?? readManifest();
   const probe = new SlackProbe(config.slack, deps.slackClientOptions);
-  const results: CheckResult[] = [checkPublicUrl(config.publicUrl)];
-
-  const database = checkDatabase(config, deps.migrationsDir ?? defaultMigrationsDir);
-  const { usable: databaseUsable, ...databaseResult } = database;
-  results.push(databaseResult);
-
-  const [reachable, bot, app, twilio] = await Promise.all([
+  // The network checks run together; the database is inspected meanwhile.
+  const network = Promise.all([
     checkPublicUrlReaches(config.publicUrl),
     probe.botIdentity(),
     probe.appToken(),
     checkTwilio(config, deps),
   ]);
-  results.push(reachable);
+  const { usable: databaseUsable, ...database } = checkDatabase(
+    config,
+    deps.migrationsDir ?? defaultMigrationsDir,
+  );
+  const [reachable, bot, app, twilio] = await network;
+  const results: CheckResult[] = [checkPublicUrl(config.publicUrl), reachable, database];
   results.push(
     bot.ok
       ? { name: "Slack bot token", status: "ok", detail: `valid: ${bot.botUser} in ${bot.team}` }
