@@ -66,7 +66,10 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(sources: MetricSources, now: () => number = Date.now) {
+  constructor(
+    sources: MetricSources,
+    private readonly now: () => number = Date.now,
+  ) {
     collectDefaultMetrics({ register: this.registry });
     // A scrape collects every metric at once: both queue gauges share one read of the table.
     let reading: Promise<QueueStats> | null = null;
@@ -114,7 +117,7 @@ export class Metrics {
       if (outcome === "done" || outcome === "failed") {
         this.deliveryLatency.observe(
           { kind: job.kind, outcome },
-          (Date.now() - job.createdAt.getTime()) / 1000,
+          (this.now() - job.createdAt.getTime()) / 1000,
         );
       }
     },
