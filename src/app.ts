@@ -1,20 +1,27 @@
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { WebClientOptions } from "@slack/web-api";
 import { type ChannelOverrides, channelRegistry, createChannelModules } from "./channels/registry.js";
 import type { Config } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
 import { SlashCommands } from "./core/commands.js";
-import { Conversations } from "./core/conversations.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
 import { deliveryHandlers } from "./core/delivery/handlers.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
 import { createPrismaClient } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
+import { settingOrCreate } from "./db/settings.js";
 import { PrismaStore } from "./db/store.js";
 import { registerHealth } from "./http/health.js";
 import { mediaPath, registerMedia } from "./http/media.js";
+import { registerMetrics } from "./http/metrics.js";
 import { createHttpServer } from "./http/server.js";
+import { registerTranscript } from "./http/transcript/route.js";
+import { TranscriptSigner } from "./http/transcript/signing.js";
+import { loadTranscript } from "./http/transcript/view.js";
 import { createLogger, type Logger } from "./logger.js";
+import { MeteredConversations, meteredChannels, meteredSlack } from "./metrics/instrument.js";
+import { Metrics } from "./metrics/metrics.js";
 import { createSlackApp } from "./slack/bolt.js";
 import { ChannelDirectory } from "./slack/directory.js";
 import { SlackGateway } from "./slack/gateway.js";
@@ -51,9 +58,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const prisma = createPrismaClient(config.databaseUrl);
   const store = new PrismaStore(prisma);
   const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
-  const slack = new SlackGateway(slackApp.app.client, new ChannelDirectory(slackApp.app.client));
+  const metrics = new Metrics({
+    queueStats: () => store.queueStats(),
+    socketState: () => slackApp.connectionState(),
+  });
+  const slack = meteredSlack(
+    new SlackGateway(slackApp.app.client, new ChannelDirectory(slackApp.app.client)),
+    metrics,
+  );
   const modules = createChannelModules(config, overrides);
-  const channels = channelRegistry(modules);
+  const channels = meteredChannels(channelRegistry(modules), metrics);
+  const transcripts = new TranscriptSigner(config.publicUrl);
 
   const worker = new DeliveryWorker(
     store,
@@ -61,6 +76,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       store,
       slack,
       channels,
+      transcripts,
       logger: logger.child({ component: "delivery" }),
       mediaUrl: (token) => `${config.publicUrl}${mediaPath(token)}`,
       mediaTtlMs: overrides.mediaTtlMs ?? mediaTtlMs,
@@ -71,8 +87,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       backoff: { ...defaultBackoff, ...overrides.delivery?.backoff },
     },
     logger.child({ component: "delivery" }),
+    metrics.jobObserver,
   );
-  const conversations = new Conversations(
+  const conversations = new MeteredConversations(
+    metrics,
     store,
     channels,
     worker.notify,
@@ -102,6 +120,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const http = createHttpServer(logger);
   for (const module of Object.values(modules)) module.registerWebhooks(http, { conversations, logger });
   registerMedia(http, store, logger);
+  registerTranscript(http, {
+    signer: transcripts,
+    load: (conversationId) => loadTranscript(conversationId, { store, slack, channels }),
+    logger,
+  });
+  registerMetrics(http, metrics.registry);
   registerHealth(http, {
     database: () => store.ping(),
     slackConnected: () => slackApp.connectionState() === "connected",
@@ -119,6 +143,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       const began = performance.now();
       await migrateDatabase(config.databaseUrl, { logger });
       await prisma.$connect();
+      // Generated once per database when not configured, so links survive restarts.
+      transcripts.useSecret(
+        config.transcriptSecret ??
+          (await settingOrCreate(prisma, "transcript.secret", () => randomBytes(32).toString("base64url"))),
+      );
       await http.listen({ port: config.port, host: "0.0.0.0" });
       httpPort = (http.server.address() as AddressInfo).port;
       started = true;

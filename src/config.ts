@@ -26,6 +26,8 @@ export interface Config {
   readonly port: number;
   readonly databaseUrl: string;
   readonly logLevel: LogLevel;
+  /** Signs transcript links; null means a secret generated once and kept in the database. */
+  readonly transcriptSecret: string | null;
 }
 
 // Unset and empty are the same thing for an environment variable (`FOO=` in .env).
@@ -69,6 +71,7 @@ const environmentSchema = z.object({
     "file:./data/threadline.db",
   ),
   LOG_LEVEL: withDefault(z.enum(["debug", "info", "warn", "error"]), "info"),
+  TRANSCRIPT_SECRET: optional.pipe(z.string().min(32, "must be at least 32 characters").optional()),
 });
 
 const channelVariables = {
@@ -128,5 +131,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
     logLevel: env.LOG_LEVEL,
+    transcriptSecret: env.TRANSCRIPT_SECRET ?? null,
   });
 }

@@ -26,11 +26,27 @@ export function createLogger(level: LogLevel, destination?: NodeJS.WritableStrea
   );
 }
 
+/**
+ * Bolt's debug lines quote whole request bodies and Socket Mode URLs: a parent's signed transcript link, a
+ * socket ticket, or a token pasted into a message would be written out verbatim.
+ */
+const secretsInText: readonly [RegExp, string][] = [
+  [/\b(xox[a-z]|xapp)-[A-Za-z0-9-]+/g, "$1-[redacted]"],
+  [/([?&](?:sig|ticket)=)[^&"'\s\\]+/g, "$1[redacted]"],
+];
+
+export function scrubSecrets(text: string): string {
+  return secretsInText.reduce(
+    (scrubbed, [pattern, replacement]) => scrubbed.replace(pattern, replacement),
+    text,
+  );
+}
+
 /** Bolt's Logger interface over our pino logger, so Bolt's lines share one stream and format. */
 export function boltLogger(logger: Logger) {
   const child = logger.child({ component: "bolt" });
   const join = (parts: unknown[]) =>
-    parts.map((p) => (typeof p === "string" ? p : JSON.stringify(p))).join(" ");
+    scrubSecrets(parts.map((p) => (typeof p === "string" ? p : JSON.stringify(p))).join(" "));
   return {
     debug: (...parts: unknown[]) => child.debug(join(parts)),
     info: (...parts: unknown[]) => child.info(join(parts)),

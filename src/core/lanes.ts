@@ -4,3 +4,9 @@
  */
 export const slackLane = (conversationId: number) => `slack:${conversationId}`;
 export const customerLane = (conversationId: number) => `customer:${conversationId}`;
+
+/** The conversation a lane belongs to, so every delivery log line names it. */
+export function laneConversationId(lane: string): number | null {
+  const id = Number(lane.slice(lane.indexOf(":") + 1));
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}

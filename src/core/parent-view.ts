@@ -1,11 +1,16 @@
 import type { ConversationContext } from "./model.js";
-import type { CustomerChannel, ParentView } from "./ports.js";
+import type { CustomerChannel, ParentView, TranscriptLinks } from "./ports.js";
 
 export function contactName(context: ConversationContext, channel: CustomerChannel): string {
   return context.contact.displayName ?? channel.formatAddress(context.contact.address);
 }
 
-export function parentView(context: ConversationContext, channel: CustomerChannel): ParentView {
+/** Each rendering signs a fresh transcript link, so re-rendering the parent also renews the link's expiry. */
+export function parentView(
+  context: ConversationContext,
+  channel: CustomerChannel,
+  transcripts?: TranscriptLinks,
+): ParentView {
   const { conversation, inbox, contact } = context;
   return {
     conversationId: conversation.id,
@@ -19,5 +24,6 @@ export function parentView(context: ConversationContext, channel: CustomerChanne
     closedBy: conversation.closedBy,
     closedAt: conversation.closedAt,
     optedOut: contact.optedOut,
+    transcriptUrl: transcripts?.urlFor(conversation.id) ?? null,
   };
 }

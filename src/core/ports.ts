@@ -83,6 +83,13 @@ export interface ParentView {
   readonly closedBy: string | null;
   readonly closedAt: Date | null;
   readonly optedOut: boolean;
+  /** The signed link to the conversation's read-only transcript ("View all messages"), when available. */
+  readonly transcriptUrl: string | null;
+}
+
+/** Builds signed links to transcript pages; the HTTP adapter signs and serves them. */
+export interface TranscriptLinks {
+  urlFor(conversationId: number): string;
 }
 
 export interface ThreadPost {

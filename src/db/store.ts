@@ -11,6 +11,7 @@ import type {
   MessageStatus,
 } from "../core/model.js";
 import type { InboxCounts, Job, NewJob, NewMessage, Store, StoreTransaction } from "../core/ports.js";
+import type { QueueStats } from "../metrics/metrics.js";
 import type {
   Contact as ContactRow,
   Conversation as ConversationRow,
@@ -226,6 +227,12 @@ export class PrismaStore extends Operations implements Store {
       : null;
   }
 
+  /** Every message of a conversation in the order it was recorded, for its transcript page. */
+  async conversationMessages(conversationId: number): Promise<Message[]> {
+    const rows = await this.prisma.message.findMany({ where: { conversationId }, orderBy: { id: "asc" } });
+    return rows.map(toMessage);
+  }
+
   async message(messageId: number) {
     const row = await this.prisma.message.findUnique({ where: { id: messageId } });
     return row ? toMessage(row) : null;
@@ -351,6 +358,23 @@ export class PrismaStore extends Operations implements Store {
       select: { runAt: true },
     });
     return next ? Number(next.runAt) : null;
+  }
+
+  /** For the metrics: jobs per state and when the oldest one still to do was enqueued. */
+  async queueStats(): Promise<QueueStats> {
+    const [groups, oldest] = await Promise.all([
+      this.prisma.deliveryJob.groupBy({ by: ["state"], _count: { _all: true } }),
+      this.prisma.deliveryJob.findFirst({
+        where: { state: { in: ["pending", "parked"] } },
+        orderBy: { id: "asc" },
+        select: { createdAt: true },
+      }),
+    ]);
+    const count = (state: string) => groups.find((group) => group.state === state)?._count._all ?? 0;
+    return {
+      depth: { pending: count("pending"), parked: count("parked"), failed: count("failed") },
+      oldestWaitingAt: oldest?.createdAt ?? null,
+    };
   }
 
   async pendingJobCount(): Promise<number> {

@@ -27,6 +27,9 @@ export const actionIds = {
   reopen: "threadline.reopen",
 } as const;
 
+/** "View all messages", a link button: Slack opens the URL and still sends the app an action to ack. */
+export const transcriptActionId = "threadline.transcript";
+
 const actionsBlockPrefix = "threadline.conversation:";
 
 export function conversationIdFromBlockId(blockId: string | undefined): number | null {
@@ -61,6 +64,16 @@ function controls(view: ParentView): KnownBlock {
             value: String(view.conversationId),
             style: "primary",
           },
+      ...(view.transcriptUrl
+        ? [
+            {
+              type: "button" as const,
+              action_id: transcriptActionId,
+              text: { type: "plain_text" as const, text: "View all messages" },
+              url: view.transcriptUrl,
+            },
+          ]
+        : []),
     ],
   };
 }

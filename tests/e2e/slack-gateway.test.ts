@@ -21,6 +21,7 @@ const view: ParentView = {
   closedBy: null,
   closedAt: null,
   optedOut: false,
+  transcriptUrl: null,
 };
 
 beforeEach(async () => {

@@ -146,6 +146,8 @@ export class FakeTwilio {
   readonly baseUrl: string;
   readonly sent: SentMessage[] = [];
   readonly requests: TwilioRequest[] = [];
+  /** What GET /Accounts/{sid}.json reports: "active", or "suspended" / "closed" to test the doctor. */
+  accountStatus: "active" | "suspended" | "closed" = "active";
   private down = false;
   private readonly faults = new FaultQueue<TwilioFault>();
   private readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
@@ -319,6 +321,11 @@ export class FakeTwilio {
     try {
       if (this.down) throw new TwilioError(503, 20503, defaultMessage(20503, ""));
       this.authenticate(req);
+      const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(url.pathname);
+      if (account && req.method === "GET") {
+        if (account[1] !== this.accountSid) throw this.notFound();
+        return this.fetchAccount();
+      }
       const match = /^\/2010-04-01\/Accounts\/([^/]+)\/(.+)$/.exec(url.pathname);
       if (!match || match[1] !== this.accountSid) throw this.notFound();
       const rest = match[2] ?? "";
@@ -394,6 +401,22 @@ export class FakeTwilio {
     };
     this.sent.push(message);
     return json(this.messageJson(message), 201);
+  }
+
+  private fetchAccount(): Reply {
+    const uri = `/${API_VERSION}/Accounts/${this.accountSid}.json`;
+    return json({
+      auth_token: this.authToken,
+      date_created: rfc2822(new Date(0)),
+      date_updated: rfc2822(new Date(0)),
+      friendly_name: "Threadline test account",
+      owner_account_sid: this.accountSid,
+      sid: this.accountSid,
+      status: this.accountStatus,
+      subresource_uris: { messages: uri.replace(/\.json$/, "/Messages.json") },
+      type: "Full",
+      uri,
+    });
   }
 
   private fetchMessage(messageSid: string): Reply {

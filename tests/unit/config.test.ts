@@ -29,6 +29,7 @@ describe("loadConfig", () => {
       port: 3000,
       databaseUrl: "file:./data/threadline.db",
       logLevel: "info",
+      transcriptSecret: null,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -80,5 +81,14 @@ describe("loadConfig", () => {
     expect(
       loadConfig({ ...minimal, TWILIO_ACCOUNT_SID: "", TWILIO_AUTH_TOKEN: "", PORT: "" }).sms,
     ).toBeNull();
+  });
+
+  it("takes an optional TRANSCRIPT_SECRET of at least 32 characters", () => {
+    const secret = "s".repeat(32);
+    expect(loadConfig({ ...minimal, TRANSCRIPT_SECRET: secret }).transcriptSecret).toBe(secret);
+    expect(loadConfig({ ...minimal, TRANSCRIPT_SECRET: "" }).transcriptSecret).toBeNull();
+    expect(problemsOf({ ...minimal, TRANSCRIPT_SECRET: "short" })).toEqual([
+      "TRANSCRIPT_SECRET must be at least 32 characters",
+    ]);
   });
 });

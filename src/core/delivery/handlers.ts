@@ -3,7 +3,16 @@ import { failedReaction } from "../delivery-status.js";
 import { slackLane } from "../lanes.js";
 import type { ConversationContext, MediaContent, Message } from "../model.js";
 import { contactName, parentView } from "../parent-view.js";
-import type { ChannelRegistry, CoreLogger, Job, NewJob, OutboundMedia, SlackPort, Store } from "../ports.js";
+import type {
+  ChannelRegistry,
+  CoreLogger,
+  Job,
+  NewJob,
+  OutboundMedia,
+  SlackPort,
+  Store,
+  TranscriptLinks,
+} from "../ports.js";
 import { escapeForSlack, mentionedUserIds, mrkdwnToPlainText } from "../text.js";
 import type { JobHandlers } from "./worker.js";
 
@@ -17,6 +26,7 @@ export interface HandlerDependencies {
   /** How long such a link works. */
   readonly mediaTtlMs: number;
   readonly now?: () => number;
+  readonly transcripts?: TranscriptLinks;
 }
 
 /**
@@ -34,7 +44,7 @@ const interruptedBefore = (job: Job) => job.attempts > 0 && job.lastError === nu
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
-  const { store, slack, channels, logger } = deps;
+  const { store, slack, channels, logger, transcripts } = deps;
   const now = deps.now ?? Date.now;
 
   async function loadContext(conversationId: number): Promise<ConversationContext> {
@@ -76,7 +86,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     if (conversation.slackChannelId === channelId && conversation.slackThreadTs) {
       return { channelId, threadTs: conversation.slackThreadTs };
     }
-    const view = parentView(context, channels[context.inbox.kind]);
+    const view = parentView(context, channels[context.inbox.kind], transcripts);
     const previous = interruptedBefore(job)
       ? await slack.findPostedParent(channelId, conversation.id, job.createdAt)
       : null;
@@ -200,8 +210,12 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
       const context = await loadContext(job.payload.conversationId);
       const { slackChannelId, slackThreadTs } = context.conversation;
       if (!slackChannelId || !slackThreadTs) return;
-      const view = parentView(context, channels[context.inbox.kind]);
+      const view = parentView(context, channels[context.inbox.kind], transcripts);
       await holdOnChannelProblem(context, () => slack.updateParent(slackChannelId, slackThreadTs, view));
+      logger.info(
+        { conversationId: context.conversation.id, status: context.conversation.status },
+        "parent updated",
+      );
     },
 
     async "slack.notice"(job) {
@@ -211,6 +225,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
       await holdOnChannelProblem(context, () =>
         slack.postInThread(slackChannelId, slackThreadTs, { text: job.payload.text }),
       );
+      logger.info({ conversationId: context.conversation.id }, "notice posted in the thread");
     },
 
     async "slack.react"(job) {

@@ -1,4 +1,5 @@
 import { DeliveryError, errorMessage, JobParked } from "../../errors.js";
+import { laneConversationId } from "../lanes.js";
 import type { CoreLogger, Job, JobKind, Store } from "../ports.js";
 import { type BackoffPolicy, retryDelayMs } from "./backoff.js";
 
@@ -128,7 +129,13 @@ export class DeliveryWorker {
 
   private async execute(job: Job): Promise<void> {
     const started = this.now();
-    const context = { jobId: job.id, kind: job.kind, lane: job.lane, attempt: job.attempts + 1 };
+    const context = {
+      conversationId: laneConversationId(job.lane),
+      jobId: job.id,
+      kind: job.kind,
+      lane: job.lane,
+      attempt: job.attempts + 1,
+    };
     let outcome: "done" | "retry" | "failed" | "parked";
     try {
       await this.store.startJob(job.id);

@@ -1,0 +1,95 @@
+import type { ConversationContext, Message, MessageStatus } from "../../core/model.js";
+import { contactName } from "../../core/parent-view.js";
+import type { ChannelRegistry, SlackPort } from "../../core/ports.js";
+
+export interface TranscriptAttachment {
+  readonly url: string;
+  readonly label: string;
+  readonly isImage: boolean;
+}
+
+export interface TranscriptMessage {
+  readonly direction: "in" | "out";
+  readonly author: string;
+  readonly at: Date;
+  readonly body: string;
+  readonly status: MessageStatus;
+  readonly error: string | null;
+  readonly attachments: readonly TranscriptAttachment[];
+}
+
+/** Everything the page shows, already in words: names resolved, addresses formatted. */
+export interface TranscriptView {
+  readonly title: string;
+  readonly contact: string;
+  readonly contactAddress: string;
+  readonly channelLabel: string;
+  readonly inbox: string;
+  readonly status: "open" | "closed";
+  readonly closedBy: string | null;
+  readonly closedAt: Date | null;
+  readonly assignee: string | null;
+  readonly optedOut: boolean;
+  readonly messages: readonly TranscriptMessage[];
+}
+
+export interface TranscriptSources {
+  conversationContext(conversationId: number): Promise<ConversationContext | null>;
+  conversationMessages(conversationId: number): Promise<readonly Message[]>;
+}
+
+/** Only web links become <img> or <a>; anything else (javascript:, data:) is shown as text. */
+export const isWebUrl = (url: string) => /^https?:\/\//i.test(url);
+
+export async function loadTranscript(
+  conversationId: number,
+  deps: {
+    readonly store: TranscriptSources;
+    readonly slack: Pick<SlackPort, "userDisplayName">;
+    readonly channels: ChannelRegistry;
+  },
+): Promise<TranscriptView | null> {
+  const context = await deps.store.conversationContext(conversationId);
+  if (!context) return null;
+  const messages = await deps.store.conversationMessages(conversationId);
+  const { conversation, inbox, contact } = context;
+  const channel = deps.channels[inbox.kind];
+  const customer = contactName(context, channel);
+
+  // One lookup per person (the gateway caches them), not per message.
+  const userIds = new Set<string>();
+  for (const message of messages) if (message.authorSlackUserId) userIds.add(message.authorSlackUserId);
+  if (conversation.assigneeId) userIds.add(conversation.assigneeId);
+  if (conversation.closedBy) userIds.add(conversation.closedBy);
+  const names = new Map(
+    await Promise.all([...userIds].map(async (id) => [id, await deps.slack.userDisplayName(id)] as const)),
+  );
+  const nameOf = (id: string | null) => (id ? (names.get(id) ?? id) : null);
+
+  return {
+    title: `Conversation with ${customer}`,
+    contact: customer,
+    contactAddress: channel.formatAddress(contact.address),
+    channelLabel: channel.label,
+    inbox: channel.formatAddress(inbox.address),
+    status: conversation.status,
+    closedBy: nameOf(conversation.closedBy),
+    closedAt: conversation.closedAt,
+    assignee: nameOf(conversation.assigneeId),
+    optedOut: contact.optedOut,
+    messages: messages.map((message) => ({
+      direction: message.direction,
+      author: message.direction === "in" ? customer : (nameOf(message.authorSlackUserId) ?? "Threadline"),
+      at: message.createdAt,
+      body: message.body,
+      status: message.status,
+      error: message.errorMessage,
+      attachments: message.attachments.map((attachment) => ({
+        url: attachment.url,
+        label: attachment.name ?? attachment.contentType ?? "attachment",
+        isImage:
+          isWebUrl(attachment.url) && (attachment.contentType ?? "").toLowerCase().startsWith("image/"),
+      })),
+    })),
+  };
+}

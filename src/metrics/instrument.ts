@@ -1,0 +1,74 @@
+import { Conversations, type InboundOutcome } from "../core/conversations.js";
+import type { ChannelKind, InboundMessage } from "../core/model.js";
+import type { ChannelRegistry, SlackPort } from "../core/ports.js";
+import { DeliveryError } from "../errors.js";
+import type { ExternalService, Metrics } from "./metrics.js";
+
+/** The provider behind each customer channel, for error metrics. */
+const providers: Record<ChannelKind, ExternalService> = { sms: "twilio" };
+
+/** Counts each inbound message by the outcome the core gave it. */
+export class MeteredConversations extends Conversations {
+  constructor(
+    private readonly metrics: Metrics,
+    ...rest: ConstructorParameters<typeof Conversations>
+  ) {
+    super(...rest);
+  }
+
+  override async receive(inbound: InboundMessage): Promise<InboundOutcome> {
+    try {
+      const outcome = await super.receive(inbound);
+      this.metrics.messages.inc({ direction: "in", channel: inbound.kind, result: outcome.result });
+      return outcome;
+    } catch (error) {
+      this.metrics.messages.inc({ direction: "in", channel: inbound.kind, result: "error" });
+      throw error;
+    }
+  }
+}
+
+/** Every channel's send, counted by result: sent, failed (permanent) or error (retried). */
+export function meteredChannels(channels: ChannelRegistry, metrics: Metrics): ChannelRegistry {
+  const wrapped = Object.fromEntries(
+    Object.entries(channels).map(([kind, channel]) => [
+      kind,
+      {
+        ...channel,
+        parseInboxAddress: channel.parseInboxAddress.bind(channel),
+        formatAddress: channel.formatAddress.bind(channel),
+        send: async (request: Parameters<typeof channel.send>[0]) => {
+          try {
+            const result = await channel.send(request);
+            metrics.messages.inc({ direction: "out", channel: kind, result: "sent" });
+            return result;
+          } catch (error) {
+            const permanent = error instanceof DeliveryError && !error.transient;
+            metrics.messages.inc({ direction: "out", channel: kind, result: permanent ? "failed" : "error" });
+            metrics.externalError(providers[kind as ChannelKind], error);
+            throw error;
+          }
+        },
+      },
+    ]),
+  );
+  return wrapped as ChannelRegistry;
+}
+
+/** The SlackPort with every failed call counted by its code (SLACK_channel_not_found, RATE_LIMITED…). */
+export function meteredSlack(slack: SlackPort, metrics: Metrics): SlackPort {
+  return new Proxy(slack, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        try {
+          return await value.apply(target, args);
+        } catch (error) {
+          metrics.externalError("slack", error);
+          throw error;
+        }
+      };
+    },
+  });
+}

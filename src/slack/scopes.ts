@@ -1,0 +1,59 @@
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The bot scopes each Slack Web API method needs (from each method's page on api.slack.com). Methods on
+ * conversations need the scope of the channel's type, and a connected channel may be public or private, so
+ * they list both. The manifest test maps every method src/ calls through this table, so a new call without
+ * an entry, or a manifest that grants more or less than the calls need, fails the build.
+ */
+export const methodScopes: Readonly<Record<string, readonly string[]>> = {
+  "auth.test": [],
+  // Made with the app-level token (connections:write), which is not a bot scope.
+  "apps.connections.open": [],
+  "chat.postMessage": ["chat:write"],
+  "chat.update": ["chat:write"],
+  "chat.postEphemeral": ["chat:write"],
+  "conversations.info": ["channels:read", "groups:read"],
+  "conversations.members": ["channels:read", "groups:read"],
+  "conversations.replies": ["channels:history", "groups:history"],
+  "conversations.history": ["channels:history", "groups:history"],
+  "conversations.join": ["channels:join"],
+  "users.info": ["users:read"],
+  "users.list": ["users:read"],
+  "files.info": ["files:read"],
+  "files.uploadV2": ["files:write"],
+  "files.getUploadURLExternal": ["files:write"],
+  "files.completeUploadExternal": ["files:write"],
+  "reactions.add": ["reactions:write"],
+};
+
+/** Scopes that come with a feature rather than a method. */
+export const featureScopes = {
+  /** `username` / `icon_url` on chat.postMessage: customer messages are posted under the customer's name. */
+  customizedPosts: "chat:write.customize",
+  slashCommands: "commands",
+  /** WebClient.filesUploadV2: customers' images are uploaded into threads. */
+  fileUploads: "files:write",
+  /** Agents' attachments are downloaded from their `url_private_download` with the bot token. */
+  fileDownloads: "files:read",
+} as const;
+
+/** The message events of channels the app is in need the history scope of that channel type. */
+export const eventScopes: Readonly<Record<string, string>> = {
+  "message.channels": "channels:history",
+  "message.groups": "groups:history",
+};
+
+export interface SlackManifest {
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { event_subscriptions?: { bot_events?: string[] }; socket_mode_enabled?: boolean };
+  features: { slash_commands?: { command: string }[] };
+}
+
+/** manifest.json at the project root: what an install grants, so also what the doctor expects. */
+export const manifestPath = fileURLToPath(new URL("../../manifest.json", import.meta.url));
+
+export function readManifest(file = manifestPath): SlackManifest {
+  return JSON.parse(fs.readFileSync(file, "utf8")) as SlackManifest;
+}

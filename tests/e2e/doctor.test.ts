@@ -1,0 +1,276 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Config, loadConfig } from "../../src/config.js";
+import { openDatabase } from "../../src/db/client.js";
+import { migrateDatabase } from "../../src/db/migrate.js";
+import {
+  type CheckResult,
+  checkPublicUrl,
+  checkPublicUrlReaches,
+  exitCode,
+  formatReport,
+  runDoctor,
+} from "../../src/doctor/checks.js";
+import { FakeSlack } from "../fakes/fake-slack.js";
+import { FakeTwilio } from "../fakes/fake-twilio.js";
+import { Harness } from "./harness.js";
+
+let slack: FakeSlack;
+let twilio: FakeTwilio;
+let dir: string;
+
+beforeEach(async () => {
+  [slack, twilio] = await Promise.all([FakeSlack.start(), FakeTwilio.start()]);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-doctor-"));
+});
+
+afterEach(async () => {
+  await Promise.all([slack.stop(), twilio.stop()]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function environment(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_APP_TOKEN: slack.appToken,
+    SLACK_API_URL: slack.apiUrl,
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_API_URL: twilio.baseUrl,
+    // .invalid never resolves (RFC 2606), so the reachability probe stays off the network.
+    PUBLIC_URL: "https://threadline.invalid",
+    DATABASE_URL: `file:${path.join(dir, "threadline.db")}`,
+    ...overrides,
+  };
+}
+
+const configFor = (overrides: Record<string, string> = {}): Config => loadConfig(environment(overrides));
+
+/** A migrated database whose inboxes are connected to these channels. */
+async function connect(config: Config, channels: Record<string, string>): Promise<void> {
+  await migrateDatabase(config.databaseUrl);
+  const prisma = await openDatabase(config.databaseUrl);
+  try {
+    for (const [address, slackChannelId] of Object.entries(channels)) {
+      await prisma.inbox.create({ data: { kind: "sms", address, slackChannelId } });
+    }
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+const byName = (results: CheckResult[], name: string) => {
+  const found = results.find((result) => result.name === name);
+  if (!found) throw new Error(`no check named ${name} in ${results.map((r) => r.name).join(", ")}`);
+  return found;
+};
+
+describe("npm run doctor", () => {
+  it("passes when everything is in order, and says what it found", async () => {
+    slack.addChannel({ id: "C0SUPPORT", name: "support", members: [slack.botUserId] });
+    const config = configFor();
+    await connect(config, { "+15550001111": "C0SUPPORT" });
+    const results = await runDoctor(config);
+    // Nothing listens at the public URL in this test; that alone is only a warning.
+    expect(results.filter((r) => r.status !== "ok").map((r) => r.name)).toEqual([
+      "PUBLIC_URL reaches Threadline",
+    ]);
+    expect(exitCode(results)).toBe(0);
+    const report = formatReport(results);
+    expect(report).toContain("✔ Slack bot token: valid: threadline in Threadline Test");
+    expect(report).toContain("✔ Channel for sms +15550001111: #support (C0SUPPORT), the app is a member");
+    expect(report).toContain("All good (1 warning(s)).");
+  });
+
+  it("fails a bad bot token, with the fix, and skips what needs it", async () => {
+    const results = await runDoctor(configFor({ SLACK_BOT_TOKEN: "xoxb-wrong" }));
+    expect(byName(results, "Slack bot token")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("invalid_auth"),
+      fix: expect.stringContaining("SLACK_BOT_TOKEN"),
+    });
+    expect(byName(results, "Slack scopes").status).toBe("skip");
+    expect(byName(results, "Connected channels").status).toBe("skip");
+    expect(exitCode(results)).toBe(1);
+  });
+
+  it("fails a bad app token without opening a socket", async () => {
+    const results = await runDoctor(configFor({ SLACK_APP_TOKEN: "xapp-wrong" }));
+    expect(byName(results, "Slack app token")).toMatchObject({
+      status: "fail",
+      fix: expect.stringContaining("connections:write"),
+    });
+    expect(slack.connectionCount).toBe(0);
+  });
+
+  it("names the scopes the token lacks and how to grant them", async () => {
+    slack.grantedScopes = slack.grantedScopes.filter(
+      (scope) => scope !== "users:read" && scope !== "commands",
+    );
+    const results = await runDoctor(configFor());
+    expect(byName(results, "Slack scopes")).toMatchObject({
+      status: "fail",
+      detail: "the bot token lacks commands, users:read",
+      fix: expect.stringContaining("manifest.json"),
+    });
+  });
+
+  it("fails bad Twilio credentials and a suspended account", async () => {
+    const wrong = await runDoctor(configFor({ TWILIO_AUTH_TOKEN: "not-the-token" }));
+    expect(byName(wrong, "Twilio credentials")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("HTTP 401"),
+      fix: expect.stringContaining("TWILIO_AUTH_TOKEN"),
+    });
+    twilio.accountStatus = "suspended";
+    const suspended = await runDoctor(configFor());
+    expect(byName(suspended, "Twilio credentials")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("suspended"),
+    });
+    expect(twilio.requests.at(-1)?.path).toBe(`/2010-04-01/Accounts/${twilio.accountSid}.json`);
+  });
+
+  it("skips Twilio when SMS is not configured", async () => {
+    const results = await runDoctor(configFor({ TWILIO_ACCOUNT_SID: "", TWILIO_AUTH_TOKEN: "" }));
+    expect(byName(results, "Twilio credentials").status).toBe("skip");
+  });
+
+  it("fails each connected channel that is archived, gone, or lacks the app", async () => {
+    slack.addChannel({ id: "C0ARCHIVED", name: "old-support", members: [slack.botUserId], archived: true });
+    slack.addChannel({ id: "C0NOAPP", name: "sales", members: [] });
+    const config = configFor();
+    await connect(config, {
+      "+15550000001": "C0ARCHIVED",
+      "+15550000002": "C0GONE",
+      "+15550000003": "C0NOAPP",
+    });
+    const results = await runDoctor(config);
+    expect(byName(results, "Channel for sms +15550000001")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("archived"),
+      fix: expect.stringContaining("Unarchive #old-support"),
+    });
+    expect(byName(results, "Channel for sms +15550000002")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("no longer exists"),
+      fix: expect.stringContaining("/threadline connect sms +15550000002"),
+    });
+    expect(byName(results, "Channel for sms +15550000003")).toMatchObject({
+      status: "fail",
+      detail: "the app is not a member of #sales (C0NOAPP)",
+      fix: "Run `/invite @Threadline` in #sales.",
+    });
+  });
+
+  it("fails a database path that cannot be written, and skips the channel checks", async () => {
+    const blocker = path.join(dir, "not-a-folder");
+    fs.writeFileSync(blocker, "");
+    const results = await runDoctor(configFor({ DATABASE_URL: `file:${blocker}/threadline.db` }));
+    expect(byName(results, "Database")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("is a file"),
+      fix: expect.stringContaining("DATABASE_URL"),
+    });
+    expect(byName(results, "Connected channels").status).toBe("skip");
+  });
+
+  it("accepts a database that does not exist yet, and warns about migrations not applied", async () => {
+    const fresh = await runDoctor(configFor());
+    expect(byName(fresh, "Database")).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining("created"),
+    });
+    expect(fs.existsSync(path.join(dir, "threadline.db"))).toBe(false);
+
+    const config = configFor();
+    await migrateDatabase(config.databaseUrl);
+    const migrationsDir = path.join(dir, "migrations");
+    fs.cpSync(path.resolve(import.meta.dirname, "../../prisma/migrations"), migrationsDir, {
+      recursive: true,
+    });
+    fs.mkdirSync(path.join(migrationsDir, "29990101000000_later"));
+    fs.writeFileSync(path.join(migrationsDir, "29990101000000_later", "migration.sql"), "SELECT 1;");
+    const behind = await runDoctor(config, { migrationsDir });
+    expect(byName(behind, "Database")).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("29990101000000_later"),
+    });
+  });
+
+  it("skips the channel checks of a database that has no tables yet, instead of failing", async () => {
+    fs.writeFileSync(path.join(dir, "threadline.db"), "");
+    const results = await runDoctor(configFor());
+    expect(byName(results, "Database")).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("not applied yet"),
+    });
+    expect(byName(results, "Connected channels")).toMatchObject({
+      status: "skip",
+      detail: expect.stringContaining("Inbox"),
+    });
+  });
+
+  it("tells whether PUBLIC_URL leads to a running Threadline", async () => {
+    const harness = await Harness.start();
+    try {
+      expect(await checkPublicUrlReaches(harness.baseUrl)).toMatchObject({ status: "ok" });
+      expect(await checkPublicUrlReaches(twilio.baseUrl)).toMatchObject({
+        status: "warn",
+        detail: expect.stringContaining("not like Threadline"),
+      });
+    } finally {
+      await harness.stop();
+    }
+    expect(await checkPublicUrlReaches(harness.baseUrl)).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("could not reach"),
+      fix: expect.stringContaining("start it"),
+    });
+  });
+
+  it("checks that PUBLIC_URL is a bare https origin", () => {
+    expect(checkPublicUrl("https://threadline.example.com").status).toBe("ok");
+    expect(checkPublicUrl("http://threadline.example.com")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("not https"),
+    });
+    expect(checkPublicUrl("https://threadline.example.com/hooks?x=1")).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(/path \(\/hooks\).*query string/),
+    });
+    expect(checkPublicUrl("https://localhost:3000").status).toBe("warn");
+  });
+
+  // tsx compiles the app on each start, which takes seconds.
+  it("runs as a command: prints the checklist and exits 1 when something is wrong", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      env: {
+        ...process.env,
+        ...environment({ SLACK_BOT_TOKEN: "xoxb-wrong" }),
+        DOTENV_CONFIG_PATH: "/nonexistent",
+      },
+      encoding: "utf8",
+      timeout: 45_000,
+    });
+    expect(run.stdout).toContain("✖ Slack bot token");
+    expect(run.stdout).toContain("fix: Copy the Bot User OAuth Token");
+    expect(run.stdout).not.toContain("xoxb-wrong");
+    expect(run.status).toBe(1);
+  }, 60_000);
+
+  it("runs as a command: lists every bad variable when the configuration is invalid", () => {
+    const invalid = spawnSync(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      env: { PATH: process.env.PATH ?? "", DOTENV_CONFIG_PATH: "/nonexistent" },
+      encoding: "utf8",
+      timeout: 45_000,
+    });
+    expect(invalid.stdout).toContain("✖ Configuration: SLACK_BOT_TOKEN is required");
+    expect(invalid.status).toBe(1);
+  }, 60_000);
+});

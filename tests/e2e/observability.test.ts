@@ -1,0 +1,175 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/logger.js";
+import {
+  CapturedLogs,
+  customerNumber,
+  Harness,
+  inboxNumber,
+  publicUrl,
+  supportChannel,
+  waitFor,
+} from "./harness.js";
+
+let harness: Harness;
+
+beforeEach(async () => {
+  harness = await Harness.start();
+});
+
+afterEach(async () => {
+  await harness.stop();
+});
+
+async function scrape(): Promise<string> {
+  const answer = await fetch(`${harness.baseUrl}/metrics`);
+  expect(answer.status).toBe(200);
+  expect(answer.headers.get("content-type")).toContain("text/plain");
+  return answer.text();
+}
+
+/** The value of one sample, e.g. value(text, 'threadline_messages_total{direction="in",…}'). */
+function value(metrics: string, sample: string): number | undefined {
+  const line = metrics.split("\n").find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
+}
+
+describe("GET /metrics", () => {
+  it("counts messages in and out by channel and result, and provider errors by code", async () => {
+    await harness.connectInbox();
+    const first = await harness.sms("Hello");
+    await harness.twilio.sendInbound({
+      webhookUrl: `${harness.baseUrl}/webhooks/twilio`,
+      publicUrl: `${publicUrl}/webhooks/twilio`,
+      from: customerNumber,
+      to: inboxNumber,
+      body: "Hello",
+      messageSid: first.messageSid,
+    });
+    const parent = await harness.waitForParent();
+    await harness.reply(parent.ts, "Hi!");
+    await waitFor(() => harness.twilio.sent.length === 1);
+    harness.twilio.failNext({ status: 400, code: 21610 });
+    await harness.reply(parent.ts, "Are you there?");
+    await waitFor(() => harness.logs.find("reply not delivered"));
+
+    const metrics = await scrape();
+    const messages = (labels: string) => value(metrics, `threadline_messages_total{${labels}}`);
+    expect(messages('direction="in",channel="sms",result="recorded"')).toBe(1);
+    expect(messages('direction="in",channel="sms",result="duplicate"')).toBe(1);
+    expect(messages('direction="out",channel="sms",result="sent"')).toBe(1);
+    expect(messages('direction="out",channel="sms",result="failed"')).toBe(1);
+    expect(value(metrics, 'threadline_external_errors_total{service="twilio",code="TWILIO_21610"}')).toBe(1);
+  });
+
+  it("observes delivery latency, counts Slack errors by code, and shows the socket state", async () => {
+    await harness.connectInbox();
+    harness.slack.failNext("chat.postMessage", { error: "internal_error" });
+    await harness.sms("Hello");
+    const parent = await harness.waitForParent();
+    await waitFor(() => harness.replies(parent.ts).length === 1);
+
+    const metrics = await scrape();
+    expect(
+      value(metrics, 'threadline_external_errors_total{service="slack",code="SLACK_internal_error"}'),
+    ).toBe(1);
+    expect(value(metrics, 'threadline_delivery_jobs_total{kind="slack.postInbound",outcome="retry"}')).toBe(
+      1,
+    );
+    expect(value(metrics, 'threadline_delivery_jobs_total{kind="slack.postInbound",outcome="done"}')).toBe(1);
+    expect(
+      value(metrics, 'threadline_delivery_latency_seconds_count{kind="slack.postInbound",outcome="done"}'),
+    ).toBe(1);
+    expect(metrics).toContain("# TYPE threadline_delivery_latency_seconds histogram");
+    expect(value(metrics, 'threadline_slack_socket_state{state="connected"}')).toBe(1);
+    expect(value(metrics, 'threadline_slack_socket_state{state="disconnected"}')).toBe(0);
+    expect(metrics).toContain("process_resident_memory_bytes");
+  });
+
+  it("reports the queue's depth and the age of its oldest item, read at scrape time", async () => {
+    // No channel is connected yet: the message's job is parked until one is.
+    await harness.sms("Anyone?");
+    await waitFor(() => harness.logs.find("delivery job parked"));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const waiting = await scrape();
+    expect(value(waiting, 'threadline_delivery_queue_depth{state="parked"}')).toBe(1);
+    expect(value(waiting, "threadline_delivery_queue_oldest_age_seconds")).toBeGreaterThanOrEqual(1);
+
+    await harness.connectInbox();
+    await harness.waitForParent();
+    await waitFor(async () => value(await scrape(), 'threadline_delivery_queue_depth{state="parked"}') === 0);
+    const drained = await scrape();
+    expect(value(drained, 'threadline_delivery_queue_depth{state="pending"}')).toBe(0);
+    expect(value(drained, "threadline_delivery_queue_oldest_age_seconds")).toBe(0);
+  });
+});
+
+describe("logs", () => {
+  it("are JSON lines naming the conversation, and never contain tokens, secrets or signatures", async () => {
+    // The app's own logger (with its redaction) at debug, the level that logs the most.
+    await harness.stop();
+    const logs = new CapturedLogs();
+    harness = await Harness.start({ overrides: { logger: createLogger("debug", logs.stream) } });
+    await harness.connectInbox();
+    const inbound = await harness.sms("Hello");
+    const parent = await harness.waitForParent();
+    await harness.reply(parent.ts, `Hi! (token test ${harness.slack.botToken})`);
+    await waitFor(() => harness.twilio.sent.length === 1);
+    harness.twilio.failNext({ status: 400, code: 21211 });
+    await harness.reply(parent.ts, "Second");
+    await waitFor(() => logs.find("reply not delivered"));
+    const close = harness.slack.buildButtonClick({
+      channel: supportChannel,
+      messageTs: parent.ts,
+      user: "U0AGENT",
+      actionId: "threadline.close",
+    });
+    await harness.slack.blockAction(close);
+    await waitFor(() => logs.find("notice posted in the thread"));
+    const forged = await harness.twilio.sendInbound({
+      webhookUrl: `${harness.baseUrl}/webhooks/twilio`,
+      publicUrl: `${publicUrl}/webhooks/twilio`,
+      from: customerNumber,
+      to: inboxNumber,
+      body: "forged",
+      signature: "Zm9yZ2VkLXNpZ25hdHVyZQ==",
+    });
+    expect(forged.status).toBe(403);
+    const updated = harness.parents()[0];
+    const link = JSON.stringify(updated?.blocks).match(/sig=(\d+\.[\w-]+)/)?.[1] ?? "";
+    expect(link).not.toBe("");
+    await fetch(`${harness.baseUrl}/conversations/1?sig=${link}`);
+
+    const withConversation = (msg: string) =>
+      logs.lines.filter((line) => line.msg === msg).every((line) => line.conversationId === 1);
+    for (const msg of [
+      "inbound message recorded",
+      "thread started",
+      "inbound message posted to Slack",
+      "agent reply recorded",
+      "reply sent to the customer",
+      "reply not delivered",
+      "conversation closed",
+      "parent updated",
+      "notice posted in the thread",
+      "transcript viewed",
+    ]) {
+      expect(logs.find(msg), msg).toBeDefined();
+      expect(withConversation(msg), msg).toBe(true);
+    }
+    expect(logs.find("Twilio webhook: signature rejected")).toBeDefined();
+
+    const everything = JSON.stringify(logs.lines);
+    expect(logs.lines.some((line) => line.component === "bolt" && line.level === 20)).toBe(true);
+    const signatureOfInbound = harness.twilio.signature(`${publicUrl}/webhooks/twilio`, inbound.params);
+    for (const secret of [
+      harness.slack.botToken,
+      harness.slack.appToken,
+      harness.twilio.authToken,
+      link.split(".")[1] as string,
+      signatureOfInbound,
+      "Zm9yZ2VkLXNpZ25hdHVyZQ==",
+    ]) {
+      expect(everything).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { eventScopes, featureScopes, methodScopes, readManifest } from "../../src/slack/scopes.js";
+
+const srcDir = path.resolve(import.meta.dirname, "../../src");
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "generated" ? [] : sourceFiles(full);
+    return entry.name.endsWith(".ts") ? [full] : [];
+  });
+}
+
+// Web API namespaces, so `twilio.messages.create(` is not mistaken for a Slack method. (`api` is left out:
+// it is also twilio-node's root, `client.api.v2010…`, and the app never calls Slack's api.test.)
+const slackNamespaces =
+  "admin|apps|auth|bookmarks|bots|calls|chat|conversations|dnd|emoji|files|pins|reactions|reminders|search|stars|team|usergroups|users|views|workflows";
+const callPatterns = [
+  new RegExp(`(?<=\\.)(?:${slackNamespaces})\\.\\w+(?:\\.\\w+)?(?=\\()`, "g"),
+  /\.(?:paginate|apiCall)\(\s*"([\w.]+)"/g,
+];
+
+/** Every Slack Web API method named in src/, with the files that call it. */
+function calledMethods(): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const file of sourceFiles(srcDir)) {
+    const text = fs.readFileSync(file, "utf8");
+    for (const pattern of callPatterns) {
+      for (const match of text.matchAll(pattern)) {
+        const method = match[1] ?? match[0];
+        found.set(method, [...(found.get(method) ?? []), path.relative(srcDir, file)]);
+      }
+    }
+  }
+  return found;
+}
+
+const allSource = () => sourceFiles(srcDir).map((file) => fs.readFileSync(file, "utf8"));
+
+describe("manifest.json", () => {
+  const manifest = readManifest();
+  const methods = calledMethods();
+
+  it("finds the calls the app is known to make (the scan itself works)", () => {
+    for (const method of [
+      "chat.postMessage",
+      "chat.update",
+      "conversations.info",
+      "users.list",
+      "auth.test",
+    ]) {
+      expect([...methods.keys()]).toContain(method);
+    }
+  });
+
+  it("knows the scopes of every Slack method src/ calls", () => {
+    const unknown = [...methods.keys()].filter((method) => !(method in methodScopes));
+    expect(unknown, "add these methods and their scopes to src/slack/scopes.ts").toEqual([]);
+  });
+
+  it("grants exactly the union of the scopes the calls, events and features need", () => {
+    const needed = new Set<string>();
+    for (const method of methods.keys()) for (const scope of methodScopes[method] ?? []) needed.add(scope);
+    for (const event of manifest.settings.event_subscriptions?.bot_events ?? []) {
+      const scope = eventScopes[event];
+      expect(scope, `event ${event} has no scope in src/slack/scopes.ts`).toBeDefined();
+      needed.add(scope as string);
+    }
+    const sources = allSource();
+    if (
+      sources.some(
+        (text) => /\b(?:username|icon_url|icon_emoji):/.test(text) && /chat\.postMessage/.test(text),
+      )
+    )
+      needed.add(featureScopes.customizedPosts);
+    if ((manifest.features.slash_commands ?? []).length > 0) needed.add(featureScopes.slashCommands);
+    if (sources.some((text) => /\.filesUploadV2\(/.test(text))) needed.add(featureScopes.fileUploads);
+    if (sources.some((text) => /url_private_download/.test(text))) needed.add(featureScopes.fileDownloads);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+  });
+
+  it("subscribes to the message events of public and private channels, which the listener needs", () => {
+    expect(allSource().some((text) => text.includes('app.event("message"'))).toBe(true);
+    expect(manifest.settings.event_subscriptions?.bot_events?.sort()).toEqual([
+      "message.channels",
+      "message.groups",
+    ]);
+  });
+
+  it("declares every slash command the app registers, and runs in Socket Mode with interactivity", () => {
+    const registered = allSource().flatMap((text) =>
+      [...text.matchAll(/app\.command\("([^"]+)"/g)].map((m) => m[1]),
+    );
+    expect((manifest.features.slash_commands ?? []).map((c) => c.command).sort()).toEqual(registered.sort());
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(
+      (manifest.settings as { interactivity?: { is_enabled?: boolean } }).interactivity?.is_enabled,
+    ).toBe(true);
+  });
+});

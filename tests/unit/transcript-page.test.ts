@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { escapeHtml, renderTranscript } from "../../src/http/transcript/render.js";
+import { TranscriptSigner } from "../../src/http/transcript/signing.js";
+import type { TranscriptView } from "../../src/http/transcript/view.js";
+
+const evil = `<img src=x onerror="alert(1)">'&`;
+
+const view: TranscriptView = {
+  title: `Conversation with ${evil}`,
+  contact: evil,
+  contactAddress: "+1 555 765 4321",
+  channelLabel: `SMS${evil}`,
+  inbox: `+1 555 000 1111${evil}`,
+  status: "closed",
+  closedBy: `Closer${evil}`,
+  closedAt: new Date("2026-11-25T01:02:03Z"),
+  assignee: `Ana${evil}`,
+  optedOut: true,
+  messages: [
+    {
+      direction: "in",
+      author: evil,
+      at: new Date("2026-11-25T01:00:00Z"),
+      body: `hi ${evil}`,
+      status: "received",
+      error: null,
+      attachments: [
+        { url: `https://media.example/a.jpg?x="><script>`, label: `photo${evil}`, isImage: true },
+        { url: "javascript:alert(1)", label: "not a link", isImage: false },
+      ],
+    },
+    {
+      direction: "out",
+      author: `Agent${evil}`,
+      at: new Date("2026-11-25T01:01:00Z"),
+      body: "reply",
+      status: "failed",
+      error: `carrier said ${evil}`,
+      attachments: [],
+    },
+  ],
+};
+
+describe("the transcript page's HTML", () => {
+  it("escapes the five HTML-special characters", () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;",
+    );
+  });
+
+  it("escapes every piece of customer and agent text, and links only web URLs", () => {
+    const html = renderTranscript(view);
+    expect(html).not.toContain("<img src=x");
+    expect(html).not.toContain("<script>");
+    expect(html).not.toContain('onerror="');
+    expect(html).not.toContain('javascript:alert(1)"');
+    expect(html).not.toMatch(/href="javascript:/);
+    const escaped = escapeHtml(evil);
+    // Title (twice), contact, channel, inbox, closed by, assignee, author, body, image label, agent, error.
+    expect(html.split(escaped).length - 1).toBeGreaterThanOrEqual(12);
+    expect(html).toContain('<img src="https://media.example/a.jpg?x=&quot;&gt;&lt;script&gt;"');
+    expect(html).toContain("2026-11-25 01:02 UTC");
+    expect(html).toContain("opted out");
+  });
+});
+
+describe("transcript link signatures", () => {
+  const now = Date.parse("2026-11-25T00:00:00Z");
+  const signer = new TranscriptSigner("https://t.example", 30 * 86_400_000, () => now);
+  signer.useSecret("s".repeat(32));
+  const sigOf = (url: string) => new URL(url).searchParams.get("sig");
+
+  it("signs the id with an expiry 30 days out, and accepts only that id", () => {
+    const url = signer.urlFor(7);
+    expect(url).toMatch(/^https:\/\/t\.example\/conversations\/7\?sig=\d+\.[\w-]{43}$/);
+    expect(Number(sigOf(url)?.split(".")[0])).toBe(now / 1000 + 30 * 86_400);
+    expect(signer.check("7", sigOf(url))).toBe("valid");
+    expect(signer.check("8", sigOf(url))).toBe("wrong");
+    expect(signer.check("07", sigOf(url))).toBe("wrong");
+  });
+
+  it("refuses expired, malformed and missing signatures", () => {
+    const later = new TranscriptSigner("https://t.example", 30 * 86_400_000, () => now + 31 * 86_400_000);
+    later.useSecret("s".repeat(32));
+    expect(later.check("7", sigOf(signer.urlFor(7)))).toBe("expired");
+    expect(signer.check("7", undefined)).toBe("missing");
+    expect(signer.check("7", ["a", "b"])).toBe("missing");
+    expect(signer.check("7", "123.short")).toBe("malformed");
+  });
+
+  it("cannot sign before it has a secret", () => {
+    expect(() => new TranscriptSigner("https://t.example").urlFor(1)).toThrow(/before start/);
+  });
+});
