@@ -359,6 +359,19 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
       },
     },
 
+    "users.list": {
+      token: "bot",
+      run: (args) => {
+        requireScope("users:read");
+        const { items, nextCursor } = page([...ws.users.values()], args, 200);
+        return {
+          members: items.map((user) => ws.userJson(user)),
+          cache_ts: Math.floor(Date.now() / 1000),
+          response_metadata: { next_cursor: nextCursor },
+        };
+      },
+    },
+
     "files.getUploadURLExternal": {
       token: "bot",
       run: (args) => {
