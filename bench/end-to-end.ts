@@ -33,7 +33,7 @@ const inbox = "+15550002222";
 const channel = "C0E2E";
 
 export async function endToEnd(report: Report, { quick }: BenchOptions): Promise<void> {
-  const seconds = quick ? 2 : 5;
+  const seconds = quick ? 1 : 3;
   const fakes = await startFakes();
   addChannel(fakes, channel);
   const db = tempDatabase("e2e");

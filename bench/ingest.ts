@@ -45,8 +45,8 @@ interface Step {
 
 export async function ingest(report: Report, { quick }: BenchOptions): Promise<void> {
   const rates = [100, 250, 500, 1000];
-  const seconds = quick ? 2 : 5;
-  const maxSeconds = quick ? 3 : 8;
+  const seconds = quick ? 1 : 3;
+  const maxSeconds = quick ? 2 : 5;
 
   const fakes = await startFakes();
   addChannel(fakes, channel);

@@ -1,11 +1,12 @@
 import { endToEnd } from "./end-to-end.js";
 import { type BenchOptions, log, machine, Report } from "./harness.js";
 import { ingest } from "./ingest.js";
+import { queueClaim } from "./queue-claim.js";
 import { rateLimited } from "./rate-limited.js";
 import { scale } from "./scale.js";
 
 /*
- * npm run bench [-- --quick] [-- ingest end-to-end rate-limited scale]
+ * npm run bench [-- --quick] [-- ingest end-to-end rate-limited queue-claim scale]
  * Runs the benchmarks (all, or the ones named) against the real app wired to the local fakes, and prints
  * one table. Benchmarks are not tests: nothing here fails the build when a target is missed.
  */
@@ -13,6 +14,7 @@ const benchmarks: Record<string, (report: Report, options: BenchOptions) => Prom
   ingest,
   "end-to-end": endToEnd,
   "rate-limited": rateLimited,
+  "queue-claim": queueClaim,
   scale,
 };
 
