@@ -20,8 +20,7 @@ process.send?.({
 
 process.on("message", async (message: { type: string }) => {
   if (message.type === "memory") {
-    const { rss, heapUsed } = process.memoryUsage();
-    process.send?.({ type: "memory", rss, heapUsed });
+    process.send?.({ type: "memory", ...process.memoryUsage() });
   } else if (message.type === "stop") {
     await app.stop();
     process.exit(0);

@@ -162,6 +162,9 @@ export interface ChildReady {
 export interface MemoryReport {
   readonly rss: number;
   readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
 }
 
 /** A child running bench/app-process.ts or bench/baseline-server.ts, talking over IPC. */

@@ -107,7 +107,10 @@ export async function rateLimited(report: Report, { quick }: BenchOptions): Prom
         reordered++;
         log(`    out of commit order in ${id}: ${texts.join(" | ")}`);
       }
-      if (texts.some((text, i) => text !== sendOrder[i])) sendOrderDiffers++;
+      if (texts.some((text, i) => text !== sendOrder[i])) {
+        if (sendOrderDiffers === 0) log(`    e.g. not in send order: ${texts.join(" | ")}`);
+        sendOrderDiffers++;
+      }
     }
   }
   const threads = channels * conversationsPerChannel;
