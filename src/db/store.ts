@@ -299,11 +299,15 @@ export class PrismaStore extends Operations implements Store {
 
   async claimableJobs(limit: number, busyLanes: ReadonlySet<string>, now: number): Promise<readonly Job[]> {
     // The head of a lane is its oldest unfinished job; a parked head holds the jobs behind it.
+    // Pending jobs are walked in id order on the (state, id) index and the walk stops at LIMIT: the `+` keeps
+    // SQLite off the (state, runAt) index, which would make it test every pending job and sort them, once per
+    // finished job (7 ms at 2,000 pending jobs, 37 ms at 20,000; under a burst the queue drained quadratically).
     const rows = await this.prisma.$queryRaw<JobRow[]>`
       SELECT j."id", j."lane", j."kind", j."payload", j."attempts", j."lastError", j."createdAt"
       FROM "DeliveryJob" j
-      WHERE j."state" = 'pending' AND j."runAt" <= ${now}
-        AND j."id" = (SELECT MIN(e."id") FROM "DeliveryJob" e WHERE e."lane" = j."lane" AND e."state" IN ('pending', 'parked'))
+      WHERE j."state" = 'pending' AND +j."runAt" <= ${now}
+        AND NOT EXISTS (SELECT 1 FROM "DeliveryJob" e
+          WHERE e."lane" = j."lane" AND e."state" IN ('pending', 'parked') AND e."id" < j."id")
       ORDER BY j."id"
       LIMIT ${limit + busyLanes.size}`;
     return rows

@@ -366,6 +366,7 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
         const { items, nextCursor } = page([...ws.users.values()], args, 200);
         return {
           members: items.map((user) => ws.userJson(user)),
+          cache_ts: Math.floor(Date.now() / 1000),
           response_metadata: { next_cursor: nextCursor },
         };
       },

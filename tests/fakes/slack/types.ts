@@ -78,6 +78,8 @@ export interface StoredMessage extends MessageVersion {
   deleted?: boolean;
   /** Earlier versions, oldest first; chat.update and edits push the replaced version here. */
   history: MessageVersion[];
+  /** When the fake stored it (epoch ms, sub-millisecond): benchmarks measure delivery latency with it. */
+  receivedAt?: number;
 }
 
 export interface Ephemeral {

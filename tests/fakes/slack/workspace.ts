@@ -50,6 +50,8 @@ export class Workspace {
   readonly channels = new Map<string, FakeChannel>();
   readonly users = new Map<string, FakeUser>();
   readonly messages: StoredMessage[] = [];
+  /** channel + ts → message, so lookups stay O(1) when a benchmark stores tens of thousands of messages. */
+  private readonly byTs = new Map<string, StoredMessage>();
   readonly ephemerals: Ephemeral[] = [];
   readonly reactions: Reaction[] = [];
   readonly uploads: Upload[] = [];
@@ -164,20 +166,28 @@ export class Workspace {
   }
 
   addMessage(version: MessageVersion): StoredMessage {
-    const message: StoredMessage = { ...version, history: [] };
+    const message: StoredMessage = {
+      ...version,
+      history: [],
+      receivedAt: performance.timeOrigin + performance.now(),
+    };
     this.messages.push(message);
+    this.byTs.set(`${message.channel} ${message.ts}`, message);
     return message;
   }
 
   /** Applies `changes`, keeping the replaced version in `history`. */
   updateMessage(message: StoredMessage, changes: Partial<MessageVersion>): MessageVersion {
-    const { history, deleted: _deleted, ...previous } = message;
+    const { history, deleted: _deleted, receivedAt: _receivedAt, ...previous } = message;
     history.push(previous);
     Object.assign(message, changes);
     return previous;
   }
 
   findMessage(channel: string, ts: string): StoredMessage | undefined {
+    const indexed = this.byTs.get(`${channel} ${ts}`);
+    if (indexed) return indexed.deleted ? undefined : indexed;
+    // A message a test pushed into `messages` directly is not indexed.
     return this.messages.find((m) => m.channel === channel && m.ts === ts && !m.deleted);
   }
 

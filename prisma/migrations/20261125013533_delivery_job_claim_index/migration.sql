@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "DeliveryJob_state_id_idx" ON "DeliveryJob"("state", "id");
