@@ -57,7 +57,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     },
     logger.child({ component: "delivery" }),
   );
-  const conversations = new Conversations(store, worker.notify, logger.child({ component: "conversations" }));
+  const conversations = new Conversations(
+    store,
+    worker.notify,
+    logger.child({ component: "conversations" }),
+    channels,
+  );
   const commands = new SlashCommands(
     store,
     slack,

@@ -1,6 +1,7 @@
 import { customerLane, slackLane } from "./lanes.js";
-import type { AgentReply, InboundMessage } from "./model.js";
-import type { CoreLogger, Store } from "./ports.js";
+import type { AgentReply, DeliveryReport, InboundMessage } from "./model.js";
+import { advancesStatus } from "./policies/delivery-status.js";
+import type { ChannelRegistry, CoreLogger, NewJob, Store } from "./ports.js";
 import { isInternalNote } from "./text.js";
 
 export type InboundOutcome =
@@ -20,6 +21,8 @@ export class Conversations {
     private readonly store: Store,
     private readonly wakeDelivery: () => void,
     private readonly logger: CoreLogger,
+    /** To know which channels can look a new contact's profile up; without it none is looked up. */
+    private readonly channels?: ChannelRegistry,
   ) {}
 
   async receive(inbound: InboundMessage): Promise<InboundOutcome> {
@@ -29,7 +32,7 @@ export class Conversations {
 
       const inbox = await tx.upsertInbox(inbound.kind, inbound.inboxAddress);
       const contact = await tx.upsertContact(inbound.kind, inbound.contactAddress);
-      const { conversation } = await tx.upsertConversation(inbox.id, contact.id);
+      const { conversation, created } = await tx.upsertConversation(inbox.id, contact.id);
       const reopened = conversation.status === "closed";
       await tx.updateConversation(conversation.id, {
         lastInboundAt: inbound.receivedAt,
@@ -49,7 +52,19 @@ export class Conversations {
         createdAt: inbound.receivedAt,
       });
       const lane = slackLane(conversation.id);
+      // Ahead of the first post, so the thread starts with the customer's name when the lookup works.
+      const lookup: NewJob[] =
+        created && !contact.displayName && this.channels?.[inbound.kind]?.lookupContact
+          ? [
+              {
+                lane,
+                kind: "contact.refreshProfile",
+                payload: { conversationId: conversation.id, inline: true },
+              },
+            ]
+          : [];
       await tx.enqueue([
+        ...lookup,
         {
           lane,
           kind: "slack.postInbound",
@@ -74,6 +89,21 @@ export class Conversations {
       );
     }
     return outcome;
+  }
+
+  /** Moves the reported outbound messages forward (delivered, read); returns how many changed. */
+  async deliveryReported(report: DeliveryReport): Promise<number> {
+    const advanced = await this.store.transaction(async (tx) => {
+      const messages = await tx.findReportedMessages(report);
+      const moving = messages.filter((message) => advancesStatus(message.status, report.status));
+      for (const message of moving) await tx.updateMessage(message.id, { status: report.status });
+      return moving.map((message) => message.id);
+    });
+    this.logger.info(
+      { channel: report.kind, status: report.status, messageIds: advanced, upTo: report.upTo },
+      advanced.length > 0 ? "delivery report recorded" : "delivery report changed nothing",
+    );
+    return advanced.length;
   }
 
   async agentReplied(reply: AgentReply): Promise<ReplyOutcome> {

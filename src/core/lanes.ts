@@ -4,3 +4,5 @@
  */
 export const slackLane = (conversationId: number) => `slack:${conversationId}`;
 export const customerLane = (conversationId: number) => `customer:${conversationId}`;
+/** Retries of a contact's profile lookup wait here, so they hold back neither the thread nor the replies. */
+export const contactLane = (contactId: number) => `contact:${contactId}`;

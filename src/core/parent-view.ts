@@ -2,7 +2,8 @@ import type { ConversationContext } from "./model.js";
 import type { CustomerChannel, ParentView } from "./ports.js";
 
 export function contactName(context: ConversationContext, channel: CustomerChannel): string {
-  return context.contact.displayName ?? channel.formatAddress(context.contact.address);
+  const { displayName, address } = context.contact;
+  return displayName ?? channel.fallbackContactName?.(address) ?? channel.formatAddress(address);
 }
 
 export function parentView(context: ConversationContext, channel: CustomerChannel): ParentView {

@@ -1,7 +1,8 @@
 import { DeliveryError, JobParked } from "../../errors.js";
-import { slackLane } from "../lanes.js";
+import { contactLane, slackLane } from "../lanes.js";
 import type { ConversationContext } from "../model.js";
 import { contactName, parentView } from "../parent-view.js";
+import { type ReplyWindow, replyWindowDecision } from "../policies/reply-window.js";
 import type { ChannelRegistry, CoreLogger, Job, SlackPort, Store } from "../ports.js";
 import { escapeForSlack, mentionedUserIds, mrkdwnToPlainText } from "../text.js";
 import type { JobHandlers } from "./worker.js";
@@ -11,6 +12,8 @@ export interface HandlerDependencies {
   readonly slack: SlackPort;
   readonly channels: ChannelRegistry;
   readonly logger: CoreLogger;
+  /** The clock reply windows are measured with. */
+  readonly now?: () => Date;
 }
 
 /** An attempt that started but never recorded an outcome: the process died in the middle of it. */
@@ -18,6 +21,7 @@ const interruptedBefore = (job: Job) => job.attempts > 0 && job.lastError === nu
 
 export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
   const { store, slack, channels, logger } = deps;
+  const now = deps.now ?? (() => new Date());
 
   async function loadContext(conversationId: number): Promise<ConversationContext> {
     const context = await store.conversationContext(conversationId);
@@ -128,6 +132,13 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
           "not_sent",
         );
       }
+      let replyWindow: ReplyWindow | null = null;
+      if (channel.replyWindows) {
+        const lastInboundAt = context.conversation.lastInboundAt;
+        const decision = replyWindowDecision(channel.replyWindows, lastInboundAt, now(), channel.label);
+        if (!decision.send) return report("OUTSIDE_REPLY_WINDOW", decision.reason, "not_sent");
+        replyWindow = decision.window;
+      }
       try {
         const result = await channel.send({
           inboxAddress: context.inbox.address,
@@ -136,6 +147,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
           mediaUrls: [],
           messageId: message.id,
           lastInboundAt: context.conversation.lastInboundAt,
+          replyWindow,
         });
         await store.updateMessage(message.id, {
           status: result.status,
@@ -156,6 +168,59 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
         }
         throw error;
       }
+    },
+
+    async "contact.refreshProfile"(job) {
+      const context = await loadContext(job.payload.conversationId);
+      const { contact, conversation } = context;
+      const channel = channels[context.inbox.kind];
+      // The stored name is the cache: once known, it is not looked up again.
+      if (contact.displayName || !channel.lookupContact || !channel.enabled) return;
+      let profile: Awaited<ReturnType<NonNullable<typeof channel.lookupContact>>>;
+      try {
+        profile = await channel.lookupContact(contact.address);
+      } catch (error) {
+        // Retrying is pointless when the failure is permanent: the job fails (it holds no lane) and is logged.
+        if (!job.payload.inline || (error instanceof DeliveryError && !error.transient)) throw error;
+        // The thread must not wait for the name: it starts with the fallback, and retries (with the queue's
+        // backoff) continue on the contact's own lane, updating the parent when the name arrives.
+        await store.enqueue([
+          {
+            lane: contactLane(contact.id),
+            kind: "contact.refreshProfile",
+            payload: { conversationId: conversation.id, inline: false },
+          },
+        ]);
+        logger.warn(
+          { conversationId: conversation.id, contactId: contact.id, err: error },
+          "contact profile lookup failed; the thread starts without the name and the lookup is retried",
+        );
+        return;
+      }
+      if (!profile) {
+        logger.info(
+          { conversationId: conversation.id, contactId: contact.id },
+          "no contact profile available",
+        );
+        return;
+      }
+      await store.transaction(async (tx) => {
+        await tx.updateContact(contact.id, {
+          displayName: profile.displayName,
+          avatarUrl: profile.avatarUrl,
+        });
+        // Before the first post there is no parent to update: it will be posted with the name.
+        if (conversation.slackThreadTs) {
+          await tx.enqueue([
+            {
+              lane: slackLane(conversation.id),
+              kind: "slack.updateParent",
+              payload: { conversationId: conversation.id },
+            },
+          ]);
+        }
+      });
+      logger.info({ conversationId: conversation.id, contactId: contact.id }, "contact profile stored");
     },
   };
 }
