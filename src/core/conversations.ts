@@ -34,8 +34,10 @@ export class Conversations {
       const contact = await tx.upsertContact(inbound.kind, inbound.contactAddress);
       const { conversation, created } = await tx.upsertConversation(inbox.id, contact.id);
       const reopened = conversation.status === "closed";
+      // A provider may redeliver an old message after newer ones: the reply window counts from the latest.
+      const latest = conversation.lastInboundAt;
       await tx.updateConversation(conversation.id, {
-        lastInboundAt: inbound.receivedAt,
+        lastInboundAt: latest && latest > inbound.receivedAt ? latest : inbound.receivedAt,
         ...(reopened ? { status: "open", closedBy: null, closedAt: null } : {}),
       });
       const message = await tx.createMessage({

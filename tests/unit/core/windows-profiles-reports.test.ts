@@ -102,6 +102,14 @@ describe("reply windows", () => {
     expect(channel.sent[0]?.replyWindow).toBe(window);
   });
 
+  it("counts the window from the latest message even when an older one arrives after it", async () => {
+    const threadTs = await threadWith(new Date(now.getTime() - 1 * hour));
+    await conversations.receive(inbound("late redelivery", new Date(now.getTime() - 3 * 24 * hour)));
+    await reply(threadTs);
+    await vi.waitFor(() => expect(channel.sent).toHaveLength(1));
+    expect(channel.sent[0]?.replyWindow).toBe("standard");
+  });
+
   it("does not send a reply 8 days later, marks it not_sent and says why in the thread", async () => {
     const threadTs = await threadWith(new Date(now.getTime() - 8 * 24 * hour));
     const outcome = await reply(threadTs);
