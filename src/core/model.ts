@@ -1,5 +1,5 @@
 /** The customer-side channels Threadline bridges. Each has an adapter folder under src/channels/. */
-export const channelKinds = ["sms"] as const;
+export const channelKinds = ["sms", "messenger"] as const;
 export type ChannelKind = (typeof channelKinds)[number];
 
 export type ConversationStatus = "open" | "closed";
