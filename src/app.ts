@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { WebClientOptions } from "@slack/web-api";
 import { type ChannelOverrides, channelRegistry, createChannelModules } from "./channels/registry.js";
 import type { Config } from "./config.js";
+import { ConversationActions } from "./core/actions.js";
 import { SlashCommands } from "./core/commands.js";
 import { Conversations } from "./core/conversations.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
@@ -14,6 +15,7 @@ import { registerHealth } from "./http/health.js";
 import { createHttpServer } from "./http/server.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createSlackApp } from "./slack/bolt.js";
+import { ChannelDirectory } from "./slack/directory.js";
 import { SlackGateway } from "./slack/gateway.js";
 import { registerListeners } from "./slack/listeners/index.js";
 
@@ -43,7 +45,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const prisma = createPrismaClient(config.databaseUrl);
   const store = new PrismaStore(prisma);
   const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
-  const slack = new SlackGateway(slackApp.app.client);
+  const slack = new SlackGateway(slackApp.app.client, new ChannelDirectory(slackApp.app.client));
   const modules = createChannelModules(config, overrides);
   const channels = channelRegistry(modules);
 
@@ -63,6 +65,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger.child({ component: "conversations" }),
     channels,
   );
+  const actions = new ConversationActions(
+    store,
+    slack,
+    worker.notify,
+    logger.child({ component: "actions" }),
+  );
   const commands = new SlashCommands(
     store,
     slack,
@@ -71,7 +79,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger.child({ component: "commands" }),
   );
 
-  registerListeners(slackApp.app, { conversations, commands, logger: logger.child({ component: "slack" }) });
+  registerListeners(slackApp.app, {
+    conversations,
+    commands,
+    actions,
+    logger: logger.child({ component: "slack" }),
+  });
   slackApp.app.error(async (error) => {
     logger.error({ err: error, component: "slack" }, "Slack listener failed");
   });

@@ -43,9 +43,15 @@ export class DeliveryError extends AppError {
   }
 }
 
-/** A job cannot run until something outside it changes (e.g. an inbox gets a Slack channel). */
+/**
+ * A job cannot run until something outside it changes (e.g. an inbox gets a Slack channel). `stillBlocked`
+ * is asked again once the job is parked: the change may have landed while the job was deciding to park.
+ */
 export class JobParked extends AppError {
-  constructor(reason: string) {
+  constructor(
+    reason: string,
+    readonly stillBlocked: () => Promise<boolean>,
+  ) {
     super("JOB_PARKED", reason);
   }
 }

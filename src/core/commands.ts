@@ -138,16 +138,16 @@ export class SlashCommands {
       "inbox connected",
     );
     if (released > 0) this.wakeDelivery();
-    if (previousChannel === context.channelId) {
-      return `${channel.label} ${shown} is already connected to this channel.`;
-    }
-    const moved = previousChannel
-      ? ` It was connected to <#${previousChannel}>; conversations that start or continue from now on arrive here.`
-      : "";
     const waiting =
       released > 0
         ? ` ${released} message${released === 1 ? "" : "s"} that arrived meanwhile will be posted now.`
         : "";
+    if (previousChannel === context.channelId) {
+      return `${channel.label} ${shown} is already connected to this channel.${waiting}`;
+    }
+    const moved = previousChannel
+      ? ` It was connected to <#${previousChannel}>; conversations that start or continue from now on arrive here.`
+      : "";
     return `Connected ${channel.label} ${shown} to this channel. Each customer conversation will appear here as a thread.${moved}${waiting}`;
   }
 
@@ -176,11 +176,20 @@ export class SlashCommands {
     const lines = await Promise.all(
       inboxes.map(async (inbox) => {
         const channel = this.channels[inbox.kind];
-        const counts = await this.store.countsForInbox(inbox.id);
+        const [counts, waiting] = await Promise.all([
+          this.store.countsForInbox(inbox.id),
+          this.store.waitingMessageCount(inbox.id),
+        ]);
         const disabled = channel.enabled
           ? ""
           : " — ⚠️ not configured on the server, nothing is sent or received";
-        return `• ${channel.label} ${channel.formatAddress(inbox.address)}: ${counts.open} open (${counts.unassigned} unassigned), ${counts.closed} closed${disabled}`;
+        const plural = waiting === 1 ? "" : "s";
+        const held = inbox.deliveryProblem
+          ? `\n   ⚠️ ${waiting} customer message${plural} held: ${inbox.deliveryProblem}. Fix that, then run \`/threadline connect ${inbox.kind} ${inbox.address}\` to post them.`
+          : waiting > 0
+            ? ` — ${waiting} message${plural} on the way to Slack`
+            : "";
+        return `• ${channel.label} ${channel.formatAddress(inbox.address)}: ${counts.open} open (${counts.unassigned} unassigned), ${counts.closed} closed${disabled}${held}`;
       }),
     );
     return ["*Connected to this channel*", ...lines].join("\n");

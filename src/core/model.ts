@@ -76,6 +76,8 @@ export interface Inbox {
   readonly kind: ChannelKind;
   readonly address: string;
   readonly slackChannelId: string | null;
+  /** Why posts to the channel are on hold, if they are. */
+  readonly deliveryProblem: string | null;
 }
 
 export interface Contact {

@@ -1,3 +1,4 @@
+import type { Teammate } from "./assignment.js";
 import type {
   Attachment,
   ChannelKind,
@@ -62,6 +63,11 @@ export interface CustomerChannel {
   lookupContact?(contactAddress: string): Promise<ContactProfile | null>;
   /** How a contact whose name is unknown is called in Slack; the formatted address when absent. */
   fallbackContactName?(contactAddress: string): string;
+  /**
+   * Provider ids of messages already sent for `request` since `since`, if the provider can tell: after a
+   * crash in the middle of a send, this is how the retry avoids texting the customer twice.
+   */
+  findSent?(request: OutboundRequest, since: Date): Promise<readonly string[]>;
 }
 
 /** Every channel, always: a disabled one still names and formats its addresses. */
@@ -101,7 +107,11 @@ export interface SlackPort {
   postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }>;
   /** Finds a post of ours carrying `messageId` in the thread, if an earlier attempt made it. */
   findPostedMessage(channelId: string, threadTs: string, messageId: number): Promise<{ ts: string } | null>;
+  /** Finds the conversation's parent among the channel's posts since `since`, if an earlier attempt made it. */
+  findPostedParent(channelId: string, conversationId: number, since: Date): Promise<{ ts: string } | null>;
   userDisplayName(userId: string): Promise<string>;
+  /** The channel's members with their names, for the assignment menu (cached briefly by the adapter). */
+  channelMembers(channelId: string): Promise<readonly Teammate[]>;
   /** Whether the app is a member of the channel (null when the channel does not exist). */
   channelMembership(channelId: string): Promise<{ isMember: boolean; name: string } | null>;
 }
@@ -217,6 +227,11 @@ export interface Store extends StoreTransaction {
   conversationContext(conversationId: number): Promise<ConversationContext | null>;
   conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null>;
   message(messageId: number): Promise<Message | null>;
+  inboxById(inboxId: number): Promise<Inbox | null>;
+  /** Puts posts to the inbox's channel on hold with the reason (or clears it). */
+  setInboxProblem(inboxId: number, problem: string | null): Promise<void>;
+  /** Customer messages of the inbox not yet in Slack. */
+  waitingMessageCount(inboxId: number): Promise<number>;
   /** Records where the conversation's thread is. */
   setConversationThread(conversationId: number, channelId: string, threadTs: string): Promise<void>;
   inboxesForChannel(slackChannelId: string): Promise<readonly Inbox[]>;
@@ -230,6 +245,7 @@ export interface Store extends StoreTransaction {
   retryJob(jobId: number, runAt: number, error: string): Promise<void>;
   failJob(jobId: number, error: string): Promise<void>;
   parkJob(jobId: number, reason: string): Promise<void>;
+  unparkJob(jobId: number): Promise<void>;
   nextJobDueAt(): Promise<number | null>;
   pendingJobCount(): Promise<number>;
   ping(): Promise<void>;

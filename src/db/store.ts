@@ -27,6 +27,7 @@ const toInbox = (row: InboxRow): Inbox => ({
   kind: row.kind as ChannelKind,
   address: row.address,
   slackChannelId: row.slackChannelId,
+  deliveryProblem: row.deliveryProblem,
 });
 
 const toContact = (row: ContactRow): Contact => ({
@@ -101,7 +102,10 @@ class Operations implements StoreTransaction {
 
   async connectInbox(inboxId: number, slackChannelId: string | null, userId: string | null) {
     return toInbox(
-      await this.db.inbox.update({ where: { id: inboxId }, data: { slackChannelId, connectedBy: userId } }),
+      await this.db.inbox.update({
+        where: { id: inboxId },
+        data: { slackChannelId, connectedBy: userId, deliveryProblem: null },
+      }),
     );
   }
 
@@ -247,6 +251,21 @@ export class PrismaStore extends Operations implements Store {
     return row ? toMessage(row) : null;
   }
 
+  async inboxById(inboxId: number) {
+    const row = await this.prisma.inbox.findUnique({ where: { id: inboxId } });
+    return row ? toInbox(row) : null;
+  }
+
+  async setInboxProblem(inboxId: number, problem: string | null) {
+    await this.prisma.inbox.update({ where: { id: inboxId }, data: { deliveryProblem: problem } });
+  }
+
+  async waitingMessageCount(inboxId: number) {
+    return this.prisma.message.count({
+      where: { direction: "in", slackTs: null, status: "received", conversation: { inboxId } },
+    });
+  }
+
   async setConversationThread(conversationId: number, channelId: string, threadTs: string) {
     await this.prisma.conversation.update({
       where: { id: conversationId },
@@ -313,6 +332,13 @@ export class PrismaStore extends Operations implements Store {
     await this.prisma.deliveryJob.update({
       where: { id: jobId },
       data: { state: "parked", lastError: reason },
+    });
+  }
+
+  async unparkJob(jobId: number) {
+    await this.prisma.deliveryJob.updateMany({
+      where: { id: jobId, state: "parked" },
+      data: { state: "pending" },
     });
   }
 

@@ -20,6 +20,51 @@ function stateLine(view: ParentView): string {
   return parts.join("  ·  ");
 }
 
+/** Action ids of the parent's controls; the conversation id travels in the block id. */
+export const actionIds = {
+  assign: "threadline.assign",
+  close: "threadline.close",
+  reopen: "threadline.reopen",
+} as const;
+
+const actionsBlockPrefix = "threadline.conversation:";
+
+export function conversationIdFromBlockId(blockId: string | undefined): number | null {
+  if (!blockId?.startsWith(actionsBlockPrefix)) return null;
+  const id = Number(blockId.slice(actionsBlockPrefix.length));
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+function controls(view: ParentView): KnownBlock {
+  const closed = view.status === "closed";
+  return {
+    type: "actions",
+    block_id: `${actionsBlockPrefix}${view.conversationId}`,
+    elements: [
+      {
+        type: "external_select",
+        action_id: actionIds.assign,
+        placeholder: { type: "plain_text", text: "Assign to team member" },
+        min_query_length: 0,
+      },
+      closed
+        ? {
+            type: "button",
+            action_id: actionIds.reopen,
+            text: { type: "plain_text", text: "Reopen" },
+            value: String(view.conversationId),
+          }
+        : {
+            type: "button",
+            action_id: actionIds.close,
+            text: { type: "plain_text", text: "Close" },
+            value: String(view.conversationId),
+            style: "primary",
+          },
+    ],
+  };
+}
+
 /** The thread's parent: who the customer is, where they wrote, and the conversation's current state. */
 export function parentMessage(view: ParentView): { text: string; blocks: KnownBlock[] } {
   const who = `*${escapeForSlack(view.channelLabel)}* · ${escapeForSlack(view.contactAddress)} → inbox ${escapeForSlack(view.inboxAddress)}`;
@@ -36,6 +81,7 @@ export function parentMessage(view: ParentView): { text: string; blocks: KnownBl
       { type: "header", text: { type: "plain_text", text: view.title.slice(0, 150), emoji: false } },
       details,
       { type: "context", elements: [{ type: "mrkdwn", text: stateLine(view) }] },
+      controls(view),
       {
         type: "context",
         elements: [

@@ -1,15 +1,13 @@
-import bolt from "@slack/bolt";
+import { App, SocketModeReceiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
 import type { Config } from "../config.js";
 import { boltLogger, type Logger } from "../logger.js";
 
-const { App, SocketModeReceiver } = bolt;
-
 export type SlackConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
 
 export interface SlackApp {
-  readonly app: InstanceType<typeof App>;
-  readonly receiver: InstanceType<typeof SocketModeReceiver>;
+  readonly app: App;
+  readonly receiver: SocketModeReceiver;
   connectionState(): SlackConnectionState;
 }
 

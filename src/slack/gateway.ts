@@ -1,7 +1,9 @@
 import type { ChatPostMessageArguments, WebClient } from "@slack/web-api";
+import type { Teammate } from "../core/assignment.js";
 import type { ParentView, SlackPort, ThreadPost } from "../core/ports.js";
 import { DeliveryError } from "../errors.js";
 import { parentMessage } from "./blocks.js";
+import type { ChannelDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
 
 const messageEvent = "threadline_message";
@@ -21,8 +23,13 @@ export class SlackGateway implements SlackPort {
 
   constructor(
     private readonly client: WebClient,
+    private readonly directory: ChannelDirectory,
     private readonly now: () => number = Date.now,
   ) {}
+
+  channelMembers(channelId: string): Promise<Teammate[]> {
+    return this.directory.channelMembers(channelId);
+  }
 
   async postParent(channelId: string, view: ParentView): Promise<{ ts: string }> {
     const { text, blocks } = parentMessage(view);
@@ -73,6 +80,28 @@ export class SlackGateway implements SlackPort {
       (message) =>
         message.metadata?.event_type === messageEvent &&
         (message.metadata.event_payload as Record<string, unknown> | undefined)?.message_id === messageId,
+    );
+    return found?.ts ? { ts: found.ts } : null;
+  }
+
+  async findPostedParent(
+    channelId: string,
+    conversationId: number,
+    since: Date,
+  ): Promise<{ ts: string } | null> {
+    const history = await this.call(channelId, () =>
+      this.client.conversations.history({
+        channel: channelId,
+        oldest: String(Math.floor(since.getTime() / 1000) - 1),
+        include_all_metadata: true,
+        limit: 1000,
+      }),
+    );
+    const found = history.messages?.find(
+      (message) =>
+        message.metadata?.event_type === conversationEvent &&
+        (message.metadata.event_payload as Record<string, unknown> | undefined)?.conversation_id ===
+          conversationId,
     );
     return found?.ts ? { ts: found.ts } : null;
   }

@@ -1,7 +1,15 @@
 import { createHmac } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { FaultQueue } from "./faults.js";
-import { json, type LocalServer, listen, type Reply, readBody } from "./http.js";
+import { type LocalServer, listen, readBody, sendJson } from "./http.js";
+
+/** An answer, built by the route and written once by `handle`. */
+interface Reply {
+  status: number;
+  body: unknown;
+}
+
+const json = (body: unknown, status = 200): Reply => ({ status, body });
 
 /*
  * A local stand-in for the Graph API endpoints Threadline calls (Send API, User Profile API), and the Meta
@@ -105,7 +113,10 @@ export class FakeGraph {
 
   static async start(options: { accessToken: string; version?: string }): Promise<FakeGraph> {
     let graph: FakeGraph | undefined;
-    const server = await listen((req, url) => (graph as FakeGraph).handle(req, url));
+    const server = await listen(async (req, res, url) => {
+      const reply = await (graph as FakeGraph).handle(req, url);
+      sendJson(res, reply.status, reply.body);
+    });
     graph = new FakeGraph(server, options.accessToken, options.version ?? "v24.0");
     return graph;
   }

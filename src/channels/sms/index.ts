@@ -2,7 +2,7 @@ import type { SmsConfig } from "../../config.js";
 import { DeliveryError } from "../../errors.js";
 import type { ChannelModule } from "../types.js";
 import { formatPhoneNumber, parsePhoneNumber } from "./address.js";
-import { createSmsSender } from "./sender.js";
+import { createSmsSender, createSmsSentFinder } from "./sender.js";
 import { createTwilioClient, type TwilioClient } from "./twilio-client.js";
 import { registerSmsWebhooks, smsStatusPath } from "./webhook.js";
 
@@ -13,6 +13,7 @@ export function createSmsChannel(
 ): ChannelModule {
   const client = config ? (overrides.twilioClient ?? createTwilioClient(config)) : null;
   const send = client ? createSmsSender(client, publicUrl + smsStatusPath) : null;
+  const findSent = client ? createSmsSentFinder(client) : null;
   return {
     channel: {
       kind: "sms",
@@ -25,6 +26,7 @@ export function createSmsChannel(
         if (!send) throw new DeliveryError("CHANNEL_DISABLED", "SMS is not configured", { transient: false });
         return send(request);
       },
+      ...(findSent ? { findSent } : {}),
     },
     registerWebhooks: (server, deps) => registerSmsWebhooks(server, config, publicUrl, deps),
   };

@@ -28,3 +28,27 @@ export function createSmsSender(client: TwilioClient, statusCallbackUrl: string)
     return { providerMessageIds: ids, status: "queued" };
   };
 }
+
+/** Twilio has no idempotency key for sends; its message log is the record of what already went out. */
+export function createSmsSentFinder(client: TwilioClient) {
+  return async function findSent(request: OutboundRequest, since: Date): Promise<string[]> {
+    try {
+      const recent = await client.messages.list({
+        from: request.inboxAddress,
+        to: request.contactAddress,
+        limit: 20,
+      });
+      const parts = new Set(splitText(request.text, smsBodyLimit));
+      return (
+        recent
+          // Twilio's timestamps have whole seconds.
+          .filter(
+            (message) => parts.has(message.body) && message.dateCreated.getTime() >= since.getTime() - 1000,
+          )
+          .map((message) => message.sid)
+      );
+    } catch (error) {
+      throw classifyTwilioError(error);
+    }
+  };
+}

@@ -16,6 +16,12 @@ export interface HandlerDependencies {
   readonly now?: () => Date;
 }
 
+/**
+ * Slack errors that stop every post to a channel until someone acts (re-invites the app, unarchives, or
+ * connects the inbox elsewhere). The posts are held, not dropped; reconnecting releases them in order.
+ */
+const channelProblems = new Set(["SLACK_not_in_channel", "SLACK_channel_not_found", "SLACK_is_archived"]);
+
 /** An attempt that started but never recorded an outcome: the process died in the middle of it. */
 const interruptedBefore = (job: Job) => job.attempts > 0 && job.lastError === null;
 
@@ -30,21 +36,51 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     return context;
   }
 
+  /** Whether posts for the inbox must still wait: no channel, or a channel problem nobody has fixed yet. */
+  async function inboxBlocked(inboxId: number): Promise<boolean> {
+    const inbox = await store.inboxById(inboxId);
+    return !inbox?.slackChannelId || inbox.deliveryProblem !== null;
+  }
+
   /** The conversation's thread in its inbox's current channel, posting the parent first if needed. */
   async function ensureThread(
     context: ConversationContext,
+    job: Job,
   ): Promise<{ channelId: string; threadTs: string }> {
     const channelId = context.inbox.slackChannelId;
-    if (!channelId) throw new JobParked(`inbox ${context.inbox.address} is not connected to a Slack channel`);
+    if (!channelId) {
+      throw new JobParked(`inbox ${context.inbox.address} is not connected to a Slack channel`, () =>
+        inboxBlocked(context.inbox.id),
+      );
+    }
     const { conversation } = context;
     if (conversation.slackChannelId === channelId && conversation.slackThreadTs) {
       return { channelId, threadTs: conversation.slackThreadTs };
     }
     const view = parentView(context, channels[context.inbox.kind]);
-    const { ts } = await slack.postParent(channelId, view);
+    const previous = interruptedBefore(job)
+      ? await slack.findPostedParent(channelId, conversation.id, job.createdAt)
+      : null;
+    const { ts } = previous ?? (await slack.postParent(channelId, view));
     await store.setConversationThread(conversation.id, channelId, ts);
     logger.info({ conversationId: conversation.id, slackChannel: channelId, threadTs: ts }, "thread started");
     return { channelId, threadTs: ts };
+  }
+
+  /** Runs a post to the inbox's channel; a channel-wide problem puts the inbox on hold instead of failing. */
+  async function holdOnChannelProblem<T>(context: ConversationContext, post: () => Promise<T>): Promise<T> {
+    try {
+      return await post();
+    } catch (error) {
+      if (!(error instanceof DeliveryError) || !channelProblems.has(error.code)) throw error;
+      const problem = `${error.reason} (<#${context.inbox.slackChannelId}>)`;
+      await store.setInboxProblem(context.inbox.id, problem);
+      logger.error(
+        { inbox: context.inbox.address, slackChannel: context.inbox.slackChannelId, code: error.code },
+        "Slack channel unusable: customer messages are held until the inbox is connected again (/threadline connect)",
+      );
+      throw new JobParked(problem, () => inboxBlocked(context.inbox.id));
+    }
   }
 
   return {
@@ -52,7 +88,10 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
       const message = await store.message(job.payload.messageId);
       if (!message || message.slackTs) return;
       const context = await loadContext(message.conversationId);
-      const { channelId, threadTs } = await ensureThread(context);
+      if (context.inbox.deliveryProblem) {
+        throw new JobParked(context.inbox.deliveryProblem, () => inboxBlocked(context.inbox.id));
+      }
+      const { channelId, threadTs } = await holdOnChannelProblem(context, () => ensureThread(context, job));
       const channel = channels[context.inbox.kind];
       const previous = interruptedBefore(job)
         ? await slack.findPostedMessage(channelId, threadTs, message.id)
@@ -62,15 +101,17 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
       );
       const posted =
         previous ??
-        (await slack.postInThread(channelId, threadTs, {
-          text:
-            [escapeForSlack(message.body), ...attachmentLines].filter(Boolean).join("\n") ||
-            "(empty message)",
-          username: contactName(context, channel),
-          ...(context.contact.avatarUrl ? { iconUrl: context.contact.avatarUrl } : {}),
-          ...(job.payload.reopened ? { broadcast: true } : {}),
-          messageId: message.id,
-        }));
+        (await holdOnChannelProblem(context, () =>
+          slack.postInThread(channelId, threadTs, {
+            text:
+              [escapeForSlack(message.body), ...attachmentLines].filter(Boolean).join("\n") ||
+              "(empty message)",
+            username: contactName(context, channel),
+            ...(context.contact.avatarUrl ? { iconUrl: context.contact.avatarUrl } : {}),
+            ...(job.payload.reopened ? { broadcast: true } : {}),
+            messageId: message.id,
+          }),
+        ));
       await store.updateMessage(message.id, { slackChannelId: channelId, slackTs: posted.ts });
       logger.info(
         { conversationId: context.conversation.id, messageId: message.id, slackTs: posted.ts },
@@ -82,18 +123,17 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
       const context = await loadContext(job.payload.conversationId);
       const { slackChannelId, slackThreadTs } = context.conversation;
       if (!slackChannelId || !slackThreadTs) return;
-      await slack.updateParent(
-        slackChannelId,
-        slackThreadTs,
-        parentView(context, channels[context.inbox.kind]),
-      );
+      const view = parentView(context, channels[context.inbox.kind]);
+      await holdOnChannelProblem(context, () => slack.updateParent(slackChannelId, slackThreadTs, view));
     },
 
     async "slack.notice"(job) {
       const context = await loadContext(job.payload.conversationId);
       const { slackChannelId, slackThreadTs } = context.conversation;
       if (!slackChannelId || !slackThreadTs) return;
-      await slack.postInThread(slackChannelId, slackThreadTs, { text: job.payload.text });
+      await holdOnChannelProblem(context, () =>
+        slack.postInThread(slackChannelId, slackThreadTs, { text: job.payload.text }),
+      );
     },
 
     async "customer.send"(job) {
@@ -139,16 +179,22 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
         if (!decision.send) return report("OUTSIDE_REPLY_WINDOW", decision.reason, "not_sent");
         replyWindow = decision.window;
       }
+      const request = {
+        inboxAddress: context.inbox.address,
+        contactAddress: context.contact.address,
+        text,
+        mediaUrls: [],
+        messageId: message.id,
+        lastInboundAt: context.conversation.lastInboundAt,
+        replyWindow,
+      };
       try {
-        const result = await channel.send({
-          inboxAddress: context.inbox.address,
-          contactAddress: context.contact.address,
-          text,
-          mediaUrls: [],
-          messageId: message.id,
-          lastInboundAt: context.conversation.lastInboundAt,
-          replyWindow,
-        });
+        const alreadySent =
+          interruptedBefore(job) && channel.findSent ? await channel.findSent(request, job.createdAt) : [];
+        const result =
+          alreadySent.length > 0
+            ? { providerMessageIds: alreadySent, status: "queued" as const }
+            : await channel.send(request);
         await store.updateMessage(message.id, {
           status: result.status,
           providerMessageId: result.providerMessageIds[0] ?? null,

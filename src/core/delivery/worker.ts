@@ -151,6 +151,11 @@ export class DeliveryWorker {
     try {
       if (error instanceof JobParked) {
         await this.store.parkJob(job.id, error.message);
+        if (!(await error.stillBlocked())) {
+          await this.store.unparkJob(job.id);
+          this.notify();
+          return "retry";
+        }
         this.logger.info({ ...context, reason: error.message }, "delivery job parked");
         return "parked";
       }

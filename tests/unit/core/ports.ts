@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pino } from "pino";
+import type { Teammate } from "../../../src/core/assignment.js";
 import type { ChannelKind } from "../../../src/core/model.js";
 import type {
   ChannelRegistry,
@@ -61,8 +62,21 @@ export class RecordingSlack implements SlackPort {
     return found ? { ts: found.ts } : null;
   }
 
+  async findPostedParent(channelId: string, conversationId: number) {
+    const found = this.parents.find(
+      (p) => p.channelId === channelId && p.view.conversationId === conversationId,
+    );
+    return found ? { ts: found.ts } : null;
+  }
+
   async userDisplayName(userId: string) {
     return userId === "U1" ? "Ana" : userId;
+  }
+
+  teammates: Teammate[] = [];
+
+  async channelMembers(_channelId: string) {
+    return this.teammates;
   }
 
   async channelMembership(channelId: string) {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Inbox" ADD COLUMN "deliveryProblem" TEXT;

@@ -1,0 +1,138 @@
+import { assigneeOptions, type MenuOption, unassignValue } from "./assignment.js";
+import { slackLane } from "./lanes.js";
+import type { ConversationContext } from "./model.js";
+import type { CoreLogger, NewJob, SlackPort, Store } from "./ports.js";
+
+/** Who acted, and where: actions are only accepted from the conversation's own thread parent. */
+export interface ActionContext {
+  readonly userId: string;
+  readonly channelId: string | undefined;
+}
+
+export type ActionOutcome =
+  | { readonly result: "done" }
+  | { readonly result: "refused"; readonly reason: string };
+
+/**
+ * What agents do from the thread's parent: assign, unassign, close and reopen. Each change is one
+ * transaction that also enqueues the parent's update and a line in the thread, so they reach Slack in order
+ * behind the conversation's messages.
+ */
+export class ConversationActions {
+  constructor(
+    private readonly store: Store,
+    private readonly slack: SlackPort,
+    private readonly wakeDelivery: () => void,
+    private readonly logger: CoreLogger,
+  ) {}
+
+  async assigneeOptions(
+    conversationId: number,
+    query: string,
+    context: ActionContext,
+  ): Promise<MenuOption[]> {
+    const found = await this.find(conversationId, context);
+    if ("reason" in found) return [];
+    const { conversation } = found;
+    const channelId = conversation.slackChannelId as string;
+    const members = await this.slack.channelMembers(channelId);
+    return assigneeOptions(members, query, conversation.assigneeId);
+  }
+
+  async assign(conversationId: number, selected: string, context: ActionContext): Promise<ActionOutcome> {
+    const assigneeId = selected === unassignValue ? null : selected;
+    return this.change(conversationId, context, async (found) => {
+      if (found.conversation.assigneeId === assigneeId) return null;
+      if (assigneeId) {
+        const members = await this.slack.channelMembers(found.conversation.slackChannelId as string);
+        const member = members.find((m) => m.id === assigneeId);
+        if (!member || member.isBot || member.deleted) {
+          return { refused: "That person is not a member of this channel, so they can't be assigned here." };
+        }
+      }
+      const line = assigneeId
+        ? `<@${context.userId}> assigned this conversation to <@${assigneeId}>.`
+        : `<@${context.userId}> unassigned this conversation${found.conversation.assigneeId ? ` from <@${found.conversation.assigneeId}>` : ""}.`;
+      return {
+        changes: { assigneeId },
+        line,
+        log: assigneeId ? "conversation assigned" : "conversation unassigned",
+      };
+    });
+  }
+
+  async close(conversationId: number, context: ActionContext): Promise<ActionOutcome> {
+    return this.change(conversationId, context, async (found) =>
+      found.conversation.status === "closed"
+        ? null
+        : {
+            changes: { status: "closed", closedBy: context.userId, closedAt: new Date() },
+            line: `<@${context.userId}> closed this conversation.`,
+            log: "conversation closed",
+          },
+    );
+  }
+
+  async reopen(conversationId: number, context: ActionContext): Promise<ActionOutcome> {
+    return this.change(conversationId, context, async (found) =>
+      found.conversation.status === "open"
+        ? null
+        : {
+            changes: { status: "open", closedBy: null, closedAt: null },
+            line: `<@${context.userId}> reopened this conversation.`,
+            log: "conversation reopened",
+          },
+    );
+  }
+
+  private async find(
+    conversationId: number,
+    context: ActionContext,
+  ): Promise<ConversationContext | { reason: string }> {
+    const found = Number.isSafeInteger(conversationId)
+      ? await this.store.conversationContext(conversationId)
+      : null;
+    if (!found?.conversation.slackChannelId) {
+      return { reason: "This conversation no longer exists in Threadline, so nothing was changed." };
+    }
+    if (found.conversation.slackChannelId !== context.channelId) {
+      return { reason: "This conversation lives in another channel; act on it from its own thread there." };
+    }
+    return found;
+  }
+
+  private async change(
+    conversationId: number,
+    context: ActionContext,
+    decide: (found: ConversationContext) => Promise<
+      | {
+          changes: Parameters<Store["updateConversation"]>[1];
+          line: string;
+          log: string;
+        }
+      | { refused: string }
+      | null
+    >,
+  ): Promise<ActionOutcome> {
+    const found = await this.find(conversationId, context);
+    if ("reason" in found) {
+      this.logger.warn({ conversationId, user: context.userId, channel: context.channelId }, found.reason);
+      return { result: "refused", reason: found.reason };
+    }
+    const decision = await decide(found);
+    if (decision === null) return { result: "done" };
+    if ("refused" in decision) return { result: "refused", reason: decision.refused };
+    const lane = slackLane(conversationId);
+    const jobs: NewJob[] = [
+      { lane, kind: "slack.updateParent", payload: { conversationId } },
+      { lane, kind: "slack.notice", payload: { conversationId, text: decision.line } },
+    ];
+    await this.store.transaction(async (tx) => {
+      await tx.updateConversation(conversationId, decision.changes);
+      await tx.enqueue(jobs);
+    });
+    this.logger.info({ conversationId, user: context.userId, ...decision.changes }, decision.log);
+    this.wakeDelivery();
+    return { result: "done" };
+  }
+}

@@ -1,0 +1,171 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FakeSlack, waitFor } from "../fakes/fake-slack.js";
+import { FakeTwilio } from "../fakes/fake-twilio.js";
+import { agent, customerNumber, inboxNumber, publicUrl, supportChannel } from "./harness.js";
+
+/**
+ * The real entrypoint (`src/main.ts`) in a child process, so it can be killed with SIGKILL: no shutdown
+ * hook runs, exactly like a crash or an OOM kill.
+ */
+class AppProcess {
+  private child: ChildProcess | null = null;
+  output = "";
+
+  constructor(private readonly environment: Record<string, string>) {}
+
+  async start(): Promise<void> {
+    this.output = "";
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      env: { PATH: process.env.PATH ?? "", ...this.environment },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child = child;
+    child.stdout?.on("data", (chunk: Buffer) => {
+      this.output += chunk.toString("utf8");
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      this.output += chunk.toString("utf8");
+    });
+    await waitFor(() => this.output.includes("listening for webhooks"), { timeoutMs: 20_000 });
+  }
+
+  kill(signal: NodeJS.Signals): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return Promise.resolve(child?.exitCode ?? null);
+    return new Promise((resolve) => {
+      child.once("exit", (code) => resolve(code));
+      child.kill(signal);
+    });
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let slack: FakeSlack;
+let twilio: FakeTwilio;
+let app: AppProcess;
+let port: number;
+let databaseDir: string;
+
+beforeEach(async () => {
+  [slack, twilio] = await Promise.all([FakeSlack.start(), FakeTwilio.start()]);
+  slack.addUser({ id: agent.id, name: agent.name, realName: agent.realName, displayName: agent.displayName });
+  slack.addChannel({ id: supportChannel, name: "support", members: [slack.botUserId, agent.id] });
+  databaseDir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-crash-"));
+  port = await freePort();
+  app = new AppProcess({
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_APP_TOKEN: slack.appToken,
+    SLACK_API_URL: slack.apiUrl,
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_API_URL: twilio.baseUrl,
+    PUBLIC_URL: publicUrl,
+    PORT: String(port),
+    DATABASE_URL: `file:${path.join(databaseDir, "threadline.db")}`,
+    LOG_LEVEL: "info",
+  });
+  await app.start();
+});
+
+afterEach(async () => {
+  await app.kill("SIGKILL");
+  await Promise.all([slack.stop(), twilio.stop()]);
+  fs.rmSync(databaseDir, { recursive: true, force: true });
+});
+
+const sms = (body: string) =>
+  twilio.sendInbound({
+    webhookUrl: `http://127.0.0.1:${port}/webhooks/twilio`,
+    publicUrl: `${publicUrl}/webhooks/twilio`,
+    from: customerNumber,
+    to: inboxNumber,
+    body,
+  });
+
+const customerTexts = (threadTs: string) =>
+  slack
+    .threadReplies(supportChannel, threadTs)
+    .filter((m) => m.ts !== threadTs && m.username !== undefined)
+    .map((m) => m.text);
+
+describe("a crash (SIGKILL) while Slack is down", () => {
+  it("loses nothing, doubles nothing and keeps the order after a restart", async () => {
+    await slack.slashCommand({
+      channel_id: supportChannel,
+      user_id: agent.id,
+      text: `connect sms ${inboxNumber}`,
+    });
+    await sms("before the outage");
+    const parent = await waitFor(() => slack.topLevelMessages(supportChannel)[0]);
+    await waitFor(() => customerTexts(parent.ts).length === 1);
+
+    slack.setDown(true);
+    for (const body of ["during 1", "during 2", "during 3"]) expect((await sms(body)).status).toBe(200);
+    await waitFor(() => app.output.includes("delivery failed; will retry"));
+    await app.kill("SIGKILL");
+
+    slack.setDown(false);
+    await app.start();
+    await waitFor(() => customerTexts(parent.ts).length === 4, { timeoutMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(customerTexts(parent.ts)).toEqual(["before the outage", "during 1", "during 2", "during 3"]);
+    expect(slack.topLevelMessages(supportChannel)).toHaveLength(1);
+  }, 60_000);
+
+  it("sends an agent's reply accepted before the crash exactly once after the restart", async () => {
+    await slack.slashCommand({
+      channel_id: supportChannel,
+      user_id: agent.id,
+      text: `connect sms ${inboxNumber}`,
+    });
+    await sms("hello");
+    const parent = await waitFor(() => slack.topLevelMessages(supportChannel)[0]);
+    twilio.setDown(true);
+    await slack.userMessage({
+      channel: supportChannel,
+      user: agent.id,
+      text: "queued reply",
+      thread_ts: parent.ts,
+    });
+    await waitFor(() => app.output.includes("delivery failed; will retry"));
+    await app.kill("SIGKILL");
+
+    twilio.setDown(false);
+    await app.start();
+    await waitFor(() => twilio.sent.length === 1, { timeoutMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(twilio.sent.map((m) => m.Body)).toEqual(["queued reply"]);
+  }, 60_000);
+});
+
+describe("a graceful stop (SIGTERM)", () => {
+  it("exits 0 and leaves unfinished work for the next start", async () => {
+    await slack.slashCommand({
+      channel_id: supportChannel,
+      user_id: agent.id,
+      text: `connect sms ${inboxNumber}`,
+    });
+    slack.setDown(true);
+    await sms("while stopping");
+    expect(await app.kill("SIGTERM")).toBe(0);
+    expect(app.output).toContain("Threadline stopped");
+    slack.setDown(false);
+    await app.start();
+    const parent = await waitFor(() => slack.topLevelMessages(supportChannel)[0], { timeoutMs: 20_000 });
+    await waitFor(() => customerTexts(parent.ts).length === 1);
+    expect(customerTexts(parent.ts)).toEqual(["while stopping"]);
+  }, 60_000);
+});

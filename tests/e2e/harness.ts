@@ -1,0 +1,161 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { type AppOverrides, createApp, type ThreadlineApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { FakeSlack, type StoredMessage, waitFor } from "../fakes/fake-slack.js";
+import { FakeTwilio } from "../fakes/fake-twilio.js";
+
+export { waitFor };
+
+/** What Twilio and Meta believe the receiver's address is; tests reach the app on localhost instead. */
+export const publicUrl = "https://threadline.test";
+export const supportChannel = "C0SUPPORT";
+export const inboxNumber = "+15550001111";
+export const customerNumber = "+15557654321";
+export const agent = { id: "U0AGENT", name: "ana", realName: "Ana Alves", displayName: "Ana" };
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** Every log line the app wrote, parsed, so tests can assert that bad input was logged. */
+export class CapturedLogs {
+  readonly lines: LogLine[] = [];
+  readonly stream = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      for (const line of chunk.toString("utf8").split("\n"))
+        if (line.trim()) this.lines.push(JSON.parse(line));
+      done();
+    },
+  });
+
+  find(message: string | RegExp): LogLine | undefined {
+    return this.lines.find((line) =>
+      typeof message === "string" ? line.msg === message : message.test(line.msg),
+    );
+  }
+}
+
+export interface HarnessOptions {
+  readonly databaseDir?: string;
+  readonly overrides?: AppOverrides;
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * The real app (createApp, real Bolt over a real WebSocket, real HTTP, a real SQLite file) wired to the
+ * local fakes. `restart()` builds a fresh app on the same database, as a process restart would.
+ */
+export class Harness {
+  app!: ThreadlineApp;
+  readonly logs = new CapturedLogs();
+
+  private constructor(
+    readonly slack: FakeSlack,
+    readonly twilio: FakeTwilio,
+    readonly databaseDir: string,
+    private readonly options: HarnessOptions,
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const [slack, twilio] = await Promise.all([FakeSlack.start(), FakeTwilio.start()]);
+    slack.addUser({
+      id: agent.id,
+      name: agent.name,
+      realName: agent.realName,
+      displayName: agent.displayName,
+    });
+    slack.addChannel({ id: supportChannel, name: "support", members: [slack.botUserId, agent.id] });
+    const databaseDir = options.databaseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "threadline-e2e-"));
+    const harness = new Harness(slack, twilio, databaseDir, options);
+    await harness.startApp();
+    return harness;
+  }
+
+  get databaseUrl(): string {
+    return `file:${path.join(this.databaseDir, "threadline.db")}`;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.app.httpPort}`;
+  }
+
+  async startApp(): Promise<void> {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: this.slack.botToken,
+      SLACK_APP_TOKEN: this.slack.appToken,
+      SLACK_API_URL: this.slack.apiUrl,
+      TWILIO_ACCOUNT_SID: this.twilio.accountSid,
+      TWILIO_AUTH_TOKEN: this.twilio.authToken,
+      TWILIO_API_URL: this.twilio.baseUrl,
+      PUBLIC_URL: publicUrl,
+      PORT: "0",
+      DATABASE_URL: this.databaseUrl,
+      LOG_LEVEL: "debug",
+      ...this.options.environment,
+    });
+    this.app = createApp(config, {
+      logger: pino({ level: "debug" }, this.logs.stream),
+      delivery: { idlePollMs: 200, backoff: { baseDelayMs: 50, maxDelayMs: 400 } },
+      ...this.options.overrides,
+    });
+    await this.app.start();
+  }
+
+  async restart(): Promise<void> {
+    await this.app.stop();
+    await this.startApp();
+  }
+
+  async stop(): Promise<void> {
+    await this.app.stop();
+    await Promise.all([this.slack.stop(), this.twilio.stop()]);
+    fs.rmSync(this.databaseDir, { recursive: true, force: true });
+  }
+
+  /** `/threadline <text>` typed by the agent in the support channel; resolves with the ephemeral answer. */
+  async command(text: string, channel = supportChannel): Promise<string> {
+    const ack = await this.slack.slashCommand({ channel_id: channel, user_id: agent.id, text });
+    return String(ack.text ?? "");
+  }
+
+  async connectInbox(number = inboxNumber, channel = supportChannel): Promise<void> {
+    const answer = await this.command(`connect sms ${number}`, channel);
+    if (!answer.startsWith("Connected")) throw new Error(`connect failed: ${answer}`);
+  }
+
+  sms(body: string, options: { from?: string; to?: string; messageSid?: string } = {}) {
+    return this.twilio.sendInbound({
+      webhookUrl: `${this.baseUrl}/webhooks/twilio`,
+      publicUrl: `${publicUrl}/webhooks/twilio`,
+      from: options.from ?? customerNumber,
+      to: options.to ?? inboxNumber,
+      body,
+      ...(options.messageSid ? { messageSid: options.messageSid } : {}),
+    });
+  }
+
+  /** Parents the app posted in a channel (top-level messages by the bot). */
+  parents(channel = supportChannel): StoredMessage[] {
+    return this.slack.topLevelMessages(channel).filter((message) => message.user === this.slack.botUserId);
+  }
+
+  /** The replies of a thread, without the parent. */
+  replies(threadTs: string, channel = supportChannel): StoredMessage[] {
+    return this.slack.threadReplies(channel, threadTs).filter((message) => message.ts !== threadTs);
+  }
+
+  async waitForParent(channel = supportChannel): Promise<StoredMessage> {
+    return waitFor(() => this.parents(channel)[0]);
+  }
+
+  /** The agent replies in a thread, as a person typing in Slack. */
+  reply(threadTs: string, text: string, channel = supportChannel) {
+    return this.slack.userMessage({ channel, user: agent.id, text, thread_ts: threadTs });
+  }
+}

@@ -1,0 +1,234 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { findElement } from "./blocks.js";
+import type { FakeChannel, Json, MessageVersion, SocketEnvelope, StoredMessage } from "./types.js";
+import type { Identity, Workspace } from "./workspace.js";
+
+/** The legacy verification token Slack still puts in every payload. */
+const VERIFICATION_TOKEN = "fake-verification-token";
+
+function unixNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function actionTs(): string {
+  return (Date.now() / 1000).toFixed(6);
+}
+
+export function triggerId(): string {
+  return `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString("hex")}`;
+}
+
+export function eventEnvelope(
+  ids: Identity,
+  event: Json,
+  opts: { retryAttempt?: number; eventId?: string },
+): SocketEnvelope {
+  const eventId = opts.eventId ?? `Ev${randomBytes(6).toString("hex").toUpperCase()}`;
+  const context = { et: event.type, tid: ids.teamId, aid: ids.appId, cid: event.channel };
+  const retryAttempt = opts.retryAttempt ?? 0;
+  return {
+    envelope_id: randomUUID(),
+    type: "events_api",
+    accepts_response_payload: false,
+    retry_attempt: retryAttempt,
+    retry_reason: retryAttempt > 0 ? "timeout" : "",
+    payload: {
+      token: VERIFICATION_TOKEN,
+      team_id: ids.teamId,
+      context_team_id: ids.teamId,
+      context_enterprise_id: null,
+      api_app_id: ids.appId,
+      event,
+      type: "event_callback",
+      event_id: eventId,
+      event_time: unixNow(),
+      authorizations: [
+        {
+          enterprise_id: null,
+          team_id: ids.teamId,
+          user_id: ids.botUserId,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
+      ],
+      is_ext_shared_channel: false,
+      event_context: `4-${Buffer.from(JSON.stringify(context)).toString("base64url")}`,
+    },
+  };
+}
+
+export function interactiveEnvelope(payload: Json): SocketEnvelope {
+  return { envelope_id: randomUUID(), type: "interactive", accepts_response_payload: true, payload };
+}
+
+export function messageChangedEvent(
+  ws: Workspace,
+  channel: FakeChannel,
+  message: StoredMessage,
+  previous: MessageVersion,
+  editTs: string,
+): Json {
+  return {
+    type: "message",
+    subtype: "message_changed",
+    hidden: true,
+    channel: channel.id,
+    ts: editTs,
+    event_ts: editTs,
+    channel_type: ws.channelType(channel),
+    message: ws.messageBase(message),
+    previous_message: ws.messageBase(previous),
+  };
+}
+
+export function messageDeletedEvent(ws: Workspace, channel: FakeChannel, message: StoredMessage, deleteTs: string): Json {
+  return {
+    type: "message",
+    subtype: "message_deleted",
+    hidden: true,
+    channel: channel.id,
+    deleted_ts: message.ts,
+    ts: deleteTs,
+    event_ts: deleteTs,
+    channel_type: ws.channelType(channel),
+    previous_message: ws.messageBase(message),
+  };
+}
+
+export interface SlashCommandInput {
+  channel_id: string;
+  user_id: string;
+  text: string;
+  command?: string;
+}
+
+/** Slash command payloads are all strings, even over Socket Mode (they mirror the HTTP form post). */
+export function slashCommandPayload(
+  ws: Workspace,
+  channel: FakeChannel,
+  input: SlashCommandInput,
+  responseUrl: string,
+): Json {
+  const { ids } = ws;
+  return {
+    token: VERIFICATION_TOKEN,
+    team_id: ids.teamId,
+    team_domain: ids.teamDomain,
+    channel_id: channel.id,
+    // Slack hides the name of a private channel the app is not in.
+    channel_name: channel.isPrivate && !ws.isBotMember(channel) ? "privategroup" : channel.name,
+    user_id: input.user_id,
+    user_name: ws.users.get(input.user_id)?.name ?? input.user_id,
+    command: input.command ?? "/threadline",
+    text: input.text,
+    api_app_id: ids.appId,
+    is_enterprise_install: "false",
+    response_url: responseUrl,
+    trigger_id: triggerId(),
+  };
+}
+
+export interface MessageInteraction {
+  channel: string;
+  messageTs: string;
+  user: string;
+  actionId: string;
+}
+
+/** The parts shared by every payload of a user acting on an element of a message. */
+function interaction(
+  ws: Workspace,
+  input: MessageInteraction,
+  elementType: string,
+): { common: Json; message: StoredMessage; blockId: string; element: Json } {
+  const channel = ws.channels.get(input.channel);
+  const message = channel && ws.findMessage(channel.id, input.messageTs);
+  if (!channel || !message) throw new Error(`no message ${input.messageTs} in ${input.channel}`);
+  const found = findElement(message.blocks ?? [], input.actionId);
+  if (!found || found.element.type !== elementType) {
+    throw new Error(`message ${message.ts} has no ${elementType} with action_id ${input.actionId}`);
+  }
+  const { ids } = ws;
+  const user = ws.users.get(input.user);
+  const isReply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
+  const common: Json = {
+    user: { id: input.user, username: user?.name ?? input.user, name: user?.name ?? input.user, team_id: ids.teamId },
+    api_app_id: ids.appId,
+    token: VERIFICATION_TOKEN,
+    container: {
+      type: "message",
+      message_ts: message.ts,
+      channel_id: channel.id,
+      is_ephemeral: false,
+      ...(isReply && { thread_ts: message.thread_ts }),
+    },
+    team: { id: ids.teamId, domain: ids.teamDomain },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: channel.id, name: channel.name },
+  };
+  return { common, message, ...found };
+}
+
+export function buttonClickPayload(
+  ws: Workspace,
+  input: MessageInteraction & { value?: string },
+  responseUrl: string,
+): Json {
+  const { common, message, blockId, element } = interaction(ws, input, "button");
+  return {
+    type: "block_actions",
+    ...common,
+    trigger_id: triggerId(),
+    message: ws.apiMessage(message),
+    state: { values: {} },
+    response_url: responseUrl,
+    actions: [
+      {
+        action_id: input.actionId,
+        block_id: blockId,
+        text: element.text,
+        ...((input.value ?? element.value) !== undefined && { value: input.value ?? element.value }),
+        type: "button",
+        action_ts: actionTs(),
+      },
+    ],
+  };
+}
+
+export function externalSelectPayload(
+  ws: Workspace,
+  input: MessageInteraction & { value: string; text: string },
+  responseUrl: string,
+): Json {
+  const { common, message, blockId, element } = interaction(ws, input, "external_select");
+  const selected = { text: { type: "plain_text", text: input.text, emoji: true }, value: input.value };
+  return {
+    type: "block_actions",
+    ...common,
+    trigger_id: triggerId(),
+    message: ws.apiMessage(message),
+    state: { values: { [blockId]: { [input.actionId]: { type: "external_select", selected_option: selected } } } },
+    response_url: responseUrl,
+    actions: [
+      {
+        type: "external_select",
+        action_id: input.actionId,
+        block_id: blockId,
+        selected_option: selected,
+        ...(element.placeholder !== undefined && { placeholder: element.placeholder }),
+        action_ts: actionTs(),
+      },
+    ],
+  };
+}
+
+export function blockSuggestionPayload(ws: Workspace, input: MessageInteraction & { value: string }): Json {
+  const { common, blockId, element } = interaction(ws, input, "external_select");
+  // Slack asks for options only once the user has typed min_query_length characters (3 unless set).
+  const minLength = typeof element.min_query_length === "number" ? element.min_query_length : 3;
+  if (input.value.length < minLength) {
+    throw new Error(`Slack sends no block_suggestion for "${input.value}": min_query_length is ${minLength}`);
+  }
+  return { type: "block_suggestion", ...common, action_id: input.actionId, block_id: blockId, value: input.value };
+}

@@ -1,0 +1,158 @@
+export type Json = Record<string, unknown>;
+
+export interface ChannelInput {
+  id: string;
+  name: string;
+  isPrivate?: boolean;
+  /** Include the bot user id to make the bot a member. */
+  members?: string[];
+  archived?: boolean;
+}
+
+export interface FakeChannel {
+  id: string;
+  name: string;
+  isPrivate: boolean;
+  members: Set<string>;
+  archived: boolean;
+  created: number;
+}
+
+export interface UserInput {
+  id: string;
+  name: string;
+  realName?: string;
+  displayName?: string;
+  isBot?: boolean;
+  deleted?: boolean;
+}
+
+export interface FakeUser {
+  id: string;
+  name: string;
+  realName: string;
+  displayName: string;
+  isBot: boolean;
+  deleted: boolean;
+}
+
+/** A file object as Slack's API and events present it (the bytes are kept separately). */
+export interface SlackFile extends Json {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  filetype: string;
+  size: number;
+  user: string;
+  url_private: string;
+  url_private_download: string;
+}
+
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Json;
+}
+
+export interface MessageVersion {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text: string;
+  blocks?: Json[];
+  attachments?: Json[];
+  user?: string;
+  bot_id?: string;
+  username?: string;
+  icon_url?: string;
+  icon_emoji?: string;
+  reply_broadcast?: boolean;
+  metadata?: MessageMetadata;
+  files?: SlackFile[];
+  subtype?: string;
+  client_msg_id?: string;
+  edited?: { user: string; ts: string };
+}
+
+export interface StoredMessage extends MessageVersion {
+  deleted?: boolean;
+  /** Earlier versions, oldest first; chat.update and edits push the replaced version here. */
+  history: MessageVersion[];
+}
+
+export interface Ephemeral {
+  channel: string;
+  user: string;
+  ts: string;
+  text: string;
+  blocks?: Json[];
+  thread_ts?: string;
+  via: "chat.postEphemeral" | "response_url";
+}
+
+export interface Reaction {
+  channel: string;
+  timestamp: string;
+  name: string;
+  user: string;
+}
+
+export interface Upload {
+  fileId: string;
+  filename: string;
+  title: string;
+  bytes: Buffer;
+  channel?: string;
+  thread_ts?: string;
+  initial_comment?: string;
+  /** ts of the message that carries the file, when it was shared to a channel. */
+  messageTs?: string;
+}
+
+export interface ApiCall {
+  method: string;
+  /** Arguments as sent: form values are strings (JSON strings for objects), JSON bodies keep their types. */
+  args: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+  at: Date;
+}
+
+export interface ResponseUrlPost {
+  url: string;
+  kind: "command" | "action";
+  channel: string;
+  user: string;
+  messageTs?: string;
+  body: Json;
+  at: Date;
+}
+
+export interface FailSpec {
+  times?: number;
+  /** 200 (default) answers `{ok:false,error}`; 429 adds Retry-After; anything else answers without JSON. */
+  status?: number;
+  retryAfter?: number;
+  error?: string;
+}
+
+export interface RateLimitSpec {
+  perSecond: number;
+  burst: number;
+}
+
+export type DisconnectReason = "refresh_requested" | "warning" | "link_disabled";
+
+export interface SocketEnvelope {
+  envelope_id: string;
+  type: "events_api" | "interactive" | "slash_commands";
+  payload: Json;
+  accepts_response_payload: boolean;
+  retry_attempt?: number;
+  retry_reason?: string;
+}
+
+export interface SocketAck {
+  envelope_id: string;
+  payload: Json;
+  at: Date;
+}

@@ -1,0 +1,131 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { STATUS_CODES } from "node:http";
+import { FaultQueue } from "../faults.js";
+import { fieldsToObject, type RequestBody, sendJson, sendText } from "../http.js";
+import { type Args, createMethods, type MethodContext, type MethodSpec, SlackApiError } from "./methods.js";
+import type { ApiCall, FailSpec, RateLimitSpec } from "./types.js";
+
+class TokenBucket {
+  private tokens: number;
+  private last = Date.now();
+
+  constructor(private readonly spec: RateLimitSpec) {
+    this.tokens = spec.burst;
+  }
+
+  /** 0 when a token was available, otherwise the whole seconds to wait (Slack's Retry-After is an integer). */
+  take(): number {
+    const now = Date.now();
+    this.tokens = Math.min(this.spec.burst, this.tokens + ((now - this.last) / 1000) * this.spec.perSecond);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - this.tokens) / this.spec.perSecond));
+  }
+}
+
+function bodyArgs(body: RequestBody): Args {
+  if (typeof body.json === "object" && body.json !== null) return body.json as Args;
+  const args: Args = fieldsToObject(body.fields);
+  for (const file of body.files) args[file.field] = file.bytes;
+  return args;
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+  return match?.[1];
+}
+
+/** The HTTP side of the Web API: call log, injected faults, rate limits, token checks, dispatch. */
+export class WebApi {
+  readonly calls: ApiCall[] = [];
+  rateLimitedCount = 0;
+  down = false;
+  private readonly methods: Record<string, MethodSpec>;
+  private readonly faults = new Map<string, FaultQueue<FailSpec>>();
+  private readonly limits = new Map<string, RateLimitSpec>();
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly tokens: { bot: string; app: string },
+    private readonly ctx: MethodContext,
+  ) {
+    this.methods = createMethods(ctx);
+  }
+
+  failNext(method: string, spec: FailSpec): void {
+    let queue = this.faults.get(method);
+    if (!queue) {
+      queue = new FaultQueue<FailSpec>();
+      this.faults.set(method, queue);
+    }
+    queue.add(spec, spec.times);
+  }
+
+  rateLimit(method: string, spec: RateLimitSpec): void {
+    if (!(spec.perSecond > 0) || !(spec.burst >= 1)) throw new Error("rateLimit needs perSecond > 0 and burst >= 1");
+    this.limits.set(method, spec);
+    for (const key of this.buckets.keys()) if (key.startsWith(`${method} `)) this.buckets.delete(key);
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, method: string, url: URL, body: RequestBody): void {
+    const args: Args = { ...Object.fromEntries(url.searchParams), ...bodyArgs(body) };
+    this.calls.push({ method, args, headers: { ...req.headers }, at: new Date() });
+    if (this.down) return sendText(res, 503, "Service Unavailable");
+    const fault = this.faults.get(method)?.take();
+    if (fault) return this.answerFault(res, fault);
+    const wait = this.takeToken(method, args);
+    if (wait > 0) return this.tooManyRequests(res, wait);
+
+    const spec = this.methods[method];
+    if (!spec) return sendJson(res, 200, { ok: false, error: "unknown_method" });
+    const token = bearer(req) ?? (typeof args.token === "string" ? args.token : undefined);
+    const authError = this.authError(spec, token);
+    if (authError) return sendJson(res, 200, { ok: false, error: authError });
+    // Slack reports the token's scopes on every response; WebClient copies them into response_metadata.scopes.
+    const headers: Record<string, string> =
+      spec.token === "bot" ? { "x-oauth-scopes": this.ctx.grantedScopes().join(",") } : {};
+    let result: Record<string, unknown>;
+    try {
+      result = { ok: true, ...spec.run(args) };
+    } catch (err) {
+      if (!(err instanceof SlackApiError)) throw err;
+      result = { ok: false, error: err.code, ...err.extra };
+    }
+    sendJson(res, 200, result, headers);
+  }
+
+  private authError(spec: MethodSpec, token: string | undefined): string | undefined {
+    if (!token) return "not_authed";
+    const expected = spec.token === "bot" ? this.tokens.bot : this.tokens.app;
+    if (token === expected) return undefined;
+    return token === this.tokens.bot || token === this.tokens.app ? "not_allowed_token_type" : "invalid_auth";
+  }
+
+  /** Buckets are per method and channel, matching Slack's "1 message per second per channel" rule. */
+  private takeToken(method: string, args: Args): number {
+    const spec = this.limits.get(method);
+    if (!spec) return 0;
+    const key = `${method} ${String(args.channel ?? args.channel_id ?? "")}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(spec);
+      this.buckets.set(key, bucket);
+    }
+    return bucket.take();
+  }
+
+  private answerFault(res: ServerResponse, fault: FailSpec): void {
+    const status = fault.status ?? (fault.retryAfter !== undefined ? 429 : 200);
+    if (status === 429) return this.tooManyRequests(res, fault.retryAfter ?? 1);
+    if (status === 200) return sendJson(res, 200, { ok: false, error: fault.error ?? "internal_error" });
+    sendText(res, status, fault.error ?? STATUS_CODES[status] ?? "error");
+  }
+
+  private tooManyRequests(res: ServerResponse, seconds: number): void {
+    this.rateLimitedCount += 1;
+    sendJson(res, 429, { ok: false, error: "ratelimited" }, { "retry-after": String(seconds) });
+  }
+}

@@ -1,0 +1,330 @@
+import type {
+  ChannelInput,
+  Ephemeral,
+  FakeChannel,
+  FakeUser,
+  Json,
+  MessageVersion,
+  Reaction,
+  ResponseUrlPost,
+  SlackFile,
+  StoredMessage,
+  Upload,
+  UserInput,
+} from "./types.js";
+
+export interface Identity {
+  teamId: string;
+  teamDomain: string;
+  botUserId: string;
+  botId: string;
+  appId: string;
+  botName: string;
+}
+
+interface StoredFile {
+  file: SlackFile;
+  /** Undefined until the bytes have been uploaded. */
+  bytes?: Buffer;
+}
+
+const MIME_TYPES: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  heic: "image/heic",
+  pdf: "application/pdf",
+  txt: "text/plain",
+  csv: "text/csv",
+  mp4: "video/mp4",
+  mp3: "audio/mpeg",
+  vcf: "text/vcard",
+};
+
+const BASE_SECONDS = 1_700_000_000;
+
+/** Channels, users, messages and files of the fake workspace, and how Slack renders them as JSON. */
+export class Workspace {
+  readonly channels = new Map<string, FakeChannel>();
+  readonly users = new Map<string, FakeUser>();
+  readonly messages: StoredMessage[] = [];
+  readonly ephemerals: Ephemeral[] = [];
+  readonly reactions: Reaction[] = [];
+  readonly uploads: Upload[] = [];
+  readonly responses: ResponseUrlPost[] = [];
+  private readonly files = new Map<string, StoredFile>();
+  private tsCounter = 0;
+  private idCounter = 0;
+
+  constructor(
+    readonly ids: Identity,
+    private readonly origin: string,
+  ) {}
+
+  /** Unique, increasing message timestamps: 1700000000.000100, 1700000000.000200, ... */
+  nextTs(): string {
+    this.tsCounter += 1;
+    const micros = this.tsCounter * 100;
+    const seconds = BASE_SECONDS + Math.floor(micros / 1_000_000);
+    return `${seconds}.${String(micros % 1_000_000).padStart(6, "0")}`;
+  }
+
+  nextId(prefix: string): string {
+    this.idCounter += 1;
+    return `${prefix}${String(this.idCounter).padStart(10, "0")}`;
+  }
+
+  addChannel(input: ChannelInput): FakeChannel {
+    const channel: FakeChannel = {
+      id: input.id,
+      name: input.name,
+      isPrivate: input.isPrivate ?? false,
+      members: new Set(input.members ?? []),
+      archived: input.archived ?? false,
+      created: BASE_SECONDS - 86_400,
+    };
+    this.channels.set(channel.id, channel);
+    return channel;
+  }
+
+  addUser(input: UserInput): FakeUser {
+    const user: FakeUser = {
+      id: input.id,
+      name: input.name,
+      realName: input.realName ?? input.name,
+      displayName: input.displayName ?? "",
+      isBot: input.isBot ?? false,
+      deleted: input.deleted ?? false,
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  isBotMember(channel: FakeChannel): boolean {
+    return channel.members.has(this.ids.botUserId);
+  }
+
+  channelType(channel: FakeChannel): "channel" | "group" {
+    return channel.isPrivate ? "group" : "channel";
+  }
+
+  createFile(input: { name: string; title?: string; mimetype?: string; user: string; size: number }): SlackFile {
+    const id = this.nextId("F");
+    const name = input.name;
+    const extension = name.includes(".") ? (name.split(".").pop() ?? "").toLowerCase() : "";
+    const path = `${this.origin}/files-pri/${this.ids.teamId}-${id}`;
+    const created = Math.floor(Date.now() / 1000);
+    const file: SlackFile = {
+      id,
+      created,
+      timestamp: created,
+      name,
+      title: input.title ?? name,
+      mimetype: input.mimetype ?? MIME_TYPES[extension] ?? "application/octet-stream",
+      filetype: extension || "binary",
+      pretty_type: extension ? extension.toUpperCase() : "Binary",
+      user: input.user,
+      editable: false,
+      size: input.size,
+      mode: "hosted",
+      is_external: false,
+      external_type: "",
+      is_public: true,
+      public_url_shared: false,
+      display_as_bot: false,
+      username: "",
+      url_private: `${path}/${encodeURIComponent(name)}`,
+      url_private_download: `${path}/download/${encodeURIComponent(name)}`,
+      permalink: `https://${this.ids.teamDomain}.slack.com/files/${input.user}/${id}/${encodeURIComponent(name)}`,
+      has_rich_preview: false,
+    };
+    this.files.set(id, { file });
+    return file;
+  }
+
+  file(id: string): { file: SlackFile; bytes?: Buffer } | undefined {
+    return this.files.get(id);
+  }
+
+  storeFileBytes(id: string, bytes: Buffer): void {
+    const stored = this.files.get(id);
+    if (!stored) throw new Error(`no file ${id}`);
+    stored.bytes = bytes;
+    stored.file.size = bytes.length;
+  }
+
+  addMessage(version: MessageVersion): StoredMessage {
+    const message: StoredMessage = { ...version, history: [] };
+    this.messages.push(message);
+    return message;
+  }
+
+  /** Applies `changes`, keeping the replaced version in `history`. */
+  updateMessage(message: StoredMessage, changes: Partial<MessageVersion>): MessageVersion {
+    const { history, deleted: _deleted, ...previous } = message;
+    history.push(previous);
+    Object.assign(message, changes);
+    return previous;
+  }
+
+  findMessage(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.find((m) => m.channel === channel && m.ts === ts && !m.deleted);
+  }
+
+  /** Slack threads a reply under the root even when given the ts of another reply. */
+  rootTs(message: MessageVersion): string {
+    return message.thread_ts ?? message.ts;
+  }
+
+  replies(channel: string, threadTs: string): StoredMessage[] {
+    return this.messages
+      .filter((m) => m.channel === channel && m.thread_ts === threadTs && m.ts !== threadTs && !m.deleted)
+      .sort((a, b) => compareTs(a.ts, b.ts));
+  }
+
+  topLevel(channel: string): StoredMessage[] {
+    return this.messages
+      .filter((m) => m.channel === channel && (!m.thread_ts || m.thread_ts === m.ts) && !m.deleted)
+      .sort((a, b) => compareTs(a.ts, b.ts));
+  }
+
+  channelJson(channel: FakeChannel): Json {
+    return {
+      id: channel.id,
+      name: channel.name,
+      name_normalized: channel.name,
+      // Private channels created since 2021 have C ids and is_channel:true; only legacy G ids are groups.
+      is_channel: !channel.id.startsWith("G"),
+      is_group: channel.id.startsWith("G"),
+      is_im: false,
+      is_mpim: false,
+      is_private: channel.isPrivate,
+      is_archived: channel.archived,
+      is_general: false,
+      is_shared: false,
+      is_ext_shared: false,
+      is_org_shared: false,
+      is_member: this.isBotMember(channel),
+      created: channel.created,
+      creator: [...channel.members][0] ?? this.ids.botUserId,
+      context_team_id: this.ids.teamId,
+      topic: { value: "", creator: "", last_set: 0 },
+      purpose: { value: "", creator: "", last_set: 0 },
+    };
+  }
+
+  userJson(user: FakeUser): Json {
+    const image = `https://avatars.example/${user.id}_72.png`;
+    return {
+      id: user.id,
+      team_id: this.ids.teamId,
+      name: user.name,
+      deleted: user.deleted,
+      real_name: user.realName,
+      tz: "America/Los_Angeles",
+      tz_label: "Pacific Standard Time",
+      tz_offset: -28800,
+      profile: {
+        real_name: user.realName,
+        real_name_normalized: user.realName,
+        display_name: user.displayName,
+        display_name_normalized: user.displayName,
+        image_72: image,
+        team: this.ids.teamId,
+        ...(user.isBot && user.id === this.ids.botUserId && { bot_id: this.ids.botId }),
+      },
+      is_admin: false,
+      is_owner: false,
+      is_bot: user.isBot,
+      is_app_user: false,
+      updated: BASE_SECONDS,
+    };
+  }
+
+  botProfile(): Json {
+    return {
+      id: this.ids.botId,
+      deleted: false,
+      name: this.ids.botName,
+      updated: BASE_SECONDS,
+      app_id: this.ids.appId,
+      icons: {
+        image_36: "https://a.slack-edge.com/80588/img/plugins/app/bot_36.png",
+        image_48: "https://a.slack-edge.com/80588/img/plugins/app/bot_48.png",
+        image_72: "https://a.slack-edge.com/80588/img/plugins/app/service_72.png",
+      },
+      team_id: this.ids.teamId,
+    };
+  }
+
+  /** The fields every rendering of a message shares (history, events, interaction payloads). */
+  messageBase(message: MessageVersion): Json {
+    const out: Json = { type: "message" };
+    if (message.subtype) out.subtype = message.subtype;
+    out.text = message.text;
+    if (message.user) out.user = message.user;
+    if (message.bot_id) {
+      out.bot_id = message.bot_id;
+      out.app_id = this.ids.appId;
+      out.bot_profile = this.botProfile();
+    }
+    if (message.username) out.username = message.username;
+    if (message.icon_emoji) out.icons = { emoji: message.icon_emoji };
+    else if (message.icon_url) out.icons = { image_48: message.icon_url };
+    out.ts = message.ts;
+    out.team = this.ids.teamId;
+    if (message.client_msg_id) out.client_msg_id = message.client_msg_id;
+    if (message.blocks) out.blocks = message.blocks;
+    if (message.attachments) out.attachments = message.attachments;
+    if (message.files) {
+      out.files = message.files;
+      out.upload = message.user === this.ids.botUserId;
+      out.display_as_bot = false;
+    }
+    if (message.edited) out.edited = message.edited;
+    if (message.thread_ts && message.thread_ts !== message.ts) {
+      out.thread_ts = message.thread_ts;
+      const parent = this.findMessage(message.channel, message.thread_ts);
+      if (parent?.user) out.parent_user_id = parent.user;
+    }
+    return out;
+  }
+
+  /** A message as conversations.replies and interaction payloads show it. */
+  apiMessage(message: StoredMessage, includeMetadata = false): Json {
+    const out = this.messageBase(message);
+    const replies = message.thread_ts && message.thread_ts !== message.ts ? [] : this.replies(message.channel, message.ts);
+    const last = replies.at(-1);
+    if (last) {
+      const replyUsers = [...new Set(replies.map((r) => r.user).filter((u) => u !== undefined))];
+      Object.assign(out, {
+        thread_ts: message.ts,
+        reply_count: replies.length,
+        reply_users_count: replyUsers.length,
+        reply_users: replyUsers,
+        latest_reply: last.ts,
+      });
+    }
+    if (includeMetadata && message.metadata) out.metadata = message.metadata;
+    return out;
+  }
+
+  /** The `message` event Slack dispatches when `message` is posted. */
+  messageEvent(message: StoredMessage): Json {
+    const channel = this.channels.get(message.channel);
+    return {
+      ...this.messageBase(message),
+      channel: message.channel,
+      event_ts: message.ts,
+      channel_type: channel ? this.channelType(channel) : "channel",
+    };
+  }
+}
+
+export function compareTs(a: string, b: string): number {
+  const [aSec = 0, aMicro = 0] = a.split(".").map(Number);
+  const [bSec = 0, bMicro = 0] = b.split(".").map(Number);
+  return aSec - bSec || aMicro - bMicro;
+}
