@@ -255,8 +255,10 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
           displayName: profile.displayName,
           avatarUrl: profile.avatarUrl,
         });
-        // Before the first post there is no parent to update: it will be posted with the name.
-        if (conversation.slackThreadTs) {
+        // The inline lookup runs before the first post, which will show the name. A retry may finish before
+        // or after that post: the update is queued behind it on the Slack lane either way (and does nothing
+        // while there is no thread), so the parent never keeps the fallback.
+        if (!job.payload.inline) {
           await tx.enqueue([
             {
               lane: slackLane(conversation.id),

@@ -20,13 +20,13 @@ const hour = 3_600_000;
 class WindowedChannel extends RecordingChannel {
   readonly replyWindows = { standardMs: 24 * hour, humanAgentMs: 7 * 24 * hour };
   readonly profiles = new Map<string, ContactProfile>();
-  readonly lookupFailures: Error[] = [];
+  /** While set, every lookup fails with it. */
+  lookupFailure: Error | null = null;
   lookups = 0;
 
   async lookupContact(address: string) {
     this.lookups += 1;
-    const failure = this.lookupFailures.shift();
-    if (failure) throw failure;
+    if (this.lookupFailure) throw this.lookupFailure;
     return this.profiles.get(address) ?? null;
   }
 
@@ -62,7 +62,7 @@ beforeEach(async () => {
   worker = new DeliveryWorker(
     db.store,
     deliveryHandlers({ store: db.store, slack, channels, logger: silentLogger, now: () => now }),
-    { concurrency: 4, idlePollMs: 20, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 5 } },
+    { concurrency: 4, idlePollMs: 20, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 200 } },
     silentLogger,
   );
   conversations = new Conversations(db.store, worker.notify, silentLogger, channels);
@@ -165,16 +165,24 @@ describe("contact profiles", () => {
 
   it("starts the thread with the fallback when the lookup fails, then fills the name in", async () => {
     channel.profiles.set("+15551230001", { displayName: "Peter Chang", avatarUrl: null });
-    channel.lookupFailures.push(
-      new DeliveryError("X", "down", { transient: true }),
-      new DeliveryError("X", "still down", { transient: true }),
-    );
+    channel.lookupFailure = new DeliveryError("X", "down", { transient: true });
     await threadWith(now);
     expect(slack.parents[0]?.view.title).toBe("Conversation with Customer …0001");
+    const failedLookups = channel.lookups;
+    channel.lookupFailure = null;
     await vi.waitFor(() => expect(slack.updates).toHaveLength(1));
     expect(slack.updates[0]?.view.title).toBe("Conversation with Peter Chang");
     expect(slack.updates[0]?.ts).toBe(slack.parents[0]?.ts);
-    expect(channel.lookups).toBe(3);
+    expect(channel.lookups).toBe(failedLookups + 1);
+  });
+
+  it("does not hold the thread back for a lookup that fails for good", async () => {
+    channel.profiles.set("+15551230001", { displayName: "Peter Chang", avatarUrl: null });
+    channel.lookupFailure = new DeliveryError("X", "bad token", { transient: false });
+    await threadWith(now);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(slack.parents[0]?.view.title).toBe("Conversation with Customer …0001");
+    expect(channel.lookups).toBe(1);
   });
 
   it("keeps the fallback when the channel has no profile to give", async () => {

@@ -41,7 +41,7 @@ async function startReceiver(config: MessengerConfig | null) {
   worker = new DeliveryWorker(
     db.store,
     deliveryHandlers({ store: db.store, slack, channels, logger: silentLogger }),
-    { concurrency: 4, idlePollMs: 20, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 5 } },
+    { concurrency: 4, idlePollMs: 20, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 200 } },
     silentLogger,
   );
   conversations = new Conversations(db.store, worker.notify, silentLogger, channels);
@@ -78,7 +78,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await http.close();
   await worker.stop();
-  await graph.close();
+  await graph.stop();
   await db.close();
 });
 
