@@ -131,7 +131,7 @@ export class FakeGraph {
     this.sendFaults.add(fault, times);
   }
 
-  close(): Promise<void> {
+  stop(): Promise<void> {
     return this.server.close();
   }
 

@@ -13,7 +13,7 @@ const channelFor = (pageAccessToken = token) =>
 beforeAll(async () => {
   graph = await FakeGraph.start({ accessToken: token });
 });
-afterAll(() => graph.close());
+afterAll(() => graph.stop());
 beforeEach(() => {
   graph.sends.length = 0;
   graph.profiles.clear();
