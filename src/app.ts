@@ -12,6 +12,7 @@ import { createPrismaClient } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { PrismaStore } from "./db/store.js";
 import { registerHealth } from "./http/health.js";
+import { mediaPath, registerMedia } from "./http/media.js";
 import { createHttpServer } from "./http/server.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createSlackApp } from "./slack/bolt.js";
@@ -22,6 +23,8 @@ import { registerListeners } from "./slack/listeners/index.js";
 export interface AppOverrides extends ChannelOverrides {
   readonly logger?: Logger;
   readonly slackClientOptions?: WebClientOptions;
+  /** How long /media links to agents' files work (a day by default). */
+  readonly mediaTtlMs?: number;
   readonly delivery?: {
     readonly concurrency?: number;
     readonly idlePollMs?: number;
@@ -35,6 +38,9 @@ export interface ThreadlineApp {
   /** The port the webhook receiver listens on (known after start; useful with PORT=0). */
   readonly httpPort: number;
 }
+
+/** Long enough for a carrier to fetch an MMS attachment even after retries, short enough not to linger. */
+const mediaTtlMs = 24 * 60 * 60 * 1000;
 
 /**
  * The composition root: builds every part and wires them together. It does no I/O until start(), so tests
@@ -51,7 +57,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
 
   const worker = new DeliveryWorker(
     store,
-    deliveryHandlers({ store, slack, channels, logger: logger.child({ component: "delivery" }) }),
+    deliveryHandlers({
+      store,
+      slack,
+      channels,
+      logger: logger.child({ component: "delivery" }),
+      mediaUrl: (token) => `${config.publicUrl}${mediaPath(token)}`,
+      mediaTtlMs: overrides.mediaTtlMs ?? mediaTtlMs,
+    }),
     {
       concurrency: overrides.delivery?.concurrency ?? 16,
       idlePollMs: overrides.delivery?.idlePollMs ?? 1_000,
@@ -61,9 +74,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   );
   const conversations = new Conversations(
     store,
+    channels,
     worker.notify,
     logger.child({ component: "conversations" }),
-    channels,
   );
   const actions = new ConversationActions(
     store,
@@ -91,6 +104,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
 
   const http = createHttpServer(logger);
   for (const module of Object.values(modules)) module.registerWebhooks(http, { conversations, logger });
+  registerMedia(http, store, logger);
   registerHealth(http, {
     database: () => store.ping(),
     slackConnected: () => slackApp.connectionState() === "connected",

@@ -1,12 +1,25 @@
+import { deliveredReaction, failedReaction, statusAdvances } from "./delivery-status.js";
 import { customerLane, slackLane } from "./lanes.js";
-import type { AgentReply, DeliveryReport, InboundMessage } from "./model.js";
-import { advancesStatus } from "./policies/delivery-status.js";
+import type { AgentReply, ChannelKind, DeliveryReport, InboundMessage, MessageStatus } from "./model.js";
 import type { ChannelRegistry, CoreLogger, NewJob, Store } from "./ports.js";
 import { isInternalNote } from "./text.js";
 
 export type InboundOutcome =
   | { readonly result: "recorded"; readonly conversationId: number; readonly messageId: number }
   | { readonly result: "duplicate"; readonly messageId: number };
+
+/** A provider's report on a message we sent (Twilio status callback, Messenger delivery/read). */
+export interface ProviderStatus {
+  readonly kind: ChannelKind;
+  readonly providerMessageId: string;
+  readonly status: MessageStatus;
+  readonly errorCode?: string | undefined;
+  /** The failure in plain words, when it is one. */
+  readonly reason?: string | undefined;
+}
+
+/** Statuses of a message the provider has accepted and not reported as failed. */
+const acceptedStatuses: ReadonlySet<MessageStatus> = new Set(["queued", "sent", "delivered"]);
 
 export type ReplyOutcome =
   | { readonly result: "recorded"; readonly conversationId: number; readonly messageId: number }
@@ -19,10 +32,9 @@ export type ReplyOutcome =
 export class Conversations {
   constructor(
     private readonly store: Store,
+    private readonly channels: ChannelRegistry,
     private readonly wakeDelivery: () => void,
     private readonly logger: CoreLogger,
-    /** To know which channels can look a new contact's profile up; without it none is looked up. */
-    private readonly channels?: ChannelRegistry,
   ) {}
 
   async receive(inbound: InboundMessage): Promise<InboundOutcome> {
@@ -54,28 +66,41 @@ export class Conversations {
         createdAt: inbound.receivedAt,
       });
       const lane = slackLane(conversation.id);
+      const optIn = this.channels[inbound.kind].optInChange(inbound.text);
+      const optInChanged = optIn !== null && (optIn === "opt_out") !== contact.optedOut;
+      if (optInChanged) await tx.setContactOptedOut(contact.id, optIn === "opt_out");
+      const jobs: NewJob[] = [];
       // Ahead of the first post, so the thread starts with the customer's name when the lookup works.
-      const lookup: NewJob[] =
-        created && !contact.displayName && this.channels?.[inbound.kind]?.lookupContact
-          ? [
-              {
-                lane,
-                kind: "contact.refreshProfile",
-                payload: { conversationId: conversation.id, inline: true },
-              },
-            ]
-          : [];
-      await tx.enqueue([
-        ...lookup,
+      if (created && !contact.displayName && this.channels[inbound.kind].lookupContact) {
+        jobs.push({
+          lane,
+          kind: "contact.refreshProfile",
+          payload: { conversationId: conversation.id, inline: true },
+        });
+      }
+      jobs.push(
         {
           lane,
           kind: "slack.postInbound",
           payload: { messageId: message.id, ...(reopened ? { reopened } : {}) },
         },
-        ...(reopened
-          ? [{ lane, kind: "slack.updateParent" as const, payload: { conversationId: conversation.id } }]
-          : []),
-      ]);
+        ...inbound.attachments.map((_, index) => ({
+          lane,
+          kind: "slack.postMedia" as const,
+          payload: { messageId: message.id, index },
+        })),
+      );
+      if (reopened || optInChanged) {
+        jobs.push({ lane, kind: "slack.updateParent", payload: { conversationId: conversation.id } });
+      }
+      if (optInChanged) {
+        const text =
+          optIn === "opt_out"
+            ? "🚫 The customer opted out. Replies in this thread will not be sent until they text START."
+            : "✅ The customer opted back in. Replies are sent again.";
+        jobs.push({ lane, kind: "slack.notice", payload: { conversationId: conversation.id, text } });
+      }
+      await tx.enqueue(jobs);
       return { result: "recorded", conversationId: conversation.id, messageId: message.id };
     });
     if (outcome.result === "recorded") {
@@ -93,18 +118,37 @@ export class Conversations {
     return outcome;
   }
 
-  /** Moves the reported outbound messages forward (delivered, read); returns how many changed. */
+  /**
+   * A report covering several messages at once (Messenger's delivery and read watermarks): each message it
+   * covers moves forward, and delivered ones get ✅ as with providerStatusChanged. Only messages the provider
+   * accepted move: a watermark also covers replies still waiting in the queue, or refused. Returns how many
+   * changed.
+   */
   async deliveryReported(report: DeliveryReport): Promise<number> {
     const advanced = await this.store.transaction(async (tx) => {
       const messages = await tx.findReportedMessages(report);
-      const moving = messages.filter((message) => advancesStatus(message.status, report.status));
-      for (const message of moving) await tx.updateMessage(message.id, { status: report.status });
+      const moving = messages.filter(
+        (message) => acceptedStatuses.has(message.status) && statusAdvances(message.status, report.status),
+      );
+      const jobs: NewJob[] = [];
+      for (const message of moving) {
+        await tx.updateMessage(message.id, { status: report.status });
+        if (report.status === "delivered") {
+          jobs.push({
+            lane: slackLane(message.conversationId),
+            kind: "slack.react",
+            payload: { messageId: message.id, name: deliveredReaction },
+          });
+        }
+      }
+      await tx.enqueue(jobs);
       return moving.map((message) => message.id);
     });
     this.logger.info(
       { channel: report.kind, status: report.status, messageIds: advanced, upTo: report.upTo },
       advanced.length > 0 ? "delivery report recorded" : "delivery report changed nothing",
     );
+    if (advanced.length > 0) this.wakeDelivery();
     return advanced.length;
   }
 
@@ -119,7 +163,7 @@ export class Conversations {
         conversationId: context.conversation.id,
         direction: "out",
         body: reply.text,
-        attachments: [],
+        attachments: reply.files,
         provider: context.inbox.kind,
         providerMessageId: null,
         slackChannelId: reply.channelId,
@@ -149,5 +193,48 @@ export class Conversations {
       );
     }
     return outcome;
+  }
+
+  /** Records how far a sent message got, and marks the agent's Slack message: ✅ delivered, ❌ failed. */
+  async providerStatusChanged(report: ProviderStatus): Promise<"updated" | "stale" | "unknown"> {
+    const outcome = await this.store.transaction(async (tx) => {
+      const message = await tx.findMessageByProviderId(report.kind, report.providerMessageId);
+      if (message?.direction !== "out") return { result: "unknown" as const, message: undefined };
+      if (!statusAdvances(message.status, report.status)) return { result: "stale" as const, message };
+      const failed = report.status === "failed" || report.status === "undelivered";
+      await tx.updateMessage(message.id, {
+        status: report.status,
+        ...(failed ? { errorCode: report.errorCode ?? null, errorMessage: report.reason ?? null } : {}),
+      });
+      const lane = slackLane(message.conversationId);
+      const jobs: NewJob[] = [];
+      if (report.status === "delivered" || failed) {
+        const name = failed ? failedReaction : deliveredReaction;
+        jobs.push({ lane, kind: "slack.react", payload: { messageId: message.id, name } });
+      }
+      if (failed) {
+        const text = `⚠️ Not delivered to the customer: ${report.reason ?? "the provider reported a failure"}`;
+        jobs.push({ lane, kind: "slack.notice", payload: { conversationId: message.conversationId, text } });
+      }
+      await tx.enqueue(jobs);
+      return { result: "updated" as const, message };
+    });
+    const context = {
+      providerMessageId: report.providerMessageId,
+      status: report.status,
+      errorCode: report.errorCode,
+      messageId: outcome.message?.id,
+      conversationId: outcome.message?.conversationId,
+    };
+    if (outcome.result === "updated") {
+      this.logger.info(context, "delivery status updated");
+      this.wakeDelivery();
+    } else {
+      this.logger.info(
+        context,
+        outcome.result === "stale" ? "stale delivery status ignored" : "status for an unknown message",
+      );
+    }
+    return outcome.result;
   }
 }

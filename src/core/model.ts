@@ -24,9 +24,18 @@ export const messageStatuses = [
 export type MessageStatus = (typeof messageStatuses)[number];
 
 export interface Attachment {
+  /** Where the bytes are: the provider's media URL (inbound) or Slack's private download URL (outbound). */
   readonly url: string;
   readonly contentType?: string | undefined;
   readonly name?: string | undefined;
+  readonly size?: number | undefined;
+}
+
+/** A downloaded file. */
+export interface MediaContent {
+  readonly bytes: Uint8Array;
+  readonly contentType: string;
+  readonly filename: string;
 }
 
 /** A customer message as a channel adapter hands it to the core, already verified and parsed. */
@@ -69,6 +78,7 @@ export interface AgentReply {
   readonly ts: string;
   readonly userId: string;
   readonly text: string;
+  readonly files: readonly Attachment[];
 }
 
 export interface Inbox {

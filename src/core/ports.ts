@@ -8,6 +8,7 @@ import type {
   ConversationContext,
   DeliveryReport,
   Inbox,
+  MediaContent,
   Message,
   MessageStatus,
 } from "./model.js";
@@ -18,11 +19,16 @@ import type { ReplyWindow, ReplyWindowRules } from "./policies/reply-window.js";
 
 // ---- Customer channels (Twilio SMS, Messenger) ----
 
+/** A file for the customer: the bytes, and a public, expiring link to them for providers that fetch. */
+export interface OutboundMedia extends MediaContent {
+  readonly publicUrl: string;
+}
+
 export interface OutboundRequest {
   readonly inboxAddress: string;
   readonly contactAddress: string;
   readonly text: string;
-  readonly mediaUrls: readonly string[];
+  readonly media: readonly OutboundMedia[];
   /** Our message id, so the provider's status callbacks can be matched. */
   readonly messageId: number;
   readonly lastInboundAt: Date | null;
@@ -68,6 +74,12 @@ export interface CustomerChannel {
    * crash in the middle of a send, this is how the retry avoids texting the customer twice.
    */
   findSent?(request: OutboundRequest, since: Date): Promise<readonly string[]>;
+  /** Downloads a file the customer sent (with the provider's credentials); throws DeliveryError. */
+  fetchMedia(attachment: Attachment): Promise<MediaContent>;
+  /** Why the channel can't carry this file to the customer, or null when it can. */
+  refuseMedia(file: { contentType: string; size: number }): string | null;
+  /** Whether a customer's message opts them out of (or back into) messages, for channels with such words. */
+  optInChange(text: string): "opt_out" | "opt_in" | null;
 }
 
 /** Every channel, always: a disabled one still names and formats its addresses. */
@@ -105,6 +117,12 @@ export interface SlackPort {
   postParent(channelId: string, view: ParentView): Promise<{ ts: string }>;
   updateParent(channelId: string, ts: string, view: ParentView): Promise<void>;
   postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }>;
+  /** Uploads a file into the thread (Slack's external upload flow). */
+  uploadFile(channelId: string, threadTs: string, file: MediaContent): Promise<void>;
+  /** Downloads a file an agent shared, with the bot token. */
+  downloadFile(url: string): Promise<MediaContent>;
+  /** Marks a message with an emoji reaction; an existing reaction is fine. */
+  addReaction(channelId: string, ts: string, name: string): Promise<void>;
   /** Finds a post of ours carrying `messageId` in the thread, if an earlier attempt made it. */
   findPostedMessage(channelId: string, threadTs: string, messageId: number): Promise<{ ts: string } | null>;
   /** Finds the conversation's parent among the channel's posts since `since`, if an earlier attempt made it. */
@@ -128,13 +146,18 @@ export interface CoreLogger {
 
 export type JobKind =
   | "slack.postInbound"
+  | "slack.postMedia"
   | "slack.updateParent"
   | "slack.notice"
+  | "slack.react"
   | "customer.send"
   | "contact.refreshProfile";
 
 export interface JobPayloads {
   "slack.postInbound": { messageId: number; reopened?: boolean };
+  /** One attachment of an inbound message, uploaded into the thread after its text. */
+  "slack.postMedia": { messageId: number; index: number };
+  "slack.react": { messageId: number; name: string };
   "slack.updateParent": { conversationId: number };
   "slack.notice": { conversationId: number; text: string };
   "customer.send": { messageId: number };
@@ -199,6 +222,7 @@ export interface StoreTransaction {
     >,
   ): Promise<void>;
   enqueue(jobs: readonly NewJob[]): Promise<void>;
+  setContactOptedOut(contactId: number, optedOut: boolean): Promise<void>;
   /**
    * Parked jobs of an inbox's conversations become runnable again (the inbox got a channel). Returns how
    * many customer messages were waiting for it.
@@ -228,6 +252,10 @@ export interface Store extends StoreTransaction {
   conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null>;
   message(messageId: number): Promise<Message | null>;
   inboxById(inboxId: number): Promise<Inbox | null>;
+  /** Keeps a file until `expiresAt` and returns the unguessable token that names it. */
+  saveMedia(content: MediaContent, expiresAt: Date): Promise<string>;
+  /** The file named by `token`, unless unknown or expired at `now`. */
+  media(token: string, now: Date): Promise<MediaContent | null>;
   /** Puts posts to the inbox's channel on hold with the reason (or clears it). */
   setInboxProblem(inboxId: number, problem: string | null): Promise<void>;
   /** Customer messages of the inbox not yet in Slack. */

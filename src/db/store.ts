@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type {
   Attachment,
   ChannelKind,
@@ -6,6 +7,7 @@ import type {
   ConversationContext,
   DeliveryReport,
   Inbox,
+  MediaContent,
   Message,
   MessageStatus,
 } from "../core/model.js";
@@ -202,6 +204,10 @@ class Operations implements StoreTransaction {
     });
   }
 
+  async setContactOptedOut(contactId: number, optedOut: boolean) {
+    await this.db.contact.update({ where: { id: contactId }, data: { optedOut } });
+  }
+
   async unparkInbox(inboxId: number) {
     const conversations = await this.db.conversation.findMany({ where: { inboxId }, select: { id: true } });
     if (conversations.length === 0) return 0;
@@ -254,6 +260,28 @@ export class PrismaStore extends Operations implements Store {
   async inboxById(inboxId: number) {
     const row = await this.prisma.inbox.findUnique({ where: { id: inboxId } });
     return row ? toInbox(row) : null;
+  }
+
+  async saveMedia(content: MediaContent, expiresAt: Date) {
+    const token = randomBytes(24).toString("base64url");
+    await this.prisma.mediaFile.create({
+      data: {
+        token,
+        contentType: content.contentType,
+        filename: content.filename,
+        bytes: Buffer.from(content.bytes) as Uint8Array<ArrayBuffer>,
+        expiresAt,
+      },
+    });
+    // Expired files are only ever refused; clearing them here keeps the table small without a timer.
+    await this.prisma.mediaFile.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+    return token;
+  }
+
+  async media(token: string, now: Date): Promise<MediaContent | null> {
+    const row = await this.prisma.mediaFile.findUnique({ where: { token } });
+    if (!row || row.expiresAt <= now) return null;
+    return { bytes: row.bytes, contentType: row.contentType, filename: row.filename };
   }
 
   async setInboxProblem(inboxId: number, problem: string | null) {

@@ -1,7 +1,36 @@
-import { App, SocketModeReceiver } from "@slack/bolt";
+import { App, type Receiver, type ReceiverEvent, SocketModeReceiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
 import type { Config } from "../config.js";
 import { boltLogger, type Logger } from "../logger.js";
+
+/**
+ * Bolt acknowledges an Events API envelope before its listeners run, and Slack never redelivers an
+ * acknowledged event: a crash in between would lose an agent's reply. Here the listeners run first (they
+ * record the reply in milliseconds) and the envelope is acknowledged after; should the process die first,
+ * Slack redelivers and the recording is idempotent. Commands and actions keep Bolt's own ack().
+ */
+class RecordThenAckReceiver implements Receiver {
+  constructor(readonly socket: SocketModeReceiver) {}
+
+  init(app: App): void {
+    const deferringApp = {
+      processEvent: async (event: ReceiverEvent) => {
+        if ((event.body as { type?: string }).type !== "event_callback") return app.processEvent(event);
+        await app.processEvent({ ...event, ack: async () => {} });
+        await event.ack();
+      },
+    };
+    this.socket.init(deferringApp as unknown as App);
+  }
+
+  start(): Promise<unknown> {
+    return this.socket.start();
+  }
+
+  stop(): Promise<unknown> {
+    return this.socket.stop();
+  }
+}
 
 export type SlackConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
 
@@ -36,7 +65,7 @@ export function createSlackApp(
   });
   const app = new App({
     token: config.slack.botToken,
-    receiver,
+    receiver: new RecordThenAckReceiver(receiver),
     logger: log,
     clientOptions: webClientOptions,
     deferInitialization: true,

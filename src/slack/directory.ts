@@ -70,7 +70,7 @@ export class ChannelDirectory {
     const ids: string[] = [];
     for await (const page of this.client.paginate("conversations.members", {
       channel: channelId,
-      limit: 1000,
+      limit: 200,
     })) {
       ids.push(...((page as { members?: string[] }).members ?? []));
     }

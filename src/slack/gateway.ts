@@ -1,6 +1,8 @@
 import type { ChatPostMessageArguments, WebClient } from "@slack/web-api";
 import type { Teammate } from "../core/assignment.js";
+import type { MediaContent } from "../core/model.js";
 import type { ParentView, SlackPort, ThreadPost } from "../core/ports.js";
+import { readLimited } from "../download.js";
 import { DeliveryError } from "../errors.js";
 import { parentMessage } from "./blocks.js";
 import type { ChannelDirectory } from "./directory.js";
@@ -9,6 +11,8 @@ import { classifySlackError } from "./errors.js";
 const messageEvent = "threadline_message";
 const conversationEvent = "threadline_conversation";
 const userNameTtlMs = 10 * 60_000;
+/** Larger than any provider accepts (Messenger: 25 MB); anything bigger is refused before it fills memory. */
+const maxFileBytes = 30 * 1024 * 1024;
 
 /**
  * The SlackPort over Bolt's WebClient. The client is configured not to retry (the delivery queue does,
@@ -82,6 +86,53 @@ export class SlackGateway implements SlackPort {
         (message.metadata.event_payload as Record<string, unknown> | undefined)?.message_id === messageId,
     );
     return found?.ts ? { ts: found.ts } : null;
+  }
+
+  async uploadFile(channelId: string, threadTs: string, file: MediaContent): Promise<void> {
+    await this.call(channelId, () =>
+      this.client.filesUploadV2({
+        channel_id: channelId,
+        thread_ts: threadTs,
+        file: Buffer.from(file.bytes),
+        filename: file.filename,
+        title: file.filename,
+      }),
+    );
+  }
+
+  async downloadFile(url: string): Promise<MediaContent> {
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${this.client.token}` },
+      signal: AbortSignal.timeout(30_000),
+    }).catch((error: unknown) => {
+      throw new DeliveryError("SLACK_FILE_UNREACHABLE", "could not download the file from Slack", {
+        transient: true,
+        cause: error,
+      });
+    });
+    if (!response.ok) {
+      throw new DeliveryError("SLACK_FILE_DOWNLOAD", `Slack answered ${response.status} for the file`, {
+        transient: response.status >= 500 || response.status === 429,
+      });
+    }
+    const bytes = await readLimited(response, maxFileBytes);
+    const filename = decodeURIComponent(new URL(url).pathname.split("/").pop() || "file");
+    return {
+      bytes,
+      contentType: response.headers.get("content-type")?.split(";")[0] ?? "application/octet-stream",
+      filename,
+    };
+  }
+
+  async addReaction(channelId: string, ts: string, name: string): Promise<void> {
+    try {
+      await this.call(channelId, () =>
+        this.client.reactions.add({ channel: channelId, timestamp: ts, name }),
+      );
+    } catch (error) {
+      if (error instanceof DeliveryError && error.code === "SLACK_already_reacted") return;
+      throw error;
+    }
   }
 
   async findPostedParent(

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeSlack, waitFor } from "../fakes/fake-slack.js";
 import { FakeTwilio } from "../fakes/fake-twilio.js";
@@ -148,6 +149,42 @@ describe("a crash (SIGKILL) while Slack is down", () => {
     await waitFor(() => twilio.sent.length === 1, { timeoutMs: 20_000 });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(twilio.sent.map((m) => m.Body)).toEqual(["queued reply"]);
+  }, 60_000);
+});
+
+describe("a crash while an agent's reply is being recorded", () => {
+  it("is not acknowledged to Slack until recorded, so Slack redelivers it and it is sent once", async () => {
+    await slack.slashCommand({
+      channel_id: supportChannel,
+      user_id: agent.id,
+      text: `connect sms ${inboxNumber}`,
+    });
+    await sms("hello");
+    const parent = await waitFor(() => slack.topLevelMessages(supportChannel)[0]);
+    await waitFor(() => customerTexts(parent.ts).length === 1);
+
+    // Another connection holds the write lock: the app can read the thread but not record the reply.
+    const blocker = new Database(path.join(databaseDir, "threadline.db"));
+    blocker.exec("BEGIN IMMEDIATE");
+    const reply = slack.userMessage({
+      channel: supportChannel,
+      user: agent.id,
+      text: "typed just before the crash",
+      thread_ts: parent.ts,
+      ackTimeoutMs: 60_000,
+    });
+    reply.catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const delivered = slack.envelopes.at(-1)?.envelope_id;
+    expect(slack.acks.some((ack) => ack.envelope_id === delivered)).toBe(false);
+    await app.kill("SIGKILL");
+    blocker.exec("ROLLBACK");
+    blocker.close();
+
+    await app.start();
+    await waitFor(() => twilio.sent.length === 1, { timeoutMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(twilio.sent.map((m) => m.Body)).toEqual(["typed just before the crash"]);
   }, 60_000);
 });
 

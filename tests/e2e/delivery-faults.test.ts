@@ -171,6 +171,11 @@ describe("Socket Mode", () => {
   it("reports the connection in /healthz and recovers from a dropped socket", async () => {
     const before = harness.slack.connectionCount;
     harness.slack.dropConnection();
+    const down = await waitFor(async () => {
+      const answer = await fetch(`${harness.baseUrl}/healthz`);
+      return answer.status === 503 && ((await answer.json()) as { reasons: string[] });
+    });
+    expect(down.reasons).toEqual(["Slack Socket Mode not connected"]);
     await harness.slack.waitForConnection(before + 1, { timeoutMs: 20_000 });
     await waitFor(async () => (await fetch(`${harness.baseUrl}/healthz`)).status === 200);
   }, 30_000);

@@ -147,7 +147,15 @@ export class Harness {
     if (!answer.startsWith("Connected")) throw new Error(`connect failed: ${answer}`);
   }
 
-  sms(body: string, options: { from?: string; to?: string; messageSid?: string } = {}) {
+  sms(
+    body: string,
+    options: {
+      from?: string;
+      to?: string;
+      messageSid?: string;
+      media?: { url: string; contentType: string }[];
+    } = {},
+  ) {
     return this.twilio.sendInbound({
       webhookUrl: `${this.baseUrl}/webhooks/twilio`,
       publicUrl: `${publicUrl}/webhooks/twilio`,
@@ -155,6 +163,21 @@ export class Harness {
       to: options.to ?? inboxNumber,
       body,
       ...(options.messageSid ? { messageSid: options.messageSid } : {}),
+      ...(options.media ? { media: options.media } : {}),
+    });
+  }
+
+  /** Twilio's status callback for a message the app sent. */
+  statusCallback(
+    messageSid: string,
+    status: "sent" | "delivered" | "undelivered" | "failed",
+    errorCode?: number,
+  ) {
+    return this.twilio.sendStatusCallback({
+      webhookUrl: `${this.baseUrl}/webhooks/twilio/status`,
+      messageSid,
+      status,
+      ...(errorCode === undefined ? {} : { errorCode }),
     });
   }
 

@@ -119,12 +119,13 @@ describe("customer → Slack", () => {
     expect(harness.replies(harness.parents()[0]?.ts as string)).toHaveLength(1);
   });
 
-  it("shows an image attachment in the thread", async () => {
-    await inbound(
-      events.attachments(pageId, psid, [{ type: "image", url: "https://cdn.example/p/cat.jpg" }]),
-    );
-    const { replies } = await thread(1);
-    expect(replies[0]?.text).toBe("📎 <https://cdn.example/p/cat.jpg|Image>");
+  it("uploads an image the customer sent into the thread", async () => {
+    const png = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
+    const url = harness.graph.hostFile("photo.png", png, "image/png");
+    await inbound(events.attachments(pageId, psid, [{ type: "image", url }]));
+    const { parent } = await thread(1);
+    const upload = await waitFor(() => harness.slack.uploads.find((u) => u.thread_ts === parent.ts));
+    expect(Buffer.compare(upload.bytes, png)).toBe(0);
   });
 
   it("titles the thread with a fallback when the profile lookup fails, and fills the name in later", async () => {
@@ -172,7 +173,7 @@ describe("Slack → customer", () => {
     const parent = await conversationAged(8 * day);
     await harness.reply(parent.ts, "Are you still there?");
     const notice = await waitFor(() =>
-      harness.replies(parent.ts).find((m) => m.text.startsWith("⚠️ Not delivered to the customer")),
+      harness.replies(parent.ts).find((m) => m.text.startsWith("⚠️ Not sent to the customer")),
     );
     expect(notice.text).toContain("more than 7 days old");
     await settle();

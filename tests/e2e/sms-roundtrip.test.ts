@@ -29,6 +29,28 @@ describe("connecting a channel", () => {
     expect(await harness.command("status")).toContain("SMS +1 555 000 1111: 0 open (0 unassigned), 0 closed");
   });
 
+  it("moves the number's conversations to the channel it is reconnected to", async () => {
+    await harness.connectInbox();
+    await harness.sms("in the first channel");
+    const first = await harness.waitForParent();
+    harness.slack.addChannel({
+      id: "C0SECOND",
+      name: "second",
+      members: [harness.slack.botUserId, agent.id],
+    });
+    expect(await harness.command(`connect sms ${inboxNumber}`, "C0SECOND")).toContain(
+      `It was connected to <#${supportChannel}>`,
+    );
+    await harness.sms("after the move");
+    const moved = await harness.waitForParent("C0SECOND");
+    await waitFor(() => harness.replies(moved.ts, "C0SECOND").some((m) => m.text === "after the move"));
+    await harness.sms("a new customer", { from: "+15559990000" });
+    await waitFor(() => harness.parents("C0SECOND").length === 2);
+    expect(harness.replies(first.ts).map((m) => m.text)).toEqual(["in the first channel"]);
+    await harness.reply(moved.ts, "answered from the new channel", "C0SECOND");
+    await waitFor(() => harness.twilio.sent.some((m) => m.Body === "answered from the new channel"));
+  });
+
   it("explains how to invite the app when it is not a member", async () => {
     harness.slack.addChannel({ id: "C0OTHER", name: "other", members: [agent.id] });
     const answer = await harness.command(`connect sms ${inboxNumber}`, "C0OTHER");

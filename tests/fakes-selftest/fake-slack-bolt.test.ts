@@ -27,12 +27,16 @@ describe("FakeSlack driving a real Bolt app in Socket Mode", () => {
       installerOptions: { clientOptions: { slackApiUrl: fake.apiUrl } },
     });
     app.command("/threadline", async ({ ack, command }) => {
-      await ack({ response_type: "ephemeral", text: `${command.command} ${command.text} in ${command.channel_name}` });
+      await ack({
+        response_type: "ephemeral",
+        text: `${command.command} ${command.text} in ${command.channel_name}`,
+      });
     });
     app.message(async ({ message, client, context }) => {
       const text = "text" in message ? message.text : undefined;
       seen.push({ text, ts: message.ts, retryNum: context.retryNum });
-      if (text === "ping") await client.chat.postMessage({ channel: message.channel, thread_ts: message.ts, text: "pong" });
+      if (text === "ping")
+        await client.chat.postMessage({ channel: message.channel, thread_ts: message.ts, text: "pong" });
     });
     app.action("close", async ({ ack, respond }) => {
       await ack();
@@ -42,7 +46,9 @@ describe("FakeSlack driving a real Bolt app in Socket Mode", () => {
       await ack();
     });
     app.options("assign", async ({ ack, payload }) => {
-      await ack({ options: [{ text: { type: "plain_text", text: `Alice (${payload.value})` }, value: "U1" }] });
+      await ack({
+        options: [{ text: { type: "plain_text", text: `Alice (${payload.value})` }, value: "U1" }],
+      });
     });
     await app.start();
   });
@@ -74,7 +80,11 @@ describe("FakeSlack driving a real Bolt app in Socket Mode", () => {
     const echo = await waitFor(() =>
       fake.envelopes.find((e) => (e.payload.event as { ts?: string } | undefined)?.ts === reply.ts),
     );
-    expect(echo.payload.event).toMatchObject({ bot_id: fake.botId, user: fake.botUserId, parent_user_id: "U1" });
+    expect(echo.payload.event).toMatchObject({
+      bot_id: fake.botId,
+      user: fake.botUserId,
+      parent_user_id: "U1",
+    });
     expect(echo.payload.event).not.toHaveProperty("subtype");
     await waitFor(() => fake.acks.some((a) => a.envelope_id === echo.envelope_id));
     await sleep(200);
@@ -135,7 +145,12 @@ describe("FakeSlack driving a real Bolt app in Socket Mode", () => {
         {
           type: "actions",
           elements: [
-            { type: "button", action_id: "close", text: { type: "plain_text", text: "Close" }, value: "conv-1" },
+            {
+              type: "button",
+              action_id: "close",
+              text: { type: "plain_text", text: "Close" },
+              value: "conv-1",
+            },
             {
               type: "external_select",
               action_id: "assign",
@@ -149,7 +164,9 @@ describe("FakeSlack driving a real Bolt app in Socket Mode", () => {
     const messageTs = posted.ts ?? "";
     const target = { channel: "C1", messageTs, user: "U1" };
 
-    const options = await fake.blockSuggestion(fake.buildBlockSuggestion({ ...target, actionId: "assign", value: "al" }));
+    const options = await fake.blockSuggestion(
+      fake.buildBlockSuggestion({ ...target, actionId: "assign", value: "al" }),
+    );
     expect(options).toEqual({ options: [{ text: { type: "plain_text", text: "Alice (al)" }, value: "U1" }] });
 
     const select = fake.buildExternalSelect({ ...target, actionId: "assign", value: "U1", text: "Alice" });

@@ -26,7 +26,9 @@ class RawClient {
   }
 
   envelope(predicate: (e: SocketEnvelope) => boolean): Promise<SocketEnvelope> {
-    return waitFor(() => (this.frames as unknown as SocketEnvelope[]).find((f) => f.envelope_id && predicate(f)));
+    return waitFor(() =>
+      (this.frames as unknown as SocketEnvelope[]).find((f) => f.envelope_id && predicate(f)),
+    );
   }
 
   ack(envelopeId: string, payload: Record<string, unknown> = {}): void {
@@ -49,14 +51,19 @@ describe("FakeSlack Socket Mode wire protocol", () => {
   it("says hello with the app id and rejects unknown tickets", async () => {
     const client = await RawClient.connect(fake);
     expect(client.frames[0]).toMatchObject({ type: "hello", connection_info: { app_id: "A111" } });
-    const stranger = new WebSocket(`${fake.apiUrl.replace("http", "ws").replace("/api/", "")}/link/?ticket=nope`);
+    const stranger = new WebSocket(
+      `${fake.apiUrl.replace("http", "ws").replace("/api/", "")}/link/?ticket=nope`,
+    );
     const failure = await new Promise((resolve) => stranger.on("error", resolve));
     expect(String(failure)).toContain("401");
   });
 
   it("wraps events in a full events_api envelope and resolves on ack", async () => {
     const client = await RawClient.connect(fake);
-    const sent = fake.sendEvent({ type: "app_mention", user: "U1", text: "hi", channel: "C1" }, { eventId: "Ev1" });
+    const sent = fake.sendEvent(
+      { type: "app_mention", user: "U1", text: "hi", channel: "C1" },
+      { eventId: "Ev1" },
+    );
     const envelope = await client.envelope(() => true);
     expect(envelope).toMatchObject({
       type: "events_api",
@@ -79,9 +86,9 @@ describe("FakeSlack Socket Mode wire protocol", () => {
 
   it("rejects when the app does not ack in time", async () => {
     await RawClient.connect(fake);
-    await expect(fake.slashCommand({ channel_id: "C1", user_id: "U1", text: "", ackTimeoutMs: 200 })).rejects.toThrow(
-      /no ack for slash_commands/,
-    );
+    await expect(
+      fake.slashCommand({ channel_id: "C1", user_id: "U1", text: "", ackTimeoutMs: 200 }),
+    ).rejects.toThrow(/no ack for slash_commands/);
   });
 
   it("queues envelopes until a connection says hello", async () => {
@@ -100,7 +107,11 @@ describe("FakeSlack Socket Mode wire protocol", () => {
     fake.dropConnection();
     const second = await RawClient.connect(fake);
     const retry = await second.envelope(() => true);
-    expect(retry).toMatchObject({ envelope_id: original.envelope_id, retry_attempt: 1, retry_reason: "timeout" });
+    expect(retry).toMatchObject({
+      envelope_id: original.envelope_id,
+      retry_attempt: 1,
+      retry_reason: "timeout",
+    });
     expect(retry.payload.event_id).toBe(original.payload.event_id);
     second.ack(retry.envelope_id);
     expect((await sent).envelopeId).toBe(original.envelope_id);
@@ -124,12 +135,19 @@ describe("FakeSlack Socket Mode wire protocol", () => {
   it("shapes user thread replies, file shares, edits and deletes like Slack", async () => {
     const client = await RawClient.connect(fake);
     const ackAll = setInterval(() => {
-      for (const f of client.frames as unknown as SocketEnvelope[]) if (f.envelope_id) client.ack(f.envelope_id);
+      for (const f of client.frames as unknown as SocketEnvelope[])
+        if (f.envelope_id) client.ack(f.envelope_id);
     }, 10);
     try {
       const parent = await fake.userMessage({ channel: "C1", user: "U1", text: "parent" });
       const file = fake.addFile({ name: "cat.png", mimetype: "image/png", bytes: Buffer.from("png") });
-      const reply = await fake.userMessage({ channel: "C1", user: "U2", text: "look", thread_ts: parent.ts, files: [file] });
+      const reply = await fake.userMessage({
+        channel: "C1",
+        user: "U2",
+        text: "look",
+        thread_ts: parent.ts,
+        files: [file],
+      });
       await fake.editMessage({ channel: "C1", ts: reply.ts, text: "look!" });
       await fake.deleteMessage({ channel: "C1", ts: reply.ts });
       const events = (client.frames as unknown as SocketEnvelope[])

@@ -35,7 +35,7 @@ describe("FakeSlack Web API through @slack/web-api", () => {
     expect(auth.response_metadata?.scopes).toEqual(["chat:write", "users:read"]);
     const stranger = new WebClient("xoxb-wrong", { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
     expect(await errorOf(stranger.auth.test())).toBe("invalid_auth");
-    expect(await errorOf(client.apiCall("conversations.history", { channel: "C1" }))).toBe("unknown_method");
+    expect(await errorOf(client.apiCall("admin.conversations.search", {}))).toBe("unknown_method");
     const missing = await client.conversations.members({ channel: "C1" }).catch((err: unknown) => err);
     expect(missing).toMatchObject({ data: { error: "missing_scope", needed: "channels:read" } });
   });
@@ -71,7 +71,7 @@ describe("FakeSlack Web API through @slack/web-api", () => {
     fake.addChannel({ id: "C9", name: "big", members: ["U1", "U2", "U3", "U4", fake.botUserId] });
     const pages: string[][] = [];
     for await (const page of client.paginate("conversations.members", { channel: "C9", limit: 2 })) {
-      pages.push((page as { members: string[] }).members);
+      pages.push((page as unknown as { members: string[] }).members);
     }
     expect(pages).toEqual([["U1", "U2"], ["U3", "U4"], ["UBOT"]]);
     const last = fake.calls.filter((c) => c.method === "conversations.members").at(-1);
@@ -89,7 +89,11 @@ describe("FakeSlack Web API through @slack/web-api", () => {
     const reply = await client.chat.postMessage({ channel: "C1", thread_ts: parentTs, text: "first" });
     // A reply to a reply lands in the same thread, like in Slack.
     await client.chat.postMessage({ channel: "C1", thread_ts: reply.ts, text: "second" });
-    const thread = await client.conversations.replies({ channel: "C1", ts: parentTs, include_all_metadata: true });
+    const thread = await client.conversations.replies({
+      channel: "C1",
+      ts: parentTs,
+      include_all_metadata: true,
+    });
     expect(thread.messages?.map((m) => m.text)).toEqual(["parent", "first", "second"]);
     expect(thread.messages?.[0]).toMatchObject({ reply_count: 2, metadata: { event_type: "conversation" } });
     const plain = await client.conversations.replies({ channel: "C1", ts: parentTs });
@@ -102,9 +106,9 @@ describe("FakeSlack Web API through @slack/web-api", () => {
     expect(stored?.history.map((v) => v.text)).toEqual(["parent"]);
 
     await client.reactions.add({ channel: "C1", timestamp: parentTs, name: "white_check_mark" });
-    expect(await errorOf(client.reactions.add({ channel: "C1", timestamp: parentTs, name: "white_check_mark" }))).toBe(
-      "already_reacted",
-    );
+    expect(
+      await errorOf(client.reactions.add({ channel: "C1", timestamp: parentTs, name: "white_check_mark" })),
+    ).toBe("already_reacted");
     const permalink = await client.chat.getPermalink({ channel: "C1", message_ts: reply.ts ?? "" });
     expect(permalink.permalink).toContain(`thread_ts=${parentTs}`);
     expect(fake.topLevelMessages("C1")).toHaveLength(1);
@@ -112,7 +116,11 @@ describe("FakeSlack Web API through @slack/web-api", () => {
 
   it("looks users up and refuses ephemerals to non-members", async () => {
     const user = await client.users.info({ user: "U1" });
-    expect(user.user).toMatchObject({ id: "U1", real_name: "Alice Agent", profile: { display_name: "alice" } });
+    expect(user.user).toMatchObject({
+      id: "U1",
+      real_name: "Alice Agent",
+      profile: { display_name: "alice" },
+    });
     expect(await errorOf(client.users.info({ user: "U404" }))).toBe("user_not_found");
     await client.chat.postEphemeral({ channel: "C1", user: "U1", text: "only you" });
     expect(fake.ephemerals).toMatchObject([{ channel: "C1", user: "U1", text: "only you" }]);

@@ -1,15 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { FaultQueue } from "./faults.js";
-import { type LocalServer, listen, readBody, sendJson } from "./http.js";
-
-/** An answer, built by the route and written once by `handle`. */
-interface Reply {
-  status: number;
-  body: unknown;
-}
-
-const json = (body: unknown, status = 200): Reply => ({ status, body });
+import { json, type LocalServer, listen, type Reply, readBody, text } from "./http.js";
 
 /*
  * A local stand-in for the Graph API endpoints Threadline calls (Send API, User Profile API), and the Meta
@@ -103,6 +95,8 @@ export class FakeGraph {
   /** While set, every profile request gets this answer. */
   profileFailure: GraphFailure | null = null;
   private readonly sendFaults = new FaultQueue<GraphFailure>();
+  /** Files customers "sent", served at `cdnUrl(name)` as Meta's CDN serves attachments (no token). */
+  private readonly files = new Map<string, { bytes: Buffer; contentType: string }>();
   private sequence = 0;
 
   private constructor(
@@ -113,10 +107,7 @@ export class FakeGraph {
 
   static async start(options: { accessToken: string; version?: string }): Promise<FakeGraph> {
     let graph: FakeGraph | undefined;
-    const server = await listen(async (req, res, url) => {
-      const reply = await (graph as FakeGraph).handle(req, url);
-      sendJson(res, reply.status, reply.body);
-    });
+    const server = await listen((req, url) => (graph as FakeGraph).handle(req, url));
     graph = new FakeGraph(server, options.accessToken, options.version ?? "v24.0");
     return graph;
   }
@@ -124,6 +115,12 @@ export class FakeGraph {
   /** What GRAPH_API_URL should be: origin and version path, as for graph.facebook.com. */
   get url(): string {
     return `${this.server.origin}/${this.version}`;
+  }
+
+  /** Hosts a file on the fake CDN and returns its URL, for attachment payloads. */
+  hostFile(name: string, bytes: Buffer, contentType: string): string {
+    this.files.set(name, { bytes, contentType });
+    return `${this.server.origin}/cdn/${encodeURIComponent(name)}`;
   }
 
   /** The next `times` sends fail with `fault` (queued faults are used in order). */
@@ -137,6 +134,12 @@ export class FakeGraph {
 
   private async handle(req: IncomingMessage, url: URL): Promise<Reply> {
     const body = await readBody(req);
+    if (url.pathname.startsWith("/cdn/")) {
+      const file = this.files.get(decodeURIComponent(url.pathname.slice("/cdn/".length)));
+      return file
+        ? { status: 200, body: file.bytes, headers: { "content-type": file.contentType } }
+        : text("Not Found", 404);
+    }
     const prefix = `/${this.version}/`;
     if (!url.pathname.startsWith(prefix)) {
       return this.fail(failure(400, 2500, `Unknown path components: ${url.pathname}`));

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { type LocalServer, listen, type RequestBody, readBody, sendJson, sendText } from "./http.js";
-import { blockErrors, optionsResponseErrors, withBlockIds } from "./slack/blocks.js";
+import type { IncomingMessage } from "node:http";
+import { type LocalServer, listen, type Reply, type RequestBody, readBody, text } from "./http.js";
+import { optionsResponseErrors } from "./slack/blocks.js";
 import {
   blockSuggestionPayload,
   buttonClickPayload,
@@ -14,6 +14,7 @@ import {
   type SlashCommandInput,
   slashCommandPayload,
 } from "./slack/payloads.js";
+import { ResponseUrls } from "./slack/response-urls.js";
 import { SocketModeServer } from "./slack/socket-mode.js";
 import type {
   ApiCall,
@@ -59,17 +60,6 @@ interface AckOptions {
   ackTimeoutMs?: number;
 }
 
-interface ResponseTarget {
-  kind: "command" | "action";
-  channel: string;
-  user: string;
-  messageTs?: string;
-}
-
-function isTrue(value: unknown): boolean {
-  return value === true || value === "true";
-}
-
 /**
  * A local Slack: the Web API over HTTP, Socket Mode over WebSocket, and a workspace whose state tests
  * can arrange and inspect. Point Bolt at `apiUrl` (clientOptions and installerOptions.clientOptions).
@@ -91,7 +81,7 @@ export class FakeSlack {
   private readonly workspace: Workspace;
   private readonly webApi: WebApi;
   private readonly socket: SocketModeServer;
-  private readonly responseTargets = new Map<string, ResponseTarget>();
+  private readonly responseUrls: ResponseUrls;
 
   private constructor(private readonly server: LocalServer) {
     this.apiUrl = `${server.origin}/api/`;
@@ -108,6 +98,9 @@ export class FakeSlack {
     );
     this.workspace.addUser({ id: this.botUserId, name: "threadline", realName: "Threadline", isBot: true });
     this.socket = new SocketModeServer(server.server, server.origin, this.appId);
+    this.responseUrls = new ResponseUrls(this.workspace, server.origin, (channel, event) =>
+      this.echo(channel, event),
+    );
     this.webApi = new WebApi(
       { bot: this.botToken, app: this.appToken },
       {
@@ -122,17 +115,15 @@ export class FakeSlack {
 
   static async start(options: { port?: number } = {}): Promise<FakeSlack> {
     let fake: FakeSlack;
-    const server = await listen((req, res, url) => fake.route(req, res, url), options.port);
+    const server = await listen((req, url) => fake.route(req, url), options.port);
     fake = new FakeSlack(server);
     return fake;
   }
 
   async stop(): Promise<void> {
-    this.socket.close();
+    await this.socket.close();
     await this.server.close();
   }
-
-  // ---- workspace state -------------------------------------------------------------------------
 
   addChannel(input: ChannelInput): FakeChannel {
     return this.workspace.addChannel(input);
@@ -143,7 +134,13 @@ export class FakeSlack {
   }
 
   /** A file as if a user had uploaded it, to attach to `userMessage({ files })`. */
-  addFile(input: { name: string; mimetype: string; bytes: Buffer; user?: string; title?: string }): SlackFile {
+  addFile(input: {
+    name: string;
+    mimetype: string;
+    bytes: Buffer;
+    user?: string;
+    title?: string;
+  }): SlackFile {
     const file = this.workspace.createFile({ ...input, user: input.user ?? "", size: input.bytes.length });
     this.workspace.storeFileBytes(file.id, input.bytes);
     return file;
@@ -195,8 +192,6 @@ export class FakeSlack {
     return this.workspace.topLevel(channel);
   }
 
-  // ---- fault injection -------------------------------------------------------------------------
-
   failNext(method: string, spec: FailSpec = {}): void {
     this.webApi.failNext(method, spec);
   }
@@ -209,8 +204,6 @@ export class FakeSlack {
   rateLimit(method: string, spec: RateLimitSpec): void {
     this.webApi.rateLimit(method, spec);
   }
-
-  // ---- Socket Mode -----------------------------------------------------------------------------
 
   /** Envelope frames sent to the app, redeliveries included. */
   get envelopes(): SocketEnvelope[] {
@@ -250,7 +243,8 @@ export class FakeSlack {
     event: Json,
     opts: { retryAttempt?: number; eventId?: string } & AckOptions = {},
   ): Promise<string> {
-    if (typeof event.type !== "string") throw new Error("event.type is required: the client dispatches on it");
+    if (typeof event.type !== "string")
+      throw new Error("event.type is required: the client dispatches on it");
     const envelope = eventEnvelope(this.workspace.ids, event, opts);
     await this.socket.send(envelope, opts.ackTimeoutMs ?? ACK_TIMEOUT_MS);
     return envelope.envelope_id;
@@ -261,8 +255,14 @@ export class FakeSlack {
    * `message` event (envelopeId is null otherwise, as the app would not hear about it).
    */
   async userMessage(
-    input: { channel: string; user: string; text: string; thread_ts?: string; files?: SlackFile[]; subtype?: string } &
-      AckOptions,
+    input: {
+      channel: string;
+      user: string;
+      text: string;
+      thread_ts?: string;
+      files?: SlackFile[];
+      subtype?: string;
+    } & AckOptions,
   ): Promise<{ ts: string; envelopeId: string | null }> {
     const channel = this.requireChannel(input.channel);
     let threadTs: string | undefined;
@@ -271,6 +271,7 @@ export class FakeSlack {
       if (!parent) throw new Error(`no message ${input.thread_ts} in ${channel.id} to reply to`);
       threadTs = this.workspace.rootTs(parent);
     }
+    // A file added without an owner belongs to whoever shares it, as in Slack.
     const files = input.files?.map((file) => (file.user ? file : Object.assign(file, { user: input.user })));
     const subtype = input.subtype ?? (files?.length ? "file_share" : undefined);
     const message = this.workspace.addMessage({
@@ -279,7 +280,7 @@ export class FakeSlack {
       text: input.text,
       user: input.user,
       client_msg_id: randomUUID(),
-      blocks: input.text ? richText(input.text) : undefined,
+      ...(input.text && { blocks: richText(input.text) }),
       ...(threadTs && { thread_ts: threadTs }),
       ...(files && { files }),
       ...(subtype && { subtype }),
@@ -320,7 +321,11 @@ export class FakeSlack {
   /** Runs a slash command; resolves with the app's ack payload. */
   slashCommand(input: SlashCommandInput & AckOptions): Promise<Json> {
     const channel = this.requireChannel(input.channel_id);
-    const responseUrl = this.responseUrl({ kind: "command", channel: channel.id, user: input.user_id });
+    const responseUrl = this.responseUrls.create({
+      kind: "command",
+      channel: channel.id,
+      user: input.user_id,
+    });
     const payload = slashCommandPayload(this.workspace, channel, input, responseUrl);
     const envelope = {
       envelope_id: randomUUID(),
@@ -358,19 +363,16 @@ export class FakeSlack {
     return blockSuggestionPayload(this.workspace, input);
   }
 
-  // ---- internals -------------------------------------------------------------------------------
-
-  private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  private async route(req: IncomingMessage, url: URL): Promise<Reply> {
     const body = await readBody(req);
     const path = url.pathname;
-    if (path.startsWith("/api/")) return this.webApi.handle(req, res, path.slice("/api/".length), url, body);
+    if (path.startsWith("/api/")) return this.webApi.handle(req, path.slice("/api/".length), url, body);
     if (req.method === "POST" && path.startsWith("/upload/v1/")) {
-      return this.receiveUpload(res, path.slice("/upload/v1/".length), body);
+      return this.receiveUpload(path.slice("/upload/v1/".length), body);
     }
-    if (req.method === "GET" && path.startsWith("/files-pri/")) return this.serveFile(req, res, path);
-    const target = this.responseTargets.get(path);
-    if (req.method === "POST" && target) return this.receiveResponse(res, url, target, body);
-    sendText(res, 404, "not found");
+    if (req.method === "GET" && path.startsWith("/files-pri/")) return this.serveFile(req, path);
+    const response = req.method === "POST" ? this.responseUrls.receive(url, body) : undefined;
+    return response ?? text("not found", 404);
   }
 
   private echo(channel: FakeChannel, event: Json): void {
@@ -398,91 +400,50 @@ export class FakeSlack {
     return { channel, message };
   }
 
-  private responseUrl(target: ResponseTarget): string {
-    const prefix = target.kind === "command" ? `commands/${this.teamId}` : `actions/${this.appId}`;
-    const path = `/${prefix}/${Date.now()}/${randomBytes(12).toString("base64url")}`;
-    this.responseTargets.set(path, target);
-    return `${this.server.origin}${path}`;
-  }
-
   private actionResponseUrl(input: MessageInteraction): string {
-    return this.responseUrl({ kind: "action", channel: input.channel, user: input.user, messageTs: input.messageTs });
+    return this.responseUrls.create({
+      kind: "action",
+      channel: input.channel,
+      user: input.user,
+      messageTs: input.messageTs,
+    });
   }
 
-  private receiveUpload(res: ServerResponse, fileId: string, body: RequestBody): void {
-    if (!this.workspace.file(fileId)) return sendText(res, 404, "file not found");
+  private receiveUpload(fileId: string, body: RequestBody): Reply {
+    if (!this.workspace.file(fileId)) return text("file not found", 404);
     // WebClient sends multipart with a part named "body"; Slack's curl examples send the raw bytes.
     const part = body.files.find((f) => f.field === "body") ?? body.files[0];
     const textPart = body.fields.find(([field]) => field === "body")?.[1];
     const bytes =
       part?.bytes ??
-      (textPart !== undefined ? Buffer.from(textPart) : body.mediaType === "multipart/form-data" ? undefined : body.raw);
-    if (!bytes) return sendText(res, 400, "no file in the upload");
+      (textPart !== undefined
+        ? Buffer.from(textPart)
+        : body.mediaType === "multipart/form-data"
+          ? undefined
+          : body.raw);
+    if (!bytes) return text("no file in the upload", 400);
     this.workspace.storeFileBytes(fileId, bytes);
-    sendText(res, 200, `OK - ${bytes.length}`);
+    return text(`OK - ${bytes.length}`);
   }
 
-  private serveFile(req: IncomingMessage, res: ServerResponse, path: string): void {
+  private serveFile(req: IncomingMessage, path: string): Reply {
     const match = /^\/files-pri\/[^/]+-(F\w+)\//.exec(path);
     const stored = match?.[1] ? this.workspace.file(match[1]) : undefined;
     const authorized =
       req.headers.authorization === `Bearer ${this.botToken}` && this.grantedScopes.includes("files:read");
-    if (!authorized) return sendText(res, 403, "forbidden");
-    if (!stored?.bytes) return sendText(res, 404, "file not found");
-    res.writeHead(200, { "content-type": stored.file.mimetype, "content-length": String(stored.bytes.length) });
-    res.end(stored.bytes);
-  }
-
-  /** Applies a response_url post the way Slack renders it: replace, delete, in_channel or ephemeral. */
-  private receiveResponse(res: ServerResponse, url: URL, target: ResponseTarget, body: RequestBody): void {
-    const json = typeof body.json === "object" && body.json !== null ? (body.json as Json) : {};
-    const blocks = Array.isArray(json.blocks) ? (json.blocks as Json[]) : undefined;
-    const errors = blocks ? blockErrors(blocks) : [];
-    if (errors.length > 0) return sendJson(res, 400, { ok: false, error: "invalid_blocks", errors });
-    this.workspace.responses.push({ url: url.href, ...target, body: json, at: new Date() });
-    const ws = this.workspace;
-    const text = typeof json.text === "string" ? json.text : "";
-    const threadTs = typeof json.thread_ts === "string" ? json.thread_ts : undefined;
-    const original = target.messageTs ? ws.findMessage(target.channel, target.messageTs) : undefined;
-    if (original && isTrue(json.delete_original)) {
-      original.deleted = true;
-    } else if (original && isTrue(json.replace_original)) {
-      ws.updateMessage(original, { text, ...(blocks && { blocks: withBlockIds(blocks) }) });
-      if (!blocks) delete original.blocks;
-    } else if (json.response_type === "in_channel") {
-      const message = ws.addMessage({
-        channel: target.channel,
-        ts: ws.nextTs(),
-        text,
-        user: this.botUserId,
-        bot_id: this.botId,
-        ...(blocks && { blocks: withBlockIds(blocks) }),
-        ...(threadTs && { thread_ts: threadTs }),
-      });
-      const channel = ws.channels.get(target.channel);
-      if (channel) this.echo(channel, ws.messageEvent(message));
-    } else {
-      ws.ephemerals.push({
-        channel: target.channel,
-        user: target.user,
-        ts: ws.nextTs(),
-        text,
-        via: "response_url",
-        ...(blocks && { blocks }),
-        ...(threadTs && { thread_ts: threadTs }),
-      });
-    }
-    sendJson(res, 200, { ok: true });
+    if (!authorized) return text("forbidden", 403);
+    if (!stored?.bytes) return text("file not found", 404);
+    return { status: 200, body: stored.bytes, headers: { "content-type": stored.file.mimetype } };
   }
 }
 
 /** The rich_text block Slack's client attaches to what a user types. */
-function richText(text: string): Json[] {
+function richText(typed: string): Json[] {
   return [
     {
       type: "rich_text",
       block_id: randomBytes(3).toString("base64url"),
-      elements: [{ type: "rich_text_section", elements: [{ type: "text", text }] }],
+      elements: [{ type: "rich_text_section", elements: [{ type: "text", text: typed }] }],
     },
   ];
 }

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { FaultQueue } from "./faults.js";
-import { type LocalServer, listen, readBody, sendJson } from "./http.js";
+import { json, type LocalServer, listen, type Reply, readBody } from "./http.js";
 
 export type TwilioParams = Record<string, string | string[]>;
 
@@ -58,7 +58,14 @@ type SignatureOverride = string | null | undefined;
 
 const API_VERSION = "2010-04-01";
 
-const DEFAULT_CODES: Record<number, number> = { 400: 21211, 401: 20003, 404: 20404, 429: 20429, 500: 20500, 503: 20503 };
+const DEFAULT_CODES: Record<number, number> = {
+  400: 21211,
+  401: 20003,
+  404: 20404,
+  429: 20429,
+  500: 20500,
+  503: 20503,
+};
 
 function defaultMessage(code: number, to: string): string {
   const messages: Record<number, string> = {
@@ -148,15 +155,18 @@ export class FakeTwilio {
     accountSid: string,
     authToken: string,
   ) {
-    if (!accountSid.startsWith("AC")) throw new Error("twilio-node rejects account SIDs that do not start with AC");
+    if (!accountSid.startsWith("AC"))
+      throw new Error("twilio-node rejects account SIDs that do not start with AC");
     this.accountSid = accountSid;
     this.authToken = authToken;
     this.baseUrl = server.origin;
   }
 
-  static async start(options: { accountSid?: string; authToken?: string; port?: number } = {}): Promise<FakeTwilio> {
+  static async start(
+    options: { accountSid?: string; authToken?: string; port?: number } = {},
+  ): Promise<FakeTwilio> {
     let fake: FakeTwilio;
-    const server = await listen((req, res, url) => fake.route(req, res, url), options.port);
+    const server = await listen((req, url) => fake.route(req, url), options.port);
     fake = new FakeTwilio(server, options.accountSid ?? sid("AC"), options.authToken ?? "test-auth-token");
     return fake;
   }
@@ -246,7 +256,8 @@ export class FakeTwilio {
   }): Promise<WebhookResult> {
     const message = this.sent.find((m) => m.sid === input.messageSid);
     const publicUrl = input.publicUrl ?? message?.StatusCallback;
-    if (!publicUrl) throw new Error(`no publicUrl given and no StatusCallback recorded for ${input.messageSid}`);
+    if (!publicUrl)
+      throw new Error(`no publicUrl given and no StatusCallback recorded for ${input.messageSid}`);
     const params: TwilioParams = {
       SmsSid: input.messageSid,
       SmsStatus: input.status,
@@ -296,42 +307,41 @@ export class FakeTwilio {
     return { status: response.status, body: await response.text() };
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  private async route(req: IncomingMessage, url: URL): Promise<Reply> {
     const body = await readBody(req);
     const params = groupFields(body.fields);
-    this.requests.push({ method: req.method ?? "GET", path: url.pathname + url.search, params, at: new Date() });
+    this.requests.push({
+      method: req.method ?? "GET",
+      path: url.pathname + url.search,
+      params,
+      at: new Date(),
+    });
     try {
       if (this.down) throw new TwilioError(503, 20503, defaultMessage(20503, ""));
       this.authenticate(req);
       const match = /^\/2010-04-01\/Accounts\/([^/]+)\/(.+)$/.exec(url.pathname);
       if (!match || match[1] !== this.accountSid) throw this.notFound();
       const rest = match[2] ?? "";
-      if (rest === "Messages.json" && req.method === "POST") return this.create(res, params);
-      if (rest === "Messages.json" && req.method === "GET") return this.list(res, url);
+      if (rest === "Messages.json" && req.method === "POST") return this.create(params);
+      if (rest === "Messages.json" && req.method === "GET") return this.list(url);
       const fetchMatch = /^Messages\/(\w+)\.json$/.exec(rest);
-      if (fetchMatch && req.method === "GET") return this.fetchMessage(res, fetchMatch[1] ?? "");
+      if (fetchMatch && req.method === "GET") return this.fetchMessage(fetchMatch[1] ?? "");
       const media = this.media.get(url.pathname);
       if (media && req.method === "GET") {
-        res.writeHead(200, { "content-type": media.contentType, "content-length": String(media.bytes.length) });
-        res.end(media.bytes);
-        return;
+        return { status: 200, body: media.bytes, headers: { "content-type": media.contentType } };
       }
       throw this.notFound();
     } catch (err) {
       if (!(err instanceof TwilioError)) throw err;
       const headers: Record<string, string> =
         err.status === 401 ? { "www-authenticate": 'Basic realm="Twilio API"' } : {};
-      sendJson(
-        res,
-        err.status,
-        {
-          code: err.code,
-          message: err.message,
-          more_info: `https://www.twilio.com/docs/errors/${err.code}`,
-          status: err.status,
-        },
-        headers,
-      );
+      const body = {
+        code: err.code,
+        message: err.message,
+        more_info: `https://www.twilio.com/docs/errors/${err.code}`,
+        status: err.status,
+      };
+      return json(body, err.status, headers);
     }
   }
 
@@ -347,7 +357,7 @@ export class FakeTwilio {
     return new TwilioError(404, 20404, defaultMessage(20404, ""));
   }
 
-  private create(res: ServerResponse, params: TwilioParams): void {
+  private create(params: TwilioParams): Reply {
     const to = single(params, "To") ?? "";
     const fault = this.faults.take();
     if (fault) {
@@ -383,17 +393,17 @@ export class FakeTwilio {
       ...(single(params, "StatusCallback") && { StatusCallback: single(params, "StatusCallback") }),
     };
     this.sent.push(message);
-    sendJson(res, 201, this.messageJson(message));
+    return json(this.messageJson(message), 201);
   }
 
-  private fetchMessage(res: ServerResponse, messageSid: string): void {
+  private fetchMessage(messageSid: string): Reply {
     const message = this.sent.find((m) => m.sid === messageSid);
     if (!message) throw this.notFound();
-    sendJson(res, 200, this.messageJson(message));
+    return json(this.messageJson(message));
   }
 
   /** Newest first, filtered by To, From and DateSent / DateSent> / DateSent< like Twilio's list. */
-  private list(res: ServerResponse, url: URL): void {
+  private list(url: URL): Reply {
     const query = url.searchParams;
     const to = query.get("To");
     const from = query.get("From");
@@ -404,9 +414,16 @@ export class FakeTwilio {
     const matches = this.sent
       .filter((m) => !to || m.To === to)
       .filter((m) => !from || m.From === from)
-      .filter((m) => !exact || (exact.length === 10 ? dayOf(m.at) === exact : m.at.getTime() === Date.parse(exact)))
-      .filter((m) => !after || (after.length === 10 ? dayOf(m.at) >= after : m.at.getTime() >= Date.parse(after)))
-      .filter((m) => !before || (before.length === 10 ? dayOf(m.at) <= before : m.at.getTime() <= Date.parse(before)))
+      .filter(
+        (m) => !exact || (exact.length === 10 ? dayOf(m.at) === exact : m.at.getTime() === Date.parse(exact)),
+      )
+      .filter(
+        (m) => !after || (after.length === 10 ? dayOf(m.at) >= after : m.at.getTime() >= Date.parse(after)),
+      )
+      .filter(
+        (m) =>
+          !before || (before.length === 10 ? dayOf(m.at) <= before : m.at.getTime() <= Date.parse(before)),
+      )
       .reverse();
     const pageSize = Math.min(Math.max(Number(query.get("PageSize") ?? 50) || 50, 1), 1000);
     const pageNumber = Math.max(Number(query.get("Page") ?? 0) || 0, 0);
@@ -418,7 +435,7 @@ export class FakeTwilio {
       q.set("Page", String(n));
       return `${url.pathname}?${q}`;
     };
-    sendJson(res, 200, {
+    return json({
       first_page_uri: pageUri(0),
       end: start + Math.max(items.length - 1, 0),
       previous_page_uri: pageNumber > 0 ? pageUri(pageNumber - 1) : null,

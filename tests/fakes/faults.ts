@@ -3,7 +3,8 @@ export class FaultQueue<F> {
   private readonly queue: { fault: F; remaining: number }[] = [];
 
   add(fault: F, times = 1): void {
-    if (!Number.isInteger(times) || times < 1) throw new Error(`times must be a positive integer, got ${times}`);
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`times must be a positive integer, got ${times}`);
     this.queue.push({ fault, remaining: times });
   }
 

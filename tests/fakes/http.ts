@@ -19,7 +19,14 @@ export interface RequestBody {
   json: unknown;
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+/** What a route answers: a Buffer goes out as is, a string as text/plain, anything else as JSON. */
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (req: IncomingMessage, url: URL) => Promise<Reply>;
 
 export interface LocalServer {
   server: Server;
@@ -32,12 +39,14 @@ export interface LocalServer {
 export async function listen(handler: Handler, port = 0): Promise<LocalServer> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    handler(req, res, url).catch((err: unknown) => {
-      // A bug in a fake must show up in the test output instead of leaving the client waiting.
-      console.error("fake server handler failed:", err);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-      res.end(String(err));
-    });
+    handler(req, url).then(
+      (reply) => send(res, reply),
+      (err: unknown) => {
+        // A bug in a fake must show up in the test output instead of leaving the client waiting.
+        console.error("fake server handler failed:", err);
+        send(res, text(String(err), 500));
+      },
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -89,27 +98,20 @@ export async function readBody(req: IncomingMessage): Promise<RequestBody> {
   return body;
 }
 
-/** Last value wins, as most servers treat a repeated form key. */
-export function fieldsToObject(fields: [string, string][]): Record<string, string> {
-  return Object.fromEntries(fields);
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Reply {
+  return { status, body, headers: { "content-type": "application/json; charset=utf-8", ...headers } };
 }
 
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-  res.end(JSON.stringify(body));
+export function text(body: string, status = 200, headers: Record<string, string> = {}): Reply {
+  return { status, body, headers: { "content-type": "text/plain; charset=utf-8", ...headers } };
 }
 
-export function sendText(
-  res: ServerResponse,
-  status: number,
-  text: string,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers });
-  res.end(text);
+function send(res: ServerResponse, reply: Reply): void {
+  const body = Buffer.isBuffer(reply.body)
+    ? reply.body
+    : typeof reply.body === "string"
+      ? reply.body
+      : JSON.stringify(reply.body);
+  res.writeHead(reply.status, { "content-length": String(Buffer.byteLength(body)), ...reply.headers });
+  res.end(body);
 }

@@ -8,18 +8,18 @@ export interface WaitOptions {
 }
 
 /**
- * Polls `fn` until it returns something other than undefined, null or false, and resolves with it.
- * `fn` may throw (an `expect` inside it, say); the last error is rethrown if time runs out.
+ * Polls `fn` until it returns (or resolves to) something other than undefined, null or false, and resolves
+ * with it. `fn` may throw (an `expect` inside it, say); the last error is rethrown if time runs out.
  */
 export async function waitFor<T>(
-  fn: () => T | undefined | null | false,
+  fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   { timeoutMs = 10_000, intervalMs = 20, message }: WaitOptions = {},
 ): Promise<Exclude<T, undefined | null | false>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
-      const value = fn();
+      const value = await fn();
       if (value !== undefined && value !== null && value !== false) {
         return value as Exclude<T, undefined | null | false>;
       }

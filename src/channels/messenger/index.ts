@@ -4,6 +4,7 @@ import { DeliveryError } from "../../errors.js";
 import type { ChannelModule } from "../types.js";
 import { fallbackContactName, parsePageId } from "./address.js";
 import { createGraphClient } from "./graph-client.js";
+import { fetchMessengerMedia, refuseMessengerMedia } from "./media.js";
 import { createProfileLookup } from "./profile.js";
 import { createMessengerSender } from "./sender.js";
 import { registerMessengerWebhooks } from "./webhook.js";
@@ -41,6 +42,13 @@ export function createMessengerChannel(config: MessengerConfig | null): ChannelM
         if (!lookup) throw notConfigured();
         return lookup(psid);
       },
+      fetchMedia: async (attachment) => {
+        if (!graph) throw notConfigured();
+        return fetchMessengerMedia(attachment);
+      },
+      refuseMedia: refuseMessengerMedia,
+      // Messenger has no opt-out keywords: people block the Page in the app instead (Graph error 551).
+      optInChange: () => null,
     },
     registerWebhooks: (server, deps) => registerMessengerWebhooks(server, config, deps),
   };

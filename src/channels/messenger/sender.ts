@@ -17,11 +17,22 @@ function messagingType(request: OutboundRequest) {
     : { messaging_type: "RESPONSE" };
 }
 
+/** Messenger shows images, videos and audio inline; anything else is sent as a file to download. */
+function attachmentType(contentType: string): "image" | "video" | "audio" | "file" {
+  const type = contentType.split("/")[0];
+  return type === "image" || type === "video" || type === "audio" ? type : "file";
+}
+
 export function createMessengerSender(graph: GraphClient) {
   return async function send(request: OutboundRequest): Promise<OutboundResult> {
     const messages = [
       ...(request.text ? splitText(request.text, messengerTextLimit).map((text) => ({ text })) : []),
-      ...request.mediaUrls.map((url) => ({ attachment: { type: "file", payload: { url } } })),
+      ...request.media.map((file) => ({
+        attachment: {
+          type: attachmentType(file.contentType),
+          payload: { url: file.publicUrl, is_reusable: false },
+        },
+      })),
     ];
     if (messages.length === 0) {
       throw new DeliveryError("EMPTY_MESSAGE", "the reply has nothing Messenger can send", {

@@ -11,7 +11,7 @@ export function createSmsSender(client: TwilioClient, statusCallbackUrl: string)
     const parts = splitText(request.text, smsBodyLimit);
     const ids: string[] = [];
     for (const [index, body] of parts.entries()) {
-      const media = index === 0 ? [...request.mediaUrls] : [];
+      const media = index === 0 ? request.media.map((file) => file.publicUrl) : [];
       try {
         const sent = await client.messages.create({
           from: request.inboxAddress,

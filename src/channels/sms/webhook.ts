@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import twilio from "twilio";
 import { z } from "zod";
 import type { SmsConfig } from "../../config.js";
-import type { Attachment, InboundMessage } from "../../core/model.js";
+import type { Attachment, InboundMessage, MessageStatus } from "../../core/model.js";
 import type { WebhookDependencies } from "../types.js";
 import { parsePhoneNumber } from "./address.js";
+import { twilioReason } from "./errors.js";
 
 export const smsWebhookPath = "/webhooks/twilio";
 export const smsStatusPath = "/webhooks/twilio/status";
@@ -17,6 +18,25 @@ const inboundSchema = z.object({
   To: z.string().min(1, "To is missing"),
   Body: z.string().default(""),
   NumMedia: z.coerce.number().int().min(0).max(10).default(0),
+});
+
+/** Twilio's message statuses mapped to ours; the rest (receiving, canceled…) say nothing about delivery. */
+const twilioStatuses: Partial<Record<string, MessageStatus>> = {
+  accepted: "queued",
+  scheduled: "queued",
+  queued: "queued",
+  sending: "sent",
+  sent: "sent",
+  delivered: "delivered",
+  read: "read",
+  failed: "failed",
+  undelivered: "undelivered",
+};
+
+const statusSchema = z.object({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "MessageSid is not a Twilio message sid"),
+  MessageStatus: z.string().min(1, "MessageStatus is missing"),
+  ErrorCode: z.string().optional(),
 });
 
 type FormBody = Record<string, string>;
@@ -87,6 +107,40 @@ export function registerSmsWebhooks(
       return reply.code(400).send({ error: inbound.problem });
     }
     await conversations.receive(inbound);
+    return reply.code(200).type("text/xml").send(emptyTwiml);
+  });
+
+  server.post(smsStatusPath, async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!config) {
+      log.warn(
+        "Twilio status callback but SMS is not configured (TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN unset)",
+      );
+      return reply.code(503).send({ error: "SMS is not configured on this server" });
+    }
+    if (!verifyTwilioSignature(config, publicUrl, request)) {
+      log.warn(
+        { ip: request.ip, signed: Boolean(request.headers["x-twilio-signature"]) },
+        "Twilio status callback signature rejected",
+      );
+      return reply.code(403).send({ error: "invalid or missing X-Twilio-Signature" });
+    }
+    const parsed = statusSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const problem = parsed.error.issues.map((issue) => issue.message).join("; ");
+      log.warn({ problem }, "malformed Twilio status callback");
+      return reply.code(400).send({ error: problem });
+    }
+    const { MessageSid, MessageStatus, ErrorCode } = parsed.data;
+    const status = twilioStatuses[MessageStatus];
+    if (status) {
+      await conversations.providerStatusChanged({
+        kind: "sms",
+        providerMessageId: MessageSid,
+        status,
+        errorCode: ErrorCode,
+        reason: ErrorCode ? twilioReason(ErrorCode) : undefined,
+      });
+    }
     return reply.code(200).type("text/xml").send(emptyTwiml);
   });
 }

@@ -1,9 +1,10 @@
 import { DeliveryError, JobParked } from "../../errors.js";
+import { failedReaction } from "../delivery-status.js";
 import { contactLane, slackLane } from "../lanes.js";
-import type { ConversationContext } from "../model.js";
+import type { ConversationContext, MediaContent, Message } from "../model.js";
 import { contactName, parentView } from "../parent-view.js";
 import { type ReplyWindow, replyWindowDecision } from "../policies/reply-window.js";
-import type { ChannelRegistry, CoreLogger, Job, SlackPort, Store } from "../ports.js";
+import type { ChannelRegistry, CoreLogger, Job, NewJob, OutboundMedia, SlackPort, Store } from "../ports.js";
 import { escapeForSlack, mentionedUserIds, mrkdwnToPlainText } from "../text.js";
 import type { JobHandlers } from "./worker.js";
 
@@ -12,8 +13,12 @@ export interface HandlerDependencies {
   readonly slack: SlackPort;
   readonly channels: ChannelRegistry;
   readonly logger: CoreLogger;
-  /** The clock reply windows are measured with. */
-  readonly now?: () => Date;
+  /** The public URL under which a saved file is served to providers (GET /media/:token). */
+  readonly mediaUrl: (token: string) => string;
+  /** How long such a link works. */
+  readonly mediaTtlMs: number;
+  /** The clock (epoch ms) reply windows and media links are measured with. */
+  readonly now?: () => number;
 }
 
 /**
@@ -22,18 +27,31 @@ export interface HandlerDependencies {
  */
 const channelProblems = new Set(["SLACK_not_in_channel", "SLACK_channel_not_found", "SLACK_is_archived"]);
 
+/** A customer's file that still can't be downloaded after this many attempts is reported instead. */
+const mediaAttempts = 3;
+
 /** An attempt that started but never recorded an outcome: the process died in the middle of it. */
 const interruptedBefore = (job: Job) => job.attempts > 0 && job.lastError === null;
 
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
+
 export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
   const { store, slack, channels, logger } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? Date.now;
 
   async function loadContext(conversationId: number): Promise<ConversationContext> {
     const context = await store.conversationContext(conversationId);
-    if (!context)
+    if (!context) {
       throw new DeliveryError("NOT_FOUND", `conversation ${conversationId} is gone`, { transient: false });
+    }
     return context;
+  }
+
+  async function loadMessage(
+    messageId: number,
+  ): Promise<{ message: Message; context: ConversationContext } | null> {
+    const message = await store.message(messageId);
+    return message ? { message, context: await loadContext(message.conversationId) } : null;
   }
 
   /** Whether posts for the inbox must still wait: no channel, or a channel problem nobody has fixed yet. */
@@ -52,6 +70,9 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
       throw new JobParked(`inbox ${context.inbox.address} is not connected to a Slack channel`, () =>
         inboxBlocked(context.inbox.id),
       );
+    }
+    if (context.inbox.deliveryProblem) {
+      throw new JobParked(context.inbox.deliveryProblem, () => inboxBlocked(context.inbox.id));
     }
     const { conversation } = context;
     if (conversation.slackChannelId === channelId && conversation.slackThreadTs) {
@@ -83,39 +104,97 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     }
   }
 
+  /** Posts into the conversation's thread (starting it if needed), holding on channel problems. */
+  async function inThread<T>(
+    context: ConversationContext,
+    job: Job,
+    post: (channelId: string, threadTs: string) => Promise<T>,
+  ): Promise<T> {
+    return holdOnChannelProblem(context, async () => {
+      const { channelId, threadTs } = await ensureThread(context, job);
+      return post(channelId, threadTs);
+    });
+  }
+
+  /** Downloads the files an agent attached and keeps them behind expiring public links for the provider. */
+  async function outboundMedia(
+    message: Message,
+    context: ConversationContext,
+  ): Promise<OutboundMedia[] | string> {
+    const channel = channels[context.inbox.kind];
+    const media: OutboundMedia[] = [];
+    for (const file of message.attachments) {
+      const refusal = channel.refuseMedia({ contentType: file.contentType ?? "", size: file.size ?? 0 });
+      if (refusal) return `${refusal} (${file.name ?? "attachment"}). Remove it and reply again`;
+      const content = await slack.downloadFile(file.url);
+      const token = await store.saveMedia(content, new Date(now() + deps.mediaTtlMs));
+      media.push({ ...content, filename: file.name ?? content.filename, publicUrl: deps.mediaUrl(token) });
+    }
+    return media;
+  }
+
   return {
     async "slack.postInbound"(job) {
-      const message = await store.message(job.payload.messageId);
-      if (!message || message.slackTs) return;
-      const context = await loadContext(message.conversationId);
-      if (context.inbox.deliveryProblem) {
-        throw new JobParked(context.inbox.deliveryProblem, () => inboxBlocked(context.inbox.id));
-      }
-      const { channelId, threadTs } = await holdOnChannelProblem(context, () => ensureThread(context, job));
+      const loaded = await loadMessage(job.payload.messageId);
+      if (!loaded || loaded.message.slackTs) return;
+      const { message, context } = loaded;
       const channel = channels[context.inbox.kind];
-      const previous = interruptedBefore(job)
-        ? await slack.findPostedMessage(channelId, threadTs, message.id)
-        : null;
-      const attachmentLines = message.attachments.map(
-        (a) => `📎 <${a.url}|${escapeForSlack(a.name ?? a.contentType ?? "attachment")}>`,
-      );
-      const posted =
-        previous ??
-        (await holdOnChannelProblem(context, () =>
-          slack.postInThread(channelId, threadTs, {
-            text:
-              [escapeForSlack(message.body), ...attachmentLines].filter(Boolean).join("\n") ||
-              "(empty message)",
+      const files = message.attachments.length;
+      const text = escapeForSlack(message.body) || `📎 sent ${plural(files, "attachment")}`;
+      const posted = await inThread(context, job, async (channelId, threadTs) => {
+        const previous = interruptedBefore(job)
+          ? await slack.findPostedMessage(channelId, threadTs, message.id)
+          : null;
+        const post =
+          previous ??
+          (await slack.postInThread(channelId, threadTs, {
+            text,
             username: contactName(context, channel),
             ...(context.contact.avatarUrl ? { iconUrl: context.contact.avatarUrl } : {}),
             ...(job.payload.reopened ? { broadcast: true } : {}),
             messageId: message.id,
-          }),
-        ));
-      await store.updateMessage(message.id, { slackChannelId: channelId, slackTs: posted.ts });
+          }));
+        return { channelId, ts: post.ts };
+      });
+      await store.updateMessage(message.id, { slackChannelId: posted.channelId, slackTs: posted.ts });
       logger.info(
         { conversationId: context.conversation.id, messageId: message.id, slackTs: posted.ts },
         "inbound message posted to Slack",
+      );
+    },
+
+    async "slack.postMedia"(job) {
+      const loaded = await loadMessage(job.payload.messageId);
+      const attachment = loaded?.message.attachments[job.payload.index];
+      if (!loaded || !attachment) return;
+      const { message, context } = loaded;
+      const what = attachment.contentType || "a file";
+      let content: MediaContent;
+      try {
+        content = await channels[context.inbox.kind].fetchMedia(attachment);
+      } catch (error) {
+        if (!(error instanceof DeliveryError) || (error.transient && job.attempts + 1 < mediaAttempts))
+          throw error;
+        logger.warn(
+          {
+            conversationId: context.conversation.id,
+            messageId: message.id,
+            code: error.code,
+            contentType: what,
+          },
+          "customer media could not be downloaded",
+        );
+        await inThread(context, job, (channelId, threadTs) =>
+          slack.postInThread(channelId, threadTs, {
+            text: `⚠️ The customer sent ${escapeForSlack(what)} that could not be downloaded: ${error.reason}.`,
+          }),
+        );
+        return;
+      }
+      await inThread(context, job, (channelId, threadTs) => slack.uploadFile(channelId, threadTs, content));
+      logger.info(
+        { conversationId: context.conversation.id, messageId: message.id, contentType: content.contentType },
+        "customer media posted to Slack",
       );
     },
 
@@ -136,10 +215,19 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
       );
     },
 
+    async "slack.react"(job) {
+      const loaded = await loadMessage(job.payload.messageId);
+      if (!loaded?.message.slackChannelId || !loaded.message.slackTs) return;
+      const { message, context } = loaded;
+      await holdOnChannelProblem(context, () =>
+        slack.addReaction(message.slackChannelId as string, message.slackTs as string, job.payload.name),
+      );
+    },
+
     async "customer.send"(job) {
-      const message = await store.message(job.payload.messageId);
-      if (message?.status !== "pending") return;
-      const context = await loadContext(message.conversationId);
+      const loaded = await loadMessage(job.payload.messageId);
+      if (loaded?.message.status !== "pending") return;
+      const { message, context } = loaded;
       const channel = channels[context.inbox.kind];
       const names = new Map<string, string>();
       for (const userId of mentionedUserIds(message.body)) {
@@ -147,18 +235,21 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
       }
       const text = mrkdwnToPlainText(message.body, names);
       const report = async (code: string, reason: string, status: "failed" | "not_sent") => {
+        const lane = slackLane(context.conversation.id);
+        const jobs: NewJob[] = [
+          { lane, kind: "slack.react", payload: { messageId: message.id, name: failedReaction } },
+          {
+            lane,
+            kind: "slack.notice",
+            payload: {
+              conversationId: context.conversation.id,
+              text: `⚠️ ${status === "failed" ? "Not delivered" : "Not sent"} to the customer: ${reason}`,
+            },
+          },
+        ];
         await store.transaction(async (tx) => {
           await tx.updateMessage(message.id, { status, errorCode: code, errorMessage: reason, body: text });
-          await tx.enqueue([
-            {
-              lane: slackLane(context.conversation.id),
-              kind: "slack.notice",
-              payload: {
-                conversationId: context.conversation.id,
-                text: `⚠️ Not delivered to the customer: ${reason}`,
-              },
-            },
-          ]);
+          await tx.enqueue(jobs);
         });
         logger.warn(
           { conversationId: context.conversation.id, messageId: message.id, code, reason },
@@ -172,23 +263,39 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
           "not_sent",
         );
       }
+      if (context.contact.optedOut) {
+        return report(
+          "OPTED_OUT",
+          "the customer has opted out (texted STOP). They need to text START before they can receive messages.",
+          "not_sent",
+        );
+      }
       let replyWindow: ReplyWindow | null = null;
       if (channel.replyWindows) {
         const lastInboundAt = context.conversation.lastInboundAt;
-        const decision = replyWindowDecision(channel.replyWindows, lastInboundAt, now(), channel.label);
+        const decision = replyWindowDecision(
+          channel.replyWindows,
+          lastInboundAt,
+          new Date(now()),
+          channel.label,
+        );
         if (!decision.send) return report("OUTSIDE_REPLY_WINDOW", decision.reason, "not_sent");
         replyWindow = decision.window;
       }
-      const request = {
-        inboxAddress: context.inbox.address,
-        contactAddress: context.contact.address,
-        text,
-        mediaUrls: [],
-        messageId: message.id,
-        lastInboundAt: context.conversation.lastInboundAt,
-        replyWindow,
-      };
       try {
+        const media = await outboundMedia(message, context);
+        if (typeof media === "string") return report("MEDIA_REFUSED", media, "not_sent");
+        if (!text && media.length === 0)
+          return report("EMPTY", "the reply has no text or file to send.", "not_sent");
+        const request = {
+          inboxAddress: context.inbox.address,
+          contactAddress: context.contact.address,
+          text,
+          media,
+          messageId: message.id,
+          lastInboundAt: context.conversation.lastInboundAt,
+          replyWindow,
+        };
         const alreadySent =
           interruptedBefore(job) && channel.findSent ? await channel.findSent(request, job.createdAt) : [];
         const result =
@@ -205,13 +312,13 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
             conversationId: context.conversation.id,
             messageId: message.id,
             providerMessageIds: result.providerMessageIds,
+            files: media.length,
           },
           "reply sent to the customer",
         );
       } catch (error) {
-        if (error instanceof DeliveryError && !error.transient) {
+        if (error instanceof DeliveryError && !error.transient)
           return report(error.code, error.reason, "failed");
-        }
         throw error;
       }
     },

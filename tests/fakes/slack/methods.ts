@@ -1,7 +1,7 @@
 import { blockErrors, withBlockIds } from "./blocks.js";
 import { messageChangedEvent } from "./payloads.js";
 import type { FakeChannel, Json, MessageMetadata, SlackFile, StoredMessage } from "./types.js";
-import type { Workspace } from "./workspace.js";
+import { compareTs, type Workspace } from "./workspace.js";
 
 export type Args = Record<string, unknown>;
 
@@ -25,7 +25,7 @@ export interface MethodContext {
   grantedScopes(): string[];
   /** The Socket Mode URL handed out by apps.connections.open. */
   openSocketUrl(): string;
-  /** Delivers the event Slack would dispatch for a change the bot made in `channel`. */
+  /** Delivers the event Slack dispatches for a change the bot made, if the bot is in `channel`. */
   echo(channel: FakeChannel, event: Json): void;
 }
 
@@ -130,7 +130,8 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
   const postableChannel = (id: string | undefined): FakeChannel => {
     const channel = visibleChannel(id);
     if (channel.archived) fail("is_archived");
-    if (!ws.isBotMember(channel) && !(hasScope("chat:write.public") && !channel.isPrivate)) fail("not_in_channel");
+    if (!ws.isBotMember(channel) && !(hasScope("chat:write.public") && !channel.isPrivate))
+      fail("not_in_channel");
     return channel;
   };
 
@@ -151,7 +152,8 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
     return target ? ws.rootTs(target) : threadTs;
   };
 
-  const echoMessage = (channel: FakeChannel, message: StoredMessage) => ctx.echo(channel, ws.messageEvent(message));
+  const echoMessage = (channel: FakeChannel, message: StoredMessage) =>
+    ctx.echo(channel, ws.messageEvent(message));
 
   return {
     "auth.test": {
@@ -200,7 +202,7 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
             metadata: metadataArg(args),
           }),
         );
-        if (ws.isBotMember(channel)) echoMessage(channel, message);
+        echoMessage(channel, message);
         return { channel: channel.id, ts: message.ts, message: ws.apiMessage(message) };
       },
     },
@@ -229,7 +231,7 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
           }),
         );
         if (!blocks?.length) delete message.blocks;
-        if (ws.isBotMember(channel)) ctx.echo(channel, messageChangedEvent(ws, channel, message, previous, editTs));
+        ctx.echo(channel, messageChangedEvent(ws, channel, message, previous, editTs));
         return { channel: channel.id, ts: message.ts, text: message.text, message: ws.messageBase(message) };
       },
     },
@@ -281,7 +283,11 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
         const name = str(args, "name");
         if (!name || !/^[a-z0-9_+'-]+(::skin-tone-[2-6])?$/.test(name)) fail("invalid_name");
         const already = ws.reactions.some(
-          (r) => r.channel === channel.id && r.timestamp === message.ts && r.name === name && r.user === bot.botUserId,
+          (r) =>
+            r.channel === channel.id &&
+            r.timestamp === message.ts &&
+            r.name === name &&
+            r.user === bot.botUserId,
         );
         if (already) fail("already_reacted");
         ws.reactions.push({ channel: channel.id, timestamp: message.ts, name, user: bot.botUserId });
@@ -314,7 +320,10 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
         channel.members.add(bot.botUserId);
         return {
           channel: ws.channelJson(channel),
-          ...(already && { warning: "already_in_channel", response_metadata: { warnings: ["already_in_channel"] } }),
+          ...(already && {
+            warning: "already_in_channel",
+            response_metadata: { warnings: ["already_in_channel"] },
+          }),
         };
       },
     },
@@ -347,6 +356,33 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
         const id = str(args, "user");
         const user = id ? ws.users.get(id) : undefined;
         return { user: ws.userJson(user ?? fail("user_not_found")) };
+      },
+    },
+
+    "users.list": {
+      token: "bot",
+      run: (args) => {
+        requireScope("users:read");
+        const { items, nextCursor } = page([...ws.users.values()], args, 200);
+        return {
+          members: items.map((user) => ws.userJson(user)),
+          response_metadata: { next_cursor: nextCursor },
+        };
+      },
+    },
+
+    "conversations.history": {
+      token: "bot",
+      run: (args) => {
+        const channel = readable(str(args, "channel"), "read");
+        const oldest = str(args, "oldest") ?? "0";
+        const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
+        const messages = ws
+          .topLevel(channel.id)
+          .filter((message) => compareTs(message.ts, oldest) > 0)
+          .reverse()
+          .map((message) => ws.apiMessage(message, withMetadata));
+        return { messages, has_more: false, response_metadata: { next_cursor: "" } };
       },
     },
 
@@ -394,7 +430,11 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
             }),
           );
           for (const file of files) {
-            const share = defined({ ts: message.ts, thread_ts: message.thread_ts, channel_name: channel.name });
+            const share = defined({
+              ts: message.ts,
+              thread_ts: message.thread_ts,
+              channel_name: channel.name,
+            });
             file.shares = { [channel.isPrivate ? "private" : "public"]: { [channel.id]: [share] } };
           }
         }
@@ -412,7 +452,7 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
             }),
           );
         }
-        if (channel && message && ws.isBotMember(channel)) echoMessage(channel, message);
+        if (channel && message) echoMessage(channel, message);
         return { files: files.map((f) => ({ id: f.id, title: f.title })) };
       },
     },

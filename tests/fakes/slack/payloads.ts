@@ -14,7 +14,7 @@ function actionTs(): string {
   return (Date.now() / 1000).toFixed(6);
 }
 
-export function triggerId(): string {
+function triggerId(): string {
   return `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString("hex")}`;
 }
 
@@ -81,7 +81,12 @@ export function messageChangedEvent(
   };
 }
 
-export function messageDeletedEvent(ws: Workspace, channel: FakeChannel, message: StoredMessage, deleteTs: string): Json {
+export function messageDeletedEvent(
+  ws: Workspace,
+  channel: FakeChannel,
+  message: StoredMessage,
+  deleteTs: string,
+): Json {
   return {
     type: "message",
     subtype: "message_deleted",
@@ -152,7 +157,12 @@ function interaction(
   const user = ws.users.get(input.user);
   const isReply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
   const common: Json = {
-    user: { id: input.user, username: user?.name ?? input.user, name: user?.name ?? input.user, team_id: ids.teamId },
+    user: {
+      id: input.user,
+      username: user?.name ?? input.user,
+      name: user?.name ?? input.user,
+      team_id: ids.teamId,
+    },
     api_app_id: ids.appId,
     token: VERIFICATION_TOKEN,
     container: {
@@ -208,7 +218,9 @@ export function externalSelectPayload(
     ...common,
     trigger_id: triggerId(),
     message: ws.apiMessage(message),
-    state: { values: { [blockId]: { [input.actionId]: { type: "external_select", selected_option: selected } } } },
+    state: {
+      values: { [blockId]: { [input.actionId]: { type: "external_select", selected_option: selected } } },
+    },
     response_url: responseUrl,
     actions: [
       {
@@ -230,5 +242,11 @@ export function blockSuggestionPayload(ws: Workspace, input: MessageInteraction 
   if (input.value.length < minLength) {
     throw new Error(`Slack sends no block_suggestion for "${input.value}": min_query_length is ${minLength}`);
   }
-  return { type: "block_suggestion", ...common, action_id: input.actionId, block_id: blockId, value: input.value };
+  return {
+    type: "block_suggestion",
+    ...common,
+    action_id: input.actionId,
+    block_id: blockId,
+    value: input.value,
+  };
 }

@@ -9,6 +9,8 @@ const PING_INTERVAL_MS = 5_000;
 // Slack warns "about 10 seconds before the disconnect"; after that it closes the socket itself.
 const DISCONNECT_GRACE_MS = 10_000;
 const HOST = "applink-fake-1";
+// How long stop() lets clients finish the close handshake before cutting them off.
+const STOP_GRACE_MS = 1_000;
 
 interface Pending {
   envelope: SocketEnvelope;
@@ -38,7 +40,9 @@ export class SocketModeServer {
     private readonly origin: string,
     private readonly appId: string,
   ) {
-    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(req, socket, head),
+    );
   }
 
   /** A one-time URL, as apps.connections.open returns. */
@@ -80,11 +84,27 @@ export class SocketModeServer {
     for (const ws of this.open) ws.terminate();
   }
 
-  close(): void {
+  /**
+   * Closes every socket with a close handshake. Bolt's app.stop() resolves before its socket has
+   * closed; terminating it mid-handshake makes socket-mode log a 1006 error and leak a 30 s timer.
+   */
+  async close(): Promise<void> {
     for (const pending of this.inflight.values()) clearTimeout(pending.timer);
     this.inflight.clear();
     this.queue.length = 0;
-    for (const ws of this.open) ws.terminate();
+    await Promise.all(
+      [...this.open].map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => ws.terminate(), STOP_GRACE_MS);
+            ws.once("close", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            ws.close(1001, "fake slack stopping");
+          }),
+      ),
+    );
     this.wss.close();
   }
 
@@ -132,7 +152,8 @@ export class SocketModeServer {
       return;
     }
     if (typeof frame.envelope_id !== "string") return;
-    const payload = typeof frame.payload === "object" && frame.payload !== null ? (frame.payload as Json) : {};
+    const payload =
+      typeof frame.payload === "object" && frame.payload !== null ? (frame.payload as Json) : {};
     this.acks.push({ envelope_id: frame.envelope_id, payload, at: new Date() });
     const pending = this.inflight.get(frame.envelope_id);
     if (!pending) return;
@@ -177,7 +198,9 @@ export class SocketModeServer {
     pending.timer = setTimeout(() => {
       this.inflight.delete(envelope.envelope_id);
       pending.reject(
-        new Error(`no ack for ${envelope.type} envelope ${envelope.envelope_id} within ${pending.ackTimeoutMs} ms`),
+        new Error(
+          `no ack for ${envelope.type} envelope ${envelope.envelope_id} within ${pending.ackTimeoutMs} ms`,
+        ),
       );
     }, pending.ackTimeoutMs);
   }

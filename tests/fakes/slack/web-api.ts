@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { STATUS_CODES } from "node:http";
 import { FaultQueue } from "../faults.js";
-import { fieldsToObject, type RequestBody, sendJson, sendText } from "../http.js";
+import { json, type Reply, type RequestBody, text } from "../http.js";
 import { type Args, createMethods, type MethodContext, type MethodSpec, SlackApiError } from "./methods.js";
 import type { ApiCall, FailSpec, RateLimitSpec } from "./types.js";
 
@@ -28,7 +28,8 @@ class TokenBucket {
 
 function bodyArgs(body: RequestBody): Args {
   if (typeof body.json === "object" && body.json !== null) return body.json as Args;
-  const args: Args = fieldsToObject(body.fields);
+  // A repeated form key keeps its last value, as Slack reads it.
+  const args: Args = Object.fromEntries(body.fields);
   for (const file of body.files) args[file.field] = file.bytes;
   return args;
 }
@@ -65,25 +66,26 @@ export class WebApi {
   }
 
   rateLimit(method: string, spec: RateLimitSpec): void {
-    if (!(spec.perSecond > 0) || !(spec.burst >= 1)) throw new Error("rateLimit needs perSecond > 0 and burst >= 1");
+    if (!(spec.perSecond > 0) || !(spec.burst >= 1))
+      throw new Error("rateLimit needs perSecond > 0 and burst >= 1");
     this.limits.set(method, spec);
     for (const key of this.buckets.keys()) if (key.startsWith(`${method} `)) this.buckets.delete(key);
   }
 
-  handle(req: IncomingMessage, res: ServerResponse, method: string, url: URL, body: RequestBody): void {
+  handle(req: IncomingMessage, method: string, url: URL, body: RequestBody): Reply {
     const args: Args = { ...Object.fromEntries(url.searchParams), ...bodyArgs(body) };
     this.calls.push({ method, args, headers: { ...req.headers }, at: new Date() });
-    if (this.down) return sendText(res, 503, "Service Unavailable");
+    if (this.down) return text("Service Unavailable", 503);
     const fault = this.faults.get(method)?.take();
-    if (fault) return this.answerFault(res, fault);
+    if (fault) return this.answerFault(fault);
     const wait = this.takeToken(method, args);
-    if (wait > 0) return this.tooManyRequests(res, wait);
+    if (wait > 0) return this.tooManyRequests(wait);
 
     const spec = this.methods[method];
-    if (!spec) return sendJson(res, 200, { ok: false, error: "unknown_method" });
+    if (!spec) return json({ ok: false, error: "unknown_method" });
     const token = bearer(req) ?? (typeof args.token === "string" ? args.token : undefined);
     const authError = this.authError(spec, token);
-    if (authError) return sendJson(res, 200, { ok: false, error: authError });
+    if (authError) return json({ ok: false, error: authError });
     // Slack reports the token's scopes on every response; WebClient copies them into response_metadata.scopes.
     const headers: Record<string, string> =
       spec.token === "bot" ? { "x-oauth-scopes": this.ctx.grantedScopes().join(",") } : {};
@@ -94,7 +96,7 @@ export class WebApi {
       if (!(err instanceof SlackApiError)) throw err;
       result = { ok: false, error: err.code, ...err.extra };
     }
-    sendJson(res, 200, result, headers);
+    return json(result, 200, headers);
   }
 
   private authError(spec: MethodSpec, token: string | undefined): string | undefined {
@@ -117,15 +119,15 @@ export class WebApi {
     return bucket.take();
   }
 
-  private answerFault(res: ServerResponse, fault: FailSpec): void {
+  private answerFault(fault: FailSpec): Reply {
     const status = fault.status ?? (fault.retryAfter !== undefined ? 429 : 200);
-    if (status === 429) return this.tooManyRequests(res, fault.retryAfter ?? 1);
-    if (status === 200) return sendJson(res, 200, { ok: false, error: fault.error ?? "internal_error" });
-    sendText(res, status, fault.error ?? STATUS_CODES[status] ?? "error");
+    if (status === 429) return this.tooManyRequests(fault.retryAfter ?? 1);
+    if (status === 200) return json({ ok: false, error: fault.error ?? "internal_error" });
+    return text(fault.error ?? STATUS_CODES[status] ?? "error", status);
   }
 
-  private tooManyRequests(res: ServerResponse, seconds: number): void {
+  private tooManyRequests(seconds: number): Reply {
     this.rateLimitedCount += 1;
-    sendJson(res, 429, { ok: false, error: "ratelimited" }, { "retry-after": String(seconds) });
+    return json({ ok: false, error: "ratelimited" }, 429, { "retry-after": String(seconds) });
   }
 }

@@ -110,7 +110,13 @@ export class Workspace {
     return channel.isPrivate ? "group" : "channel";
   }
 
-  createFile(input: { name: string; title?: string; mimetype?: string; user: string; size: number }): SlackFile {
+  createFile(input: {
+    name: string;
+    title?: string;
+    mimetype?: string;
+    user: string;
+    size: number;
+  }): SlackFile {
     const id = this.nextId("F");
     const name = input.name;
     const extension = name.includes(".") ? (name.split(".").pop() ?? "").toLowerCase() : "";
@@ -295,7 +301,8 @@ export class Workspace {
   /** A message as conversations.replies and interaction payloads show it. */
   apiMessage(message: StoredMessage, includeMetadata = false): Json {
     const out = this.messageBase(message);
-    const replies = message.thread_ts && message.thread_ts !== message.ts ? [] : this.replies(message.channel, message.ts);
+    const replies =
+      message.thread_ts && message.thread_ts !== message.ts ? [] : this.replies(message.channel, message.ts);
     const last = replies.at(-1);
     if (last) {
       const replyUsers = [...new Set(replies.map((r) => r.user).filter((u) => u !== undefined))];

@@ -4,6 +4,7 @@ import { Conversations } from "../../../src/core/conversations.js";
 import { deliveryHandlers } from "../../../src/core/delivery/handlers.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
 import type { InboundMessage } from "../../../src/core/model.js";
+import type { ParentView } from "../../../src/core/ports.js";
 import { DeliveryError } from "../../../src/errors.js";
 import {
   RecordingChannel,
@@ -39,11 +40,18 @@ beforeEach(async () => {
   const channels = registryOf(sms);
   worker = new DeliveryWorker(
     db.store,
-    deliveryHandlers({ store: db.store, slack, channels, logger: silentLogger }),
+    deliveryHandlers({
+      store: db.store,
+      slack,
+      channels,
+      logger: silentLogger,
+      mediaUrl: (token) => `https://t.example/media/${token}`,
+      mediaTtlMs: 60_000,
+    }),
     { concurrency: 4, idlePollMs: 50, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 5 } },
     silentLogger,
   );
-  conversations = new Conversations(db.store, worker.notify, silentLogger);
+  conversations = new Conversations(db.store, channels, worker.notify, silentLogger);
   commands = new SlashCommands(db.store, slack, channels, worker.notify, silentLogger);
   worker.start();
 });
@@ -120,6 +128,7 @@ describe("agent replies", () => {
       threadTs,
       ts: "1800000000.000001",
       userId: "U2",
+      files: [],
       text: "Hi, <@U1> here: see <https://x.example/a|the form> &amp; reply",
     });
     expect(outcome.result).toBe("recorded");
@@ -133,7 +142,7 @@ describe("agent replies", () => {
 
   it("ignores notes, other threads and repeated events", async () => {
     const threadTs = await thread();
-    const reply = { channelId: "C1", threadTs, ts: "1800000000.000002", userId: "U2", text: "ok" };
+    const reply = { channelId: "C1", threadTs, ts: "1800000000.000002", userId: "U2", files: [], text: "ok" };
     expect((await conversations.agentReplied({ ...reply, text: "note: vip" })).result).toBe("internal_note");
     expect((await conversations.agentReplied({ ...reply, threadTs: "1.2" })).result).toBe(
       "not_a_conversation",
@@ -157,6 +166,7 @@ describe("agent replies", () => {
       threadTs,
       ts: "1800000000.000003",
       userId: "U2",
+      files: [],
       text: "hello",
     });
     await vi.waitFor(() =>
@@ -167,3 +177,64 @@ describe("agent replies", () => {
     expect(sms.sent).toHaveLength(0);
   });
 });
+
+describe("after a crash in the middle of an attempt", () => {
+  it("finds the post Slack already accepted instead of posting the parent and message again", async () => {
+    await connect();
+    await worker.stop();
+    await conversations.receive(inbound("only once"));
+    const message = await db.prisma.message.findFirstOrThrow();
+    slack.parents.push({
+      channelId: "C1",
+      ts: "1.1",
+      view: { conversationId: message.conversationId } as ParentView,
+    });
+    slack.posts.push({
+      channelId: "C1",
+      threadTs: "1.1",
+      ts: "1.2",
+      post: { text: "only once", messageId: message.id },
+    });
+    await db.prisma.deliveryJob.updateMany({ data: { attempts: 1 } });
+    worker.start();
+    await vi.waitFor(async () =>
+      expect((await db.prisma.message.findUniqueOrThrow({ where: { id: message.id } })).slackTs).toBe("1.2"),
+    );
+    expect(slack.parents).toHaveLength(1);
+    expect(slack.posts).toHaveLength(1);
+  });
+
+  it("finds the SMS the provider already sent instead of texting the customer twice", async () => {
+    await connect();
+    await conversations.receive(inbound("hi"));
+    await vi.waitFor(() => expect(slack.posts).toHaveLength(1));
+    await worker.stop();
+    const threadTs = slack.parents[0]?.ts as string;
+    await conversations.agentReplied({
+      channelId: "C1",
+      threadTs,
+      ts: "1800000000.000009",
+      userId: "U2",
+      files: [],
+      text: "once",
+    });
+    const reply = await db.prisma.message.findFirstOrThrow({ where: { direction: "out" } });
+    sms.sent.push({ ...inboundRequest, messageId: reply.id, text: "once" });
+    await db.prisma.deliveryJob.updateMany({ data: { attempts: 1 } });
+    worker.start();
+    await vi.waitFor(async () =>
+      expect((await db.prisma.message.findUniqueOrThrow({ where: { id: reply.id } })).status).toBe("queued"),
+    );
+    expect(sms.sent).toHaveLength(1);
+  });
+});
+
+const inboundRequest = {
+  inboxAddress: "+15550001111",
+  contactAddress: "+15551230001",
+  text: "",
+  media: [],
+  messageId: 0,
+  lastInboundAt: null,
+  replyWindow: null,
+};

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import type { Teammate } from "../../../src/core/assignment.js";
-import type { ChannelKind } from "../../../src/core/model.js";
+import type { Attachment, ChannelKind, MediaContent } from "../../../src/core/model.js";
 import type {
   ChannelRegistry,
   CustomerChannel,
@@ -55,6 +55,22 @@ export class RecordingSlack implements SlackPort {
     return { ts };
   }
 
+  readonly uploads: { channelId: string; threadTs: string; file: MediaContent }[] = [];
+  readonly reactions: { channelId: string; ts: string; name: string }[] = [];
+
+  async uploadFile(channelId: string, threadTs: string, file: MediaContent) {
+    this.maybeFail();
+    this.uploads.push({ channelId, threadTs, file });
+  }
+
+  async downloadFile(url: string): Promise<MediaContent> {
+    return { bytes: Buffer.from(url), contentType: "image/png", filename: "file.png" };
+  }
+
+  async addReaction(channelId: string, ts: string, name: string) {
+    this.reactions.push({ channelId, ts, name });
+  }
+
   async findPostedMessage(channelId: string, threadTs: string, messageId: number) {
     const found = this.posts.find(
       (p) => p.channelId === channelId && p.threadTs === threadTs && p.post.messageId === messageId,
@@ -101,6 +117,28 @@ export class RecordingChannel implements CustomerChannel {
 
   formatAddress(address: string) {
     return address;
+  }
+
+  async fetchMedia(attachment: Attachment): Promise<MediaContent> {
+    return {
+      bytes: Buffer.from(attachment.url),
+      contentType: attachment.contentType ?? "image/jpeg",
+      filename: "m.jpg",
+    };
+  }
+
+  refuseMedia(file: { contentType: string }) {
+    return file.contentType.startsWith("image/") ? null : "only images";
+  }
+
+  optInChange(text: string) {
+    return text === "STOP" ? ("opt_out" as const) : text === "START" ? ("opt_in" as const) : null;
+  }
+
+  async findSent(request: OutboundRequest) {
+    return this.sent
+      .filter((sent) => sent.messageId === request.messageId)
+      .map((_, index) => `SM${index + 1}`);
   }
 
   async send(request: OutboundRequest): Promise<OutboundResult> {

@@ -14,6 +14,13 @@ import {
   testDatabase,
 } from "./ports.js";
 
+/** What the delivery handlers need besides the ports under test. */
+const handlerDefaults = {
+  logger: silentLogger,
+  mediaUrl: (token: string) => `https://t.example/media/${token}`,
+  mediaTtlMs: 60_000,
+};
+
 const hour = 3_600_000;
 
 /** A channel with reply windows and profiles, as the core sees one; the core never asks which it is. */
@@ -61,11 +68,11 @@ beforeEach(async () => {
   const channels = registryOf(channel);
   worker = new DeliveryWorker(
     db.store,
-    deliveryHandlers({ store: db.store, slack, channels, logger: silentLogger, now: () => now }),
+    deliveryHandlers({ ...handlerDefaults, store: db.store, slack, channels, now: () => now.getTime() }),
     { concurrency: 4, idlePollMs: 20, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 200 } },
     silentLogger,
   );
-  conversations = new Conversations(db.store, worker.notify, silentLogger, channels);
+  conversations = new Conversations(db.store, channels, worker.notify, silentLogger);
   const commands = new SlashCommands(db.store, slack, channels, worker.notify, silentLogger);
   await commands.run("connect sms +15550001111", { channelId: "C1", userId: "U1" });
   worker.start();
@@ -89,6 +96,7 @@ const reply = (threadTs: string, text = "hello") =>
     ts: `1800000000.${++sequence}`,
     userId: "U2",
     text,
+    files: [],
   });
 
 describe("reply windows", () => {
@@ -116,7 +124,7 @@ describe("reply windows", () => {
     await vi.waitFor(() =>
       expect(slack.posts.map((p) => p.post.text)).toContainEqual(
         expect.stringMatching(
-          /^⚠️ Not delivered to the customer: the customer's last message is more than 7 days old/,
+          /^⚠️ Not sent to the customer: the customer's last message is more than 7 days old/,
         ),
       ),
     );
@@ -130,7 +138,7 @@ describe("reply windows", () => {
     const plain = new RecordingChannel("sms");
     worker = new DeliveryWorker(
       db.store,
-      deliveryHandlers({ store: db.store, slack, channels: registryOf(plain), logger: silentLogger }),
+      deliveryHandlers({ ...handlerDefaults, store: db.store, slack, channels: registryOf(plain) }),
       { concurrency: 4, idlePollMs: 20, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 5 } },
       silentLogger,
     );

@@ -12,6 +12,7 @@ interface ThreadMessage {
   user?: string;
   bot_id?: string;
   text?: string;
+  files?: { name?: string; mimetype?: string; size?: number; url_private_download?: string }[];
 }
 
 export function register(app: App, { conversations, logger }: ListenerDependencies): void {
@@ -27,6 +28,11 @@ export function register(app: App, { conversations, logger }: ListenerDependenci
       ts: message.ts,
       userId: message.user,
       text: message.text ?? "",
+      files: (message.files ?? []).flatMap((file) =>
+        file.url_private_download
+          ? [{ url: file.url_private_download, name: file.name, contentType: file.mimetype, size: file.size }]
+          : [],
+      ),
     });
     logger.debug(
       { channel: message.channel, ts: message.ts, outcome: outcome.result },

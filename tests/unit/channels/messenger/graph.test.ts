@@ -25,7 +25,7 @@ const request = (changes: Partial<OutboundRequest> = {}): OutboundRequest => ({
   inboxAddress: "111111",
   contactAddress: "2222223456",
   text: "Hello!",
-  mediaUrls: [],
+  media: [],
   messageId: 1,
   lastInboundAt: new Date(),
   replyWindow: "standard",
@@ -68,11 +68,28 @@ describe("Messenger sender", () => {
     expect(result.providerMessageIds).toHaveLength(texts.length);
   });
 
-  it("sends media after the text as file attachments", async () => {
-    await channelFor().send(request({ mediaUrls: ["https://threadline.example/media/abc"] }));
+  it("sends files after the text, images as images", async () => {
+    const file = (contentType: string, token: string) => ({
+      bytes: new Uint8Array(1),
+      contentType,
+      filename: token,
+      publicUrl: `https://threadline.example/media/${token}`,
+    });
+    await channelFor().send(request({ media: [file("image/png", "a"), file("application/pdf", "b")] }));
     expect(graph.sends.map((s) => s.body.message)).toEqual([
       { text: "Hello!" },
-      { attachment: { type: "file", payload: { url: "https://threadline.example/media/abc" } } },
+      {
+        attachment: {
+          type: "image",
+          payload: { url: "https://threadline.example/media/a", is_reusable: false },
+        },
+      },
+      {
+        attachment: {
+          type: "file",
+          payload: { url: "https://threadline.example/media/b", is_reusable: false },
+        },
+      },
     ]);
   });
 

@@ -22,6 +22,13 @@ import {
  * is the in-memory port (the end-to-end tests add real Bolt and the fake Slack).
  */
 
+/** What the delivery handlers need besides the ports under test. */
+const handlerDefaults = {
+  logger: silentLogger,
+  mediaUrl: (token: string) => `https://t.example/media/${token}`,
+  mediaTtlMs: 60_000,
+};
+
 const page = "111111";
 const psid = "2222223456";
 const secret = "app-secret";
@@ -40,11 +47,11 @@ async function startReceiver(config: MessengerConfig | null) {
   const channels = { sms: new RecordingChannel("sms"), messenger: module.channel } as ChannelRegistry;
   worker = new DeliveryWorker(
     db.store,
-    deliveryHandlers({ store: db.store, slack, channels, logger: silentLogger }),
+    deliveryHandlers({ ...handlerDefaults, store: db.store, slack, channels }),
     { concurrency: 4, idlePollMs: 20, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 200 } },
     silentLogger,
   );
-  conversations = new Conversations(db.store, worker.notify, silentLogger, channels);
+  conversations = new Conversations(db.store, channels, worker.notify, silentLogger);
   http = createHttpServer(silentLogger);
   module.registerWebhooks(http, { conversations, logger: silentLogger });
   await http.listen({ port: 0, host: "127.0.0.1" });
@@ -95,6 +102,7 @@ async function replyInThread(text: string) {
     ts: `1800000000.${Math.random().toString().slice(2, 8)}`,
     userId: "U2",
     text,
+    files: [],
   });
   expect(outcome.result).toBe("recorded");
   return outcome.result === "recorded" ? outcome.messageId : -1;
@@ -183,10 +191,14 @@ describe("POST /webhooks/messenger", () => {
     expect(await storedMessages()).toBe(2);
   });
 
-  it("shows an image as an attachment line in the thread", async () => {
-    await send(events.attachments(page, psid, [{ type: "image", url: "https://cdn.example/p/cat.jpg" }]));
-    await vi.waitFor(() => expect(slack.posts).toHaveLength(1));
-    expect(slack.posts[0]?.post.text).toBe("📎 <https://cdn.example/p/cat.jpg|Image>");
+  it("uploads an image the customer sent into the thread", async () => {
+    const png = Buffer.from("89504e470d0a1a0a", "hex");
+    const url = graph.hostFile("cat.png", png, "image/png");
+    await send(events.attachments(page, psid, [{ type: "image", url }]));
+    await vi.waitFor(() => expect(slack.uploads).toHaveLength(1));
+    expect(slack.posts[0]?.post.text).toBe("📎 sent 1 attachment");
+    expect(slack.uploads[0]?.file).toMatchObject({ contentType: "image/png", filename: "cat.png" });
+    expect(Buffer.compare(Buffer.from(slack.uploads[0]?.file.bytes ?? []), png)).toBe(0);
   });
 
   it("starts the thread with a fallback name when the profile lookup fails, then fills it in", async () => {
@@ -234,7 +246,7 @@ describe("replies and their delivery", () => {
     const messageId = await replyInThread("Are you still there?");
     await vi.waitFor(() =>
       expect(slack.posts.at(-1)?.post.text).toMatch(
-        /^⚠️ Not delivered to the customer: the customer's last message is more than 7 days old/,
+        /^⚠️ Not sent to the customer: the customer's last message is more than 7 days old/,
       ),
     );
     expect(graph.sends).toHaveLength(0);
