@@ -162,6 +162,35 @@ describe("Slack → customer", () => {
     expect(sent?.body.tag).toBeUndefined();
   });
 
+  it("marks a reply ✅ when Messenger reports it delivered, by mid or by watermark", async () => {
+    const parent = await conversationAged(60_000);
+    const first = await harness.reply(parent.ts, "first reply");
+    const [sent] = await waitFor(() => harness.graph.sends.length === 1 && harness.graph.sends);
+    const reactionsOn = (ts: string) =>
+      harness.slack.reactions.filter((r) => r.timestamp === ts).map((r) => r.name);
+    // The message is marked sent once the Send API answered; the report may only move it forward from there.
+    await settle();
+    expect(
+      (await inbound(events.delivery(pageId, psid, Date.now(), [sent?.messageId as string]))).status,
+    ).toBe(200);
+    await waitFor(() => reactionsOn(first.ts).includes("white_check_mark"));
+
+    const second = await harness.reply(parent.ts, "second reply");
+    await waitFor(() => harness.graph.sends.length === 2);
+    await settle();
+    await inbound(events.delivery(pageId, psid, Date.now()), events.read(pageId, psid, Date.now()));
+    await waitFor(() => reactionsOn(second.ts).includes("white_check_mark"));
+    expect(harness.logs.find("delivery report recorded")).toBeDefined();
+  });
+
+  it("logs and ignores events it does not handle", async () => {
+    await conversationAged(60_000);
+    expect((await inbound(events.postback(pageId, psid, "GET_STARTED"))).status).toBe(200);
+    expect(harness.logs.find("Messenger event ignored")).toMatchObject({
+      reason: "unhandled event type: postback",
+    });
+  });
+
   it("tags a reply to a customer who wrote 2 days ago with HUMAN_AGENT", async () => {
     const parent = await conversationAged(2 * day);
     await harness.reply(parent.ts, "Sorry for the wait!");
