@@ -98,9 +98,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     actions,
     logger: logger.child({ component: "slack" }),
   });
-  slackApp.app.error(async (error) => {
-    logger.error({ err: error, component: "slack" }, "Slack listener failed");
-  });
 
   const http = createHttpServer(logger);
   for (const module of Object.values(modules)) module.registerWebhooks(http, { conversations, logger });

@@ -6,17 +6,29 @@ import { boltLogger, type Logger } from "../logger.js";
 /**
  * Bolt acknowledges an Events API envelope before its listeners run, and Slack never redelivers an
  * acknowledged event: a crash in between would lose an agent's reply. Here the listeners run first (they
- * record the reply in milliseconds) and the envelope is acknowledged after; should the process die first,
- * Slack redelivers and the recording is idempotent. Commands and actions keep Bolt's own ack().
+ * record the reply in milliseconds) and the envelope is acknowledged after. Should the process die first,
+ * or recording fail (the app's error handler rethrows for events), the envelope stays unacknowledged and
+ * Slack redelivers it; recording is idempotent. Commands and actions keep Bolt's own ack().
  */
 class RecordThenAckReceiver implements Receiver {
-  constructor(readonly socket: SocketModeReceiver) {}
+  constructor(
+    readonly socket: SocketModeReceiver,
+    private readonly logger: Logger,
+  ) {}
 
   init(app: App): void {
     const deferringApp = {
       processEvent: async (event: ReceiverEvent) => {
-        if ((event.body as { type?: string }).type !== "event_callback") return app.processEvent(event);
-        await app.processEvent({ ...event, ack: async () => {} });
+        if (!isEvent(event.body)) return app.processEvent(event);
+        try {
+          await app.processEvent({ ...event, ack: async () => {} });
+        } catch {
+          this.logger.warn(
+            { component: "slack" },
+            "Slack event not acknowledged; Slack will deliver it again",
+          );
+          return;
+        }
         await event.ack();
       },
     };
@@ -31,6 +43,8 @@ class RecordThenAckReceiver implements Receiver {
     return this.socket.stop();
   }
 }
+
+const isEvent = (body: unknown) => (body as { type?: string } | undefined)?.type === "event_callback";
 
 export type SlackConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
 
@@ -65,10 +79,15 @@ export function createSlackApp(
   });
   const app = new App({
     token: config.slack.botToken,
-    receiver: new RecordThenAckReceiver(receiver),
+    receiver: new RecordThenAckReceiver(receiver, logger),
     logger: log,
     clientOptions: webClientOptions,
     deferInitialization: true,
+    extendedErrorHandler: true,
+  });
+  app.error(async ({ error, body }: { error: Error; body: unknown }) => {
+    logger.error({ err: error, component: "slack" }, "Slack listener failed");
+    if (isEvent(body)) throw error;
   });
 
   let state: SlackConnectionState = "disconnected";

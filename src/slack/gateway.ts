@@ -11,8 +11,29 @@ import { classifySlackError } from "./errors.js";
 const messageEvent = "threadline_message";
 const conversationEvent = "threadline_conversation";
 const userNameTtlMs = 10 * 60_000;
+const clockSkewMs = 10 * 60_000;
 /** Larger than any provider accepts (Messenger: 25 MB); anything bigger is refused before it fills memory. */
 const maxFileBytes = 30 * 1024 * 1024;
+
+interface TaggedMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: unknown };
+}
+
+/** Our own post among `messages`, recognised by the metadata it was posted with. */
+function findTagged(
+  messages: readonly TaggedMessage[] | undefined,
+  eventType: string,
+  key: string,
+  id: number,
+): { ts: string } | null {
+  const found = messages?.find(
+    (message) =>
+      message.metadata?.event_type === eventType &&
+      (message.metadata.event_payload as Record<string, unknown> | undefined)?.[key] === id,
+  );
+  return found?.ts ? { ts: found.ts } : null;
+}
 
 /**
  * The SlackPort over Bolt's WebClient. The client is configured not to retry (the delivery queue does,
@@ -80,12 +101,7 @@ export class SlackGateway implements SlackPort {
         limit: 1000,
       }),
     );
-    const found = replies.messages?.find(
-      (message) =>
-        message.metadata?.event_type === messageEvent &&
-        (message.metadata.event_payload as Record<string, unknown> | undefined)?.message_id === messageId,
-    );
-    return found?.ts ? { ts: found.ts } : null;
+    return findTagged(replies.messages, messageEvent, "message_id", messageId);
   }
 
   async uploadFile(channelId: string, threadTs: string, file: MediaContent): Promise<void> {
@@ -143,18 +159,13 @@ export class SlackGateway implements SlackPort {
     const history = await this.call(channelId, () =>
       this.client.conversations.history({
         channel: channelId,
-        oldest: String(Math.floor(since.getTime() / 1000) - 1),
+        // Slack stamps messages with its own clock; ten minutes absorbs any skew with ours.
+        oldest: String(Math.floor((since.getTime() - clockSkewMs) / 1000)),
         include_all_metadata: true,
         limit: 1000,
       }),
     );
-    const found = history.messages?.find(
-      (message) =>
-        message.metadata?.event_type === conversationEvent &&
-        (message.metadata.event_payload as Record<string, unknown> | undefined)?.conversation_id ===
-          conversationId,
-    );
-    return found?.ts ? { ts: found.ts } : null;
+    return findTagged(history.messages, conversationEvent, "conversation_id", conversationId);
   }
 
   async userDisplayName(userId: string): Promise<string> {

@@ -175,7 +175,11 @@ describe("a crash while an agent's reply is being recorded", () => {
     });
     reply.catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const delivered = slack.envelopes.at(-1)?.envelope_id;
+    const delivered = slack.envelopes.find(
+      (envelope) =>
+        (envelope.payload as { event?: { text?: string } }).event?.text === "typed just before the crash",
+    )?.envelope_id;
+    expect(delivered).toBeDefined();
     expect(slack.acks.some((ack) => ack.envelope_id === delivered)).toBe(false);
     await app.kill("SIGKILL");
     blocker.exec("ROLLBACK");

@@ -156,7 +156,7 @@ describe("delivery receipts", () => {
       signature: "Zm9yZ2Vk",
     });
     expect(answer.status).toBe(403);
-    expect(harness.logs.find("Twilio status callback signature rejected")).toBeDefined();
+    expect(harness.logs.find("Twilio status callback: signature rejected")).toBeDefined();
     await settle();
     expect(reactionsOn(ts)).toEqual([]);
   });

@@ -170,7 +170,7 @@ describe("webhook input that must be refused", () => {
       signature: "bm90IGEgc2lnbmF0dXJl",
     });
     expect(answer.status).toBe(403);
-    expect(harness.logs.find("Twilio webhook signature rejected")).toBeDefined();
+    expect(harness.logs.find("Twilio webhook: signature rejected")).toBeDefined();
     await settle();
     expect(harness.parents()).toHaveLength(0);
   });

@@ -87,20 +87,25 @@ export function registerSmsWebhooks(
 ): void {
   const log = logger.child({ channel: "sms" });
 
-  server.post(smsWebhookPath, async (request: FastifyRequest, reply: FastifyReply) => {
+  /** What every Twilio request passes first; answers and logs the refusal, or returns null to go on. */
+  const refuseUntrusted = (what: string, request: FastifyRequest, reply: FastifyReply) => {
     if (!config) {
-      log.warn(
-        "Twilio webhook called but SMS is not configured (TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN unset)",
-      );
+      log.warn(`${what} but SMS is not configured (TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN unset)`);
       return reply.code(503).send({ error: "SMS is not configured on this server" });
     }
     if (!verifyTwilioSignature(config, publicUrl, request)) {
       log.warn(
         { ip: request.ip, signed: Boolean(request.headers["x-twilio-signature"]) },
-        "Twilio webhook signature rejected",
+        `${what}: signature rejected`,
       );
       return reply.code(403).send({ error: "invalid or missing X-Twilio-Signature" });
     }
+    return null;
+  };
+
+  server.post(smsWebhookPath, async (request: FastifyRequest, reply: FastifyReply) => {
+    const refused = refuseUntrusted("Twilio webhook", request, reply);
+    if (refused) return refused;
     const inbound = parseInbound((request.body ?? {}) as FormBody);
     if ("problem" in inbound) {
       log.warn({ problem: inbound.problem }, "malformed Twilio webhook");
@@ -111,19 +116,8 @@ export function registerSmsWebhooks(
   });
 
   server.post(smsStatusPath, async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!config) {
-      log.warn(
-        "Twilio status callback but SMS is not configured (TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN unset)",
-      );
-      return reply.code(503).send({ error: "SMS is not configured on this server" });
-    }
-    if (!verifyTwilioSignature(config, publicUrl, request)) {
-      log.warn(
-        { ip: request.ip, signed: Boolean(request.headers["x-twilio-signature"]) },
-        "Twilio status callback signature rejected",
-      );
-      return reply.code(403).send({ error: "invalid or missing X-Twilio-Signature" });
-    }
+    const refused = refuseUntrusted("Twilio status callback", request, reply);
+    if (refused) return refused;
     const parsed = statusSchema.safeParse(request.body ?? {});
     if (!parsed.success) {
       const problem = parsed.error.issues.map((issue) => issue.message).join("; ");

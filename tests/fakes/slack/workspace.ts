@@ -63,12 +63,14 @@ export class Workspace {
     private readonly origin: string,
   ) {}
 
-  /** Unique, increasing message timestamps: 1700000000.000100, 1700000000.000200, ... */
+  /**
+   * Unique, increasing message timestamps from the wall clock, as Slack's are (callers filter history with
+   * `oldest`), bumped by a microsecond when two messages land in the same one.
+   */
   nextTs(): string {
-    this.tsCounter += 1;
-    const micros = this.tsCounter * 100;
-    const seconds = BASE_SECONDS + Math.floor(micros / 1_000_000);
-    return `${seconds}.${String(micros % 1_000_000).padStart(6, "0")}`;
+    this.tsCounter = Math.max(this.tsCounter + 1, Date.now() * 1000);
+    const seconds = Math.floor(this.tsCounter / 1_000_000);
+    return `${seconds}.${String(this.tsCounter % 1_000_000).padStart(6, "0")}`;
   }
 
   nextId(prefix: string): string {

@@ -1,0 +1,74 @@
+import { WebClient } from "@slack/web-api";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ParentView } from "../../src/core/ports.js";
+import { ChannelDirectory } from "../../src/slack/directory.js";
+import { SlackGateway } from "../../src/slack/gateway.js";
+import { FakeSlack } from "../fakes/fake-slack.js";
+
+/** The Slack adapter alone against the fake: the calls the delivery queue's crash recovery relies on. */
+let slack: FakeSlack;
+let gateway: SlackGateway;
+
+const view: ParentView = {
+  conversationId: 42,
+  title: "Conversation with +1 555 765 4321",
+  contactAddress: "+1 555 765 4321",
+  contactAvatarUrl: null,
+  channelLabel: "SMS",
+  inboxAddress: "+1 555 000 1111",
+  status: "open",
+  assigneeId: null,
+  closedBy: null,
+  closedAt: null,
+  optedOut: false,
+};
+
+beforeEach(async () => {
+  slack = await FakeSlack.start();
+  slack.addChannel({ id: "C1", name: "support", members: [slack.botUserId] });
+  const client = new WebClient(slack.botToken, {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  gateway = new SlackGateway(client, new ChannelDirectory(client));
+});
+
+afterEach(async () => {
+  await slack.stop();
+});
+
+describe("SlackGateway", () => {
+  it("finds a parent and a thread message it posted earlier by their metadata", async () => {
+    const since = new Date();
+    const parent = await gateway.postParent("C1", view);
+    const reply = await gateway.postInThread("C1", parent.ts, { text: "hi", messageId: 7 });
+    await gateway.postInThread("C1", parent.ts, { text: "other", messageId: 8 });
+    expect(await gateway.findPostedParent("C1", 42, since)).toEqual(parent);
+    expect(await gateway.findPostedParent("C1", 43, since)).toBeNull();
+    expect(await gateway.findPostedMessage("C1", parent.ts, 7)).toEqual(reply);
+    expect(await gateway.findPostedMessage("C1", parent.ts, 9)).toBeNull();
+  });
+
+  it("turns a 429 into a pause of that channel only", async () => {
+    slack.addChannel({ id: "C2", name: "other", members: [slack.botUserId] });
+    slack.failNext("chat.postMessage", { status: 429, retryAfter: 2 });
+    await expect(gateway.postInThread("C1", "1.1", { text: "x" })).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+      retryAfterMs: 2000,
+    });
+    await expect(gateway.postInThread("C1", "1.1", { text: "y" })).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+    });
+    await expect(gateway.postParent("C2", view)).resolves.toHaveProperty("ts");
+  });
+
+  it("classifies channel problems as permanent and outages as transient", async () => {
+    await expect(gateway.postParent("C404", view)).rejects.toMatchObject({
+      code: "SLACK_channel_not_found",
+      transient: false,
+    });
+    slack.setDown(true);
+    await expect(gateway.postParent("C1", view)).rejects.toMatchObject({ transient: true });
+  });
+});
