@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { ChannelKind } from "../core/model.js";
 import type { ChannelRegistry } from "../core/ports.js";
+import { createMessengerChannel } from "./messenger/index.js";
 import { createSmsChannel } from "./sms/index.js";
 import type { TwilioClient } from "./sms/twilio-client.js";
 import type { ChannelModule } from "./types.js";
@@ -16,6 +17,7 @@ export function createChannelModules(
 ): Record<ChannelKind, ChannelModule> {
   return {
     sms: createSmsChannel(config.sms, config.publicUrl, overrides),
+    messenger: createMessengerChannel(config.messenger),
   };
 }
 

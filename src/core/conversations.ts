@@ -1,6 +1,6 @@
 import { deliveredReaction, failedReaction, statusAdvances } from "./delivery-status.js";
 import { customerLane, slackLane } from "./lanes.js";
-import type { AgentReply, ChannelKind, InboundMessage, MessageStatus } from "./model.js";
+import type { AgentReply, ChannelKind, DeliveryReport, InboundMessage, MessageStatus } from "./model.js";
 import type { ChannelRegistry, CoreLogger, NewJob, Store } from "./ports.js";
 import { isInternalNote } from "./text.js";
 
@@ -17,6 +17,9 @@ export interface ProviderStatus {
   /** The failure in plain words, when it is one. */
   readonly reason?: string | undefined;
 }
+
+/** Statuses of a message the provider has accepted and not reported as failed. */
+const acceptedStatuses: ReadonlySet<MessageStatus> = new Set(["queued", "sent", "delivered"]);
 
 export type ReplyOutcome =
   | { readonly result: "recorded"; readonly conversationId: number; readonly messageId: number }
@@ -41,10 +44,12 @@ export class Conversations {
 
       const inbox = await tx.upsertInbox(inbound.kind, inbound.inboxAddress);
       const contact = await tx.upsertContact(inbound.kind, inbound.contactAddress);
-      const { conversation } = await tx.upsertConversation(inbox.id, contact.id);
+      const { conversation, created } = await tx.upsertConversation(inbox.id, contact.id);
       const reopened = conversation.status === "closed";
+      // A provider may redeliver an old message after newer ones: the reply window counts from the latest.
+      const latest = conversation.lastInboundAt;
       await tx.updateConversation(conversation.id, {
-        lastInboundAt: inbound.receivedAt,
+        lastInboundAt: latest && latest > inbound.receivedAt ? latest : inbound.receivedAt,
         ...(reopened ? { status: "open", closedBy: null, closedAt: null } : {}),
       });
       const message = await tx.createMessage({
@@ -64,7 +69,16 @@ export class Conversations {
       const optIn = this.channels[inbound.kind].optInChange(inbound.text);
       const optInChanged = optIn !== null && (optIn === "opt_out") !== contact.optedOut;
       if (optInChanged) await tx.setContactOptedOut(contact.id, optIn === "opt_out");
-      const jobs: NewJob[] = [
+      const jobs: NewJob[] = [];
+      // Ahead of the first post, so the thread starts with the customer's name when the lookup works.
+      if (created && !contact.displayName && this.channels[inbound.kind].lookupContact) {
+        jobs.push({
+          lane,
+          kind: "contact.refreshProfile",
+          payload: { conversationId: conversation.id, inline: true },
+        });
+      }
+      jobs.push(
         {
           lane,
           kind: "slack.postInbound",
@@ -75,7 +89,7 @@ export class Conversations {
           kind: "slack.postMedia" as const,
           payload: { messageId: message.id, index },
         })),
-      ];
+      );
       if (reopened || optInChanged) {
         jobs.push({ lane, kind: "slack.updateParent", payload: { conversationId: conversation.id } });
       }
@@ -102,6 +116,40 @@ export class Conversations {
       );
     }
     return outcome;
+  }
+
+  /**
+   * A report covering several messages at once (Messenger's delivery and read watermarks): each message it
+   * covers moves forward, and delivered ones get ✅ as with providerStatusChanged. Only messages the provider
+   * accepted move: a watermark also covers replies still waiting in the queue, or refused. Returns how many
+   * changed.
+   */
+  async deliveryReported(report: DeliveryReport): Promise<number> {
+    const advanced = await this.store.transaction(async (tx) => {
+      const messages = await tx.findReportedMessages(report);
+      const moving = messages.filter(
+        (message) => acceptedStatuses.has(message.status) && statusAdvances(message.status, report.status),
+      );
+      const jobs: NewJob[] = [];
+      for (const message of moving) {
+        await tx.updateMessage(message.id, { status: report.status });
+        if (report.status === "delivered") {
+          jobs.push({
+            lane: slackLane(message.conversationId),
+            kind: "slack.react",
+            payload: { messageId: message.id, name: deliveredReaction },
+          });
+        }
+      }
+      await tx.enqueue(jobs);
+      return moving.map((message) => message.id);
+    });
+    this.logger.info(
+      { channel: report.kind, status: report.status, messageIds: advanced, upTo: report.upTo },
+      advanced.length > 0 ? "delivery report recorded" : "delivery report changed nothing",
+    );
+    if (advanced.length > 0) this.wakeDelivery();
+    return advanced.length;
   }
 
   async agentReplied(reply: AgentReply): Promise<ReplyOutcome> {

@@ -10,3 +10,6 @@ export function laneConversationId(lane: string): number | null {
   const id = Number(lane.slice(lane.indexOf(":") + 1));
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
+
+/** Retries of a contact's profile lookup wait here, so they hold back neither the thread nor the replies. */
+export const contactLane = (contactId: number) => `contact:${contactId}`;

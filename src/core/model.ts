@@ -1,5 +1,5 @@
 /** The customer-side channels Threadline bridges. Each has an adapter folder under src/channels/. */
-export const channelKinds = ["sms"] as const;
+export const channelKinds = ["sms", "messenger"] as const;
 export type ChannelKind = (typeof channelKinds)[number];
 
 export type ConversationStatus = "open" | "closed";
@@ -49,6 +49,26 @@ export interface InboundMessage {
   readonly text: string;
   readonly attachments: readonly Attachment[];
   readonly receivedAt: Date;
+}
+
+/**
+ * A provider's report that outbound messages reached the customer's device or were read. It names messages by
+ * provider id, and/or (Messenger's watermark) covers every message of the conversation sent up to a moment.
+ */
+export interface DeliveryReport {
+  readonly kind: ChannelKind;
+  readonly inboxAddress: string;
+  readonly contactAddress: string;
+  readonly status: "delivered" | "read";
+  readonly providerMessageIds: readonly string[];
+  /** Every outbound message of the conversation sent at or before this moment; null when not given. */
+  readonly upTo: Date | null;
+}
+
+/** What a channel knows about a customer beyond their address. */
+export interface ContactProfile {
+  readonly displayName: string;
+  readonly avatarUrl: string | null;
 }
 
 /** A reply typed by an agent in a Slack thread, as the Slack listener hands it to the core. */

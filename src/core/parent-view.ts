@@ -2,7 +2,8 @@ import type { ConversationContext } from "./model.js";
 import type { CustomerChannel, ParentView, TranscriptLinks } from "./ports.js";
 
 export function contactName(context: ConversationContext, channel: CustomerChannel): string {
-  return context.contact.displayName ?? channel.formatAddress(context.contact.address);
+  const { displayName, address } = context.contact;
+  return displayName ?? channel.fallbackContactName?.(address) ?? channel.formatAddress(address);
 }
 
 /** Each rendering signs a fresh transcript link, so re-rendering the parent also renews the link's expiry. */

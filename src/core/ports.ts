@@ -3,13 +3,16 @@ import type {
   Attachment,
   ChannelKind,
   Contact,
+  ContactProfile,
   Conversation,
   ConversationContext,
+  DeliveryReport,
   Inbox,
   MediaContent,
   Message,
   MessageStatus,
 } from "./model.js";
+import type { ReplyWindow, ReplyWindowRules } from "./policies/reply-window.js";
 
 /* Ports: what the core needs from the outside world. Adapters in src/channels, src/slack and src/db
  * implement them; tests implement them in memory. Nothing here names an SDK. */
@@ -29,6 +32,11 @@ export interface OutboundRequest {
   /** Our message id, so the provider's status callbacks can be matched. */
   readonly messageId: number;
   readonly lastInboundAt: Date | null;
+  /**
+   * The window the core decided the reply goes out in, for channels that declare `replyWindows`; null for
+   * channels without one.
+   */
+  readonly replyWindow: ReplyWindow | null;
 }
 
 export interface OutboundResult {
@@ -52,6 +60,15 @@ export interface CustomerChannel {
   readonly enabled: boolean;
   /** Sends to the customer; throws DeliveryError, `transient` or not. */
   send(request: OutboundRequest): Promise<OutboundResult>;
+  /** For channels that limit how long after the customer's last message a reply may be sent. */
+  readonly replyWindows?: ReplyWindowRules;
+  /**
+   * The customer's name and picture, for channels that can look them up. Null when the provider has none to
+   * give (it will not have one later either); throws DeliveryError when the lookup failed and may work later.
+   */
+  lookupContact?(contactAddress: string): Promise<ContactProfile | null>;
+  /** How a contact whose name is unknown is called in Slack; the formatted address when absent. */
+  fallbackContactName?(contactAddress: string): string;
   /**
    * Provider ids of messages already sent for `request` since `since`, if the provider can tell: after a
    * crash in the middle of a send, this is how the retry avoids texting the customer twice.
@@ -140,7 +157,8 @@ export type JobKind =
   | "slack.updateParent"
   | "slack.notice"
   | "slack.react"
-  | "customer.send";
+  | "customer.send"
+  | "contact.refreshProfile";
 
 export interface JobPayloads {
   "slack.postInbound": { messageId: number; reopened?: boolean };
@@ -150,6 +168,11 @@ export interface JobPayloads {
   "slack.updateParent": { conversationId: number };
   "slack.notice": { conversationId: number; text: string };
   "customer.send": { messageId: number };
+  /**
+   * Looks the contact's profile up and stores it. `inline`: queued on the conversation's Slack lane ahead of
+   * its first post, so it never fails (a failed lookup hands over to a retrying job on the contact's lane).
+   */
+  "contact.refreshProfile": { conversationId: number; inline: boolean };
 }
 
 export type NewJob = {
@@ -175,6 +198,10 @@ export interface StoreTransaction {
   upsertInbox(kind: ChannelKind, address: string): Promise<Inbox>;
   connectInbox(inboxId: number, slackChannelId: string | null, userId: string | null): Promise<Inbox>;
   upsertContact(kind: ChannelKind, address: string): Promise<Contact>;
+  updateContact(
+    contactId: number,
+    changes: Partial<Pick<Contact, "displayName" | "avatarUrl">>,
+  ): Promise<void>;
   /** The conversation of (inbox, contact), created if new. */
   upsertConversation(
     inboxId: number,
@@ -186,6 +213,11 @@ export interface StoreTransaction {
   ): Promise<Conversation>;
   findMessageByProviderId(kind: ChannelKind, providerMessageId: string): Promise<Message | null>;
   findMessageBySlackTs(channelId: string, ts: string): Promise<Message | null>;
+  /**
+   * Outbound messages a delivery report covers: those with one of its provider ids, and every outbound
+   * message of the conversation of (inbox, contact) created at or before `upTo`.
+   */
+  findReportedMessages(report: DeliveryReport): Promise<readonly Message[]>;
   createMessage(message: NewMessage): Promise<Message>;
   updateMessage(
     messageId: number,

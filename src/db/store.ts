@@ -5,6 +5,7 @@ import type {
   Contact,
   Conversation,
   ConversationContext,
+  DeliveryReport,
   Inbox,
   MediaContent,
   Message,
@@ -121,6 +122,10 @@ class Operations implements StoreTransaction {
     );
   }
 
+  async updateContact(contactId: number, changes: Partial<Pick<Contact, "displayName" | "avatarUrl">>) {
+    await this.db.contact.update({ where: { id: contactId }, data: changes });
+  }
+
   async upsertConversation(inboxId: number, contactId: number) {
     const existing = await this.db.conversation.findUnique({
       where: { inboxId_contactId: { inboxId, contactId } },
@@ -151,6 +156,27 @@ class Operations implements StoreTransaction {
       where: { slackChannelId_slackTs: { slackChannelId: channelId, slackTs: ts } },
     });
     return row ? toMessage(row) : null;
+  }
+
+  async findReportedMessages(report: DeliveryReport) {
+    const conversation = {
+      inbox: { kind: report.kind, address: report.inboxAddress },
+      contact: { kind: report.kind, address: report.contactAddress },
+    };
+    const rows = await this.db.message.findMany({
+      where: {
+        provider: report.kind,
+        direction: "out",
+        OR: [
+          ...(report.providerMessageIds.length > 0
+            ? [{ providerMessageId: { in: [...report.providerMessageIds] } }]
+            : []),
+          ...(report.upTo ? [{ conversation, createdAt: { lte: report.upTo } }] : []),
+        ],
+      },
+      orderBy: { id: "asc" },
+    });
+    return rows.map(toMessage);
   }
 
   async createMessage(message: NewMessage) {

@@ -5,7 +5,7 @@ import { DeliveryError } from "../errors.js";
 import type { ExternalService, Metrics } from "./metrics.js";
 
 /** The provider behind each customer channel, for error metrics. */
-const providers: Record<ChannelKind, ExternalService> = { sms: "twilio" };
+const providers: Record<ChannelKind, ExternalService> = { sms: "twilio", messenger: "graph" };
 
 /** Counts each inbound message by the outcome the core gave it. */
 export class MeteredConversations extends Conversations {

@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { type AppOverrides, createApp, type ThreadlineApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
+import { FakeGraph, postWebhook, type WebhookOptions } from "../fakes/fake-graph.js";
 import { FakeSlack, type StoredMessage, waitFor } from "../fakes/fake-slack.js";
 import { FakeTwilio } from "../fakes/fake-twilio.js";
 
@@ -16,6 +17,14 @@ export const supportChannel = "C0SUPPORT";
 export const inboxNumber = "+15550001111";
 export const customerNumber = "+15557654321";
 export const agent = { id: "U0AGENT", name: "ana", realName: "Ana Alves", displayName: "Ana" };
+/** The Facebook Page the tests connect, its Meta app credentials, and a customer's page-scoped id. */
+export const messenger = {
+  pageId: "104857600000001",
+  psid: "2400000000003456",
+  pageAccessToken: "EAAG-fake-page-token",
+  appSecret: "fake-app-secret",
+  verifyToken: "fake-verify-token",
+} as const;
 
 export interface LogLine {
   level: number;
@@ -58,12 +67,17 @@ export class Harness {
   private constructor(
     readonly slack: FakeSlack,
     readonly twilio: FakeTwilio,
+    readonly graph: FakeGraph,
     readonly databaseDir: string,
     private readonly options: HarnessOptions,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
-    const [slack, twilio] = await Promise.all([FakeSlack.start(), FakeTwilio.start()]);
+    const [slack, twilio, graph] = await Promise.all([
+      FakeSlack.start(),
+      FakeTwilio.start(),
+      FakeGraph.start({ accessToken: messenger.pageAccessToken }),
+    ]);
     slack.addUser({
       id: agent.id,
       name: agent.name,
@@ -72,7 +86,7 @@ export class Harness {
     });
     slack.addChannel({ id: supportChannel, name: "support", members: [slack.botUserId, agent.id] });
     const databaseDir = options.databaseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "threadline-e2e-"));
-    const harness = new Harness(slack, twilio, databaseDir, options);
+    const harness = new Harness(slack, twilio, graph, databaseDir, options);
     await harness.startApp();
     return harness;
   }
@@ -93,6 +107,10 @@ export class Harness {
       TWILIO_ACCOUNT_SID: this.twilio.accountSid,
       TWILIO_AUTH_TOKEN: this.twilio.authToken,
       TWILIO_API_URL: this.twilio.baseUrl,
+      MESSENGER_PAGE_ACCESS_TOKEN: messenger.pageAccessToken,
+      MESSENGER_APP_SECRET: messenger.appSecret,
+      MESSENGER_VERIFY_TOKEN: messenger.verifyToken,
+      GRAPH_API_URL: this.graph.url,
       PUBLIC_URL: publicUrl,
       PORT: "0",
       DATABASE_URL: this.databaseUrl,
@@ -114,7 +132,7 @@ export class Harness {
 
   async stop(): Promise<void> {
     await this.app.stop();
-    await Promise.all([this.slack.stop(), this.twilio.stop()]);
+    await Promise.all([this.slack.stop(), this.twilio.stop(), this.graph.stop()]);
     fs.rmSync(this.databaseDir, { recursive: true, force: true });
   }
 
@@ -161,6 +179,11 @@ export class Harness {
       status,
       ...(errorCode === undefined ? {} : { errorCode }),
     });
+  }
+
+  /** A Messenger webhook POST as Meta makes it: escaped-unicode bytes signed with the App Secret. */
+  messengerWebhook(payload: unknown, options: WebhookOptions = { appSecret: messenger.appSecret }) {
+    return postWebhook(`${this.baseUrl}/webhooks/messenger`, payload, options);
   }
 
   /** Parents the app posted in a channel (top-level messages by the bot). */

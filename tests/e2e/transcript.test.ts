@@ -193,7 +193,7 @@ describe.skipIf(!fs.existsSync(chromiumPath))("the transcript page in a browser"
       body: "Here is a photo. <script>window.pwned = true</script> <b>not bold</b>",
       media: [{ url: picture.url, contentType: "image/svg+xml" }],
     });
-    await waitFor(() => harness.replies(threadTs).length === 2);
+    await waitFor(() => harness.replies(threadTs).some((m) => m.text.startsWith("Here is a photo.")));
     await harness.reply(threadTs, "So sorry! A replacement ships today & arrives Friday.");
     await waitFor(() => harness.twilio.sent.length === 1);
     harness.twilio.failNext({ status: 400, code: 21610 });

@@ -1,25 +1,10 @@
 import type { OutboundRequest, OutboundResult } from "../../core/ports.js";
+import { splitText } from "../split-text.js";
 import { classifyTwilioError } from "./errors.js";
 import type { TwilioClient } from "./twilio-client.js";
 
 /** Twilio refuses bodies over 1600 characters (error 21617); longer replies go out as consecutive parts. */
 export const smsBodyLimit = 1600;
-
-export function splitText(text: string, limit: number): string[] {
-  const characters = [...text];
-  if (characters.length <= limit) return [text];
-  const parts: string[] = [];
-  let rest = characters;
-  while (rest.length > limit) {
-    const window = rest.slice(0, limit);
-    const breakAt = window.lastIndexOf("\n") > limit / 2 ? window.lastIndexOf("\n") : window.lastIndexOf(" ");
-    const cut = breakAt > limit / 2 ? breakAt + 1 : limit;
-    parts.push(rest.slice(0, cut).join("").trimEnd());
-    rest = rest.slice(cut);
-  }
-  if (rest.length > 0) parts.push(rest.join(""));
-  return parts;
-}
 
 export function createSmsSender(client: TwilioClient, statusCallbackUrl: string) {
   return async function send(request: OutboundRequest): Promise<OutboundResult> {

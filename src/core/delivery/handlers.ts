@@ -1,8 +1,9 @@
 import { DeliveryError, JobParked } from "../../errors.js";
 import { failedReaction } from "../delivery-status.js";
-import { slackLane } from "../lanes.js";
+import { contactLane, slackLane } from "../lanes.js";
 import type { ConversationContext, MediaContent, Message } from "../model.js";
 import { contactName, parentView } from "../parent-view.js";
+import { type ReplyWindow, replyWindowDecision } from "../policies/reply-window.js";
 import type {
   ChannelRegistry,
   CoreLogger,
@@ -25,6 +26,7 @@ export interface HandlerDependencies {
   readonly mediaUrl: (token: string) => string;
   /** How long such a link works. */
   readonly mediaTtlMs: number;
+  /** The clock (epoch ms) reply windows and media links are measured with. */
   readonly now?: () => number;
   readonly transcripts?: TranscriptLinks;
 }
@@ -283,6 +285,18 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
           "not_sent",
         );
       }
+      let replyWindow: ReplyWindow | null = null;
+      if (channel.replyWindows) {
+        const lastInboundAt = context.conversation.lastInboundAt;
+        const decision = replyWindowDecision(
+          channel.replyWindows,
+          lastInboundAt,
+          new Date(now()),
+          channel.label,
+        );
+        if (!decision.send) return report("OUTSIDE_REPLY_WINDOW", decision.reason, "not_sent");
+        replyWindow = decision.window;
+      }
       try {
         const media = await outboundMedia(message, context);
         if (typeof media === "string") return report("MEDIA_REFUSED", media, "not_sent");
@@ -295,6 +309,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
           media,
           messageId: message.id,
           lastInboundAt: context.conversation.lastInboundAt,
+          replyWindow,
         };
         const alreadySent =
           interruptedBefore(job) && channel.findSent ? await channel.findSent(request, job.createdAt) : [];
@@ -321,6 +336,61 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
           return report(error.code, error.reason, "failed");
         throw error;
       }
+    },
+
+    async "contact.refreshProfile"(job) {
+      const context = await loadContext(job.payload.conversationId);
+      const { contact, conversation } = context;
+      const channel = channels[context.inbox.kind];
+      // The stored name is the cache: once known, it is not looked up again.
+      if (contact.displayName || !channel.lookupContact || !channel.enabled) return;
+      let profile: Awaited<ReturnType<NonNullable<typeof channel.lookupContact>>>;
+      try {
+        profile = await channel.lookupContact(contact.address);
+      } catch (error) {
+        // Retrying is pointless when the failure is permanent: the job fails (it holds no lane) and is logged.
+        if (!job.payload.inline || (error instanceof DeliveryError && !error.transient)) throw error;
+        // The thread must not wait for the name: it starts with the fallback, and retries (with the queue's
+        // backoff) continue on the contact's own lane, updating the parent when the name arrives.
+        await store.enqueue([
+          {
+            lane: contactLane(contact.id),
+            kind: "contact.refreshProfile",
+            payload: { conversationId: conversation.id, inline: false },
+          },
+        ]);
+        logger.warn(
+          { conversationId: conversation.id, contactId: contact.id, err: error },
+          "contact profile lookup failed; the thread starts without the name and the lookup is retried",
+        );
+        return;
+      }
+      if (!profile) {
+        logger.info(
+          { conversationId: conversation.id, contactId: contact.id },
+          "no contact profile available",
+        );
+        return;
+      }
+      await store.transaction(async (tx) => {
+        await tx.updateContact(contact.id, {
+          displayName: profile.displayName,
+          avatarUrl: profile.avatarUrl,
+        });
+        // The inline lookup runs before the first post, which will show the name. A retry may finish before
+        // or after that post: the update is queued behind it on the Slack lane either way (and does nothing
+        // while there is no thread), so the parent never keeps the fallback.
+        if (!job.payload.inline) {
+          await tx.enqueue([
+            {
+              lane: slackLane(conversation.id),
+              kind: "slack.updateParent",
+              payload: { conversationId: conversation.id },
+            },
+          ]);
+        }
+      });
+      logger.info({ conversationId: conversation.id, contactId: contact.id }, "contact profile stored");
     },
   };
 }

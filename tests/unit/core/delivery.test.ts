@@ -236,4 +236,5 @@ const inboundRequest = {
   media: [],
   messageId: 0,
   lastInboundAt: null,
+  replyWindow: null,
 };

@@ -173,6 +173,7 @@ export async function testDatabase(): Promise<TestDatabase> {
   };
 }
 
-export function registryOf(channel: RecordingChannel): ChannelRegistry {
-  return { sms: channel } as ChannelRegistry;
+/** A registry of the given channels; kinds not given are absent, which the core tests never reach. */
+export function registryOf(...channels: RecordingChannel[]): ChannelRegistry {
+  return Object.fromEntries(channels.map((channel) => [channel.kind, channel])) as unknown as ChannelRegistry;
 }

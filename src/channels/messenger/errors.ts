@@ -1,0 +1,77 @@
+import { DeliveryError } from "../../errors.js";
+import { GraphRequestError } from "./graph-client.js";
+
+/**
+ * Graph error codes (and code/subcode pairs) in words an agent can act on. Source: Meta's Messenger
+ * Platform error-code reference (see shared/reference/protocols.md §5.4).
+ */
+const reasons: Record<string, string> = {
+  "10/2018278":
+    "the customer's last message is too old: Messenger no longer allows a reply (outside the messaging window)",
+  "10/2018065":
+    "the customer's last message is too old: Messenger no longer allows a reply (outside the messaging window)",
+  "10/2018108": "this person cannot receive messages from the Page",
+  "200/1545041": "this person isn't receiving messages from the Page right now",
+  "551": "this person isn't available right now (they may have blocked the Page or closed their account)",
+  "100/2018001": "no matching Messenger user (the account may have been deleted)",
+  "100/2018109": "the attachment is larger than Messenger allows",
+  "190":
+    "the Page access token is invalid or expired; ask whoever runs Threadline to renew MESSENGER_PAGE_ACCESS_TOKEN",
+  "10": "the app lacks the permission to send this message (e.g. the Human Agent feature for replies after 24 hours)",
+};
+
+/**
+ * Codes Graph documents as temporary: 1 and 2 (unknown/unexpected error), 4 and 17 and 613 (rate limits),
+ * 341 (application limit), 1200 (temporary send failure).
+ */
+const transientCodes = new Set([1, 2, 4, 17, 341, 613, 1200]);
+
+function key(code: number | undefined, subcode: number | undefined): string[] {
+  return [`${code}/${subcode}`, `${code}`];
+}
+
+export function graphReason(code: number | undefined, subcode: number | undefined, message?: string): string {
+  const label = `Messenger error ${code ?? "unknown"}${subcode ? `/${subcode}` : ""}`;
+  const known = key(code, subcode)
+    .map((k) => reasons[k])
+    .find(Boolean);
+  if (known) return `${known} (${label})`;
+  return message ? `Messenger refused the message: ${message} (${label})` : label;
+}
+
+/**
+ * Retried: no answer (network, timeout), HTTP 429 and 5xx, and Graph errors marked `is_transient` or with a
+ * temporary code. Everything else will fail the same way again and is shown to the agent.
+ */
+export function classifyGraphError(error: unknown): DeliveryError {
+  if (!(error instanceof GraphRequestError)) {
+    return new DeliveryError("MESSENGER_UNEXPECTED", "unexpected failure calling Messenger", {
+      transient: true,
+      cause: error,
+    });
+  }
+  const { status, graph } = error;
+  const code = graph?.code;
+  const subcode = graph?.error_subcode;
+  const transient =
+    status === null ||
+    status === 429 ||
+    status >= 500 ||
+    graph?.is_transient === true ||
+    (code !== undefined && transientCodes.has(code));
+  if (transient) {
+    const what =
+      status === null
+        ? "could not reach Messenger"
+        : `Messenger is temporarily unavailable (${graph?.message ?? `HTTP ${status}`})`;
+    return new DeliveryError(code === undefined ? "MESSENGER_UNAVAILABLE" : `MESSENGER_${code}`, what, {
+      transient: true,
+      cause: error,
+    });
+  }
+  return new DeliveryError(
+    `MESSENGER_${code ?? status}${subcode ? `_${subcode}` : ""}`,
+    graphReason(code, subcode, graph?.message),
+    { transient: false, cause: error },
+  );
+}
