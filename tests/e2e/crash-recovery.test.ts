@@ -96,6 +96,16 @@ const sms = (body: string) =>
     body,
   });
 
+const connect = () =>
+  slack.slashCommand({ channel_id: supportChannel, user_id: agent.id, text: `connect sms ${inboxNumber}` });
+
+/** Restarts the app after a kill and waits until `done` holds, then a little longer to catch duplicates. */
+async function restartUntil(done: () => boolean): Promise<void> {
+  await app.start();
+  await waitFor(done, { timeoutMs: 20_000 });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
+
 const customerTexts = (threadTs: string) =>
   slack
     .threadReplies(supportChannel, threadTs)
@@ -104,11 +114,7 @@ const customerTexts = (threadTs: string) =>
 
 describe("a crash (SIGKILL) while Slack is down", () => {
   it("loses nothing, doubles nothing and keeps the order after a restart", async () => {
-    await slack.slashCommand({
-      channel_id: supportChannel,
-      user_id: agent.id,
-      text: `connect sms ${inboxNumber}`,
-    });
+    await connect();
     await sms("before the outage");
     const parent = await waitFor(() => slack.topLevelMessages(supportChannel)[0]);
     await waitFor(() => customerTexts(parent.ts).length === 1);
@@ -119,19 +125,13 @@ describe("a crash (SIGKILL) while Slack is down", () => {
     await app.kill("SIGKILL");
 
     slack.setDown(false);
-    await app.start();
-    await waitFor(() => customerTexts(parent.ts).length === 4, { timeoutMs: 20_000 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await restartUntil(() => customerTexts(parent.ts).length === 4);
     expect(customerTexts(parent.ts)).toEqual(["before the outage", "during 1", "during 2", "during 3"]);
     expect(slack.topLevelMessages(supportChannel)).toHaveLength(1);
   }, 60_000);
 
   it("sends an agent's reply accepted before the crash exactly once after the restart", async () => {
-    await slack.slashCommand({
-      channel_id: supportChannel,
-      user_id: agent.id,
-      text: `connect sms ${inboxNumber}`,
-    });
+    await connect();
     await sms("hello");
     const parent = await waitFor(() => slack.topLevelMessages(supportChannel)[0]);
     twilio.setDown(true);
@@ -145,20 +145,14 @@ describe("a crash (SIGKILL) while Slack is down", () => {
     await app.kill("SIGKILL");
 
     twilio.setDown(false);
-    await app.start();
-    await waitFor(() => twilio.sent.length === 1, { timeoutMs: 20_000 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await restartUntil(() => twilio.sent.length === 1);
     expect(twilio.sent.map((m) => m.Body)).toEqual(["queued reply"]);
   }, 60_000);
 });
 
 describe("a crash while an agent's reply is being recorded", () => {
   it("is not acknowledged to Slack until recorded, so Slack redelivers it and it is sent once", async () => {
-    await slack.slashCommand({
-      channel_id: supportChannel,
-      user_id: agent.id,
-      text: `connect sms ${inboxNumber}`,
-    });
+    await connect();
     await sms("hello");
     const parent = await waitFor(() => slack.topLevelMessages(supportChannel)[0]);
     await waitFor(() => customerTexts(parent.ts).length === 1);
@@ -185,20 +179,14 @@ describe("a crash while an agent's reply is being recorded", () => {
     blocker.exec("ROLLBACK");
     blocker.close();
 
-    await app.start();
-    await waitFor(() => twilio.sent.length === 1, { timeoutMs: 20_000 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await restartUntil(() => twilio.sent.length === 1);
     expect(twilio.sent.map((m) => m.Body)).toEqual(["typed just before the crash"]);
   }, 60_000);
 });
 
 describe("a graceful stop (SIGTERM)", () => {
   it("exits 0 and leaves unfinished work for the next start", async () => {
-    await slack.slashCommand({
-      channel_id: supportChannel,
-      user_id: agent.id,
-      text: `connect sms ${inboxNumber}`,
-    });
+    await connect();
     slack.setDown(true);
     await sms("while stopping");
     expect(await app.kill("SIGTERM")).toBe(0);

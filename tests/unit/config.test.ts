@@ -23,7 +23,7 @@ describe("loadConfig", () => {
   it("applies the contract's defaults and disables channels without credentials", () => {
     const config = loadConfig(minimal);
     expect(config).toMatchObject({
-      slack: { apiUrl: "https://slack.com/api/" },
+      slack: { apiUrl: "https://slack.com/api/" }, // default from the contract, never called
       sms: null,
       publicUrl: "https://hooks.example.com",
       port: 3000,
