@@ -70,6 +70,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const channels = meteredChannels(channelRegistry(modules), metrics);
   const transcripts = new TranscriptSigner(config.publicUrl);
 
+  const deliveryLogger = logger.child({ component: "delivery" });
   const worker = new DeliveryWorker(
     store,
     deliveryHandlers({
@@ -77,7 +78,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       slack,
       channels,
       transcripts,
-      logger: logger.child({ component: "delivery" }),
+      logger: deliveryLogger,
       mediaUrl: (token) => `${config.publicUrl}${mediaPath(token)}`,
       mediaTtlMs: overrides.mediaTtlMs ?? mediaTtlMs,
     }),
@@ -86,7 +87,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       idlePollMs: overrides.delivery?.idlePollMs ?? 1_000,
       backoff: { ...defaultBackoff, ...overrides.delivery?.backoff },
     },
-    logger.child({ component: "delivery" }),
+    deliveryLogger,
     metrics.jobObserver,
   );
   const conversations = new MeteredConversations(
