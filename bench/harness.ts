@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { FakeSlack } from "../tests/fakes/fake-slack.js";
-import { FakeTwilio, type TwilioParams } from "../tests/fakes/fake-twilio.js";
+import { FakeTwilio } from "../tests/fakes/fake-twilio.js";
 
 /*
  * What every benchmark shares: the fakes (in this process), the app or the baseline (each in its own child
@@ -277,28 +277,7 @@ export function signedInbound(
   twilio: FakeTwilio,
   input: { from: string; to: string; body: string },
 ): SignedRequest {
-  const messageSid = nextMessageSid();
-  const params: TwilioParams = {
-    ToCountry: "US",
-    ToState: "",
-    SmsMessageSid: messageSid,
-    NumMedia: "0",
-    ToCity: "",
-    FromZip: "",
-    SmsSid: messageSid,
-    FromState: "",
-    SmsStatus: "received",
-    FromCity: "",
-    Body: input.body,
-    FromCountry: "US",
-    To: input.to,
-    ToZip: "",
-    NumSegments: "1",
-    MessageSid: messageSid,
-    AccountSid: twilio.accountSid,
-    From: input.from,
-    ApiVersion: "2010-04-01",
-  };
+  const { messageSid, params } = twilio.inboundParams({ ...input, messageSid: nextMessageSid() });
   const body = new URLSearchParams(params as Record<string, string>).toString();
   return {
     body,

@@ -140,6 +140,15 @@ class TwilioError extends Error {
 }
 
 /** Twilio's REST API for Messages and media, plus the webhook client that calls the app like Twilio does. */
+export interface InboundInput {
+  from: string;
+  to: string;
+  body: string;
+  messageSid?: string;
+  media?: { url: string; contentType: string }[];
+  extraParams?: Record<string, string>;
+}
+
 export class FakeTwilio {
   readonly accountSid: string;
   readonly authToken: string;
@@ -202,17 +211,16 @@ export class FakeTwilio {
    * Posts an incoming SMS/MMS to `webhookUrl` (where the app listens) signed for `publicUrl` (the URL the
    * app believes Twilio calls). Media URLs from addMedia share their message SID with the webhook.
    */
-  async sendInbound(input: {
-    webhookUrl: string;
-    publicUrl: string;
-    from: string;
-    to: string;
-    body: string;
-    messageSid?: string;
-    media?: { url: string; contentType: string }[];
-    extraParams?: Record<string, string>;
-    signature?: SignatureOverride;
-  }): Promise<WebhookResult> {
+  async sendInbound(
+    input: InboundInput & { webhookUrl: string; publicUrl: string; signature?: SignatureOverride },
+  ): Promise<WebhookResult> {
+    const { messageSid, params } = this.inboundParams(input);
+    const answer = await this.postSigned(input.webhookUrl, input.publicUrl, params, input.signature);
+    return { ...answer, messageSid, params };
+  }
+
+  /** The parameters of an incoming SMS/MMS webhook (§4.1), as Twilio sends them. */
+  inboundParams(input: InboundInput): { messageSid: string; params: TwilioParams } {
     const media = input.media ?? [];
     const mediaSid = media.map((m) => /\/Messages\/(MM[0-9a-f]{32})\//.exec(m.url)?.[1]).find(Boolean);
     const messageSid = input.messageSid ?? mediaSid ?? sid(media.length > 0 ? "MM" : "SM");
@@ -242,8 +250,7 @@ export class FakeTwilio {
       params[`MediaUrl${i}`] = m.url;
     });
     Object.assign(params, input.extraParams);
-    const answer = await this.postSigned(input.webhookUrl, input.publicUrl, params, input.signature);
-    return { ...answer, messageSid, params };
+    return { messageSid, params };
   }
 
   /** Posts a status callback (§4.5) for a message the app sent, and records the new status. */
