@@ -6,12 +6,15 @@ import type { Config } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
 import { SlashCommands } from "./core/commands.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
-import { deliveryHandlers } from "./core/delivery/handlers.js";
+import { deliveryHandlers } from "./core/delivery/handlers/index.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
-import { createPrismaClient } from "./db/client.js";
-import { migrateDatabase } from "./db/migrate.js";
+import { customerLane, slackLane } from "./core/lanes.js";
+import { prismaOver } from "./db/client.js";
+import { migrateDatabase, sqliteFilePath } from "./db/migrate.js";
 import { settingOrCreate } from "./db/settings.js";
-import { PrismaStore } from "./db/store.js";
+import { SqliteConnection } from "./db/sqlite/connection.js";
+import { SqliteConversationStore } from "./db/sqlite/conversation-store.js";
+import { SqliteDeliveryQueue } from "./db/sqlite/delivery-queue.js";
 import { registerHealth } from "./http/health.js";
 import { mediaPath, registerMedia } from "./http/media.js";
 import { registerMetrics } from "./http/metrics.js";
@@ -19,6 +22,7 @@ import { createHttpServer } from "./http/server.js";
 import { registerTranscript } from "./http/transcript/route.js";
 import { TranscriptSigner } from "./http/transcript/signing.js";
 import { loadTranscript } from "./http/transcript/view.js";
+import { deadOnThisHost, instanceId } from "./instance.js";
 import { createLogger, type Logger } from "./logger.js";
 import { MeteredConversations, meteredChannels, meteredSlack } from "./metrics/instrument.js";
 import { Metrics } from "./metrics/metrics.js";
@@ -34,7 +38,8 @@ export interface AppOverrides extends ChannelOverrides {
   readonly mediaTtlMs?: number;
   readonly delivery?: {
     readonly concurrency?: number;
-    readonly idlePollMs?: number;
+    readonly leaseMs?: number;
+    readonly sweepMs?: number;
     readonly backoff?: Partial<BackoffPolicy>;
   };
 }
@@ -55,11 +60,13 @@ const mediaTtlMs = 24 * 60 * 60 * 1000;
  */
 export function createApp(config: Config, overrides: AppOverrides = {}): ThreadlineApp {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const prisma = createPrismaClient(config.databaseUrl);
-  const store = new PrismaStore(prisma);
+  const connection = new SqliteConnection(sqliteFilePath(config.databaseUrl));
+  const prisma = prismaOver(connection);
+  const queue = new SqliteDeliveryQueue(connection);
+  const store = new SqliteConversationStore(connection, queue, prisma, (id) => [slackLane(id), customerLane(id)]);
   const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
   const metrics = new Metrics({
-    queueStats: () => store.queueStats(),
+    queueStats: () => queue.stats(),
     socketState: () => slackApp.connectionState(),
   });
   const slack = meteredSlack(
@@ -72,9 +79,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
 
   const deliveryLogger = logger.child({ component: "delivery" });
   const worker = new DeliveryWorker(
-    store,
+    queue,
     deliveryHandlers({
       store,
+      queue,
       slack,
       channels,
       transcripts,
@@ -84,7 +92,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     }),
     {
       concurrency: overrides.delivery?.concurrency ?? 16,
-      idlePollMs: overrides.delivery?.idlePollMs ?? 1_000,
+      owner: instanceId(),
+      leaseMs: overrides.delivery?.leaseMs ?? 60_000,
+      sweepMs: overrides.delivery?.sweepMs ?? 10_000,
+      isDeadOwner: deadOnThisHost,
       backoff: { ...defaultBackoff, ...overrides.delivery?.backoff },
     },
     deliveryLogger,
@@ -94,22 +105,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     metrics,
     store,
     channels,
-    worker.notify,
     logger.child({ component: "conversations" }),
   );
-  const actions = new ConversationActions(
-    store,
-    slack,
-    worker.notify,
-    logger.child({ component: "actions" }),
-  );
-  const commands = new SlashCommands(
-    store,
-    slack,
-    channels,
-    worker.notify,
-    logger.child({ component: "commands" }),
-  );
+  const actions = new ConversationActions(store, slack, logger.child({ component: "actions" }));
+  const commands = new SlashCommands(store, slack, channels, logger.child({ component: "commands" }));
 
   registerListeners(slackApp.app, {
     conversations,
@@ -143,7 +142,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     async start() {
       const began = performance.now();
       await migrateDatabase(config.databaseUrl, { logger });
-      await prisma.$connect();
+      connection.open();
       // Generated once per database when not configured, so links survive restarts.
       transcripts.useSecret(
         config.transcriptSecret ??
@@ -152,7 +151,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       await http.listen({ port: config.port, host: "0.0.0.0" });
       httpPort = (http.server.address() as AddressInfo).port;
       started = true;
-      worker.start();
+      await worker.start();
       await slackApp.app.init();
       await slackApp.app.start();
       const enabled = Object.values(channels)
@@ -174,6 +173,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
         .catch((error: unknown) => logger.warn({ err: error }, "Slack connection did not close cleanly"));
       await worker.stop();
       await prisma.$disconnect();
+      connection.close();
       logger.info("Threadline stopped");
     },
   };

@@ -22,24 +22,47 @@ export class ConfigError extends AppError {
 }
 
 /**
+ * How the delivery queue treats a failure; adapters classify their providers' errors into these, so the core
+ * never names a provider's error codes.
+ * - `transient`: retry with backoff. `rate_limited`: retry after `retryAfterMs`, not counted against the limit.
+ * - `paced`: not attempted at all (our own pacing said wait); try again after `retryAfterMs`.
+ * - `destination_unavailable`: the whole destination (a Slack channel) is unusable until someone acts.
+ * - `permanent`: record it and tell the agent.
+ */
+export type FailureCategory = "transient" | "rate_limited" | "paced" | "destination_unavailable" | "permanent";
+
+/**
  * A side effect (Slack post, provider send) that failed. `transient` failures are retried by the delivery
  * queue with backoff (honouring `retryAfterMs`); permanent ones are recorded and shown to the agent.
+ * `outcomeUnknown`: the request may have taken effect (no answer came back), so a retry looks first.
  */
 export class DeliveryError extends AppError {
-  readonly transient: boolean;
+  readonly category: FailureCategory;
   readonly retryAfterMs: number | undefined;
+  readonly outcomeUnknown: boolean;
   /** Short text for the agent, in plain words. */
   readonly reason: string;
 
   constructor(
     code: string,
     reason: string,
-    options: { transient: boolean; retryAfterMs?: number; cause?: unknown },
+    options: {
+      transient: boolean;
+      category?: FailureCategory;
+      retryAfterMs?: number;
+      outcomeUnknown?: boolean;
+      cause?: unknown;
+    },
   ) {
     super(code, reason, { cause: options.cause });
-    this.transient = options.transient;
+    this.category = options.category ?? (options.transient ? "transient" : "permanent");
     this.retryAfterMs = options.retryAfterMs;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
     this.reason = reason;
+  }
+
+  get transient(): boolean {
+    return this.category !== "permanent" && this.category !== "destination_unavailable";
   }
 }
 

@@ -1,7 +1,7 @@
 import { assigneeOptions, type MenuOption, unassignValue } from "./assignment.js";
 import { slackLane } from "./lanes.js";
 import type { ConversationContext } from "./model.js";
-import type { CoreLogger, NewJob, SlackPort, Store } from "./ports.js";
+import type { ConversationChanges, ConversationStore, CoreLogger, NewJob, SlackPort } from "./ports.js";
 
 /** Who acted, and where: actions are only accepted from the conversation's own thread parent. */
 export interface ActionContext {
@@ -20,9 +20,8 @@ export type ActionOutcome =
  */
 export class ConversationActions {
   constructor(
-    private readonly store: Store,
+    private readonly store: ConversationStore,
     private readonly slack: SlackPort,
-    private readonly wakeDelivery: () => void,
     private readonly logger: CoreLogger,
   ) {}
 
@@ -106,7 +105,7 @@ export class ConversationActions {
     context: ActionContext,
     decide: (found: ConversationContext) => Promise<
       | {
-          changes: Parameters<Store["updateConversation"]>[1];
+          changes: ConversationChanges;
           line: string;
           log: string;
         }
@@ -127,12 +126,8 @@ export class ConversationActions {
       { lane, kind: "slack.updateParent", payload: { conversationId } },
       { lane, kind: "slack.notice", payload: { conversationId, text: decision.line } },
     ];
-    await this.store.transaction(async (tx) => {
-      await tx.updateConversation(conversationId, decision.changes);
-      await tx.enqueue(jobs);
-    });
+    await this.store.write({ conversations: [[conversationId, decision.changes]], jobs });
     this.logger.info({ conversationId, user: context.userId, ...decision.changes }, decision.log);
-    this.wakeDelivery();
     return { result: "done" };
   }
 }

@@ -1,5 +1,5 @@
 import { type ChannelKind, channelKinds } from "./model.js";
-import type { ChannelRegistry, CoreLogger, SlackPort, Store } from "./ports.js";
+import type { ChannelRegistry, ConversationStore, CoreLogger, SlackPort } from "./ports.js";
 
 export type SlashCommand =
   | { readonly name: "connect"; readonly kind: ChannelKind; readonly address: string }
@@ -87,10 +87,9 @@ export interface CommandContext {
 /** Runs a parsed command for the channel it was typed in and returns the ephemeral answer. */
 export class SlashCommands {
   constructor(
-    private readonly store: Store,
+    private readonly store: ConversationStore,
     private readonly slack: SlackPort,
     private readonly channels: ChannelRegistry,
-    private readonly wakeDelivery: () => void,
     private readonly logger: CoreLogger,
   ) {}
 
@@ -120,12 +119,12 @@ export class SlashCommands {
       return "I'm not a member of this channel yet, so I couldn't post conversations here. Add me with `/invite @Threadline` (or the channel's Integrations tab), then run the command again.";
     }
     const shown = channel.formatAddress(address);
-    const { previousChannel, released } = await this.store.transaction(async (tx) => {
-      const inbox = await tx.upsertInbox(kind, address);
-      const previous = inbox.slackChannelId;
-      await tx.connectInbox(inbox.id, context.channelId, context.userId);
-      return { previousChannel: previous, released: await tx.unparkInbox(inbox.id) };
-    });
+    const { previousChannelId: previousChannel, released } = await this.store.connectInbox(
+      kind,
+      address,
+      context.channelId,
+      context.userId,
+    );
     this.logger.info(
       {
         kind,
@@ -137,7 +136,6 @@ export class SlashCommands {
       },
       "inbox connected",
     );
-    if (released > 0) this.wakeDelivery();
     const waiting =
       released > 0
         ? ` ${released} message${released === 1 ? "" : "s"} that arrived meanwhile will be posted now.`
@@ -158,7 +156,7 @@ export class SlashCommands {
     for (const { kind, address } of addresses) {
       const inbox = await this.store.findInbox(kind, address);
       if (inbox?.slackChannelId !== context.channelId) continue;
-      await this.store.connectInbox(inbox.id, null, context.userId);
+      await this.store.connectInbox(kind, address, null, context.userId);
       this.logger.info({ kind, inbox: address, slackChannel: context.channelId }, "inbox disconnected");
       const channel = this.channels[kind];
       return `Disconnected ${channel.label} ${channel.formatAddress(address)} from this channel. New messages to it are kept and posted when it is connected again.`;

@@ -2,14 +2,9 @@ import type { Teammate } from "./assignment.js";
 import type {
   Attachment,
   ChannelKind,
-  Contact,
   ContactProfile,
   Conversation,
-  ConversationContext,
-  DeliveryReport,
-  Inbox,
   MediaContent,
-  Message,
   MessageStatus,
 } from "./model.js";
 import type { ReplyWindow, ReplyWindowRules } from "./policies/reply-window.js";
@@ -149,139 +144,7 @@ export interface CoreLogger {
   error(context: object, message: string): void;
 }
 
-// ---- Persistence ----
+// ---- Persistence: see ports/store.ts and ports/queue.ts ----
 
-export type JobKind =
-  | "slack.postInbound"
-  | "slack.postMedia"
-  | "slack.updateParent"
-  | "slack.notice"
-  | "slack.react"
-  | "customer.send"
-  | "contact.refreshProfile";
-
-export interface JobPayloads {
-  "slack.postInbound": { messageId: number; reopened?: boolean };
-  /** One attachment of an inbound message, uploaded into the thread after its text. */
-  "slack.postMedia": { messageId: number; index: number };
-  "slack.react": { messageId: number; name: string };
-  "slack.updateParent": { conversationId: number };
-  "slack.notice": { conversationId: number; text: string };
-  "customer.send": { messageId: number };
-  /**
-   * Looks the contact's profile up and stores it. `inline`: queued on the conversation's Slack lane ahead of
-   * its first post, so it never fails (a failed lookup hands over to a retrying job on the contact's lane).
-   */
-  "contact.refreshProfile": { conversationId: number; inline: boolean };
-}
-
-export type NewJob = {
-  [K in JobKind]: { readonly lane: string; readonly kind: K; readonly payload: JobPayloads[K] };
-}[JobKind];
-
-export type Job = NewJob & {
-  readonly id: number;
-  readonly attempts: number;
-  readonly lastError: string | null;
-  readonly createdAt: Date;
-};
-
-export interface InboxCounts {
-  readonly open: number;
-  readonly closed: number;
-  readonly unassigned: number;
-}
-
-/** The operations of one database transaction. */
-export interface StoreTransaction {
-  findInbox(kind: ChannelKind, address: string): Promise<Inbox | null>;
-  upsertInbox(kind: ChannelKind, address: string): Promise<Inbox>;
-  connectInbox(inboxId: number, slackChannelId: string | null, userId: string | null): Promise<Inbox>;
-  upsertContact(kind: ChannelKind, address: string): Promise<Contact>;
-  updateContact(
-    contactId: number,
-    changes: Partial<Pick<Contact, "displayName" | "avatarUrl">>,
-  ): Promise<void>;
-  /** The conversation of (inbox, contact), created if new. */
-  upsertConversation(
-    inboxId: number,
-    contactId: number,
-  ): Promise<{ conversation: Conversation; created: boolean }>;
-  updateConversation(
-    id: number,
-    changes: Partial<Pick<Conversation, "status" | "assigneeId" | "closedBy" | "closedAt" | "lastInboundAt">>,
-  ): Promise<Conversation>;
-  findMessageByProviderId(kind: ChannelKind, providerMessageId: string): Promise<Message | null>;
-  findMessageBySlackTs(channelId: string, ts: string): Promise<Message | null>;
-  /**
-   * Outbound messages a delivery report covers: those with one of its provider ids, and every outbound
-   * message of the conversation of (inbox, contact) created at or before `upTo`.
-   */
-  findReportedMessages(report: DeliveryReport): Promise<readonly Message[]>;
-  createMessage(message: NewMessage): Promise<Message>;
-  updateMessage(
-    messageId: number,
-    changes: Partial<
-      Pick<
-        Message,
-        "slackChannelId" | "slackTs" | "providerMessageId" | "status" | "errorCode" | "errorMessage" | "body"
-      >
-    >,
-  ): Promise<void>;
-  enqueue(jobs: readonly NewJob[]): Promise<void>;
-  setContactOptedOut(contactId: number, optedOut: boolean): Promise<void>;
-  /**
-   * Parked jobs of an inbox's conversations become runnable again (the inbox got a channel). Returns how
-   * many customer messages were waiting for it.
-   */
-  unparkInbox(inboxId: number): Promise<number>;
-}
-
-export interface NewMessage {
-  readonly conversationId: number;
-  readonly direction: Message["direction"];
-  readonly body: string;
-  readonly attachments: readonly Attachment[];
-  readonly provider: ChannelKind;
-  readonly providerMessageId: string | null;
-  readonly slackChannelId: string | null;
-  readonly slackTs: string | null;
-  readonly authorSlackUserId: string | null;
-  readonly status: MessageStatus;
-  readonly createdAt?: Date;
-}
-
-export interface Store extends StoreTransaction {
-  /** Runs `work` atomically; concurrent transactions are serialised. */
-  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
-
-  conversationContext(conversationId: number): Promise<ConversationContext | null>;
-  conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null>;
-  message(messageId: number): Promise<Message | null>;
-  inboxById(inboxId: number): Promise<Inbox | null>;
-  /** Keeps a file until `expiresAt` and returns the unguessable token that names it. */
-  saveMedia(content: MediaContent, expiresAt: Date): Promise<string>;
-  /** The file named by `token`, unless unknown or expired at `now`. */
-  media(token: string, now: Date): Promise<MediaContent | null>;
-  /** Puts posts to the inbox's channel on hold with the reason (or clears it). */
-  setInboxProblem(inboxId: number, problem: string | null): Promise<void>;
-  /** Customer messages of the inbox not yet in Slack. */
-  waitingMessageCount(inboxId: number): Promise<number>;
-  /** Records where the conversation's thread is. */
-  setConversationThread(conversationId: number, channelId: string, threadTs: string): Promise<void>;
-  inboxesForChannel(slackChannelId: string): Promise<readonly Inbox[]>;
-  countsForInbox(inboxId: number): Promise<InboxCounts>;
-
-  /** Heads of lanes that are due, in id order, skipping `busyLanes`. */
-  claimableJobs(limit: number, busyLanes: ReadonlySet<string>, now: number): Promise<readonly Job[]>;
-  /** Marks an attempt as started (so a crash mid-attempt is recognisable on the next start). */
-  startJob(jobId: number): Promise<void>;
-  completeJob(jobId: number): Promise<void>;
-  retryJob(jobId: number, runAt: number, error: string): Promise<void>;
-  failJob(jobId: number, error: string): Promise<void>;
-  parkJob(jobId: number, reason: string): Promise<void>;
-  unparkJob(jobId: number): Promise<void>;
-  nextJobDueAt(): Promise<number | null>;
-  pendingJobCount(): Promise<number>;
-  ping(): Promise<void>;
-}
+export * from "./ports/queue.js";
+export * from "./ports/store.js";

@@ -1,6 +1,9 @@
 import { ErrorCode, type WebAPICallError } from "@slack/web-api";
 import { DeliveryError } from "../errors.js";
 
+/** Errors that make a whole channel unusable until someone re-invites the app, unarchives or reconnects. */
+const channelUnavailable = new Set(["channel_not_found", "not_in_channel", "is_archived"]);
+
 /** Slack errors that will not go away by retrying; someone has to act (invite the app, fix a token…). */
 const permanentErrors: Record<string, string> = {
   channel_not_found: "the Slack channel no longer exists or the app can't see it",
@@ -31,6 +34,7 @@ export function classifySlackError(error: unknown): DeliveryError {
   if (!isSlackError(error)) {
     return new DeliveryError("SLACK_UNEXPECTED", "unexpected error talking to Slack", {
       transient: true,
+      outcomeUnknown: true,
       cause: error,
     });
   }
@@ -38,6 +42,7 @@ export function classifySlackError(error: unknown): DeliveryError {
     case ErrorCode.RateLimitedError:
       return new DeliveryError("RATE_LIMITED", "Slack rate limit", {
         transient: true,
+        category: "rate_limited",
         retryAfterMs: Math.max(1, error.retryAfter) * 1000,
         cause: error,
       });
@@ -50,17 +55,22 @@ export function classifySlackError(error: unknown): DeliveryError {
           ["internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"].includes(
             code,
           ),
+        ...(channelUnavailable.has(code) ? { category: "destination_unavailable" as const } : {}),
+        // Slack may have done it before failing to answer: a retry looks for its own post first.
+        outcomeUnknown: ["internal_error", "fatal_error", "request_timeout"].includes(code),
         cause: error,
       });
     }
     case ErrorCode.HTTPError:
       return new DeliveryError("SLACK_HTTP", `Slack answered HTTP ${error.statusCode}`, {
         transient: true,
+        outcomeUnknown: error.statusCode >= 500,
         cause: error,
       });
     default:
       return new DeliveryError("SLACK_UNREACHABLE", "could not reach Slack", {
         transient: true,
+        outcomeUnknown: true,
         cause: error,
       });
   }

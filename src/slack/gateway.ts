@@ -7,6 +7,7 @@ import { DeliveryError } from "../errors.js";
 import { parentMessage } from "./blocks.js";
 import type { ChannelDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
+import { ChannelPacer, slackPostPace } from "./pacer.js";
 
 const messageEvent = "threadline_message";
 const conversationEvent = "threadline_conversation";
@@ -39,8 +40,9 @@ function findTagged(
  * The SlackPort over Bolt's WebClient. The client is configured not to retry (the delivery queue does,
  * durably), so every failure surfaces here at once and is classified.
  *
- * Slack allows about one message per second per channel. After a 429 the whole channel waits out
- * Retry-After here, without another request, while other channels carry on.
+ * Slack allows about one message per second per channel: posts take a token from the channel's bucket first
+ * and, when there is none, fail as "paced" without a request, so the queue waits on a timer. After a 429 the
+ * whole channel waits out Retry-After here, without another request, while other channels carry on.
  */
 export class SlackGateway implements SlackPort {
   private readonly channelPausedUntil = new Map<string, number>();
@@ -50,6 +52,7 @@ export class SlackGateway implements SlackPort {
     private readonly client: WebClient,
     private readonly directory: ChannelDirectory,
     private readonly now: () => number = Date.now,
+    private readonly pacer: ChannelPacer = new ChannelPacer(slackPostPace, now),
   ) {}
 
   channelMembers(channelId: string): Promise<Teammate[]> {
@@ -195,6 +198,14 @@ export class SlackGateway implements SlackPort {
   }
 
   private async post(channelId: string, args: ChatPostMessageArguments): Promise<{ ts: string }> {
+    const wait = this.pacer.take(channelId);
+    if (wait > 0) {
+      throw new DeliveryError("PACED", "waiting for Slack's per-channel pace", {
+        transient: true,
+        category: "paced",
+        retryAfterMs: wait,
+      });
+    }
     const result = await this.call(channelId, () => this.client.chat.postMessage(args));
     if (!result.ts)
       throw new DeliveryError("SLACK_NO_TS", "Slack did not return the message's ts", { transient: true });
@@ -205,8 +216,9 @@ export class SlackGateway implements SlackPort {
     const pausedUntil = this.channelPausedUntil.get(channelId) ?? 0;
     const wait = pausedUntil - this.now();
     if (wait > 0) {
-      throw new DeliveryError("RATE_LIMITED", "waiting out Slack's rate limit", {
+      throw new DeliveryError("PACED", "waiting out Slack's rate limit", {
         transient: true,
+        category: "paced",
         retryAfterMs: wait,
       });
     }
@@ -216,6 +228,7 @@ export class SlackGateway implements SlackPort {
       const failure = classifySlackError(error);
       if (failure.code === "RATE_LIMITED" && failure.retryAfterMs) {
         this.channelPausedUntil.set(channelId, this.now() + failure.retryAfterMs);
+        this.pacer.rateLimited(channelId, failure.retryAfterMs);
       }
       throw failure;
     }

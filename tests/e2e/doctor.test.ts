@@ -52,13 +52,14 @@ const configFor = (overrides: Record<string, string> = {}): Config => loadConfig
 /** A migrated database whose inboxes are connected to these channels. */
 async function connect(config: Config, channels: Record<string, string>): Promise<void> {
   await migrateDatabase(config.databaseUrl);
-  const prisma = await openDatabase(config.databaseUrl);
+  const { connection, prisma } = openDatabase(config.databaseUrl);
   try {
     for (const [address, slackChannelId] of Object.entries(channels)) {
       await prisma.inbox.create({ data: { kind: "sms", address, slackChannelId } });
     }
   } finally {
     await prisma.$disconnect();
+    connection.close();
   }
 }
 

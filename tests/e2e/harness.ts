@@ -119,7 +119,7 @@ export class Harness {
     });
     this.app = createApp(config, {
       logger: pino({ level: "debug" }, this.logs.stream),
-      delivery: { idlePollMs: 200, backoff: { baseDelayMs: 50, maxDelayMs: 400 } },
+      delivery: { backoff: { baseDelayMs: 50, maxDelayMs: 400 } },
       ...this.options.overrides,
     });
     await this.app.start();

@@ -1,200 +1,239 @@
 import { DeliveryError, errorMessage, JobParked } from "../../errors.js";
 import { laneConversationId } from "../lanes.js";
-import type { CoreLogger, Job, JobKind, Store } from "../ports.js";
+import type { CoreLogger, DeliveryQueue, Job, JobKind, QueuedJob } from "../ports.js";
 import { type BackoffPolicy, retryDelayMs } from "./backoff.js";
+import { Lanes, type StepResult } from "./lanes.js";
 
-export type JobHandler = (job: Job) => Promise<void>;
 export type JobHandlers = { readonly [K in JobKind]: (job: Extract<Job, { kind: K }>) => Promise<void> };
 
 export interface WorkerOptions {
   readonly concurrency: number;
   readonly backoff: BackoffPolicy;
-  /** Upper bound on how long an idle worker sleeps before looking at the table again. */
-  readonly idlePollMs: number;
+  /** This worker's name on the leases it takes; unique per process. */
+  readonly owner: string;
+  /** How long a claimed job stays ours without renewal; a dead owner's jobs are taken over after it. */
+  readonly leaseMs: number;
+  /** How often to look in the table for work nobody announced to us (other instances, expired leases). */
+  readonly sweepMs: number;
+  /** Owners known to be dead (a crashed process on this host): their leases are taken over at once. */
+  readonly isDeadOwner?: (owner: string) => boolean;
   readonly now?: () => number;
 }
 
+export type JobOutcome = "done" | "retry" | "failed" | "parked" | "paced" | "lost";
+
 export interface JobObserver {
-  jobFinished(job: Job, outcome: "done" | "retry" | "failed" | "parked", durationMs: number): void;
+  jobFinished(job: Job, outcome: JobOutcome, durationMs: number): void;
 }
 
+/** Jobs read per sweep; a full page means more are waiting, and the next sweep comes at once. */
+const sweepPage = 1_000;
+
 /**
- * Drains the outbox. Each lane's jobs run one at a time in id order (the order their causes were
- * committed); different lanes run concurrently up to `concurrency`. Everything lives in the table, so a
- * restart simply picks up where the last process stopped.
+ * Runs the outbox. Committed jobs are handed over in memory the moment they commit (`DeliveryQueue.onAvailable`);
+ * each lane runs one job at a time in id (= commit) order, lanes run concurrently up to `concurrency`, and a job
+ * waiting for its time (backoff, Slack pacing) holds a timer, not a slot. Every run starts with an atomic claim
+ * that leases the job to this worker, so several processes can share one queue; the table is read only at start,
+ * by the periodic sweep for work others left (a dead instance's expired leases), and never after each job.
  */
 export class DeliveryWorker {
-  private readonly busyLanes = new Set<string>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private lanes: Lanes;
+  private readonly inFlight = new Map<number, Promise<void>>();
   private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private wakeRequested = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<void> | null = null;
+  private sweepRequested = false;
   private readonly now: () => number;
 
   constructor(
-    private readonly store: Store,
+    private readonly queue: DeliveryQueue,
     private readonly handlers: JobHandlers,
     private readonly options: WorkerOptions,
     private readonly logger: CoreLogger,
     private readonly observer?: JobObserver,
   ) {
     this.now = options.now ?? Date.now;
+    this.lanes = this.newLanes();
+    queue.onAvailable((jobs) => {
+      if (this.running) this.lanes.add(jobs);
+    });
   }
 
-  start(): void {
+  /** Takes over what a dead process left, loads the work in the table, and runs from then on. */
+  async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.lanes = this.newLanes();
+    const { isDeadOwner } = this.options;
+    if (isDeadOwner) {
+      const taken = await this.queue.expireLeasesOf((owner) => owner !== this.options.owner && isDeadOwner(owner));
+      if (taken > 0) this.logger.warn({ jobs: taken }, "took over the jobs of a process that died mid-delivery");
+    }
+    await this.sweep();
+    this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs);
+    this.renewTimer = setInterval(() => void this.renewLeases(), Math.max(1, this.options.leaseMs / 3));
+    this.sweepTimer.unref();
+    this.renewTimer.unref();
   }
 
-  /** Something was enqueued or became runnable: look now instead of at the next poll. */
-  notify = (): void => {
-    this.wakeRequested = true;
-    this.wake?.();
-  };
-
-  /** Stops taking jobs and waits for the ones in flight; pending ones stay in the table for next time. */
+  /** Stops taking jobs and waits for the ones in flight; the rest stay in the table for next time. */
   async stop(): Promise<void> {
     this.running = false;
-    this.notify();
-    await this.loop;
-    await Promise.allSettled([...this.inFlight]);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    this.lanes.stop();
+    await this.sweeping;
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  private newLanes(): Lanes {
+    return new Lanes(
+      this.options.concurrency,
+      this.now,
+      (lane, job) => this.execute(lane, job),
+      () => this.requestSweep(),
+    );
   }
 
   get activeJobs(): number {
     return this.inFlight.size;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      this.wakeRequested = false;
-      const claimedAt = this.now();
-      let claimed = 0;
+  private sweep(): Promise<void> {
+    this.sweeping ??= (async () => {
       try {
-        claimed = await this.claimAndStart(claimedAt);
+        let jobs: readonly QueuedJob[];
+        do {
+          jobs = await this.queue.unclaimed(this.now(), sweepPage);
+          if (this.running) this.lanes.add(jobs, { partial: true });
+        } while (this.running && jobs.length === sweepPage && this.lanes.size < sweepPage);
       } catch (error) {
-        this.logger.error({ err: error }, "delivery queue could not read jobs");
+        this.logger.error({ err: error }, "delivery queue could not be read; trying again at the next sweep");
+      } finally {
+        this.sweeping = null;
       }
-      if (!this.running) break;
-      if (claimed > 0 && this.inFlight.size < this.options.concurrency) continue;
-      await this.sleep(await this.idleDelay(claimedAt));
-    }
+    })();
+    return this.sweeping;
   }
 
-  private async claimAndStart(now: number): Promise<number> {
-    const free = this.options.concurrency - this.inFlight.size;
-    if (free <= 0) return 0;
-    const jobs = await this.store.claimableJobs(free, this.busyLanes, now);
-    for (const job of jobs) {
-      this.busyLanes.add(job.lane);
-      const execution = this.execute(job).finally(() => {
-        this.busyLanes.delete(job.lane);
-        this.inFlight.delete(execution);
-        this.notify();
-      });
-      this.inFlight.add(execution);
-    }
-    return jobs.length;
-  }
-
-  /**
-   * Until the next retry falls due. A job that was already due at the last claim yet not claimed waits
-   * behind a busy or parked lane head; the head's completion (notify) or unparking wakes the loop for it.
-   */
-  private async idleDelay(claimedAt: number): Promise<number> {
-    if (this.wakeRequested) return 0;
-    try {
-      const due = await this.store.nextJobDueAt();
-      if (due === null || due <= claimedAt) return this.options.idlePollMs;
-      return Math.min(this.options.idlePollMs, due - this.now());
-    } catch {
-      return this.options.idlePollMs;
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (ms <= 0 || this.wakeRequested) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wake = null;
-        resolve();
-      }
-      this.wake = done;
+  /** Soon, once: several lanes running dry together cost one read. */
+  private requestSweep(): void {
+    if (this.sweepRequested || !this.running) return;
+    this.sweepRequested = true;
+    setImmediate(async () => {
+      this.sweepRequested = false;
+      await this.sweeping;
+      void this.sweep();
     });
   }
 
-  private async execute(job: Job): Promise<void> {
+  private async renewLeases(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    try {
+      await this.queue.renew([...this.inFlight.keys()], this.options.owner, this.now() + this.options.leaseMs);
+    } catch (error) {
+      this.logger.error({ err: error }, "could not renew delivery leases");
+    }
+  }
+
+  /** Claims and runs the lane's head; returns when to look at the lane again (null: the head is settled). */
+  private async execute(lane: string, queued: QueuedJob): Promise<StepResult> {
+    const { owner, leaseMs } = this.options;
+    const now = this.now();
+    let job: Job | null;
+    try {
+      job = await this.queue.claim(queued.id, owner, now, now + leaseMs);
+    } catch (error) {
+      this.logger.error({ err: error, jobId: queued.id, lane }, "could not claim a delivery job");
+      return { retryAt: now + this.options.backoff.baseDelayMs };
+    }
+    // Done, parked, or held by another instance: the table knows, and a sweep brings it back if it is still due.
+    if (!job) return "settled";
+    const run = this.run(job);
+    this.inFlight.set(job.id, run.then(() => undefined));
+    try {
+      return await run;
+    } finally {
+      this.inFlight.delete(job.id);
+    }
+  }
+
+  private async run(job: Job): Promise<StepResult> {
     const started = this.now();
     const context = {
       conversationId: laneConversationId(job.lane),
       jobId: job.id,
       kind: job.kind,
       lane: job.lane,
-      attempt: job.attempts + 1,
+      attempt: job.attempts,
     };
-    let outcome: "done" | "retry" | "failed" | "parked";
+    let outcome: JobOutcome;
+    let next: StepResult = "settled";
     try {
-      await this.store.startJob(job.id);
       const handler = this.handlers[job.kind] as (job: Job) => Promise<void>;
       await handler(job);
-      await this.store.completeJob(job.id);
-      outcome = "done";
-      this.logger.debug(context, "delivery job done");
+      outcome = (await this.queue.complete(job, this.options.owner)) ? "done" : "lost";
+      if (outcome === "lost") this.logger.warn(context, "delivery job finished after its lease was taken over");
+      else this.logger.debug(context, "delivery job done");
     } catch (error) {
-      outcome = await this.settleFailure(job, error, context);
+      [outcome, next] = await this.settleFailure(job, error, context);
     }
     this.observer?.jobFinished(job, outcome, this.now() - started);
+    return next;
   }
 
   private async settleFailure(
     job: Job,
     error: unknown,
     context: Record<string, unknown>,
-  ): Promise<"retry" | "failed" | "parked"> {
+  ): Promise<[JobOutcome, StepResult]> {
+    const { owner } = this.options;
     try {
       if (error instanceof JobParked) {
-        await this.store.parkJob(job.id, error.message);
+        await this.queue.park(job, owner, error.message);
         if (!(await error.stillBlocked())) {
-          await this.store.unparkJob(job.id);
-          this.notify();
-          return "retry";
+          await this.queue.unpark(job.id);
+          return ["retry", { retryAt: this.now() }];
         }
         this.logger.info({ ...context, reason: error.message }, "delivery job parked");
-        return "parked";
+        return ["parked", "held"];
       }
-      const attempt = job.attempts + 1;
       const delivery = error instanceof DeliveryError ? error : null;
-      const rateLimited = delivery?.code === "RATE_LIMITED";
-      if (delivery && !delivery.transient) {
-        await this.store.failJob(job.id, `${delivery.code}: ${delivery.message}`);
-        this.logger.error({ ...context, err: error, code: delivery.code }, "delivery failed permanently");
-        return "failed";
+      if (delivery?.category === "paced") {
+        await this.queue.release(job, owner);
+        return ["paced", { retryAt: this.now() + (delivery.retryAfterMs ?? 0) }];
       }
-      if (!rateLimited && attempt >= this.options.backoff.maxAttempts) {
-        await this.store.failJob(job.id, errorMessage(error));
+      if (delivery && !delivery.transient) {
+        await this.queue.fail(job, owner, `${delivery.code}: ${delivery.message}`);
+        this.logger.error({ ...context, err: error, code: delivery.code }, "delivery failed permanently");
+        return ["failed", "settled"];
+      }
+      const rateLimited = delivery?.category === "rate_limited";
+      if (!rateLimited && job.attempts >= this.options.backoff.maxAttempts) {
+        await this.queue.fail(job, owner, errorMessage(error));
         this.logger.error({ ...context, err: error }, "delivery gave up after too many attempts");
-        return "failed";
+        return ["failed", "settled"];
       }
       const delay = Math.max(
         delivery?.retryAfterMs ?? 0,
-        rateLimited ? 0 : retryDelayMs(this.options.backoff, attempt),
+        rateLimited ? 0 : retryDelayMs(this.options.backoff, job.attempts),
       );
-      await this.store.retryJob(job.id, this.now() + delay, errorMessage(error));
+      const retryAt = this.now() + delay;
+      // Anything but a clear refusal may have reached the provider: the retry looks before it acts again.
+      const uncertain = delivery ? delivery.outcomeUnknown : true;
+      await this.queue.retry(job, owner, retryAt, errorMessage(error), uncertain);
       this.logger.warn(
         { ...context, err: error, code: delivery?.code ?? "UNEXPECTED", retryInMs: delay },
         rateLimited ? "delivery rate limited; will retry" : "delivery failed; will retry",
       );
-      return "retry";
+      return ["retry", { retryAt }];
     } catch (settleError) {
       this.logger.error(
         { ...context, err: settleError },
-        "could not record delivery failure; job stays pending",
+        "could not record delivery failure; the job is taken up again when its lease runs out",
       );
-      return "retry";
+      return ["retry", "settled"];
     }
   }
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SlashCommands } from "../../../src/core/commands.js";
 import { Conversations } from "../../../src/core/conversations.js";
-import { deliveryHandlers } from "../../../src/core/delivery/handlers.js";
+import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
 import type { InboundMessage } from "../../../src/core/model.js";
 import type { ParentView } from "../../../src/core/ports.js";
@@ -11,6 +11,7 @@ import {
   RecordingSlack,
   registryOf,
   silentLogger,
+  testWorker,
   type TestDatabase,
   testDatabase,
 } from "./ports.js";
@@ -39,21 +40,21 @@ beforeEach(async () => {
   sms = new RecordingChannel("sms");
   const channels = registryOf(sms);
   worker = new DeliveryWorker(
-    db.store,
+    db.queue,
     deliveryHandlers({
-      store: db.store,
+      store: db.store, queue: db.queue,
       slack,
       channels,
       logger: silentLogger,
       mediaUrl: (token) => `https://t.example/media/${token}`,
       mediaTtlMs: 60_000,
     }),
-    { concurrency: 4, idlePollMs: 50, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 5 } },
+    { concurrency: 4, ...testWorker, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 5 } },
     silentLogger,
   );
-  conversations = new Conversations(db.store, channels, worker.notify, silentLogger);
-  commands = new SlashCommands(db.store, slack, channels, worker.notify, silentLogger);
-  worker.start();
+  conversations = new Conversations(db.store, channels, silentLogger);
+  commands = new SlashCommands(db.store, slack, channels, silentLogger);
+  await worker.start();
 });
 
 afterEach(async () => {
@@ -195,8 +196,8 @@ describe("after a crash in the middle of an attempt", () => {
       ts: "1.2",
       post: { text: "only once", messageId: message.id },
     });
-    await db.prisma.deliveryJob.updateMany({ data: { attempts: 1 } });
-    worker.start();
+    await db.prisma.deliveryJob.updateMany({ data: { uncertain: true } });
+    await worker.start();
     await vi.waitFor(async () =>
       expect((await db.prisma.message.findUniqueOrThrow({ where: { id: message.id } })).slackTs).toBe("1.2"),
     );
@@ -220,8 +221,8 @@ describe("after a crash in the middle of an attempt", () => {
     });
     const reply = await db.prisma.message.findFirstOrThrow({ where: { direction: "out" } });
     sms.sent.push({ ...inboundRequest, messageId: reply.id, text: "once" });
-    await db.prisma.deliveryJob.updateMany({ data: { attempts: 1 } });
-    worker.start();
+    await db.prisma.deliveryJob.updateMany({ data: { uncertain: true } });
+    await worker.start();
     await vi.waitFor(async () =>
       expect((await db.prisma.message.findUniqueOrThrow({ where: { id: reply.id } })).status).toBe("queued"),
     );

@@ -13,9 +13,12 @@ import type {
   SlackPort,
   ThreadPost,
 } from "../../../src/core/ports.js";
+import { customerLane, slackLane } from "../../../src/core/lanes.js";
 import { openDatabase, type PrismaClient } from "../../../src/db/client.js";
 import { migrateDatabase } from "../../../src/db/migrate.js";
-import { PrismaStore } from "../../../src/db/store.js";
+import type { SqliteConnection } from "../../../src/db/sqlite/connection.js";
+import { SqliteConversationStore } from "../../../src/db/sqlite/conversation-store.js";
+import { SqliteDeliveryQueue } from "../../../src/db/sqlite/delivery-queue.js";
 
 /** In-memory SlackPort: records what the core posts; `failures` makes the next calls throw. */
 export class RecordingSlack implements SlackPort {
@@ -152,22 +155,35 @@ export class RecordingChannel implements CustomerChannel {
 export const silentLogger = pino({ level: "silent" });
 
 export interface TestDatabase {
-  readonly store: PrismaStore;
+  readonly store: SqliteConversationStore;
+  readonly queue: SqliteDeliveryQueue;
   readonly prisma: PrismaClient;
+  readonly connection: SqliteConnection;
   close(): Promise<void>;
 }
+
+/** Worker settings for tests: a unique owner, leases and sweeps short enough for takeover tests. */
+export const testWorker = {
+  owner: "test-worker",
+  leaseMs: 30_000,
+  sweepMs: 60_000,
+} as const;
 
 /** A migrated SQLite file in a temp folder: the core's tests use the real store adapter. */
 export async function testDatabase(): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-core-"));
   const url = `file:${path.join(dir, "test.db")}`;
   await migrateDatabase(url);
-  const prisma = await openDatabase(url);
+  const { connection, prisma } = openDatabase(url);
+  const queue = new SqliteDeliveryQueue(connection);
   return {
-    store: new PrismaStore(prisma),
+    store: new SqliteConversationStore(connection, queue, prisma, (id) => [slackLane(id), customerLane(id)]),
+    queue,
     prisma,
+    connection,
     async close() {
       await prisma.$disconnect();
+      connection.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

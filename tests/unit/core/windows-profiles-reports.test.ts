@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SlashCommands } from "../../../src/core/commands.js";
 import { Conversations } from "../../../src/core/conversations.js";
-import { deliveryHandlers } from "../../../src/core/delivery/handlers.js";
+import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
 import type { ContactProfile, InboundMessage } from "../../../src/core/model.js";
 import { DeliveryError } from "../../../src/errors.js";
@@ -10,6 +10,7 @@ import {
   RecordingSlack,
   registryOf,
   silentLogger,
+  testWorker,
   type TestDatabase,
   testDatabase,
 } from "./ports.js";
@@ -67,15 +68,15 @@ beforeEach(async () => {
   channel = new WindowedChannel("sms");
   const channels = registryOf(channel);
   worker = new DeliveryWorker(
-    db.store,
-    deliveryHandlers({ ...handlerDefaults, store: db.store, slack, channels, now: () => now.getTime() }),
-    { concurrency: 4, idlePollMs: 20, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 200 } },
+    db.queue,
+    deliveryHandlers({ ...handlerDefaults, store: db.store, queue: db.queue, slack, channels, now: () => now.getTime() }),
+    { concurrency: 4, ...testWorker, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 200 } },
     silentLogger,
   );
-  conversations = new Conversations(db.store, channels, worker.notify, silentLogger);
-  const commands = new SlashCommands(db.store, slack, channels, worker.notify, silentLogger);
+  conversations = new Conversations(db.store, channels, silentLogger);
+  const commands = new SlashCommands(db.store, slack, channels, silentLogger);
   await commands.run("connect sms +15550001111", { channelId: "C1", userId: "U1" });
-  worker.start();
+  await worker.start();
 });
 
 afterEach(async () => {
@@ -137,12 +138,12 @@ describe("reply windows", () => {
     await worker.stop();
     const plain = new RecordingChannel("sms");
     worker = new DeliveryWorker(
-      db.store,
-      deliveryHandlers({ ...handlerDefaults, store: db.store, slack, channels: registryOf(plain) }),
-      { concurrency: 4, idlePollMs: 20, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 5 } },
+      db.queue,
+      deliveryHandlers({ ...handlerDefaults, store: db.store, queue: db.queue, slack, channels: registryOf(plain) }),
+      { concurrency: 4, ...testWorker, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 5 } },
       silentLogger,
     );
-    worker.start();
+    await worker.start();
     const threadTs = await threadWith(new Date(now.getTime() - 30 * 24 * hour));
     await reply(threadTs);
     await vi.waitFor(() => expect(plain.sent).toHaveLength(1));

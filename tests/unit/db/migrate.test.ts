@@ -14,10 +14,10 @@ const migrationNames = fs
   .sort();
 
 const tempDirs: string[] = [];
-const clients: PrismaClient[] = [];
+const closers: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.$disconnect()));
+  await Promise.all(closers.splice(0).map((close) => close()));
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -28,9 +28,12 @@ function tempDir(): string {
 }
 
 async function open(url: string): Promise<PrismaClient> {
-  const client = await openDatabase(url);
-  clients.push(client);
-  return client;
+  const { connection, prisma } = openDatabase(url);
+  closers.push(async () => {
+    await prisma.$disconnect();
+    connection.close();
+  });
+  return prisma;
 }
 
 async function migratedDatabase(): Promise<string> {

@@ -4,7 +4,7 @@ import { createMessengerChannel } from "../../../../src/channels/messenger/index
 import type { MessengerConfig } from "../../../../src/config.js";
 import { SlashCommands } from "../../../../src/core/commands.js";
 import { Conversations } from "../../../../src/core/conversations.js";
-import { deliveryHandlers } from "../../../../src/core/delivery/handlers.js";
+import { deliveryHandlers } from "../../../../src/core/delivery/handlers/index.js";
 import { DeliveryWorker } from "../../../../src/core/delivery/worker.js";
 import type { ChannelRegistry } from "../../../../src/core/ports.js";
 import { createHttpServer } from "../../../../src/http/server.js";
@@ -13,6 +13,7 @@ import {
   RecordingChannel,
   RecordingSlack,
   silentLogger,
+  testWorker,
   type TestDatabase,
   testDatabase,
 } from "../../core/ports.js";
@@ -46,23 +47,23 @@ async function startReceiver(config: MessengerConfig | null) {
   const module = createMessengerChannel(config);
   const channels = { sms: new RecordingChannel("sms"), messenger: module.channel } as ChannelRegistry;
   worker = new DeliveryWorker(
-    db.store,
-    deliveryHandlers({ ...handlerDefaults, store: db.store, slack, channels }),
-    { concurrency: 4, idlePollMs: 20, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 200 } },
+    db.queue,
+    deliveryHandlers({ ...handlerDefaults, store: db.store, queue: db.queue, slack, channels }),
+    { concurrency: 4, ...testWorker, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 200 } },
     silentLogger,
   );
-  conversations = new Conversations(db.store, channels, worker.notify, silentLogger);
+  conversations = new Conversations(db.store, channels, silentLogger);
   http = createHttpServer(silentLogger);
   module.registerWebhooks(http, { conversations, logger: silentLogger });
   await http.listen({ port: 0, host: "127.0.0.1" });
   base = `http://127.0.0.1:${(http.server.address() as { port: number }).port}`;
   if (config) {
-    const commands = new SlashCommands(db.store, slack, channels, worker.notify, silentLogger);
+    const commands = new SlashCommands(db.store, slack, channels, silentLogger);
     expect(await commands.run(`connect messenger ${page}`, { channelId: "C1", userId: "U1" })).toContain(
       `Connected Messenger ${page}`,
     );
   }
-  worker.start();
+  await worker.start();
 }
 
 beforeEach(async () => {

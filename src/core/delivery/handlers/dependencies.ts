@@ -1,0 +1,16 @@
+import type { ChannelRegistry, ConversationStore, CoreLogger, DeliveryQueue, SlackPort, TranscriptLinks } from "../../ports.js";
+
+export interface HandlerDependencies {
+  readonly store: ConversationStore;
+  readonly queue: DeliveryQueue;
+  readonly slack: SlackPort;
+  readonly channels: ChannelRegistry;
+  readonly logger: CoreLogger;
+  /** The public URL under which a saved file is served to providers (GET /media/:token). */
+  readonly mediaUrl: (token: string) => string;
+  /** How long such a link works. */
+  readonly mediaTtlMs: number;
+  /** The clock (epoch ms) reply windows and media links are measured with. */
+  readonly now?: () => number;
+  readonly transcripts?: TranscriptLinks;
+}

@@ -1,0 +1,26 @@
+import type { JobHandlers } from "../worker.js";
+import { customerSend } from "./customer-send.js";
+import type { HandlerDependencies } from "./dependencies.js";
+import { notice } from "./notice.js";
+import { postInbound } from "./post-inbound.js";
+import { postMedia } from "./post-media.js";
+import { react } from "./react.js";
+import { refreshProfile } from "./refresh-profile.js";
+import { threadAccess } from "./threads.js";
+import { updateParent } from "./update-parent.js";
+
+export type { HandlerDependencies } from "./dependencies.js";
+
+/** One handler per job kind, each in its own file. */
+export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
+  const threads = threadAccess(deps);
+  return {
+    "slack.postInbound": postInbound(deps, threads),
+    "slack.postMedia": postMedia(deps, threads),
+    "slack.updateParent": updateParent(deps, threads),
+    "slack.notice": notice(deps, threads),
+    "slack.react": react(deps, threads),
+    "customer.send": customerSend(deps, threads),
+    "contact.refreshProfile": refreshProfile(deps, threads),
+  };
+}

@@ -1,0 +1,16 @@
+import type { Job } from "../../ports.js";
+import type { HandlerDependencies } from "./dependencies.js";
+import type { ThreadAccess } from "./threads.js";
+
+/** A line from Threadline in the thread (who assigned or closed it, why a reply was not delivered…). */
+export function notice({ slack, logger }: HandlerDependencies, threads: ThreadAccess) {
+  return async (job: Extract<Job, { kind: "slack.notice" }>) => {
+    const context = await threads.loadContext(job.payload.conversationId);
+    const { slackChannelId, slackThreadTs } = context.conversation;
+    if (!slackChannelId || !slackThreadTs) return;
+    await threads.holdOnChannelProblem(context, slackChannelId, () =>
+      slack.postInThread(slackChannelId, slackThreadTs, { text: job.payload.text }),
+    );
+    logger.info({ conversationId: context.conversation.id }, "notice posted in the thread");
+  };
+}

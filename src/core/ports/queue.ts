@@ -1,0 +1,89 @@
+/* The delivery queue: the outbox's port. Every side effect is a job row committed with the state change that
+ * caused it; workers (one per instance) claim lane heads with a lease. SQLite, PostgreSQL and the in-memory
+ * implementation pass one contract suite (tests/contract/delivery-queue.contract.ts). */
+
+export type JobKind =
+  | "slack.postInbound"
+  | "slack.postMedia"
+  | "slack.updateParent"
+  | "slack.notice"
+  | "slack.react"
+  | "customer.send"
+  | "contact.refreshProfile";
+
+export interface JobPayloads {
+  "slack.postInbound": { messageId: number; reopened?: boolean };
+  /** One attachment of an inbound message, uploaded into the thread after its text. */
+  "slack.postMedia": { messageId: number; index: number };
+  "slack.react": { messageId: number; name: string };
+  "slack.updateParent": { conversationId: number };
+  "slack.notice": { conversationId: number; text: string };
+  "customer.send": { messageId: number };
+  /**
+   * Looks the contact's profile up and stores it. `inline`: queued on the conversation's Slack lane ahead of
+   * its first post, so it never fails (a failed lookup hands over to a retrying job on the contact's lane).
+   */
+  "contact.refreshProfile": { conversationId: number; inline: boolean };
+}
+
+export type NewJob = {
+  [K in JobKind]: { readonly lane: string; readonly kind: K; readonly payload: JobPayloads[K] };
+}[JobKind];
+
+/** A job as committed: known to every worker that hears of it, claimable by one. */
+export type QueuedJob = NewJob & {
+  readonly id: number;
+  /** Epoch ms before which it must not run (backoff); 0 means now. */
+  readonly runAt: number;
+  readonly createdAt: Date;
+};
+
+/** A job this worker holds the lease of. */
+export type Job = QueuedJob & {
+  /** Attempts so far, this one included. */
+  readonly attempts: number;
+  readonly lastError: string | null;
+  /**
+   * An earlier attempt may have taken effect: it was interrupted (its owner's lease ran out, or its owner died)
+   * or it failed without an answer. The handler looks for its own earlier effect before acting again.
+   */
+  readonly uncertain: boolean;
+};
+
+export interface QueueStats {
+  readonly depth: { readonly pending: number; readonly parked: number; readonly failed: number };
+  /** When the oldest job still to do was enqueued. */
+  readonly oldestWaitingAt: Date | null;
+}
+
+export interface DeliveryQueue {
+  /** Called with jobs committed (or made runnable again) by this instance, right after the commit. */
+  onAvailable(listener: (jobs: readonly QueuedJob[]) => void): void;
+  /** Commits jobs on their own (most jobs are committed by the store with the change that caused them). */
+  enqueue(jobs: readonly NewJob[]): Promise<void>;
+  /**
+   * Lane heads in id order (pending, nothing earlier in the lane still to do) that nobody holds a live lease on:
+   * what a starting worker, or one sweeping for a dead instance's work, takes on. At most `limit`.
+   */
+  unclaimed(now: number, limit: number): Promise<readonly QueuedJob[]>;
+  /**
+   * Takes job `id` for `owner` until `leaseUntil`, if it is still pending, due, the head of its lane, and not
+   * leased to someone else whose lease is live. Null when it is not (done, parked, behind another, taken).
+   */
+  claim(id: number, owner: string, now: number, leaseUntil: number): Promise<Job | null>;
+  /** Extends the leases `owner` holds on `ids`. */
+  renew(ids: readonly number[], owner: string, leaseUntil: number): Promise<void>;
+  /** The attempt succeeded: the job is gone. False when the lease had been lost to another owner. */
+  complete(job: Job, owner: string): Promise<boolean>;
+  /** Run again at `runAt`; `uncertain` when the attempt may have taken effect. */
+  retry(job: Job, owner: string, runAt: number, error: string, uncertain: boolean): Promise<void>;
+  /** The attempt did not start (e.g. paced): give the lease back without counting it. */
+  release(job: Job, owner: string): Promise<void>;
+  fail(job: Job, owner: string, error: string): Promise<void>;
+  /** Holds the job (and its lane behind it) until `unpark`. */
+  park(job: Job, owner: string, reason: string): Promise<void>;
+  unpark(jobId: number): Promise<void>;
+  /** Leases of owners known to be dead run out now (e.g. a crashed process on this host). */
+  expireLeasesOf(owners: (owner: string) => boolean): Promise<number>;
+  stats(): Promise<QueueStats>;
+}

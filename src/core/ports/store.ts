@@ -1,0 +1,128 @@
+import type {
+  Attachment,
+  ChannelKind,
+  Contact,
+  ContactProfile,
+  Conversation,
+  ConversationContext,
+  DeliveryReport,
+  InboundMessage,
+  Inbox,
+  MediaContent,
+  Message,
+  MessageStatus,
+} from "../model.js";
+import type { NewJob } from "./queue.js";
+
+/* The conversation store's port. Each write is one short transaction that commits the state change together
+ * with the jobs it causes (the outbox), so a side effect is never lost nor run for a change that rolled back.
+ * The core decides what changes with pure functions the store calls inside its transaction. */
+
+export interface InboxCounts {
+  readonly open: number;
+  readonly closed: number;
+  readonly unassigned: number;
+}
+
+export type ConversationChanges = Partial<
+  Pick<Conversation, "status" | "assigneeId" | "closedBy" | "closedAt" | "lastInboundAt">
+>;
+
+export type MessageChanges = Partial<
+  Pick<
+    Message,
+    "slackChannelId" | "slackTs" | "providerMessageId" | "status" | "errorCode" | "errorMessage" | "body"
+  >
+>;
+
+/** What an inbound message found, for the core to decide what it changes. */
+export interface InboundState {
+  readonly inbox: Inbox;
+  readonly contact: Contact;
+  readonly conversation: Conversation;
+  readonly created: boolean;
+}
+
+export interface InboundEffects {
+  readonly conversation: ConversationChanges;
+  /** The contact's new opt-out flag, when it changes. */
+  readonly optedOut?: boolean;
+  readonly jobs: (ids: { conversationId: number; messageId: number }) => readonly NewJob[];
+}
+
+export type InboundOutcome =
+  | { readonly result: "recorded"; readonly conversationId: number; readonly messageId: number }
+  | { readonly result: "duplicate"; readonly messageId: number };
+
+export interface NewReply {
+  readonly conversationId: number;
+  readonly provider: ChannelKind;
+  readonly channelId: string;
+  readonly ts: string;
+  readonly userId: string;
+  readonly text: string;
+  readonly files: readonly Attachment[];
+}
+
+/** A write of the cold paths: row changes and the jobs they cause, in one transaction. */
+export interface Write {
+  readonly conversations?: readonly (readonly [id: number, changes: ConversationChanges])[];
+  readonly messages?: readonly (readonly [id: number, changes: MessageChanges])[];
+  readonly contacts?: readonly (readonly [id: number, profile: ContactProfile])[];
+  readonly jobs?: readonly NewJob[];
+}
+
+export interface ConversationStore {
+  // ---- The hot path: prepared statements, one short transaction each, committed in groups ----
+
+  /** Records a customer message unless its provider id is known; `decide` says what else changes. */
+  recordInbound(inbound: InboundMessage, decide: (state: InboundState) => InboundEffects): Promise<InboundOutcome>;
+  /** Records an agent's reply unless its Slack ts is known; returns its message id, or null for a duplicate. */
+  recordReply(reply: NewReply, jobs: (messageId: number) => readonly NewJob[]): Promise<number | null>;
+  /**
+   * Applies what `decide` makes of the outbound messages a provider report covers (by provider id, or every
+   * outbound message of the conversation up to `report.upTo`), in id order. Returns the messages changed.
+   */
+  recordReport(
+    report: Pick<DeliveryReport, "kind" | "inboxAddress" | "contactAddress" | "providerMessageIds" | "upTo">,
+    decide: (messages: readonly Message[]) => Write,
+  ): Promise<readonly Message[]>;
+  write(write: Write): Promise<void>;
+
+  conversationContext(conversationId: number): Promise<ConversationContext | null>;
+  conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null>;
+  message(messageId: number): Promise<Message | null>;
+  /** Records where the conversation's thread is. */
+  setConversationThread(conversationId: number, channelId: string, threadTs: string): Promise<void>;
+
+  // ---- Inboxes and the rest (cold) ----
+
+  findInbox(kind: ChannelKind, address: string): Promise<Inbox | null>;
+  inboxById(inboxId: number): Promise<Inbox | null>;
+  inboxesForChannel(slackChannelId: string): Promise<readonly Inbox[]>;
+  /**
+   * Connects the inbox (created if new) to `slackChannelId`, or disconnects it (null), clearing any hold; held
+   * jobs of its conversations become runnable. Returns the channel it had and how many customer messages were
+   * waiting for it.
+   */
+  connectInbox(
+    kind: ChannelKind,
+    address: string,
+    slackChannelId: string | null,
+    userId: string,
+  ): Promise<{ inbox: Inbox; previousChannelId: string | null; released: number }>;
+  /** Puts posts to the inbox's channel on hold with the reason (or clears it). */
+  setInboxProblem(inboxId: number, problem: string | null): Promise<void>;
+  countsForInbox(inboxId: number): Promise<InboxCounts>;
+  /** Customer messages of the inbox not yet in Slack. */
+  waitingMessageCount(inboxId: number): Promise<number>;
+  /** Every message of a conversation in the order it was recorded, for its transcript page. */
+  conversationMessages(conversationId: number): Promise<readonly Message[]>;
+  /** Keeps a file until `expiresAt` and returns the unguessable token that names it. */
+  saveMedia(content: MediaContent, expiresAt: Date): Promise<string>;
+  /** The file named by `token`, unless unknown or expired at `now`. */
+  media(token: string, now: Date): Promise<MediaContent | null>;
+  ping(): Promise<void>;
+}
+
+

@@ -1,0 +1,359 @@
+import { randomBytes } from "node:crypto";
+import type Database from "better-sqlite3";
+import type { Statement } from "better-sqlite3";
+import type { ChannelKind, ConversationContext, InboundMessage, MediaContent, Message } from "../../core/model.js";
+import type {
+  ConversationStore,
+  InboundEffects,
+  InboundOutcome,
+  InboundState,
+  InboxCounts,
+  NewJob,
+  NewReply,
+  QueuedJob,
+  Write,
+} from "../../core/ports.js";
+import type { PrismaClient } from "../client.js";
+import type { SqliteConnection } from "./connection.js";
+import type { SqliteDeliveryQueue } from "./delivery-queue.js";
+import { sqliteDate } from "./prisma-adapter.js";
+import { columnValue, toContact, toConversation, toInbox, toMessage } from "./rows.js";
+
+type Row = Record<string, unknown>;
+type Table = "Conversation" | "Message" | "Contact" | "Inbox";
+
+/**
+ * The conversation store on SQLite. The hot path (recording inbound messages, replies and provider reports,
+ * reading what a delivery job needs) is prepared statements in the connection's group commit: no ORM, no await
+ * inside a transaction. The cold paths (commands, counts, transcript, media) go through Prisma Client on the same
+ * connection.
+ */
+export class SqliteConversationStore implements ConversationStore {
+  private prepared: ReturnType<typeof storeStatements> | null = null;
+  private readonly updates = new Map<string, Statement>();
+
+  constructor(
+    private readonly connection: SqliteConnection,
+    private readonly queue: SqliteDeliveryQueue,
+    private readonly prisma: PrismaClient,
+    private readonly lanesOf: (conversationId: number) => readonly string[],
+  ) {
+  }
+
+  /** Prepared on first use: the tables exist only once the database is migrated. */
+  private get statements(): ReturnType<typeof storeStatements> {
+    this.prepared ??= storeStatements(this.connection.db);
+    return this.prepared;
+  }
+
+  async recordInbound(
+    inbound: InboundMessage,
+    decide: (state: InboundState) => InboundEffects,
+  ): Promise<InboundOutcome> {
+    const { outcome, jobs } = await this.connection.write(() => {
+      const known = this.statements.messageByProvider.get(inbound.kind, inbound.providerMessageId) as Row;
+      if (known) return { outcome: { result: "duplicate" as const, messageId: Number(known.id) }, jobs: [] };
+      const now = sqliteDate(new Date());
+      const inbox = toInbox(this.findOrInsert("inbox", "insertInbox", [inbound.kind, inbound.inboxAddress], now));
+      const contact = toContact(
+        this.findOrInsert("contact", "insertContact", [inbound.kind, inbound.contactAddress], now),
+      );
+      const found = this.statements.conversation.get(inbox.id, contact.id) as Row | undefined;
+      const conversation = toConversation(
+        found ?? (this.statements.insertConversation.get(inbox.id, contact.id, now, now) as Row),
+      );
+      const effects = decide({ inbox, contact, conversation, created: !found });
+      this.update("Conversation", conversation.id, effects.conversation, now);
+      if (effects.optedOut !== undefined) {
+        this.update("Contact", contact.id, { optedOut: effects.optedOut }, now);
+      }
+      const messageId = this.insertMessage({
+        conversationId: conversation.id,
+        direction: "in",
+        body: inbound.text,
+        attachments: JSON.stringify(inbound.attachments),
+        provider: inbound.kind,
+        providerMessageId: inbound.providerMessageId,
+        slackChannelId: null,
+        slackTs: null,
+        authorSlackUserId: null,
+        status: "received",
+        createdAt: sqliteDate(inbound.receivedAt),
+        updatedAt: now,
+      });
+      return {
+        outcome: { result: "recorded" as const, conversationId: conversation.id, messageId },
+        jobs: this.queue.insert(effects.jobs({ conversationId: conversation.id, messageId })),
+      };
+    });
+    this.queue.announce(jobs);
+    return outcome;
+  }
+
+  async recordReply(reply: NewReply, jobs: (messageId: number) => readonly NewJob[]): Promise<number | null> {
+    const result = await this.connection.write(() => {
+      if (this.statements.messageBySlackTs.get(reply.channelId, reply.ts)) return null;
+      const now = sqliteDate(new Date());
+      const messageId = this.insertMessage({
+        conversationId: reply.conversationId,
+        direction: "out",
+        body: reply.text,
+        attachments: JSON.stringify(reply.files),
+        provider: reply.provider,
+        providerMessageId: null,
+        slackChannelId: reply.channelId,
+        slackTs: reply.ts,
+        authorSlackUserId: reply.userId,
+        status: "pending",
+        createdAt: now,
+        updatedAt: now,
+      });
+      return { messageId, jobs: this.queue.insert(jobs(messageId)) };
+    });
+    if (!result) return null;
+    this.queue.announce(result.jobs);
+    return result.messageId;
+  }
+
+  async recordReport(
+    report: Parameters<ConversationStore["recordReport"]>[0],
+    decide: (messages: readonly Message[]) => Write,
+  ): Promise<readonly Message[]> {
+    const { changed, jobs } = await this.connection.write(() => {
+      const byId = new Map<number, Message>();
+      for (const providerMessageId of report.providerMessageIds) {
+        const row = this.statements.messageByProvider.get(report.kind, providerMessageId) as Row | undefined;
+        if (row && row.direction === "out") byId.set(Number(row.id), toMessage(row));
+      }
+      if (report.upTo) {
+        const rows = this.statements.reportedUpTo.all({
+          kind: report.kind,
+          inbox: report.inboxAddress,
+          contact: report.contactAddress,
+          upTo: sqliteDate(report.upTo),
+        }) as Row[];
+        for (const row of rows) byId.set(Number(row.id), toMessage(row));
+      }
+      const messages = [...byId.values()].sort((a, b) => a.id - b.id);
+      const write = decide(messages);
+      const inserted = this.applyWrite(write);
+      const changedIds = new Set((write.messages ?? []).map(([id]) => id));
+      return { changed: messages.filter((message) => changedIds.has(message.id)), jobs: inserted };
+    });
+    this.queue.announce(jobs);
+    return changed;
+  }
+
+  async write(write: Write): Promise<void> {
+    this.queue.announce(await this.connection.write(() => this.applyWrite(write)));
+  }
+
+  async conversationContext(conversationId: number): Promise<ConversationContext | null> {
+    const row = this.statements.conversationById.get(conversationId) as Row | undefined;
+    return row ? this.context(row) : null;
+  }
+
+  async conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null> {
+    const row = this.statements.conversationByThread.get(channelId, threadTs) as Row | undefined;
+    return row ? this.context(row) : null;
+  }
+
+  async message(messageId: number): Promise<Message | null> {
+    const row = this.statements.message.get(messageId) as Row | undefined;
+    return row ? toMessage(row) : null;
+  }
+
+  async setConversationThread(conversationId: number, channelId: string, threadTs: string): Promise<void> {
+    await this.connection.write(() =>
+      this.update(
+        "Conversation",
+        conversationId,
+        { slackChannelId: channelId, slackThreadTs: threadTs },
+        sqliteDate(new Date()),
+      ),
+    );
+  }
+
+  async findInbox(kind: ChannelKind, address: string) {
+    const row = this.statements.inbox.get(kind, address) as Row | undefined;
+    return row ? toInbox(row) : null;
+  }
+
+  async inboxById(inboxId: number) {
+    const row = this.statements.inboxById.get(inboxId) as Row | undefined;
+    return row ? toInbox(row) : null;
+  }
+
+  async connectInbox(kind: ChannelKind, address: string, slackChannelId: string | null, userId: string) {
+    const result = await this.connection.write(() => {
+      const now = sqliteDate(new Date());
+      const before = toInbox(this.findOrInsert("inbox", "insertInbox", [kind, address], now));
+      const inbox = toInbox(this.statements.connect.get(slackChannelId, userId, now, before.id) as Row);
+      const released: QueuedJob[] = [];
+      if (slackChannelId) {
+        for (const { id } of this.statements.conversationIds.all(inbox.id) as { id: number }[]) {
+          for (const lane of this.lanesOf(id)) {
+            if (this.statements.unpark.run(lane).changes === 0) continue;
+            released.push(...(this.statements.laneJobs.all(lane) as Row[]).map((row) => this.queued(row)));
+          }
+        }
+      }
+      return { inbox, previousChannelId: before.slackChannelId, released };
+    });
+    this.queue.announce(result.released);
+    const count = result.released.filter((job) => job.kind === "slack.postInbound").length;
+    return { inbox: result.inbox, previousChannelId: result.previousChannelId, released: count };
+  }
+
+  async setInboxProblem(inboxId: number, problem: string | null) {
+    await this.prisma.inbox.update({ where: { id: inboxId }, data: { deliveryProblem: problem } });
+  }
+
+  async inboxesForChannel(slackChannelId: string) {
+    const rows = await this.prisma.inbox.findMany({ where: { slackChannelId }, orderBy: { id: "asc" } });
+    return rows.map((row) => toInbox(row));
+  }
+
+  async countsForInbox(inboxId: number): Promise<InboxCounts> {
+    const [open, closed, unassigned] = await Promise.all([
+      this.prisma.conversation.count({ where: { inboxId, status: "open" } }),
+      this.prisma.conversation.count({ where: { inboxId, status: "closed" } }),
+      this.prisma.conversation.count({ where: { inboxId, status: "open", assigneeId: null } }),
+    ]);
+    return { open, closed, unassigned };
+  }
+
+  async waitingMessageCount(inboxId: number) {
+    return Number((this.statements.waiting.get(inboxId) as Row).count);
+  }
+
+  async conversationMessages(conversationId: number) {
+    const rows = await this.prisma.message.findMany({ where: { conversationId }, orderBy: { id: "asc" } });
+    return rows.map((row) => toMessage(row));
+  }
+
+  async saveMedia(content: MediaContent, expiresAt: Date) {
+    const token = randomBytes(24).toString("base64url");
+    await this.prisma.mediaFile.create({
+      data: {
+        token,
+        contentType: content.contentType,
+        filename: content.filename,
+        bytes: Buffer.from(content.bytes) as Uint8Array<ArrayBuffer>,
+        expiresAt,
+      },
+    });
+    // Expired files are only ever refused; clearing them here keeps the table small without a timer.
+    await this.prisma.mediaFile.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+    return token;
+  }
+
+  async media(token: string, now: Date): Promise<MediaContent | null> {
+    const row = await this.prisma.mediaFile.findUnique({ where: { token } });
+    if (!row || row.expiresAt <= now) return null;
+    return { bytes: row.bytes, contentType: row.contentType, filename: row.filename };
+  }
+
+  async ping(): Promise<void> {
+    this.connection.db.prepare("SELECT 1").get();
+  }
+
+  private context(row: Row): ConversationContext | null {
+    const conversation = toConversation(row);
+    const inbox = this.statements.inboxById.get(conversation.inboxId) as Row | undefined;
+    const contact = this.statements.contactById.get(conversation.contactId) as Row | undefined;
+    return inbox && contact ? { conversation, inbox: toInbox(inbox), contact: toContact(contact) } : null;
+  }
+
+  private queued(row: Row): QueuedJob {
+    return {
+      id: Number(row.id),
+      lane: String(row.lane),
+      kind: row.kind,
+      payload: JSON.parse(String(row.payload)),
+      runAt: Number(row.runAt),
+      createdAt: new Date(String(row.createdAt)),
+    } as QueuedJob;
+  }
+
+  private findOrInsert(
+    find: "inbox" | "contact",
+    insert: "insertInbox" | "insertContact",
+    key: readonly unknown[],
+    now: string,
+  ): Row {
+    return (
+      (this.statements[find].get(...key) as Row | undefined) ??
+      (this.statements[insert].get(...key, now, now) as Row)
+    );
+  }
+
+  private insertMessage(values: Record<string, unknown>): number {
+    return Number((this.statements.insertMessage.get(values) as Row).id);
+  }
+
+  private applyWrite(write: Write): QueuedJob[] {
+    const now = sqliteDate(new Date());
+    for (const [id, changes] of write.conversations ?? []) this.update("Conversation", id, changes, now);
+    for (const [id, changes] of write.messages ?? []) this.update("Message", id, changes, now);
+    for (const [id, profile] of write.contacts ?? []) this.update("Contact", id, profile, now);
+    return this.queue.insert(write.jobs ?? []);
+  }
+
+  /** `UPDATE table SET <changed columns>, updatedAt WHERE id`, prepared once per set of columns. */
+  private update(table: Table, id: number, changes: object, now: string): void {
+    const columns = Object.keys(changes).filter((column) => (changes as Row)[column] !== undefined);
+    if (columns.length === 0) return;
+    const key = `${table}:${columns.join(",")}`;
+    let statement = this.updates.get(key);
+    if (!statement) {
+      const assignments = [...columns, "updatedAt"].map((column) => `"${column}" = ?`).join(", ");
+      statement = this.connection.db.prepare(`UPDATE "${table}" SET ${assignments} WHERE "id" = ?`);
+      this.updates.set(key, statement);
+    }
+    statement.run(...columns.map((column) => columnValue((changes as Row)[column])), now, id);
+  }
+}
+
+function storeStatements(db: Database.Database) {
+  return {
+    messageByProvider: db.prepare(`SELECT * FROM "Message" WHERE "provider" = ? AND "providerMessageId" = ?`),
+    messageBySlackTs: db.prepare(`SELECT "id" FROM "Message" WHERE "slackChannelId" = ? AND "slackTs" = ?`),
+    message: db.prepare(`SELECT * FROM "Message" WHERE "id" = ?`),
+    inbox: db.prepare(`SELECT * FROM "Inbox" WHERE "kind" = ? AND "address" = ?`),
+    inboxById: db.prepare(`SELECT * FROM "Inbox" WHERE "id" = ?`),
+    insertInbox: db.prepare(`INSERT INTO "Inbox" ("kind", "address", "createdAt", "updatedAt")
+      VALUES (?, ?, ?, ?) RETURNING *`),
+    contact: db.prepare(`SELECT * FROM "Contact" WHERE "kind" = ? AND "address" = ?`),
+    contactById: db.prepare(`SELECT * FROM "Contact" WHERE "id" = ?`),
+    insertContact: db.prepare(`INSERT INTO "Contact" ("kind", "address", "createdAt", "updatedAt")
+      VALUES (?, ?, ?, ?) RETURNING *`),
+    conversation: db.prepare(`SELECT * FROM "Conversation" WHERE "inboxId" = ? AND "contactId" = ?`),
+    conversationById: db.prepare(`SELECT * FROM "Conversation" WHERE "id" = ?`),
+    conversationByThread: db.prepare(
+      `SELECT * FROM "Conversation" WHERE "slackChannelId" = ? AND "slackThreadTs" = ?`,
+    ),
+    insertConversation: db.prepare(`INSERT INTO "Conversation" ("inboxId", "contactId", "createdAt", "updatedAt")
+      VALUES (?, ?, ?, ?) RETURNING *`),
+    insertMessage: db.prepare(`INSERT INTO "Message" ("conversationId", "direction", "body", "attachments",
+        "provider", "providerMessageId", "slackChannelId", "slackTs", "authorSlackUserId", "status",
+        "createdAt", "updatedAt")
+      VALUES (@conversationId, @direction, @body, @attachments, @provider, @providerMessageId, @slackChannelId,
+        @slackTs, @authorSlackUserId, @status, @createdAt, @updatedAt) RETURNING "id"`),
+    reportedUpTo: db.prepare(`SELECT m.* FROM "Message" m
+      JOIN "Conversation" c ON c."id" = m."conversationId"
+      JOIN "Inbox" i ON i."id" = c."inboxId" JOIN "Contact" ct ON ct."id" = c."contactId"
+      WHERE i."kind" = @kind AND i."address" = @inbox AND ct."kind" = @kind AND ct."address" = @contact
+        AND m."direction" = 'out' AND m."createdAt" <= @upTo ORDER BY m."id"`),
+    unpark: db.prepare(`UPDATE "DeliveryJob" SET "state" = 'pending', "runAt" = 0
+      WHERE "state" = 'parked' AND "lane" = ?`),
+    laneJobs: db.prepare(`SELECT "id", "lane", "kind", "payload", "runAt", "createdAt" FROM "DeliveryJob"
+      WHERE "lane" = ? AND "state" = 'pending' ORDER BY "id"`),
+    conversationIds: db.prepare(`SELECT "id" FROM "Conversation" WHERE "inboxId" = ?`),
+    connect: db.prepare(`UPDATE "Inbox" SET "slackChannelId" = ?, "connectedBy" = ?, "deliveryProblem" = NULL,
+      "updatedAt" = ? WHERE "id" = ? RETURNING *`),
+    waiting: db.prepare(`SELECT COUNT(*) AS "count" FROM "Message" m
+      JOIN "Conversation" c ON c."id" = m."conversationId"
+      WHERE c."inboxId" = ? AND m."direction" = 'in' AND m."slackTs" IS NULL AND m."status" = 'received'`),
+  };
+}
