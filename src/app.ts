@@ -29,11 +29,14 @@ import { Metrics } from "./metrics/metrics.js";
 import { createSlackApp } from "./slack/bolt.js";
 import { ChannelDirectory } from "./slack/directory.js";
 import { SlackGateway } from "./slack/gateway.js";
+import { ChannelPacer, type PaceRule, slackPostPace } from "./slack/pacer.js";
 import { registerListeners } from "./slack/listeners/index.js";
 
 export interface AppOverrides extends ChannelOverrides {
   readonly logger?: Logger;
   readonly slackClientOptions?: WebClientOptions;
+  /** How fast posts go to one Slack channel (Slack's documented pace by default). */
+  readonly slackPace?: PaceRule;
   /** How long /media links to agents' files work (a day by default). */
   readonly mediaTtlMs?: number;
   readonly delivery?: {
@@ -70,7 +73,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     socketState: () => slackApp.connectionState(),
   });
   const slack = meteredSlack(
-    new SlackGateway(slackApp.app.client, new ChannelDirectory(slackApp.app.client)),
+    new SlackGateway(
+      slackApp.app.client,
+      new ChannelDirectory(slackApp.app.client),
+      Date.now,
+      new ChannelPacer(overrides.slackPace ?? slackPostPace),
+    ),
     metrics,
   );
   const modules = createChannelModules(config, overrides);

@@ -119,6 +119,8 @@ export class Harness {
     });
     this.app = createApp(config, {
       logger: pino({ level: "debug" }, this.logs.stream),
+      // Most tests are about something else than Slack's one post per second per channel; pacing has its own.
+      slackPace: { perSecond: 200, burst: 200 },
       delivery: { backoff: { baseDelayMs: 50, maxDelayMs: 400 } },
       ...this.options.overrides,
     });

@@ -62,6 +62,20 @@ export class SqliteConnection {
     });
   }
 
+  /**
+   * Runs `work` in a transaction of its own right now, without waiting for the next group: for a record others
+   * may look for the moment it is done (the thread of a parent just posted). Queued when Prisma holds the
+   * connection.
+   */
+  writeNow<T>(work: () => T): Promise<T> {
+    if (this.lock.held) return this.write(work);
+    try {
+      return Promise.resolve(this.db.transaction(work).immediate());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   /** Runs `work` with the connection to itself (no group commit in between), in call order. */
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
     await this.lock.acquire();
@@ -111,7 +125,7 @@ export class SqliteConnection {
 
 /** A FIFO lock; acquiring a free one resolves without waiting for another turn of the event loop. */
 class AsyncLock {
-  private held = false;
+  held = false;
   private readonly waiters: (() => void)[] = [];
 
   acquire(): Promise<void> {

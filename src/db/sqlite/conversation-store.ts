@@ -164,7 +164,7 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async setConversationThread(conversationId: number, channelId: string, threadTs: string): Promise<void> {
-    await this.connection.write(() =>
+    await this.connection.writeNow(() =>
       this.update(
         "Conversation",
         conversationId,

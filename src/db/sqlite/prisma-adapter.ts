@@ -172,20 +172,13 @@ class SqliteTransaction extends Queryable implements Transaction {
     return this.run(query).changes;
   }
 
+  // Prisma sends COMMIT or ROLLBACK itself as a query of the transaction; these only let the next writer in.
   async commit(): Promise<void> {
-    try {
-      this.connection.db.exec("COMMIT");
-    } finally {
-      this.finish();
-    }
+    this.finish();
   }
 
   async rollback(): Promise<void> {
-    try {
-      this.connection.db.exec("ROLLBACK");
-    } finally {
-      this.finish();
-    }
+    this.finish();
   }
 }
 

@@ -9,20 +9,27 @@ interface ThreadMessage {
   channel: string;
   ts: string;
   thread_ts?: string;
+  parent_user_id?: string;
   user?: string;
   bot_id?: string;
   text?: string;
   files?: { name?: string; mimetype?: string; size?: number; url_private_download?: string }[];
 }
 
+/**
+ * A reply in a thread on our own parent can arrive before the parent's thread is recorded (Slack announces the
+ * reply while the queue is still writing down the parent's ts): look again a few times before ignoring it.
+ */
+const ownThreadRetries = [50, 100, 200, 400, 800];
+
 export function register(app: App, { conversations, logger }: ListenerDependencies): void {
-  app.event("message", async ({ event }) => {
+  app.event("message", async ({ event, context }) => {
     const message = event as unknown as ThreadMessage;
     // Only people's replies inside a thread can reach a customer: never bots (ours or others'), never
     // top-level channel chatter, never edits or deletions.
     if (!humanSubtypes.has(message.subtype) || message.bot_id || !message.user) return;
     if (!message.thread_ts || message.thread_ts === message.ts) return;
-    const outcome = await conversations.agentReplied({
+    const reply = {
       channelId: message.channel,
       threadTs: message.thread_ts,
       ts: message.ts,
@@ -33,7 +40,14 @@ export function register(app: App, { conversations, logger }: ListenerDependenci
           ? [{ url: file.url_private_download, name: file.name, contentType: file.mimetype, size: file.size }]
           : [],
       ),
-    });
+    };
+    let outcome = await conversations.agentReplied(reply);
+    const ownThread = context.botUserId !== undefined && message.parent_user_id === context.botUserId;
+    for (const delayMs of ownThread ? ownThreadRetries : []) {
+      if (outcome.result !== "not_a_conversation") break;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      outcome = await conversations.agentReplied(reply);
+    }
     logger.debug(
       { channel: message.channel, ts: message.ts, outcome: outcome.result },
       "thread message handled",

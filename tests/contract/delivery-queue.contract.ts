@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DeliveryQueue, NewJob, QueuedJob } from "../../src/core/ports.js";
+
+export interface QueueUnderTest {
+  readonly queue: DeliveryQueue;
+  close(): Promise<void>;
+}
+
+const notice = (lane: string, text: string): NewJob => ({
+  lane,
+  kind: "slack.notice",
+  payload: { conversationId: 1, text },
+});
+
+const lease = 30_000;
+
+/** What every DeliveryQueue must do; each implementation's test file runs this suite against it. */
+export function deliveryQueueContract(name: string, open: () => Promise<QueueUnderTest>): void {
+  describe(`DeliveryQueue contract: ${name}`, () => {
+    let subject: QueueUnderTest;
+    let queue: DeliveryQueue;
+    let announced: QueuedJob[];
+    const now = Date.now();
+
+    beforeEach(async () => {
+      subject = await open();
+      queue = subject.queue;
+      announced = [];
+      queue.onAvailable((jobs) => announced.push(...jobs));
+    });
+
+    afterEach(async () => {
+      await subject.close();
+    });
+
+    it("announces committed jobs in id order and lists only lane heads", async () => {
+      await queue.enqueue([notice("a", "1"), notice("b", "1"), notice("a", "2")]);
+      expect(announced.map((job) => [job.lane, job.kind, job.payload])).toEqual([
+        ["a", "slack.notice", { conversationId: 1, text: "1" }],
+        ["b", "slack.notice", { conversationId: 1, text: "1" }],
+        ["a", "slack.notice", { conversationId: 1, text: "2" }],
+      ]);
+      expect(announced.map((job) => job.id)).toEqual([...announced.map((job) => job.id)].sort((x, y) => x - y));
+      const heads = await queue.unclaimed(now, 10);
+      expect(heads.map((job) => job.id)).toEqual([announced[0]?.id, announced[1]?.id]);
+    });
+
+    it("leases a lane head to one owner, keeps the rest of the lane behind it, and frees the lane on completion", async () => {
+      await queue.enqueue([notice("a", "1"), notice("a", "2")]);
+      const [first, second] = announced as [QueuedJob, QueuedJob];
+      expect(await queue.claim(second.id, "w1", now, now + lease)).toBeNull();
+      const job = await queue.claim(first.id, "w1", now, now + lease);
+      expect(job).toMatchObject({ id: first.id, attempts: 1, uncertain: false, lastError: null });
+      expect(await queue.claim(first.id, "w2", now, now + lease)).toBeNull();
+      expect(await queue.unclaimed(now, 10)).toEqual([]);
+      expect(await queue.complete(job!, "w1")).toBe(true);
+      expect((await queue.unclaimed(now, 10)).map((head) => head.id)).toEqual([second.id]);
+      expect(await queue.claim(second.id, "w2", now, now + lease)).toMatchObject({ id: second.id });
+    });
+
+    it("holds a retried job until its time and tells the next attempt when the outcome is unknown", async () => {
+      await queue.enqueue([notice("a", "1")]);
+      const [first] = announced as [QueuedJob];
+      const job = await queue.claim(first.id, "w1", now, now + lease);
+      await queue.retry(job!, "w1", now + 5_000, "Slack answered HTTP 503", true);
+      expect(await queue.claim(first.id, "w1", now + 4_999, now + lease)).toBeNull();
+      const [listed] = await queue.unclaimed(now, 10);
+      expect(listed?.runAt).toBe(now + 5_000);
+      const again = await queue.claim(first.id, "w1", now + 5_000, now + 5_000 + lease);
+      expect(again).toMatchObject({ attempts: 2, uncertain: true, lastError: "Slack answered HTTP 503" });
+      await queue.retry(again!, "w1", now + 6_000, "refused", false);
+      expect(await queue.claim(first.id, "w1", now + 6_000, now + lease)).toMatchObject({ uncertain: false });
+    });
+
+    it("does not count an attempt that was given back before it started", async () => {
+      await queue.enqueue([notice("a", "1")]);
+      const [first] = announced as [QueuedJob];
+      await queue.release((await queue.claim(first.id, "w1", now, now + lease))!, "w1");
+      expect(await queue.claim(first.id, "w2", now, now + lease)).toMatchObject({ attempts: 1, uncertain: false });
+    });
+
+    it("gives a job whose owner's lease ran out to another owner, as an uncertain attempt", async () => {
+      await queue.enqueue([notice("a", "1")]);
+      const [first] = announced as [QueuedJob];
+      const lost = await queue.claim(first.id, "w1", now, now + 1_000);
+      expect(await queue.claim(first.id, "w2", now + 999, now + lease)).toBeNull();
+      expect(await queue.unclaimed(now + 1_001, 10)).toHaveLength(1);
+      const taken = await queue.claim(first.id, "w2", now + 1_001, now + lease);
+      expect(taken).toMatchObject({ attempts: 2, uncertain: true });
+      expect(await queue.complete(lost!, "w1")).toBe(false);
+      expect(await queue.complete(taken!, "w2")).toBe(true);
+    });
+
+    it("keeps a renewed lease", async () => {
+      await queue.enqueue([notice("a", "1")]);
+      const [first] = announced as [QueuedJob];
+      await queue.claim(first.id, "w1", now, now + 1_000);
+      await queue.renew([first.id], "w1", now + 10_000);
+      await queue.renew([first.id], "w2", now + 1);
+      expect(await queue.claim(first.id, "w2", now + 5_000, now + lease)).toBeNull();
+    });
+
+    it("takes over the leases of owners known to be dead at once", async () => {
+      await queue.enqueue([notice("a", "1"), notice("b", "1")]);
+      const [first, second] = announced as [QueuedJob, QueuedJob];
+      await queue.claim(first.id, "dead", now, now + lease);
+      await queue.claim(second.id, "alive", now, now + lease);
+      expect(await queue.expireLeasesOf((owner) => owner === "dead")).toBe(1);
+      expect(await queue.claim(first.id, "w1", now + 1, now + lease)).toMatchObject({ uncertain: true });
+      expect(await queue.claim(second.id, "w1", now + 1, now + lease)).toBeNull();
+    });
+
+    it("holds a lane behind a parked job until it is unparked, and announces it again", async () => {
+      await queue.enqueue([notice("a", "1"), notice("a", "2")]);
+      const [first, second] = announced as [QueuedJob, QueuedJob];
+      await queue.park((await queue.claim(first.id, "w1", now, now + lease))!, "w1", "no channel");
+      expect(await queue.unclaimed(now, 10)).toEqual([]);
+      expect(await queue.claim(second.id, "w1", now, now + lease)).toBeNull();
+      announced = [];
+      await queue.unpark(first.id);
+      expect(announced.map((job) => job.id)).toEqual([first.id]);
+      expect(await queue.claim(first.id, "w1", now, now + lease)).toMatchObject({ id: first.id });
+    });
+
+    it("lets the lane go on past a job that failed for good, and counts the queue", async () => {
+      await queue.enqueue([notice("a", "1"), notice("a", "2"), notice("b", "1")]);
+      const [first, second, third] = announced as [QueuedJob, QueuedJob, QueuedJob];
+      await queue.fail((await queue.claim(first.id, "w1", now, now + lease))!, "w1", "SLACK_invalid_blocks");
+      await queue.park((await queue.claim(third.id, "w1", now, now + lease))!, "w1", "no channel");
+      expect((await queue.unclaimed(now, 10)).map((job) => job.id)).toEqual([second.id]);
+      const stats = await queue.stats();
+      expect(stats.depth).toEqual({ pending: 1, parked: 1, failed: 1 });
+      expect(stats.oldestWaitingAt).toBeInstanceOf(Date);
+    });
+
+    it("lists at most `limit` heads, oldest first", async () => {
+      await queue.enqueue(Array.from({ length: 5 }, (_, index) => notice(`lane-${index}`, "x")));
+      expect((await queue.unclaimed(now, 3)).map((job) => job.lane)).toEqual(["lane-0", "lane-1", "lane-2"]);
+    });
+  });
+}
