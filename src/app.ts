@@ -29,8 +29,8 @@ import { Metrics } from "./metrics/metrics.js";
 import { createSlackApp } from "./slack/bolt.js";
 import { ChannelDirectory } from "./slack/directory.js";
 import { SlackGateway } from "./slack/gateway.js";
-import { ChannelPacer, type PaceRule, slackPostPace } from "./slack/pacer.js";
 import { registerListeners } from "./slack/listeners/index.js";
+import { ChannelPacer, type PaceRule, slackPostPace } from "./slack/pacer.js";
 
 export interface AppOverrides extends ChannelOverrides {
   readonly logger?: Logger;
@@ -66,7 +66,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const connection = new SqliteConnection(sqliteFilePath(config.databaseUrl));
   const prisma = prismaOver(connection);
   const queue = new SqliteDeliveryQueue(connection);
-  const store = new SqliteConversationStore(connection, queue, prisma, (id) => [slackLane(id), customerLane(id)]);
+  const store = new SqliteConversationStore(connection, queue, prisma, (id) => [
+    slackLane(id),
+    customerLane(id),
+  ]);
   const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
   const metrics = new Metrics({
     queueStats: () => queue.stats(),

@@ -29,7 +29,12 @@ export class ConfigError extends AppError {
  * - `destination_unavailable`: the whole destination (a Slack channel) is unusable until someone acts.
  * - `permanent`: record it and tell the agent.
  */
-export type FailureCategory = "transient" | "rate_limited" | "paced" | "destination_unavailable" | "permanent";
+export type FailureCategory =
+  | "transient"
+  | "rate_limited"
+  | "paced"
+  | "destination_unavailable"
+  | "permanent";
 
 /**
  * A side effect (Slack post, provider send) that failed. `transient` failures are retried by the delivery

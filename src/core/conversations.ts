@@ -113,7 +113,9 @@ export class Conversations {
         text: reply.text,
         files: reply.files,
       },
-      (id) => [{ lane: customerLane(context.conversation.id), kind: "customer.send", payload: { messageId: id } }],
+      (id) => [
+        { lane: customerLane(context.conversation.id), kind: "customer.send", payload: { messageId: id } },
+      ],
     );
     const outcome: ReplyOutcome =
       messageId === null
@@ -138,7 +140,13 @@ export class Conversations {
     let result = "unknown" as "updated" | "stale" | "unknown";
     let message: Message | undefined;
     await this.store.recordReport(
-      { ...report, inboxAddress: "", contactAddress: "", providerMessageIds: [report.providerMessageId], upTo: null },
+      {
+        ...report,
+        inboxAddress: "",
+        contactAddress: "",
+        providerMessageIds: [report.providerMessageId],
+        upTo: null,
+      },
       ([found]) => {
         message = found;
         if (!found) return {};

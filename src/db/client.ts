@@ -1,7 +1,7 @@
 import { PrismaClient } from "./generated/client.js";
+import { sqliteFilePath } from "./migrate.js";
 import { SqliteConnection } from "./sqlite/connection.js";
 import { sqliteAdapterFactory } from "./sqlite/prisma-adapter.js";
-import { sqliteFilePath } from "./migrate.js";
 
 // The only way into the generated client: the rest of the app imports Prisma's types from here.
 export type { Contact, Conversation, DeliveryJob, Inbox, Message, Setting } from "./generated/client.js";

@@ -8,7 +8,11 @@ export const mediaPath = (token: string) => `/media/${token}`;
  * Files agents attached, for providers that fetch media from a URL (Twilio MMS). The token is the only
  * credential: 192 random bits, valid for a day. Unknown and expired tokens look the same: 404.
  */
-export function registerMedia(server: FastifyInstance, store: Pick<ConversationStore, "media">, logger: Logger): void {
+export function registerMedia(
+  server: FastifyInstance,
+  store: Pick<ConversationStore, "media">,
+  logger: Logger,
+): void {
   server.get<{ Params: { token: string } }>("/media/:token", async (request, reply) => {
     const media = /^[A-Za-z0-9_-]{16,64}$/.test(request.params.token)
       ? await store.media(request.params.token, new Date())

@@ -51,7 +51,10 @@ export class ChannelPacer {
   private refilled(channelId: string, now: number): Bucket {
     const bucket = this.buckets.get(channelId) ?? { tokens: this.rule.burst, at: now };
     if (now > bucket.at) {
-      bucket.tokens = Math.min(this.rule.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rule.perSecond);
+      bucket.tokens = Math.min(
+        this.rule.burst,
+        bucket.tokens + ((now - bucket.at) / 1000) * this.rule.perSecond,
+      );
       bucket.at = now;
     }
     this.remember(channelId, bucket);

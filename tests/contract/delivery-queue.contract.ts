@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DeliveryQueue, NewJob, QueuedJob } from "../../src/core/ports.js";
+import type { DeliveryQueue, Job, NewJob, QueuedJob } from "../../src/core/ports.js";
 
 export interface QueueUnderTest {
   readonly queue: DeliveryQueue;
@@ -33,6 +33,13 @@ export function deliveryQueueContract(name: string, open: () => Promise<QueueUnd
       await subject.close();
     });
 
+    /** A claim the test expects to succeed. */
+    const take = async (id: number, owner: string, at = now, until = now + lease): Promise<Job> => {
+      const job = await queue.claim(id, owner, at, until);
+      if (!job) throw new Error(`job ${id} could not be claimed by ${owner}`);
+      return job;
+    };
+
     it("announces committed jobs in id order and lists only lane heads", async () => {
       await queue.enqueue([notice("a", "1"), notice("b", "1"), notice("a", "2")]);
       expect(announced.map((job) => [job.lane, job.kind, job.payload])).toEqual([
@@ -40,7 +47,9 @@ export function deliveryQueueContract(name: string, open: () => Promise<QueueUnd
         ["b", "slack.notice", { conversationId: 1, text: "1" }],
         ["a", "slack.notice", { conversationId: 1, text: "2" }],
       ]);
-      expect(announced.map((job) => job.id)).toEqual([...announced.map((job) => job.id)].sort((x, y) => x - y));
+      expect(announced.map((job) => job.id)).toEqual(
+        [...announced.map((job) => job.id)].sort((x, y) => x - y),
+      );
       const heads = await queue.unclaimed(now, 10);
       expect(heads.map((job) => job.id)).toEqual([announced[0]?.id, announced[1]?.id]);
     });
@@ -49,11 +58,11 @@ export function deliveryQueueContract(name: string, open: () => Promise<QueueUnd
       await queue.enqueue([notice("a", "1"), notice("a", "2")]);
       const [first, second] = announced as [QueuedJob, QueuedJob];
       expect(await queue.claim(second.id, "w1", now, now + lease)).toBeNull();
-      const job = await queue.claim(first.id, "w1", now, now + lease);
+      const job = await take(first.id, "w1");
       expect(job).toMatchObject({ id: first.id, attempts: 1, uncertain: false, lastError: null });
       expect(await queue.claim(first.id, "w2", now, now + lease)).toBeNull();
       expect(await queue.unclaimed(now, 10)).toEqual([]);
-      expect(await queue.complete(job!, "w1")).toBe(true);
+      expect(await queue.complete(job, "w1")).toBe(true);
       expect((await queue.unclaimed(now, 10)).map((head) => head.id)).toEqual([second.id]);
       expect(await queue.claim(second.id, "w2", now, now + lease)).toMatchObject({ id: second.id });
     });
@@ -61,34 +70,37 @@ export function deliveryQueueContract(name: string, open: () => Promise<QueueUnd
     it("holds a retried job until its time and tells the next attempt when the outcome is unknown", async () => {
       await queue.enqueue([notice("a", "1")]);
       const [first] = announced as [QueuedJob];
-      const job = await queue.claim(first.id, "w1", now, now + lease);
-      await queue.retry(job!, "w1", now + 5_000, "Slack answered HTTP 503", true);
+      const job = await take(first.id, "w1");
+      await queue.retry(job, "w1", now + 5_000, "Slack answered HTTP 503", true);
       expect(await queue.claim(first.id, "w1", now + 4_999, now + lease)).toBeNull();
       const [listed] = await queue.unclaimed(now, 10);
       expect(listed?.runAt).toBe(now + 5_000);
-      const again = await queue.claim(first.id, "w1", now + 5_000, now + 5_000 + lease);
+      const again = await take(first.id, "w1", now + 5_000, now + 5_000 + lease);
       expect(again).toMatchObject({ attempts: 2, uncertain: true, lastError: "Slack answered HTTP 503" });
-      await queue.retry(again!, "w1", now + 6_000, "refused", false);
+      await queue.retry(again, "w1", now + 6_000, "refused", false);
       expect(await queue.claim(first.id, "w1", now + 6_000, now + lease)).toMatchObject({ uncertain: false });
     });
 
     it("does not count an attempt that was given back before it started", async () => {
       await queue.enqueue([notice("a", "1")]);
       const [first] = announced as [QueuedJob];
-      await queue.release((await queue.claim(first.id, "w1", now, now + lease))!, "w1");
-      expect(await queue.claim(first.id, "w2", now, now + lease)).toMatchObject({ attempts: 1, uncertain: false });
+      await queue.release(await take(first.id, "w1"), "w1");
+      expect(await queue.claim(first.id, "w2", now, now + lease)).toMatchObject({
+        attempts: 1,
+        uncertain: false,
+      });
     });
 
     it("gives a job whose owner's lease ran out to another owner, as an uncertain attempt", async () => {
       await queue.enqueue([notice("a", "1")]);
       const [first] = announced as [QueuedJob];
-      const lost = await queue.claim(first.id, "w1", now, now + 1_000);
+      const lost = await take(first.id, "w1", now, now + 1_000);
       expect(await queue.claim(first.id, "w2", now + 999, now + lease)).toBeNull();
       expect(await queue.unclaimed(now + 1_001, 10)).toHaveLength(1);
-      const taken = await queue.claim(first.id, "w2", now + 1_001, now + lease);
+      const taken = await take(first.id, "w2", now + 1_001, now + lease);
       expect(taken).toMatchObject({ attempts: 2, uncertain: true });
-      expect(await queue.complete(lost!, "w1")).toBe(false);
-      expect(await queue.complete(taken!, "w2")).toBe(true);
+      expect(await queue.complete(lost, "w1")).toBe(false);
+      expect(await queue.complete(taken, "w2")).toBe(true);
     });
 
     it("keeps a renewed lease", async () => {
@@ -113,7 +125,7 @@ export function deliveryQueueContract(name: string, open: () => Promise<QueueUnd
     it("holds a lane behind a parked job until it is unparked, and announces it again", async () => {
       await queue.enqueue([notice("a", "1"), notice("a", "2")]);
       const [first, second] = announced as [QueuedJob, QueuedJob];
-      await queue.park((await queue.claim(first.id, "w1", now, now + lease))!, "w1", "no channel");
+      await queue.park(await take(first.id, "w1"), "w1", "no channel");
       expect(await queue.unclaimed(now, 10)).toEqual([]);
       expect(await queue.claim(second.id, "w1", now, now + lease)).toBeNull();
       announced = [];
@@ -125,8 +137,8 @@ export function deliveryQueueContract(name: string, open: () => Promise<QueueUnd
     it("lets the lane go on past a job that failed for good, and counts the queue", async () => {
       await queue.enqueue([notice("a", "1"), notice("a", "2"), notice("b", "1")]);
       const [first, second, third] = announced as [QueuedJob, QueuedJob, QueuedJob];
-      await queue.fail((await queue.claim(first.id, "w1", now, now + lease))!, "w1", "SLACK_invalid_blocks");
-      await queue.park((await queue.claim(third.id, "w1", now, now + lease))!, "w1", "no channel");
+      await queue.fail(await take(first.id, "w1"), "w1", "SLACK_invalid_blocks");
+      await queue.park(await take(third.id, "w1"), "w1", "no channel");
       expect((await queue.unclaimed(now, 10)).map((job) => job.id)).toEqual([second.id]);
       const stats = await queue.stats();
       expect(stats.depth).toEqual({ pending: 1, parked: 1, failed: 1 });

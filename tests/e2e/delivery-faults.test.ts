@@ -101,6 +101,21 @@ describe("Slack outages and limits", () => {
     expect(harness.slack.rateLimitedCount).toBeGreaterThan(0);
   }, 40_000);
 
+  it("paced at Slack's documented rate (1/s, burst 3) → a 10-message burst arrives in order without a single 429", async () => {
+    await harness.stop();
+    harness = await Harness.start({ overrides: { slackPace: { perSecond: 1, burst: 3 } } });
+    await harness.connectInbox();
+    await harness.sms("opening");
+    const parent = await harness.waitForParent();
+    await waitFor(() => customerTexts(parent.ts).length === 1);
+    harness.slack.rateLimit("chat.postMessage", { perSecond: 1, burst: 3 });
+    const bodies = Array.from({ length: 10 }, (_, i) => `paced ${i + 1}`);
+    for (const body of bodies) await harness.sms(body);
+    await waitFor(() => customerTexts(parent.ts).length === 11, { timeoutMs: 25_000 });
+    expect(customerTexts(parent.ts)).toEqual(["opening", ...bodies]);
+    expect(harness.slack.rateLimitedCount).toBe(0);
+  }, 40_000);
+
   it("a channel the app was removed from holds messages, says so in /threadline status, and releases them on reconnect", async () => {
     await harness.sms("first");
     const parent = await harness.waitForParent();

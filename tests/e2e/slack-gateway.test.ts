@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ParentView } from "../../src/core/ports.js";
 import { ChannelDirectory } from "../../src/slack/directory.js";
 import { SlackGateway } from "../../src/slack/gateway.js";
+import { ChannelPacer } from "../../src/slack/pacer.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
 
 /** The Slack adapter alone against the fake: the calls the delivery queue's crash recovery relies on. */
@@ -24,10 +25,12 @@ const view: ParentView = {
   transcriptUrl: null,
 };
 
+let client: WebClient;
+
 beforeEach(async () => {
   slack = await FakeSlack.start();
   slack.addChannel({ id: "C1", name: "support", members: [slack.botUserId] });
-  const client = new WebClient(slack.botToken, {
+  client = new WebClient(slack.botToken, {
     slackApiUrl: slack.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
@@ -58,10 +61,31 @@ describe("SlackGateway", () => {
       code: "RATE_LIMITED",
       retryAfterMs: 2000,
     });
+    // The next post waits without asking Slack, and is not counted as a failed attempt.
+    const requests = slack.calls.length;
     await expect(gateway.postInThread("C1", "1.1", { text: "y" })).rejects.toMatchObject({
-      code: "RATE_LIMITED",
+      code: "PACED",
+      category: "paced",
     });
+    expect(slack.calls.length).toBe(requests);
     await expect(gateway.postParent("C2", view)).resolves.toHaveProperty("ts");
+  });
+
+  it("paces posts to a channel at Slack's rate instead of sending them into a 429", async () => {
+    const paced = new SlackGateway(
+      client,
+      new ChannelDirectory(client),
+      Date.now,
+      new ChannelPacer({ perSecond: 1, burst: 2 }),
+    );
+    await paced.postInThread("C1", "1.1", { text: "1" });
+    await paced.postInThread("C1", "1.1", { text: "2" });
+    const third = paced.postInThread("C1", "1.1", { text: "3" });
+    await expect(third).rejects.toMatchObject({ code: "PACED", category: "paced" });
+    const waitMs = ((await third.catch((error: unknown) => error)) as { retryAfterMs: number }).retryAfterMs;
+    expect(waitMs).toBeGreaterThan(900);
+    expect(waitMs).toBeLessThanOrEqual(1_010);
+    expect(slack.rateLimitedCount).toBe(0);
   });
 
   it("classifies channel problems as permanent and outages as transient", async () => {

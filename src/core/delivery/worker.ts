@@ -67,8 +67,11 @@ export class DeliveryWorker {
     this.lanes = this.newLanes();
     const { isDeadOwner } = this.options;
     if (isDeadOwner) {
-      const taken = await this.queue.expireLeasesOf((owner) => owner !== this.options.owner && isDeadOwner(owner));
-      if (taken > 0) this.logger.warn({ jobs: taken }, "took over the jobs of a process that died mid-delivery");
+      const taken = await this.queue.expireLeasesOf(
+        (owner) => owner !== this.options.owner && isDeadOwner(owner),
+      );
+      if (taken > 0)
+        this.logger.warn({ jobs: taken }, "took over the jobs of a process that died mid-delivery");
     }
     await this.sweep();
     this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs);
@@ -131,7 +134,11 @@ export class DeliveryWorker {
   private async renewLeases(): Promise<void> {
     if (this.inFlight.size === 0) return;
     try {
-      await this.queue.renew([...this.inFlight.keys()], this.options.owner, this.now() + this.options.leaseMs);
+      await this.queue.renew(
+        [...this.inFlight.keys()],
+        this.options.owner,
+        this.now() + this.options.leaseMs,
+      );
     } catch (error) {
       this.logger.error({ err: error }, "could not renew delivery leases");
     }
@@ -151,7 +158,10 @@ export class DeliveryWorker {
     // Done, parked, or held by another instance: the table knows, and a sweep brings it back if it is still due.
     if (!job) return "settled";
     const run = this.run(job);
-    this.inFlight.set(job.id, run.then(() => undefined));
+    this.inFlight.set(
+      job.id,
+      run.then(() => undefined),
+    );
     try {
       return await run;
     } finally {
@@ -174,7 +184,8 @@ export class DeliveryWorker {
       const handler = this.handlers[job.kind] as (job: Job) => Promise<void>;
       await handler(job);
       outcome = (await this.queue.complete(job, this.options.owner)) ? "done" : "lost";
-      if (outcome === "lost") this.logger.warn(context, "delivery job finished after its lease was taken over");
+      if (outcome === "lost")
+        this.logger.warn(context, "delivery job finished after its lease was taken over");
       else this.logger.debug(context, "delivery job done");
     } catch (error) {
       [outcome, next] = await this.settleFailure(job, error, context);

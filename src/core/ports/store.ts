@@ -10,7 +10,6 @@ import type {
   Inbox,
   MediaContent,
   Message,
-  MessageStatus,
 } from "../model.js";
 import type { NewJob } from "./queue.js";
 
@@ -76,7 +75,10 @@ export interface ConversationStore {
   // ---- The hot path: prepared statements, one short transaction each, committed in groups ----
 
   /** Records a customer message unless its provider id is known; `decide` says what else changes. */
-  recordInbound(inbound: InboundMessage, decide: (state: InboundState) => InboundEffects): Promise<InboundOutcome>;
+  recordInbound(
+    inbound: InboundMessage,
+    decide: (state: InboundState) => InboundEffects,
+  ): Promise<InboundOutcome>;
   /** Records an agent's reply unless its Slack ts is known; returns its message id, or null for a duplicate. */
   recordReply(reply: NewReply, jobs: (messageId: number) => readonly NewJob[]): Promise<number | null>;
   /**
@@ -124,5 +126,3 @@ export interface ConversationStore {
   media(token: string, now: Date): Promise<MediaContent | null>;
   ping(): Promise<void>;
 }
-
-

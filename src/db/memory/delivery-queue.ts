@@ -51,7 +51,7 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
 
   async claim(id: number, owner: string, now: number, leaseUntil: number): Promise<Job | null> {
     const row = this.rows.get(id);
-    if (!row || row.state !== "pending" || row.job.runAt > now || !this.leaseFree(row, now, owner)) return null;
+    if (row?.state !== "pending" || row.job.runAt > now || !this.leaseFree(row, now, owner)) return null;
     if (!this.isHead(row)) return null;
     row.uncertain = row.uncertain || row.leaseOwner !== null;
     row.leaseOwner = owner;
@@ -113,7 +113,8 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
   }
 
   async stats(): Promise<QueueStats> {
-    const count = (state: Row["state"]) => [...this.rows.values()].filter((row) => row.state === state).length;
+    const count = (state: Row["state"]) =>
+      [...this.rows.values()].filter((row) => row.state === state).length;
     const oldest = this.sorted().find((row) => row.state !== "failed");
     return {
       depth: { pending: count("pending"), parked: count("parked"), failed: count("failed") },
@@ -136,7 +137,8 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
   /** Nothing earlier in its lane is still to do. */
   private isHead(row: Row): boolean {
     for (const other of this.rows.values()) {
-      if (other.job.lane === row.job.lane && other.job.id < row.job.id && other.state !== "failed") return false;
+      if (other.job.lane === row.job.lane && other.job.id < row.job.id && other.state !== "failed")
+        return false;
     }
     return true;
   }

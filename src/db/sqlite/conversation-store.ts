@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { Statement } from "better-sqlite3";
-import type { ChannelKind, ConversationContext, InboundMessage, MediaContent, Message } from "../../core/model.js";
+import type {
+  ChannelKind,
+  ConversationContext,
+  InboundMessage,
+  MediaContent,
+  Message,
+} from "../../core/model.js";
 import type {
   ConversationStore,
   InboundEffects,
@@ -37,8 +43,7 @@ export class SqliteConversationStore implements ConversationStore {
     private readonly queue: SqliteDeliveryQueue,
     private readonly prisma: PrismaClient,
     private readonly lanesOf: (conversationId: number) => readonly string[],
-  ) {
-  }
+  ) {}
 
   /** Prepared on first use: the tables exist only once the database is migrated. */
   private get statements(): ReturnType<typeof storeStatements> {
@@ -54,7 +59,9 @@ export class SqliteConversationStore implements ConversationStore {
       const known = this.statements.messageByProvider.get(inbound.kind, inbound.providerMessageId) as Row;
       if (known) return { outcome: { result: "duplicate" as const, messageId: Number(known.id) }, jobs: [] };
       const now = sqliteDate(new Date());
-      const inbox = toInbox(this.findOrInsert("inbox", "insertInbox", [inbound.kind, inbound.inboxAddress], now));
+      const inbox = toInbox(
+        this.findOrInsert("inbox", "insertInbox", [inbound.kind, inbound.inboxAddress], now),
+      );
       const contact = toContact(
         this.findOrInsert("contact", "insertContact", [inbound.kind, inbound.contactAddress], now),
       );
@@ -333,7 +340,8 @@ function storeStatements(db: Database.Database) {
     conversationByThread: db.prepare(
       `SELECT * FROM "Conversation" WHERE "slackChannelId" = ? AND "slackThreadTs" = ?`,
     ),
-    insertConversation: db.prepare(`INSERT INTO "Conversation" ("inboxId", "contactId", "createdAt", "updatedAt")
+    insertConversation:
+      db.prepare(`INSERT INTO "Conversation" ("inboxId", "contactId", "createdAt", "updatedAt")
       VALUES (?, ?, ?, ?) RETURNING *`),
     insertMessage: db.prepare(`INSERT INTO "Message" ("conversationId", "direction", "body", "attachments",
         "provider", "providerMessageId", "slackChannelId", "slackTs", "authorSlackUserId", "status",

@@ -1,5 +1,4 @@
 import type Database from "better-sqlite3";
-import type { Statement } from "better-sqlite3";
 import type { DeliveryQueue, Job, NewJob, QueuedJob, QueueStats } from "../../core/ports.js";
 import type { SqliteConnection } from "./connection.js";
 import { sqliteDate } from "./prisma-adapter.js";
@@ -36,8 +35,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   private readonly listeners: ((jobs: readonly QueuedJob[]) => void)[] = [];
   private prepared: ReturnType<typeof queueStatements> | null = null;
 
-  constructor(private readonly connection: SqliteConnection) {
-  }
+  constructor(private readonly connection: SqliteConnection) {}
 
   /** Prepared on first use: the tables exist only once the database is migrated. */
   private get statements(): ReturnType<typeof queueStatements> {

@@ -92,7 +92,10 @@ function argValue(arg: unknown, type: ArgType | undefined): unknown {
 function driverError(error: unknown): never {
   if (!(error instanceof Error) || typeof (error as { code?: unknown }).code !== "string") throw error;
   const { code, message } = error as Error & { code: string };
-  const fields = message.split("constraint failed: ")[1]?.split(", ").map((field) => field.split(".").pop() ?? "");
+  const fields = message
+    .split("constraint failed: ")[1]
+    ?.split(", ")
+    .map((field) => field.split(".").pop() ?? "");
   if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
     throw new DriverAdapterError({
       kind: "UniqueConstraintViolation",
@@ -136,7 +139,10 @@ class Queryable {
         return { columnNames: [], columnTypes: [], rows: [], changes, lastInsertId: String(lastInsertRowid) };
       }
       const columns = statement.columns();
-      const rows = statement.safeIntegers(true).raw(true).all(...args) as unknown[][];
+      const rows = statement
+        .safeIntegers(true)
+        .raw(true)
+        .all(...args) as unknown[][];
       const types = columnTypes(
         columns.map((column) => column.type),
         rows,

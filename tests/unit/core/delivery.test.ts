@@ -11,9 +11,9 @@ import {
   RecordingSlack,
   registryOf,
   silentLogger,
-  testWorker,
   type TestDatabase,
   testDatabase,
+  testWorker,
 } from "./ports.js";
 
 let db: TestDatabase;
@@ -42,7 +42,8 @@ beforeEach(async () => {
   worker = new DeliveryWorker(
     db.queue,
     deliveryHandlers({
-      store: db.store, queue: db.queue,
+      store: db.store,
+      queue: db.queue,
       slack,
       channels,
       logger: silentLogger,

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import type { Teammate } from "../../../src/core/assignment.js";
+import { customerLane, slackLane } from "../../../src/core/lanes.js";
 import type { Attachment, ChannelKind, MediaContent } from "../../../src/core/model.js";
 import type {
   ChannelRegistry,
@@ -13,7 +14,6 @@ import type {
   SlackPort,
   ThreadPost,
 } from "../../../src/core/ports.js";
-import { customerLane, slackLane } from "../../../src/core/lanes.js";
 import { openDatabase, type PrismaClient } from "../../../src/db/client.js";
 import { migrateDatabase } from "../../../src/db/migrate.js";
 import type { SqliteConnection } from "../../../src/db/sqlite/connection.js";

@@ -10,9 +10,9 @@ import {
   RecordingSlack,
   registryOf,
   silentLogger,
-  testWorker,
   type TestDatabase,
   testDatabase,
+  testWorker,
 } from "./ports.js";
 
 /** What the delivery handlers need besides the ports under test. */
@@ -69,7 +69,14 @@ beforeEach(async () => {
   const channels = registryOf(channel);
   worker = new DeliveryWorker(
     db.queue,
-    deliveryHandlers({ ...handlerDefaults, store: db.store, queue: db.queue, slack, channels, now: () => now.getTime() }),
+    deliveryHandlers({
+      ...handlerDefaults,
+      store: db.store,
+      queue: db.queue,
+      slack,
+      channels,
+      now: () => now.getTime(),
+    }),
     { concurrency: 4, ...testWorker, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 200 } },
     silentLogger,
   );
@@ -139,7 +146,13 @@ describe("reply windows", () => {
     const plain = new RecordingChannel("sms");
     worker = new DeliveryWorker(
       db.queue,
-      deliveryHandlers({ ...handlerDefaults, store: db.store, queue: db.queue, slack, channels: registryOf(plain) }),
+      deliveryHandlers({
+        ...handlerDefaults,
+        store: db.store,
+        queue: db.queue,
+        slack,
+        channels: registryOf(plain),
+      }),
       { concurrency: 4, ...testWorker, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 5 } },
       silentLogger,
     );

@@ -14,7 +14,10 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
   const now = deps.now ?? Date.now;
 
   /** Downloads the files an agent attached and keeps them behind expiring public links for the provider. */
-  async function outboundMedia(message: Message, context: ConversationContext): Promise<OutboundMedia[] | string> {
+  async function outboundMedia(
+    message: Message,
+    context: ConversationContext,
+  ): Promise<OutboundMedia[] | string> {
     const channel = channels[context.inbox.kind];
     const media: OutboundMedia[] = [];
     for (const file of message.attachments) {
@@ -47,7 +50,10 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
           {
             lane,
             kind: "slack.notice",
-            payload: { conversationId: context.conversation.id, text: `⚠️ ${verdict} to the customer: ${reason}` },
+            payload: {
+              conversationId: context.conversation.id,
+              text: `⚠️ ${verdict} to the customer: ${reason}`,
+            },
           },
         ],
       });
@@ -57,7 +63,11 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
       );
     };
     if (!channel.enabled) {
-      return report("CHANNEL_DISABLED", `${channel.label} is not configured on the Threadline server.`, "not_sent");
+      return report(
+        "CHANNEL_DISABLED",
+        `${channel.label} is not configured on the Threadline server.`,
+        "not_sent",
+      );
     }
     if (context.contact.optedOut) {
       return report(
@@ -80,7 +90,8 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
     try {
       const media = await outboundMedia(message, context);
       if (typeof media === "string") return report("MEDIA_REFUSED", media, "not_sent");
-      if (!text && media.length === 0) return report("EMPTY", "the reply has no text or file to send.", "not_sent");
+      if (!text && media.length === 0)
+        return report("EMPTY", "the reply has no text or file to send.", "not_sent");
       const request: OutboundRequest = {
         inboxAddress: context.inbox.address,
         contactAddress: context.contact.address,
@@ -91,7 +102,8 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
         replyWindow,
       };
       // An earlier attempt may have reached the provider (it was interrupted, or no answer came back).
-      const alreadySent = job.uncertain && channel.findSent ? await channel.findSent(request, job.createdAt) : [];
+      const alreadySent =
+        job.uncertain && channel.findSent ? await channel.findSent(request, job.createdAt) : [];
       const result =
         alreadySent.length > 0
           ? { providerMessageIds: alreadySent, status: "queued" as const }
@@ -114,7 +126,8 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
         "reply sent to the customer",
       );
     } catch (error) {
-      if (error instanceof DeliveryError && !error.transient) return report(error.code, error.reason, "failed");
+      if (error instanceof DeliveryError && !error.transient)
+        return report(error.code, error.reason, "failed");
       throw error;
     }
   };

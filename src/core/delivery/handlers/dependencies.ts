@@ -1,4 +1,11 @@
-import type { ChannelRegistry, ConversationStore, CoreLogger, DeliveryQueue, SlackPort, TranscriptLinks } from "../../ports.js";
+import type {
+  ChannelRegistry,
+  ConversationStore,
+  CoreLogger,
+  DeliveryQueue,
+  SlackPort,
+  TranscriptLinks,
+} from "../../ports.js";
 
 export interface HandlerDependencies {
   readonly store: ConversationStore;

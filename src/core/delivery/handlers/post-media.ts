@@ -22,7 +22,12 @@ export function postMedia({ slack, channels, logger }: HandlerDependencies, thre
     } catch (error) {
       if (!(error instanceof DeliveryError) || (error.transient && job.attempts < mediaAttempts)) throw error;
       logger.warn(
-        { conversationId: context.conversation.id, messageId: message.id, code: error.code, contentType: what },
+        {
+          conversationId: context.conversation.id,
+          messageId: message.id,
+          code: error.code,
+          contentType: what,
+        },
         "customer media could not be downloaded",
       );
       await threads.inThread(context, job, (channelId, threadTs) =>
@@ -32,7 +37,9 @@ export function postMedia({ slack, channels, logger }: HandlerDependencies, thre
       );
       return;
     }
-    await threads.inThread(context, job, (channelId, threadTs) => slack.uploadFile(channelId, threadTs, content));
+    await threads.inThread(context, job, (channelId, threadTs) =>
+      slack.uploadFile(channelId, threadTs, content),
+    );
     logger.info(
       { conversationId: context.conversation.id, messageId: message.id, contentType: content.contentType },
       "customer media posted to Slack",

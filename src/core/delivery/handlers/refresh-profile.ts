@@ -6,7 +6,10 @@ import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";
 
 /** Looks the customer's name and picture up (for channels that can) and stores them. */
-export function refreshProfile({ store, queue, channels, logger }: HandlerDependencies, threads: ThreadAccess) {
+export function refreshProfile(
+  { store, queue, channels, logger }: HandlerDependencies,
+  threads: ThreadAccess,
+) {
   return async (job: Extract<Job, { kind: "contact.refreshProfile" }>) => {
     const context = await threads.loadContext(job.payload.conversationId);
     const { contact, conversation } = context;

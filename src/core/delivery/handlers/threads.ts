@@ -48,7 +48,9 @@ export function threadAccess(deps: HandlerDependencies) {
       return { channelId, threadTs: conversation.slackThreadTs };
     }
     const view = parentView(context, channels[context.inbox.kind], transcripts);
-    const previous = job.uncertain ? await slack.findPostedParent(channelId, conversation.id, job.createdAt) : null;
+    const previous = job.uncertain
+      ? await slack.findPostedParent(channelId, conversation.id, job.createdAt)
+      : null;
     const { ts } = previous ?? (await slack.postParent(channelId, view));
     await store.setConversationThread(conversation.id, channelId, ts);
     logger.info({ conversationId: conversation.id, slackChannel: channelId, threadTs: ts }, "thread started");

@@ -4,7 +4,10 @@ import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";
 
 /** The thread's parent shows the conversation's state again (assignee, status, name, opt-out). */
-export function updateParent({ slack, channels, logger, transcripts }: HandlerDependencies, threads: ThreadAccess) {
+export function updateParent(
+  { slack, channels, logger, transcripts }: HandlerDependencies,
+  threads: ThreadAccess,
+) {
   return async (job: Extract<Job, { kind: "slack.updateParent" }>) => {
     const context = await threads.loadContext(job.payload.conversationId);
     const { slackChannelId, slackThreadTs } = context.conversation;
@@ -13,6 +16,9 @@ export function updateParent({ slack, channels, logger, transcripts }: HandlerDe
     await threads.holdOnChannelProblem(context, slackChannelId, () =>
       slack.updateParent(slackChannelId, slackThreadTs, view),
     );
-    logger.info({ conversationId: context.conversation.id, status: context.conversation.status }, "parent updated");
+    logger.info(
+      { conversationId: context.conversation.id, status: context.conversation.status },
+      "parent updated",
+    );
   };
 }

@@ -13,9 +13,9 @@ import {
   RecordingChannel,
   RecordingSlack,
   silentLogger,
-  testWorker,
   type TestDatabase,
   testDatabase,
+  testWorker,
 } from "../../core/ports.js";
 
 /*
