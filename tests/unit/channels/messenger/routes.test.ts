@@ -79,6 +79,7 @@ beforeEach(async () => {
     appSecret: secret,
     verifyToken: "verify-me",
     graphApiUrl: graph.url,
+    mediaHosts: [new URL(graph.url).host],
   });
 });
 
