@@ -4,7 +4,7 @@ import type { MediaContent } from "../core/model.js";
 import type { ParentView, SlackPort, ThreadPost } from "../core/ports.js";
 import { DeliveryError } from "../errors.js";
 import { download } from "../net/download.js";
-import { hostList, hostOf } from "../net/host-list.js";
+import { hostList, hostOf, shownHost } from "../net/host-list.js";
 import { mediaTransfers } from "../net/transfer-slots.js";
 import { parentMessage } from "./blocks.js";
 import type { ChannelDirectory } from "./directory.js";
@@ -125,7 +125,10 @@ export class SlackGateway implements SlackPort {
    * which tests point at a fake), over https, and so does every redirect; any other link is refused.
    */
   async downloadFile(url: string): Promise<MediaContent> {
-    const slackFiles = hostList(["files.slack.com", hostOf(this.client.slackApiUrl)]);
+    const slackFiles = hostList(
+      ["files.slack.com", hostOf(this.client.slackApiUrl)],
+      (link) => `${shownHost(link)} is not Slack's file host`,
+    );
     const authorization = `Bearer ${this.client.token}`;
     const file = await download(url, {
       source: "Slack",
@@ -133,12 +136,6 @@ export class SlackGateway implements SlackPort {
       headers: () => ({ authorization }),
       maxBytes: maxFileBytes,
     });
-    // Without files:read Slack answers its sign-in page with 200; that page must not reach the customer.
-    if (file.contentType === "text/html") {
-      throw new DeliveryError("SLACK_FILE_DOWNLOAD", "Slack sent a web page instead of the file", {
-        transient: false,
-      });
-    }
     return {
       bytes: file.bytes,
       contentType: file.contentType || "application/octet-stream",
