@@ -235,9 +235,9 @@ describe("Slack → customer", () => {
       thread_ts: parent.ts,
       files: [file],
     });
-    const [sent] = await waitFor(() => harness.graph.sends.length === 1 && harness.graph.sends);
-    expect(sent?.body.message.attachment?.type).toBe("file");
-    const link = (sent?.body.message.attachment?.payload.url as string).replace(publicUrl, harness.baseUrl);
+    const attachment = await waitFor(() => harness.graph.sends[0]?.body.message.attachment);
+    expect(attachment.type).toBe("file");
+    const link = String(attachment.payload.url).replace(publicUrl, harness.baseUrl);
     const served = await fetch(link);
     expect(served.status).toBe(200);
     expect(Object.fromEntries(served.headers)).toMatchObject({
