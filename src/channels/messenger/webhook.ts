@@ -144,7 +144,7 @@ type Part = { readonly file: Attachment } | { readonly lines: string[] };
 
 function toPart(attachment: AttachmentPayload): Part {
   const url = webUrl(attachment.payload?.url ?? "");
-  if (attachment.type in downloadableTypes && url) {
+  if (Object.hasOwn(downloadableTypes, attachment.type) && url) {
     return { file: toFile(attachment.type, url, attachment.payload?.title) };
   }
   const lines = linkLines(attachment);

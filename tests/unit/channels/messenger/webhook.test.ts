@@ -127,6 +127,7 @@ describe("parseWebhookBody", () => {
                 payload: { url: "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1" },
               },
               { type: "image", payload: { url: "not a url" } },
+              { type: "constructor", payload: { url: "https://x.fbcdn.net/c" } },
             ],
           },
         },
@@ -140,6 +141,7 @@ describe("parseWebhookBody", () => {
         "🔗 Shoes: https://shop.example/shoes",
         "🔗 https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1",
         "🔗 not a url",
+        "🔗 https://x.fbcdn.net/c",
       ].join("\n"),
       attachments: [],
     });
