@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
+import { hostEntryProblem, parseHostList } from "./net/host-list.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -14,6 +15,8 @@ export interface MessengerConfig {
   readonly appSecret: string;
   readonly verifyToken: string;
   readonly graphApiUrl: string;
+  /** Host patterns customers' files may be downloaded from (src/net/host-list.ts has the matching rules). */
+  readonly mediaHosts: readonly string[];
 }
 
 export interface Config {
@@ -41,6 +44,24 @@ const httpUrl = (withSlash: "trailing" | "none") =>
 const withDefault = <T extends z.ZodType>(schema: T, fallback: string) =>
   z.preprocess((value) => (value === undefined || value === "" ? fallback : value), schema);
 
+/**
+ * Where Messenger serves customers' attachments: Meta's CDNs. Images and videos come from
+ * scontent-*.xx.fbcdn.net and video-*.xx.fbcdn.net, audio and files from cdn.fbsbx.com, some assets from
+ * lookaside.fbsbx.com.
+ */
+export const defaultMessengerMediaHosts = "*.fbcdn.net,*.fbsbx.com";
+
+const hostListSchema = z
+  .string()
+  .transform(parseHostList)
+  .superRefine((entries, context) => {
+    if (entries.length === 0) context.addIssue({ code: "custom", message: "must name at least one host" });
+    for (const entry of entries) {
+      const problem = hostEntryProblem(entry);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    }
+  });
+
 const environmentSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string({ error: "is required" })
@@ -61,6 +82,7 @@ const environmentSchema = z.object({
   MESSENGER_APP_SECRET: optional,
   MESSENGER_VERIFY_TOKEN: optional,
   GRAPH_API_URL: withDefault(httpUrl("none"), "https://graph.facebook.com/v24.0"),
+  MESSENGER_MEDIA_HOSTS: withDefault(hostListSchema, defaultMessengerMediaHosts),
   PUBLIC_URL: z.string({ error: "is required" }).pipe(httpUrl("none")),
   PORT: withDefault(
     z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535, "must be a port number"),
@@ -125,6 +147,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
             appSecret: messenger.appSecret,
             verifyToken: messenger.verifyToken,
             graphApiUrl: env.GRAPH_API_URL,
+            mediaHosts: Object.freeze(env.MESSENGER_MEDIA_HOSTS),
           })
         : null,
     publicUrl: env.PUBLIC_URL,

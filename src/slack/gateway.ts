@@ -2,8 +2,10 @@ import type { ChatPostMessageArguments, WebClient } from "@slack/web-api";
 import type { Teammate } from "../core/assignment.js";
 import type { MediaContent } from "../core/model.js";
 import type { ParentView, SlackPort, ThreadPost } from "../core/ports.js";
-import { readLimited } from "../download.js";
 import { DeliveryError } from "../errors.js";
+import { download } from "../net/download.js";
+import { hostList, hostOf, shownHost } from "../net/host-list.js";
+import { mediaTransfers } from "../net/transfer-slots.js";
 import { parentMessage } from "./blocks.js";
 import type { ChannelDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
@@ -109,37 +111,38 @@ export class SlackGateway implements SlackPort {
 
   async uploadFile(channelId: string, threadTs: string, file: MediaContent): Promise<void> {
     await this.call(channelId, () =>
-      this.client.filesUploadV2({
-        channel_id: channelId,
-        thread_ts: threadTs,
-        file: Buffer.from(file.bytes),
-        filename: file.filename,
-        title: file.filename,
-      }),
+      mediaTransfers.run(() =>
+        this.client.filesUploadV2({
+          channel_id: channelId,
+          thread_ts: threadTs,
+          file: Buffer.from(file.bytes),
+          filename: file.filename,
+          title: file.filename,
+        }),
+      ),
     );
   }
 
+  /**
+   * Files agents attach, with the bot token: it goes only to Slack's file host (or the SLACK_API_URL host,
+   * which tests point at a fake), over https, and so does every redirect; any other link is refused.
+   */
   async downloadFile(url: string): Promise<MediaContent> {
-    const response = await fetch(url, {
-      headers: { authorization: `Bearer ${this.client.token}` },
-      signal: AbortSignal.timeout(30_000),
-    }).catch((error: unknown) => {
-      throw new DeliveryError("SLACK_FILE_UNREACHABLE", "could not download the file from Slack", {
-        transient: true,
-        cause: error,
-      });
+    const slackFiles = hostList(
+      ["files.slack.com", hostOf(this.client.slackApiUrl)],
+      (link) => `${shownHost(link)} is not Slack's file host`,
+    );
+    const authorization = `Bearer ${this.client.token}`;
+    const file = await download(url, {
+      source: "Slack",
+      refusal: (link) => slackFiles.refusal(link),
+      headers: () => ({ authorization }),
+      maxBytes: maxFileBytes,
     });
-    if (!response.ok) {
-      throw new DeliveryError("SLACK_FILE_DOWNLOAD", `Slack answered ${response.status} for the file`, {
-        transient: response.status >= 500 || response.status === 429,
-      });
-    }
-    const bytes = await readLimited(response, maxFileBytes);
-    const filename = decodeURIComponent(new URL(url).pathname.split("/").pop() || "file");
     return {
-      bytes,
-      contentType: response.headers.get("content-type")?.split(";")[0] ?? "application/octet-stream",
-      filename,
+      bytes: file.bytes,
+      contentType: file.contentType || "application/octet-stream",
+      filename: decodeURIComponent(new URL(url).pathname.split("/").pop() || "file"),
     };
   }
 

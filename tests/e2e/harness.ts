@@ -111,6 +111,8 @@ export class Harness {
       MESSENGER_APP_SECRET: messenger.appSecret,
       MESSENGER_VERIFY_TOKEN: messenger.verifyToken,
       GRAPH_API_URL: this.graph.url,
+      // The fake Graph API is also the fake CDN that serves customers' files.
+      MESSENGER_MEDIA_HOSTS: new URL(this.graph.url).host,
       PUBLIC_URL: publicUrl,
       PORT: "0",
       DATABASE_URL: this.databaseUrl,

@@ -79,7 +79,12 @@ describe("files out", () => {
     const local = mediaUrl.replace(publicUrl, harness.baseUrl);
     const served = await fetch(local);
     expect(served.status).toBe(200);
-    expect(served.headers.get("content-type")).toBe("image/png");
+    expect(Object.fromEntries(served.headers)).toMatchObject({
+      "content-type": "image/png",
+      "content-disposition": "inline; filename*=UTF-8''receipt.png",
+      "content-security-policy": "default-src 'none'; sandbox",
+      "x-content-type-options": "nosniff",
+    });
     expect(Buffer.compare(Buffer.from(await served.arrayBuffer()), png)).toBe(0);
     await settle(2_200);
     expect((await fetch(local)).status).toBe(404);

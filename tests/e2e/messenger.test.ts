@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { events, graphErrors, notification } from "../fakes/fake-graph.js";
-import { Harness, messenger, waitFor } from "./harness.js";
+import { agent, Harness, messenger, publicUrl, supportChannel, waitFor } from "./harness.js";
 
 const { pageId, psid } = messenger;
 const day = 24 * 3_600_000;
@@ -217,6 +217,36 @@ describe("Slack → customer", () => {
       harness.replies(parent.ts).find((m) => m.text.startsWith("⚠️ Not delivered to the customer")),
     );
     expect(notice.text).toContain("this person isn't available right now");
+  });
+
+  it("sends an agent's web page as a file whose link downloads it and runs nothing", async () => {
+    const parent = await conversationAged(60_000);
+    const html = Buffer.from("<script>document.cookie</script>");
+    const file = harness.slack.addFile({
+      name: "page.html",
+      mimetype: "text/html",
+      bytes: html,
+      user: agent.id,
+    });
+    await harness.slack.userMessage({
+      channel: supportChannel,
+      user: agent.id,
+      text: "",
+      thread_ts: parent.ts,
+      files: [file],
+    });
+    const attachment = await waitFor(() => harness.graph.sends[0]?.body.message.attachment);
+    expect(attachment.type).toBe("file");
+    const link = String(attachment.payload.url).replace(publicUrl, harness.baseUrl);
+    const served = await fetch(link);
+    expect(served.status).toBe(200);
+    expect(Object.fromEntries(served.headers)).toMatchObject({
+      "content-type": "text/html",
+      "content-disposition": "attachment; filename*=UTF-8''page.html",
+      "content-security-policy": "default-src 'none'; sandbox",
+      "x-content-type-options": "nosniff",
+    });
+    expect(Buffer.from(await served.arrayBuffer()).equals(html)).toBe(true);
   });
 
   it("retries a temporary Graph failure and sends once", async () => {

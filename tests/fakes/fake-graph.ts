@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { FaultQueue } from "./faults.js";
 import { json, type LocalServer, listen, type Reply, readBody, text } from "./http.js";
 
@@ -84,6 +84,40 @@ export interface Profile {
   profile_pic: string;
 }
 
+export interface StreamProgress {
+  sent: number;
+  hungUp: boolean;
+  finished: boolean;
+}
+
+type CdnFile =
+  | { bytes: Buffer; contentType: string }
+  | { redirect: string }
+  | { stream: { size: number; progress: StreamProgress } };
+
+/** Writes `size` bytes, waiting whenever the client is not reading, and stops if it hangs up. */
+function streamBytes(res: ServerResponse, size: number, progress: StreamProgress): void {
+  const chunk = Buffer.alloc(64 * 1024, 0x41);
+  res.on("close", () => {
+    progress.hungUp = !progress.finished;
+  });
+  const write = () => {
+    while (progress.sent < size && !res.destroyed) {
+      const part = chunk.subarray(0, Math.min(chunk.length, size - progress.sent));
+      progress.sent += part.length;
+      if (!res.write(part)) {
+        res.once("drain", write);
+        return;
+      }
+    }
+    if (progress.sent >= size && !res.destroyed) {
+      progress.finished = true;
+      res.end();
+    }
+  };
+  write();
+}
+
 const defaultFields = new Set(["id", "name", "first_name", "last_name", "profile_pic"]);
 
 export class FakeGraph {
@@ -96,7 +130,12 @@ export class FakeGraph {
   profileFailure: GraphFailure | null = null;
   private readonly sendFaults = new FaultQueue<GraphFailure>();
   /** Files customers "sent", served at `cdnUrl(name)` as Meta's CDN serves attachments (no token). */
-  private readonly files = new Map<string, { bytes: Buffer; contentType: string }>();
+  private readonly files = new Map<string, CdnFile>();
+  /** CDN requests being answered right now, and the most there ever were at once. */
+  readonly cdn = { inFlight: 0, maxInFlight: 0, requests: 0 };
+  /** While set, CDN requests wait for `releaseFiles()` before they are answered. */
+  private held: Promise<void> | null = null;
+  private releaseHeld: (() => void) | null = null;
   private sequence = 0;
 
   private constructor(
@@ -120,7 +159,39 @@ export class FakeGraph {
   /** Hosts a file on the fake CDN and returns its URL, for attachment payloads. */
   hostFile(name: string, bytes: Buffer, contentType: string): string {
     this.files.set(name, { bytes, contentType });
+    return this.cdnUrl(name);
+  }
+
+  private cdnUrl(name: string): string {
     return `${this.server.origin}/cdn/${encodeURIComponent(name)}`;
+  }
+
+  /** A CDN link that answers 302 to `location`, as a CDN link that moved would. */
+  redirectFile(name: string, location: string): string {
+    this.files.set(name, { redirect: location });
+    return this.cdnUrl(name);
+  }
+
+  /**
+   * A CDN file of `size` bytes sent in 64 KiB chunks without a Content-Length, as fast as the client reads
+   * it; `progress` says how much went out and whether the client hung up before the end.
+   */
+  streamFile(name: string, size: number): { url: string; progress: StreamProgress } {
+    const progress = { sent: 0, hungUp: false, finished: false };
+    this.files.set(name, { stream: { size, progress } });
+    return { url: this.cdnUrl(name), progress };
+  }
+
+  /** From now on CDN requests are held, unanswered, until `releaseFiles()`. */
+  holdFiles(): void {
+    this.held = new Promise((resolve) => {
+      this.releaseHeld = resolve;
+    });
+  }
+
+  releaseFiles(): void {
+    this.releaseHeld?.();
+    this.held = null;
   }
 
   /** The next `times` sends fail with `fault` (queued faults are used in order). */
@@ -135,10 +206,15 @@ export class FakeGraph {
   private async handle(req: IncomingMessage, url: URL): Promise<Reply> {
     const body = await readBody(req);
     if (url.pathname.startsWith("/cdn/")) {
-      const file = this.files.get(decodeURIComponent(url.pathname.slice("/cdn/".length)));
-      return file
-        ? { status: 200, body: file.bytes, headers: { "content-type": file.contentType } }
-        : text("Not Found", 404);
+      this.cdn.requests++;
+      this.cdn.inFlight++;
+      this.cdn.maxInFlight = Math.max(this.cdn.maxInFlight, this.cdn.inFlight);
+      try {
+        await this.held;
+        return this.serveFile(this.files.get(decodeURIComponent(url.pathname.slice("/cdn/".length))));
+      } finally {
+        this.cdn.inFlight--;
+      }
     }
     const prefix = `/${this.version}/`;
     if (!url.pathname.startsWith(prefix)) {
@@ -157,6 +233,21 @@ export class FakeGraph {
     }
     if (req.method === "GET" && path.length === 1) return this.profile(path[0] as string, url);
     return this.fail(failure(400, 100, `(#100) Unsupported ${req.method} request to ${url.pathname}`));
+  }
+
+  private serveFile(file: CdnFile | undefined): Reply {
+    if (!file) return text("Not Found", 404);
+    if ("redirect" in file) return { status: 302, body: "", headers: { location: file.redirect } };
+    if ("stream" in file) {
+      const { size, progress } = file.stream;
+      return {
+        status: 200,
+        body: "",
+        headers: { "content-type": "video/mp4" },
+        stream: (res) => streamBytes(res, size, progress),
+      };
+    }
+    return { status: 200, body: file.bytes, headers: { "content-type": file.contentType } };
   }
 
   private send(page: string, payload: unknown): Reply {

@@ -24,6 +24,8 @@ export interface Reply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Writes the body itself (chunked, no Content-Length) instead of `body`, e.g. to stream a large file. */
+  stream?: (res: ServerResponse) => void;
 }
 
 export type Handler = (req: IncomingMessage, url: URL) => Promise<Reply>;
@@ -107,6 +109,11 @@ export function text(body: string, status = 200, headers: Record<string, string>
 }
 
 function send(res: ServerResponse, reply: Reply): void {
+  if (reply.stream) {
+    res.writeHead(reply.status, reply.headers);
+    reply.stream(res);
+    return;
+  }
   const body = Buffer.isBuffer(reply.body)
     ? reply.body
     : typeof reply.body === "string"

@@ -91,4 +91,29 @@ describe("loadConfig", () => {
       "TRANSCRIPT_SECRET must be at least 32 characters",
     ]);
   });
+
+  it("takes MESSENGER_MEDIA_HOSTS as a list of host patterns, Meta's CDNs by default", () => {
+    const messenger = {
+      MESSENGER_PAGE_ACCESS_TOKEN: "EAAG",
+      MESSENGER_APP_SECRET: "app-secret",
+      MESSENGER_VERIFY_TOKEN: "verify",
+    };
+    expect(loadConfig({ ...minimal, ...messenger }).messenger?.mediaHosts).toEqual([
+      "*.fbcdn.net",
+      "*.fbsbx.com",
+    ]);
+    expect(
+      loadConfig({ ...minimal, ...messenger, MESSENGER_MEDIA_HOSTS: " *.FBCDN.net , 127.0.0.1:4000" })
+        .messenger?.mediaHosts,
+    ).toEqual(["*.fbcdn.net", "127.0.0.1:4000"]);
+    expect(
+      problemsOf({ ...minimal, ...messenger, MESSENGER_MEDIA_HOSTS: "*, https://cdn.example/x" }),
+    ).toEqual([
+      'MESSENGER_MEDIA_HOSTS "*" must look like *.example.com',
+      'MESSENGER_MEDIA_HOSTS "https://cdn.example/x" is not a host name (host or host:port, no scheme or path)',
+    ]);
+    expect(problemsOf({ ...minimal, MESSENGER_MEDIA_HOSTS: " , " })).toEqual([
+      "MESSENGER_MEDIA_HOSTS must name at least one host",
+    ]);
+  });
 });

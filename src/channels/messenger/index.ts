@@ -4,7 +4,7 @@ import { DeliveryError } from "../../errors.js";
 import type { ChannelModule } from "../types.js";
 import { fallbackContactName, parsePageId } from "./address.js";
 import { createGraphClient } from "./graph-client.js";
-import { fetchMessengerMedia, refuseMessengerMedia } from "./media.js";
+import { createMessengerMediaFetcher, refuseMessengerMedia } from "./media.js";
 import { createProfileLookup } from "./profile.js";
 import { createMessengerSender } from "./sender.js";
 import { registerMessengerWebhooks } from "./webhook.js";
@@ -21,6 +21,7 @@ export function createMessengerChannel(config: MessengerConfig | null): ChannelM
   const graph = config ? createGraphClient(config) : null;
   const send = graph ? createMessengerSender(graph) : null;
   const lookup = graph ? createProfileLookup(graph) : null;
+  const fetchMedia = config ? createMessengerMediaFetcher(config.mediaHosts) : null;
   const notConfigured = () =>
     new DeliveryError("CHANNEL_DISABLED", "Messenger is not configured", { transient: false });
   return {
@@ -43,8 +44,8 @@ export function createMessengerChannel(config: MessengerConfig | null): ChannelM
         return lookup(psid);
       },
       fetchMedia: async (attachment) => {
-        if (!graph) throw notConfigured();
-        return fetchMessengerMedia(attachment);
+        if (!fetchMedia) throw notConfigured();
+        return fetchMedia(attachment);
       },
       refuseMedia: refuseMessengerMedia,
       // Messenger has no opt-out keywords: people block the Page in the app instead (Graph error 551).

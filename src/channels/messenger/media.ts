@@ -1,37 +1,34 @@
 import type { Attachment, MediaContent } from "../../core/model.js";
-import { readLimited } from "../../download.js";
-import { DeliveryError } from "../../errors.js";
+import { download } from "../../net/download.js";
+import { hostList } from "../../net/host-list.js";
 
 /** The Send API's limit for an attachment, and the largest file Messenger delivers to a Page. */
 export const maxMessengerBytes = 25 * 1024 * 1024;
 
 /**
  * Customers' files are on Meta's CDN behind signed, expiring links that need no credentials, so nothing
- * secret goes with the request. The link comes from a webhook whose signature was checked.
+ * secret goes with the request. The link comes from a signed webhook, but what it points at is the
+ * customer's choice as much as Meta's, so it is fetched only from the hosts in MESSENGER_MEDIA_HOSTS, over
+ * https, and so is every redirect.
  */
-export async function fetchMessengerMedia(attachment: Attachment): Promise<MediaContent> {
-  const url = new URL(attachment.url);
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new DeliveryError("MEDIA_URL_REFUSED", `not a web link: ${url.protocol}`, { transient: false });
-  }
-  const response = await fetch(url, { signal: AbortSignal.timeout(30_000) }).catch((error: unknown) => {
-    throw new DeliveryError("MEDIA_UNREACHABLE", "could not reach Messenger's file server", {
-      transient: true,
-      cause: error,
-    });
-  });
-  if (!response.ok) {
-    // 403/404: the signed link expired or the file was removed; it will not come back.
-    throw new DeliveryError("MEDIA_DOWNLOAD_FAILED", `Messenger's file server answered ${response.status}`, {
-      transient: response.status >= 500 || response.status === 429,
-    });
-  }
-  const declared = attachment.contentType?.endsWith("/*") ? undefined : attachment.contentType;
-  const contentType = response.headers.get("content-type")?.split(";")[0]?.trim() || declared || "";
-  return {
-    bytes: await readLimited(response, maxMessengerBytes),
-    contentType: contentType || "application/octet-stream",
-    filename: url.pathname.split("/").pop() || attachment.name || "file",
+export function createMessengerMediaFetcher(mediaHosts: readonly string[]) {
+  const hosts = hostList(mediaHosts);
+  const policy = {
+    source: "Messenger's file server",
+    refusal: (url: URL) => {
+      const refusal = hosts.refusal(url);
+      return refusal && `${refusal} (MESSENGER_MEDIA_HOSTS)`;
+    },
+    maxBytes: maxMessengerBytes,
+  };
+  return async function fetchMessengerMedia(attachment: Attachment): Promise<MediaContent> {
+    const file = await download(attachment.url, policy);
+    const declared = attachment.contentType?.endsWith("/*") ? undefined : attachment.contentType;
+    return {
+      bytes: file.bytes,
+      contentType: file.contentType || declared || "application/octet-stream",
+      filename: new URL(attachment.url).pathname.split("/").pop() || attachment.name || "file",
+    };
   };
 }
 

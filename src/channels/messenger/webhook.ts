@@ -48,9 +48,26 @@ const envelopeSchema = z.object({
 
 const party = z.object({ id: z.string().refine(isGraphId, "is not a Graph id") });
 
+const linkSchema = z.object({
+  title: z.string().optional(),
+  url: z.string().optional(),
+  item_url: z.string().optional(),
+  default_action: z.object({ url: z.string().optional() }).nullish(),
+});
+
+// URLs are plain strings here: a link that does not parse must not cost the customer's whole message.
 const attachmentSchema = z.object({
   type: z.string(),
-  payload: z.object({ url: z.url().optional(), title: z.string().optional() }).nullish(),
+  // Older shares put the link next to the payload (`"payload": null`).
+  title: z.string().nullish(),
+  url: z.string().nullish(),
+  payload: z
+    .object({
+      url: z.string().optional(),
+      title: z.string().optional(),
+      elements: z.array(linkSchema).optional(),
+    })
+    .nullish(),
 });
 
 const eventSchema = z.object({
@@ -74,17 +91,21 @@ const eventSchema = z.object({
 type ParsedEvent = z.infer<typeof eventSchema>;
 type AttachmentPayload = z.infer<typeof attachmentSchema>;
 
-const attachmentNames: Record<string, string> = {
+/** Only these are files; everything else (shared links, templates, reels…) is shown as links, never fetched. */
+const downloadableTypes: Record<string, string> = {
   image: "Image",
   video: "Video",
   audio: "Audio",
   file: "File",
-  reel: "Reel",
-  ig_reel: "Instagram reel",
 };
 
-function fileNameOf(url: string): string {
-  const last = new URL(url).pathname.split("/").pop() ?? "";
+const webUrl = (text: string): URL | null => {
+  const url = URL.canParse(text) ? new URL(text) : null;
+  return url && (url.protocol === "https:" || url.protocol === "http:") ? url : null;
+};
+
+function fileNameOf(url: URL): string {
+  const last = url.pathname.split("/").pop() ?? "";
   try {
     return decodeURIComponent(last);
   } catch {
@@ -93,40 +114,57 @@ function fileNameOf(url: string): string {
 }
 
 /**
- * Images carry an `image/*` content type so they can be told apart (and shown as images once Slack uploads
- * exist); other files become links named after the file when the URL shows its name.
+ * Images, videos and audio carry a `type/*` content type so they can be told apart; files are named after
+ * the file when the URL shows its name.
  */
-function toAttachment(attachment: AttachmentPayload): Attachment | null {
-  const url = attachment.payload?.url;
-  if (!url) return null;
+function toFile(type: string, url: URL, title: string | undefined): Attachment {
   const fileName = fileNameOf(url);
   const name =
-    attachment.payload?.title ??
-    (attachment.type === "file" && fileName.includes(".") ? fileName : undefined) ??
-    attachmentNames[attachment.type] ??
-    "Attachment";
-  const contentType = ["image", "video", "audio"].includes(attachment.type)
-    ? `${attachment.type}/*`
-    : undefined;
-  return { url, name, ...(contentType ? { contentType } : {}) };
+    title ?? (type === "file" && fileName.includes(".") ? fileName : undefined) ?? downloadableTypes[type];
+  const contentType = type === "file" ? undefined : `${type}/*`;
+  return { url: url.href, name, ...(contentType ? { contentType } : {}) };
+}
+
+/** The links a share carries, each as a line of the message's text (escaped with it when posted). */
+function linkLines(attachment: AttachmentPayload): string[] {
+  const links = [
+    {
+      title: attachment.payload?.title ?? attachment.title ?? undefined,
+      url: attachment.payload?.url ?? attachment.url,
+    },
+    ...(attachment.payload?.elements ?? []).map((element) => ({
+      title: element.title,
+      url: element.default_action?.url ?? element.item_url ?? element.url,
+    })),
+  ];
+  return links.flatMap(({ title, url }) => (url ? [`🔗 ${title ? `${title}: ` : ""}${url}`] : []));
+}
+
+type Part = { readonly file: Attachment } | { readonly lines: string[] };
+
+function toPart(attachment: AttachmentPayload): Part {
+  const url = webUrl(attachment.payload?.url ?? "");
+  if (Object.hasOwn(downloadableTypes, attachment.type) && url) {
+    return { file: toFile(attachment.type, url, attachment.payload?.title) };
+  }
+  const lines = linkLines(attachment);
+  if (lines.length > 0) return { lines };
+  // Shares Messenger does not pass on (type "fallback" without a URL) still tell the agent something came.
+  const what = attachment.type === "fallback" ? "something" : `a ${attachment.type}`;
+  return { lines: [`(sent ${what} Messenger does not pass on)`] };
 }
 
 function toInbound(event: ParsedEvent, message: NonNullable<ParsedEvent["message"]>): InboundMessage {
-  const attachments = (message.attachments ?? []).map((a) => ({ source: a, attachment: toAttachment(a) }));
-  // Shares Messenger does not pass on (type "fallback" without a URL) still tell the agent something came.
-  const unshown = attachments
-    .filter(({ attachment }) => attachment === null)
-    .map(
-      ({ source }) =>
-        `(sent ${source.type === "fallback" ? "something" : `a ${source.type}`} Messenger does not pass on)`,
-    );
+  const parts = (message.attachments ?? []).map(toPart);
   return {
     kind: "messenger",
     inboxAddress: event.recipient.id,
     contactAddress: event.sender.id,
     providerMessageId: message.mid,
-    text: [message.text ?? "", ...unshown].filter(Boolean).join("\n"),
-    attachments: attachments.flatMap(({ attachment }) => (attachment ? [attachment] : [])),
+    text: [message.text ?? "", ...parts.flatMap((part) => ("lines" in part ? part.lines : []))]
+      .filter(Boolean)
+      .join("\n"),
+    attachments: parts.flatMap((part) => ("file" in part ? [part.file] : [])),
     // When the customer wrote, not when the webhook arrived: Meta retries for hours, and the reply
     // window counts from the message.
     receivedAt: event.timestamp ? new Date(event.timestamp) : new Date(),

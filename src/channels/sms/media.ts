@@ -1,69 +1,56 @@
 import type { SmsConfig } from "../../config.js";
 import type { Attachment, MediaContent } from "../../core/model.js";
-import { readLimited } from "../../download.js";
-import { DeliveryError } from "../../errors.js";
+import { download } from "../../net/download.js";
+import { hostList, hostOf, shownHost } from "../../net/host-list.js";
 
 /** Twilio keeps MMS media up to 5 MB per message; a little headroom for what carriers deliver to us. */
 const maxInboundBytes = 20 * 1024 * 1024;
-const maxRedirects = 3;
 
 /** What Twilio delivers to phones as MMS (Twilio's "supported" types); other types arrive as links or not at all. */
 const mmsContentTypes = new Set(["image/jpeg", "image/jpg", "image/png", "image/gif"]);
 export const maxMmsBytes = 5 * 1024 * 1024;
 
 /**
- * Media URLs arrive in webhooks; following any URL with our credentials would hand them to whoever wrote the
- * request. Only Twilio's own hosts (its API and media CDN) and the configured TWILIO_API_URL are fetched, and
- * the credentials go only to the API host.
+ * A MediaUrl is on Twilio's API (`api.twilio.com`, or a regional `api.<edge>.<region>.twilio.com`), which
+ * redirects to a short-lived signed link on its media CDN: `mms.twiliocdn.com` for accounts that enforce HTTP
+ * auth on media, `s3-external-1.amazonaws.com/media.twiliocdn.com/…` for the others.
+ */
+const s3MediaHost = "s3-external-1.amazonaws.com";
+const s3MediaPath = "/media.twiliocdn.com/";
+
+/**
+ * Media URLs arrive in webhooks; following any URL with our credentials would hand them to whoever wrote it.
+ * Every hop must be https (a loopback TWILIO_API_URL may be http, for tests) and on Twilio's API, its media
+ * CDN, or the TWILIO_API_URL host. The credentials go only to the API hosts: the CDN links are signed.
  */
 export function createMediaFetcher(config: SmsConfig) {
-  const apiHost = new URL(config.apiUrl).host;
   const credentials = `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString("base64")}`;
-  const isTwilioHost = (host: string) =>
-    host === apiHost ||
-    host === "api.twilio.com" ||
-    host.endsWith(".twilio.com") ||
-    host.endsWith(".twiliocdn.com");
+  const apiHosts = hostList(["api.twilio.com", "*.twilio.com", hostOf(config.apiUrl)]);
+  const twilioHosts = hostList(
+    [...apiHosts.entries, "*.twiliocdn.com", s3MediaHost],
+    (url) => `${shownHost(url)} is not a Twilio address`,
+  );
+  const policy = {
+    source: "Twilio",
+    refusal: (url: URL) =>
+      twilioHosts.refusal(url) ??
+      (url.host === s3MediaHost && !url.pathname.startsWith(s3MediaPath)
+        ? `the ${s3MediaHost} link is not in Twilio's media store`
+        : null),
+    headers: (url: URL): Record<string, string> =>
+      apiHosts.refusal(url) === null ? { authorization: credentials } : {},
+    maxBytes: maxInboundBytes,
+  };
 
   return async function fetchMedia(attachment: Attachment): Promise<MediaContent> {
-    let url = new URL(attachment.url);
-    for (let hop = 0; hop <= maxRedirects; hop++) {
-      if (!isTwilioHost(url.host)) {
-        throw new DeliveryError("MEDIA_HOST_REFUSED", `media link on ${url.host} is not a Twilio address`, {
-          transient: false,
-        });
-      }
-      const response = await fetch(url, {
-        headers: url.host === apiHost || url.host === "api.twilio.com" ? { authorization: credentials } : {},
-        redirect: "manual",
-        signal: AbortSignal.timeout(30_000),
-      }).catch((error: unknown) => {
-        throw new DeliveryError("MEDIA_UNREACHABLE", "could not reach Twilio for the media", {
-          transient: true,
-          cause: error,
-        });
-      });
-      const location = response.headers.get("location");
-      if (response.status >= 300 && response.status < 400 && location) {
-        url = new URL(location, url);
-        continue;
-      }
-      if (!response.ok) {
-        throw new DeliveryError("MEDIA_DOWNLOAD_FAILED", `Twilio answered ${response.status} for the media`, {
-          transient: response.status >= 500 || response.status === 429,
-        });
-      }
-      const contentType = response.headers.get("content-type")?.split(";")[0] ?? attachment.contentType ?? "";
-      const extension = contentType.split("/")[1]?.replace("jpeg", "jpg") ?? "bin";
-      return {
-        bytes: await readLimited(response, maxInboundBytes),
-        contentType: contentType || "application/octet-stream",
-        filename: `${url.pathname.split("/").pop() || "media"}.${extension}`,
-      };
-    }
-    throw new DeliveryError("MEDIA_DOWNLOAD_FAILED", "too many redirects for the media", {
-      transient: false,
-    });
+    const file = await download(attachment.url, policy);
+    const contentType = file.contentType || attachment.contentType || "";
+    const extension = contentType.split("/")[1]?.replace("jpeg", "jpg") ?? "bin";
+    return {
+      bytes: file.bytes,
+      contentType: contentType || "application/octet-stream",
+      filename: `${new URL(attachment.url).pathname.split("/").pop() || "media"}.${extension}`,
+    };
   };
 }
 

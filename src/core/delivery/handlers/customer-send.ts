@@ -23,7 +23,9 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
     for (const file of message.attachments) {
       const refusal = channel.refuseMedia({ contentType: file.contentType ?? "", size: file.size ?? 0 });
       if (refusal) return `${refusal} (${file.name ?? "attachment"}). Remove it and reply again`;
-      const content = await slack.downloadFile(file.url);
+      const downloaded = await slack.downloadFile(file.url);
+      // Kept (and later served) as the type refuseMedia checked, not whatever the download claimed.
+      const content = { ...downloaded, contentType: file.contentType || downloaded.contentType };
       const token = await store.saveMedia(content, new Date(now() + deps.mediaTtlMs));
       media.push({ ...content, filename: file.name ?? content.filename, publicUrl: deps.mediaUrl(token) });
     }

@@ -7,8 +7,13 @@ import { FakeGraph, graphErrors } from "../../../fakes/fake-graph.js";
 let graph: FakeGraph;
 const token = "page-token";
 const channelFor = (pageAccessToken = token) =>
-  createMessengerChannel({ pageAccessToken, appSecret: "s", verifyToken: "v", graphApiUrl: graph.url })
-    .channel;
+  createMessengerChannel({
+    pageAccessToken,
+    appSecret: "s",
+    verifyToken: "v",
+    graphApiUrl: graph.url,
+    mediaHosts: ["*.fbcdn.net"],
+  }).channel;
 
 beforeAll(async () => {
   graph = await FakeGraph.start({ accessToken: token });
@@ -118,6 +123,7 @@ describe("Messenger sender", () => {
       appSecret: "s",
       verifyToken: "v",
       graphApiUrl: "http://127.0.0.1:1/v24.0",
+      mediaHosts: ["*.fbcdn.net"],
     }).channel;
     await expect(channel.send(request())).rejects.toMatchObject({
       transient: true,

@@ -80,6 +80,7 @@ beforeEach(async () => {
     appSecret: secret,
     verifyToken: "verify-me",
     graphApiUrl: graph.url,
+    mediaHosts: [new URL(graph.url).host],
   });
 });
 

@@ -97,6 +97,56 @@ describe("parseWebhookBody", () => {
     });
   });
 
+  it("turns shares, templates and reels into links in the text, and never into files to download", () => {
+    const [event] = parse({
+      pageId: page,
+      events: [
+        {
+          sender: { id: psid },
+          recipient: { id: page },
+          message: {
+            mid: "m_links",
+            text: "look",
+            attachments: [
+              { type: "fallback", payload: { url: "http://169.254.169.254/latest/", title: "Deal" } },
+              {
+                type: "fallback",
+                title: "Old share",
+                url: "https://l.facebook.com/l.php?u=x",
+                payload: null,
+              },
+              {
+                type: "template",
+                payload: {
+                  template_type: "generic",
+                  elements: [{ title: "Shoes", default_action: { url: "https://shop.example/shoes" } }],
+                },
+              },
+              {
+                type: "ig_reel",
+                payload: { url: "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1" },
+              },
+              { type: "image", payload: { url: "not a url" } },
+              { type: "constructor", payload: { url: "https://x.fbcdn.net/c" } },
+            ],
+          },
+        },
+      ],
+    });
+    expect(event?.type === "message" && event.inbound).toMatchObject({
+      text: [
+        "look",
+        "🔗 Deal: http://169.254.169.254/latest/",
+        "🔗 Old share: https://l.facebook.com/l.php?u=x",
+        "🔗 Shoes: https://shop.example/shoes",
+        "🔗 https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1",
+        "🔗 not a url",
+        "🔗 https://x.fbcdn.net/c",
+      ].join("\n"),
+      attachments: [],
+    });
+  });
+
   it("recognises echoes of the Page's own messages", () => {
     const [event] = parse({ pageId: page, events: [events.echo(page, psid, "we said this")] });
     expect(event?.type).toBe("echo");
