@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 async function scrape(): Promise<string> {
-  const answer = await fetch(`${harness.baseUrl}/metrics`);
+  const answer = await fetch(harness.metricsUrl);
   expect(answer.status).toBe(200);
   expect(answer.headers.get("content-type")).toContain("text/plain");
   return answer.text();
