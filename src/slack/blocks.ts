@@ -89,7 +89,8 @@ export function parentMessage(view: ParentView): { text: string; blocks: KnownBl
       }
     : { type: "section", text: { type: "mrkdwn", text: who } };
   return {
-    text: `${view.title} (${view.channelLabel}, ${view.status})`,
+    // The fallback Slack shows in notifications and clients without blocks: mrkdwn too, so the name is escaped.
+    text: `${escapeForSlack(view.title)} (${escapeForSlack(view.channelLabel)}, ${view.status})`,
     blocks: [
       { type: "header", text: { type: "plain_text", text: view.title.slice(0, 150), emoji: false } },
       details,
