@@ -8,6 +8,7 @@ import { SlashCommands } from "./core/commands.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
 import { deliveryHandlers } from "./core/delivery/handlers.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
+import type { ChannelKind } from "./core/model.js";
 import { createPrismaClient } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { settingOrCreate } from "./db/settings.js";
@@ -131,7 +132,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   });
 
   const http = createHttpServer(logger, { ...defaultHttpTimeouts, ...overrides.http });
-  for (const module of Object.values(modules)) module.registerWebhooks(http, { conversations, logger });
+  const isRecorded = async (kind: ChannelKind, providerMessageId: string) =>
+    (await store.findMessageByProviderId(kind, providerMessageId)) !== null;
+  for (const module of Object.values(modules)) {
+    module.registerWebhooks(http, { conversations, isRecorded, logger });
+  }
   registerMedia(http, store, logger);
   registerTranscript(http, {
     signer: transcripts,

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { Logger } from "../logger.js";
+import type { CommittedAnswer } from "./committed.js";
 
 /** Bodies over this are refused with 413 before they are read further (DESIGN rule 8). */
 export const bodyLimitBytes = 1024 * 1024;
@@ -83,6 +84,15 @@ export function createHttpServer(
   server.setErrorHandler((error: FastifyError, request, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    const committed: CommittedAnswer | undefined = request.committedAnswer;
+    if (status >= 500 && committed) {
+      // The provider's message is kept: a 5xx would make Twilio drop it or Meta send it again for nothing.
+      log.error(
+        { method: request.method, url: request.url.split("?")[0], err: error },
+        "request failed after its message was committed: answered as received",
+      );
+      return reply.code(200).type(committed.contentType).send(committed.body);
+    }
     const context = { method: request.method, url: request.url.split("?")[0], status, code: error.code };
     if (status >= 500) log.error({ ...context, err: error }, "request failed");
     else log.warn({ ...context, reason: error.message }, "request refused");
