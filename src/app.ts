@@ -9,6 +9,7 @@ import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
 import { deliveryHandlers } from "./core/delivery/handlers.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
 import type { ChannelKind } from "./core/model.js";
+import { TranscriptAccessPolicy } from "./core/transcript-access.js";
 import { createPrismaClient } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { settingOrCreate } from "./db/settings.js";
@@ -128,6 +129,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     conversations,
     commands,
     actions,
+    transcripts: new TranscriptAccessPolicy(
+      store,
+      slack,
+      transcripts,
+      logger.child({ component: "transcript" }),
+    ),
     logger: logger.child({ component: "slack" }),
   });
 

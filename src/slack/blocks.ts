@@ -27,8 +27,14 @@ export const actionIds = {
   reopen: "threadline.reopen",
 } as const;
 
-/** "View all messages", a link button: Slack opens the URL and still sends the app an action to ack. */
-export const transcriptActionId = "threadline.transcript";
+/**
+ * "View all messages": the button carries no link; a click gets the person a fresh, short-lived one.
+ * Parents posted before carry a link button with the legacy id; a click on one gets a fresh link too.
+ */
+export const transcriptActionIds = {
+  current: "threadline.transcript_link",
+  legacy: "threadline.transcript",
+} as const;
 
 const actionsBlockPrefix = "threadline.conversation:";
 
@@ -64,13 +70,13 @@ function controls(view: ParentView): KnownBlock {
             value: String(view.conversationId),
             style: "primary",
           },
-      ...(view.transcriptUrl
+      ...(view.transcriptButton
         ? [
             {
               type: "button" as const,
-              action_id: transcriptActionId,
+              action_id: transcriptActionIds.current,
               text: { type: "plain_text" as const, text: "View all messages" },
-              url: view.transcriptUrl,
+              value: String(view.conversationId),
             },
           ]
         : []),

@@ -21,7 +21,7 @@ const view: ParentView = {
   closedBy: null,
   closedAt: null,
   optedOut: false,
-  transcriptUrl: null,
+  transcriptButton: false,
 };
 
 beforeEach(async () => {
