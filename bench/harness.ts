@@ -251,6 +251,7 @@ export function appEnvironment(fakes: Fakes, databaseUrl: string): Record<string
     TWILIO_API_URL: fakes.twilio.baseUrl,
     PUBLIC_URL: publicUrl,
     PORT: "0",
+    METRICS_PORT: "0",
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: "warn",
   };

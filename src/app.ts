@@ -11,14 +11,21 @@ import { DeliveryWorker } from "./core/delivery/worker.js";
 import { customerLane, slackLane } from "./core/lanes.js";
 import { prismaOver } from "./db/client.js";
 import { migrateDatabase, sqliteFilePath } from "./db/migrate.js";
+import type { ChannelKind } from "./core/model.js";
+import { TranscriptAccessPolicy } from "./core/transcript-access.js";
 import { settingOrCreate } from "./db/settings.js";
 import { SqliteConnection } from "./db/sqlite/connection.js";
 import { SqliteConversationStore } from "./db/sqlite/conversation-store.js";
 import { SqliteDeliveryQueue } from "./db/sqlite/delivery-queue.js";
 import { registerHealth } from "./http/health.js";
 import { mediaPath, registerMedia } from "./http/media.js";
-import { registerMetrics } from "./http/metrics.js";
-import { createHttpServer } from "./http/server.js";
+import { closeServer, createMetricsServer, listenOn } from "./http/metrics.js";
+import {
+  closeWithDeadline,
+  createHttpServer,
+  defaultHttpTimeouts,
+  type HttpTimeouts,
+} from "./http/server.js";
 import { registerTranscript } from "./http/transcript/route.js";
 import { TranscriptSigner } from "./http/transcript/signing.js";
 import { loadTranscript } from "./http/transcript/view.js";
@@ -45,6 +52,8 @@ export interface AppOverrides extends ChannelOverrides {
     readonly sweepMs?: number;
     readonly backoff?: Partial<BackoffPolicy>;
   };
+  /** The webhook receiver's timeouts, and how long stop() waits for requests in flight before cutting them. */
+  readonly http?: Partial<HttpTimeouts> & { readonly shutdownGraceMs?: number };
 }
 
 export interface ThreadlineApp {
@@ -52,10 +61,15 @@ export interface ThreadlineApp {
   stop(): Promise<void>;
   /** The port the webhook receiver listens on (known after start; useful with PORT=0). */
   readonly httpPort: number;
+  /** The port `GET /metrics` is served on (known after start; useful with METRICS_PORT=0). */
+  readonly metricsPort: number;
 }
 
 /** Long enough for a carrier to fetch an MMS attachment even after retries, short enough not to linger. */
 const mediaTtlMs = 24 * 60 * 60 * 1000;
+
+/** Long enough for a webhook to commit, short enough that a stalled client never holds a restart. */
+const shutdownGraceMs = 10_000;
 
 /**
  * The composition root: builds every part and wires them together. It does no I/O until start(), so tests
@@ -125,29 +139,44 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     conversations,
     commands,
     actions,
+    transcripts: new TranscriptAccessPolicy(
+      store,
+      slack,
+      transcripts,
+      logger.child({ component: "transcript" }),
+    ),
     logger: logger.child({ component: "slack" }),
   });
 
-  const http = createHttpServer(logger);
-  for (const module of Object.values(modules)) module.registerWebhooks(http, { conversations, logger });
+  const http = createHttpServer(logger, { ...defaultHttpTimeouts, ...overrides.http });
+  const isRecorded = async (kind: ChannelKind, providerMessageId: string) =>
+    (await store.messageByProviderId(kind, providerMessageId)) !== null;
+  for (const module of Object.values(modules)) {
+    module.registerWebhooks(http, { conversations, isRecorded, logger });
+  }
   registerMedia(http, store, logger);
   registerTranscript(http, {
     signer: transcripts,
     load: (conversationId) => loadTranscript(conversationId, { store, slack, channels }),
     logger,
   });
-  registerMetrics(http, metrics.registry);
+  const metricsServer = createMetricsServer(metrics.registry, logger);
   registerHealth(http, {
     database: () => store.ping(),
     slackConnected: () => slackApp.connectionState() === "connected",
   });
 
   let httpPort = config.port;
+  let metricsPort = config.metrics.port;
   let started = false;
 
   return {
     get httpPort() {
       return httpPort;
+    },
+
+    get metricsPort() {
+      return metricsPort;
     },
 
     async start() {
@@ -162,6 +191,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       await http.listen({ port: config.port, host: "0.0.0.0" });
       httpPort = (http.server.address() as AddressInfo).port;
       started = true;
+      metricsPort = await listenOn(metricsServer, config.metrics.port, config.metrics.host);
       await worker.start();
       await slackApp.app.init();
       await slackApp.app.start();
@@ -169,7 +199,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
         .filter((c) => c.enabled)
         .map((c) => c.kind);
       logger.info(
-        { port: httpPort, channels: enabled, startupMs: Math.round(performance.now() - began) },
+        { port: httpPort, metricsPort, channels: enabled, startupMs: Math.round(performance.now() - began) },
         "Threadline is connected to Slack (Socket Mode) and listening for webhooks",
       );
     },
@@ -178,7 +208,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       if (!started) return;
       started = false;
       // Stop taking new work first, then finish what is in flight; queued work stays in the database.
-      await http.close();
+      await closeWithDeadline(http, overrides.http?.shutdownGraceMs ?? shutdownGraceMs, logger);
+      await closeServer(metricsServer);
       await slackApp.app
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, "Slack connection did not close cleanly"));

@@ -27,6 +27,8 @@ export interface Config {
   /** Base URL of the webhook receiver as Twilio and Meta call it, without a trailing slash. */
   readonly publicUrl: string;
   readonly port: number;
+  /** Where Prometheus scrapes `GET /metrics`: its own listener, never the public webhook port. */
+  readonly metrics: { readonly host: string; readonly port: number };
   readonly databaseUrl: string;
   readonly logLevel: LogLevel;
   /** Signs transcript links; null means a secret generated once and kept in the database. */
@@ -62,6 +64,12 @@ const hostListSchema = z
     }
   });
 
+const portNumber = z.coerce
+  .number({ error: "must be a port number" })
+  .int()
+  .min(0)
+  .max(65535, "must be a port number");
+
 const environmentSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string({ error: "is required" })
@@ -84,10 +92,9 @@ const environmentSchema = z.object({
   GRAPH_API_URL: withDefault(httpUrl("none"), "https://graph.facebook.com/v24.0"),
   MESSENGER_MEDIA_HOSTS: withDefault(hostListSchema, defaultMessengerMediaHosts),
   PUBLIC_URL: z.string({ error: "is required" }).pipe(httpUrl("none")),
-  PORT: withDefault(
-    z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535, "must be a port number"),
-    "3000",
-  ),
+  PORT: withDefault(portNumber, "3000"),
+  METRICS_PORT: withDefault(portNumber, "9464"),
+  METRICS_HOST: withDefault(z.string().trim().min(1), "127.0.0.1"),
   DATABASE_URL: withDefault(
     z.string().regex(/^file:.+/, "must be a SQLite file: URL such as file:./data/threadline.db"),
     "file:./data/threadline.db",
@@ -152,6 +159,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
         : null,
     publicUrl: env.PUBLIC_URL,
     port: env.PORT,
+    metrics: Object.freeze({ host: env.METRICS_HOST, port: env.METRICS_PORT }),
     databaseUrl: env.DATABASE_URL,
     logLevel: env.LOG_LEVEL,
     transcriptSecret: env.TRANSCRIPT_SECRET ?? null,

@@ -6,7 +6,7 @@ export function contactName(context: ConversationContext, channel: CustomerChann
   return displayName ?? channel.fallbackContactName?.(address) ?? channel.formatAddress(address);
 }
 
-/** Each rendering signs a fresh transcript link, so re-rendering the parent also renews the link's expiry. */
+/** The parent offers "View all messages" when transcripts are served (`transcripts` is given). */
 export function parentView(
   context: ConversationContext,
   channel: CustomerChannel,
@@ -25,6 +25,6 @@ export function parentView(
     closedBy: conversation.closedBy,
     closedAt: conversation.closedAt,
     optedOut: contact.optedOut,
-    transcriptUrl: transcripts?.urlFor(conversation.id) ?? null,
+    transcriptButton: transcripts !== undefined,
   };
 }

@@ -95,13 +95,16 @@ export interface ParentView {
   readonly closedBy: string | null;
   readonly closedAt: Date | null;
   readonly optedOut: boolean;
-  /** The signed link to the conversation's read-only transcript ("View all messages"), when available. */
-  readonly transcriptUrl: string | null;
+  /**
+   * Whether the parent offers "View all messages". The button carries no link: a click asks for a fresh,
+   * short-lived one, given only to the person who clicked.
+   */
+  readonly transcriptButton: boolean;
 }
 
-/** Builds signed links to transcript pages; the HTTP adapter signs and serves them. */
+/** Builds signed, short-lived links to transcript pages; the HTTP adapter signs and serves them. */
 export interface TranscriptLinks {
-  urlFor(conversationId: number): string;
+  urlFor(conversationId: number): { readonly url: string; readonly expiresAt: Date };
 }
 
 export interface ThreadPost {

@@ -54,7 +54,13 @@ function splitOnce(text: string, separator: string): [string, string | undefined
   return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
-/** Agents keep a thread message internal by starting it with `note:` (any case, after spaces). */
+/**
+ * Agents keep a thread message internal by starting it with `note:`. Formatting must not turn a note into a
+ * message to the customer, so before the word may come spaces, mrkdwn emphasis (`*`, `_`, `~`) and quote
+ * markers (`>`, which Slack sends as `&gt;`); between the word and the colon, spaces and emphasis. Any case.
+ */
+const internalNote = /^(?:[\s*_~]|>|&gt;)*note[\s*_~]*:/i;
+
 export function isInternalNote(text: string): boolean {
-  return /^\s*note:/i.test(text);
+  return internalNote.test(text);
 }

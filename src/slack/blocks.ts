@@ -27,8 +27,14 @@ export const actionIds = {
   reopen: "threadline.reopen",
 } as const;
 
-/** "View all messages", a link button: Slack opens the URL and still sends the app an action to ack. */
-export const transcriptActionId = "threadline.transcript";
+/**
+ * "View all messages": the button carries no link; a click gets the person a fresh, short-lived one.
+ * Parents posted before carry a link button with the legacy id; a click on one gets a fresh link too.
+ */
+export const transcriptActionIds = {
+  current: "threadline.transcript_link",
+  legacy: "threadline.transcript",
+} as const;
 
 const actionsBlockPrefix = "threadline.conversation:";
 
@@ -64,13 +70,13 @@ function controls(view: ParentView): KnownBlock {
             value: String(view.conversationId),
             style: "primary",
           },
-      ...(view.transcriptUrl
+      ...(view.transcriptButton
         ? [
             {
               type: "button" as const,
-              action_id: transcriptActionId,
+              action_id: transcriptActionIds.current,
               text: { type: "plain_text" as const, text: "View all messages" },
-              url: view.transcriptUrl,
+              value: String(view.conversationId),
             },
           ]
         : []),
@@ -89,7 +95,8 @@ export function parentMessage(view: ParentView): { text: string; blocks: KnownBl
       }
     : { type: "section", text: { type: "mrkdwn", text: who } };
   return {
-    text: `${view.title} (${view.channelLabel}, ${view.status})`,
+    // The fallback Slack shows in notifications and clients without blocks: mrkdwn too, so the name is escaped.
+    text: `${escapeForSlack(view.title)} (${escapeForSlack(view.channelLabel)}, ${view.status})`,
     blocks: [
       { type: "header", text: { type: "plain_text", text: view.title.slice(0, 150), emoji: false } },
       details,

@@ -75,6 +75,7 @@ beforeEach(async () => {
     TWILIO_API_URL: twilio.baseUrl,
     PUBLIC_URL: publicUrl,
     PORT: String(port),
+    METRICS_PORT: "0",
     DATABASE_URL: `file:${path.join(databaseDir, "threadline.db")}`,
     LOG_LEVEL: "info",
   });

@@ -99,6 +99,11 @@ export class Harness {
     return `http://127.0.0.1:${this.app.httpPort}`;
   }
 
+  /** Where Prometheus scrapes: the metrics listener, not the webhook port. */
+  get metricsUrl(): string {
+    return `http://127.0.0.1:${this.app.metricsPort}/metrics`;
+  }
+
   async startApp(): Promise<void> {
     const config = loadConfig({
       SLACK_BOT_TOKEN: this.slack.botToken,
@@ -115,6 +120,7 @@ export class Harness {
       MESSENGER_MEDIA_HOSTS: new URL(this.graph.url).host,
       PUBLIC_URL: publicUrl,
       PORT: "0",
+      METRICS_PORT: "0",
       DATABASE_URL: this.databaseUrl,
       LOG_LEVEL: "debug",
       ...this.options.environment,

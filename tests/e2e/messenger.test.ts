@@ -79,6 +79,27 @@ describe("customer → Slack", () => {
     expect(harness.graph.profileRequests).toEqual([psid]);
   });
 
+  it("keeps a profile name that carries Slack markup as text, in the parent's blocks and its fallback text", async () => {
+    harness.graph.profiles.set(psid, {
+      first_name: "<!channel>",
+      last_name: "<@U0AGENT> & co",
+      profile_pic: "https://pics.example/peter.jpg",
+    });
+    await inbound(events.text(pageId, psid, "Hi"));
+    const { parent } = await thread(1);
+    expect(parent.text).toBe(
+      "Conversation with &lt;!channel&gt; &lt;@U0AGENT&gt; &amp; co (Messenger, open)",
+    );
+    // Every mrkdwn text of the blocks (plain_text, like the header, is never parsed for mentions).
+    const mrkdwn: string[] = [];
+    JSON.stringify(parent.blocks, (_key, value: { type?: unknown; text?: unknown }) => {
+      if (value?.type === "mrkdwn" && typeof value.text === "string") mrkdwn.push(value.text);
+      return value;
+    });
+    expect(mrkdwn.length).toBeGreaterThan(0);
+    expect(mrkdwn.join("\n")).not.toMatch(/<[!@]/);
+  });
+
   it.each([
     ["an unsigned POST", {}],
     ["a POST signed with another secret", { appSecret: "not-the-app-secret" }],

@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 async function scrape(): Promise<string> {
-  const answer = await fetch(`${harness.baseUrl}/metrics`);
+  const answer = await fetch(harness.metricsUrl);
   expect(answer.status).toBe(200);
   expect(answer.headers.get("content-type")).toContain("text/plain");
   return answer.text();
@@ -134,8 +134,15 @@ describe("logs", () => {
       signature: "Zm9yZ2VkLXNpZ25hdHVyZQ==",
     });
     expect(forged.status).toBe(403);
-    const updated = harness.parents()[0];
-    const link = JSON.stringify(updated?.blocks).match(/sig=(\d+\.[\w-]+)/)?.[1] ?? "";
+    const viewAll = harness.slack.buildButtonClick({
+      channel: supportChannel,
+      messageTs: parent.ts,
+      user: "U0AGENT",
+      actionId: "threadline.transcript_link",
+    });
+    await harness.slack.blockAction(viewAll);
+    const answer = await waitFor(() => harness.slack.ephemerals.find((e) => e.text.includes("sig=")));
+    const link = answer.text.match(/sig=(\d+\.[\w-]+)/)?.[1] ?? "";
     expect(link).not.toBe("");
     await fetch(`${harness.baseUrl}/conversations/1?sig=${link}`);
 
@@ -151,6 +158,7 @@ describe("logs", () => {
       "conversation closed",
       "parent updated",
       "notice posted in the thread",
+      "transcript link given",
       "transcript viewed",
     ]) {
       expect(logs.find(msg), msg).toBeDefined();

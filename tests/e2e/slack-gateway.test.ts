@@ -22,7 +22,7 @@ const view: ParentView = {
   closedBy: null,
   closedAt: null,
   optedOut: false,
-  transcriptUrl: null,
+  transcriptButton: false,
 };
 
 let client: WebClient;

@@ -132,6 +132,10 @@ describe("Slack → customer", () => {
     await harness.slack.editMessage({ channel: supportChannel, ts, text: "edited into a real reply" });
     await harness.slack.deleteMessage({ channel: supportChannel, ts });
     await harness.slack.userMessage({ channel: supportChannel, user: agent.id, text: "lunch anyone?" });
+    // Notes however they are formatted; Slack sends a typed `>` quote as `&gt;`.
+    for (const note of ["*note:* refund approved", "_Note:_ VIP", "NOTE : call back", "&gt; note: quoted"]) {
+      await harness.reply(threadTs, note);
+    }
     await harness.slack.sendEvent({
       type: "message",
       channel: supportChannel,

@@ -12,15 +12,38 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let harness: Harness;
 
-/** The "View all messages" link of the conversation's parent, as Slack would open it. */
-function transcriptLink(): string {
+/** The parent's "View all messages" button. */
+function viewAllButton(): { action_id: string; url?: string } | undefined {
   const parent = harness.parents()[0];
   const actions = (parent?.blocks ?? []).find((block) => block.type === "actions") as
-    | { elements: { action_id: string; url?: string }[] }
+    | { elements: { action_id: string; url?: string; text?: { text: string } }[] }
     | undefined;
-  const url = actions?.elements.find((element) => element.action_id === "threadline.transcript")?.url;
-  if (!url) throw new Error("the parent has no View all messages link");
+  return actions?.elements.find((element) => element.text?.text === "View all messages");
+}
+
+/** `user` clicks "View all messages" on the parent; resolves with the answer only they see. */
+async function clickViewAll(user: string = agent.id): Promise<{ user: string; text: string; via: string }> {
+  const before = harness.slack.ephemerals.length;
+  const click = harness.slack.buildButtonClick({
+    channel: supportChannel,
+    messageTs: harness.parents()[0]?.ts ?? "",
+    user,
+    actionId: viewAllButton()?.action_id ?? "",
+  });
+  await harness.slack.blockAction(click);
+  return waitFor(() => harness.slack.ephemerals[before]);
+}
+
+/** The link in an ephemeral answer (`<url|label>`). */
+function linkIn(text: string): string {
+  const url = /<(https?:[^|>]+)\|/.exec(text)?.[1];
+  if (!url) throw new Error(`no link in: ${text}`);
   return url;
+}
+
+/** A fresh transcript link, as the agent gets it by clicking. */
+async function transcriptLink(): Promise<string> {
+  return linkIn((await clickViewAll()).text);
 }
 
 /** The same link, reached on localhost instead of through the public URL. */
@@ -43,30 +66,46 @@ describe("transcript links", () => {
     await harness.stop();
   });
 
-  it("puts a signed View all messages link on the parent, valid for 30 days", async () => {
+  it("gives whoever clicks View all messages, and only them, a fresh link valid for about 15 minutes", async () => {
     await startConversation();
-    const link = new URL(transcriptLink());
+    expect(viewAllButton()).toBeDefined();
+    expect(viewAllButton()?.url).toBeUndefined();
+    const answer = await clickViewAll();
+    expect(answer).toMatchObject({ user: agent.id, via: "response_url" });
+    expect(answer.text).toContain("valid for 15 minutes");
+    const link = new URL(linkIn(answer.text));
     expect(link.origin + link.pathname).toMatch(new RegExp(`^${publicUrl}/conversations/\\d+$`));
     const [expiry] = (link.searchParams.get("sig") ?? "").split(".");
-    const days = (Number(expiry) * 1000 - Date.now()) / 86_400_000;
-    expect(days).toBeGreaterThan(29.9);
-    expect(days).toBeLessThanOrEqual(30);
+    const minutes = (Number(expiry) * 1000 - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(14);
+    expect(minutes).toBeLessThanOrEqual(15);
+    expect((await fetch(local(link.href))).status).toBe(200);
+    expect(harness.logs.find("transcript link given")).toMatchObject({ user: agent.id });
+    expect(JSON.stringify(harness.logs.lines)).not.toContain(link.searchParams.get("sig"));
   });
 
-  it("acks a click on the link button, so Slack shows no error", async () => {
+  it("refuses someone who is not a member of the conversation's channel", async () => {
     await startConversation();
-    const payload = harness.slack.buildButtonClick({
-      channel: supportChannel,
-      messageTs: harness.parents()[0]?.ts ?? "",
-      user: agent.id,
-      actionId: "threadline.transcript",
-    });
-    await expect(harness.slack.blockAction(payload)).resolves.toBeDefined();
+    harness.slack.addUser({ id: "U0VISITOR", name: "vic", realName: "Vic Visitor", displayName: "Vic" });
+    const answer = await clickViewAll("U0VISITOR");
+    expect(answer.user).toBe("U0VISITOR");
+    expect(answer.text).toBe(
+      `Only members of <#${supportChannel}> can see this conversation; join the channel first.`,
+    );
+    expect(harness.logs.find("transcript link not given")).toMatchObject({ user: "U0VISITOR" });
+  });
+
+  it("refuses from a thread whose inbox has left the channel", async () => {
+    await startConversation();
+    expect(await harness.command("disconnect +15550001111")).toContain("Disconnected");
+    const answer = await clickViewAll();
+    expect(answer.text).not.toMatch(/https?:/);
+    expect(answer.text).toContain("disconnected");
   });
 
   it("serves the page with headers that keep the link private and scripts off", async () => {
     await startConversation();
-    const answer = await fetch(local(transcriptLink()));
+    const answer = await fetch(local(await transcriptLink()));
     expect(answer.status).toBe(200);
     expect(answer.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(answer.headers.get("referrer-policy")).toBe("no-referrer");
@@ -77,7 +116,7 @@ describe("transcript links", () => {
 
   it("answers 403 with the same page to a missing, wrong, altered or expired signature, and logs it", async () => {
     await startConversation();
-    const link = new URL(local(transcriptLink()));
+    const link = new URL(local(await transcriptLink()));
     const sig = link.searchParams.get("sig") ?? "";
     const id = Number(link.pathname.split("/").at(-1));
     const expired = new TranscriptSigner(publicUrl, 1_000, () => Date.now() - 60_000);
@@ -90,8 +129,8 @@ describe("transcript links", () => {
       `${harness.baseUrl}/conversations/${id}?sig=garbage`,
       `${harness.baseUrl}/conversations/${id + 1}?sig=${sig}`,
       `${harness.baseUrl}/conversations/${id}?sig=${Number(sig.split(".")[0]) + 1}.${sig.split(".")[1]}`,
-      local(expired.urlFor(id)),
-      local(otherSecret.urlFor(id)),
+      local(expired.urlFor(id).url),
+      local(otherSecret.urlFor(id).url),
       `${harness.baseUrl}/conversations/not-a-number?sig=${sig}`,
     ];
     const bodies = new Set<string>();
@@ -119,7 +158,7 @@ describe("transcript links", () => {
   it("answers 404 to a well-signed link to a conversation that does not exist", async () => {
     const signer = new TranscriptSigner(publicUrl);
     signer.useSecret(secret);
-    const answer = await fetch(local(signer.urlFor(4242)));
+    const answer = await fetch(local(signer.urlFor(4242).url));
     expect(answer.status).toBe(404);
     expect(harness.logs.find("transcript of an unknown conversation")).toMatchObject({
       conversationId: 4242,
@@ -138,7 +177,7 @@ describe("transcript links without TRANSCRIPT_SECRET", () => {
 
   it("signs with a secret generated once and kept in the database, so links survive a restart", async () => {
     await startConversation();
-    const link = transcriptLink();
+    const link = await transcriptLink();
     expect((await fetch(local(link))).status).toBe(200);
     await harness.restart();
     expect((await fetch(local(link))).status).toBe(200);
@@ -215,7 +254,7 @@ describe.skipIf(!fs.existsSync(chromiumPath))("the transcript page in a browser"
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    const response = await page.goto(local(transcriptLink()));
+    const response = await page.goto(local(await transcriptLink()));
     expect(response?.status()).toBe(200);
 
     expect(await page.locator("h1").innerText()).toBe("Conversation with +1 555 765 4321");
@@ -273,7 +312,7 @@ describe.skipIf(!fs.existsSync(chromiumPath))("the transcript page in a browser"
   it("shows a person a plain refusal for a bad link", async () => {
     await startConversation();
     const page = await browser.newPage();
-    const response = await page.goto(local(transcriptLink()).replace(/sig=\d+/, "sig=1"));
+    const response = await page.goto(local(await transcriptLink()).replace(/sig=\d+/, "sig=1"));
     expect(response?.status()).toBe(403);
     expect(await page.locator("h1").innerText()).toBe("Link not valid");
     expect(await page.locator("body").innerText()).not.toContain("Hello");

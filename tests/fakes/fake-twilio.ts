@@ -310,7 +310,10 @@ export class FakeTwilio {
       "user-agent": "TwilioProxy/1.1",
       "i-twilio-idempotency-token": randomUUID(),
     };
-    const header = signature === undefined ? this.signature(publicUrl, params) : signature;
+    // Connection overrides (`#rc=3&rp=all`) ride in the configured URL's fragment, which is never part of an
+    // HTTP request: Twilio reads them and requests, and signs, the URL without it.
+    const requested = publicUrl.split("#")[0] as string;
+    const header = signature === undefined ? this.signature(requested, params) : signature;
     if (header !== null) headers["x-twilio-signature"] = header;
     const response = await fetch(webhookUrl, { method: "POST", headers, body: form.toString() });
     return { status: response.status, body: await response.text() };

@@ -27,6 +27,7 @@ describe("loadConfig", () => {
       sms: null,
       publicUrl: "https://hooks.example.com",
       port: 3000,
+      metrics: { host: "127.0.0.1", port: 9464 },
       databaseUrl: "file:./data/threadline.db",
       logLevel: "info",
       transcriptSecret: null,
@@ -54,6 +55,7 @@ describe("loadConfig", () => {
       SLACK_BOT_TOKEN: "xoxp-user-token",
       PUBLIC_URL: "hooks.example.com",
       PORT: "eighty",
+      METRICS_PORT: "70000",
       LOG_LEVEL: "loud",
       TWILIO_ACCOUNT_SID: "SK123",
     });
@@ -64,6 +66,7 @@ describe("loadConfig", () => {
         "SLACK_APP_TOKEN",
         "PUBLIC_URL",
         "PORT",
+        "METRICS_PORT",
         "LOG_LEVEL",
         "TWILIO_ACCOUNT_SID",
         "TWILIO_AUTH_TOKEN",

@@ -66,23 +66,24 @@ describe("the transcript page's HTML", () => {
 
 describe("transcript link signatures", () => {
   const now = Date.parse("2026-11-25T00:00:00Z");
-  const signer = new TranscriptSigner("https://t.example", 30 * 86_400_000, () => now);
+  const signer = new TranscriptSigner("https://t.example", undefined, () => now);
   signer.useSecret("s".repeat(32));
   const sigOf = (url: string) => new URL(url).searchParams.get("sig");
 
-  it("signs the id with an expiry 30 days out, and accepts only that id", () => {
-    const url = signer.urlFor(7);
+  it("signs the id with an expiry 15 minutes out, and accepts only that id", () => {
+    const { url, expiresAt } = signer.urlFor(7);
     expect(url).toMatch(/^https:\/\/t\.example\/conversations\/7\?sig=\d+\.[\w-]{43}$/);
-    expect(Number(sigOf(url)?.split(".")[0])).toBe(now / 1000 + 30 * 86_400);
+    expect(Number(sigOf(url)?.split(".")[0])).toBe(now / 1000 + 15 * 60);
+    expect(expiresAt).toEqual(new Date(now + 15 * 60_000));
     expect(signer.check("7", sigOf(url))).toBe("valid");
     expect(signer.check("8", sigOf(url))).toBe("wrong");
     expect(signer.check("07", sigOf(url))).toBe("wrong");
   });
 
   it("refuses expired, malformed and missing signatures", () => {
-    const later = new TranscriptSigner("https://t.example", 30 * 86_400_000, () => now + 31 * 86_400_000);
+    const later = new TranscriptSigner("https://t.example", undefined, () => now + 16 * 60_000);
     later.useSecret("s".repeat(32));
-    expect(later.check("7", sigOf(signer.urlFor(7)))).toBe("expired");
+    expect(later.check("7", sigOf(signer.urlFor(7).url))).toBe("expired");
     expect(signer.check("7", undefined)).toBe("missing");
     expect(signer.check("7", ["a", "b"])).toBe("missing");
     expect(signer.check("7", "123.short")).toBe("malformed");

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { MessengerConfig } from "../../config.js";
 import type { Attachment, DeliveryReport, InboundMessage } from "../../core/model.js";
+import { answerCommitted, answerNotRecorded, recordOnce } from "../../http/committed.js";
 import type { WebhookDependencies } from "../types.js";
 import { isGraphId } from "./address.js";
 
@@ -232,7 +233,7 @@ export function parseWebhookBody(body: unknown): { events: MessengerEvent[] } | 
 export function registerMessengerWebhooks(
   server: FastifyInstance,
   config: MessengerConfig | null,
-  { conversations, logger }: WebhookDependencies,
+  { conversations, isRecorded, logger }: WebhookDependencies,
 ): void {
   const log = logger.child({ channel: "messenger" });
   const disabled = (reply: FastifyReply) => {
@@ -291,15 +292,33 @@ export function registerMessengerWebhooks(
         log.warn({ problem: parsed.problem }, "malformed Messenger webhook");
         return reply.code(400).send({ error: parsed.problem });
       }
-      // In order, one at a time: the core's per-conversation order is the order they are recorded.
+      // In order, one at a time: the core's per-conversation order is the order they are recorded. At the
+      // first event that could not be recorded the rest wait: Meta sends the whole batch again, the events
+      // already recorded are recognised by their mid, and the order holds.
       for (const event of parsed.events) {
         switch (event.type) {
-          case "message":
-            await conversations.receive(event.inbound);
+          case "message": {
+            const { inbound } = event;
+            const recorded = await recordOnce(
+              () => conversations.receive(inbound),
+              () => isRecorded("messenger", inbound.providerMessageId),
+              log,
+              { providerMessageId: inbound.providerMessageId },
+            );
+            if (recorded === "not_committed") return answerNotRecorded(reply);
             break;
-          case "report":
-            await conversations.deliveryReported(event.report);
+          }
+          case "report": {
+            const { report } = event;
+            const recorded = await recordOnce(
+              () => conversations.deliveryReported(report),
+              async () => false,
+              log,
+              { report: report.status },
+            );
+            if (recorded === "not_committed") return answerNotRecorded(reply);
             break;
+          }
           case "echo":
             log.debug({ mid: event.mid }, "echo of a Page message ignored");
             break;
@@ -308,7 +327,7 @@ export function registerMessengerWebhooks(
             break;
         }
       }
-      return reply.code(200).type("text/plain").send("EVENT_RECEIVED");
+      return answerCommitted(request, reply, { contentType: "text/plain", body: "EVENT_RECEIVED" });
     });
   });
 }

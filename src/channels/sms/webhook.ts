@@ -3,6 +3,7 @@ import twilio from "twilio";
 import { z } from "zod";
 import type { SmsConfig } from "../../config.js";
 import type { Attachment, InboundMessage, MessageStatus } from "../../core/model.js";
+import { answerCommitted, answerNotRecorded, recordOnce } from "../../http/committed.js";
 import type { WebhookDependencies } from "../types.js";
 import { parsePhoneNumber } from "./address.js";
 import { twilioReason } from "./errors.js";
@@ -10,7 +11,7 @@ import { twilioReason } from "./errors.js";
 export const smsWebhookPath = "/webhooks/twilio";
 export const smsStatusPath = "/webhooks/twilio/status";
 
-const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+const emptyTwiml = { contentType: "text/xml", body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' };
 
 const inboundSchema = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "MessageSid is not a Twilio message sid"),
@@ -83,7 +84,7 @@ export function registerSmsWebhooks(
   server: FastifyInstance,
   config: SmsConfig | null,
   publicUrl: string,
-  { conversations, logger }: WebhookDependencies,
+  { conversations, isRecorded, logger }: WebhookDependencies,
 ): void {
   const log = logger.child({ channel: "sms" });
 
@@ -111,8 +112,14 @@ export function registerSmsWebhooks(
       log.warn({ problem: inbound.problem }, "malformed Twilio webhook");
       return reply.code(400).send({ error: inbound.problem });
     }
-    await conversations.receive(inbound);
-    return reply.code(200).type("text/xml").send(emptyTwiml);
+    const recorded = await recordOnce(
+      () => conversations.receive(inbound),
+      () => isRecorded("sms", inbound.providerMessageId),
+      log,
+      { providerMessageId: inbound.providerMessageId },
+    );
+    if (recorded === "not_committed") return answerNotRecorded(reply);
+    return answerCommitted(request, reply, emptyTwiml);
   });
 
   server.post(smsStatusPath, async (request: FastifyRequest, reply: FastifyReply) => {
@@ -127,14 +134,22 @@ export function registerSmsWebhooks(
     const { MessageSid, MessageStatus, ErrorCode } = parsed.data;
     const status = twilioStatuses[MessageStatus];
     if (status) {
-      await conversations.providerStatusChanged({
-        kind: "sms",
-        providerMessageId: MessageSid,
-        status,
-        errorCode: ErrorCode,
-        reason: ErrorCode ? twilioReason(ErrorCode) : undefined,
-      });
+      // A status cannot be looked up afterwards; recording it again on a retry changes nothing.
+      const recorded = await recordOnce(
+        () =>
+          conversations.providerStatusChanged({
+            kind: "sms",
+            providerMessageId: MessageSid,
+            status,
+            errorCode: ErrorCode,
+            reason: ErrorCode ? twilioReason(ErrorCode) : undefined,
+          }),
+        async () => false,
+        log,
+        { providerMessageId: MessageSid, status },
+      );
+      if (recorded === "not_committed") return answerNotRecorded(reply);
     }
-    return reply.code(200).type("text/xml").send(emptyTwiml);
+    return answerCommitted(request, reply, emptyTwiml);
   });
 }

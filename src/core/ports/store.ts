@@ -94,6 +94,8 @@ export interface ConversationStore {
   conversationContext(conversationId: number): Promise<ConversationContext | null>;
   conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null>;
   message(messageId: number): Promise<Message | null>;
+  /** The message a provider's id names, if it was recorded (a webhook asking whether its message is safe). */
+  messageByProviderId(kind: ChannelKind, providerMessageId: string): Promise<Message | null>;
   /** Records where the conversation's thread is. */
   setConversationThread(conversationId: number, channelId: string, threadTs: string): Promise<void>;
 

@@ -170,6 +170,11 @@ export class SqliteConversationStore implements ConversationStore {
     return row ? toMessage(row) : null;
   }
 
+  async messageByProviderId(kind: ChannelKind, providerMessageId: string): Promise<Message | null> {
+    const row = this.statements.messageByProvider.get(kind, providerMessageId) as Row | undefined;
+    return row ? toMessage(row) : null;
+  }
+
   async setConversationThread(conversationId: number, channelId: string, threadTs: string): Promise<void> {
     await this.connection.writeNow(() =>
       this.update(

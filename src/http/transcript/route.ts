@@ -50,7 +50,7 @@ export function registerTranscript(
           403,
           renderNotice(
             "Link not valid",
-            "This link is not valid. Open the conversation in Slack for a fresh one.",
+            "This link is not valid (links last 15 minutes). Click View all messages in Slack for a fresh one.",
           ),
         );
       }

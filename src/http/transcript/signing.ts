@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { TranscriptLinks } from "../../core/ports.js";
 import { AppError } from "../../errors.js";
 
-export const transcriptLinkTtlMs = 30 * 24 * 60 * 60 * 1000;
+/** Long enough to open the link and read, short enough that a forwarded or leaked link soon stops working. */
+export const transcriptLinkTtlMs = 15 * 60 * 1000;
 
 export type SignatureCheck = "valid" | "missing" | "malformed" | "expired" | "wrong";
 
@@ -24,9 +25,12 @@ export class TranscriptSigner implements TranscriptLinks {
     this.key = Buffer.from(secret, "utf8");
   }
 
-  urlFor(conversationId: number): string {
+  urlFor(conversationId: number): { url: string; expiresAt: Date } {
     const expires = Math.floor((this.now() + this.ttlMs) / 1000);
-    return `${this.publicUrl}/conversations/${conversationId}?sig=${expires}.${this.mac(String(conversationId), expires)}`;
+    return {
+      url: `${this.publicUrl}/conversations/${conversationId}?sig=${expires}.${this.mac(String(conversationId), expires)}`,
+      expiresAt: new Date(expires * 1000),
+    };
   }
 
   check(conversationId: string, sig: unknown): SignatureCheck {

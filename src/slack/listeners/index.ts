@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import type { ConversationActions } from "../../core/actions.js";
 import type { SlashCommands } from "../../core/commands.js";
 import type { Conversations } from "../../core/conversations.js";
+import type { TranscriptAccessPolicy } from "../../core/transcript-access.js";
 import type { Logger } from "../../logger.js";
 import * as conversationControls from "./actions/conversation-controls.js";
 import * as transcriptLink from "./actions/transcript-link.js";
@@ -13,6 +14,7 @@ export interface ListenerDependencies {
   readonly conversations: Conversations;
   readonly commands: SlashCommands;
   readonly actions: ConversationActions;
+  readonly transcripts: TranscriptAccessPolicy;
   readonly logger: Logger;
 }
 

@@ -64,8 +64,22 @@ describe("isInternalNote", () => {
     ["note: call back tomorrow", true],
     ["  NOTE: vip", true],
     ["Note:", true],
+    ["*note:* VIP customer", true],
+    ["*note*: VIP customer", true],
+    ["_Note:_ check the refund", true],
+    ["~note~: struck but still a note", true],
+    ["NOTE : spaced colon", true],
+    ["> note: quoted", true],
+    ["&gt; note: quoted, as Slack sends it", true],
+    ["&gt;&gt;&gt; *Note* : block quote", true],
+    ["\t> _NOTE_:", true],
     ["A note: this goes out", false],
     ["notes: go out", false],
+    ["*notes*: go out", false],
+    ["> no te: goes out", false],
+    ["Keynote: goes out", false],
+    ["note without a colon goes out", false],
+    ["&amp;gt; note: an escaped ampersand is text", false],
   ])("%j → %s", (text, expected) => {
     expect(isInternalNote(text)).toBe(expected);
   });

@@ -1,13 +1,36 @@
-import type { App } from "@slack/bolt";
-import { transcriptActionId } from "../../blocks.js";
+import type { App, BlockAction } from "@slack/bolt";
+import { conversationIdFromBlockId, transcriptActionIds } from "../../blocks.js";
 import type { ListenerDependencies } from "../index.js";
 
+const minutesLeft = (expiresAt: Date) => Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 60_000));
+
 /**
- * "View all messages" is a link button: Slack opens the page in the browser and also sends the app a
- * block action, which must be acked or Slack shows the person an error icon. There is nothing else to do.
+ * "View all messages": the person who clicked, and only they, gets a fresh link valid for a few minutes
+ * (ephemeral, through the action's response_url), when they may see the conversation.
  */
-export function register(app: App, _deps: ListenerDependencies): void {
-  app.action({ action_id: transcriptActionId }, async ({ ack }) => {
-    await ack();
-  });
+export function register(app: App, { transcripts }: ListenerDependencies): void {
+  for (const actionId of Object.values(transcriptActionIds)) {
+    app.action<BlockAction>({ action_id: actionId }, async ({ body, action, ack, respond }) => {
+      await ack();
+      const conversationId = conversationIdFromBlockId(action.block_id);
+      const access =
+        conversationId === null
+          ? {
+              result: "refused" as const,
+              reason: "This button does not belong to a Threadline conversation.",
+            }
+          : await transcripts.linkFor(conversationId, {
+              userId: body.user.id,
+              channelId: body.channel?.id ?? body.container?.channel_id,
+            });
+      await respond({
+        response_type: "ephemeral",
+        replace_original: false,
+        text:
+          access.result === "granted"
+            ? `<${access.url}|View all messages of this conversation> — a link for you alone, valid for ${minutesLeft(access.expiresAt)} minutes.`
+            : access.reason,
+      });
+    });
+  }
 }

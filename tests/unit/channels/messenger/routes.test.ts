@@ -54,7 +54,9 @@ async function startReceiver(config: MessengerConfig | null) {
   );
   conversations = new Conversations(db.store, channels, silentLogger);
   http = createHttpServer(silentLogger);
-  module.registerWebhooks(http, { conversations, logger: silentLogger });
+  const isRecorded = async (kind: "sms" | "messenger", mid: string) =>
+    (await db.store.messageByProviderId(kind, mid)) !== null;
+  module.registerWebhooks(http, { conversations, isRecorded, logger: silentLogger });
   await http.listen({ port: 0, host: "127.0.0.1" });
   base = `http://127.0.0.1:${(http.server.address() as { port: number }).port}`;
   if (config) {
