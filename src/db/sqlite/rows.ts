@@ -15,6 +15,7 @@ type Row = Record<string, unknown>;
 
 /** Prisma writes ISO 8601 with an offset; CURRENT_TIMESTAMP defaults are "YYYY-MM-DD HH:MM:SS" in UTC. */
 export function dateFrom(value: unknown): Date {
+  if (value instanceof Date) return value;
   if (typeof value === "number") return new Date(value);
   const text = String(value);
   return new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`);
