@@ -62,10 +62,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     queueStats: () => store.queueStats(),
     socketState: () => slackApp.connectionState(),
   });
-  const slack = meteredSlack(
-    new SlackGateway(slackApp.app.client, new ChannelDirectory(slackApp.app.client)),
-    metrics,
-  );
+  const directory = new ChannelDirectory(slackApp.app.client, logger.child({ component: "directory" }));
+  slackApp.onReconnected(() => directory.revalidate());
+  const slack = meteredSlack(new SlackGateway(slackApp.app.client, directory), metrics);
   const modules = createChannelModules(config, overrides);
   const channels = meteredChannels(channelRegistry(modules), metrics);
   const transcripts = new TranscriptSigner(config.publicUrl);
@@ -115,6 +114,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     conversations,
     commands,
     actions,
+    directory,
     logger: logger.child({ component: "slack" }),
   });
 
@@ -161,6 +161,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       logger.info(
         { port: httpPort, channels: enabled, startupMs: Math.round(performance.now() - began) },
         "Threadline is connected to Slack (Socket Mode) and listening for webhooks",
+      );
+      // In the background: the first assignment menu of each connected channel then answers from memory.
+      store.connectedChannelIds().then(
+        (channelIds) => {
+          for (const channelId of channelIds) slack.warmChannel(channelId);
+        },
+        (error: unknown) =>
+          logger.warn({ err: error }, "could not list connected channels to warm their members"),
       );
     },
 

@@ -138,6 +138,7 @@ export class SlashCommands {
       "inbox connected",
     );
     if (released > 0) this.wakeDelivery();
+    this.slack.warmChannel(context.channelId);
     const waiting =
       released > 0
         ? ` ${released} message${released === 1 ? "" : "s"} that arrived meanwhile will be posted now.`

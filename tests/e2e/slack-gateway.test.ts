@@ -1,4 +1,5 @@
 import { WebClient } from "@slack/web-api";
+import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ParentView } from "../../src/core/ports.js";
 import { ChannelDirectory } from "../../src/slack/directory.js";
@@ -32,7 +33,7 @@ beforeEach(async () => {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });
-  gateway = new SlackGateway(client, new ChannelDirectory(client));
+  gateway = new SlackGateway(client, new ChannelDirectory(client, pino({ level: "silent" })));
 });
 
 afterEach(async () => {
