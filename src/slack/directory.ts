@@ -57,7 +57,10 @@ export class ChannelDirectory {
   }
 
   async channelMembers(channelId: string): Promise<Teammate[]> {
-    const [memberIds, users] = await Promise.all([this.read(this.channel(channelId)), this.read(this.workspaceUsers)]);
+    const [memberIds, users] = await Promise.all([
+      this.read(this.channel(channelId)),
+      this.read(this.workspaceUsers),
+    ]);
     const members: Teammate[] = [];
     for (const id of memberIds) {
       const user = users.get(id);
@@ -84,7 +87,8 @@ export class ChannelDirectory {
   memberJoined(channelId: string, userId: string): void {
     this.channels.get(channelId)?.change((members) => members.add(userId));
     // Someone new to the workspace whose team_join was missed: the menu needs their name.
-    if (this.workspaceUsers.loaded && !this.workspaceUsers.current?.has(userId)) this.background(this.lookUp(userId), userId);
+    if (this.workspaceUsers.loaded && !this.workspaceUsers.current?.has(userId))
+      this.background(this.lookUp(userId), userId);
   }
 
   memberLeft(channelId: string, userId: string): void {
