@@ -9,10 +9,10 @@ import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
 import { deliveryHandlers } from "./core/delivery/handlers/index.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
 import { customerLane, slackLane } from "./core/lanes.js";
-import { prismaOver } from "./db/client.js";
-import { migrateDatabase, sqliteFilePath } from "./db/migrate.js";
 import type { ChannelKind } from "./core/model.js";
 import { TranscriptAccessPolicy } from "./core/transcript-access.js";
+import { prismaOver } from "./db/client.js";
+import { migrateDatabase, sqliteFilePath } from "./db/migrate.js";
 import { settingOrCreate } from "./db/settings.js";
 import { SqliteConnection } from "./db/sqlite/connection.js";
 import { SqliteConversationStore } from "./db/sqlite/conversation-store.js";
@@ -89,10 +89,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     queueStats: () => queue.stats(),
     socketState: () => slackApp.connectionState(),
   });
+  const directory = new ChannelDirectory(slackApp.app.client, logger.child({ component: "directory" }));
+  slackApp.onReconnected(() => directory.revalidate());
   const slack = meteredSlack(
     new SlackGateway(
       slackApp.app.client,
-      new ChannelDirectory(slackApp.app.client),
+      directory,
       Date.now,
       new ChannelPacer(overrides.slackPace ?? slackPostPace),
     ),
@@ -145,6 +147,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       transcripts,
       logger.child({ component: "transcript" }),
     ),
+    directory,
     logger: logger.child({ component: "slack" }),
   });
 
@@ -201,6 +204,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       logger.info(
         { port: httpPort, metricsPort, channels: enabled, startupMs: Math.round(performance.now() - began) },
         "Threadline is connected to Slack (Socket Mode) and listening for webhooks",
+      );
+      // In the background: the first assignment menu of each connected channel then answers from memory.
+      store.connectedChannelIds().then(
+        (channelIds) => {
+          for (const channelId of channelIds) slack.warmChannel(channelId);
+        },
+        (error: unknown) =>
+          logger.warn({ err: error }, "could not list connected channels to warm their members"),
       );
     },
 

@@ -136,6 +136,7 @@ export class SlashCommands {
       },
       "inbox connected",
     );
+    this.slack.warmChannel(context.channelId);
     const waiting =
       released > 0
         ? ` ${released} message${released === 1 ? "" : "s"} that arrived meanwhile will be posted now.`

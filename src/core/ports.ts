@@ -133,8 +133,10 @@ export interface SlackPort {
   /** Finds the conversation's parent among the channel's posts since `since`, if an earlier attempt made it. */
   findPostedParent(channelId: string, conversationId: number, since: Date): Promise<{ ts: string } | null>;
   userDisplayName(userId: string): Promise<string>;
-  /** The channel's members with their names, for the assignment menu (cached briefly by the adapter). */
+  /** The channel's members with their names, for the assignment menu (kept current by the adapter). */
   channelMembers(channelId: string): Promise<readonly Teammate[]>;
+  /** Starts loading the channel's members in the background, so its first menu answers at once. */
+  warmChannel(channelId: string): void;
   /** Whether the app is a member of the channel (null when the channel does not exist). */
   channelMembership(channelId: string): Promise<{ isMember: boolean; name: string } | null>;
 }

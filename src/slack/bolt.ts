@@ -52,6 +52,8 @@ export interface SlackApp {
   readonly app: App;
   readonly receiver: SocketModeReceiver;
   connectionState(): SlackConnectionState;
+  /** Runs `listener` each time the socket connects again after the first time (events may have been missed). */
+  onReconnected(listener: () => void): void;
 }
 
 /**
@@ -101,5 +103,17 @@ export function createSlackApp(
   receiver.client.on("reconnecting", track("reconnecting", "warn"));
   receiver.client.on("disconnected", track("disconnected", "warn"));
 
-  return { app, receiver, connectionState: () => state };
+  const reconnectListeners: (() => void)[] = [];
+  let connectedBefore = false;
+  receiver.client.on("connected", () => {
+    if (connectedBefore) for (const listener of reconnectListeners) listener();
+    connectedBefore = true;
+  });
+
+  return {
+    app,
+    receiver,
+    connectionState: () => state,
+    onReconnected: (listener) => reconnectListeners.push(listener),
+  };
 }

@@ -1,101 +1,164 @@
 import type { WebClient } from "@slack/web-api";
 import type { Teammate } from "../core/assignment.js";
-
-interface Cached<T> {
-  value: T;
-  fetchedAt: number;
-}
+import type { Logger } from "../logger.js";
+import { LiveList } from "./live-list.js";
 
 export interface DirectoryOptions {
-  /** How long a channel's member list or the user list is used without asking Slack again. */
-  readonly freshForMs: number;
-  /** How long to wait for Slack before answering from a stale cache (Slack allows 3 s for the whole answer). */
-  readonly refreshBudgetMs: number;
+  /** Items per page of users.list and conversations.members: Slack's maximum, so a cold load is few calls. */
+  readonly pageSize: number;
+  /** Channels whose member lists are kept; the least recently used beyond this are dropped. */
+  readonly maxChannels: number;
+  /**
+   * Past this age a list still answers at once but is reloaded in the background. Events keep the lists
+   * current; this only bounds how long a change Slack never delivered can go unnoticed.
+   */
+  readonly revalidateAfterMs: number;
 }
 
-const defaults: DirectoryOptions = { freshForMs: 60_000, refreshBudgetMs: 1_500 };
+const defaults: DirectoryOptions = {
+  pageSize: 1000,
+  maxChannels: 200,
+  revalidateAfterMs: 6 * 60 * 60_000,
+};
 
-/**
- * Channel members with names, for the assignment menu, which is asked on every keystroke. Members come
- * from `conversations.members` (all pages) and names from `users.list` (one call per 200 people rather than
- * one `users.info` per member). Both are cached; when a refresh is slow or fails, the stale copy answers and
- * the refresh finishes in the background.
- */
-export class ChannelDirectory {
-  private readonly members = new Map<string, Cached<string[]>>();
-  private users: Cached<Map<string, Teammate>> | undefined;
-  private readonly refreshing = new Map<string, Promise<unknown>>();
-  private readonly options: DirectoryOptions;
+export type DirectoryLogger = Pick<Logger, "warn" | "debug">;
 
-  constructor(
-    private readonly client: WebClient,
-    options: Partial<DirectoryOptions> = {},
-    private readonly now: () => number = Date.now,
-  ) {
-    this.options = { ...defaults, ...options };
-  }
-
-  async channelMembers(channelId: string): Promise<Teammate[]> {
-    const [memberIds, users] = await Promise.all([
-      this.cached(`members:${channelId}`, this.members.get(channelId), () => this.fetchMembers(channelId)),
-      this.cached("users", this.users, () => this.fetchUsers()),
-    ]);
-    return memberIds.flatMap((id) => {
-      const user = users.get(id);
-      return user ? [user] : [];
-    });
-  }
-
-  private async cached<T>(key: string, entry: Cached<T> | undefined, fetch: () => Promise<T>): Promise<T> {
-    if (entry && this.now() - entry.fetchedAt < this.options.freshForMs) return entry.value;
-    let refresh = this.refreshing.get(key) as Promise<T> | undefined;
-    if (!refresh) {
-      refresh = fetch().finally(() => this.refreshing.delete(key));
-      this.refreshing.set(key, refresh);
-    }
-    if (!entry) return refresh;
-    refresh.catch(() => {});
-    let timer: NodeJS.Timeout | undefined;
-    const stale = new Promise<T>((resolve) => {
-      timer = setTimeout(() => resolve(entry.value), this.options.refreshBudgetMs);
-    });
-    try {
-      return await Promise.race([refresh.catch(() => entry.value), stale]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private async fetchMembers(channelId: string): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const page of this.client.paginate("conversations.members", {
-      channel: channelId,
-      limit: 200,
-    })) {
-      ids.push(...((page as { members?: string[] }).members ?? []));
-    }
-    this.members.set(channelId, { value: ids, fetchedAt: this.now() });
-    return ids;
-  }
-
-  private async fetchUsers(): Promise<Map<string, Teammate>> {
-    const users = new Map<string, Teammate>();
-    for await (const page of this.client.paginate("users.list", { limit: 200 })) {
-      for (const user of (page as { members?: SlackUser[] }).members ?? [])
-        users.set(user.id, toTeammate(user));
-    }
-    this.users = { value: users, fetchedAt: this.now() };
-    return users;
-  }
-}
-
-interface SlackUser {
+/** A user as users.list, users.info and the user_change / team_join events carry it. */
+export interface SlackUser {
   id: string;
   name?: string;
   real_name?: string;
   deleted?: boolean;
   is_bot?: boolean;
   profile?: { display_name?: string; real_name?: string };
+}
+
+/**
+ * Channel members with names, for the assignment menu, which is asked on every keystroke. The workspace's
+ * users come from `users.list` and each channel's members from `conversations.members`, loaded once (when a
+ * channel is connected, at start, or on first use) and then kept current from Slack's events:
+ * member_joined_channel / member_left_channel, user_change and team_join. Because events can be missed while
+ * the socket is down, everything is reloaded in the background after a reconnect, and a list older than
+ * `revalidateAfterMs` is reloaded in the background when read. Readers never wait for a reload.
+ */
+export class ChannelDirectory {
+  private readonly workspaceUsers: LiveList<Map<string, Teammate>>;
+  private readonly channels = new Map<string, LiveList<Set<string>>>();
+  private readonly options: DirectoryOptions;
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly logger: DirectoryLogger,
+    options: Partial<DirectoryOptions> = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.options = { ...defaults, ...options };
+    this.workspaceUsers = new LiveList(() => this.fetchUsers(), now);
+  }
+
+  async channelMembers(channelId: string): Promise<Teammate[]> {
+    const [memberIds, users] = await Promise.all([
+      this.read(this.channel(channelId)),
+      this.read(this.workspaceUsers),
+    ]);
+    const members: Teammate[] = [];
+    for (const id of memberIds) {
+      const user = users.get(id);
+      if (user) members.push(user);
+    }
+    return members;
+  }
+
+  /** Loads the channel's members and the workspace's users in the background, unless already loaded. */
+  warm(channelId: string): void {
+    for (const list of [this.workspaceUsers, this.channel(channelId)]) {
+      if (!list.loaded) this.background(list.reload(), channelId);
+    }
+  }
+
+  /** Reloads everything in the background: after a reconnect, events sent meanwhile may be lost. */
+  revalidate(): void {
+    this.background(this.workspaceUsers.reload(), "users");
+    for (const [channelId, members] of this.channels) {
+      if (members.loaded) this.background(members.reload(), channelId);
+    }
+  }
+
+  memberJoined(channelId: string, userId: string): void {
+    this.channels.get(channelId)?.change((members) => members.add(userId));
+    // Someone new to the workspace whose team_join was missed: the menu needs their name.
+    if (this.workspaceUsers.loaded && !this.workspaceUsers.current?.has(userId))
+      this.background(this.lookUp(userId), userId);
+  }
+
+  memberLeft(channelId: string, userId: string): void {
+    this.channels.get(channelId)?.change((members) => members.delete(userId));
+  }
+
+  /** The app left the channel: its members are no longer told to us, so they are not kept. */
+  forgetChannel(channelId: string): void {
+    this.channels.delete(channelId);
+  }
+
+  /** A user changed (name, deactivation, bot flag) or joined the workspace. */
+  userChanged(user: SlackUser): void {
+    const teammate = toTeammate(user);
+    this.workspaceUsers.change((users) => users.set(teammate.id, teammate));
+  }
+
+  /** The channel's list, marked most recently used; the least recently used beyond the bound is dropped. */
+  private channel(channelId: string): LiveList<Set<string>> {
+    let list = this.channels.get(channelId);
+    if (list) this.channels.delete(channelId);
+    else list = new LiveList(() => this.fetchMembers(channelId), this.now);
+    this.channels.set(channelId, list);
+    for (const oldest of this.channels.keys()) {
+      if (this.channels.size <= this.options.maxChannels) break;
+      this.channels.delete(oldest);
+    }
+    return list;
+  }
+
+  private read<T>(list: LiveList<T>): Promise<T> {
+    if (list.loaded && list.ageMs() >= this.options.revalidateAfterMs) {
+      this.background(list.reload(), "revalidation");
+    }
+    return list.get();
+  }
+
+  private background(load: Promise<unknown>, what: string): void {
+    load.catch((error: unknown) =>
+      this.logger.warn(
+        { err: error, component: "directory", what },
+        "could not load channel members or users from Slack; the menu keeps what it has and loads again on next use",
+      ),
+    );
+  }
+
+  private async lookUp(userId: string): Promise<void> {
+    const { user } = await this.client.users.info({ user: userId });
+    if (user?.id) this.userChanged(user as SlackUser);
+  }
+
+  private async fetchMembers(channelId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for await (const page of this.client.paginate("conversations.members", {
+      channel: channelId,
+      limit: this.options.pageSize,
+    })) {
+      for (const id of (page as { members?: string[] }).members ?? []) ids.add(id);
+    }
+    return ids;
+  }
+
+  private async fetchUsers(): Promise<Map<string, Teammate>> {
+    const users = new Map<string, Teammate>();
+    for await (const page of this.client.paginate("users.list", { limit: this.options.pageSize })) {
+      for (const user of (page as { members?: SlackUser[] }).members ?? [])
+        users.set(user.id, toTeammate(user));
+    }
+    return users;
+  }
 }
 
 function toTeammate(user: SlackUser): Teammate {

@@ -61,6 +61,10 @@ export class SlackGateway implements SlackPort {
     return this.directory.channelMembers(channelId);
   }
 
+  warmChannel(channelId: string): void {
+    this.directory.warm(channelId);
+  }
+
   async postParent(channelId: string, view: ParentView): Promise<{ ts: string }> {
     const { text, blocks } = parentMessage(view);
     return this.post(channelId, {

@@ -39,10 +39,18 @@ export const featureScopes = {
   fileDownloads: "files:read",
 } as const;
 
-/** The message events of channels the app is in need the history scope of that channel type. */
-export const eventScopes: Readonly<Record<string, string>> = {
-  "message.channels": "channels:history",
-  "message.groups": "groups:history",
+/**
+ * The scopes each subscribed event needs. Message events of channels the app is in need the history scope
+ * of that channel type; membership events come for public channels with channels:read and for private ones
+ * with groups:read, and a connected channel may be either.
+ */
+export const eventScopes: Readonly<Record<string, readonly string[]>> = {
+  "message.channels": ["channels:history"],
+  "message.groups": ["groups:history"],
+  member_joined_channel: ["channels:read", "groups:read"],
+  member_left_channel: ["channels:read", "groups:read"],
+  user_change: ["users:read"],
+  team_join: ["users:read"],
 };
 
 export interface SlackManifest {

@@ -1,4 +1,5 @@
 import { WebClient } from "@slack/web-api";
+import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ParentView } from "../../src/core/ports.js";
 import { ChannelDirectory } from "../../src/slack/directory.js";
@@ -35,7 +36,7 @@ beforeEach(async () => {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });
-  gateway = new SlackGateway(client, new ChannelDirectory(client));
+  gateway = new SlackGateway(client, new ChannelDirectory(client, pino({ level: "silent" })));
 });
 
 afterEach(async () => {
@@ -74,7 +75,7 @@ describe("SlackGateway", () => {
   it("paces posts to a channel at Slack's rate instead of sending them into a 429", async () => {
     const paced = new SlackGateway(
       client,
-      new ChannelDirectory(client),
+      new ChannelDirectory(client, pino({ level: "silent" })),
       Date.now,
       new ChannelPacer({ perSecond: 1, burst: 2 }),
     );

@@ -9,10 +9,14 @@ import {
   externalSelectPayload,
   interactiveEnvelope,
   type MessageInteraction,
+  memberJoinedChannelEvent,
+  memberLeftChannelEvent,
   messageChangedEvent,
   messageDeletedEvent,
   type SlashCommandInput,
   slashCommandPayload,
+  teamJoinEvent,
+  userChangeEvent,
 } from "./slack/payloads.js";
 import { ResponseUrls } from "./slack/response-urls.js";
 import { SocketModeServer } from "./slack/socket-mode.js";
@@ -77,6 +81,11 @@ export class FakeSlack {
   grantedScopes: string[] = [...DEFAULT_SCOPES];
   /** Deliver the bot's own posts and edits back to the app as message events, as Slack does. */
   echoBotMessages = true;
+  /**
+   * The most users or channel members one page of users.list / conversations.members holds. Slack may
+   * return fewer items than `limit` asks for; lower this to make a small workspace span several pages.
+   */
+  maxPageSize = 1000;
 
   private readonly workspace: Workspace;
   private readonly webApi: WebApi;
@@ -109,6 +118,7 @@ export class FakeSlack {
         grantedScopes: () => this.grantedScopes,
         openSocketUrl: () => this.socket.issueUrl(),
         echo: (channel, event) => this.echo(channel, event),
+        maxPageSize: () => this.maxPageSize,
       },
     );
   }
@@ -316,6 +326,49 @@ export class FakeSlack {
     message.deleted = true;
     const event = messageDeletedEvent(this.workspace, channel, message, deleteTs);
     return { ts: deleteTs, envelopeId: await this.deliverIfMember(channel, event, input) };
+  }
+
+  /**
+   * Someone joins a channel (or is added): a member at once, then `member_joined_channel` if the bot is in
+   * the channel, its own joining included. Resolves with the envelope id (null when the bot hears nothing).
+   */
+  async joinChannel(
+    input: { channel: string; user: string; inviter?: string } & AckOptions,
+  ): Promise<string | null> {
+    const channel = this.requireChannel(input.channel);
+    channel.members.add(input.user);
+    const event = memberJoinedChannelEvent(this.workspace, channel, input.user, input.inviter);
+    return this.deliverIfMember(channel, event, input);
+  }
+
+  /** Someone leaves a channel (or is removed): `member_left_channel` if the bot was in it, itself included. */
+  async leaveChannel(input: { channel: string; user: string } & AckOptions): Promise<string | null> {
+    const channel = this.requireChannel(input.channel);
+    const heard = this.workspace.isBotMember(channel);
+    channel.members.delete(input.user);
+    const event = memberLeftChannelEvent(this.workspace, channel, input.user);
+    return heard ? this.sendEvent(event, input) : null;
+  }
+
+  /**
+   * A user's data changes (name, deactivation, bot flag): stored, then `user_change`, which Slack sends to
+   * every app in the workspace with users:read. Resolves with the envelope id once the app acks it.
+   */
+  async updateUser(
+    id: string,
+    changes: Partial<Omit<FakeUser, "id">>,
+    opts: AckOptions = {},
+  ): Promise<string> {
+    const user = this.workspace.users.get(id);
+    if (!user) throw new Error(`no user ${id}; addUser() it first`);
+    Object.assign(user, changes);
+    return this.sendEvent(userChangeEvent(this.workspace, user), opts);
+  }
+
+  /** A new member joins the workspace: stored, then `team_join`. */
+  async joinTeam(input: UserInput & AckOptions): Promise<string> {
+    const user = this.workspace.addUser(input);
+    return this.sendEvent(teamJoinEvent(this.workspace, user), input);
   }
 
   /** Runs a slash command; resolves with the app's ack payload. */

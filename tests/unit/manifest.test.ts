@@ -64,9 +64,9 @@ describe("manifest.json", () => {
     const needed = new Set<string>();
     for (const method of methods.keys()) for (const scope of methodScopes[method] ?? []) needed.add(scope);
     for (const event of manifest.settings.event_subscriptions?.bot_events ?? []) {
-      const scope = eventScopes[event];
-      expect(scope, `event ${event} has no scope in src/slack/scopes.ts`).toBeDefined();
-      needed.add(scope as string);
+      const scopes = eventScopes[event];
+      expect(scopes, `event ${event} has no scopes in src/slack/scopes.ts`).toBeDefined();
+      for (const scope of scopes ?? []) needed.add(scope);
     }
     const sources = allSource();
     if (
@@ -81,12 +81,20 @@ describe("manifest.json", () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
   });
 
-  it("subscribes to the message events of public and private channels, which the listener needs", () => {
-    expect(allSource().some((text) => text.includes('app.event("message"'))).toBe(true);
-    expect(manifest.settings.event_subscriptions?.bot_events?.sort()).toEqual([
-      "message.channels",
-      "message.groups",
-    ]);
+  it("subscribes to exactly the events the listeners handle", () => {
+    const sources = allSource();
+    const handled = new Set(
+      sources.flatMap((text) => [...text.matchAll(/app\.event\("([^"]+)"/g)].map((m) => m[1] as string)),
+    );
+    // Message events are subscribed per channel type, and delivered to the app as `message`.
+    const subscribed = (manifest.settings.event_subscriptions?.bot_events ?? []).map((event) =>
+      event.startsWith("message.") ? "message" : event,
+    );
+    expect([...new Set(subscribed)].sort()).toEqual([...handled].sort());
+    expect(subscribed).toContain("message");
+    expect(manifest.settings.event_subscriptions?.bot_events).toEqual(
+      expect.arrayContaining(["message.channels", "message.groups"]),
+    );
   });
 
   it("declares every slash command the app registers, and runs in Socket Mode with interactivity", () => {

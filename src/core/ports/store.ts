@@ -104,6 +104,8 @@ export interface ConversationStore {
   findInbox(kind: ChannelKind, address: string): Promise<Inbox | null>;
   inboxById(inboxId: number): Promise<Inbox | null>;
   inboxesForChannel(slackChannelId: string): Promise<readonly Inbox[]>;
+  /** Every channel some inbox is connected to. */
+  connectedChannelIds(): Promise<readonly string[]>;
   /**
    * Connects the inbox (created if new) to `slackChannelId`, or disconnects it (null), clearing any hold; held
    * jobs of its conversations become runnable. Returns the channel it had and how many customer messages were

@@ -226,6 +226,15 @@ export class SqliteConversationStore implements ConversationStore {
     return rows.map((row) => toInbox(row));
   }
 
+  async connectedChannelIds(): Promise<readonly string[]> {
+    const inboxes = await this.prisma.inbox.findMany({
+      where: { slackChannelId: { not: null } },
+      distinct: ["slackChannelId"],
+      select: { slackChannelId: true },
+    });
+    return inboxes.flatMap((inbox) => (inbox.slackChannelId ? [inbox.slackChannelId] : []));
+  }
+
   async countsForInbox(inboxId: number): Promise<InboxCounts> {
     const [open, closed, unassigned] = await Promise.all([
       this.prisma.conversation.count({ where: { inboxId, status: "open" } }),

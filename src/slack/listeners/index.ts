@@ -4,9 +4,12 @@ import type { SlashCommands } from "../../core/commands.js";
 import type { Conversations } from "../../core/conversations.js";
 import type { TranscriptAccessPolicy } from "../../core/transcript-access.js";
 import type { Logger } from "../../logger.js";
+import type { ChannelDirectory } from "../directory.js";
 import * as conversationControls from "./actions/conversation-controls.js";
 import * as transcriptLink from "./actions/transcript-link.js";
 import * as threadlineCommand from "./commands/threadline.js";
+import * as channelMembers from "./events/channel-members.js";
+import * as users from "./events/users.js";
 import * as threadReplies from "./messages/thread-replies.js";
 import * as assigneeOptions from "./options/assignee-options.js";
 
@@ -15,10 +18,20 @@ export interface ListenerDependencies {
   readonly commands: SlashCommands;
   readonly actions: ConversationActions;
   readonly transcripts: TranscriptAccessPolicy;
+  /** The assignment menu's members and names, which the membership and user events keep current. */
+  readonly directory: ChannelDirectory;
   readonly logger: Logger;
 }
 
-const listeners = [threadlineCommand, threadReplies, conversationControls, transcriptLink, assigneeOptions];
+const listeners = [
+  threadlineCommand,
+  threadReplies,
+  conversationControls,
+  transcriptLink,
+  assigneeOptions,
+  channelMembers,
+  users,
+];
 
 export function registerListeners(app: App, deps: ListenerDependencies): void {
   for (const listener of listeners) listener.register(app, deps);

@@ -27,6 +27,8 @@ export interface MethodContext {
   openSocketUrl(): string;
   /** Delivers the event Slack dispatches for a change the bot made, if the bot is in `channel`. */
   echo(channel: FakeChannel, event: Json): void;
+  /** The most items a page of users.list or conversations.members holds, whatever the `limit`. */
+  maxPageSize(): number;
 }
 
 export interface MethodSpec {
@@ -104,8 +106,15 @@ function decodeCursor(cursor: string | undefined): number {
   return Number(match[1]);
 }
 
-function page<T>(items: T[], args: Args, defaultLimit: number): { items: T[]; nextCursor: string } {
-  const limit = Math.min(Math.max(Number(str(args, "limit") ?? defaultLimit) || defaultLimit, 1), 1000);
+/** Slack's largest page is 1,000 items, and it may return fewer than asked: `maxPageSize` lowers the cap. */
+function page<T>(
+  items: T[],
+  args: Args,
+  defaultLimit: number,
+  maxPageSize = 1000,
+): { items: T[]; nextCursor: string } {
+  const asked = Number(str(args, "limit") ?? defaultLimit) || defaultLimit;
+  const limit = Math.min(Math.max(asked, 1), 1000, maxPageSize);
   const offset = decodeCursor(str(args, "cursor"));
   const end = offset + limit;
   return { items: items.slice(offset, end), nextCursor: end < items.length ? encodeCursor(end) : "" };
@@ -304,7 +313,7 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
       token: "bot",
       run: (args) => {
         const channel = readable(str(args, "channel"), "read");
-        const { items, nextCursor } = page([...channel.members], args, 100);
+        const { items, nextCursor } = page([...channel.members], args, 100, ctx.maxPageSize());
         return { members: items, response_metadata: { next_cursor: nextCursor } };
       },
     },
@@ -363,7 +372,7 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
       token: "bot",
       run: (args) => {
         requireScope("users:read");
-        const { items, nextCursor } = page([...ws.users.values()], args, 200);
+        const { items, nextCursor } = page([...ws.users.values()], args, 200, ctx.maxPageSize());
         return {
           members: items.map((user) => ws.userJson(user)),
           cache_ts: Math.floor(Date.now() / 1000),

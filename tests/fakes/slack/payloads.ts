@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { findElement } from "./blocks.js";
-import type { FakeChannel, Json, MessageVersion, SocketEnvelope, StoredMessage } from "./types.js";
+import type { FakeChannel, FakeUser, Json, MessageVersion, SocketEnvelope, StoredMessage } from "./types.js";
 import type { Identity, Workspace } from "./workspace.js";
 
 /** The legacy verification token Slack still puts in every payload. */
@@ -98,6 +98,48 @@ export function messageDeletedEvent(
     channel_type: ws.channelType(channel),
     previous_message: ws.messageBase(message),
   };
+}
+
+/** Membership events name the channel's type with one letter: C public, G private. */
+function membershipChannelType(channel: FakeChannel): "C" | "G" {
+  return channel.isPrivate ? "G" : "C";
+}
+
+export function memberJoinedChannelEvent(
+  ws: Workspace,
+  channel: FakeChannel,
+  user: string,
+  inviter: string | undefined,
+): Json {
+  return {
+    type: "member_joined_channel",
+    user,
+    channel: channel.id,
+    channel_type: membershipChannelType(channel),
+    team: ws.ids.teamId,
+    ...(inviter && { inviter }),
+    event_ts: ws.nextTs(),
+  };
+}
+
+export function memberLeftChannelEvent(ws: Workspace, channel: FakeChannel, user: string): Json {
+  return {
+    type: "member_left_channel",
+    user,
+    channel: channel.id,
+    channel_type: membershipChannelType(channel),
+    team: ws.ids.teamId,
+    event_ts: ws.nextTs(),
+  };
+}
+
+/** `user_change` carries the whole user object, as users.info shows it. */
+export function userChangeEvent(ws: Workspace, user: FakeUser): Json {
+  return { type: "user_change", user: ws.userJson(user), cache_ts: unixNow(), event_ts: ws.nextTs() };
+}
+
+export function teamJoinEvent(ws: Workspace, user: FakeUser): Json {
+  return { type: "team_join", user: ws.userJson(user), cache_ts: unixNow(), event_ts: ws.nextTs() };
 }
 
 export interface SlashCommandInput {

@@ -98,6 +98,12 @@ export class RecordingSlack implements SlackPort {
     return this.teammates;
   }
 
+  readonly warmed: string[] = [];
+
+  warmChannel(channelId: string) {
+    this.warmed.push(channelId);
+  }
+
   async channelMembership(channelId: string) {
     const isMember = this.members.get(channelId);
     return isMember === undefined ? null : { isMember, name: channelId };

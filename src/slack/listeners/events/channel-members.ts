@@ -1,0 +1,29 @@
+import type { App } from "@slack/bolt";
+import type { ListenerDependencies } from "../index.js";
+
+interface MembershipEvent {
+  user?: unknown;
+  channel?: unknown;
+}
+
+/** Who is in a channel, kept current for the assignment menu as people join and leave. */
+export function register(app: App, { directory, logger }: ListenerDependencies): void {
+  app.event("member_joined_channel", async ({ event }) => {
+    const { user, channel } = event as MembershipEvent;
+    if (typeof user !== "string" || typeof channel !== "string") {
+      logger.warn({ event }, "member_joined_channel without a user or channel; ignored");
+      return;
+    }
+    directory.memberJoined(channel, user);
+  });
+
+  app.event("member_left_channel", async ({ event, context }) => {
+    const { user, channel } = event as MembershipEvent;
+    if (typeof user !== "string" || typeof channel !== "string") {
+      logger.warn({ event }, "member_left_channel without a user or channel; ignored");
+      return;
+    }
+    if (user === context.botUserId) directory.forgetChannel(channel);
+    else directory.memberLeft(channel, user);
+  });
+}

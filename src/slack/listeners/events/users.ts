@@ -1,0 +1,17 @@
+import type { App } from "@slack/bolt";
+import type { SlackUser } from "../../directory.js";
+import type { ListenerDependencies } from "../index.js";
+
+/** Names, deactivations and newcomers, kept current for the assignment menu. */
+export function register(app: App, { directory, logger }: ListenerDependencies): void {
+  const userEvent = async ({ event }: { event: { type: string; user?: unknown } }) => {
+    const user = event.user as Partial<SlackUser> | undefined;
+    if (typeof user?.id !== "string") {
+      logger.warn({ event: event.type }, "user event without a user id; ignored");
+      return;
+    }
+    directory.userChanged(user as SlackUser);
+  };
+  app.event("user_change", userEvent);
+  app.event("team_join", userEvent);
+}
