@@ -8,6 +8,7 @@ import { SlashCommands } from "./core/commands.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
 import { deliveryHandlers } from "./core/delivery/handlers.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
+import { InboxPolicy } from "./core/inbox-policy.js";
 import { createPrismaClient } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { settingOrCreate } from "./db/settings.js";
@@ -109,6 +110,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     channels,
     worker.notify,
     logger.child({ component: "commands" }),
+    new InboxPolicy(config.admins),
   );
 
   registerListeners(slackApp.app, {

@@ -124,6 +124,8 @@ export interface SlackPort {
   postParent(channelId: string, view: ParentView): Promise<{ ts: string }>;
   updateParent(channelId: string, ts: string, view: ParentView): Promise<void>;
   postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }>;
+  /** Posts a top-level message in the channel (notices about the channel itself, not a conversation). */
+  postInChannel(channelId: string, text: string): Promise<{ ts: string }>;
   /** Uploads a file into the thread (Slack's external upload flow). */
   uploadFile(channelId: string, threadTs: string, file: MediaContent): Promise<void>;
   /** Downloads a file an agent shared, with the bot token. */
@@ -156,6 +158,7 @@ export type JobKind =
   | "slack.postMedia"
   | "slack.updateParent"
   | "slack.notice"
+  | "slack.channelNotice"
   | "slack.react"
   | "customer.send"
   | "contact.refreshProfile";
@@ -167,6 +170,8 @@ export interface JobPayloads {
   "slack.react": { messageId: number; name: string };
   "slack.updateParent": { conversationId: number };
   "slack.notice": { conversationId: number; text: string };
+  /** A top-level message in a channel, about the channel itself (e.g. an inbox moved away from it). */
+  "slack.channelNotice": { channelId: string; text: string };
   "customer.send": { messageId: number };
   /**
    * Looks the contact's profile up and stores it. `inline`: queued on the conversation's Slack lane ahead of
@@ -197,6 +202,11 @@ export interface StoreTransaction {
   findInbox(kind: ChannelKind, address: string): Promise<Inbox | null>;
   upsertInbox(kind: ChannelKind, address: string): Promise<Inbox>;
   connectInbox(inboxId: number, slackChannelId: string | null, userId: string | null): Promise<Inbox>;
+  /**
+   * Keeps the current thread of each of the inbox's conversations as a past thread, before the inbox leaves
+   * its channel: a reply typed there later is then recognised (see conversationByPastThread).
+   */
+  rememberThreads(inboxId: number): Promise<void>;
   upsertContact(kind: ChannelKind, address: string): Promise<Contact>;
   updateContact(
     contactId: number,
@@ -257,6 +267,8 @@ export interface Store extends StoreTransaction {
 
   conversationContext(conversationId: number): Promise<ConversationContext | null>;
   conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null>;
+  /** The conversation a thread belonged to before its inbox moved or was disconnected. */
+  conversationByPastThread(channelId: string, threadTs: string): Promise<ConversationContext | null>;
   message(messageId: number): Promise<Message | null>;
   inboxById(inboxId: number): Promise<Inbox | null>;
   /** Keeps a file until `expiresAt` and returns the unguessable token that names it. */

@@ -30,6 +30,8 @@ const toInbox = (row: InboxRow): Inbox => ({
   kind: row.kind as ChannelKind,
   address: row.address,
   slackChannelId: row.slackChannelId,
+  connectedBy: row.connectedBy,
+  connectedAt: row.connectedAt,
   deliveryProblem: row.deliveryProblem,
 });
 
@@ -107,9 +109,23 @@ class Operations implements StoreTransaction {
     return toInbox(
       await this.db.inbox.update({
         where: { id: inboxId },
-        data: { slackChannelId, connectedBy: userId, deliveryProblem: null },
+        data: {
+          slackChannelId,
+          connectedBy: userId,
+          connectedAt: slackChannelId ? new Date() : null,
+          deliveryProblem: null,
+        },
       }),
     );
+  }
+
+  async rememberThreads(inboxId: number) {
+    // One statement whatever the number of conversations; a thread already remembered stays as it is.
+    await this.db.$executeRaw`
+      INSERT INTO "PastThread" ("slackChannelId", "slackThreadTs", "conversationId")
+      SELECT "slackChannelId", "slackThreadTs", "id" FROM "Conversation"
+      WHERE "inboxId" = ${inboxId} AND "slackChannelId" IS NOT NULL AND "slackThreadTs" IS NOT NULL
+      ON CONFLICT DO NOTHING`;
   }
 
   async upsertContact(kind: ChannelKind, address: string) {
@@ -241,6 +257,14 @@ export class PrismaStore extends Operations implements Store {
     return row
       ? { conversation: toConversation(row), inbox: toInbox(row.inbox), contact: toContact(row.contact) }
       : null;
+  }
+
+  async conversationByPastThread(channelId: string, threadTs: string): Promise<ConversationContext | null> {
+    const row = await this.prisma.pastThread.findUnique({
+      where: { slackChannelId_slackThreadTs: { slackChannelId: channelId, slackThreadTs: threadTs } },
+      select: { conversationId: true },
+    });
+    return row ? this.conversationContext(row.conversationId) : null;
   }
 
   async conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null> {

@@ -15,6 +15,7 @@ import type {
   TranscriptLinks,
 } from "../ports.js";
 import { escapeForSlack, mentionedUserIds, mrkdwnToPlainText } from "../text.js";
+import { channelNoticeHandler } from "./channel-notice.js";
 import type { JobHandlers } from "./worker.js";
 
 export interface HandlerDependencies {
@@ -229,6 +230,8 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
       );
       logger.info({ conversationId: context.conversation.id }, "notice posted in the thread");
     },
+
+    "slack.channelNotice": channelNoticeHandler({ slack, logger }),
 
     async "slack.react"(job) {
       const loaded = await loadMessage(job.payload.messageId);
