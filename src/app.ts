@@ -8,6 +8,7 @@ import { SlashCommands } from "./core/commands.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
 import { deliveryHandlers } from "./core/delivery/handlers/index.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
+import { InboxPolicy } from "./core/inbox-policy.js";
 import { customerLane, slackLane } from "./core/lanes.js";
 import type { ChannelKind } from "./core/model.js";
 import { TranscriptAccessPolicy } from "./core/transcript-access.js";
@@ -135,7 +136,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger.child({ component: "conversations" }),
   );
   const actions = new ConversationActions(store, slack, logger.child({ component: "actions" }));
-  const commands = new SlashCommands(store, slack, channels, logger.child({ component: "commands" }));
+  const commands = new SlashCommands(
+    store,
+    slack,
+    channels,
+    logger.child({ component: "commands" }),
+    new InboxPolicy(config.admins),
+  );
 
   registerListeners(slackApp.app, {
     conversations,

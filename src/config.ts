@@ -33,6 +33,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Signs transcript links; null means a secret generated once and kept in the database. */
   readonly transcriptSecret: string | null;
+  /** Slack user ids who alone may connect, disconnect and move inboxes; empty means anyone in the channel. */
+  readonly admins: readonly string[];
 }
 
 // Unset and empty are the same thing for an environment variable (`FOO=` in .env).
@@ -101,6 +103,13 @@ const environmentSchema = z.object({
   ),
   LOG_LEVEL: withDefault(z.enum(["debug", "info", "warn", "error"]), "info"),
   TRANSCRIPT_SECRET: optional.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  THREADLINE_ADMINS: optional.pipe(
+    z
+      .string()
+      .regex(/^[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*$/, "must be Slack user ids (U…) separated by commas")
+      .transform((list) => list.split(",").map((id) => id.trim()))
+      .optional(),
+  ),
 });
 
 const channelVariables = {
@@ -163,5 +172,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     databaseUrl: env.DATABASE_URL,
     logLevel: env.LOG_LEVEL,
     transcriptSecret: env.TRANSCRIPT_SECRET ?? null,
+    admins: Object.freeze([...new Set(env.THREADLINE_ADMINS ?? [])]),
   });
 }

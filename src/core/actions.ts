@@ -1,4 +1,5 @@
 import { assigneeOptions, type MenuOption, unassignValue } from "./assignment.js";
+import { leftThreadReason } from "./inbox-policy.js";
 import { slackLane } from "./lanes.js";
 import type { ConversationContext } from "./model.js";
 import type { ConversationChanges, ConversationStore, CoreLogger, NewJob, SlackPort } from "./ports.js";
@@ -7,6 +8,8 @@ import type { ConversationChanges, ConversationStore, CoreLogger, NewJob, SlackP
 export interface ActionContext {
   readonly userId: string;
   readonly channelId: string | undefined;
+  /** The parent message acted on, when known: an old thread's parent is refused like another channel's. */
+  readonly threadTs?: string | undefined;
 }
 
 export type ActionOutcome =
@@ -94,10 +97,8 @@ export class ConversationActions {
     if (!found?.conversation.slackChannelId) {
       return { reason: "This conversation no longer exists in Threadline, so nothing was changed." };
     }
-    if (found.conversation.slackChannelId !== context.channelId) {
-      return { reason: "This conversation lives in another channel; act on it from its own thread there." };
-    }
-    return found;
+    const left = leftThreadReason(found, context);
+    return left ? { reason: `Nothing was changed: ${left}` } : found;
   }
 
   private async change(

@@ -1,4 +1,6 @@
-import { type ChannelKind, channelKinds } from "./model.js";
+import { InboxPolicy } from "./inbox-policy.js";
+import { channelLane } from "./lanes.js";
+import { type ChannelKind, channelKinds, type Inbox } from "./model.js";
 import type { ChannelRegistry, ConversationStore, CoreLogger, SlackPort } from "./ports.js";
 
 export type SlashCommand =
@@ -72,8 +74,9 @@ export function helpText(channels: ChannelRegistry): string {
       (channel) =>
         `• \`/threadline connect ${channel.kind} ${channel.addressExample}\` — this channel receives that ${channel.label} inbox's conversations`,
     ),
+    "• Connecting an inbox another channel has asks first, with a *Move it here* button, and tells that channel",
     "• `/threadline disconnect <number or page-id>` — stop receiving them here",
-    "• `/threadline status` — what is connected here, with open, closed and unassigned counts",
+    "• `/threadline status` — what is connected here, who connected it and when, with open, closed and unassigned counts",
     "• `/threadline help` — this help",
     "Reply in a conversation's thread to answer the customer; start with `note:` to keep a message internal.",
   ].join("\n");
@@ -84,6 +87,34 @@ export interface CommandContext {
   readonly userId: string;
 }
 
+/** Moving an inbox from the channel that has it to the one the command was typed in. */
+export interface MoveRequest {
+  readonly kind: ChannelKind;
+  readonly address: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The ephemeral answer to a command; `moveOffer` asks the person to confirm a move with a button. */
+export interface CommandAnswer {
+  readonly text: string;
+  readonly moveOffer?: MoveRequest;
+}
+
+const managing = "connect, disconnect or move inboxes";
+
+/** A date Slack shows in each reader's time zone, with a UTC fallback for clients that can't. */
+function slackDate(date: Date): string {
+  const fallback = `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
+}
+
+function connectedByLine(inbox: Inbox): string {
+  const by = inbox.connectedBy ? ` by <@${inbox.connectedBy}>` : "";
+  const at = inbox.connectedAt ? ` on ${slackDate(inbox.connectedAt)}` : "";
+  return by || at ? `connected${by}${at}` : "";
+}
+
 /** Runs a parsed command for the channel it was typed in and returns the ephemeral answer. */
 export class SlashCommands {
   constructor(
@@ -91,74 +122,165 @@ export class SlashCommands {
     private readonly slack: SlackPort,
     private readonly channels: ChannelRegistry,
     private readonly logger: CoreLogger,
+    private readonly policy: InboxPolicy = new InboxPolicy([]),
   ) {}
 
-  async run(text: string, context: CommandContext): Promise<string> {
+  async run(text: string, context: CommandContext): Promise<CommandAnswer> {
     const command = parseSlashCommand(text, this.channels);
     switch (command.name) {
       case "help":
-        return helpText(this.channels);
+        return { text: helpText(this.channels) };
       case "invalid":
-        return `${command.problem}\n\n${helpText(this.channels)}`;
+        return { text: `${command.problem}\n\n${helpText(this.channels)}` };
       case "status":
-        return this.status(context);
+        return { text: await this.status(context) };
       case "connect":
         return this.connect(command.kind, command.address, context);
       case "disconnect":
-        return this.disconnect(command.addresses, context);
+        return { text: await this.disconnect(command.addresses, context) };
     }
   }
 
-  private async connect(kind: ChannelKind, address: string, context: CommandContext): Promise<string> {
+  /**
+   * The "Move it here" button was clicked. Everything is checked again, as at the command: the button's
+   * value only names what was offered, and what was true then (rights, where the inbox is) may not be now.
+   */
+  async confirmMove(request: MoveRequest, context: CommandContext): Promise<string> {
+    const channel = (channelKinds as readonly string[]).includes(request.kind)
+      ? this.channels[request.kind]
+      : undefined;
+    if (!channel || channel.parseInboxAddress(request.address) !== request.address) {
+      return "This button does not name an inbox Threadline knows, so nothing was moved.";
+    }
+    const shown = `${channel.label} ${channel.formatAddress(request.address)}`;
+    const again = `Run \`/threadline connect ${request.kind} ${request.address}\` again to see where it is now.`;
+    if (request.to !== context.channelId) {
+      return `This button was offered in <#${request.to}>, so it can't move ${shown} into this channel. Nothing was moved.`;
+    }
+    const refused = this.policy.refusal(context.userId, managing);
+    if (refused) return refused;
+    const unavailable = await this.cannotConnect(request.kind, context.channelId);
+    if (unavailable) return unavailable;
+
+    const outcome = await this.store.connectInbox({
+      kind: request.kind,
+      address: request.address,
+      to: context.channelId,
+      userId: context.userId,
+      from: [request.from],
+      jobs: [
+        {
+          lane: channelLane(request.from),
+          kind: "slack.channelNotice",
+          payload: {
+            channelId: request.from,
+            text: `<@${context.userId}> moved ${shown} to <#${context.channelId}>. Its conversations continue there; replies typed in its threads here are no longer sent to customers.`,
+          },
+        },
+      ],
+    });
+    if (!outcome.changed) {
+      const now = outcome.inbox?.slackChannelId;
+      this.logger.warn(
+        { kind: request.kind, inbox: request.address, offeredFrom: request.from, now, user: context.userId },
+        "inbox move refused: it changed since the offer",
+      );
+      if (now === context.channelId) return `${shown} is already connected to this channel.`;
+      const where = now ? `is now connected to <#${now}>` : "is no longer connected";
+      return `${shown} ${where}, not <#${request.from}> as when the move was offered, so nothing was moved. ${again}`;
+    }
+    this.logger.info(
+      {
+        kind: request.kind,
+        inbox: request.address,
+        slackChannel: context.channelId,
+        previousChannel: request.from,
+        released: outcome.released,
+        user: context.userId,
+      },
+      "inbox moved",
+    );
+    this.slack.warmChannel(context.channelId);
+    return `Moved ${shown} here from <#${request.from}>, and told that channel. Each conversation continues here in a new thread with the customer's next message.${waitingText(outcome.released)}`;
+  }
+
+  /** Why an inbox of `kind` can't be connected to the channel right now, or null. */
+  private async cannotConnect(kind: ChannelKind, channelId: string): Promise<string | null> {
     const channel = this.channels[kind];
     if (!channel.enabled) {
       return `${channel.label} is not configured on this Threadline server, so it can't be connected. Ask whoever runs it to set the ${channel.label} credentials (see .env.example).`;
     }
-    const membership = await this.slack.channelMembership(context.channelId);
+    const membership = await this.slack.channelMembership(channelId);
     if (!membership?.isMember) {
       return "I'm not a member of this channel yet, so I couldn't post conversations here. Add me with `/invite @Threadline` (or the channel's Integrations tab), then run the command again.";
     }
-    const shown = channel.formatAddress(address);
-    const { previousChannelId: previousChannel, released } = await this.store.connectInbox(
+    return null;
+  }
+
+  private async connect(kind: ChannelKind, address: string, context: CommandContext): Promise<CommandAnswer> {
+    const refused = this.policy.refusal(context.userId, managing);
+    if (refused) {
+      this.logger.warn({ kind, inbox: address, ...context }, "inbox connect refused: not an admin");
+      return { text: refused };
+    }
+    const unavailable = await this.cannotConnect(kind, context.channelId);
+    if (unavailable) return { text: unavailable };
+    const channel = this.channels[kind];
+    const shown = `${channel.label} ${channel.formatAddress(address)}`;
+    // Taking an inbox from another channel is a move: it waits for the person to confirm it.
+    const outcome = await this.store.connectInbox({
       kind,
       address,
-      context.channelId,
-      context.userId,
-    );
+      to: context.channelId,
+      userId: context.userId,
+      from: [null, context.channelId],
+    });
+    if (!outcome.changed) {
+      const inbox = outcome.inbox as Inbox;
+      const from = inbox.slackChannelId as string;
+      const by = connectedByLine(inbox);
+      this.logger.info({ kind, inbox: address, ...context, connectedTo: from }, "inbox move offered");
+      return {
+        text: `${shown} is connected to <#${from}>${by ? ` (${by})` : ""}, so nothing changed. Moving it here sends its conversations to this channel from now on, and <#${from}> is told who moved it.`,
+        moveOffer: { kind, address, from, to: context.channelId },
+      };
+    }
+    const { released } = outcome;
     this.logger.info(
-      {
-        kind,
-        inbox: address,
-        slackChannel: context.channelId,
-        previousChannel,
-        released,
-        user: context.userId,
-      },
+      { kind, inbox: address, slackChannel: context.channelId, released, user: context.userId },
       "inbox connected",
     );
     this.slack.warmChannel(context.channelId);
-    const waiting =
-      released > 0
-        ? ` ${released} message${released === 1 ? "" : "s"} that arrived meanwhile will be posted now.`
-        : "";
-    if (previousChannel === context.channelId) {
-      return `${channel.label} ${shown} is already connected to this channel.${waiting}`;
+    if (outcome.before.slackChannelId === context.channelId) {
+      return { text: `${shown} is already connected to this channel.${waitingText(released)}` };
     }
-    const moved = previousChannel
-      ? ` It was connected to <#${previousChannel}>; conversations that start or continue from now on arrive here.`
-      : "";
-    return `Connected ${channel.label} ${shown} to this channel. Each customer conversation will appear here as a thread.${moved}${waiting}`;
+    return {
+      text: `Connected ${shown} to this channel. Each customer conversation will appear here as a thread.${waitingText(released)}`,
+    };
   }
 
   private async disconnect(
     addresses: readonly { kind: ChannelKind; address: string }[],
     context: CommandContext,
   ): Promise<string> {
+    const refused = this.policy.refusal(context.userId, managing);
+    if (refused) {
+      this.logger.warn({ addresses, ...context }, "inbox disconnect refused: not an admin");
+      return refused;
+    }
     for (const { kind, address } of addresses) {
-      const inbox = await this.store.findInbox(kind, address);
-      if (inbox?.slackChannelId !== context.channelId) continue;
-      await this.store.connectInbox(kind, address, null, context.userId);
-      this.logger.info({ kind, inbox: address, slackChannel: context.channelId }, "inbox disconnected");
+      const outcome = await this.store.connectInbox({
+        kind,
+        address,
+        to: null,
+        userId: context.userId,
+        from: [context.channelId],
+      });
+      if (!outcome.changed) continue;
+      this.logger.info(
+        { kind, inbox: address, slackChannel: context.channelId, user: context.userId },
+        "inbox disconnected",
+      );
       const channel = this.channels[kind];
       return `Disconnected ${channel.label} ${channel.formatAddress(address)} from this channel. New messages to it are kept and posted when it is connected again.`;
     }
@@ -188,9 +310,16 @@ export class SlashCommands {
           : waiting > 0
             ? ` — ${waiting} message${plural} on the way to Slack`
             : "";
-        return `• ${channel.label} ${channel.formatAddress(inbox.address)}: ${counts.open} open (${counts.unassigned} unassigned), ${counts.closed} closed${disabled}${held}`;
+        const by = connectedByLine(inbox);
+        return `• ${channel.label} ${channel.formatAddress(inbox.address)}: ${counts.open} open (${counts.unassigned} unassigned), ${counts.closed} closed${by ? ` — ${by}` : ""}${disabled}${held}`;
       }),
     );
     return ["*Connected to this channel*", ...lines].join("\n");
   }
+}
+
+function waitingText(released: number): string {
+  return released > 0
+    ? ` ${released} message${released === 1 ? "" : "s"} that arrived meanwhile will be posted now.`
+    : "";
 }

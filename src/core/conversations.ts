@@ -1,4 +1,5 @@
 import { deliveredReaction, failedReaction, statusAdvances } from "./delivery-status.js";
+import { leftThreadReason } from "./inbox-policy.js";
 import { customerLane, slackLane } from "./lanes.js";
 import type {
   AgentReply,
@@ -37,7 +38,9 @@ const acceptedStatuses: ReadonlySet<MessageStatus> = new Set(["queued", "sent", 
 
 export type ReplyOutcome =
   | { readonly result: "recorded"; readonly conversationId: number; readonly messageId: number }
-  | { readonly result: "duplicate" | "not_a_conversation" | "internal_note" };
+  | { readonly result: "duplicate" | "not_a_conversation" | "internal_note" }
+  /** Typed in a thread the conversation has left: not sent, and `reason` tells the agent why. */
+  | { readonly result: "refused"; readonly reason: string };
 
 /**
  * The two directions of a conversation. Each records the message and the side effects it causes in one
@@ -99,9 +102,19 @@ export class Conversations {
   }
 
   async agentReplied(reply: AgentReply): Promise<ReplyOutcome> {
-    const context = await this.store.conversationByThread(reply.channelId, reply.threadTs);
+    const context =
+      (await this.store.conversationByThread(reply.channelId, reply.threadTs)) ??
+      (await this.store.conversationByPastThread(reply.channelId, reply.threadTs));
     if (!context) return { result: "not_a_conversation" };
     if (isInternalNote(reply.text)) return { result: "internal_note" };
+    const left = leftThreadReason(context, reply);
+    if (left) {
+      this.logger.warn(
+        { conversationId: context.conversation.id, channel: reply.channelId, ts: reply.ts, reason: left },
+        "reply in a thread the conversation has left; not sent",
+      );
+      return { result: "refused", reason: `Not sent to the customer: ${left}` };
+    }
 
     const messageId = await this.store.recordReply(
       {

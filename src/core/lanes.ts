@@ -13,3 +13,6 @@ export function laneConversationId(lane: string): number | null {
 
 /** Retries of a contact's profile lookup wait here, so they hold back neither the thread nor the replies. */
 export const contactLane = (contactId: number) => `contact:${contactId}`;
+
+/** Notices about a channel itself (an inbox moved away from it): apart from every conversation's lane. */
+export const channelLane = (channelId: string) => `channel:${channelId}`;

@@ -86,6 +86,9 @@ export interface Inbox {
   readonly kind: ChannelKind;
   readonly address: string;
   readonly slackChannelId: string | null;
+  /** Who connected it to `slackChannelId`, and when (null for inboxes connected before this was kept). */
+  readonly connectedBy: string | null;
+  readonly connectedAt: Date | null;
   /** Why posts to the channel are on hold, if they are. */
   readonly deliveryProblem: string | null;
 }

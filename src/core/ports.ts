@@ -122,6 +122,8 @@ export interface SlackPort {
   postParent(channelId: string, view: ParentView): Promise<{ ts: string }>;
   updateParent(channelId: string, ts: string, view: ParentView): Promise<void>;
   postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }>;
+  /** Posts a top-level message in the channel (notices about the channel itself, not a conversation). */
+  postInChannel(channelId: string, text: string): Promise<{ ts: string }>;
   /** Uploads a file into the thread (Slack's external upload flow). */
   uploadFile(channelId: string, threadTs: string, file: MediaContent): Promise<void>;
   /** Downloads a file an agent shared, with the bot token. */

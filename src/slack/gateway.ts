@@ -97,6 +97,10 @@ export class SlackGateway implements SlackPort {
     } as ChatPostMessageArguments);
   }
 
+  async postInChannel(channelId: string, text: string): Promise<{ ts: string }> {
+    return this.post(channelId, { channel: channelId, text, unfurl_links: false, unfurl_media: false });
+  }
+
   async findPostedMessage(
     channelId: string,
     threadTs: string,

@@ -162,6 +162,6 @@ describe("refusals", () => {
     Object.assign(payload.container as object, { channel_id: "C0ELSEWHERE" });
     await harness.slack.blockAction(payload);
     const refusal = await waitFor(() => harness.slack.responses.find((r) => r.kind === "action"));
-    expect(String(refusal.body.text)).toContain("lives in another channel");
+    expect(String(refusal.body.text)).toContain(`this conversation now lives in <#${supportChannel}>`);
   });
 });

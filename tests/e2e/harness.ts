@@ -157,6 +157,26 @@ export class Harness {
     if (!answer.startsWith("Connected")) throw new Error(`connect failed: ${answer}`);
   }
 
+  /**
+   * `/threadline connect sms <number>` in `channel` while another channel has the number, then a click on the
+   * "Move it here" button of the answer. Resolves with the answer that replaced the offer.
+   */
+  async moveInbox(channel: string, number = inboxNumber, user = agent.id): Promise<string> {
+    const offer = await this.slack.slashCommand({
+      channel_id: channel,
+      user_id: user,
+      text: `connect sms ${number}`,
+    });
+    const shown = this.slack.ephemerals.findLast((e) => e.channel === channel && e.via === "command_ack");
+    if (!shown?.blocks) throw new Error(`no move offered: ${String(offer.text)}`);
+    const click = this.slack.buildEphemeralButtonClick({
+      ephemeral: shown,
+      actionId: "threadline.moveInbox",
+    });
+    await this.slack.blockAction(click);
+    return waitFor(() => !shown.blocks && shown.text);
+  }
+
   sms(
     body: string,
     options: {

@@ -29,7 +29,7 @@ describe("connecting a channel", () => {
     expect(await harness.command("status")).toContain("SMS +1 555 000 1111: 0 open (0 unassigned), 0 closed");
   });
 
-  it("moves the number's conversations to the channel it is reconnected to", async () => {
+  it("moves the number's conversations to the channel it is moved to, once the move is confirmed", async () => {
     await harness.connectInbox();
     await harness.sms("in the first channel");
     const first = await harness.waitForParent();
@@ -38,8 +38,8 @@ describe("connecting a channel", () => {
       name: "second",
       members: [harness.slack.botUserId, agent.id],
     });
-    expect(await harness.command(`connect sms ${inboxNumber}`, "C0SECOND")).toContain(
-      `It was connected to <#${supportChannel}>`,
+    expect(await harness.moveInbox("C0SECOND")).toContain(
+      `Moved SMS +1 555 000 1111 here from <#${supportChannel}>`,
     );
     await harness.sms("after the move");
     const moved = await harness.waitForParent("C0SECOND");

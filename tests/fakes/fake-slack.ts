@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { type LocalServer, listen, type Reply, type RequestBody, readBody, text } from "./http.js";
-import { optionsResponseErrors } from "./slack/blocks.js";
+import { optionsResponseErrors, withBlockIds } from "./slack/blocks.js";
 import {
   blockSuggestionPayload,
   buttonClickPayload,
+  ephemeralButtonClickPayload,
   eventEnvelope,
   externalSelectPayload,
   interactiveEnvelope,
@@ -24,6 +25,7 @@ import type {
   ApiCall,
   ChannelInput,
   DisconnectReason,
+  Ephemeral,
   FailSpec,
   FakeChannel,
   FakeUser,
@@ -372,7 +374,7 @@ export class FakeSlack {
   }
 
   /** Runs a slash command; resolves with the app's ack payload. */
-  slashCommand(input: SlashCommandInput & AckOptions): Promise<Json> {
+  async slashCommand(input: SlashCommandInput & AckOptions): Promise<Json> {
     const channel = this.requireChannel(input.channel_id);
     const responseUrl = this.responseUrls.create({
       kind: "command",
@@ -386,7 +388,33 @@ export class FakeSlack {
       accepts_response_payload: true,
       payload,
     };
-    return this.socket.send(envelope, input.ackTimeoutMs ?? ACK_TIMEOUT_MS);
+    const ack = await this.socket.send(envelope, input.ackTimeoutMs ?? ACK_TIMEOUT_MS);
+    // An ack that carries a message answers the command; unless in_channel, only its author sees it.
+    const answer = typeof ack.text === "string" ? ack.text : "";
+    const blocks = Array.isArray(ack.blocks) ? withBlockIds(ack.blocks as Json[]) : undefined;
+    if ((answer || blocks) && ack.response_type !== "in_channel") {
+      this.workspace.ephemerals.push({
+        channel: channel.id,
+        user: input.user_id,
+        ts: this.workspace.nextTs(),
+        text: answer,
+        via: "command_ack",
+        ...(blocks && { blocks }),
+      });
+    }
+    return ack;
+  }
+
+  /** block_actions payload for the user an ephemeral message was shown to clicking one of its buttons. */
+  buildEphemeralButtonClick(input: { ephemeral: Ephemeral; actionId: string; value?: string }): Json {
+    const { ephemeral } = input;
+    const responseUrl = this.responseUrls.create({
+      kind: "action",
+      channel: ephemeral.channel,
+      user: ephemeral.user,
+      ephemeralTs: ephemeral.ts,
+    });
+    return ephemeralButtonClickPayload(this.workspace, input, responseUrl);
   }
 
   blockAction(payload: Json, opts: AckOptions = {}): Promise<Json> {

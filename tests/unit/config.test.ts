@@ -119,4 +119,18 @@ describe("loadConfig", () => {
       "MESSENGER_MEDIA_HOSTS must name at least one host",
     ]);
   });
+
+  it("reads THREADLINE_ADMINS as a list of Slack user ids, anyone when unset", () => {
+    expect(loadConfig(minimal).admins).toEqual([]);
+    expect(loadConfig({ ...minimal, THREADLINE_ADMINS: "" }).admins).toEqual([]);
+    expect(loadConfig({ ...minimal, THREADLINE_ADMINS: " U0ADMIN1 , W0ADMIN2,U0ADMIN1" }).admins).toEqual([
+      "U0ADMIN1",
+      "W0ADMIN2",
+    ]);
+    for (const bad of ["@ana", "U0ADMIN1,,U2", "C0CHANNEL", "u0lower"]) {
+      expect(problemsOf({ ...minimal, THREADLINE_ADMINS: bad })).toEqual([
+        "THREADLINE_ADMINS must be Slack user ids (U…) separated by commas",
+      ]);
+    }
+  });
 });

@@ -7,6 +7,7 @@ export type JobKind =
   | "slack.postMedia"
   | "slack.updateParent"
   | "slack.notice"
+  | "slack.channelNotice"
   | "slack.react"
   | "customer.send"
   | "contact.refreshProfile";
@@ -18,6 +19,8 @@ export interface JobPayloads {
   "slack.react": { messageId: number; name: string };
   "slack.updateParent": { conversationId: number };
   "slack.notice": { conversationId: number; text: string };
+  /** A top-level message in a channel, about the channel itself (e.g. an inbox moved away from it). */
+  "slack.channelNotice": { channelId: string; text: string };
   "customer.send": { messageId: number };
   /**
    * Looks the contact's profile up and stores it. `inline`: queued on the conversation's Slack lane ahead of

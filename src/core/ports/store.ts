@@ -53,6 +53,22 @@ export type InboundOutcome =
   | { readonly result: "recorded"; readonly conversationId: number; readonly messageId: number }
   | { readonly result: "duplicate"; readonly messageId: number };
 
+export interface InboxChange {
+  readonly kind: ChannelKind;
+  readonly address: string;
+  /** The channel it goes to; null disconnects it. */
+  readonly to: string | null;
+  readonly userId: string;
+  /** Where the inbox must be for the change to happen (null: connected nowhere); otherwise nothing changes. */
+  readonly from: readonly (string | null)[];
+  /** Committed with the change (e.g. telling the channel it left). */
+  readonly jobs?: readonly NewJob[];
+}
+
+export type InboxChangeOutcome =
+  | { readonly changed: true; readonly before: Inbox; readonly released: number }
+  | { readonly changed: false; readonly inbox: Inbox | null };
+
 export interface NewReply {
   readonly conversationId: number;
   readonly provider: ChannelKind;
@@ -93,6 +109,8 @@ export interface ConversationStore {
 
   conversationContext(conversationId: number): Promise<ConversationContext | null>;
   conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null>;
+  /** The conversation a thread belonged to before its inbox moved or was disconnected. */
+  conversationByPastThread(channelId: string, threadTs: string): Promise<ConversationContext | null>;
   message(messageId: number): Promise<Message | null>;
   /** The message a provider's id names, if it was recorded (a webhook asking whether its message is safe). */
   messageByProviderId(kind: ChannelKind, providerMessageId: string): Promise<Message | null>;
@@ -107,16 +125,11 @@ export interface ConversationStore {
   /** Every channel some inbox is connected to. */
   connectedChannelIds(): Promise<readonly string[]>;
   /**
-   * Connects the inbox (created if new) to `slackChannelId`, or disconnects it (null), clearing any hold; held
-   * jobs of its conversations become runnable. Returns the channel it had and how many customer messages were
-   * waiting for it.
+   * Connects an inbox to a channel, moves it, or disconnects it, if it is where `change.from` says it must be
+   * (and creates it when `from` allows "not connected"). Clears any hold; held jobs of its conversations become
+   * runnable; the threads of a channel it leaves are remembered as past threads.
    */
-  connectInbox(
-    kind: ChannelKind,
-    address: string,
-    slackChannelId: string | null,
-    userId: string,
-  ): Promise<{ inbox: Inbox; previousChannelId: string | null; released: number }>;
+  connectInbox(change: InboxChange): Promise<InboxChangeOutcome>;
   /** Puts posts to the inbox's channel on hold with the reason (or clears it). */
   setInboxProblem(inboxId: number, problem: string | null): Promise<void>;
   countsForInbox(inboxId: number): Promise<InboxCounts>;

@@ -13,6 +13,8 @@ import type {
   InboundEffects,
   InboundOutcome,
   InboundState,
+  InboxChange,
+  InboxChangeOutcome,
   InboxCounts,
   NewJob,
   NewReply,
@@ -165,6 +167,11 @@ export class SqliteConversationStore implements ConversationStore {
     return row ? this.context(row) : null;
   }
 
+  async conversationByPastThread(channelId: string, threadTs: string): Promise<ConversationContext | null> {
+    const row = this.statements.conversationByPastThread.get(channelId, threadTs) as Row | undefined;
+    return row ? this.context(row) : null;
+  }
+
   async message(messageId: number): Promise<Message | null> {
     const row = this.statements.message.get(messageId) as Row | undefined;
     return row ? toMessage(row) : null;
@@ -196,25 +203,39 @@ export class SqliteConversationStore implements ConversationStore {
     return row ? toInbox(row) : null;
   }
 
-  async connectInbox(kind: ChannelKind, address: string, slackChannelId: string | null, userId: string) {
-    const result = await this.connection.write(() => {
+  async connectInbox(change: InboxChange): Promise<InboxChangeOutcome> {
+    const result = await this.connection.write((): { outcome: InboxChangeOutcome; jobs: QueuedJob[] } => {
       const now = sqliteDate(new Date());
-      const before = toInbox(this.findOrInsert("inbox", "insertInbox", [kind, address], now));
-      const inbox = toInbox(this.statements.connect.get(slackChannelId, userId, now, before.id) as Row);
+      const found = this.statements.inbox.get(change.kind, change.address) as Row | undefined;
+      if (!found && !change.from.includes(null))
+        return { outcome: { changed: false, inbox: null }, jobs: [] };
+      const before = toInbox(
+        found ?? (this.statements.insertInbox.get(change.kind, change.address, now, now) as Row),
+      );
+      if (!change.from.includes(before.slackChannelId)) {
+        return { outcome: { changed: false, inbox: before }, jobs: [] };
+      }
+      if (before.slackChannelId && before.slackChannelId !== change.to) {
+        this.statements.rememberThreads.run(now, before.id);
+      }
+      this.statements.connect.run(change.to, change.userId, now, now, before.id);
       const released: QueuedJob[] = [];
-      if (slackChannelId) {
-        for (const { id } of this.statements.conversationIds.all(inbox.id) as { id: number }[]) {
+      if (change.to) {
+        for (const { id } of this.statements.conversationIds.all(before.id) as { id: number }[]) {
           for (const lane of this.lanesOf(id)) {
             if (this.statements.unpark.run(lane).changes === 0) continue;
             released.push(...(this.statements.laneJobs.all(lane) as Row[]).map((row) => this.queued(row)));
           }
         }
       }
-      return { inbox, previousChannelId: before.slackChannelId, released };
+      const count = released.filter((job) => job.kind === "slack.postInbound").length;
+      return {
+        outcome: { changed: true, before, released: count },
+        jobs: [...released, ...this.queue.insert(change.jobs ?? [])],
+      };
     });
-    this.queue.announce(result.released);
-    const count = result.released.filter((job) => job.kind === "slack.postInbound").length;
-    return { inbox: result.inbox, previousChannelId: result.previousChannelId, released: count };
+    this.queue.announce(result.jobs);
+    return result.outcome;
   }
 
   async setInboxProblem(inboxId: number, problem: string | null) {
@@ -372,8 +393,17 @@ function storeStatements(db: Database.Database) {
     laneJobs: db.prepare(`SELECT "id", "lane", "kind", "payload", "runAt", "createdAt" FROM "DeliveryJob"
       WHERE "lane" = ? AND "state" = 'pending' ORDER BY "id"`),
     conversationIds: db.prepare(`SELECT "id" FROM "Conversation" WHERE "inboxId" = ?`),
-    connect: db.prepare(`UPDATE "Inbox" SET "slackChannelId" = ?, "connectedBy" = ?, "deliveryProblem" = NULL,
-      "updatedAt" = ? WHERE "id" = ? RETURNING *`),
+    connect: db.prepare(`UPDATE "Inbox" SET "slackChannelId" = ?, "connectedBy" = ?, "connectedAt" = ?,
+      "deliveryProblem" = NULL, "updatedAt" = ? WHERE "id" = ?`),
+    rememberThreads:
+      db.prepare(`INSERT INTO "PastThread" ("slackChannelId", "slackThreadTs", "conversationId",
+        "createdAt")
+      SELECT "slackChannelId", "slackThreadTs", "id", ? FROM "Conversation"
+      WHERE "inboxId" = ? AND "slackChannelId" IS NOT NULL AND "slackThreadTs" IS NOT NULL
+      ON CONFLICT DO NOTHING`),
+    conversationByPastThread: db.prepare(`SELECT c.* FROM "PastThread" p
+      JOIN "Conversation" c ON c."id" = p."conversationId"
+      WHERE p."slackChannelId" = ? AND p."slackThreadTs" = ?`),
     waiting: db.prepare(`SELECT COUNT(*) AS "count" FROM "Message" m
       JOIN "Conversation" c ON c."id" = m."conversationId"
       WHERE c."inboxId" = ? AND m."direction" = 'in' AND m."slackTs" IS NULL AND m."status" = 'received'`),

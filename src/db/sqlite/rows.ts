@@ -37,6 +37,8 @@ export const toInbox = (row: Row): Inbox => ({
   kind: row.kind as ChannelKind,
   address: String(row.address),
   slackChannelId: text(row.slackChannelId),
+  connectedBy: text(row.connectedBy),
+  connectedAt: optionalDate(row.connectedAt),
   deliveryProblem: text(row.deliveryProblem),
 });
 

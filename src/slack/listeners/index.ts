@@ -6,6 +6,7 @@ import type { TranscriptAccessPolicy } from "../../core/transcript-access.js";
 import type { Logger } from "../../logger.js";
 import type { ChannelDirectory } from "../directory.js";
 import * as conversationControls from "./actions/conversation-controls.js";
+import * as moveInbox from "./actions/move-inbox.js";
 import * as transcriptLink from "./actions/transcript-link.js";
 import * as threadlineCommand from "./commands/threadline.js";
 import * as channelMembers from "./events/channel-members.js";
@@ -27,6 +28,7 @@ const listeners = [
   threadlineCommand,
   threadReplies,
   conversationControls,
+  moveInbox,
   transcriptLink,
   assigneeOptions,
   channelMembers,

@@ -1,6 +1,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { findElement } from "./blocks.js";
-import type { FakeChannel, FakeUser, Json, MessageVersion, SocketEnvelope, StoredMessage } from "./types.js";
+import type {
+  Ephemeral,
+  FakeChannel,
+  FakeUser,
+  Json,
+  MessageVersion,
+  SocketEnvelope,
+  StoredMessage,
+} from "./types.js";
 import type { Identity, Workspace } from "./workspace.js";
 
 /** The legacy verification token Slack still puts in every payload. */
@@ -241,6 +249,61 @@ export function buttonClickPayload(
         block_id: blockId,
         text: element.text,
         ...((input.value ?? element.value) !== undefined && { value: input.value ?? element.value }),
+        type: "button",
+        action_ts: actionTs(),
+      },
+    ],
+  };
+}
+
+/**
+ * A user clicking a button in an ephemeral message (e.g. a slash command's answer). Slack keeps no copy of
+ * an ephemeral message, so the payload has no `message`; the container says `is_ephemeral: true`.
+ */
+export function ephemeralButtonClickPayload(
+  ws: Workspace,
+  input: { ephemeral: Ephemeral; actionId: string; value?: string },
+  responseUrl: string,
+): Json {
+  const { ephemeral, actionId } = input;
+  const channel = ws.channels.get(ephemeral.channel);
+  const found = findElement(ephemeral.blocks ?? [], actionId);
+  if (!channel || !found || found.element.type !== "button") {
+    throw new Error(`ephemeral ${ephemeral.ts} has no button with action_id ${actionId}`);
+  }
+  const { ids } = ws;
+  const user = ws.users.get(ephemeral.user);
+  const value = input.value ?? found.element.value;
+  return {
+    type: "block_actions",
+    user: {
+      id: ephemeral.user,
+      username: user?.name ?? ephemeral.user,
+      name: user?.name ?? ephemeral.user,
+      team_id: ids.teamId,
+    },
+    api_app_id: ids.appId,
+    token: VERIFICATION_TOKEN,
+    container: {
+      type: "message",
+      message_ts: ephemeral.ts,
+      channel_id: channel.id,
+      is_ephemeral: true,
+      ...(ephemeral.thread_ts && { thread_ts: ephemeral.thread_ts }),
+    },
+    trigger_id: triggerId(),
+    team: { id: ids.teamId, domain: ids.teamDomain },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: channel.id, name: channel.name },
+    state: { values: {} },
+    response_url: responseUrl,
+    actions: [
+      {
+        action_id: actionId,
+        block_id: found.blockId,
+        text: found.element.text,
+        ...(value !== undefined && { value }),
         type: "button",
         action_ts: actionTs(),
       },

@@ -10,6 +10,8 @@ export interface ResponseTarget {
   user: string;
   /** The message an action came from; replace_original and delete_original act on it. */
   messageTs?: string;
+  /** Set when that message is an ephemeral one (Slack keeps no copy; the fake's record is changed). */
+  ephemeralTs?: string;
 }
 
 function isTrue(value: unknown): boolean {
@@ -49,8 +51,18 @@ export class ResponseUrls {
     ws.responses.push({ url: url.href, ...target, body: payload, at: new Date() });
     const text = typeof payload.text === "string" ? payload.text : "";
     const threadTs = typeof payload.thread_ts === "string" ? payload.thread_ts : undefined;
+    const ephemeralIndex = target.ephemeralTs
+      ? ws.ephemerals.findIndex((e) => e.channel === target.channel && e.ts === target.ephemeralTs)
+      : -1;
+    const ephemeral = ws.ephemerals[ephemeralIndex];
     const original = target.messageTs ? ws.findMessage(target.channel, target.messageTs) : undefined;
-    if (original && isTrue(payload.delete_original)) {
+    if (ephemeral && isTrue(payload.delete_original)) {
+      ws.ephemerals.splice(ephemeralIndex, 1);
+    } else if (ephemeral && isTrue(payload.replace_original)) {
+      ephemeral.text = text;
+      if (blocks) ephemeral.blocks = withBlockIds(blocks);
+      else delete ephemeral.blocks;
+    } else if (original && isTrue(payload.delete_original)) {
       original.deleted = true;
     } else if (original && isTrue(payload.replace_original)) {
       ws.updateMessage(original, { text, ...(blocks && { blocks: withBlockIds(blocks) }) });

@@ -89,7 +89,8 @@ export interface Ephemeral {
   text: string;
   blocks?: Json[];
   thread_ts?: string;
-  via: "chat.postEphemeral" | "response_url";
+  /** `command_ack`: the answer a slash command's ack carried, which Slack shows as an ephemeral message. */
+  via: "chat.postEphemeral" | "response_url" | "command_ack";
 }
 
 export interface Reaction {

@@ -63,7 +63,8 @@ afterEach(async () => {
   await db.close();
 });
 
-const connect = () => commands.run("connect sms +15550001111", { channelId: "C1", userId: "U1" });
+const connect = async () =>
+  (await commands.run("connect sms +15550001111", { channelId: "C1", userId: "U1" })).text;
 
 describe("inbound delivery", () => {
   it("posts one parent, then each message of the conversation in its thread, in order", async () => {

@@ -58,6 +58,15 @@ export class RecordingSlack implements SlackPort {
     return { ts };
   }
 
+  readonly channelPosts: { channelId: string; ts: string; text: string }[] = [];
+
+  async postInChannel(channelId: string, text: string) {
+    this.maybeFail();
+    const ts = this.nextTs();
+    this.channelPosts.push({ channelId, ts, text });
+    return { ts };
+  }
+
   readonly uploads: { channelId: string; threadTs: string; file: MediaContent }[] = [];
   readonly reactions: { channelId: string; ts: string; name: string }[] = [];
 

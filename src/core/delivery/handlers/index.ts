@@ -1,4 +1,5 @@
 import type { JobHandlers } from "../worker.js";
+import { channelNotice } from "./channel-notice.js";
 import { customerSend } from "./customer-send.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import { notice } from "./notice.js";
@@ -19,6 +20,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     "slack.postMedia": postMedia(deps, threads),
     "slack.updateParent": updateParent(deps, threads),
     "slack.notice": notice(deps, threads),
+    "slack.channelNotice": channelNotice(deps),
     "slack.react": react(deps, threads),
     "customer.send": customerSend(deps, threads),
     "contact.refreshProfile": refreshProfile(deps, threads),

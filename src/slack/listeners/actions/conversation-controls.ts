@@ -26,7 +26,11 @@ export function register(app: App, { actions, logger }: ListenerDependencies): v
     app.action<BlockAction>({ action_id: actionId }, async ({ body, action, ack, respond }) => {
       await ack();
       const conversationId = conversationIdFromBlockId(action.block_id);
-      const context = { userId: body.user.id, channelId: body.channel?.id ?? body.container?.channel_id };
+      const context = {
+        userId: body.user.id,
+        channelId: body.channel?.id ?? body.container?.channel_id,
+        threadTs: body.message?.ts ?? body.container?.message_ts,
+      };
       const outcome: ActionOutcome =
         conversationId === null
           ? { result: "refused", reason: "This control does not belong to a Threadline conversation." }

@@ -1,16 +1,29 @@
 import type { App } from "@slack/bolt";
+import type { CommandAnswer } from "../../../core/commands.js";
+import { moveOfferBlocks } from "../actions/move-inbox.js";
 import type { ListenerDependencies } from "../index.js";
 
 /** Slack shows "operation timed out" after 3 s; past this we ack with a holding answer and respond later. */
 const ackBudgetMs = 2_500;
 
+/** The ephemeral message for an answer: a move offer carries its "Move it here" button. */
+function ephemeral(answer: CommandAnswer) {
+  return {
+    response_type: "ephemeral" as const,
+    text: answer.text,
+    ...(answer.moveOffer ? { blocks: moveOfferBlocks(answer.text, answer.moveOffer) } : {}),
+  };
+}
+
 export function register(app: App, { commands, logger }: ListenerDependencies): void {
   app.command("/threadline", async ({ command, ack, respond }) => {
     const context = { channelId: command.channel_id, userId: command.user_id };
     const log = logger.child({ command: "/threadline", text: command.text, ...context });
-    const answer = commands.run(command.text, context).catch((error: unknown) => {
+    const answer = commands.run(command.text, context).catch((error: unknown): CommandAnswer => {
       log.error({ err: error }, "slash command failed");
-      return "Sorry, that didn't work because of an error on the Threadline server. It has been logged; please try again.";
+      return {
+        text: "Sorry, that didn't work because of an error on the Threadline server. It has been logged; please try again.",
+      };
     });
     const timedOut = Symbol("timeout");
     let timer: NodeJS.Timeout | undefined;
@@ -22,12 +35,12 @@ export function register(app: App, { commands, logger }: ListenerDependencies): 
     ]);
     clearTimeout(timer);
     if (early !== timedOut) {
-      await ack({ response_type: "ephemeral", text: early });
+      await ack(ephemeral(early));
       log.info("slash command answered");
       return;
     }
     await ack({ response_type: "ephemeral", text: "Working on it…" });
-    await respond({ response_type: "ephemeral", text: await answer, replace_original: true });
+    await respond({ ...ephemeral(await answer), replace_original: true });
     log.info("slash command answered after a holding reply");
   });
 }

@@ -23,7 +23,7 @@ interface ThreadMessage {
 const ownThreadRetries = [50, 100, 200, 400, 800];
 
 export function register(app: App, { conversations, logger }: ListenerDependencies): void {
-  app.event("message", async ({ event, context }) => {
+  app.event("message", async ({ event, context, client }) => {
     const message = event as unknown as ThreadMessage;
     // Only people's replies inside a thread can reach a customer: never bots (ours or others'), never
     // top-level channel chatter, never edits or deletions.
@@ -52,5 +52,17 @@ export function register(app: App, { conversations, logger }: ListenerDependenci
       { channel: message.channel, ts: message.ts, outcome: outcome.result },
       "thread message handled",
     );
+    if (outcome.result !== "refused") return;
+    // Only the agent who typed it is told; a failure to tell them must not make Slack redeliver the event.
+    await client.chat
+      .postEphemeral({
+        channel: message.channel,
+        user: message.user,
+        thread_ts: message.thread_ts,
+        text: outcome.reason,
+      })
+      .catch((error: unknown) =>
+        logger.warn({ err: error, channel: message.channel, ts: message.ts }, "could not tell the agent why"),
+      );
   });
 }

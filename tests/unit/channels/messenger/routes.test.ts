@@ -61,9 +61,9 @@ async function startReceiver(config: MessengerConfig | null) {
   base = `http://127.0.0.1:${(http.server.address() as { port: number }).port}`;
   if (config) {
     const commands = new SlashCommands(db.store, slack, channels, silentLogger);
-    expect(await commands.run(`connect messenger ${page}`, { channelId: "C1", userId: "U1" })).toContain(
-      `Connected Messenger ${page}`,
-    );
+    expect(
+      (await commands.run(`connect messenger ${page}`, { channelId: "C1", userId: "U1" })).text,
+    ).toContain(`Connected Messenger ${page}`);
   }
   await worker.start();
 }

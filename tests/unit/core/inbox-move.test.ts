@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { SlashCommands } from "../../../src/core/commands.js";
+import { Conversations } from "../../../src/core/conversations.js";
+import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
+import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
+import { DeliveryError } from "../../../src/errors.js";
+import {
+  RecordingChannel,
+  RecordingSlack,
+  registryOf,
+  silentLogger,
+  type TestDatabase,
+  testDatabase,
+  testWorker,
+} from "./ports.js";
+
+let db: TestDatabase;
+let slack: RecordingSlack;
+let worker: DeliveryWorker;
+let conversations: Conversations;
+let commands: SlashCommands;
+
+beforeEach(async () => {
+  db = await testDatabase();
+  slack = new RecordingSlack();
+  slack.members.set("C2", true);
+  const channels = registryOf(new RecordingChannel("sms"));
+  worker = new DeliveryWorker(
+    db.queue,
+    deliveryHandlers({
+      store: db.store,
+      queue: db.queue,
+      slack,
+      channels,
+      logger: silentLogger,
+      mediaUrl: (token) => `https://t.example/media/${token}`,
+      mediaTtlMs: 60_000,
+    }),
+    { concurrency: 4, ...testWorker, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 } },
+    silentLogger,
+  );
+  conversations = new Conversations(db.store, channels, silentLogger);
+  commands = new SlashCommands(db.store, slack, channels, silentLogger);
+  await worker.start();
+});
+
+afterEach(async () => {
+  await worker.stop();
+  await db.close();
+});
+
+const move = { kind: "sms", address: "+15550001111", from: "C1", to: "C2" } as const;
+
+describe("a confirmed move", () => {
+  it("posts the notice in the old channel through the queue", async () => {
+    await commands.run("connect sms +15550001111", { channelId: "C1", userId: "U1" });
+    const offer = await commands.run("connect sms +15550001111", { channelId: "C2", userId: "U2" });
+    expect(offer.moveOffer).toEqual(move);
+    expect(await commands.confirmMove(move, { channelId: "C2", userId: "U2" })).toContain("Moved");
+    await vi.waitFor(() => expect(slack.channelPosts).toHaveLength(1));
+    expect(slack.channelPosts[0]).toMatchObject({
+      channelId: "C1",
+      text: "<@U2> moved SMS +15550001111 to <#C2>. Its conversations continue there; replies typed in its threads here are no longer sent to customers.",
+    });
+  });
+
+  it("never holds the inbox's new channel when the old channel can't be posted to", async () => {
+    await commands.run("connect sms +15550001111", { channelId: "C1", userId: "U1" });
+    slack.failures.push(
+      new DeliveryError("SLACK_is_archived", "the channel is archived", { transient: false }),
+    );
+    await commands.confirmMove(move, { channelId: "C2", userId: "U2" });
+    await vi.waitFor(async () => expect((await db.queue.stats()).depth.pending).toBe(0));
+    expect(slack.channelPosts).toEqual([]);
+    await conversations.receive({
+      kind: "sms",
+      inboxAddress: "+15550001111",
+      contactAddress: "+15557654321",
+      providerMessageId: `SM${"1".padStart(32, "0")}`,
+      text: "after the move",
+      attachments: [],
+      receivedAt: new Date(),
+    });
+    await vi.waitFor(() =>
+      expect(slack.posts.map((p) => [p.channelId, p.post.text])).toEqual([["C2", "after the move"]]),
+    );
+    expect((await db.store.findInbox("sms", "+15550001111"))?.deliveryProblem).toBeNull();
+  });
+});
