@@ -172,7 +172,8 @@ export class FakeTwilio {
   /** Set to put the number in a Messaging Service with Advanced Opt-Out; null: Twilio's default handling. */
   advancedOptOut: AdvancedOptOut | null = null;
   private down = false;
-  private readonly faults = new FaultQueue<TwilioFault>();
+  /** null lets a request through: how a fault waits for its turn (`after`). */
+  private readonly faults = new FaultQueue<TwilioFault | null>();
   private readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
 
   private constructor(
@@ -200,8 +201,12 @@ export class FakeTwilio {
     return this.server.close();
   }
 
-  /** The next Messages create calls answer with Twilio's legacy error JSON. */
-  failNext(fault: TwilioFault): void {
+  /**
+   * The next Messages create calls answer with Twilio's legacy error JSON; with `after`, only once that many
+   * have succeeded (e.g. the second part of a long reply).
+   */
+  failNext(fault: TwilioFault & { after?: number }): void {
+    if (fault.after) this.faults.add(null, fault.after);
     this.faults.add(fault, fault.times);
   }
 
