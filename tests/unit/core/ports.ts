@@ -137,6 +137,8 @@ export class RecordingChannel implements CustomerChannel {
   readonly failures: (Error | null)[] = [];
   /** Replies longer than this many characters go out in parts; media ride on the first. */
   partLength = 1600;
+  /** Runs once a part is recorded, before the next is tried (e.g. a status callback arriving meanwhile). */
+  afterPart: ((part: AcceptedPart) => Promise<void>) | null = null;
 
   constructor(readonly kind: ChannelKind) {}
 
@@ -190,7 +192,9 @@ export class RecordingChannel implements CustomerChannel {
       if (failure) throw failure;
       const providerMessageId = `SM${this.sent.length + 1}`;
       this.sent.push({ ...rest, ...part, providerMessageId });
-      await accepted({ index: part.index, providerMessageId, status: "queued" });
+      const sent = { index: part.index, providerMessageId, status: "queued" } as const;
+      await accepted(sent);
+      await this.afterPart?.(sent);
     }
   }
 }
