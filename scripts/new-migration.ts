@@ -7,12 +7,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  defaultMigrationsDir,
-  noExternalEntities,
-  readMigrationsList,
-  withSchemaEngine,
-} from "../src/db/migrate.js";
+import { defaultMigrationsDir, readMigrationsList } from "../src/db/migrate.js";
+import { noExternalEntities, withSchemaEngine } from "../src/db/schema-engine.js";
 import { errorMessage } from "../src/errors.js";
 
 // The same paths as prisma.config.ts.
