@@ -23,11 +23,14 @@ function note(message) {
   console.error(`build: ${message}`);
 }
 
+/** TypeScript to compile, and plain JavaScript (e.g. a worker thread's entry) to copy as it is. */
 function sources() {
-  return fs
-    .readdirSync(sourceDir, { recursive: true })
-    .filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))
-    .map((file) => path.join(sourceDir, file));
+  const files = fs.readdirSync(sourceDir, { recursive: true });
+  const inSource = (file) => path.join(sourceDir, file);
+  return {
+    typescript: files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts")).map(inSource),
+    javascript: files.filter((file) => file.endsWith(".mjs")).map(inSource),
+  };
 }
 
 function newestChange(files) {
@@ -48,8 +51,8 @@ async function loadEsbuild() {
   }
 }
 
-const entryPoints = sources();
-if (ifStale && isUpToDate(entryPoints)) process.exit(0);
+const { typescript, javascript } = sources();
+if (ifStale && isUpToDate([...typescript, ...javascript])) process.exit(0);
 
 const esbuild = await loadEsbuild();
 if (!esbuild) {
@@ -73,7 +76,7 @@ if (!esbuild) {
 
 fs.rmSync(outDir, { recursive: true, force: true });
 await esbuild.build({
-  entryPoints,
+  entryPoints: typescript,
   outdir: outDir,
   outbase: sourceDir,
   format: "esm",
@@ -83,4 +86,5 @@ await esbuild.build({
   sourcemap: true,
   logLevel: "warning",
 });
+for (const file of javascript) fs.cpSync(file, path.join(outDir, path.relative(sourceDir, file)));
 fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);

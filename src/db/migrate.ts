@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import Database from "better-sqlite3";
 import { AppError, errorMessage } from "../errors.js";
+import { noExternalEntities, runSchemaEngine } from "./schema-engine.js";
 import { assertSqliteDriverLoads } from "./sqlite-driver.js";
 
 // Resolved from this file, not the cwd, so the app finds its migrations wherever it is started from (src/db
@@ -46,10 +47,9 @@ export async function migrateDatabase(
       throw new Error(`No migrations found in ${migrationsDir}`);
     }
     if (isUpToDate(filePath, migrationsList)) return { applied: [] };
-    const { noExternalEntities, withSchemaEngine } = await import("./schema-engine.js");
-    const { appliedMigrationNames } = await withSchemaEngine(`file:${filePath}`, (engine) =>
-      engine.applyMigrations({ migrationsList, filters: noExternalEntities }),
-    );
+    const [{ appliedMigrationNames }] = await runSchemaEngine(`file:${filePath}`, [
+      { method: "applyMigrations", input: { migrationsList, filters: noExternalEntities } },
+    ]);
     if (appliedMigrationNames.length > 0) {
       options.logger?.info(
         { migrations: appliedMigrationNames, durationMs: Math.round(performance.now() - started) },
