@@ -70,7 +70,9 @@ export async function migrateDatabase(
  */
 export function isUpToDate(filePath: string, migrationsList: MigrationList): boolean {
   if (!fs.existsSync(filePath)) return false;
-  const db = new Database(filePath, { readonly: true, fileMustExist: true, timeout: 5_000 });
+  // Read-write, though it only reads: a read-only connection can fail to open a WAL database whose writer
+  // crashed, as it may not rebuild the shared-memory index.
+  const db = new Database(filePath, { fileMustExist: true, timeout: 5_000 });
   try {
     const hasTable = db
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'")
