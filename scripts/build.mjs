@@ -1,6 +1,6 @@
 // Compiles src/ (the generated Prisma client included) to dist/, one JavaScript file per source file, so
 // `npm start` runs plain Node: no TypeScript compiler in memory, no compile at every start. esbuild only
-// strips types (the types are checked by `npm run check`); see docs/decisions/0002-compiled-start.md.
+// strips types (the types are checked by `npm run check`); see docs/decisions/0003-compiled-start.md.
 //
 //   node scripts/build.mjs              build, or fail
 //   node scripts/build.mjs --if-stale   build only when a source is newer than the last build (prestart)
