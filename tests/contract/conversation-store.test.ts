@@ -1,42 +1,15 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { customerLane, slackLane } from "../../src/core/lanes.js";
-import { openDatabase, type PrismaClient } from "../../src/db/client.js";
-import { migrateDatabase } from "../../src/db/migrate.js";
+import type { PrismaClient } from "../../src/db/client.js";
 import type { SqliteConnection } from "../../src/db/sqlite/connection.js";
-import { SqliteConversationStore } from "../../src/db/sqlite/conversation-store.js";
-import { SqliteDeliveryQueue } from "../../src/db/sqlite/delivery-queue.js";
+import { type TestDatabase, testDatabase } from "../unit/core/ports.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
 
-async function openSqlite() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-store-"));
-  const url = `file:${path.join(dir, "store.db")}`;
-  await migrateDatabase(url);
-  const { connection, prisma } = openDatabase(url);
-  const queue = new SqliteDeliveryQueue(connection);
-  const store = new SqliteConversationStore(connection, queue, prisma, (id) => [
-    slackLane(id),
-    customerLane(id),
-  ]);
-  return {
-    store,
-    queue,
-    prisma,
-    connection,
-    async close() {
-      await prisma.$disconnect();
-      connection.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const openSqlite = testDatabase;
 
 conversationStoreContract("SQLite", openSqlite);
 
 describe("SQLite: the hot path and Prisma Client share rows", () => {
-  let db: Awaited<ReturnType<typeof openSqlite>>;
+  let db: TestDatabase;
   let prisma: PrismaClient;
   let connection: SqliteConnection;
 
