@@ -7,12 +7,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  defaultMigrationsDir,
-  noExternalEntities,
-  readMigrationsList,
-  withSchemaEngine,
-} from "../src/db/migrate.js";
+import { defaultMigrationsDir, readMigrationsList } from "../src/db/migrate.js";
+import { noExternalEntities, runSchemaEngine } from "../src/db/schema-engine.js";
 import { errorMessage } from "../src/errors.js";
 
 // The same paths as prisma.config.ts.
@@ -33,20 +29,20 @@ async function main(): Promise<void> {
   const migrationsList = readMigrationsList(migrationsDir);
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-migration-"));
   try {
-    const { exitCode, stdout } = await withSchemaEngine(
-      `file:${path.join(tempDir, "replay.db")}`,
-      async (engine) => {
-        await engine.applyMigrations({ migrationsList, filters: noExternalEntities });
-        // exitCode 2 means "the schemas differ"; the script for no difference is a comment, not an empty string.
-        return engine.diff({
+    const [, { exitCode, stdout }] = await runSchemaEngine(`file:${path.join(tempDir, "replay.db")}`, [
+      { method: "applyMigrations", input: { migrationsList, filters: noExternalEntities } },
+      // exitCode 2 means "the schemas differ"; the script for no difference is a comment, not an empty string.
+      {
+        method: "diff",
+        input: {
           from: { tag: "schemaDatasource", files: schemaFiles, configDir: projectRoot },
           to: { tag: "schemaDatamodel", files: schemaFiles },
           script: true,
           exitCode: true,
           filters: noExternalEntities,
-        });
+        },
       },
-    );
+    ]);
     if (exitCode !== 2 || !stdout) {
       console.log("No schema changes");
       return;
