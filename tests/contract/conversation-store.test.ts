@@ -38,7 +38,7 @@ describe("SQLite: the hot path and Prisma Client share rows", () => {
         attachments,
         receivedAt,
       },
-      () => ({ conversation: { lastInboundAt: receivedAt }, optedOut: true, jobs: () => [] }),
+      () => ({ conversation: { lastInboundAt: receivedAt, optedOut: true }, jobs: () => [] }),
     );
     if (outcome.result !== "recorded") throw new Error("not recorded");
     const message = await prisma.message.findUniqueOrThrow({ where: { id: outcome.messageId } });
@@ -55,7 +55,7 @@ describe("SQLite: the hot path and Prisma Client share rows", () => {
       include: { contact: true },
     });
     expect(conversation.lastInboundAt).toEqual(receivedAt);
-    expect(conversation.contact.optedOut).toBe(true);
+    expect(conversation.optedOut).toBe(true);
     expect(conversation.updatedAt).toBeInstanceOf(Date);
 
     await db.queue.enqueue([{ lane: "slack:1", kind: "slack.updateParent", payload: { conversationId: 1 } }]);
@@ -69,15 +69,20 @@ describe("SQLite: the hot path and Prisma Client share rows", () => {
     const inbox = await prisma.inbox.create({
       data: { kind: "sms", address: "+15550001111", slackChannelId: "C1" },
     });
-    const contact = await prisma.contact.create({
-      data: { kind: "sms", address: "+15557654321", optedOut: true },
-    });
+    const contact = await prisma.contact.create({ data: { kind: "sms", address: "+15557654321" } });
     const conversation = await prisma.conversation.create({
-      data: { inboxId: inbox.id, contactId: contact.id, status: "closed", closedAt, closedBy: "U1" },
+      data: {
+        inboxId: inbox.id,
+        contactId: contact.id,
+        status: "closed",
+        closedAt,
+        closedBy: "U1",
+        optedOut: true,
+      },
     });
     const context = await db.store.conversationContext(conversation.id);
     expect(context?.conversation).toMatchObject({ status: "closed", closedAt, closedBy: "U1" });
-    expect(context?.contact.optedOut).toBe(true);
+    expect(context?.conversation.optedOut).toBe(true);
     expect(context?.inbox.connectedAt).toBeNull();
 
     await expect(
