@@ -35,7 +35,7 @@ const channel = "C0E2E";
 const goalRate = 500;
 
 export async function endToEnd(report: Report, { quick, cpuProfileDir }: BenchOptions): Promise<void> {
-  const seconds = quick ? 1 : 4;
+  const seconds = quick ? 1 : 3;
   const fakes = await startFakes();
   addChannel(fakes, channel);
   const db = tempDatabase("e2e");

@@ -119,7 +119,8 @@ async function load(
   options: { amount?: number; duration?: number; connections: number },
   sign: () => SignedRequest,
 ): Promise<Result> {
-  const pool = Array.from({ length: options.amount ?? 60_000 }, sign);
+  // Enough for 15,000 req/s; beyond that the generator signs on the fly.
+  const pool = Array.from({ length: options.amount ?? (options.duration ?? 0) * 15_000 }, sign);
   let next = 0;
   return autocannon({
     url: baseUrl,
