@@ -61,7 +61,6 @@ function runPrestartOnce(command: StartCommand): void {
 }
 
 export interface StartOptions {
-  readonly logLevel?: string;
   /** Writes a V8 CPU profile of the app into this folder when it exits (`npm run bench -- --cpu-prof`). */
   readonly cpuProfileDir?: string;
 }
@@ -103,7 +102,6 @@ export class AppProcess {
         ...appEnvironment(fakes, databaseUrl),
         PORT: String(port),
         METRICS_PORT: String(metricsPort),
-        LOG_LEVEL: options.logLevel ?? "warn",
       },
       stdio: ["ignore", out, out],
     });
