@@ -100,7 +100,8 @@ export function log(message: string): void {
 
 export const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
-export const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+export const ms = (value: number) =>
+  Number.isFinite(value) ? `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms` : "∞";
 
 /** Nearest-rank percentile of unsorted samples. */
 export function percentile(samples: readonly number[], p: number): number {
@@ -122,6 +123,29 @@ export async function until(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(intervalMs);
   }
+}
+
+/**
+ * Waits until `count()` reaches `target`, for as long as it keeps growing: gives up after `stallMs` without
+ * progress (something was lost, or the app is stuck) and returns the count reached, so a benchmark can
+ * report what never arrived instead of waiting for ever.
+ */
+export async function whileProgressing(
+  count: () => number,
+  target: number,
+  { stallMs = 60_000, intervalMs = 100 } = {},
+): Promise<number> {
+  let last = count();
+  let lastChange = Date.now();
+  while (last < target && Date.now() - lastChange < stallMs) {
+    await sleep(intervalMs);
+    const current = count();
+    if (current !== last) {
+      last = current;
+      lastChange = Date.now();
+    }
+  }
+  return last;
 }
 
 // ---- What a benchmark started and must stop, even when it throws half-way ----
@@ -278,8 +302,10 @@ export class PostedMessages {
     return this.byText.size;
   }
 
-  async waitFor(count: number, what: string, timeoutMs = 300_000): Promise<void> {
-    await until(() => this.count >= count, { timeoutMs, intervalMs: 100, what });
+  /** Resolves once `count` messages are in; throws when they stop arriving short of it. */
+  async waitFor(count: number, what: string): Promise<void> {
+    const reached = await whileProgressing(() => this.count, count);
+    if (reached < count) throw new Error(`${what}: ${reached} of ${count} arrived, then none for 60 s`);
   }
 }
 
