@@ -203,6 +203,30 @@ export async function connectInbox(fakes: Fakes, number: string, channel: string
   if (!String(ack.text ?? "").startsWith("Connected")) throw new Error(`connect failed: ${String(ack.text)}`);
 }
 
+export interface ConnectedInbox {
+  readonly number: string;
+  readonly channel: string;
+}
+
+/**
+ * `count` inboxes, each connected to its own channel (`C0<tag><i>`), ten commands at a time. Spreading traffic
+ * over channels is what lets it reach Slack at all at these rates: Slack allows about one post per second per
+ * channel, and the app paces itself to that.
+ */
+export async function connectInboxes(fakes: Fakes, tag: string, count: number): Promise<ConnectedInbox[]> {
+  const inboxes = Array.from({ length: count }, (_, i) => ({
+    number: inboxNumberFor(i),
+    channel: `C0${tag}${String(i).padStart(4, "0")}`,
+  }));
+  for (const inbox of inboxes) addChannel(fakes, inbox.channel);
+  for (let i = 0; i < count; i += 10) {
+    await Promise.all(
+      inboxes.slice(i, i + 10).map((inbox) => connectInbox(fakes, inbox.number, inbox.channel)),
+    );
+  }
+  return inboxes;
+}
+
 // ---- Databases ----
 
 export function tempDatabase(name: string): { dir: string; url: string; file: string } {

@@ -8,6 +8,7 @@ import {
   type BenchOptions,
   contactNumber,
   type Fakes,
+  inboxNumberFor,
   log,
   mb,
   ms,
@@ -30,6 +31,12 @@ import {
 
 const inbox = "+15550003333";
 const channel = "C0SCALE";
+/** Inboxes the conversations are spread over, each in its own channel (the first is `inbox` in `channel`). */
+const inboxCount = 100;
+const inboxChannel = (k: number) => (k === 0 ? channel : `C0SC${String(k).padStart(4, "0")}`);
+const inboxAddress = (k: number) => (k === 0 ? inbox : inboxNumberFor(k));
+/** The inbox (0-based) of seeded conversation `id` (1-based). */
+const inboxOfConversation = (id: number) => (id - 1) % inboxCount;
 
 /** The seeded conversation that message `i` of the traffic goes to (1-based; 7 is prime to 10,000). */
 const trafficConversation = (i: number, conversations: number) => 1 + ((i * 7) % conversations);
@@ -53,7 +60,10 @@ async function seedThreads(fakes: Fakes, conversations: number, traffic: number)
       const response = await fetch(`${fakes.slack.apiUrl}chat.postMessage`, {
         method: "POST",
         headers: { authorization: `Bearer ${fakes.slack.botToken}`, "content-type": "application/json" },
-        body: JSON.stringify({ channel, text: `Conversation with seeded customer ${id}` }),
+        body: JSON.stringify({
+          channel: inboxChannel(inboxOfConversation(id)),
+          text: `Conversation with seeded customer ${id}`,
+        }),
       });
       const answer = (await response.json()) as { ok: boolean; ts?: string; error?: string };
       if (!answer.ok || !answer.ts) throw new Error(`seeding a parent failed: ${answer.error}`);
@@ -70,14 +80,16 @@ function seed(file: string, threads: readonly string[], messagesPerConversation:
   db.pragma("journal_mode = WAL");
   const at = new Date("2026-01-01T00:00:00Z").toISOString().replace("Z", "+00:00");
   db.transaction(() => {
-    db.prepare(
-      `INSERT INTO "Inbox" ("id","kind","address","slackChannelId","connectedBy","createdAt","updatedAt") VALUES (1,'sms',?,?,?,?,?)`,
-    ).run(inbox, channel, agentId, at, at);
+    const inboxRow = db.prepare(
+      `INSERT INTO "Inbox" ("id","kind","address","slackChannelId","connectedBy","createdAt","updatedAt") VALUES (?,'sms',?,?,?,?,?)`,
+    );
+    for (let k = 0; k < inboxCount; k++)
+      inboxRow.run(k + 1, inboxAddress(k), inboxChannel(k), agentId, at, at);
     const contact = db.prepare(
       `INSERT INTO "Contact" ("id","kind","address","createdAt","updatedAt") VALUES (?,'sms',?,?,?)`,
     );
     const conversation = db.prepare(
-      `INSERT INTO "Conversation" ("id","inboxId","contactId","status","slackChannelId","slackThreadTs","lastInboundAt","createdAt","updatedAt") VALUES (?,1,?,?,?,?,?,?,?)`,
+      `INSERT INTO "Conversation" ("id","inboxId","contactId","status","slackChannelId","slackThreadTs","lastInboundAt","createdAt","updatedAt") VALUES (?,?,?,?,?,?,?,?,?)`,
     );
     const message = db.prepare(
       `INSERT INTO "Message" ("conversationId","direction","body","attachments","provider","providerMessageId","slackChannelId","slackTs","authorSlackUserId","status","createdAt","updatedAt") VALUES (?,?,?,'[]','sms',?,?,?,?,?,?,?)`,
@@ -86,7 +98,8 @@ function seed(file: string, threads: readonly string[], messagesPerConversation:
     for (let i = 1; i <= conversations; i++) {
       contact.run(i, contactNumber(100_000 + i), at, at);
       const threadTs = threads[i - 1] as string;
-      conversation.run(i, i, i % 10 === 0 ? "closed" : "open", channel, threadTs, at, at, at);
+      const k = inboxOfConversation(i);
+      conversation.run(i, k + 1, i, i % 10 === 0 ? "closed" : "open", inboxChannel(k), threadTs, at, at, at);
       for (let m = 0; m < messagesPerConversation; m++) {
         const inbound = m % 2 === 0;
         const slackTs = `1600000001.${String(++ts).padStart(7, "0")}`;
@@ -95,7 +108,7 @@ function seed(file: string, threads: readonly string[], messagesPerConversation:
           inbound ? "in" : "out",
           `seeded message ${m} of conversation ${i}, about the length of a text message people send`,
           `SM${String(i).padStart(16, "0")}${String(m).padStart(16, "0")}`,
-          channel,
+          inboxChannel(k),
           slackTs,
           inbound ? null : agentId,
           inbound ? "received" : "delivered",
@@ -152,7 +165,7 @@ export async function scale(report: Report, { quick, cpuProfileDir }: BenchOptio
   const requests = Array.from({ length: traffic }, (_, i) =>
     signedInbound(fakes.twilio, {
       from: contactNumber(100_000 + trafficConversation(i, conversations)),
-      to: inbox,
+      to: inboxAddress(inboxOfConversation(trafficConversation(i, conversations))),
       body: `scale ${i}`,
     }),
   );
@@ -220,4 +233,5 @@ function addMembers(fakes: Fakes, members: number): void {
     });
   }
   addChannel(fakes, channel, memberIds);
+  for (let k = 1; k < inboxCount; k++) addChannel(fakes, inboxChannel(k));
 }
