@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -10,10 +11,19 @@ import {
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import * as schemaEngineWasm from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { AppError, errorMessage } from "../errors.js";
+import { isPostgresUrl } from "./database-url.js";
+import { withMigrationLock } from "./postgres/migration-lock.js";
+import { schemaEnginePoolConfig } from "./postgres/schema-engine-pool.js";
 
 // Resolved from this file, not the cwd, so the app finds its migrations wherever it is started from.
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 export const defaultMigrationsDir = path.join(projectRoot, "prisma", "migrations");
+export const defaultPostgresMigrationsDir = path.join(projectRoot, "prisma", "postgresql", "migrations");
+
+/** The migrations folder of the database a URL names. */
+export function migrationsDirFor(databaseUrl: string): string {
+  return isPostgresUrl(databaseUrl) ? defaultPostgresMigrationsDir : defaultMigrationsDir;
+}
 
 /** The Prisma CLI's default: no table or enum is managed outside Prisma. */
 export const noExternalEntities: SchemaFilter = { externalTables: [], externalEnums: [] };
@@ -30,28 +40,31 @@ export interface MigrateOptions {
 }
 
 /**
- * Brings the SQLite database at `databaseUrl` (`file:<path>`, relative paths from the cwd as the adapter opens
- * them) up to date with the migrations folder, creating the file and its folder if needed. Applied migrations
- * are recorded in `_prisma_migrations` exactly as `prisma migrate deploy` records them, so the Prisma CLI can
- * keep managing the same database.
+ * Brings the database at `databaseUrl` up to date with its migrations folder. SQLite (`file:<path>`, relative
+ * paths from the cwd as the adapter opens them): creates the file and its folder if needed. PostgreSQL
+ * (`postgresql://…`): inside an advisory lock, so of several instances starting at once one migrates and the
+ * others wait, then find nothing left to apply. Applied migrations are recorded in `_prisma_migrations` exactly
+ * as `prisma migrate deploy` records them, so the Prisma CLI can keep managing the same database.
  */
 export async function migrateDatabase(
   databaseUrl: string,
   options: MigrateOptions = {},
 ): Promise<{ applied: string[] }> {
   const started = performance.now();
-  const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
+  const migrationsDir = options.migrationsDir ?? migrationsDirFor(databaseUrl);
   try {
-    const filePath = sqliteFilePath(databaseUrl);
-    fs.mkdirSync(path.dirname(filePath), { recursive: true });
+    const postgres = isPostgresUrl(databaseUrl);
+    if (!postgres) fs.mkdirSync(path.dirname(sqliteFilePath(databaseUrl)), { recursive: true });
     const migrationsList = readMigrationsList(migrationsDir);
     // `migrate deploy` accepts an empty folder; for the app it means a broken install, and every query would fail.
     if (migrationsList.migrationDirectories.length === 0) {
       throw new Error(`No migrations found in ${migrationsDir}`);
     }
-    const { appliedMigrationNames } = await withSchemaEngine(`file:${filePath}`, (engine) =>
-      engine.applyMigrations({ migrationsList, filters: noExternalEntities }),
-    );
+    const apply = () =>
+      withSchemaEngine(postgres ? databaseUrl : `file:${sqliteFilePath(databaseUrl)}`, (engine) =>
+        engine.applyMigrations({ migrationsList, filters: noExternalEntities }),
+      );
+    const { appliedMigrationNames } = postgres ? await withMigrationLock(databaseUrl, apply) : await apply();
     if (appliedMigrationNames.length > 0) {
       options.logger?.info(
         { migrations: appliedMigrationNames, durationMs: Math.round(performance.now() - started) },
@@ -91,9 +104,9 @@ export function readMigrationsList(migrationsDir: string): MigrationList {
 }
 
 /**
- * Runs `use` with a schema engine connected to the SQLite file at `url`, then frees the engine and closes every
- * connection it opened: the engine never closes them itself, and it holds `locking_mode=EXCLUSIVE` on the
- * file, which would lock the app out for as long as the connection stayed open.
+ * Runs `use` with a schema engine connected to the database at `url` (a SQLite `file:` URL or a PostgreSQL one),
+ * then frees the engine and closes every connection it opened: the engine never closes them itself, and on
+ * SQLite it holds `locking_mode=EXCLUSIVE` on the file, which would lock the app out while it stayed open.
  */
 export async function withSchemaEngine<T>(
   url: string,
@@ -105,7 +118,9 @@ export async function withSchemaEngine<T>(
     opened.push(adapter);
     return adapter;
   };
-  const factory = new PrismaBetterSqlite3({ url });
+  const factory: SqlMigrationAwareDriverAdapterFactory = isPostgresUrl(url)
+    ? new PrismaPg(schemaEnginePoolConfig(url))
+    : new PrismaBetterSqlite3({ url });
   const trackingFactory: SqlMigrationAwareDriverAdapterFactory = {
     provider: factory.provider,
     adapterName: factory.adapterName,
