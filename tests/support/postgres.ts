@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { migrateDatabase } from "../../src/db/migrate.js";
 
 const run = promisify(execFile);
 
@@ -14,8 +15,10 @@ export const postgresBin = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
 export interface PostgresCluster {
   /** A `postgresql://` URL to `database` on this cluster. */
   url(database: string): string;
-  /** Creates an empty database and returns its URL. */
-  createDatabase(name: string): Promise<string>;
+  /** Creates a database, empty or as a copy of `template` (much faster than migrating again), and returns its URL. */
+  createDatabase(name: string, template?: string): Promise<string>;
+  /** A new database with every migration applied (copied from one migrated once per cluster). */
+  migratedDatabase(name: string): Promise<string>;
   /** Stops the server and removes its folder. */
   stop(): Promise<void>;
 }
@@ -60,17 +63,25 @@ export async function startPostgres(): Promise<PostgresCluster> {
     throw error;
   }
   const url = (database: string) => `postgresql://postgres@127.0.0.1:${port}/${database}`;
-  return {
+  let migratedTemplate: Promise<string> | undefined;
+  const cluster: PostgresCluster = {
     url,
-    async createDatabase(name) {
+    async createDatabase(name, template) {
       const client = new pg.Client({ connectionString: url("postgres") });
       await client.connect();
       try {
-        await client.query(`CREATE DATABASE "${name}"`);
+        await client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`);
       } finally {
         await client.end();
       }
       return url(name);
+    },
+    async migratedDatabase(name) {
+      migratedTemplate ??= cluster.createDatabase("migrated_template").then(async (templateUrl) => {
+        await migrateDatabase(templateUrl);
+        return "migrated_template";
+      });
+      return cluster.createDatabase(name, await migratedTemplate);
     },
     async stop() {
       try {
@@ -80,6 +91,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
       }
     },
   };
+  return cluster;
 }
 
 function freePort(): Promise<number> {
