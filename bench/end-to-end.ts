@@ -37,7 +37,7 @@ export async function endToEnd(report: Report, { quick }: BenchOptions): Promise
   const fakes = await startFakes();
   addChannel(fakes, channel);
   const db = tempDatabase("e2e");
-  const app = await ChildServer.spawn("app-process.ts", appEnvironment(fakes, db.url));
+  const app = await ChildServer.spawn("app-process.mjs", appEnvironment(fakes, db.url));
   await connectInbox(fakes, inbox, channel);
 
   // Warm-up, not measured: JIT compilation and Prisma's first query plans.

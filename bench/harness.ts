@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -154,7 +154,7 @@ export interface ChildReady {
   readonly port: number;
   /** app.start() alone. */
   readonly startMs: number;
-  /** From the process's own time origin (node start, before tsx and the imports) to ready. */
+  /** From the process's own time origin (node start, before the imports) to ready. */
   readonly sinceProcessStartMs: number;
   readonly rss: number;
 }
@@ -167,7 +167,7 @@ export interface MemoryReport {
   readonly arrayBuffers: number;
 }
 
-/** A child running bench/app-process.ts or bench/baseline-server.ts, talking over IPC. */
+/** A child running bench/app-process.mjs (on the compiled app) or bench/baseline-server.ts, over IPC. */
 export class ChildServer {
   private constructor(
     private readonly child: ChildProcess,
@@ -190,19 +190,21 @@ export class ChildServer {
   }
 
   static async spawn(
-    script: "app-process.ts" | "baseline-server.ts",
+    script: "app-process.mjs" | "baseline-server.ts",
     env: Record<string, string>,
     { cpuProfileDir }: { cpuProfileDir?: string } = {},
   ): Promise<ChildServer> {
-    const logFile = path.join(os.tmpdir(), `threadline-bench-${script.replace(".ts", "")}-${Date.now()}.log`);
+    const logFile = path.join(os.tmpdir(), `threadline-bench-${path.parse(script).name}-${Date.now()}.log`);
+    // The app runs compiled, as `npm start` runs it; the baseline is TypeScript run through tsx.
+    if (script.endsWith(".mjs")) buildApp();
+    const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
     const out = fs.openSync(logFile, "a");
     const began = performance.now();
     const child = spawn(
       process.execPath,
       [
         ...(cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : []),
-        "--import",
-        "tsx",
+        ...loader,
         path.join(benchDir, script),
       ],
       { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ["ignore", out, out, "ipc"] },
@@ -239,6 +241,14 @@ export class ChildServer {
       this.child.send(message);
     });
   }
+}
+
+/** dist/ up to date with src/, as `npm start`'s prestart step leaves it. */
+function buildApp(): void {
+  const build = spawnSync(process.execPath, [path.join(projectRoot, "scripts/build.mjs"), "--if-stale"], {
+    stdio: "inherit",
+  });
+  if (build.status !== 0) throw new Error(`scripts/build.mjs failed (${build.signal ?? build.status})`);
 }
 
 export function appEnvironment(fakes: Fakes, databaseUrl: string): Record<string, string> {

@@ -127,7 +127,7 @@ export async function ingest(report: Report, { quick }: BenchOptions): Promise<v
 
   log("  Threadline (webhook → transaction → outbox; the delivery worker posts to the fake Slack meanwhile)");
   const appDb = tempDatabase("ingest");
-  const app = await ChildServer.spawn("app-process.ts", appEnvironment(fakes, appDb.url));
+  const app = await ChildServer.spawn("app-process.mjs", appEnvironment(fakes, appDb.url));
   await connectInbox(fakes, inbox, channel);
   const drained = async () => {
     const began = performance.now();

@@ -37,7 +37,7 @@ export async function rateLimited(report: Report, { quick }: BenchOptions): Prom
   const messagesPerConversation = quick ? 5 : 10;
   const fakes = await startFakes();
   const db = tempDatabase("ratelimit");
-  const app = await ChildServer.spawn("app-process.ts", appEnvironment(fakes, db.url));
+  const app = await ChildServer.spawn("app-process.mjs", appEnvironment(fakes, db.url));
   const channelIds = Array.from({ length: channels }, (_, c) => `C0RL${String(c).padStart(2, "0")}`);
   for (const [c, id] of channelIds.entries()) {
     addChannel(fakes, id);

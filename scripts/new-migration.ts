@@ -9,13 +9,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  defaultMigrationsDir,
-  defaultPostgresMigrationsDir,
-  noExternalEntities,
-  readMigrationsList,
-  withSchemaEngine,
-} from "../src/db/migrate.js";
+import { defaultMigrationsDir, defaultPostgresMigrationsDir, readMigrationsList } from "../src/db/migrate.js";
+import { noExternalEntities, runSchemaEngine } from "../src/db/schema-engine.js";
 import { errorMessage } from "../src/errors.js";
 import { startPostgres } from "../tests/support/postgres.js";
 import { postgresSchemaPath, sqliteSchemaPath, writePostgresSchema } from "./postgres-schema.js";
@@ -67,17 +62,20 @@ async function writeMigration(target: Target, migrationName: string): Promise<vo
   const migrationsList = readMigrationsList(target.migrationsDir);
   const scratch = await target.scratchDatabase();
   try {
-    const { exitCode, stdout } = await withSchemaEngine(scratch.url, async (engine) => {
-      await engine.applyMigrations({ migrationsList, filters: noExternalEntities });
+    const [, { exitCode, stdout }] = await runSchemaEngine(scratch.url, [
+      { method: "applyMigrations", input: { migrationsList, filters: noExternalEntities } },
       // exitCode 2 means "the schemas differ"; the script for no difference is a comment, not an empty string.
-      return engine.diff({
-        from: { tag: "schemaDatasource", files: schemaFiles, configDir: projectRoot },
-        to: { tag: "schemaDatamodel", files: schemaFiles },
-        script: true,
-        exitCode: true,
-        filters: noExternalEntities,
-      });
-    });
+      {
+        method: "diff",
+        input: {
+          from: { tag: "schemaDatasource", files: schemaFiles, configDir: projectRoot },
+          to: { tag: "schemaDatamodel", files: schemaFiles },
+          script: true,
+          exitCode: true,
+          filters: noExternalEntities,
+        },
+      },
+    ]);
     if (exitCode !== 2 || !stdout) {
       console.log(`No schema changes for ${target.provider}`);
       return;

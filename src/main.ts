@@ -1,6 +1,7 @@
 import "dotenv/config";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
+import { assertSqliteDriverLoads, SqliteDriverError } from "./db/sqlite-driver.js";
 import { ConfigError } from "./errors.js";
 import { createLogger } from "./logger.js";
 
@@ -12,6 +13,15 @@ try {
   process.stderr.write(
     `Threadline cannot start. ${error.message}\nSee .env.example for what each variable means.\n`,
   );
+  process.exit(1);
+}
+
+// Before anything opens the database, so a broken native addon is reported as what it is.
+try {
+  assertSqliteDriverLoads();
+} catch (error) {
+  if (!(error instanceof SqliteDriverError)) throw error;
+  process.stderr.write(`Threadline cannot start. ${error.message}\n`);
   process.exit(1);
 }
 

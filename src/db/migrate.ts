@@ -1,21 +1,17 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlDriverAdapter,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from "@prisma/driver-adapter-utils";
-import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
-import * as schemaEngineWasm from "@prisma/schema-engine-wasm/schema_engine_bg";
+import type { MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
+import Database from "better-sqlite3";
 import { AppError, errorMessage } from "../errors.js";
 import { isPostgresUrl } from "./database-url.js";
-import { withMigrationLock } from "./postgres/migration-lock.js";
-import { schemaEnginePoolConfig } from "./postgres/schema-engine-pool.js";
+import { appliedMigrations, withMigrationLock } from "./postgres/migration-lock.js";
+import { noExternalEntities, runSchemaEngine } from "./schema-engine.js";
+import { assertSqliteDriverLoads } from "./sqlite-driver.js";
 
-// Resolved from this file, not the cwd, so the app finds its migrations wherever it is started from.
+// Resolved from this file, not the cwd, so the app finds its migrations wherever it is started from (src/db
+// under tsx, dist/db when compiled: both two levels below the project root).
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 export const defaultMigrationsDir = path.join(projectRoot, "prisma", "migrations");
 export const defaultPostgresMigrationsDir = path.join(projectRoot, "prisma", "postgresql", "migrations");
@@ -24,9 +20,6 @@ export const defaultPostgresMigrationsDir = path.join(projectRoot, "prisma", "po
 export function migrationsDirFor(databaseUrl: string): string {
   return isPostgresUrl(databaseUrl) ? defaultPostgresMigrationsDir : defaultMigrationsDir;
 }
-
-/** The Prisma CLI's default: no table or enum is managed outside Prisma. */
-export const noExternalEntities: SchemaFilter = { externalTables: [], externalEnums: [] };
 
 export class MigrationError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -51,30 +44,104 @@ export async function migrateDatabase(
   options: MigrateOptions = {},
 ): Promise<{ applied: string[] }> {
   const started = performance.now();
+  const postgres = isPostgresUrl(databaseUrl);
   const migrationsDir = options.migrationsDir ?? migrationsDirFor(databaseUrl);
+  // Outside the try: a driver that cannot load is not a migration failure, and says so itself.
+  if (!postgres) assertSqliteDriverLoads();
   try {
-    const postgres = isPostgresUrl(databaseUrl);
-    if (!postgres) fs.mkdirSync(path.dirname(sqliteFilePath(databaseUrl)), { recursive: true });
     const migrationsList = readMigrationsList(migrationsDir);
     // `migrate deploy` accepts an empty folder; for the app it means a broken install, and every query would fail.
     if (migrationsList.migrationDirectories.length === 0) {
       throw new Error(`No migrations found in ${migrationsDir}`);
     }
-    const apply = () =>
-      withSchemaEngine(postgres ? databaseUrl : `file:${sqliteFilePath(databaseUrl)}`, (engine) =>
-        engine.applyMigrations({ migrationsList, filters: noExternalEntities }),
-      );
-    const { appliedMigrationNames } = postgres ? await withMigrationLock(databaseUrl, apply) : await apply();
-    if (appliedMigrationNames.length > 0) {
+    const applied = postgres
+      ? await migratePostgres(databaseUrl, migrationsList)
+      : await migrateSqlite(databaseUrl, migrationsList);
+    if (applied.length > 0) {
       options.logger?.info(
-        { migrations: appliedMigrationNames, durationMs: Math.round(performance.now() - started) },
+        { migrations: applied, durationMs: Math.round(performance.now() - started) },
         "Applied database migrations",
       );
     }
-    return { applied: appliedMigrationNames };
+    return { applied };
   } catch (error) {
     throw new MigrationError(`Database migration failed: ${errorMessage(error)}`, { cause: error });
   }
+}
+
+async function migrateSqlite(databaseUrl: string, migrationsList: MigrationList): Promise<string[]> {
+  const filePath = sqliteFilePath(databaseUrl);
+  fs.mkdirSync(path.dirname(filePath), { recursive: true });
+  if (isUpToDate(filePath, migrationsList)) return [];
+  return applyMigrations(`file:${filePath}`, migrationsList);
+}
+
+/** The schema engine takes a lock of its own, but gives up after 10 s: ours makes other instances wait. */
+function migratePostgres(databaseUrl: string, migrationsList: MigrationList): Promise<string[]> {
+  return withMigrationLock(databaseUrl, async (client) => {
+    if (recordsMatch(await appliedMigrations(client), migrationsList)) return [];
+    return applyMigrations(databaseUrl, migrationsList);
+  });
+}
+
+async function applyMigrations(url: string, migrationsList: MigrationList): Promise<string[]> {
+  const [{ appliedMigrationNames }] = await runSchemaEngine(url, [
+    { method: "applyMigrations", input: { migrationsList, filters: noExternalEntities } },
+  ]);
+  return appliedMigrationNames;
+}
+
+/** A row of `_prisma_migrations`, as far as telling whether the folder is applied needs. */
+export interface MigrationRecord {
+  readonly migration_name: string;
+  readonly checksum: string;
+  readonly finished_at: unknown;
+  readonly rolled_back_at: unknown;
+}
+
+/**
+ * Whether `_prisma_migrations` records every migration of the folder as applied, with the checksum Prisma
+ * stores (sha256 of migration.sql), and none as failed. Read with better-sqlite3 so that the common start,
+ * with nothing to apply, never loads the schema engine. Anything else, including what only the engine can
+ * judge (a failed or edited migration, one recorded that the folder lacks), goes to the engine.
+ */
+export function isUpToDate(filePath: string, migrationsList: MigrationList): boolean {
+  if (!fs.existsSync(filePath)) return false;
+  // Read-write, though it only reads: a read-only connection can fail to open a WAL database whose writer
+  // crashed, as it may not rebuild the shared-memory index.
+  const db = new Database(filePath, { fileMustExist: true, timeout: 5_000 });
+  try {
+    const hasTable = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'")
+      .get();
+    if (!hasTable) return false;
+    const rows = db
+      .prepare("SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations")
+      .all() as MigrationRecord[];
+    return recordsMatch(rows, migrationsList);
+  } finally {
+    db.close();
+  }
+}
+
+/** Every migration of the folder recorded as finished with its checksum, and nothing else; null: no table. */
+function recordsMatch(rows: readonly MigrationRecord[] | null, migrationsList: MigrationList): boolean {
+  if (rows === null) return false;
+  const applied = new Map<string, string>();
+  for (const row of rows) {
+    if (row.rolled_back_at !== null) continue;
+    if (row.finished_at === null) return false;
+    applied.set(row.migration_name, row.checksum);
+  }
+  if (applied.size !== migrationsList.migrationDirectories.length) return false;
+  return migrationsList.migrationDirectories.every(
+    ({ path: name, migrationFile }) =>
+      migrationFile.content.tag === "ok" && applied.get(name) === sha256(migrationFile.content.value),
+  );
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }
 
 /** The file path of a `file:` SQLite URL, absolute against the cwd like better-sqlite3 resolves it. */
@@ -101,91 +168,6 @@ export function readMigrationsList(migrationsDir: string): MigrationList {
     shadowDbInitScript: "",
     migrationDirectories,
   };
-}
-
-/**
- * Runs `use` with a schema engine connected to the database at `url` (a SQLite `file:` URL or a PostgreSQL one),
- * then frees the engine and closes every connection it opened: the engine never closes them itself, and on
- * SQLite it holds `locking_mode=EXCLUSIVE` on the file, which would lock the app out while it stayed open.
- */
-export async function withSchemaEngine<T>(
-  url: string,
-  use: (engine: SchemaEngine) => Promise<T>,
-): Promise<T> {
-  await loadSchemaEngineWasm();
-  const opened: SqlDriverAdapter[] = [];
-  const track = (adapter: SqlDriverAdapter) => {
-    opened.push(adapter);
-    return adapter;
-  };
-  const factory: SqlMigrationAwareDriverAdapterFactory = isPostgresUrl(url)
-    ? new PrismaPg(schemaEnginePoolConfig(url))
-    : new PrismaBetterSqlite3({ url });
-  const trackingFactory: SqlMigrationAwareDriverAdapterFactory = {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    connect: async () => track(await factory.connect()),
-    connectToShadowDb: async () => track(await factory.connectToShadowDb()),
-  };
-  let engine: SchemaEngine | undefined;
-  try {
-    // The engine's log lines (every applied script in full) are too noisy for the app log; errors come back
-    // as rejections, so nothing is lost by dropping them.
-    engine = await schemaEngineWasm.SchemaEngine.new(
-      { datamodels: undefined },
-      () => {},
-      bindMigrationAwareSqlAdapterFactory(trackingFactory),
-    );
-    return await use(engine);
-  } finally {
-    engine?.free();
-    await Promise.all(opened.map((adapter) => adapter.dispose()));
-  }
-}
-
-let wasmReady: Promise<void> | undefined;
-
-// Node has the WebAssembly global, but the app's `lib` (ES2023, without DOM) does not declare it.
-const wasmApi = (
-  globalThis as unknown as {
-    WebAssembly: {
-      instantiate(
-        bytes: Uint8Array,
-        imports: object,
-      ): Promise<{ instance: { exports: Record<string, unknown> } }>;
-    };
-  }
-).WebAssembly;
-
-/**
- * The package's main entry imports the `.wasm` file as an ES module, which Node 20 only allows behind
- * `--experimental-wasm-modules` (and tsx and vitest do not pass it), so we instantiate it ourselves through
- * its `schema_engine_bg` glue. Exactly once per process: the glue caches views of the instance's memory, so a
- * second instantiation would leave it reading the old one.
- */
-function loadSchemaEngineWasm(): Promise<void> {
-  wasmReady ??= instantiateSchemaEngineWasm();
-  return wasmReady;
-}
-
-async function instantiateSchemaEngineWasm(): Promise<void> {
-  // The glue module may be shared with another copy of this module (e.g. vitest re-evaluating our sources
-  // while keeping node_modules loaded); `version()` only works once the glue has an instance.
-  if (isSchemaEngineWasmLoaded()) return;
-  const glueUrl = import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
-  const bytes = await fs.promises.readFile(new URL("./schema_engine_bg.wasm", glueUrl));
-  const { instance } = await wasmApi.instantiate(bytes, { "./schema_engine_bg.js": schemaEngineWasm });
-  schemaEngineWasm.__wbg_set_wasm(instance.exports);
-  (instance.exports.__wbindgen_start as () => void)();
-}
-
-function isSchemaEngineWasmLoaded(): boolean {
-  try {
-    schemaEngineWasm.version();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function readMigrationScript(dir: string): { tag: "ok"; value: string } | { tag: "error"; value: string } {

@@ -4,6 +4,7 @@ import { createTwilioClient, type TwilioClient } from "../channels/sms/twilio-cl
 import type { Config } from "../config.js";
 import { connectedInboxes, DatabaseUnusable, inspectDatabase } from "../db/health.js";
 import { defaultMigrationsDir } from "../db/migrate.js";
+import { assertSqliteDriverLoads, SqliteDriverError } from "../db/sqlite-driver.js";
 import { errorMessage } from "../errors.js";
 import { SlackProbe } from "../slack/probe.js";
 import { readManifest, type SlackManifest } from "../slack/scopes.js";
@@ -24,6 +25,8 @@ export interface DoctorDependencies {
   readonly twilioClient?: TwilioClient;
   readonly migrationsDir?: string;
   readonly manifest?: SlackManifest;
+  /** better-sqlite3's addon file to load instead of the installed one. */
+  readonly sqliteNativeBinding?: string;
 }
 
 const reinstall =
@@ -108,6 +111,25 @@ export async function checkPublicUrlReaches(publicUrl: string, timeoutMs = 5_000
       status: "warn",
       detail: `could not reach ${publicUrl}: ${cause?.message ?? cause?.code ?? errorMessage(error)}`,
       fix: "If Threadline is not running yet, start it and run the doctor again. Otherwise check that the tunnel or reverse proxy is up and that DNS points at it.",
+    };
+  }
+}
+
+/** The native addon better-sqlite3 needs; a Node.js upgrade without `npm rebuild` breaks it. */
+export function checkSqliteDriver(nativeBinding?: string): CheckResult {
+  const name = "SQLite driver";
+  try {
+    assertSqliteDriverLoads(nativeBinding);
+    return { name, status: "ok", detail: `better-sqlite3 loads in Node.js ${process.version}` };
+  } catch (error) {
+    if (error instanceof SqliteDriverError) {
+      return { name, status: "fail", detail: error.detail, fix: SqliteDriverError.fix };
+    }
+    return {
+      name,
+      status: "fail",
+      detail: `better-sqlite3 fails to open an in-memory database: ${errorMessage(error)}`,
+      fix: SqliteDriverError.fix,
     };
   }
 }
@@ -288,12 +310,13 @@ export async function runDoctor(config: Config, deps: DoctorDependencies = {}): 
     probe.appToken(),
     checkTwilio(config, deps),
   ]);
-  const { usable: databaseUsable, ...database } = checkDatabase(
-    config,
-    deps.migrationsDir ?? defaultMigrationsDir,
-  );
+  const driver = checkSqliteDriver(deps.sqliteNativeBinding);
+  const { usable: databaseUsable, ...database } =
+    driver.status === "ok"
+      ? checkDatabase(config, deps.migrationsDir ?? defaultMigrationsDir)
+      : { name: "Database", status: "skip" as const, usable: false, detail: "needs a working SQLite driver" };
   const [reachable, bot, app, twilio] = await network;
-  const results: CheckResult[] = [checkPublicUrl(config.publicUrl), reachable, database];
+  const results: CheckResult[] = [checkPublicUrl(config.publicUrl), reachable, driver, database];
   results.push(
     bot.ok
       ? { name: "Slack bot token", status: "ok", detail: `valid: ${bot.botUser} in ${bot.team}` }

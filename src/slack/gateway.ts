@@ -55,6 +55,8 @@ export class SlackGateway implements SlackPort {
     private readonly directory: ChannelDirectory,
     private readonly now: () => number = Date.now,
     private readonly pacer: ChannelPacer = new ChannelPacer(slackPostPace, now),
+    /** Names kept at most, the least recently fetched dropped first: one per person who ever replied otherwise. */
+    private readonly maxCachedNames = 1_000,
   ) {}
 
   channelMembers(channelId: string): Promise<Teammate[]> {
@@ -189,7 +191,10 @@ export class SlackGateway implements SlackPort {
       const { user } = await this.client.users.info({ user: userId });
       const name =
         user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name || userId;
+      this.userNames.delete(userId);
       this.userNames.set(userId, { name, expires: this.now() + userNameTtlMs });
+      const oldest = this.userNames.keys().next().value;
+      if (this.userNames.size > this.maxCachedNames && oldest !== undefined) this.userNames.delete(oldest);
       return name;
     } catch {
       // A name is a courtesy in the customer's text; an unknown one must not hold the reply back.

@@ -179,6 +179,20 @@ describe("npm run doctor", () => {
     expect(byName(results, "Connected channels").status).toBe("skip");
   });
 
+  it("fails a SQLite driver that cannot load, with the rebuild command, and skips what needs it", async () => {
+    const notAnAddon = path.join(dir, "better_sqlite3.node");
+    fs.writeFileSync(notAnAddon, "this is not a shared library");
+    const results = await runDoctor(configFor(), { sqliteNativeBinding: notAnAddon });
+    expect(byName(results, "SQLite driver")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("cannot be loaded"),
+      fix: expect.stringContaining("npm rebuild better-sqlite3"),
+    });
+    expect(byName(results, "Database").status).toBe("skip");
+    expect(byName(results, "Connected channels").status).toBe("skip");
+    expect(exitCode(results)).toBe(1);
+  });
+
   it("accepts a database that does not exist yet, and warns about migrations not applied", async () => {
     const fresh = await runDoctor(configFor());
     expect(byName(fresh, "Database")).toMatchObject({

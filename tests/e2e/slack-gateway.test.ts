@@ -55,6 +55,28 @@ describe("SlackGateway", () => {
     expect(await gateway.findPostedMessage("C1", parent.ts, 9)).toBeNull();
   });
 
+  it("keeps a bounded number of teammates' names, asking Slack again for one it dropped", async () => {
+    const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+    const directory = new ChannelDirectory(client, pino({ level: "silent" }));
+    const small = new SlackGateway(client, directory, Date.now, undefined, 2);
+    const people: [string, string][] = [
+      ["U1", "Ana"],
+      ["U2", "Bruno"],
+      ["U3", "Carla"],
+    ];
+    for (const [id, displayName] of people) {
+      slack.addUser({ id, name: displayName.toLowerCase(), realName: displayName, displayName });
+    }
+    const lookups = () =>
+      slack.calls.filter((call) => call.method === "users.info").map((call) => call.args.user);
+
+    for (const id of ["U1", "U2", "U3", "U3", "U2"]) await small.userDisplayName(id);
+    expect(lookups()).toEqual(["U1", "U2", "U3"]);
+
+    expect(await small.userDisplayName("U1")).toBe("Ana");
+    expect(lookups()).toEqual(["U1", "U2", "U3", "U1"]);
+  });
+
   it("turns a 429 into a pause of that channel only", async () => {
     slack.addChannel({ id: "C2", name: "other", members: [slack.botUserId] });
     slack.failNext("chat.postMessage", { status: 429, retryAfter: 2 });

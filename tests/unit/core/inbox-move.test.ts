@@ -86,4 +86,54 @@ describe("a confirmed move", () => {
     );
     expect((await db.store.findInbox("sms", "+15550001111"))?.deliveryProblem).toBeNull();
   });
+
+  it("fails a post into the old channel's thread without holding the inbox's new channel", async () => {
+    await commands.run("connect sms +15550001111", { channelId: "C1", userId: "U1" });
+    const first = await conversations.receive({
+      kind: "sms",
+      inboxAddress: "+15550001111",
+      contactAddress: "+15557654321",
+      providerMessageId: `SM${"2".padStart(32, "0")}`,
+      text: "before the move",
+      attachments: [],
+      receivedAt: new Date(),
+    });
+    if (first.result !== "recorded") throw new Error("not recorded");
+    await vi.waitFor(() => expect(slack.posts.map((p) => p.channelId)).toEqual(["C1"]));
+    await commands.confirmMove(move, { channelId: "C2", userId: "U2" });
+    await vi.waitFor(() => expect(slack.channelPosts).toHaveLength(1));
+    // The old channel was archived meanwhile: a line for the old thread (a late delivery report) can't be posted.
+    slack.failures.push(
+      new DeliveryError("SLACK_is_archived", "the Slack channel is archived", {
+        transient: false,
+        category: "destination_unavailable",
+      }),
+    );
+    await db.store.write({
+      jobs: [
+        {
+          lane: `slack:${first.conversationId}`,
+          kind: "slack.notice",
+          payload: { conversationId: first.conversationId, text: "late line for the old thread" },
+        },
+      ],
+    });
+    await vi.waitFor(async () => expect((await db.queue.stats()).depth.failed).toBe(1));
+    expect((await db.store.findInbox("sms", "+15550001111"))?.deliveryProblem).toBeNull();
+    await conversations.receive({
+      kind: "sms",
+      inboxAddress: "+15550001111",
+      contactAddress: "+15557654321",
+      providerMessageId: `SM${"3".padStart(32, "0")}`,
+      text: "after the move",
+      attachments: [],
+      receivedAt: new Date(),
+    });
+    await vi.waitFor(() =>
+      expect(slack.posts.map((p) => [p.channelId, p.post.text])).toEqual([
+        ["C1", "before the move"],
+        ["C2", "after the move"],
+      ]),
+    );
+  });
 });

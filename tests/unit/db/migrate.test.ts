@@ -2,9 +2,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, Prisma, type PrismaClient } from "../../../src/db/client.js";
-import { MigrationError, migrateDatabase } from "../../../src/db/migrate.js";
+import {
+  isUpToDate,
+  MigrationError,
+  migrateDatabase,
+  readMigrationsList,
+  sqliteFilePath,
+} from "../../../src/db/migrate.js";
 
 const migrationsDir = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
 const migrationNames = fs
@@ -71,6 +78,20 @@ describe("migrateDatabase", () => {
     await expect(migrateDatabase(url)).resolves.toEqual({ applied: [] });
   });
 
+  it("applies only what is pending: a migration added to the folder after the database was migrated", async () => {
+    const partialDir = path.join(tempDir(), "migrations");
+    const [last, ...earlier] = [...migrationNames].reverse();
+    for (const name of earlier) {
+      fs.cpSync(path.join(migrationsDir, name), path.join(partialDir, name), { recursive: true });
+    }
+    const url = `file:${path.join(tempDir(), "threadline.db")}`;
+    await migrateDatabase(url, { migrationsDir: partialDir });
+    expect(isUpToDate(sqliteFilePath(url), readMigrationsList(migrationsDir))).toBe(false);
+
+    await expect(migrateDatabase(url)).resolves.toEqual({ applied: [last] });
+    expect(isUpToDate(sqliteFilePath(url), readMigrationsList(migrationsDir))).toBe(true);
+  });
+
   it("fails with MIGRATION_FAILED and the engine's error as cause", async () => {
     const brokenDir = path.join(tempDir(), "migrations");
     fs.mkdirSync(path.join(brokenDir, "20240101000000_broken"), { recursive: true });
@@ -83,6 +104,38 @@ describe("migrateDatabase", () => {
     expect(error).toBeInstanceOf(MigrationError);
     expect((error as MigrationError).code).toBe("MIGRATION_FAILED");
     expect((error as MigrationError).cause).toBeInstanceOf(Error);
+  });
+});
+
+describe("isUpToDate", () => {
+  const list = () => readMigrationsList(migrationsDir);
+
+  it("is true after migrating: the checksums are the ones Prisma records", async () => {
+    const url = await migratedDatabase();
+
+    expect(isUpToDate(sqliteFilePath(url), list())).toBe(true);
+  });
+
+  it("is false for a missing file and for a database without _prisma_migrations", () => {
+    const file = path.join(tempDir(), "threadline.db");
+    expect(isUpToDate(file, list())).toBe(false);
+
+    new Database(file).close();
+    expect(isUpToDate(file, list())).toBe(false);
+  });
+
+  it("leaves to the engine a migration edited after it was applied, or one that failed", async () => {
+    const file = sqliteFilePath(await migratedDatabase());
+    const edited = list();
+    const first = edited.migrationDirectories[0];
+    if (first?.migrationFile.content.tag !== "ok") throw new Error("no readable first migration");
+    first.migrationFile.content.value += "\n-- edited";
+    expect(isUpToDate(file, edited)).toBe(false);
+
+    const db = new Database(file);
+    db.prepare("UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = ?").run(first.path);
+    db.close();
+    expect(isUpToDate(file, list())).toBe(false);
   });
 });
 

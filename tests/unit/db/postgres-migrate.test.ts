@@ -6,11 +6,10 @@ import {
   defaultPostgresMigrationsDir,
   MigrationError,
   migrateDatabase,
-  noExternalEntities,
   readMigrationsList,
-  withSchemaEngine,
 } from "../../../src/db/migrate.js";
 import { migrationLockKey } from "../../../src/db/postgres/migration-lock.js";
+import { noExternalEntities, runSchemaEngine } from "../../../src/db/schema-engine.js";
 import { type PostgresCluster, startPostgres } from "../../support/postgres.js";
 
 const migrationNames = readMigrationsList(defaultPostgresMigrationsDir).migrationDirectories.map(
@@ -61,15 +60,18 @@ describe("migrateDatabase on PostgreSQL", () => {
     const url = await freshDatabase();
     await migrateDatabase(url);
     const files = [{ path: postgresSchemaPath, content: fs.readFileSync(postgresSchemaPath, "utf8") }];
-    const { exitCode, stdout } = await withSchemaEngine(url, (engine) =>
-      engine.diff({
-        from: { tag: "schemaDatasource", files, configDir: process.cwd() },
-        to: { tag: "schemaDatamodel", files },
-        script: true,
-        exitCode: true,
-        filters: noExternalEntities,
-      }),
-    );
+    const [{ exitCode, stdout }] = await runSchemaEngine(url, [
+      {
+        method: "diff",
+        input: {
+          from: { tag: "schemaDatasource", files, configDir: process.cwd() },
+          to: { tag: "schemaDatamodel", files },
+          script: true,
+          exitCode: true,
+          filters: noExternalEntities,
+        },
+      },
+    ]);
     expect({ exitCode, stdout }).toEqual({
       exitCode: 0,
       stdout: expect.not.stringMatching(/CREATE|ALTER|DROP/),

@@ -1,0 +1,319 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { InboundMessage } from "../../src/core/model.js";
+import type {
+  ConversationStore,
+  DeliveryQueue,
+  InboundEffects,
+  NewJob,
+  QueuedJob,
+} from "../../src/core/ports.js";
+
+export interface StoreUnderTest {
+  readonly store: ConversationStore;
+  readonly queue: DeliveryQueue;
+  close(): Promise<void>;
+}
+
+let sequence = 0;
+const inbound = (text: string, overrides: Partial<InboundMessage> = {}): InboundMessage => ({
+  kind: "sms",
+  inboxAddress: "+15550001111",
+  contactAddress: "+15557654321",
+  providerMessageId: `SM${String(++sequence).padStart(32, "0")}`,
+  text,
+  attachments: [],
+  receivedAt: new Date("2026-11-26T10:00:00.000Z"),
+  ...overrides,
+});
+
+const noticeJob = (conversationId: number, text: string): NewJob => ({
+  lane: `slack:${conversationId}`,
+  kind: "slack.notice",
+  payload: { conversationId, text },
+});
+
+/** What every ConversationStore must do; each implementation's test file runs this suite against it. */
+export function conversationStoreContract(name: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`ConversationStore contract: ${name}`, () => {
+    let subject: StoreUnderTest;
+    let store: ConversationStore;
+    let announced: QueuedJob[];
+
+    beforeEach(async () => {
+      subject = await open();
+      store = subject.store;
+      announced = [];
+      subject.queue.onAvailable((jobs) => announced.push(...jobs));
+    });
+
+    afterEach(async () => {
+      await subject.close();
+    });
+
+    const record = (message: InboundMessage, effects: Partial<InboundEffects> = {}) =>
+      store.recordInbound(message, () => ({ conversation: {}, jobs: () => [], ...effects }));
+
+    it("records a customer's message with its inbox, contact, conversation and jobs, once", async () => {
+      const first = inbound("hello", {
+        attachments: [{ url: "https://media.example/1", contentType: "image/png" }],
+      });
+      const states: boolean[] = [];
+      const outcome = await store.recordInbound(first, (state) => {
+        states.push(state.created);
+        return {
+          conversation: { lastInboundAt: first.receivedAt },
+          optedOut: true,
+          jobs: ({ conversationId, messageId }) => [noticeJob(conversationId, `message ${messageId}`)],
+        };
+      });
+      if (outcome.result !== "recorded") throw new Error("not recorded");
+      expect(states).toEqual([true]);
+      expect(announced.map((job) => job.payload)).toEqual([
+        { conversationId: outcome.conversationId, text: `message ${outcome.messageId}` },
+      ]);
+      const context = await store.conversationContext(outcome.conversationId);
+      expect(context?.conversation).toMatchObject({ status: "open", lastInboundAt: first.receivedAt });
+      expect(context?.inbox).toMatchObject({ kind: "sms", address: "+15550001111", slackChannelId: null });
+      expect(context?.contact).toMatchObject({ address: "+15557654321", optedOut: true, displayName: null });
+      expect(await store.message(outcome.messageId)).toMatchObject({
+        direction: "in",
+        body: "hello",
+        attachments: first.attachments,
+        providerMessageId: first.providerMessageId,
+        status: "received",
+        createdAt: first.receivedAt,
+      });
+      expect(await store.messageByProviderId("sms", first.providerMessageId)).toMatchObject({
+        id: outcome.messageId,
+      });
+
+      expect(await record(first)).toEqual({ result: "duplicate", messageId: outcome.messageId });
+      const second = await store.recordInbound(inbound("again"), (state) => {
+        states.push(state.created);
+        return { conversation: {}, jobs: () => [] };
+      });
+      expect(states).toEqual([true, false]);
+      expect(second).toMatchObject({ result: "recorded", conversationId: outcome.conversationId });
+    });
+
+    it("records an agent's reply once per Slack message, with its jobs", async () => {
+      const recorded = await record(inbound("hi"));
+      if (recorded.result !== "recorded") throw new Error("not recorded");
+      const reply = {
+        conversationId: recorded.conversationId,
+        provider: "sms" as const,
+        channelId: "C1",
+        ts: "1700000000.000100",
+        userId: "U1",
+        text: "*hello* there",
+        files: [],
+      };
+      const messageId = await store.recordReply(reply, (id) => [
+        noticeJob(recorded.conversationId, `reply ${id}`),
+      ]);
+      expect(messageId).not.toBeNull();
+      expect(await store.recordReply(reply, () => [])).toBeNull();
+      expect(announced.map((job) => job.payload)).toEqual([
+        { conversationId: recorded.conversationId, text: `reply ${messageId}` },
+      ]);
+      expect(await store.message(messageId as number)).toMatchObject({
+        direction: "out",
+        status: "pending",
+        authorSlackUserId: "U1",
+        slackChannelId: "C1",
+        slackTs: reply.ts,
+      });
+    });
+
+    it("applies what a provider report decides to the messages it covers, by id or up to a moment", async () => {
+      const recorded = await record(inbound("hi"));
+      if (recorded.result !== "recorded") throw new Error("not recorded");
+      const ids: number[] = [];
+      for (const ts of ["1.1", "1.2", "1.3"]) {
+        const reply = {
+          conversationId: recorded.conversationId,
+          provider: "sms" as const,
+          channelId: "C1",
+          ts,
+        };
+        ids.push(
+          (await store.recordReply({ ...reply, userId: "U1", text: ts, files: [] }, () => [])) as number,
+        );
+      }
+      await store.write({ messages: [[ids[0] as number, { status: "sent", providerMessageId: "SMout1" }]] });
+      const byId = await store.recordReport(
+        {
+          kind: "sms",
+          inboxAddress: "",
+          contactAddress: "",
+          providerMessageIds: ["SMout1", "SMunknown"],
+          upTo: null,
+        },
+        (messages) => ({
+          messages: messages.map((message) => [message.id, { status: "delivered" }] as const),
+        }),
+      );
+      expect(byId.map((message) => message.id)).toEqual([ids[0]]);
+      expect((await store.message(ids[0] as number))?.status).toBe("delivered");
+      const seen: number[][] = [];
+      await store.recordReport(
+        {
+          kind: "sms",
+          inboxAddress: "+15550001111",
+          contactAddress: "+15557654321",
+          providerMessageIds: [],
+          upTo: new Date(Date.now() + 60_000),
+        },
+        (messages) => {
+          seen.push(messages.map((message) => message.id));
+          return { jobs: [noticeJob(recorded.conversationId, "reported")] };
+        },
+      );
+      expect(seen).toEqual([ids]);
+      expect(announced.at(-1)?.payload).toEqual({
+        conversationId: recorded.conversationId,
+        text: "reported",
+      });
+    });
+
+    it("writes conversation, message and contact changes with their jobs in one go", async () => {
+      const recorded = await record(inbound("hi"));
+      if (recorded.result !== "recorded") throw new Error("not recorded");
+      const context = await store.conversationContext(recorded.conversationId);
+      const closedAt = new Date("2026-11-26T11:00:00.000Z");
+      await store.write({
+        conversations: [
+          [recorded.conversationId, { status: "closed", closedBy: "U1", closedAt, assigneeId: "U2" }],
+        ],
+        messages: [[recorded.messageId, { slackChannelId: "C1", slackTs: "1.9", errorCode: null }]],
+        contacts: [
+          [context?.contact.id as number, { displayName: "Ana", avatarUrl: "https://cdn.example/a.png" }],
+        ],
+        jobs: [noticeJob(recorded.conversationId, "closed")],
+      });
+      const after = await store.conversationContext(recorded.conversationId);
+      expect(after?.conversation).toMatchObject({
+        status: "closed",
+        closedBy: "U1",
+        closedAt,
+        assigneeId: "U2",
+      });
+      expect(after?.contact).toMatchObject({ displayName: "Ana", avatarUrl: "https://cdn.example/a.png" });
+      expect(await store.message(recorded.messageId)).toMatchObject({ slackChannelId: "C1", slackTs: "1.9" });
+      expect(announced.map((job) => job.payload)).toEqual([
+        { conversationId: recorded.conversationId, text: "closed" },
+      ]);
+    });
+
+    it("connects, refuses to take, moves and disconnects an inbox, remembering the threads it leaves", async () => {
+      const connected = await store.connectInbox({
+        kind: "sms",
+        address: "+15550001111",
+        to: "C1",
+        userId: "U1",
+        from: [null, "C1"],
+      });
+      expect(connected).toMatchObject({ changed: true, released: 0, before: { slackChannelId: null } });
+      const inbox = await store.findInbox("sms", "+15550001111");
+      expect(inbox).toMatchObject({ slackChannelId: "C1", connectedBy: "U1" });
+      expect(inbox?.connectedAt).toBeInstanceOf(Date);
+      expect(await store.inboxesForChannel("C1")).toHaveLength(1);
+      expect(await store.connectedChannelIds()).toEqual(["C1"]);
+
+      const recorded = await record(inbound("hi"));
+      if (recorded.result !== "recorded") throw new Error("not recorded");
+      await store.setConversationThread(recorded.conversationId, "C1", "1.0");
+      expect((await store.conversationByThread("C1", "1.0"))?.conversation.id).toBe(recorded.conversationId);
+
+      const taken = await store.connectInbox({
+        kind: "sms",
+        address: "+15550001111",
+        to: "C2",
+        userId: "U2",
+        from: [null, "C2"],
+      });
+      expect(taken).toMatchObject({ changed: false, inbox: { slackChannelId: "C1" } });
+
+      const moved = await store.connectInbox({
+        kind: "sms",
+        address: "+15550001111",
+        to: "C2",
+        userId: "U2",
+        from: ["C1"],
+        jobs: [
+          { lane: "channel:C1", kind: "slack.channelNotice", payload: { channelId: "C1", text: "moved" } },
+        ],
+      });
+      expect(moved).toMatchObject({ changed: true, before: { slackChannelId: "C1" } });
+      expect(announced.at(-1)?.payload).toEqual({ channelId: "C1", text: "moved" });
+      expect((await store.conversationByPastThread("C1", "1.0"))?.conversation.id).toBe(
+        recorded.conversationId,
+      );
+
+      expect(
+        await store.connectInbox({
+          kind: "sms",
+          address: "+15550001111",
+          to: null,
+          userId: "U3",
+          from: ["C1"],
+        }),
+      ).toMatchObject({ changed: false });
+      expect(
+        await store.connectInbox({
+          kind: "sms",
+          address: "+15550009999",
+          to: null,
+          userId: "U3",
+          from: ["C2"],
+        }),
+      ).toEqual({ changed: false, inbox: null });
+      expect(await store.findInbox("sms", "+15550009999")).toBeNull();
+      expect(
+        await store.connectInbox({
+          kind: "sms",
+          address: "+15550001111",
+          to: null,
+          userId: "U3",
+          from: ["C2"],
+        }),
+      ).toMatchObject({ changed: true });
+      expect(await store.connectedChannelIds()).toEqual([]);
+    });
+
+    it("counts an inbox's conversations and the customer messages not yet in Slack, and holds it on a problem", async () => {
+      await store.connectInbox({
+        kind: "sms",
+        address: "+15550001111",
+        to: "C1",
+        userId: "U1",
+        from: [null],
+      });
+      const first = await record(inbound("one"));
+      await record(inbound("two", { contactAddress: "+15557654322" }));
+      if (first.result !== "recorded") throw new Error("not recorded");
+      await store.write({ conversations: [[first.conversationId, { status: "closed" }]] });
+      const inbox = await store.findInbox("sms", "+15550001111");
+      const inboxId = inbox?.id as number;
+      expect(await store.countsForInbox(inboxId)).toEqual({ open: 1, closed: 1, unassigned: 1 });
+      expect(await store.waitingMessageCount(inboxId)).toBe(2);
+      await store.setInboxProblem(inboxId, "the channel is archived");
+      expect((await store.inboxById(inboxId))?.deliveryProblem).toBe("the channel is archived");
+      expect((await store.conversationMessages(first.conversationId)).map((message) => message.body)).toEqual(
+        ["one"],
+      );
+    });
+
+    it("keeps a file behind a token until it expires", async () => {
+      const expiresAt = new Date(Date.now() + 60_000);
+      const bytes = new Uint8Array([0, 1, 2, 255]);
+      const token = await store.saveMedia({ bytes, contentType: "image/png", filename: "a.png" }, expiresAt);
+      const found = await store.media(token, new Date());
+      expect(found).toMatchObject({ contentType: "image/png", filename: "a.png" });
+      expect([...(found?.bytes ?? [])]).toEqual([0, 1, 2, 255]);
+      expect(await store.media(token, new Date(expiresAt.getTime() + 1))).toBeNull();
+      expect(await store.media("unknown", new Date())).toBeNull();
+      await store.ping();
+    });
+  });
+}

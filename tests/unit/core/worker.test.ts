@@ -1,0 +1,176 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { JobHandlers } from "../../../src/core/delivery/worker.js";
+import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
+import type { Job, NewJob } from "../../../src/core/ports.js";
+import { MemoryDeliveryQueue } from "../../../src/db/memory/delivery-queue.js";
+import { DeliveryError, JobParked } from "../../../src/errors.js";
+import { silentLogger } from "./ports.js";
+
+const notice = (lane: string, text: string): NewJob => ({
+  lane,
+  kind: "slack.notice",
+  payload: { conversationId: 1, text },
+});
+
+/** Handlers that record each run and let a test decide what a run of a given text does. */
+function recorder(behaviour: (job: Job) => Promise<void> = async () => {}) {
+  const runs: { text: string; attempts: number; uncertain: boolean }[] = [];
+  const handle = async (job: Job) => {
+    const text = (job.payload as { text: string }).text;
+    runs.push({ text, attempts: job.attempts, uncertain: job.uncertain });
+    await behaviour(job);
+  };
+  const handlers = new Proxy({}, { get: () => handle }) as JobHandlers;
+  return { runs, handlers };
+}
+
+const workers: DeliveryWorker[] = [];
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+});
+
+function startWorker(
+  queue: MemoryDeliveryQueue,
+  handlers: JobHandlers,
+  options: Partial<ConstructorParameters<typeof DeliveryWorker>[2]> = {},
+) {
+  const worker = new DeliveryWorker(
+    queue,
+    handlers,
+    {
+      concurrency: 4,
+      owner: "me",
+      leaseMs: 30_000,
+      sweepMs: 60_000,
+      backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 },
+      ...options,
+    },
+    silentLogger,
+  );
+  workers.push(worker);
+  return worker;
+}
+
+describe("DeliveryWorker over the in-memory queue", () => {
+  it("runs each lane in commit order, lanes side by side, as soon as jobs are committed", async () => {
+    const queue = new MemoryDeliveryQueue();
+    let running = 0;
+    let most = 0;
+    const { runs, handlers } = recorder(async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+    });
+    await startWorker(queue, handlers, { concurrency: 2 }).start();
+    await queue.enqueue(["a1", "b1", "a2", "c1", "a3", "b2"].map((text) => notice(text[0] as string, text)));
+    await vi.waitFor(() => expect(runs).toHaveLength(6));
+    const order = (lane: string) => runs.map((run) => run.text).filter((text) => text.startsWith(lane));
+    expect(order("a")).toEqual(["a1", "a2", "a3"]);
+    expect(order("b")).toEqual(["b1", "b2"]);
+    expect(most).toBe(2);
+    expect((await queue.stats()).depth.pending).toBe(0);
+  });
+
+  it("retries a transient failure without letting the lane's next job overtake it", async () => {
+    const queue = new MemoryDeliveryQueue();
+    let failures = 2;
+    const { runs, handlers } = recorder(async (job) => {
+      if ((job.payload as { text: string }).text === "first" && failures-- > 0) {
+        throw new DeliveryError("SLACK_HTTP", "Slack answered HTTP 503", {
+          transient: true,
+          outcomeUnknown: true,
+        });
+      }
+    });
+    await startWorker(queue, handlers).start();
+    await queue.enqueue([notice("a", "first"), notice("a", "second")]);
+    await vi.waitFor(() =>
+      expect(runs.map((run) => run.text)).toEqual(["first", "first", "first", "second"]),
+    );
+    expect(runs.map((run) => [run.attempts, run.uncertain])).toEqual([
+      [1, false],
+      [2, true],
+      [3, true],
+      [1, false],
+    ]);
+  });
+
+  it("waits out its own pacing on a timer, without counting it as an attempt", async () => {
+    const queue = new MemoryDeliveryQueue();
+    let paced = true;
+    const { runs, handlers } = recorder(async () => {
+      if (paced) {
+        paced = false;
+        throw new DeliveryError("PACED", "waiting", { transient: true, category: "paced", retryAfterMs: 20 });
+      }
+    });
+    await startWorker(queue, handlers).start();
+    await queue.enqueue([notice("a", "x")]);
+    await vi.waitFor(() => expect(runs).toHaveLength(2));
+    expect(runs.map((run) => run.attempts)).toEqual([1, 1]);
+  });
+
+  it("fails a job for good on a permanent error, and the lane goes on", async () => {
+    const queue = new MemoryDeliveryQueue();
+    const { runs, handlers } = recorder(async (job) => {
+      if ((job.payload as { text: string }).text === "bad") {
+        throw new DeliveryError("SLACK_invalid_blocks", "layout refused", { transient: false });
+      }
+    });
+    await startWorker(queue, handlers).start();
+    await queue.enqueue([notice("a", "bad"), notice("a", "good")]);
+    await vi.waitFor(() => expect(runs.map((run) => run.text)).toEqual(["bad", "good"]));
+    expect((await queue.stats()).depth).toEqual({ pending: 0, parked: 0, failed: 1 });
+  });
+
+  it("holds a parked lane until its head is unparked, then runs it in order", async () => {
+    const queue = new MemoryDeliveryQueue();
+    let blocked = true;
+    const { runs, handlers } = recorder(async () => {
+      if (blocked) throw new JobParked("no channel", async () => blocked);
+    });
+    await startWorker(queue, handlers).start();
+    await queue.enqueue([notice("a", "1"), notice("a", "2")]);
+    await vi.waitFor(async () => expect((await queue.stats()).depth.parked).toBe(1));
+    expect(runs.map((run) => run.text)).toEqual(["1"]);
+    blocked = false;
+    const [parked] = await queue.unclaimed(Date.now(), 10);
+    expect(parked).toBeUndefined();
+    await queue.unpark(1);
+    await vi.waitFor(() => expect(runs.map((run) => run.text)).toEqual(["1", "1", "2"]));
+  });
+
+  it("at start, takes over a dead owner's jobs as uncertain, and runs work nobody announced", async () => {
+    const queue = new MemoryDeliveryQueue();
+    await queue.enqueue([notice("a", "interrupted"), notice("b", "waiting")]);
+    await queue.claim(1, "dead-process", Date.now(), Date.now() + 60_000);
+    const { runs, handlers } = recorder();
+    await startWorker(queue, handlers, { isDeadOwner: (owner) => owner === "dead-process" }).start();
+    await vi.waitFor(() => expect(runs).toHaveLength(2));
+    expect(runs.find((run) => run.text === "interrupted")).toMatchObject({ attempts: 2, uncertain: true });
+    expect(runs.find((run) => run.text === "waiting")).toMatchObject({ attempts: 1, uncertain: false });
+  });
+
+  it("leaves a live owner's job alone until its lease runs out, found by the sweep", async () => {
+    const queue = new MemoryDeliveryQueue();
+    await queue.enqueue([notice("a", "held elsewhere")]);
+    await queue.claim(1, "other-instance", Date.now(), Date.now() + 150);
+    const { runs, handlers } = recorder();
+    await startWorker(queue, handlers, { isDeadOwner: () => false, sweepMs: 50 }).start();
+    expect(runs).toEqual([]);
+    await vi.waitFor(() => expect(runs).toEqual([{ text: "held elsewhere", attempts: 2, uncertain: true }]));
+  });
+
+  it("keeps renewing the lease of a long job, so nobody takes it over", async () => {
+    const queue = new MemoryDeliveryQueue();
+    let release = () => {};
+    const { handlers } = recorder(() => new Promise<void>((resolve) => (release = resolve)));
+    await startWorker(queue, handlers, { leaseMs: 60 }).start();
+    await queue.enqueue([notice("a", "slow")]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await queue.claim(1, "intruder", Date.now(), Date.now() + 1_000)).toBeNull();
+    release();
+    await vi.waitFor(async () => expect((await queue.stats()).depth.pending).toBe(0));
+  });
+});
