@@ -5,7 +5,7 @@ import { inTransaction, prepared } from "./pool.js";
 
 type Row = Record<string, unknown>;
 
-const toQueued = (row: Row): QueuedJob =>
+export const toQueued = (row: Row): QueuedJob =>
   ({
     id: Number(row.id),
     lane: String(row.lane),
@@ -169,12 +169,17 @@ export class PgDeliveryQueue implements DeliveryQueue {
       ]),
     );
     const queued = rows.map(toQueued).sort((a, b) => a.id - b.id);
+    await this.notify(client, queued);
+    return queued;
+  }
+
+  /** Tells the other instances, when the caller's transaction commits, of jobs it made runnable. */
+  async notify(client: pg.ClientBase, jobs: readonly QueuedJob[]): Promise<void> {
     await notifyJobs(
       client,
       this.options.instance,
-      queued.map((job) => job.id),
+      jobs.map((job) => job.id),
     );
-    return queued;
   }
 
   announce(jobs: readonly QueuedJob[]): void {
