@@ -24,8 +24,9 @@ export async function notifyJobs(client: pg.ClientBase, from: string, ids: reado
   }
 }
 
-/** How long to wait before listening again after the connection dropped; the sweep covers the gap. */
-const reconnectMs = 1_000;
+/** How long to wait before listening again after the connection dropped, doubling while it keeps failing up
+ * to the maximum; the worker's sweep covers the gap. */
+const reconnectMs = { first: 1_000, max: 30_000 };
 
 /**
  * LISTENs for other instances' job notices on a connection of its own (a pooled one cannot keep a LISTEN).
@@ -35,6 +36,7 @@ export class JobNotifications {
   private client: pg.Client | null = null;
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
+  private delayMs = reconnectMs.first;
 
   constructor(
     private readonly databaseUrl: string,
@@ -58,6 +60,7 @@ export class JobNotifications {
     this.client = client;
     await client.connect();
     await client.query(`LISTEN ${jobsChannel}`);
+    this.delayMs = reconnectMs.first;
   }
 
   async close(): Promise<void> {
@@ -81,6 +84,8 @@ export class JobNotifications {
     if (this.closed || this.client !== dropped || this.retry) return;
     this.client = null;
     dropped.end().catch(() => {});
+    const delay = this.delayMs;
+    this.delayMs = Math.min(delay * 2, reconnectMs.max);
     this.retry = setTimeout(() => {
       this.retry = null;
       if (this.closed) return;
@@ -88,7 +93,7 @@ export class JobNotifications {
         this.onError(error);
         if (this.client) this.reconnect(this.client);
       });
-    }, reconnectMs);
+    }, delay);
     this.retry.unref();
   }
 }
