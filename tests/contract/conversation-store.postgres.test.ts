@@ -5,6 +5,7 @@ import type { InboundMessage } from "../../src/core/model.js";
 import { type PgPrismaClient, prismaOverPool } from "../../src/db/postgres/client.js";
 import { PgConversationStore } from "../../src/db/postgres/conversation-store.js";
 import { PgDeliveryQueue } from "../../src/db/postgres/delivery-queue.js";
+import { settingOrCreate } from "../../src/db/settings.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
 
@@ -206,6 +207,17 @@ describe("PostgreSQL: several instances writing at once", () => {
     } finally {
       other.release();
     }
+  });
+
+  it("agrees on a setting that instances starting at once each create", async () => {
+    const values = await Promise.all(
+      instances.flatMap((instance, index) =>
+        [1, 2].map((attempt) =>
+          settingOrCreate(instance.prisma, "transcript.secret", () => `${index}-${attempt}`),
+        ),
+      ),
+    );
+    expect(new Set(values).size).toBe(1);
   });
 
   it("records a webhook redelivered to several instances at once exactly once, with its jobs once", async () => {
