@@ -94,10 +94,11 @@ describe("PgDeliveryQueue across instances", () => {
     const [a, b] = instances as [Instance, Instance];
     await a.queue.enqueue([notice("parked-lane", "1")]);
     const [queued] = a.heard.slice(-1) as [QueuedJob];
+    // Heard before it is parked: a notice of a job that is no longer pending when it arrives is dropped.
+    await eventually(() => b.heard.some((heard) => heard.id === queued.id));
     const job = await a.queue.claim(queued.id, "a", Date.now(), Date.now() + 30_000);
     if (!job) throw new Error("not claimed");
     await a.queue.park(job, "a", "no channel");
-    await eventually(() => b.heard.some((heard) => heard.id === queued.id));
     b.heard.length = 0;
     await a.queue.unpark(queued.id);
     await eventually(() => b.heard.some((heard) => heard.id === queued.id));
