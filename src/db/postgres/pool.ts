@@ -1,7 +1,5 @@
 import pg from "pg";
 
-export type Queryable = pg.Pool | pg.ClientBase;
-
 /**
  * A named statement: pg prepares it once per connection on first use and reuses the plan after that, which is
  * what a prepared better-sqlite3 statement is on SQLite.
