@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultMigrationsDir, readMigrationsList } from "../src/db/migrate.js";
-import { noExternalEntities, runSchemaEngine } from "../src/db/schema-engine.js";
+import { externalEntities, runSchemaEngine } from "../src/db/schema-engine.js";
 import { errorMessage } from "../src/errors.js";
 
 // The same paths as prisma.config.ts.
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-migration-"));
   try {
     const [, { exitCode, stdout }] = await runSchemaEngine(`file:${path.join(tempDir, "replay.db")}`, [
-      { method: "applyMigrations", input: { migrationsList, filters: noExternalEntities } },
+      { method: "applyMigrations", input: { migrationsList, filters: externalEntities } },
       // exitCode 2 means "the schemas differ"; the script for no difference is a comment, not an empty string.
       {
         method: "diff",
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
           to: { tag: "schemaDatamodel", files: schemaFiles },
           script: true,
           exitCode: true,
-          filters: noExternalEntities,
+          filters: externalEntities,
         },
       },
     ]);

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import Database from "better-sqlite3";
 import { AppError, errorMessage } from "../errors.js";
-import { noExternalEntities, runSchemaEngine } from "./schema-engine.js";
+import { externalEntities, runSchemaEngine } from "./schema-engine.js";
 import { assertSqliteDriverLoads } from "./sqlite-driver.js";
 
 // Resolved from this file, not the cwd, so the app finds its migrations wherever it is started from (src/db
@@ -48,7 +48,7 @@ export async function migrateDatabase(
     }
     if (isUpToDate(filePath, migrationsList)) return { applied: [] };
     const [{ appliedMigrationNames }] = await runSchemaEngine(`file:${filePath}`, [
-      { method: "applyMigrations", input: { migrationsList, filters: noExternalEntities } },
+      { method: "applyMigrations", input: { migrationsList, filters: externalEntities } },
     ]);
     if (appliedMigrationNames.length > 0) {
       options.logger?.info(
