@@ -1,4 +1,5 @@
 import { deliveredReaction, failedReaction, statusAdvances } from "./delivery-status.js";
+import { messageChanged, type SlackMessageChange } from "./edits.js";
 import { leftThreadReason } from "./inbox-policy.js";
 import { customerLane, slackLane } from "./lanes.js";
 import type {
@@ -146,6 +147,11 @@ export class Conversations {
       );
     }
     return outcome;
+  }
+
+  /** An edit or deletion in Slack: see edits.ts. Returns what to tell the message's author, if anything. */
+  slackMessageChanged(change: SlackMessageChange): Promise<string | null> {
+    return messageChanged(this.store, this.logger, change);
   }
 
   /** Records how far a sent message got, and marks the agent's Slack message: ✅ delivered, ❌ failed. */
