@@ -1,22 +1,42 @@
+import { ConversationFinder } from "./find-conversations.js";
 import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lanes.js";
 import { type ChannelKind, channelKinds, type Inbox } from "./model.js";
 import type { ChannelRegistry, ConversationStore, CoreLogger, SlackPort } from "./ports.js";
+import { ConversationStarter, type StartRequest } from "./start-conversation.js";
 
 export type SlashCommand =
   | { readonly name: "connect"; readonly kind: ChannelKind; readonly address: string }
   | { readonly name: "disconnect"; readonly addresses: readonly { kind: ChannelKind; address: string }[] }
   | { readonly name: "status" }
+  | { readonly name: "text"; readonly request: StartRequest }
+  | { readonly name: "find"; readonly text: string }
   | { readonly name: "help" }
   | { readonly name: "invalid"; readonly problem: string };
 
 const isChannelKind = (word: string): word is ChannelKind =>
   (channelKinds as readonly string[]).includes(word);
 
+/** `text <number> [from <number>] <message>`: the message keeps its line breaks. */
+const textCommand = /^\s*text(?:\s+(\S+))?(?:\s+from\s+(\+?\d[\d().-]*))?(?:\s+([\s\S]*))?$/i;
+const findCommand = /^\s*find(?:\s+([\s\S]*))?$/i;
+
 /** Parses the text after `/threadline`. Never throws: bad input becomes `invalid` with the reason. */
 export function parseSlashCommand(text: string, channels: ChannelRegistry): SlashCommand {
   const [verb = "", ...args] = text.trim().split(/\s+/).filter(Boolean);
   switch (verb.toLowerCase()) {
+    case "text": {
+      const [, to, from, message] = textCommand.exec(text) ?? [];
+      if (!to) {
+        return {
+          name: "invalid",
+          problem: "Say who to text and what: `/threadline text +15557654321 Your table is ready`.",
+        };
+      }
+      return { name: "text", request: { to, from: from ?? null, message: message?.trim() ?? "" } };
+    }
+    case "find":
+      return { name: "find", text: findCommand.exec(text)?.[1]?.trim() ?? "" };
     case "":
     case "help":
       return { name: "help" };
@@ -77,8 +97,10 @@ export function helpText(channels: ChannelRegistry): string {
     "• Connecting an inbox another channel has asks first, with a *Move it here* button, and tells that channel",
     "• `/threadline disconnect <number or page-id>` — stop receiving them here",
     "• `/threadline status` — what is connected here, who connected it and when, with open, closed and unassigned counts",
+    "• `/threadline text +15557654321 Your table is ready` — text a customer first from this channel's SMS number (add `from <number>` after theirs when there are several); the conversation gets a thread here and their answer lands in it",
+    "• `/threadline find <words | name | number>` — the 10 most recent conversations here whose messages or contact match, with links to their threads",
     "• `/threadline help` — this help",
-    "Reply in a conversation's thread to answer the customer; start with `note:` to keep a message internal.",
+    "Reply in a conversation's thread to answer the customer; start with `note:` to keep a message internal. Texts and Messenger messages can't be edited or unsent: once a reply is sent, send a correction as a new reply.",
   ].join("\n");
 }
 
@@ -117,13 +139,19 @@ function connectedByLine(inbox: Inbox): string {
 
 /** Runs a parsed command for the channel it was typed in and returns the ephemeral answer. */
 export class SlashCommands {
+  private readonly starter: ConversationStarter;
+  private readonly finder: ConversationFinder;
+
   constructor(
     private readonly store: ConversationStore,
     private readonly slack: SlackPort,
     private readonly channels: ChannelRegistry,
     private readonly logger: CoreLogger,
     private readonly policy: InboxPolicy = new InboxPolicy([]),
-  ) {}
+  ) {
+    this.starter = new ConversationStarter(store, channels, logger);
+    this.finder = new ConversationFinder(store, slack, channels, logger);
+  }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {
     const command = parseSlashCommand(text, this.channels);
@@ -138,6 +166,10 @@ export class SlashCommands {
         return this.connect(command.kind, command.address, context);
       case "disconnect":
         return { text: await this.disconnect(command.addresses, context) };
+      case "text":
+        return { text: await this.starter.start(command.request, context) };
+      case "find":
+        return { text: await this.finder.find(command.text, context) };
     }
   }
 

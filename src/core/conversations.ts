@@ -1,4 +1,5 @@
 import { deliveredReaction, replyStatus, statusAdvances } from "./delivery-status.js";
+import { messageChanged, type SlackMessageChange } from "./edits.js";
 import { leftThreadReason } from "./inbox-policy.js";
 import { customerLane, slackLane } from "./lanes.js";
 import type {
@@ -148,6 +149,11 @@ export class Conversations {
       );
     }
     return outcome;
+  }
+
+  /** An edit or deletion in Slack: see edits.ts. Returns what to tell the message's author, if anything. */
+  slackMessageChanged(change: SlackMessageChange): Promise<string | null> {
+    return messageChanged(this.store, this.logger, change);
   }
 
   /**

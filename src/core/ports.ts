@@ -63,6 +63,11 @@ export interface CustomerChannel {
   readonly addressExample: string;
   /** Parses what an agent typed into the canonical inbox address, or returns null. */
   parseInboxAddress(input: string): string | null;
+  /**
+   * Parses a customer's address an agent typed to write to them first, for channels that let a business start
+   * a conversation (SMS). Absent for Messenger, whose policy forbids business-initiated messages.
+   */
+  parseContactAddress?(input: string): string | null;
   /** How an address reads in Slack ("(555) 000-1111"). */
   formatAddress(address: string): string;
   /** False when the channel's credentials are not configured: inbound is refused and nothing is sent. */
@@ -156,6 +161,10 @@ export interface SlackPort {
   /** Finds the conversation's parent among the channel's posts since `since`, if an earlier attempt made it. */
   findPostedParent(channelId: string, conversationId: number, since: Date): Promise<{ ts: string } | null>;
   userDisplayName(userId: string): Promise<string>;
+  /** The name and picture Slack shows for a person, to post what they wrote under their name. */
+  userProfile(userId: string): Promise<{ readonly name: string; readonly avatarUrl: string | null }>;
+  /** A link to a message (a thread's parent); null when Slack can't give one. */
+  permalink(channelId: string, ts: string): Promise<string | null>;
   /** The channel's members with their names, for the assignment menu (kept current by the adapter). */
   channelMembers(channelId: string): Promise<readonly Teammate[]>;
   /** Starts loading the channel's members in the background, so its first menu answers at once. */

@@ -48,7 +48,7 @@ function findTagged(
  */
 export class SlackGateway implements SlackPort {
   private readonly channelPausedUntil = new Map<string, number>();
-  private readonly userNames = new Map<string, { name: string; expires: number }>();
+  private readonly userNames = new Map<string, { name: string; avatarUrl: string | null; expires: number }>();
 
   constructor(
     private readonly client: WebClient,
@@ -185,20 +185,34 @@ export class SlackGateway implements SlackPort {
   }
 
   async userDisplayName(userId: string): Promise<string> {
+    return (await this.userProfile(userId)).name;
+  }
+
+  async userProfile(userId: string): Promise<{ name: string; avatarUrl: string | null }> {
     const cached = this.userNames.get(userId);
-    if (cached && cached.expires > this.now()) return cached.name;
+    if (cached && cached.expires > this.now()) return cached;
     try {
       const { user } = await this.client.users.info({ user: userId });
       const name =
         user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name || userId;
+      const avatarUrl = user?.profile?.image_72 || user?.profile?.image_48 || null;
       this.userNames.delete(userId);
-      this.userNames.set(userId, { name, expires: this.now() + userNameTtlMs });
+      this.userNames.set(userId, { name, avatarUrl, expires: this.now() + userNameTtlMs });
       const oldest = this.userNames.keys().next().value;
       if (this.userNames.size > this.maxCachedNames && oldest !== undefined) this.userNames.delete(oldest);
-      return name;
+      return { name, avatarUrl };
     } catch {
       // A name is a courtesy in the customer's text; an unknown one must not hold the reply back.
-      return cached?.name ?? "a teammate";
+      return cached ?? { name: "a teammate", avatarUrl: null };
+    }
+  }
+
+  async permalink(channelId: string, ts: string): Promise<string | null> {
+    try {
+      const { permalink } = await this.client.chat.getPermalink({ channel: channelId, message_ts: ts });
+      return permalink ?? null;
+    } catch {
+      return null;
     }
   }
 

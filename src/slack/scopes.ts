@@ -14,6 +14,8 @@ export const methodScopes: Readonly<Record<string, readonly string[]>> = {
   "chat.postMessage": ["chat:write"],
   "chat.update": ["chat:write"],
   "chat.postEphemeral": ["chat:write"],
+  // Any token may ask for a link to a message it can see.
+  "chat.getPermalink": [],
   "conversations.info": ["channels:read", "groups:read"],
   "conversations.members": ["channels:read", "groups:read"],
   "conversations.replies": ["channels:history", "groups:history"],

@@ -351,6 +351,163 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       );
     });
 
+    const connectSms = async (address = "+15550001111") => {
+      await store.connectInbox({ kind: "sms", address, to: "C1", userId: "U1", from: [null] });
+      return (await store.findInbox("sms", address))?.id as number;
+    };
+
+    it("starts a conversation: contact, conversation, the agent's message and its jobs in one write", async () => {
+      const inboxId = await connectSms();
+      const seen: unknown[] = [];
+      const outcome = await store.startConversation(
+        { inboxId, contactAddress: "+15557654321", userId: "U7", text: "Your table is ready" },
+        (state) => {
+          seen.push({ contact: state.contact, conversation: state.conversation, inbox: state.inbox.id });
+          return {
+            conversation: { status: "open" },
+            jobs: ({ conversationId, messageId }) => [noticeJob(conversationId, `start ${messageId}`)],
+          };
+        },
+      );
+      if (outcome.result !== "started") throw new Error("not started");
+      expect(outcome.created).toBe(true);
+      expect(seen).toEqual([{ contact: null, conversation: null, inbox: inboxId }]);
+      expect(announced.map((job) => job.payload)).toEqual([
+        { conversationId: outcome.conversationId, text: `start ${outcome.messageId}` },
+      ]);
+      expect(await store.message(outcome.messageId)).toMatchObject({
+        direction: "out",
+        body: "Your table is ready",
+        authorSlackUserId: "U7",
+        status: "pending",
+        slackTs: null,
+      });
+      const context = await store.conversationContext(outcome.conversationId);
+      expect(context?.contact).toMatchObject({ kind: "sms", address: "+15557654321", optedOut: false });
+
+      // The customer's answer joins the same conversation, and a second start finds it too.
+      const answer = await record(inbound("thanks!"));
+      expect(answer).toMatchObject({ result: "recorded", conversationId: outcome.conversationId });
+      const again = await store.startConversation(
+        { inboxId, contactAddress: "+15557654321", userId: "U7", text: "See you" },
+        (state) => {
+          expect(state.conversation?.id).toBe(outcome.conversationId);
+          return { conversation: {}, jobs: () => [] };
+        },
+      );
+      expect(again).toMatchObject({
+        result: "started",
+        conversationId: outcome.conversationId,
+        created: false,
+      });
+    });
+
+    it("writes nothing when the start is refused", async () => {
+      const inboxId = await connectSms();
+      await record(inbound("STOP"), { conversation: { optedOut: true } });
+      const refused = await store.startConversation(
+        { inboxId, contactAddress: "+15557654321", userId: "U7", text: "hello" },
+        (state) =>
+          state.conversation?.optedOut ? { refused: "opted out" } : { conversation: {}, jobs: () => [] },
+      );
+      expect(refused).toEqual({ result: "refused", reason: "opted out" });
+      const unknown = await store.startConversation(
+        { inboxId, contactAddress: "+15559990000", userId: "U7", text: "hello" },
+        () => ({ refused: "no" }),
+      );
+      expect(unknown).toEqual({ result: "refused", reason: "no" });
+      expect(await store.findConversations([inboxId], "5559990000", 10)).toEqual([]);
+      const [only] = await store.findConversations([inboxId], "hello", 10);
+      expect(only).toBeUndefined();
+    });
+
+    it("finds conversations by words of their messages, the contact's name or number, newest first", async () => {
+      const inboxId = await connectSms();
+      const otherInbox = await connectSms("+15550002222");
+      const older = await record(inbound("Is my refund on its way?", { contactAddress: "+15557654321" }));
+      const newer = await record(inbound("The parcel arrived damaged", { contactAddress: "+15557654322" }));
+      await record(
+        inbound("refund please", { inboxAddress: "+15550002222", contactAddress: "+15557654323" }),
+      );
+      if (older.result !== "recorded" || newer.result !== "recorded") throw new Error("not recorded");
+      await record(inbound("Any news about the REFUNDED order?", { contactAddress: "+15557654322" }));
+      const contactId = (await store.conversationContext(older.conversationId))?.contact.id as number;
+      await store.write({ contacts: [[contactId, { displayName: "Ada Lovelace", avatarUrl: null }]] });
+
+      const byWords = await store.findConversations([inboxId], "refund", 10);
+      expect(byWords.map((match) => match.context.conversation.id)).toEqual([
+        newer.conversationId,
+        older.conversationId,
+      ]);
+      expect(byWords.map((match) => match.message?.body)).toEqual([
+        "Any news about the REFUNDED order?",
+        "Is my refund on its way?",
+      ]);
+      expect((await store.findConversations([otherInbox], "refund", 10)).length).toBe(1);
+      expect((await store.findConversations([inboxId, otherInbox], "refund", 1)).length).toBe(1);
+
+      const byName = await store.findConversations([inboxId], "lovelace", 10);
+      expect(byName.map((match) => [match.context.contact.displayName, match.message?.body])).toEqual([
+        ["Ada Lovelace", "Is my refund on its way?"],
+      ]);
+      const byNumber = await store.findConversations([inboxId], "(555) 765-4322", 10);
+      expect(byNumber.map((match) => match.context.contact.address)).toEqual(["+15557654322"]);
+
+      // What an agent types is never read as FTS5 syntax or a LIKE wildcard.
+      for (const text of ['"', "refund OR", "NEAR(refund", "body:refund", "*", "%", "_", "a'b", "-x"]) {
+        await expect(store.findConversations([inboxId], text, 10)).resolves.toBeDefined();
+      }
+      expect(await store.findConversations([inboxId], "%", 10)).toEqual([]);
+      expect(await store.findConversations([inboxId], "   ", 10)).toEqual([]);
+    });
+
+    it("finds a message by its new words after its body changes", async () => {
+      const inboxId = await connectSms();
+      const outcome = await record(inbound("placeholder"));
+      if (outcome.result !== "recorded") throw new Error("not recorded");
+      await store.write({ messages: [[outcome.messageId, { body: "rescheduled delivery" }]] });
+      expect(await store.findConversations([inboxId], "placeholder", 10)).toEqual([]);
+      expect((await store.findConversations([inboxId], "reschedul", 10)).length).toBe(1);
+    });
+
+    it("forgets a deleted thread once, remembering it as a past thread", async () => {
+      await connectSms();
+      const outcome = await record(inbound("hi"));
+      if (outcome.result !== "recorded") throw new Error("not recorded");
+      await store.setConversationThread(outcome.conversationId, "C1", "1700000000.000100");
+      expect(await store.forgetThread(outcome.conversationId, "C1", "1700000000.000999")).toBe(false);
+      expect(await store.forgetThread(outcome.conversationId, "C1", "1700000000.000100")).toBe(true);
+      expect(await store.forgetThread(outcome.conversationId, "C1", "1700000000.000100")).toBe(false);
+      expect((await store.conversationContext(outcome.conversationId))?.conversation).toMatchObject({
+        slackChannelId: null,
+        slackThreadTs: null,
+      });
+      expect(await store.conversationByThread("C1", "1700000000.000100")).toBeNull();
+      expect((await store.conversationByPastThread("C1", "1700000000.000100"))?.conversation.id).toBe(
+        outcome.conversationId,
+      );
+    });
+
+    it("finds an agent's message by its Slack ts", async () => {
+      await connectSms();
+      const outcome = await record(inbound("hi"));
+      if (outcome.result !== "recorded") throw new Error("not recorded");
+      const reply = await store.recordReply(
+        {
+          conversationId: outcome.conversationId,
+          provider: "sms",
+          channelId: "C1",
+          ts: "1700000001.000100",
+          userId: "U1",
+          text: "hello",
+          files: [],
+        },
+        () => [],
+      );
+      expect((await store.messageBySlackTs("C1", "1700000001.000100"))?.id).toBe(reply);
+      expect(await store.messageBySlackTs("C1", "1700000001.000200")).toBeNull();
+    });
+
     it("keeps a file behind a token until it expires", async () => {
       const expiresAt = new Date(Date.now() + 60_000);
       const bytes = new Uint8Array([0, 1, 2, 255]);

@@ -70,6 +70,9 @@ interface AckOptions {
  * A local Slack: the Web API over HTTP, Socket Mode over WebSocket, and a workspace whose state tests
  * can arrange and inspect. Point Bolt at `apiUrl` (clientOptions and installerOptions.clientOptions).
  */
+/** What Slack leaves where a thread's parent was deleted (captured payloads: subtype, text, user). */
+const tombstone = { subtype: "tombstone", text: "This message was deleted.", user: "USLACKBOT" } as const;
+
 export class FakeSlack {
   readonly botToken = "xoxb-test-token";
   readonly appToken = "xapp-test-token";
@@ -319,12 +322,32 @@ export class FakeSlack {
     return { ts: editTs, envelopeId: await this.deliverIfMember(channel, event, input) };
   }
 
-  /** A user deletes a message: flagged as deleted, then a `message_deleted` event. */
+  /**
+   * A user (or an admin) deletes a message: flagged as deleted, then a `message_deleted` event. A thread's parent
+   * with replies is not removed: Slack leaves a "This message was deleted." tombstone in its place, announced as a
+   * `message_changed` whose `message.subtype` is `tombstone`, and the thread goes on.
+   */
   async deleteMessage(
     input: { channel: string; ts: string } & AckOptions,
   ): Promise<{ ts: string; envelopeId: string | null }> {
     const { channel, message } = this.requireMessage(input.channel, input.ts);
     const deleteTs = this.workspace.nextTs();
+    const isParent = !message.thread_ts || message.thread_ts === message.ts;
+    if (isParent && this.workspace.replies(channel.id, message.ts).length > 0) {
+      const previous = this.workspace.updateMessage(message, { ...tombstone, thread_ts: message.ts });
+      for (const key of [
+        "blocks",
+        "attachments",
+        "metadata",
+        "bot_id",
+        "username",
+        "icon_url",
+        "files",
+      ] as const)
+        delete message[key];
+      const event = messageChangedEvent(this.workspace, channel, message, previous, deleteTs);
+      return { ts: deleteTs, envelopeId: await this.deliverIfMember(channel, event, input) };
+    }
     message.deleted = true;
     const event = messageDeletedEvent(this.workspace, channel, message, deleteTs);
     return { ts: deleteTs, envelopeId: await this.deliverIfMember(channel, event, input) };

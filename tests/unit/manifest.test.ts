@@ -18,7 +18,8 @@ function sourceFiles(dir: string): string[] {
 const slackNamespaces =
   "admin|apps|auth|bookmarks|bots|calls|chat|conversations|dnd|emoji|files|pins|reactions|reminders|search|stars|team|usergroups|users|views|workflows";
 const callPatterns = [
-  new RegExp(`(?<=\\.)(?:${slackNamespaces})\\.\\w+(?:\\.\\w+)?(?=\\()`, "g"),
+  // A formatter may break `client.chat\n  .postEphemeral(` over lines: whitespace before a dot is allowed.
+  new RegExp(`(?<=\\.)(?:${slackNamespaces})\\s*\\.\\w+(?:\\.\\w+)?(?=\\()`, "g"),
   /\.(?:paginate|apiCall)\(\s*"([\w.]+)"/g,
 ];
 
@@ -29,7 +30,7 @@ function calledMethods(): Map<string, string[]> {
     const text = fs.readFileSync(file, "utf8");
     for (const pattern of callPatterns) {
       for (const match of text.matchAll(pattern)) {
-        const method = match[1] ?? match[0];
+        const method = (match[1] ?? match[0]).replace(/\s+/g, "");
         found.set(method, [...(found.get(method) ?? []), path.relative(srcDir, file)]);
       }
     }
@@ -47,6 +48,8 @@ describe("manifest.json", () => {
     for (const method of [
       "chat.postMessage",
       "chat.update",
+      "chat.getPermalink",
+      "chat.postEphemeral",
       "conversations.info",
       "users.list",
       "auth.test",

@@ -26,6 +26,7 @@ export function createSmsChannel(
       addressExample: "+15550001111 (E.164: + and country code)",
       enabled: client !== null,
       parseInboxAddress: parsePhoneNumber,
+      parseContactAddress: parsePhoneNumber,
       formatAddress: formatPhoneNumber,
       replyParts: smsReplyParts,
       send: client ? createSmsSender(client, publicUrl + smsStatusPath) : notConfigured,

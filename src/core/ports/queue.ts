@@ -4,6 +4,7 @@
 
 export type JobKind =
   | "slack.postInbound"
+  | "slack.postStarted"
   | "slack.postMedia"
   | "slack.updateParent"
   | "slack.notice"
@@ -14,6 +15,8 @@ export type JobKind =
 
 export interface JobPayloads {
   "slack.postInbound": { messageId: number; reopened?: boolean };
+  /** An agent's first message from `/threadline text`: posted in the thread under their name, then sent. */
+  "slack.postStarted": { messageId: number };
   /** One attachment of an inbound message, uploaded into the thread after its text. */
   "slack.postMedia": { messageId: number; index: number };
   "slack.react": { messageId: number; name: string };

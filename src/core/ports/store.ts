@@ -79,6 +79,45 @@ export interface NewReply {
   readonly files: readonly Attachment[];
 }
 
+/** An agent texting a customer first, from Slack (`/threadline text`). */
+export interface NewStart {
+  readonly inboxId: number;
+  readonly contactAddress: string;
+  readonly userId: string;
+  readonly text: string;
+}
+
+/** What a start found: the contact and conversation are null when they don't exist yet. */
+export interface StartState {
+  readonly inbox: Inbox;
+  readonly contact: Contact | null;
+  readonly conversation: Conversation | null;
+}
+
+export type StartDecision =
+  /** Nothing is written (e.g. the contact opted out). */
+  | { readonly refused: string }
+  | {
+      readonly conversation: ConversationChanges;
+      readonly jobs: (ids: { conversationId: number; messageId: number }) => readonly NewJob[];
+    };
+
+export type StartOutcome =
+  | {
+      readonly result: "started";
+      readonly conversationId: number;
+      readonly messageId: number;
+      readonly created: boolean;
+    }
+  | { readonly result: "refused"; readonly reason: string };
+
+/** A conversation `/threadline find` found, with the message to show for it. */
+export interface ConversationMatch {
+  readonly context: ConversationContext;
+  /** The newest message that matched the words, or the conversation's newest message when the contact did. */
+  readonly message: Message | null;
+}
+
 /** A write of the cold paths: row changes and the jobs they cause, in one transaction. */
 export interface Write {
   readonly conversations?: readonly (readonly [id: number, changes: ConversationChanges])[];
@@ -122,6 +161,13 @@ export interface ConversationStore {
     messageId: number,
   ): Promise<ReadonlySet<string>>;
   write(write: Write): Promise<void>;
+  /**
+   * Finds or creates the contact and its conversation in the inbox and records the agent's first message
+   * (outbound, not yet in Slack) with the jobs `decide` gives, in one transaction; nothing when it refuses.
+   */
+  startConversation(start: NewStart, decide: (state: StartState) => StartDecision): Promise<StartOutcome>;
+  /** Forgets the conversation's thread if it is still `threadTs` (its parent was deleted), remembering it as past. */
+  forgetThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean>;
 
   conversationContext(conversationId: number): Promise<ConversationContext | null>;
   conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null>;
@@ -148,6 +194,17 @@ export interface ConversationStore {
   connectInbox(change: InboxChange): Promise<InboxChangeOutcome>;
   /** Puts posts to the inbox's channel on hold with the reason (or clears it). */
   setInboxProblem(inboxId: number, problem: string | null): Promise<void>;
+  /**
+   * Conversations of the inboxes whose messages contain every word of `text` (full-text, by word prefix) or
+   * whose contact's name or number contains it: at most `limit`, the most recently active first.
+   */
+  findConversations(
+    inboxIds: readonly number[],
+    text: string,
+    limit: number,
+  ): Promise<readonly ConversationMatch[]>;
+  /** The message an agent's Slack message became, if it was recorded as a reply. */
+  messageBySlackTs(channelId: string, ts: string): Promise<Message | null>;
   countsForInbox(inboxId: number): Promise<InboxCounts>;
   /** Customer messages of the inbox not yet in Slack. */
   waitingMessageCount(inboxId: number): Promise<number>;

@@ -10,6 +10,7 @@ import type {
   SentPart,
 } from "../../core/model.js";
 import type {
+  ConversationMatch,
   ConversationStore,
   InboundEffects,
   InboundOutcome,
@@ -19,7 +20,11 @@ import type {
   InboxCounts,
   NewJob,
   NewReply,
+  NewStart,
   QueuedJob,
+  StartDecision,
+  StartOutcome,
+  StartState,
   Write,
 } from "../../core/ports.js";
 import type { PrismaClient } from "../client.js";
@@ -27,6 +32,7 @@ import type { SqliteConnection } from "./connection.js";
 import type { SqliteDeliveryQueue } from "./delivery-queue.js";
 import { sqliteDate } from "./prisma-adapter.js";
 import { columnValue, toContact, toConversation, toInbox, toMessage, toSentPart } from "./rows.js";
+import { searchTerms } from "./search.js";
 
 type Row = Record<string, unknown>;
 type Table = "Conversation" | "Message" | "Contact" | "Inbox";
@@ -186,6 +192,94 @@ export class SqliteConversationStore implements ConversationStore {
         return part !== undefined && Number(part.messageId) !== messageId;
       }),
     );
+  }
+
+  async startConversation(
+    start: NewStart,
+    decide: (state: StartState) => StartDecision,
+  ): Promise<StartOutcome> {
+    const { outcome, jobs } = await this.connection.write(() => {
+      const inboxRow = this.statements.inboxById.get(start.inboxId) as Row | undefined;
+      if (!inboxRow)
+        return { outcome: { result: "refused" as const, reason: "the inbox is gone" }, jobs: [] };
+      const inbox = toInbox(inboxRow);
+      const contactRow = this.statements.contact.get(inbox.kind, start.contactAddress) as Row | undefined;
+      const conversationRow = contactRow
+        ? (this.statements.conversation.get(inbox.id, contactRow.id) as Row | undefined)
+        : undefined;
+      const decision = decide({
+        inbox,
+        contact: contactRow ? toContact(contactRow) : null,
+        conversation: conversationRow ? toConversation(conversationRow) : null,
+      });
+      if ("refused" in decision) {
+        return { outcome: { result: "refused" as const, reason: decision.refused }, jobs: [] };
+      }
+      const now = sqliteDate(new Date());
+      const contactId = Number(
+        (contactRow ?? (this.statements.insertContact.get(inbox.kind, start.contactAddress, now, now) as Row))
+          .id,
+      );
+      const conversationId = Number(
+        (conversationRow ?? (this.statements.insertConversation.get(inbox.id, contactId, now, now) as Row))
+          .id,
+      );
+      this.update("Conversation", conversationId, decision.conversation, now);
+      const messageId = this.insertMessage({
+        conversationId,
+        direction: "out",
+        body: start.text,
+        attachments: "[]",
+        provider: inbox.kind,
+        providerMessageId: null,
+        slackChannelId: null,
+        slackTs: null,
+        authorSlackUserId: start.userId,
+        status: "pending",
+        createdAt: now,
+        updatedAt: now,
+      });
+      return {
+        outcome: { result: "started" as const, conversationId, messageId, created: !conversationRow },
+        jobs: this.queue.insert(decision.jobs({ conversationId, messageId })),
+      };
+    });
+    this.queue.announce(jobs);
+    return outcome;
+  }
+
+  async forgetThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean> {
+    return this.connection.write(() => {
+      const now = sqliteDate(new Date());
+      this.statements.rememberThread.run(now, conversationId, channelId, threadTs);
+      return this.statements.forgetThread.run(now, conversationId, channelId, threadTs).changes > 0;
+    });
+  }
+
+  async findConversations(
+    inboxIds: readonly number[],
+    text: string,
+    limit: number,
+  ): Promise<readonly ConversationMatch[]> {
+    const terms = searchTerms(text);
+    if (inboxIds.length === 0 || !terms) return [];
+    const rows = this.statements.find.all({
+      ...terms,
+      inboxes: JSON.stringify(inboxIds),
+      limit,
+    }) as Row[];
+    return rows.flatMap((row) => {
+      const context = this.context(row);
+      if (!context) return [];
+      const shown = row.matchedMessageId ?? row.lastMessageId;
+      const messageRow = this.statements.message.get(shown) as Row | undefined;
+      return [{ context, message: messageRow ? toMessage(messageRow) : null }];
+    });
+  }
+
+  async messageBySlackTs(channelId: string, ts: string): Promise<Message | null> {
+    const row = this.statements.messageBySlackTs.get(channelId, ts) as Row | undefined;
+    return row ? this.message(Number(row.id)) : null;
   }
 
   async conversationContext(conversationId: number): Promise<ConversationContext | null> {
@@ -450,6 +544,30 @@ function storeStatements(db: Database.Database) {
     conversationByPastThread: db.prepare(`SELECT c.* FROM "PastThread" p
       JOIN "Conversation" c ON c."id" = p."conversationId"
       WHERE p."slackChannelId" = ? AND p."slackThreadTs" = ?`),
+    rememberThread:
+      db.prepare(`INSERT INTO "PastThread" ("slackChannelId", "slackThreadTs", "conversationId", "createdAt")
+      SELECT "slackChannelId", "slackThreadTs", "id", ? FROM "Conversation"
+      WHERE "id" = ? AND "slackChannelId" = ? AND "slackThreadTs" = ? ON CONFLICT DO NOTHING`),
+    forgetThread: db.prepare(`UPDATE "Conversation" SET "slackChannelId" = NULL, "slackThreadTs" = NULL,
+      "updatedAt" = ? WHERE "id" = ? AND "slackChannelId" = ? AND "slackThreadTs" = ?`),
+    // Messages by the full-text index (FTS5 MATCH, never a scan), contacts by name or number; the newest
+    // matching message of each conversation is the one shown, else the conversation's newest.
+    find: db.prepare(`WITH "inboxes" AS (SELECT "value" AS "id" FROM json_each(@inboxes)),
+      "hits" ("conversationId", "messageId") AS (
+        SELECT m."conversationId", m."id" FROM "MessageSearch" s JOIN "Message" m ON m."id" = s."rowid"
+        WHERE @match <> '' AND "MessageSearch" MATCH @match
+        UNION ALL
+        SELECT c."id", NULL FROM "Conversation" c JOIN "Contact" ct ON ct."id" = c."contactId"
+        WHERE c."inboxId" IN (SELECT "id" FROM "inboxes")
+          AND ((@name <> '' AND ct."displayName" LIKE @name ESCAPE '\\')
+            OR (@digits <> '' AND ct."address" LIKE @digits))),
+      "best" AS (SELECT "conversationId", MAX("messageId") AS "messageId" FROM "hits" GROUP BY "conversationId")
+      SELECT * FROM (
+        SELECT c.*, b."messageId" AS "matchedMessageId",
+          (SELECT MAX(m."id") FROM "Message" m WHERE m."conversationId" = c."id") AS "lastMessageId"
+        FROM "best" b JOIN "Conversation" c ON c."id" = b."conversationId"
+        WHERE c."inboxId" IN (SELECT "id" FROM "inboxes"))
+      ORDER BY "lastMessageId" DESC NULLS LAST, "id" DESC LIMIT @limit`),
     waiting: db.prepare(`SELECT COUNT(*) AS "count" FROM "Message" m
       JOIN "Conversation" c ON c."id" = m."conversationId"
       WHERE c."inboxId" = ? AND m."direction" = 'in' AND m."slackTs" IS NULL AND m."status" = 'received'`),

@@ -11,6 +11,7 @@ import * as transcriptLink from "./actions/transcript-link.js";
 import * as threadlineCommand from "./commands/threadline.js";
 import * as channelMembers from "./events/channel-members.js";
 import * as users from "./events/users.js";
+import * as messageEdits from "./messages/edits.js";
 import * as threadReplies from "./messages/thread-replies.js";
 import * as assigneeOptions from "./options/assignee-options.js";
 
@@ -27,6 +28,7 @@ export interface ListenerDependencies {
 const listeners = [
   threadlineCommand,
   threadReplies,
+  messageEdits,
   conversationControls,
   moveInbox,
   transcriptLink,

@@ -158,7 +158,10 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
   const threadRoot = (channel: FakeChannel, threadTs: string | undefined): string | undefined => {
     if (!threadTs) return undefined;
     const target = ws.findMessage(channel.id, threadTs);
-    return target ? ws.rootTs(target) : threadTs;
+    if (target) return ws.rootTs(target);
+    // A parent deleted without replies takes its thread with it; Slack refuses replies to it.
+    if (ws.wasDeleted(channel.id, threadTs)) fail("thread_not_found");
+    return threadTs;
   };
 
   const echoMessage = (channel: FakeChannel, message: StoredMessage) =>

@@ -191,6 +191,10 @@ export class Workspace {
     return this.messages.find((m) => m.channel === channel && m.ts === ts && !m.deleted);
   }
 
+  wasDeleted(channel: string, ts: string): boolean {
+    return this.byTs.get(`${channel} ${ts}`)?.deleted === true;
+  }
+
   /** Slack threads a reply under the root even when given the ts of another reply. */
   rootTs(message: MessageVersion): string {
     return message.thread_ts ?? message.ts;

@@ -25,6 +25,24 @@ describe("parseSlashCommand", () => {
       "disconnect sms +15550001111",
       { name: "disconnect", addresses: [{ kind: "sms", address: "+15550001111" }] },
     ],
+    [
+      "text +15557654321 Your table is ready",
+      { name: "text", request: { to: "+15557654321", from: null, message: "Your table is ready" } },
+    ],
+    [
+      "text +15557654321 from +15550001111 Line one\n  line two",
+      {
+        name: "text",
+        request: { to: "+15557654321", from: "+15550001111", message: "Line one\n  line two" },
+      },
+    ],
+    [
+      "TEXT +15557654321 from now on we open at 9",
+      { name: "text", request: { to: "+15557654321", from: null, message: "from now on we open at 9" } },
+    ],
+    ["text +15557654321", { name: "text", request: { to: "+15557654321", from: null, message: "" } }],
+    ["find refund  order", { name: "find", text: "refund  order" }],
+    ["find", { name: "find", text: "" }],
   ])("%j", (text, expected) => {
     expect(parseSlashCommand(text, channels)).toEqual(expected);
   });
@@ -38,6 +56,7 @@ describe("parseSlashCommand", () => {
     ["disconnect banana", "is not a phone number or Page id"],
     ["status now", "takes no arguments"],
     ["launch", "I don't know the command `launch`"],
+    ["text", "Say who to text and what"],
   ])("%j is refused with a reason", (text, reason) => {
     const command = parseSlashCommand(text, channels);
     expect(command.name).toBe("invalid");

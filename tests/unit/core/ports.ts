@@ -103,6 +103,14 @@ export class RecordingSlack implements SlackPort {
     return userId === "U1" ? "Ana" : userId;
   }
 
+  async userProfile(userId: string) {
+    return { name: await this.userDisplayName(userId), avatarUrl: `https://avatars.example/${userId}.png` };
+  }
+
+  async permalink(channelId: string, ts: string) {
+    return `https://example.slack.com/archives/${channelId}/p${ts.replace(".", "")}`;
+  }
+
   teammates: Teammate[] = [];
 
   async channelMembers(_channelId: string) {

@@ -5,6 +5,7 @@ import type { HandlerDependencies } from "./dependencies.js";
 import { notice } from "./notice.js";
 import { postInbound } from "./post-inbound.js";
 import { postMedia } from "./post-media.js";
+import { postStarted } from "./post-started.js";
 import { react } from "./react.js";
 import { refreshProfile } from "./refresh-profile.js";
 import { threadAccess } from "./threads.js";
@@ -18,6 +19,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
   return {
     "slack.postInbound": postInbound(deps, threads),
     "slack.postMedia": postMedia(deps, threads),
+    "slack.postStarted": postStarted(deps, threads),
     "slack.updateParent": updateParent(deps, threads),
     "slack.notice": notice(deps, threads),
     "slack.channelNotice": channelNotice(deps),

@@ -4,6 +4,10 @@ import { parentView } from "../../parent-view.js";
 import type { Job } from "../../ports.js";
 import type { HandlerDependencies } from "./dependencies.js";
 
+/** Slack's answers to a post into a thread whose parent is gone. */
+const threadGoneCodes = new Set(["SLACK_thread_not_found", "SLACK_message_not_found"]);
+const conversation = (context: ConversationContext) => context.conversation;
+
 /** What every handler needs: the conversation, and a way into its thread that holds on a lost channel. */
 export function threadAccess(deps: HandlerDependencies) {
   const { store, slack, channels, logger, transcripts } = deps;
@@ -91,7 +95,20 @@ export function threadAccess(deps: HandlerDependencies) {
     const current = context.inbox.slackChannelId ?? "";
     return holdOnChannelProblem(context, current, async () => {
       const { channelId, threadTs } = await ensureThread(context, job);
-      return post(channelId, threadTs);
+      try {
+        return await post(channelId, threadTs);
+      } catch (error) {
+        if (!(error instanceof DeliveryError && threadGoneCodes.has(error.code))) throw error;
+        // The parent was deleted without our hearing of it (e.g. while the app was offline): the conversation
+        // moves to a fresh thread, and the old one is remembered like a thread left by a move.
+        await store.forgetThread(conversation(context).id, channelId, threadTs);
+        logger.warn(
+          { conversationId: conversation(context).id, slackChannel: channelId, threadTs, code: error.code },
+          "the thread's parent is gone: starting a new thread",
+        );
+        const fresh = await ensureThread(await loadContext(conversation(context).id), job);
+        return post(fresh.channelId, fresh.threadTs);
+      }
     });
   }
 

@@ -1,0 +1,46 @@
+import { customerLane } from "../../lanes.js";
+import type { Job } from "../../ports.js";
+import type { HandlerDependencies } from "./dependencies.js";
+import type { ThreadAccess } from "./threads.js";
+
+/**
+ * An agent's first message to a customer (`/threadline text`): posted in the conversation's thread (a new one
+ * when it has none) under the agent's name and picture, then handed to `customer.send` in the same write as
+ * its Slack ts, so delivery marks (✅ ❌) and failure notices have a message to go on.
+ */
+export function postStarted({ store, slack, logger }: HandlerDependencies, threads: ThreadAccess) {
+  return async (job: Extract<Job, { kind: "slack.postStarted" }>) => {
+    const loaded = await threads.loadMessage(job.payload.messageId);
+    if (!loaded || loaded.message.slackTs) return;
+    const { message, context } = loaded;
+    const author = message.authorSlackUserId
+      ? await slack.userProfile(message.authorSlackUserId)
+      : { name: "Threadline", avatarUrl: null };
+    const posted = await threads.inThread(context, job, async (channelId, threadTs) => {
+      const previous = job.uncertain ? await slack.findPostedMessage(channelId, threadTs, message.id) : null;
+      const post =
+        previous ??
+        (await slack.postInThread(channelId, threadTs, {
+          text: message.body,
+          username: author.name,
+          ...(author.avatarUrl ? { iconUrl: author.avatarUrl } : {}),
+          messageId: message.id,
+        }));
+      return { channelId, ts: post.ts };
+    });
+    await store.write({
+      messages: [[message.id, { slackChannelId: posted.channelId, slackTs: posted.ts }]],
+      jobs: [
+        {
+          lane: customerLane(context.conversation.id),
+          kind: "customer.send",
+          payload: { messageId: message.id },
+        },
+      ],
+    });
+    logger.info(
+      { conversationId: context.conversation.id, messageId: message.id, slackTs: posted.ts },
+      "started conversation's first message posted; sending it",
+    );
+  };
+}
