@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultMigrationsDir, defaultPostgresMigrationsDir, readMigrationsList } from "../src/db/migrate.js";
-import { externalEntities, runSchemaEngine } from "../src/db/schema-engine.js";
+import { externalEntitiesFor, runSchemaEngine } from "../src/db/schema-engine.js";
 import { errorMessage } from "../src/errors.js";
 import { startPostgres } from "../tests/support/postgres.js";
 import { postgresSchemaPath, sqliteSchemaPath, writePostgresSchema } from "./postgres-schema.js";
@@ -60,10 +60,11 @@ async function main(): Promise<void> {
 async function writeMigration(target: Target, migrationName: string): Promise<void> {
   const schemaFiles = [{ path: target.schemaPath, content: fs.readFileSync(target.schemaPath, "utf8") }];
   const migrationsList = readMigrationsList(target.migrationsDir);
+  const filters = externalEntitiesFor(target.provider === "postgresql");
   const scratch = await target.scratchDatabase();
   try {
     const [, { exitCode, stdout }] = await runSchemaEngine(scratch.url, [
-      { method: "applyMigrations", input: { migrationsList, filters: externalEntities } },
+      { method: "applyMigrations", input: { migrationsList, filters } },
       // exitCode 2 means "the schemas differ"; the script for no difference is a comment, not an empty string.
       {
         method: "diff",
@@ -72,7 +73,7 @@ async function writeMigration(target: Target, migrationName: string): Promise<vo
           to: { tag: "schemaDatamodel", files: schemaFiles },
           script: true,
           exitCode: true,
-          filters: externalEntities,
+          filters,
         },
       },
     ]);

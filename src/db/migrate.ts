@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { AppError, errorMessage } from "../errors.js";
 import { isPostgresUrl } from "./database-url.js";
 import { appliedMigrations, withMigrationLock } from "./postgres/migration-lock.js";
-import { externalEntities, runSchemaEngine } from "./schema-engine.js";
+import { externalEntitiesFor, runSchemaEngine } from "./schema-engine.js";
 import { assertSqliteDriverLoads } from "./sqlite-driver.js";
 
 // Resolved from this file, not the cwd, so the app finds its migrations wherever it is started from (src/db
@@ -86,7 +86,10 @@ function migratePostgres(databaseUrl: string, migrationsList: MigrationList): Pr
 
 async function applyMigrations(url: string, migrationsList: MigrationList): Promise<string[]> {
   const [{ appliedMigrationNames }] = await runSchemaEngine(url, [
-    { method: "applyMigrations", input: { migrationsList, filters: externalEntities } },
+    {
+      method: "applyMigrations",
+      input: { migrationsList, filters: externalEntitiesFor(isPostgresUrl(url)) },
+    },
   ]);
   return appliedMigrationNames;
 }

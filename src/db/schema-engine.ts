@@ -22,6 +22,16 @@ export const searchTables = [
 
 export const externalEntities: SchemaFilter = { externalTables: searchTables, externalEnums: [] };
 
+/**
+ * None on PostgreSQL: its search index is an expression index on "Message", which the engine's diff does not
+ * see. (It would refuse SQLite's list anyway: on PostgreSQL names must carry their schema, `public.Name`.)
+ */
+export const postgresExternalEntities: SchemaFilter = { externalTables: [], externalEnums: [] };
+
+/** The hand-made tables of the database, for the engine's `filters`. */
+export const externalEntitiesFor = (postgres: boolean): SchemaFilter =>
+  postgres ? postgresExternalEntities : externalEntities;
+
 /** The engine methods we use, by name, with what they take and give. */
 interface EngineMethods {
   applyMigrations: { input: ApplyMigrationsInput; output: ApplyMigrationsOutput };

@@ -9,7 +9,7 @@ import {
   readMigrationsList,
 } from "../../../src/db/migrate.js";
 import { migrationLockKey } from "../../../src/db/postgres/migration-lock.js";
-import { externalEntities, runSchemaEngine } from "../../../src/db/schema-engine.js";
+import { postgresExternalEntities, runSchemaEngine } from "../../../src/db/schema-engine.js";
 import { type PostgresCluster, startPostgres } from "../../support/postgres.js";
 
 const migrationNames = readMigrationsList(defaultPostgresMigrationsDir).migrationDirectories.map(
@@ -68,7 +68,7 @@ describe("migrateDatabase on PostgreSQL", () => {
           to: { tag: "schemaDatamodel", files },
           script: true,
           exitCode: true,
-          filters: externalEntities,
+          filters: postgresExternalEntities,
         },
       },
     ]);
