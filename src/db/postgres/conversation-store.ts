@@ -6,8 +6,10 @@ import type {
   InboundMessage,
   MediaContent,
   Message,
+  SentPart,
 } from "../../core/model.js";
 import type {
+  ConversationMatch,
   ConversationStore,
   InboundEffects,
   InboundOutcome,
@@ -17,13 +19,18 @@ import type {
   InboxCounts,
   NewJob,
   NewReply,
+  NewStart,
   QueuedJob,
+  StartDecision,
+  StartOutcome,
+  StartState,
   Write,
 } from "../../core/ports.js";
-import { toContact, toConversation, toInbox, toMessage } from "../sqlite/rows.js";
+import { toContact, toConversation, toInbox, toMessage, toSentPart } from "../sqlite/rows.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { inTransaction, prepared } from "./pool.js";
+import { postgresSearchTerms } from "./search.js";
 
 type Row = Record<string, unknown>;
 type Table = "Conversation" | "Message" | "Contact" | "Inbox";
@@ -37,6 +44,11 @@ interface Committed<T> {
 /** Rolls a transaction back without it being a failure: someone else recorded the same thing first. */
 class AlreadyRecorded {
   constructor(readonly messageId: number) {}
+}
+
+/** Rolls back a start the core refused, with the contact it may have inserted to decide. */
+class StartRefused {
+  constructor(readonly reason: string) {}
 }
 
 /**
@@ -106,9 +118,6 @@ export class PgConversationStore implements ConversationStore {
         const messageId = Number(message.id);
         const effects = decide({ inbox, contact, conversation, created });
         await this.update(client, "Conversation", conversation.id, effects.conversation, now);
-        if (effects.optedOut !== undefined) {
-          await this.update(client, "Contact", contact.id, { optedOut: effects.optedOut }, now);
-        }
         return {
           outcome: { result: "recorded", conversationId: conversation.id, messageId },
           jobs: await this.queue.insert(
@@ -148,7 +157,7 @@ export class PgConversationStore implements ConversationStore {
 
   async recordReport(
     report: Parameters<ConversationStore["recordReport"]>[0],
-    decide: (messages: readonly Message[]) => Write,
+    decide: (messages: readonly Message[], parts: readonly SentPart[]) => Write,
   ): Promise<readonly Message[]> {
     return this.commit(async (client): Promise<Committed<readonly Message[]>> => {
       const rows: Row[] = [];
@@ -163,7 +172,13 @@ export class PgConversationStore implements ConversationStore {
       }
       const byId = new Map(rows.map((row) => [Number(row.id), toMessage(row)]));
       const messages = [...byId.values()].sort((a, b) => a.id - b.id);
-      const write = decide(messages);
+      const parts =
+        messages.length === 0
+          ? []
+          : (await client.query(statements.sentPartsOf([messages.map((message) => message.id)]))).rows.map(
+              toSentPart,
+            );
+      const write = decide(messages, parts);
       const jobs = await this.applyWrite(client, write);
       const changedIds = new Set((write.messages ?? []).map(([id]) => id));
       return { outcome: messages.filter((message) => changedIds.has(message.id)), jobs };
@@ -172,6 +187,114 @@ export class PgConversationStore implements ConversationStore {
 
   async write(write: Write): Promise<void> {
     await this.commit(async (client) => ({ outcome: undefined, jobs: await this.applyWrite(client, write) }));
+  }
+
+  async recordSentPart(messageId: number, part: Omit<SentPart, "messageId">): Promise<void> {
+    await this.pool.query(
+      statements.insertSentPart([messageId, part.index, part.providerMessageId, part.status, new Date()]),
+    );
+  }
+
+  async sentParts(messageId: number): Promise<readonly SentPart[]> {
+    return (await this.pool.query(statements.sentPartsOf([[messageId]]))).rows.map(toSentPart);
+  }
+
+  async partsOfOtherMessages(
+    kind: ChannelKind,
+    providerMessageIds: readonly string[],
+    messageId: number,
+  ): Promise<ReadonlySet<string>> {
+    if (providerMessageIds.length === 0) return new Set();
+    const { rows } = await this.pool.query(
+      statements.partsOfOtherMessages([kind, providerMessageIds, messageId]),
+    );
+    return new Set(rows.map((row) => String(row.providerMessageId)));
+  }
+
+  async startConversation(
+    start: NewStart,
+    decide: (state: StartState) => StartDecision,
+  ): Promise<StartOutcome> {
+    try {
+      return await this.commit(async (client): Promise<Committed<StartOutcome>> => {
+        const inboxRow = await this.one(statements.inboxById([start.inboxId]), client);
+        if (!inboxRow) return { outcome: { result: "refused", reason: "the inbox is gone" }, jobs: [] };
+        const inbox = toInbox(inboxRow);
+        const now = new Date();
+        // Both rows exist (and the conversation is locked) before deciding, so the decision sees what another
+        // instance committed meanwhile; a refusal rolls back what this one inserted.
+        const key = [inbox.kind, start.contactAddress];
+        const foundContact = await this.one(statements.contact(key), client);
+        const newContact = foundContact
+          ? null
+          : await this.one(statements.insertContact([...key, now]), client);
+        const contactRow = foundContact ?? newContact ?? (await this.one(statements.contact(key), client));
+        if (!contactRow) throw new Error(`the contact ${start.contactAddress} could not be created`);
+        const contactId = Number(contactRow.id);
+        const foundConversation = await this.one(
+          statements.conversationForUpdate([inbox.id, contactId]),
+          client,
+        );
+        const newConversation = foundConversation
+          ? null
+          : await this.one(statements.insertConversation([inbox.id, contactId, now]), client);
+        const conversationRow =
+          foundConversation ??
+          newConversation ??
+          (await this.one(statements.conversationForUpdate([inbox.id, contactId]), client));
+        if (!conversationRow)
+          throw new Error(`the conversation of ${start.contactAddress} could not be created`);
+        const decision = decide({
+          inbox,
+          contact: newContact ? null : toContact(contactRow),
+          conversation: newConversation ? null : toConversation(conversationRow),
+        });
+        if ("refused" in decision) throw new StartRefused(decision.refused);
+        const conversationId = Number(conversationRow.id);
+        await this.update(client, "Conversation", conversationId, decision.conversation, now);
+        const message = await this.one(
+          statements.insertStart([conversationId, start.text, inbox.kind, start.userId, now]),
+          client,
+        );
+        const messageId = Number(message?.id);
+        return {
+          outcome: { result: "started", conversationId, messageId, created: newConversation !== null },
+          jobs: await this.queue.insert(client, decision.jobs({ conversationId, messageId }), now),
+        };
+      });
+    } catch (error) {
+      if (error instanceof StartRefused) return { result: "refused", reason: error.reason };
+      throw error;
+    }
+  }
+
+  async forgetThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      statements.forgetThread([new Date(), conversationId, channelId, threadTs]),
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async findConversations(
+    inboxIds: readonly number[],
+    text: string,
+    limit: number,
+  ): Promise<readonly ConversationMatch[]> {
+    const terms = postgresSearchTerms(text);
+    if (inboxIds.length === 0 || !terms) return [];
+    const { rows } = await this.pool.query(
+      statements.find([terms.match, terms.name, terms.digits, [...inboxIds], limit]),
+    );
+    return rows.flatMap((row: Row) => {
+      const context = this.context(row);
+      if (!context) return [];
+      return [{ context, message: row.message ? toMessage(row.message as Row) : null }];
+    });
+  }
+
+  async messageBySlackTs(channelId: string, ts: string): Promise<Message | null> {
+    const row = await this.one(statements.messageBySlackTs([channelId, ts]));
+    return row ? toMessage(row) : null;
   }
 
   async conversationContext(conversationId: number): Promise<ConversationContext | null> {
@@ -365,6 +488,9 @@ export class PgConversationStore implements ConversationStore {
       await this.update(client, "Conversation", id, changes, now);
     for (const [id, changes] of write.messages ?? []) await this.update(client, "Message", id, changes, now);
     for (const [id, profile] of write.contacts ?? []) await this.update(client, "Contact", id, profile, now);
+    for (const [messageId, index, status] of write.parts ?? []) {
+      await client.query(statements.updateSentPart([status, messageId, index]));
+    }
     return this.queue.insert(client, write.jobs ?? [], now);
   }
 
@@ -446,10 +572,77 @@ const statements = {
       VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, 'pending', $8, $8)
       ON CONFLICT ("slackChannelId", "slackTs") DO NOTHING RETURNING "id"`,
   ),
+  // By the message's own provider id or any of its parts'.
   reportedById: prepared(
     "threadline_reported_by_id",
-    `SELECT * FROM "Message" WHERE "provider" = $1 AND "providerMessageId" = ANY($2::text[])
-      AND "direction" = 'out' ORDER BY "id" FOR UPDATE`,
+    `SELECT * FROM "Message" WHERE "direction" = 'out' AND "id" IN (
+        SELECT "id" FROM "Message" WHERE "provider" = $1 AND "providerMessageId" = ANY($2::text[])
+        UNION SELECT "messageId" FROM "SentPart" WHERE "provider" = $1 AND "providerMessageId" = ANY($2::text[]))
+      ORDER BY "id" FOR UPDATE`,
+  ),
+  sentPartsOf: prepared(
+    "threadline_sent_parts",
+    `SELECT * FROM "SentPart" WHERE "messageId" = ANY($1::int[]) ORDER BY "messageId", "index"`,
+  ),
+  // The provider is the message's; a part already recorded (by index or by id) stays as it was.
+  insertSentPart: prepared(
+    "threadline_insert_sent_part",
+    `INSERT INTO "SentPart" ("messageId", "index", "provider", "providerMessageId", "status", "createdAt")
+      SELECT "id", $2, "provider", $3, $4, $5 FROM "Message" WHERE "id" = $1
+      ON CONFLICT DO NOTHING`,
+  ),
+  updateSentPart: prepared(
+    "threadline_update_sent_part",
+    `UPDATE "SentPart" SET "status" = $1 WHERE "messageId" = $2 AND "index" = $3`,
+  ),
+  partsOfOtherMessages: prepared(
+    "threadline_parts_of_other_messages",
+    `SELECT "providerMessageId" FROM "SentPart"
+      WHERE "provider" = $1 AND "providerMessageId" = ANY($2::text[]) AND "messageId" <> $3`,
+  ),
+  insertStart: prepared(
+    "threadline_insert_start",
+    `INSERT INTO "Message" ("conversationId", "direction", "body", "attachments", "provider", "authorSlackUserId",
+        "status", "createdAt", "updatedAt")
+      VALUES ($1, 'out', $2, '[]', $3, $4, 'pending', $5, $5) RETURNING "id"`,
+  ),
+  messageBySlackTs: prepared(
+    "threadline_message_by_slack_ts",
+    `SELECT * FROM "Message" WHERE "slackChannelId" = $1 AND "slackTs" = $2`,
+  ),
+  // One statement: remembers the thread as past and forgets it, only if it is still the conversation's.
+  forgetThread: prepared(
+    "threadline_forget_thread",
+    `WITH "remembered" AS (
+        INSERT INTO "PastThread" ("slackChannelId", "slackThreadTs", "conversationId", "createdAt")
+        SELECT "slackChannelId", "slackThreadTs", "id", $1 FROM "Conversation"
+        WHERE "id" = $2 AND "slackChannelId" = $3 AND "slackThreadTs" = $4 ON CONFLICT DO NOTHING)
+      UPDATE "Conversation" SET "slackChannelId" = NULL, "slackThreadTs" = NULL, "updatedAt" = $1
+      WHERE "id" = $2 AND "slackChannelId" = $3 AND "slackThreadTs" = $4`,
+  ),
+  // Messages by the GIN index over their words (the expression must be the index's), contacts by name or
+  // number; the newest matching message of each conversation is the one shown, else the conversation's newest.
+  find: prepared(
+    "threadline_find_conversations",
+    `WITH "hits" ("conversationId", "messageId") AS (
+        SELECT m."conversationId", m."id" FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId"
+        WHERE to_tsvector('simple', m."body") @@ to_tsquery('simple', $1) AND c."inboxId" = ANY($4::int[])
+        UNION ALL
+        SELECT c."id", NULL FROM "Conversation" c JOIN "Contact" ct ON ct."id" = c."contactId"
+        WHERE c."inboxId" = ANY($4::int[])
+          AND (($2 <> '' AND ct."displayName" ILIKE $2) OR ($3 <> '' AND ct."address" LIKE $3))),
+      "best" AS (SELECT "conversationId", MAX("messageId") AS "messageId" FROM "hits" GROUP BY "conversationId"),
+      "found" AS (
+        SELECT b."conversationId", b."messageId" AS "matched",
+          (SELECT MAX(m."id") FROM "Message" m WHERE m."conversationId" = b."conversationId") AS "last"
+        FROM "best" b
+        ORDER BY "last" DESC NULLS LAST, b."conversationId" DESC LIMIT $5)
+      SELECT to_jsonb(c) AS "conversation", to_jsonb(i) AS "inbox", to_jsonb(ct) AS "contact",
+        to_jsonb(m) AS "message"
+      FROM "found" f JOIN "Conversation" c ON c."id" = f."conversationId"
+        JOIN "Inbox" i ON i."id" = c."inboxId" JOIN "Contact" ct ON ct."id" = c."contactId"
+        LEFT JOIN "Message" m ON m."id" = COALESCE(f."matched", f."last")
+      ORDER BY f."last" DESC NULLS LAST, f."conversationId" DESC`,
   ),
   reportedUpTo: prepared(
     "threadline_reported_up_to",

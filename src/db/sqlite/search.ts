@@ -14,10 +14,19 @@ const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (character) => `\\
  * four, so "1" does not find every contact), whatever punctuation the agent typed.
  */
 export function searchTerms(text: string): SearchTerms | null {
-  const words = text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
+  const words = searchWords(text);
   if (words.length === 0) return null;
   const match = words.map((word) => `"${word.replaceAll('"', '""')}"*`).join(" ");
+  return { match, ...contactPatterns(text) };
+}
+
+/** The words of a search text that can match anything: those with a letter or a digit. */
+export const searchWords = (text: string): string[] =>
+  text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
+
+/** LIKE patterns (escaped with `\`) for a contact's name and, when the text is a number, its address. */
+export function contactPatterns(text: string): Omit<SearchTerms, "match"> {
   const digitsOnly = text.replace(/[\s()+.-]/g, "");
   const digits = /^\d{4,}$/.test(digitsOnly) ? `%${digitsOnly}%` : "";
-  return { match, name: `%${likeEscaped(text.trim())}%`, digits };
+  return { name: `%${likeEscaped(text.trim())}%`, digits };
 }

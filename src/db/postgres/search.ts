@@ -1,0 +1,13 @@
+import { contactPatterns, type SearchTerms, searchWords } from "../sqlite/search.js";
+
+/**
+ * What `findConversations` binds on PostgreSQL, or null when there is nothing to look for: a `to_tsquery` text
+ * where every word is a quoted lexeme with a prefix `:*`, all of them required, so no input is read as tsquery
+ * syntax (`|`, `!`, `<->`, stray quotes) and "refund" also finds "refunded". Names and numbers as on SQLite.
+ */
+export function postgresSearchTerms(text: string): SearchTerms | null {
+  const words = searchWords(text);
+  if (words.length === 0) return null;
+  const match = words.map((word) => `'${word.replaceAll("\\", "\\\\").replaceAll("'", "''")}':*`).join(" & ");
+  return { match, ...contactPatterns(text) };
+}
