@@ -454,8 +454,21 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       const byNumber = await store.findConversations([inboxId], "(555) 765-4322", 10);
       expect(byNumber.map((match) => match.context.contact.address)).toEqual(["+15557654322"]);
 
-      // What an agent types is never read as FTS5 syntax or a LIKE wildcard.
-      for (const text of ['"', "refund OR", "NEAR(refund", "body:refund", "*", "%", "_", "a'b", "-x"]) {
+      // What an agent types is never read as FTS5 or tsquery syntax or a LIKE wildcard.
+      for (const text of [
+        '"',
+        "refund OR",
+        "NEAR(refund",
+        "body:refund",
+        "*",
+        "%",
+        "_",
+        "a'b",
+        "-x",
+        "a\\",
+        "\\'",
+        "x:*|!y",
+      ]) {
         await expect(store.findConversations([inboxId], text, 10)).resolves.toBeDefined();
       }
       expect(await store.findConversations([inboxId], "%", 10)).toEqual([]);

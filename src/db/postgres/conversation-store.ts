@@ -30,7 +30,7 @@ import { toContact, toConversation, toInbox, toMessage, toSentPart } from "../sq
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { inTransaction, prepared } from "./pool.js";
-import { postgresSearchTerms } from "./search.js";
+import { messageWords, postgresSearchTerms } from "./search.js";
 
 type Row = Record<string, unknown>;
 type Table = "Conversation" | "Message" | "Contact" | "Inbox";
@@ -620,13 +620,13 @@ const statements = {
       UPDATE "Conversation" SET "slackChannelId" = NULL, "slackThreadTs" = NULL, "updatedAt" = $1
       WHERE "id" = $2 AND "slackChannelId" = $3 AND "slackThreadTs" = $4`,
   ),
-  // Messages by the GIN index over their words (the expression must be the index's), contacts by name or
+  // Messages by the GIN index over their words, contacts by name or
   // number; the newest matching message of each conversation is the one shown, else the conversation's newest.
   find: prepared(
     "threadline_find_conversations",
     `WITH "hits" ("conversationId", "messageId") AS (
         SELECT m."conversationId", m."id" FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId"
-        WHERE to_tsvector('simple', m."body") @@ to_tsquery('simple', $1) AND c."inboxId" = ANY($4::int[])
+        WHERE ${messageWords} @@ to_tsquery('simple', $1) AND c."inboxId" = ANY($4::int[])
         UNION ALL
         SELECT c."id", NULL FROM "Conversation" c JOIN "Contact" ct ON ct."id" = c."contactId"
         WHERE c."inboxId" = ANY($4::int[])

@@ -1,6 +1,12 @@
 import { contactPatterns, type SearchTerms, searchWords } from "../sqlite/search.js";
 
 /**
+ * The words of message `m`, written exactly as the GIN index of migration *_message_search has them: PostgreSQL
+ * uses that index only for this expression.
+ */
+export const messageWords = `to_tsvector('simple', m."body")`;
+
+/**
  * What `findConversations` binds on PostgreSQL, or null when there is nothing to look for: a `to_tsquery` text
  * where every word is a quoted lexeme with a prefix `:*`, all of them required, so no input is read as tsquery
  * syntax (`|`, `!`, `<->`, stray quotes) and "refund" also finds "refunded". Names and numbers as on SQLite.

@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresSchemaPath } from "../../../scripts/postgres-schema.js";
@@ -9,6 +11,7 @@ import {
   readMigrationsList,
 } from "../../../src/db/migrate.js";
 import { migrationLockKey } from "../../../src/db/postgres/migration-lock.js";
+import { messageWords } from "../../../src/db/postgres/search.js";
 import { postgresExternalEntities, runSchemaEngine } from "../../../src/db/schema-engine.js";
 import { type PostgresCluster, startPostgres } from "../../support/postgres.js";
 
@@ -121,6 +124,77 @@ describe("migrateDatabase on PostgreSQL", () => {
     const failure = await migrateDatabase(unreachable).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(MigrationError);
     expect((failure as MigrationError).message).toMatch(/^Database migration failed: .*ECONNREFUSED/);
+  });
+});
+
+/** The migrations folder as it was before the migration named `name` (without its timestamp). */
+function migrationsBefore(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-pg-migrations-"));
+  for (const entry of migrationNames) {
+    if (entry.endsWith(`_${name}`)) break;
+    fs.cpSync(path.join(defaultPostgresMigrationsDir, entry), path.join(dir, entry), { recursive: true });
+  }
+  return dir;
+}
+
+describe("PostgreSQL data migrations", () => {
+  it("moves each contact's opt-out to its conversations and keeps sent replies' ids as their first part", async () => {
+    const url = await freshDatabase();
+    const before = migrationsBefore("sent_parts_and_opt_out_per_conversation");
+    try {
+      await migrateDatabase(url, { migrationsDir: before });
+    } finally {
+      fs.rmSync(before, { recursive: true, force: true });
+    }
+    await query(
+      url,
+      `INSERT INTO "Inbox" ("id", "kind", "address", "updatedAt") VALUES (1, 'sms', '+15550001111', now()), (2, 'sms', '+15550002222', now());
+      INSERT INTO "Contact" ("id", "kind", "address", "optedOut", "updatedAt") VALUES (1, 'sms', '+15557654321', true, now()), (2, 'sms', '+15557650000', false, now());
+      INSERT INTO "Conversation" ("id", "inboxId", "contactId", "updatedAt") VALUES (1, 1, 1, now()), (2, 2, 1, now()), (3, 1, 2, now());
+      INSERT INTO "Message" ("id", "conversationId", "direction", "body", "provider", "providerMessageId", "status", "updatedAt") VALUES
+        (1, 1, 'in', 'STOP', 'sms', 'SMin', 'received', now()),
+        (2, 3, 'out', 'Your refund was sent', 'sms', 'SMout', 'delivered', now()),
+        (3, 3, 'out', 'waiting', 'sms', NULL, 'pending', now());`,
+    );
+
+    await migrateDatabase(url);
+
+    expect(await query(url, `SELECT "id", "optedOut" FROM "Conversation" ORDER BY "id"`)).toEqual([
+      { id: 1, optedOut: true },
+      { id: 2, optedOut: true },
+      { id: 3, optedOut: false },
+    ]);
+    expect(
+      await query(
+        url,
+        `SELECT "messageId", "index", "provider", "providerMessageId", "status" FROM "SentPart"`,
+      ),
+    ).toEqual([{ messageId: 2, index: 0, provider: "sms", providerMessageId: "SMout", status: "delivered" }]);
+    // Messages recorded before the search index are found by it too.
+    expect(
+      await query(
+        url,
+        `SELECT m."id" FROM "Message" m WHERE ${messageWords} @@ to_tsquery('simple', 'refund:*')`,
+      ),
+    ).toEqual([{ id: 2 }]);
+  });
+
+  it("searches message words through the GIN index, never by reading every message", async () => {
+    const url = await freshDatabase();
+    await migrateDatabase(url);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      // With so few rows the planner would rather scan: forbidding scans shows whether the index can serve.
+      await client.query("SET enable_seqscan = off");
+      const { rows } = await client.query(
+        `EXPLAIN SELECT m."id" FROM "Message" m WHERE ${messageWords} @@ to_tsquery('simple', $1)`,
+        ["'refund':*"],
+      );
+      expect(rows.map((row) => row["QUERY PLAN"]).join("\n")).toMatch(/Message_body_search_idx/);
+    } finally {
+      await client.end();
+    }
   });
 });
 
