@@ -75,6 +75,32 @@ describe("Threadline on PostgreSQL (DATABASE_URL=postgresql://…)", () => {
     expect(await count("_prisma_migrations")).toBeGreaterThan(0);
   });
 
+  it("starts a conversation from Slack, finds it by word and number, and refuses a start once the customer opts out", async () => {
+    await harness.connectInbox();
+    expect(await harness.command(`text ${customerNumber} Your refund was approved`)).toContain(
+      "Sending to +1 555 765 4321",
+    );
+    const parent = await harness.waitForParent();
+    const [sent] = await waitFor(() => harness.twilio.sent.length === 1 && harness.twilio.sent);
+    // The status callback finds the reply by the id of the part Twilio accepted.
+    expect((await harness.statusCallback(sent?.sid as string, "delivered")).status).toBe(200);
+    await waitFor(() => harness.slack.reactions.some((reaction) => reaction.name === "white_check_mark"));
+
+    const byWord = await harness.command("find REFUNDS approv");
+    expect(byWord).toContain("No conversation in this channel's inboxes matches");
+    const found = await harness.command("find refund approv");
+    expect(found).toContain("*+1 555 765 4321*");
+    expect(found).toContain("Agent: Your refund was approved");
+    expect(await harness.command("find (555) 765-4321")).toContain("*+1 555 765 4321*");
+
+    await harness.sms("STOP");
+    await waitFor(() => harness.replies(parent.ts).some((message) => message.text === "STOP"));
+    const refused = await harness.command(`text ${customerNumber} One more thing`);
+    expect(refused).toContain("has opted out");
+    await settle();
+    expect(harness.twilio.sent).toHaveLength(1);
+  });
+
   it("answers /healthz 503 when the database is gone", async () => {
     const admin = new pg.Client({ connectionString: cluster.url("postgres") });
     await admin.connect();
