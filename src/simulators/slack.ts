@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { Changes } from "./changes.js";
 import { type LocalServer, listen, type Reply, type RequestBody, readBody, text } from "./http.js";
 import { optionsResponseErrors, withBlockIds } from "./slack/blocks.js";
 import {
@@ -88,6 +89,8 @@ export class SlackSimulator {
    * return fewer items than `limit` asks for; lower this to make a small workspace span several pages.
    */
   maxPageSize = 1000;
+  /** Notified after every request the app makes (posts, updates, uploads, reactions, responses). */
+  readonly changes = new Changes();
 
   private readonly workspace: Workspace;
   private readonly webApi: WebApi;
@@ -127,7 +130,11 @@ export class SlackSimulator {
 
   static async start(options: { port?: number } = {}): Promise<SlackSimulator> {
     let fake: SlackSimulator;
-    const server = await listen((req, url) => fake.route(req, url), options.port);
+    const server = await listen(async (req, url) => {
+      const reply = await fake.route(req, url);
+      fake.changes.notify();
+      return reply;
+    }, options.port);
     fake = new SlackSimulator(server);
     return fake;
   }

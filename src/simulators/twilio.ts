@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { Changes } from "./changes.js";
 import { FaultQueue } from "./faults.js";
 import { json, type LocalServer, listen, type Reply, readBody } from "./http.js";
 
@@ -157,6 +158,8 @@ export class TwilioSimulator {
   readonly requests: TwilioRequest[] = [];
   /** What GET /Accounts/{sid}.json reports: "active", or "suspended" / "closed" to test the doctor. */
   accountStatus: "active" | "suspended" | "closed" = "active";
+  /** Notified after every request the app makes (a message sent, a media fetch). */
+  readonly changes = new Changes();
   private down = false;
   private readonly faults = new FaultQueue<TwilioFault>();
   private readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
@@ -177,7 +180,11 @@ export class TwilioSimulator {
     options: { accountSid?: string; authToken?: string; port?: number } = {},
   ): Promise<TwilioSimulator> {
     let fake: TwilioSimulator;
-    const server = await listen((req, url) => fake.route(req, url), options.port);
+    const server = await listen(async (req, url) => {
+      const reply = await fake.route(req, url);
+      fake.changes.notify();
+      return reply;
+    }, options.port);
     fake = new TwilioSimulator(
       server,
       options.accountSid ?? sid("AC"),
