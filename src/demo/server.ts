@@ -37,6 +37,13 @@ const requests = {
   }),
 };
 
+type Action = (body: unknown) => Promise<unknown>;
+
+/** A page action: its JSON body checked by `schema`, then done; what it resolves with is the answer. */
+function action<T>(schema: z.ZodType<T>, run: (input: T) => Promise<unknown>): Action {
+  return (body) => run(schema.parse(body));
+}
+
 /**
  * The demo page and what it calls: event stream, actions on the simulators, the sample pictures and Slack's
  * files. It also stands in for the public URL, passing transcript and media links through to the app.
@@ -48,43 +55,28 @@ export async function startDemoServer(
   logger: Logger,
 ): Promise<LocalServer> {
   const streams = new EventStreams(driver);
-  const actions: Record<string, (body: unknown) => Promise<unknown>> = {
-    "/demo/phone": async (body) => {
-      const input = requests.phone.parse(body);
-      await driver.customerTexts(input.customer, input.text, input.picture);
-    },
-    "/demo/slack/message": async (body) => {
-      const input = requests.message.parse(body);
-      await driver.postMessage(input.user, input.text, input.threadTs);
-    },
-    "/demo/slack/command": async (body) => {
-      const input = requests.command.parse(body);
-      await driver.command(input.user, input.text);
-    },
-    "/demo/slack/button": async (body) => {
-      const input = requests.button.parse(body);
-      await driver.click(input.user, input.messageTs, input.actionId);
-    },
-    "/demo/slack/ephemeral-button": async (body) => {
-      const input = requests.ephemeralButton.parse(body);
-      await driver.clickEphemeral(input.user, input.ephemeralTs, input.actionId);
-    },
-    "/demo/slack/options": async (body) => {
-      const input = requests.options.parse(body);
-      return driver.options(input.user, input.messageTs, input.actionId, input.query);
-    },
-    "/demo/slack/select": async (body) => {
-      const input = requests.select.parse(body);
-      await driver.select(input.user, input.messageTs, input.actionId, input.value, input.text);
-    },
+  const actions: Record<string, Action> = {
+    "/demo/phone": action(requests.phone, (i) => driver.customerTexts(i.customer, i.text, i.picture)),
+    "/demo/slack/message": action(requests.message, (i) => driver.postMessage(i.user, i.text, i.threadTs)),
+    "/demo/slack/command": action(requests.command, (i) => driver.command(i.user, i.text)),
+    "/demo/slack/button": action(requests.button, (i) => driver.click(i.user, i.messageTs, i.actionId)),
+    "/demo/slack/ephemeral-button": action(requests.ephemeralButton, (i) =>
+      driver.clickEphemeral(i.user, i.ephemeralTs, i.actionId),
+    ),
+    "/demo/slack/options": action(requests.options, (i) =>
+      driver.options(i.user, i.messageTs, i.actionId, i.query),
+    ),
+    "/demo/slack/select": action(requests.select, (i) =>
+      driver.select(i.user, i.messageTs, i.actionId, i.value, i.text),
+    ),
   };
 
   const route = async (req: IncomingMessage, url: URL): Promise<Reply> => {
     const path = url.pathname;
-    const action = actions[path];
-    if (action) {
+    const act = actions[path];
+    if (act) {
       if (req.method !== "POST") return text("use POST", 405, { allow: "POST" });
-      return answerAction(action, (await readBody(req)).json, logger);
+      return answerAction(act, (await readBody(req)).json, logger);
     }
     if (req.method !== "GET") return text("not found", 404);
     if (path === "/") return pageFile("index.html");
@@ -108,13 +100,9 @@ export async function startDemoServer(
   };
 }
 
-async function answerAction(
-  action: (body: unknown) => Promise<unknown>,
-  body: unknown,
-  logger: Logger,
-): Promise<Reply> {
+async function answerAction(act: Action, body: unknown, logger: Logger): Promise<Reply> {
   try {
-    return json((await action(body)) ?? { ok: true });
+    return json((await act(body)) ?? { ok: true });
   } catch (error) {
     if (error instanceof z.ZodError) return json({ error: z.prettifyError(error) }, 400);
     if (error instanceof DemoRequestError) return json({ error: error.message }, 400);
