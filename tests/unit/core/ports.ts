@@ -8,6 +8,7 @@ import type { Attachment, ChannelKind, MediaContent } from "../../../src/core/mo
 import type {
   ChannelRegistry,
   CustomerChannel,
+  HomeView,
   OutboundRequest,
   OutboundResult,
   ParentView,
@@ -116,6 +117,18 @@ export class RecordingSlack implements SlackPort {
   async channelMembership(channelId: string) {
     const isMember = this.members.get(channelId);
     return isMember === undefined ? null : { isMember, name: channelId };
+  }
+
+  timeZones = new Map<string, string>();
+
+  async userTimeZone(userId: string) {
+    return this.timeZones.get(userId) ?? null;
+  }
+
+  readonly homes: HomeView[] = [];
+
+  async publishHome(home: HomeView) {
+    this.homes.push(home);
   }
 }
 

@@ -7,6 +7,7 @@ import { postInbound } from "./post-inbound.js";
 import { postMedia } from "./post-media.js";
 import { react } from "./react.js";
 import { refreshProfile } from "./refresh-profile.js";
+import { reminder } from "./reminder.js";
 import { threadAccess } from "./threads.js";
 import { updateParent } from "./update-parent.js";
 
@@ -22,6 +23,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     "slack.notice": notice(deps, threads),
     "slack.channelNotice": channelNotice(deps),
     "slack.react": react(deps, threads),
+    "slack.reminder": reminder(deps),
     "customer.send": customerSend(deps, threads),
     "contact.refreshProfile": refreshProfile(deps, threads),
   };
