@@ -354,8 +354,19 @@ export function compareTs(a: string, b: string): number {
 
 /** The zone's offset from UTC now, in seconds, as users.info's `tz_offset` gives it. */
 function tzOffsetSeconds(timeZone: string): number {
+  // Slack only ever reports zones it knows; a test may set an unknown one to see the app cope.
+  if (!isKnownZone(timeZone)) return 0;
   const now = new Date();
   const local = new Date(now.toLocaleString("en-US", { timeZone }));
   const utc = new Date(now.toLocaleString("en-US", { timeZone: "UTC" }));
   return Math.round((local.getTime() - utc.getTime()) / 1000);
+}
+
+function isKnownZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
 }
