@@ -79,6 +79,7 @@ export function helpText(channels: ChannelRegistry): string {
     "• `/threadline status` — what is connected here, who connected it and when, with open, closed and unassigned counts",
     "• `/threadline help` — this help",
     "Reply in a conversation's thread to answer the customer; start with `note:` to keep a message internal.",
+    "On a conversation's first message, react with :eyes: to take it or :white_check_mark: to close it; its ⋯ menu sets a reminder. Threadline's *Home* tab lists your conversations and reminders.",
   ].join("\n");
 }
 

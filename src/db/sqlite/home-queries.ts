@@ -115,11 +115,14 @@ function homeStatements(db: Database.Database) {
       JOIN "Conversation" c ON c."id" = r."id" JOIN "Contact" ct ON ct."id" = c."contactId"
       WHERE r."rank" <= @limit
       ORDER BY c."inboxId", r."rank"`),
-    scheduledReminders: db.prepare(`SELECT j."id" AS "jobId", j."runAt", ${summaryColumns}, NULL AS "waitingSince"
+    // On the (lane, state, id) index by the lane prefix; the `+` keeps SQLite off (state, runAt), which would
+    // walk every pending job.
+    scheduledReminders:
+      db.prepare(`SELECT j."id" AS "jobId", j."runAt", ${summaryColumns}, NULL AS "waitingSince"
       FROM "DeliveryJob" j
       JOIN "Conversation" c ON c."id" = json_extract(j."payload", '$.conversationId')
       JOIN "Contact" ct ON ct."id" = c."contactId"
-      WHERE j."lane" >= @from AND j."lane" < @until AND j."state" = 'pending' AND j."kind" = 'slack.reminder'
+      WHERE j."lane" >= @from AND j."lane" < @until AND +j."state" = 'pending' AND j."kind" = 'slack.reminder'
       ORDER BY j."runAt", j."id"`),
   };
 }
