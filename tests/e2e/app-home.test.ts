@@ -114,8 +114,8 @@ describe("App Home", () => {
 
     // Bruno never opened his home: assigning him publishes nothing.
     await assign(first, bruno.id);
-    await waitFor(
-      () => harness.parents()[0]?.blocks && JSON.stringify(harness.parents()[0]?.blocks).includes(bruno.id),
+    await waitFor(() =>
+      harness.replies(first.ts).some((m) => m.text.includes(`assigned this conversation to <@${bruno.id}>`)),
     );
     expect(homeOf(bruno.id)).toBeUndefined();
   });
