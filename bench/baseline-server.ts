@@ -1,22 +1,29 @@
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import twilio from "twilio";
-import { migrateDatabase, sqliteFilePath } from "../src/db/migrate.js";
 
 /*
  * The limit to compare the webhook receiver with: a bare node:http server that does the least a correct
  * receiver must do (read the form, check X-Twilio-Signature with the same twilio.validateRequest, insert the
  * message row in the same schema with better-sqlite3 in WAL, answer the same TwiML after the commit), and
- * nothing else: no framework, no ORM, no conversation logic, no outbox.
+ * nothing else: no framework, no ORM, no conversation logic, no outbox. Its tables are the project's own,
+ * created by running the committed migrations' SQL (it needs nothing of the app's code).
  */
 const authToken = process.env.TWILIO_AUTH_TOKEN ?? "";
 const publicUrl = process.env.PUBLIC_URL ?? "";
 const databaseUrl = process.env.DATABASE_URL ?? "";
 const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
-await migrateDatabase(databaseUrl);
-const db = new Database(sqliteFilePath(databaseUrl));
+const db = new Database(databaseUrl.replace(/^file:/, ""));
+const migrations = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
+for (const name of fs.readdirSync(migrations).sort()) {
+  const file = path.join(migrations, name, "migration.sql");
+  if (fs.existsSync(file)) db.exec(fs.readFileSync(file, "utf8"));
+}
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
 db.pragma("foreign_keys = ON");
@@ -50,17 +57,11 @@ server.listen(0, "127.0.0.1", () => {
   process.send?.({
     type: "ready",
     port: (server.address() as AddressInfo).port,
-    startMs: 0,
-    sinceProcessStartMs: performance.now(),
-    rss: process.memoryUsage().rss,
   });
 });
 
 process.on("message", (message: { type: string }) => {
-  if (message.type === "memory") {
-    const { rss, heapUsed } = process.memoryUsage();
-    process.send?.({ type: "memory", rss, heapUsed });
-  } else if (message.type === "stop") {
+  if (message.type === "stop") {
     server.close();
     db.close();
     process.exit(0);

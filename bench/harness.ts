@@ -1,12 +1,14 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { FakeSlack } from "../tests/fakes/fake-slack.js";
+import { FakeSlack, type StoredMessage } from "../tests/fakes/fake-slack.js";
 import { FakeTwilio } from "../tests/fakes/fake-twilio.js";
+import { type GoalId, goals } from "./goals.js";
 
 /*
  * What every benchmark shares: the fakes (in this process), the app or the baseline (each in its own child
@@ -22,53 +24,84 @@ export const agentId = "U0AGENT";
 
 export interface BenchOptions {
   readonly quick: boolean;
+  /** `--cpu-prof`: each app process writes a V8 CPU profile here when it stops. */
+  readonly cpuProfileDir?: string;
 }
 
-// ---- Results ----
+// ---- Results: detail rows as each benchmark goes, and the goals table (bench/goals.ts) at the end ----
 
 export interface Row {
   readonly bench: string;
   readonly metric: string;
-  readonly target: string;
   readonly measured: string;
-  /** null: informational, no target. */
-  readonly pass: boolean | null;
+}
+
+interface GoalMeasurement {
+  readonly measured: string;
+  readonly pass: boolean;
 }
 
 export class Report {
   readonly rows: Row[] = [];
+  private readonly measurements = new Map<GoalId, GoalMeasurement[]>();
+  private readonly failures = new Map<GoalId, string>();
 
-  add(bench: string, metric: string, measured: string, target = "", pass: boolean | null = null): void {
-    this.rows.push({ bench, metric, target, measured, pass });
-    const verdict = pass === null ? "" : pass ? "  PASS" : "  MISS";
-    log(`  ${bench} · ${metric}: ${measured}${target ? ` (target ${target})` : ""}${verdict}`);
+  /** A detail: printed as it is measured and listed in the detail table. */
+  add(bench: string, metric: string, measured: string): void {
+    this.rows.push({ bench, metric, measured });
+    log(`  ${bench} · ${metric}: ${measured}`);
   }
 
-  table(): string {
-    const header = ["benchmark", "metric", "target", "measured", "result"];
-    const lines = this.rows.map((row) => [
-      row.bench,
-      row.metric,
-      row.target || "—",
-      row.measured,
-      row.pass === null ? "info" : row.pass ? "pass" : "MISS",
-    ]);
-    const widths = header.map((title, i) =>
-      Math.max(title.length, ...lines.map((line) => line[i]?.length ?? 0)),
-    );
-    const format = (cells: string[]) =>
-      `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" | ")} |`;
-    return [format(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...lines.map(format)].join(
-      "\n",
+  /** A measurement of one of the issue's goals; a goal measured more than once passes only if each does. */
+  goal(id: GoalId, measured: string, pass: boolean): void {
+    this.measurements.set(id, [...(this.measurements.get(id) ?? []), { measured, pass }]);
+    log(`  goal · ${goals[id].measure}: ${measured}  ${pass ? "PASS" : "MISS"}`);
+  }
+
+  /** A benchmark that threw: its goals that were not measured yet say so in the table. */
+  failed(ids: readonly GoalId[], reason: string): void {
+    for (const id of ids) if (!this.measurements.has(id)) this.failures.set(id, reason);
+  }
+
+  detailTable(): string {
+    return markdownTable(
+      ["benchmark", "metric", "measured"],
+      this.rows.map((row) => [row.bench, row.metric, row.measured]),
     );
   }
+
+  goalTable(): string {
+    const lines = (Object.keys(goals) as GoalId[]).map((id) => {
+      const taken = this.measurements.get(id) ?? [];
+      const failure = this.failures.get(id);
+      const measured =
+        taken.map((m) => m.measured).join("; ") || (failure ? `failed: ${failure}` : "not run");
+      const verdict = taken.length === 0 ? "—" : taken.every((m) => m.pass) ? "pass" : "MISS";
+      return [goals[id].measure, goals[id].goal, measured, verdict];
+    });
+    return markdownTable(["measure", "goal", "measured", "pass/MISS"], lines);
+  }
+}
+
+function markdownTable(header: string[], lines: string[][]): string {
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...lines.map((line) => line[i]?.length ?? 0)),
+  );
+  const format = (cells: string[]) =>
+    `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  return [format(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...lines.map(format)].join(
+    "\n",
+  );
 }
 
 export function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-export const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+export const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+export const ms = (value: number) =>
+  Number.isFinite(value) ? `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms` : "∞";
 
 /** Nearest-rank percentile of unsorted samples. */
 export function percentile(samples: readonly number[], p: number): number {
@@ -92,6 +125,43 @@ export async function until(
   }
 }
 
+/**
+ * Waits until `count()` reaches `target`, for as long as it keeps growing: gives up after `stallMs` without
+ * progress (something was lost, or the app is stuck) and returns the count reached, so a benchmark can
+ * report what never arrived instead of waiting for ever.
+ */
+export async function whileProgressing(
+  count: () => number,
+  target: number,
+  { stallMs = 60_000, intervalMs = 100 } = {},
+): Promise<number> {
+  let last = count();
+  let lastChange = Date.now();
+  while (last < target && Date.now() - lastChange < stallMs) {
+    await sleep(intervalMs);
+    const current = count();
+    if (current !== last) {
+      last = current;
+      lastChange = Date.now();
+    }
+  }
+  return last;
+}
+
+// ---- What a benchmark started and must stop, even when it throws half-way ----
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/** Servers and processes still running; each removes itself when stopped (see stopEverything). */
+export const running = new Set<Stoppable>();
+
+export async function stopEverything(): Promise<void> {
+  for (const item of [...running]) await item.stop().catch(() => {});
+  running.clear();
+}
+
 // ---- Fakes ----
 
 export interface Fakes {
@@ -103,13 +173,16 @@ export interface Fakes {
 export async function startFakes(): Promise<Fakes> {
   const [slack, twilio] = await Promise.all([FakeSlack.start(), FakeTwilio.start()]);
   slack.addUser({ id: agentId, name: "ana", realName: "Ana Alves", displayName: "Ana" });
-  return {
+  const fakes: Fakes = {
     slack,
     twilio,
     stop: async () => {
+      running.delete(fakes);
       await Promise.all([slack.stop(), twilio.stop()]);
     },
   };
+  running.add(fakes);
+  return fakes;
 }
 
 export function addChannel(fakes: Fakes, id: string, extraMembers: string[] = []): void {
@@ -130,6 +203,30 @@ export async function connectInbox(fakes: Fakes, number: string, channel: string
   if (!String(ack.text ?? "").startsWith("Connected")) throw new Error(`connect failed: ${String(ack.text)}`);
 }
 
+export interface ConnectedInbox {
+  readonly number: string;
+  readonly channel: string;
+}
+
+/**
+ * `count` inboxes, each connected to its own channel (`C0<tag><i>`), ten commands at a time. Spreading traffic
+ * over channels is what lets it reach Slack at all at these rates: Slack allows about one post per second per
+ * channel, and the app paces itself to that.
+ */
+export async function connectInboxes(fakes: Fakes, tag: string, count: number): Promise<ConnectedInbox[]> {
+  const inboxes = Array.from({ length: count }, (_, i) => ({
+    number: inboxNumberFor(i),
+    channel: `C0${tag}${String(i).padStart(4, "0")}`,
+  }));
+  for (const inbox of inboxes) addChannel(fakes, inbox.channel);
+  for (let i = 0; i < count; i += 10) {
+    await Promise.all(
+      inboxes.slice(i, i + 10).map((inbox) => connectInbox(fakes, inbox.number, inbox.channel)),
+    );
+  }
+  return inboxes;
+}
+
 // ---- Databases ----
 
 export function tempDatabase(name: string): { dir: string; url: string; file: string } {
@@ -148,107 +245,92 @@ export function countRows(file: string, sql: string): number {
   }
 }
 
-// ---- Child processes: the app and the baseline ----
+// ---- The baseline's child process (the app's is bench/app-process.ts) ----
 
-export interface ChildReady {
-  readonly port: number;
-  /** app.start() alone. */
-  readonly startMs: number;
-  /** From the process's own time origin (node start, before the imports) to ready. */
-  readonly sinceProcessStartMs: number;
-  readonly rss: number;
-}
-
-export interface MemoryReport {
-  readonly rss: number;
-  readonly heapUsed: number;
-  readonly heapTotal: number;
-  readonly external: number;
-  readonly arrayBuffers: number;
-}
-
-/** A child running bench/app-process.mjs (on the compiled app) or bench/baseline-server.ts, over IPC. */
-export class ChildServer {
+/** bench/baseline-server.ts in its own process, so the load generator does not share its event loop. */
+export class BaselineServer {
   private constructor(
     private readonly child: ChildProcess,
-    readonly ready: ChildReady,
-    /** Wall time from spawn() to the ready message, as an operator would see it. */
-    readonly spawnToReadyMs: number,
-    readonly logFile: string,
+    readonly port: number,
   ) {}
 
-  get port(): number {
-    return this.ready.port;
-  }
-
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.ready.port}`;
+    return `http://127.0.0.1:${this.port}`;
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  static async spawn(
-    script: "app-process.mjs" | "baseline-server.ts",
-    env: Record<string, string>,
-    { cpuProfileDir }: { cpuProfileDir?: string } = {},
-  ): Promise<ChildServer> {
-    const logFile = path.join(os.tmpdir(), `threadline-bench-${path.parse(script).name}-${Date.now()}.log`);
-    // The app runs compiled, as `npm start` runs it; the baseline is TypeScript run through tsx.
-    if (script.endsWith(".mjs")) buildApp();
-    const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  static async spawn(env: Record<string, string>): Promise<BaselineServer> {
+    const logFile = path.join(os.tmpdir(), `threadline-bench-baseline-${Date.now()}.log`);
     const out = fs.openSync(logFile, "a");
-    const began = performance.now();
-    const child = spawn(
-      process.execPath,
-      [
-        ...(cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : []),
-        ...loader,
-        path.join(benchDir, script),
-      ],
-      { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ["ignore", out, out, "ipc"] },
-    );
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(benchDir, "baseline-server.ts")], {
+      cwd: projectRoot,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", out, out, "ipc"],
+    });
     fs.closeSync(out);
-    const ready = await new Promise<ChildReady>((resolve, reject) => {
+    const port = await new Promise<number>((resolve, reject) => {
       const onExit = (code: number | null) =>
-        reject(new Error(`${script} exited with ${code} before it was ready; see ${logFile}`));
+        reject(new Error(`the baseline exited with ${code} before it was ready; see ${logFile}`));
       child.once("exit", onExit);
-      child.once("message", (message: { type: string } & ChildReady) => {
+      child.once("message", (message: { type: string; port: number }) => {
         child.off("exit", onExit);
-        if (message.type === "ready") resolve(message);
-        else reject(new Error(`unexpected message from ${script}: ${JSON.stringify(message)}`));
+        if (message.type === "ready") resolve(message.port);
+        else reject(new Error(`unexpected message from the baseline: ${JSON.stringify(message)}`));
       });
     });
-    return new ChildServer(child, ready, performance.now() - began, logFile);
-  }
-
-  /** RSS and heap after a full GC (the child runs with --expose-gc when asked for it). */
-  memory(): Promise<MemoryReport> {
-    return this.request<MemoryReport>({ type: "memory" });
+    const baseline = new BaselineServer(child, port);
+    running.add(baseline);
+    return baseline;
   }
 
   async stop(): Promise<void> {
+    running.delete(this);
     if (this.child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
     this.child.send({ type: "stop" });
     await exited;
   }
-
-  private request<T>(message: { type: string }): Promise<T> {
-    return new Promise<T>((resolve) => {
-      this.child.once("message", (answer) => resolve(answer as T));
-      this.child.send(message);
-    });
-  }
 }
 
-/** dist/ up to date with src/, as `npm start`'s prestart step leaves it. */
-function buildApp(): void {
-  const build = spawnSync(process.execPath, [path.join(projectRoot, "scripts/build.mjs"), "--if-stale"], {
-    stdio: "inherit",
-  });
-  if (build.status !== 0) throw new Error(`scripts/build.mjs failed (${build.signal ?? build.status})`);
+/** A TCP port free on loopback right now, for a child that must be told its port before it starts. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+// ---- What reached the fake Slack ----
+
+/**
+ * The customer messages the app posted to the fake Slack whose text starts with `prefix`, by text; scans
+ * only what was stored since the last look, so polling stays cheap with tens of thousands of messages.
+ */
+export class PostedMessages {
+  readonly byText = new Map<string, StoredMessage>();
+  private scanned = 0;
+
+  constructor(
+    private readonly slack: FakeSlack,
+    private readonly prefix: string,
+  ) {}
+
+  get count(): number {
+    const messages = this.slack.messages;
+    for (; this.scanned < messages.length; this.scanned++) {
+      const message = messages[this.scanned] as StoredMessage;
+      // Customer messages carry the customer's name as `username`; the thread's parent does not.
+      if (message.username && message.text.startsWith(this.prefix) && !this.byText.has(message.text))
+        this.byText.set(message.text, message);
+    }
+    return this.byText.size;
+  }
+
+  /** Resolves once `count` messages are in; throws when they stop arriving short of it. */
+  async waitFor(count: number, what: string): Promise<void> {
+    const reached = await whileProgressing(() => this.count, count);
+    if (reached < count) throw new Error(`${what}: ${reached} of ${count} arrived, then none for 60 s`);
+  }
 }
 
 export function appEnvironment(fakes: Fakes, databaseUrl: string): Record<string, string> {
@@ -261,7 +343,6 @@ export function appEnvironment(fakes: Fakes, databaseUrl: string): Record<string
     TWILIO_API_URL: fakes.twilio.baseUrl,
     PUBLIC_URL: publicUrl,
     PORT: "0",
-    METRICS_PORT: "0",
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: "warn",
   };

@@ -1,179 +1,145 @@
 import fs from "node:fs";
 import autocannon, { type Result } from "autocannon";
+import { AppProcess } from "./app-process.js";
+import { goalTargets } from "./goals.js";
 import {
-  addChannel,
   appEnvironment,
+  BaselineServer,
   type BenchOptions,
-  ChildServer,
-  connectInbox,
+  connectInboxes,
   contactNumber,
   countRows,
-  type Fakes,
+  inboxNumberFor,
   log,
   ms,
+  now,
+  PostedMessages,
   type Report,
   type SignedRequest,
   signedInbound,
   startFakes,
   tempDatabase,
-  until,
   webhookPath,
 } from "./harness.js";
 
 /*
- * Ingest: signed Twilio webhooks, each a new message (distinct MessageSid) spread over many contacts, at fixed
- * rates and then flat out, against the app and against the bare baseline. The app answers only after the
- * message and its outbox row are committed, so every 2xx is durable; the row count is checked after each step.
- *
- * autocannon's overallRate is a per-connection quota per second: each connection sends back-to-back until its
- * share of the second is used, then waits for the next second. Latencies at a fixed rate are therefore those
- * of bursts of `connections` concurrent requests, which is harsher than evenly spaced arrivals (the
- * end-to-end benchmark sends evenly spaced ones and reports that acknowledgement latency too).
+ * Ingest flat out: signed Twilio webhooks, each a new message (distinct MessageSid) spread over many contacts,
+ * from autocannon with 32 connections, against the bare baseline and against the app, in alternating rounds
+ * (best round of each counts, which keeps a burst of load from other processes on the machine from deciding
+ * the ratio). The app has 500 inboxes connected, each to its own channel (Slack's pace of about a post per
+ * second per channel would otherwise hold the deliveries back for an hour), so its delivery worker posts to
+ * the fake Slack meanwhile, as in production. After every app round the number of committed rows is checked against the 2xx answers (every
+ * acknowledged message is durable), and the backlog the round left is timed until it is all in Slack.
  */
 
-const inbox = "+15550001111";
-const channel = "C0INGEST";
+const inboxCount = 500;
 const contacts = 2_000;
-const rateConnections = 10;
-const maxConnections = 32;
+const connections = 32;
+const warmupRequests = 300;
 
-interface Step {
-  readonly label: string;
-  readonly rate: number | null;
-  readonly result: Result;
-}
-
-export async function ingest(report: Report, { quick }: BenchOptions): Promise<void> {
-  const rates = [100, 250, 500, 1000];
-  const seconds = quick ? 1 : 3;
-  const maxSeconds = quick ? 2 : 5;
-
+export async function ingest(report: Report, { quick, cpuProfileDir }: BenchOptions): Promise<void> {
+  const rounds = quick ? 1 : 2;
+  const seconds = quick ? 2 : 5;
   const fakes = await startFakes();
-  addChannel(fakes, channel);
   let counter = 0;
   const sign = (): SignedRequest =>
     signedInbound(fakes.twilio, {
       from: contactNumber(counter % contacts),
-      to: inbox,
+      to: inboxNumberFor(counter % inboxCount),
       body: `ingest ${counter++}`,
     });
+  const posted = new PostedMessages(fakes.slack, "ingest ");
 
-  const runSteps = async (server: ChildServer, dbFile: string, afterStep: () => Promise<void>) => {
-    const steps: Step[] = [];
-    // Warm-up, not measured: the first requests pay for JIT compilation and Prisma's first query plans.
-    const warmup = Array.from({ length: 300 }, sign);
-    let warm = 0;
-    const warmed = await autocannon({
-      url: server.baseUrl,
-      connections: 4,
-      amount: warmup.length,
-      requests: [
-        {
-          method: "POST",
-          path: webhookPath,
-          setupRequest: (request) => {
-            const signed = warmup[warm++] ?? sign();
-            return { ...request, body: signed.body, headers: signed.headers };
-          },
-        },
-      ],
-    });
-    await afterStep();
-    let committedExpected = warmed["2xx"];
-    for (const rate of [...rates, null]) {
-      const amount = rate === null ? 0 : rate * seconds;
-      const pool = Array.from({ length: rate === null ? 40_000 : amount }, sign);
-      let next = 0;
-      const result = await autocannon({
-        url: server.baseUrl,
-        connections: rate === null ? maxConnections : rateConnections,
-        ...(rate === null ? { duration: maxSeconds } : { overallRate: rate, amount }),
-        timeout: 30,
-        requests: [
-          {
-            method: "POST",
-            path: webhookPath,
-            setupRequest: (request) => {
-              const signed = pool[next++] ?? sign();
-              return { ...request, body: signed.body, headers: signed.headers };
-            },
-          },
-        ],
-      });
-      committedExpected += result["2xx"];
-      const committed = countRows(dbFile, `SELECT COUNT(*) FROM "Message" WHERE "direction" = 'in'`);
-      if (committed < committedExpected) {
-        throw new Error(
-          `only ${committed} of ${committedExpected} acknowledged messages are in the database`,
-        );
-      }
-      const label = rate === null ? `max (${maxConnections} connections)` : `${rate} req/s`;
-      log(
-        `    ${label}: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
-      );
-      steps.push({ label, rate, result });
-      await afterStep();
-    }
-    return steps;
-  };
-
-  // The baseline first, alone on the machine.
-  log("  baseline (node:http + twilio.validateRequest + better-sqlite3 insert)");
   const baselineDb = tempDatabase("baseline");
-  const baseline = await ChildServer.spawn("baseline-server.ts", appEnvironment(fakes, baselineDb.url));
-  const baselineSteps = await runSteps(baseline, baselineDb.file, async () => {});
-  await baseline.stop();
-  fs.rmSync(baselineDb.dir, { recursive: true, force: true });
-
-  log("  Threadline (webhook → transaction → outbox; the delivery worker posts to the fake Slack meanwhile)");
+  const baseline = await BaselineServer.spawn(appEnvironment(fakes, baselineDb.url));
   const appDb = tempDatabase("ingest");
-  const app = await ChildServer.spawn("app-process.mjs", appEnvironment(fakes, appDb.url));
-  await connectInbox(fakes, inbox, channel);
-  const drained = async () => {
-    const began = performance.now();
-    await until(() => countRows(appDb.file, `SELECT COUNT(*) FROM "DeliveryJob"`) === 0, {
-      intervalMs: 200,
-      timeoutMs: 300_000,
-      what: "the delivery queue to drain",
-    });
-    log(`    (delivery queue drained ${ms(performance.now() - began)} after the step)`);
+  const app = await AppProcess.start(fakes, appDb.url, { cpuProfileDir });
+  await connectInboxes(fakes, "IN", inboxCount);
+
+  let acked = 0;
+  const drain = async (what: string) => {
+    const backlog = acked - posted.count;
+    const began = now();
+    await posted.waitFor(acked, `${what}: every acknowledged message in Slack`);
+    return { backlog, drainMs: now() - began };
   };
-  const appSteps = await runSteps(app, appDb.file, drained);
-  await app.stop();
-  await fakes.stop();
-  fs.rmSync(appDb.dir, { recursive: true, force: true });
 
-  summarize(report, appSteps, baselineSteps, fakes);
-}
+  // Warm-up, not measured: the first requests pay for JIT compilation and first query plans.
+  await load(baseline.baseUrl, { amount: warmupRequests, connections: 4 }, sign);
+  acked += (await load(app.baseUrl, { amount: warmupRequests, connections: 4 }, sign))["2xx"];
+  await drain("warm-up");
 
-function summarize(report: Report, appSteps: Step[], baselineSteps: Step[], _fakes: Fakes): void {
-  for (const [index, step] of appSteps.entries()) {
-    const base = baselineSteps[index];
-    const { result } = step;
-    const failures = result.non2xx + result.errors + result.timeouts;
-    const measured = `${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms${failures ? `, ${failures} failed` : ""} (baseline p50 ${base?.result.latency.p50} ms, p99 ${base?.result.latency.p99} ms)`;
-    if (step.rate === 500) {
-      report.add(
-        "ingest",
-        `ack latency at ${step.label}`,
-        measured,
-        "p99 ≤ 20 ms",
-        result.latency.p99 <= 20 && !failures,
-      );
-    } else if (step.rate !== null) {
-      report.add("ingest", `ack latency at ${step.label}`, measured);
-    }
-  }
-  const appMax = appSteps.at(-1)?.result;
-  const baseMax = baselineSteps.at(-1)?.result;
-  if (appMax && baseMax) {
-    const ratio = appMax.requests.average / baseMax.requests.average;
+  const baselineRates: number[] = [];
+  const appRates: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const base = await load(baseline.baseUrl, { duration: seconds, connections }, sign);
+    baselineRates.push(rate(base));
+    log(`    round ${round} baseline: ${describe(base)}`);
+
+    const result = await load(app.baseUrl, { duration: seconds, connections }, sign);
+    acked += result["2xx"];
+    appRates.push(rate(result));
+    log(`    round ${round} Threadline: ${describe(result)}`);
+    const committed = countRows(appDb.file, `SELECT COUNT(*) FROM "Message" WHERE "direction" = 'in'`);
+    if (committed < acked)
+      throw new Error(`only ${committed} of ${acked} acknowledged messages are committed`);
+    const { backlog, drainMs } = await drain(`round ${round}`);
     report.add(
       "ingest",
-      "max throughput vs baseline",
-      `${appMax.requests.average.toFixed(0)} vs ${baseMax.requests.average.toFixed(0)} req/s = ${(ratio * 100).toFixed(0)} % (app p99 ${appMax.latency.p99} ms, baseline p99 ${baseMax.latency.p99} ms)`,
-      "≥ 50 % of baseline",
-      ratio >= 0.5 && appMax.non2xx + appMax.errors === 0,
+      `round ${round}: delivery backlog left by flat-out ingest`,
+      `${backlog} messages in Slack ${ms(drainMs)} after the round (${((backlog / drainMs) * 1000).toFixed(0)} msg/s)`,
     );
   }
+
+  const bestApp = Math.max(...appRates);
+  const bestBaseline = Math.max(...baselineRates);
+  const ratio = bestApp / bestBaseline;
+  report.add(
+    "ingest",
+    `flat out, ${connections} connections, ${seconds} s × ${rounds} rounds (2xx/s)`,
+    `Threadline ${appRates.map((r) => r.toFixed(0)).join(", ")}; baseline ${baselineRates.map((r) => r.toFixed(0)).join(", ")}`,
+  );
+  report.goal(
+    "ingestRatio",
+    `${ratio.toFixed(2)} (${bestApp.toFixed(0)} vs ${bestBaseline.toFixed(0)} req/s, best of ${rounds})`,
+    ratio >= goalTargets.ingestRatio,
+  );
+
+  await app.stop();
+  await baseline.stop();
+  await fakes.stop();
+  fs.rmSync(appDb.dir, { recursive: true, force: true });
+  fs.rmSync(baselineDb.dir, { recursive: true, force: true });
 }
+
+/** autocannon with pre-signed bodies (signing is not the server's cost), by `amount` or by `duration`. */
+async function load(
+  baseUrl: string,
+  options: { amount?: number; duration?: number; connections: number },
+  sign: () => SignedRequest,
+): Promise<Result> {
+  // Enough for 15,000 req/s; beyond that the generator signs on the fly.
+  const pool = Array.from({ length: options.amount ?? (options.duration ?? 0) * 15_000 }, sign);
+  let next = 0;
+  return autocannon({
+    url: baseUrl,
+    ...options,
+    timeout: 30,
+    requests: [
+      {
+        method: "POST",
+        path: webhookPath,
+        setupRequest: (request) => {
+          const signed = pool[next++] ?? sign();
+          return { ...request, body: signed.body, headers: signed.headers };
+        },
+      },
+    ],
+  });
+}
+
+/** Acknowledged requests per second (only 2xx count). */
+const rate = (result: Result) => result["2xx"] / result.duration;
+
+const describe = (result: Result) =>
+  `${rate(result).toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`;

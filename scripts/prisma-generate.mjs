@@ -1,4 +1,5 @@
-// Runs `prisma generate` (package.json "postinstall") so that `npm ci` produces src/db/generated, also offline.
+// Runs `prisma generate` (package.json "postinstall") so that `npm ci` produces src/db/generated (SQLite) and
+// src/db/generated-pg (PostgreSQL, from prisma/postgresql/schema.prisma), also offline.
 //
 // Every Prisma CLI command first makes sure the native schema engine is present and downloads it from
 // binaries.prisma.sh when it is not, which fails without internet. `generate` never runs that engine, and the
@@ -10,7 +11,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
-const generatedEntry = path.join(projectRoot, "src/db/generated/client.ts");
+const schemas = [
+  { schema: "prisma/schema.prisma", entry: "src/db/generated/client.ts" },
+  { schema: "prisma/postgresql/schema.prisma", entry: "src/db/generated-pg/client.ts" },
+];
 
 function fail(message) {
   console.error(`prisma-generate: ${message}`);
@@ -36,16 +40,20 @@ const env = {
   CHECKPOINT_DISABLE: "1",
 };
 
-const result = spawnSync(process.execPath, [prismaCli, "generate"], {
-  cwd: projectRoot,
-  env,
-  stdio: "inherit",
-});
-if (result.error) fail(`could not start the Prisma CLI: ${result.error.message}`);
-if (result.status !== 0) {
-  fail(
-    `\`prisma generate\` failed (${result.signal ?? `exit code ${result.status}`}); see its output above.`,
-  );
+for (const { schema, entry } of schemas) {
+  const result = spawnSync(process.execPath, [prismaCli, "generate", "--schema", schema], {
+    cwd: projectRoot,
+    env,
+    stdio: "inherit",
+  });
+  if (result.error) fail(`could not start the Prisma CLI: ${result.error.message}`);
+  if (result.status !== 0) {
+    fail(
+      `\`prisma generate --schema ${schema}\` failed (${result.signal ?? `exit code ${result.status}`}); see its output above.`,
+    );
+  }
+  // Guards against a generator output change that would leave src/db imports pointing at a missing file.
+  if (!existsSync(path.join(projectRoot, entry))) {
+    fail(`\`prisma generate\` succeeded but ${entry} is missing.`);
+  }
 }
-// Guards against a generator output change that would leave src/db/client.ts importing a missing file.
-if (!existsSync(generatedEntry)) fail(`\`prisma generate\` succeeded but ${generatedEntry} is missing.`);

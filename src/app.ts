@@ -15,12 +15,7 @@ import type { ChannelKind } from "./core/model.js";
 import { ReactionTriage } from "./core/reaction-triage.js";
 import { Reminders } from "./core/reminders.js";
 import { TranscriptAccessPolicy } from "./core/transcript-access.js";
-import { prismaOver } from "./db/client.js";
-import { migrateDatabase, sqliteFilePath } from "./db/migrate.js";
-import { settingOrCreate } from "./db/settings.js";
-import { SqliteConnection } from "./db/sqlite/connection.js";
-import { SqliteConversationStore } from "./db/sqlite/conversation-store.js";
-import { SqliteDeliveryQueue } from "./db/sqlite/delivery-queue.js";
+import { createDatabase } from "./db/open.js";
 import { registerHealth } from "./http/health.js";
 import { mediaPath, registerMedia } from "./http/media.js";
 import { closeServer, createMetricsServer, listenOn } from "./http/metrics.js";
@@ -86,13 +81,13 @@ const shutdownGraceMs = 10_000;
 export function createApp(config: Config, overrides: AppOverrides = {}): ThreadlineApp {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const now = overrides.now ?? Date.now;
-  const connection = new SqliteConnection(sqliteFilePath(config.databaseUrl));
-  const prisma = prismaOver(connection);
-  const queue = new SqliteDeliveryQueue(connection);
-  const store = new SqliteConversationStore(connection, queue, prisma, (id) => [
-    slackLane(id),
-    customerLane(id),
-  ]);
+  const owner = instanceId();
+  const database = createDatabase(config.databaseUrl, {
+    instance: owner,
+    lanesOf: (id) => [slackLane(id), customerLane(id)],
+    onError: (error) => logger.warn({ err: error }, "database connection error outside a request"),
+  });
+  const { store, queue } = database;
   const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
   const metrics = new Metrics({
     queueStats: () => queue.stats(),
@@ -129,7 +124,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     }),
     {
       concurrency: overrides.delivery?.concurrency ?? 16,
-      owner: instanceId(),
+      owner,
       leaseMs: overrides.delivery?.leaseMs ?? 60_000,
       sweepMs: overrides.delivery?.sweepMs ?? 10_000,
       isDeadOwner: deadOnThisHost,
@@ -215,12 +210,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
 
     async start() {
       const began = performance.now();
-      await migrateDatabase(config.databaseUrl, { logger });
-      connection.open();
+      await database.open(logger);
       // Generated once per database when not configured, so links survive restarts.
       transcripts.useSecret(
         config.transcriptSecret ??
-          (await settingOrCreate(prisma, "transcript.secret", () => randomBytes(32).toString("base64url"))),
+          (await database.settingOrCreate("transcript.secret", () => randomBytes(32).toString("base64url"))),
       );
       await http.listen({ port: config.port, host: "0.0.0.0" });
       httpPort = (http.server.address() as AddressInfo).port;
@@ -256,8 +250,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, "Slack connection did not close cleanly"));
       await worker.stop();
-      await prisma.$disconnect();
-      connection.close();
+      await database.close();
       logger.info("Threadline stopped");
     },
   };

@@ -98,7 +98,12 @@ const environmentSchema = z.object({
   METRICS_PORT: withDefault(portNumber, "9464"),
   METRICS_HOST: withDefault(z.string().trim().min(1), "127.0.0.1"),
   DATABASE_URL: withDefault(
-    z.string().regex(/^file:.+/, "must be a SQLite file: URL such as file:./data/threadline.db"),
+    z
+      .string()
+      .regex(
+        /^(file:.+|postgres(ql)?:\/\/.+)/,
+        "must be a SQLite file: URL such as file:./data/threadline.db or a postgresql://user:password@host:5432/db URL",
+      ),
     "file:./data/threadline.db",
   ),
   LOG_LEVEL: withDefault(z.enum(["debug", "info", "warn", "error"]), "info"),

@@ -1,6 +1,7 @@
 import "dotenv/config";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
+import { isPostgresUrl } from "./db/database-url.js";
 import { assertSqliteDriverLoads, SqliteDriverError } from "./db/sqlite-driver.js";
 import { ConfigError } from "./errors.js";
 import { createLogger } from "./logger.js";
@@ -18,7 +19,7 @@ try {
 
 // Before anything opens the database, so a broken native addon is reported as what it is.
 try {
-  assertSqliteDriverLoads();
+  if (!isPostgresUrl(config.databaseUrl)) assertSqliteDriverLoads();
 } catch (error) {
   if (!(error instanceof SqliteDriverError)) throw error;
   process.stderr.write(`Threadline cannot start. ${error.message}\n`);

@@ -1,4 +1,4 @@
-import { deliveredReaction, failedReaction, statusAdvances } from "./delivery-status.js";
+import { deliveredReaction, replyStatus, statusAdvances } from "./delivery-status.js";
 import { leftThreadReason } from "./inbox-policy.js";
 import { customerLane, slackLane } from "./lanes.js";
 import type {
@@ -8,6 +8,7 @@ import type {
   InboundMessage,
   Message,
   MessageStatus,
+  SentPart,
 } from "./model.js";
 import type {
   ChannelRegistry,
@@ -19,6 +20,7 @@ import type {
   NewJob,
   Write,
 } from "./ports.js";
+import { replyStatusWrite } from "./reply-status.js";
 import { isInternalNote } from "./text.js";
 
 export type { InboundOutcome };
@@ -148,7 +150,10 @@ export class Conversations {
     return outcome;
   }
 
-  /** Records how far a sent message got, and marks the agent's Slack message: ✅ delivered, ❌ failed. */
+  /**
+   * Records how far a sent message (or one part of a long one) got, and marks the agent's Slack message: ✅ once
+   * every part is delivered, ❌ and the reason as soon as any part failed.
+   */
   async providerStatusChanged(report: ProviderStatus): Promise<"updated" | "stale" | "unknown"> {
     let result = "unknown" as "updated" | "stale" | "unknown";
     let message: Message | undefined;
@@ -160,15 +165,12 @@ export class Conversations {
         providerMessageIds: [report.providerMessageId],
         upTo: null,
       },
-      ([found]) => {
+      ([found], parts) => {
         message = found;
         if (!found) return {};
-        if (!statusAdvances(found.status, report.status)) {
-          result = "stale";
-          return {};
-        }
-        result = "updated";
-        return this.statusEffects(found, report);
+        const write = this.partStatusEffects(found, parts, report);
+        result = write ? "updated" : "stale";
+        return write ?? {};
       },
     );
     const outcome = { result, message };
@@ -190,6 +192,15 @@ export class Conversations {
     return outcome.result;
   }
 
+  /**
+   * The provider's own reading of the message wins when it gives one (Twilio's OptOutType knows the inbox's
+   * custom keywords; HELP changes nothing); otherwise the channel's default words decide.
+   */
+  private optInChange(inbound: InboundMessage): "opt_out" | "opt_in" | null {
+    if (inbound.keyword === "help") return null;
+    return inbound.keyword ?? this.channels[inbound.kind].optInChange(inbound.text);
+  }
+
   /** What a customer's message changes besides itself: reopening, the reply window, opt-out, and the jobs. */
   private inboundEffects(inbound: InboundMessage, state: InboundState): InboundEffects {
     const { contact, conversation, created } = state;
@@ -197,14 +208,15 @@ export class Conversations {
     // A provider may redeliver an old message after newer ones: the reply window counts from the latest.
     const latest = conversation.lastInboundAt;
     const channel = this.channels[inbound.kind];
-    const optIn = channel.optInChange(inbound.text);
-    const optInChanged = optIn !== null && (optIn === "opt_out") !== contact.optedOut;
+    const optIn = this.optInChange(inbound);
+    // Per conversation (inbox × contact): carriers and Twilio block a customer per sending number.
+    const optInChanged = optIn !== null && (optIn === "opt_out") !== conversation.optedOut;
     return {
       conversation: {
         lastInboundAt: latest && latest > inbound.receivedAt ? latest : inbound.receivedAt,
         ...(reopened ? { status: "open", closedBy: null, closedAt: null } : {}),
+        ...(optInChanged ? { optedOut: optIn === "opt_out" } : {}),
       },
-      ...(optInChanged ? { optedOut: optIn === "opt_out" } : {}),
       jobs: ({ conversationId, messageId }) => {
         const lane = slackLane(conversationId);
         const jobs: NewJob[] = [];
@@ -235,30 +247,41 @@ export class Conversations {
     };
   }
 
-  /** A provider's status for a sent message: the new status, a ✅ or ❌, and for a failure, why. */
-  private statusEffects(message: Message, report: ProviderStatus): Write {
+  /**
+   * A provider's status for one part of a sent message, or null when it is stale. The message moves as its
+   * parts sum up (replyStatus); while the reply is still being sent, only the part is recorded (and a failure's
+   * reason): the send sums the parts up when it finishes.
+   */
+  private partStatusEffects(
+    message: Message,
+    parts: readonly SentPart[],
+    report: ProviderStatus,
+  ): Write | null {
+    const part = parts.find((candidate) => candidate.providerMessageId === report.providerMessageId);
+    const current = part?.status ?? message.status;
+    if (!statusAdvances(current, report.status)) return null;
+    const failure = { errorCode: report.errorCode ?? null, reason: report.reason ?? null };
+    const partChange = part ? [[message.id, part.index, report.status] as const] : [];
     const failed = report.status === "failed" || report.status === "undelivered";
-    const lane = slackLane(message.conversationId);
-    const jobs: NewJob[] = [];
-    if (report.status === "delivered" || failed) {
-      const name = failed ? failedReaction : deliveredReaction;
-      jobs.push({ lane, kind: "slack.react", payload: { messageId: message.id, name } });
+    if (message.status === "pending") {
+      return {
+        parts: partChange,
+        messages: failed
+          ? [[message.id, { errorCode: failure.errorCode, errorMessage: failure.reason }]]
+          : [],
+      };
     }
-    if (failed) {
-      const text = `⚠️ Not delivered to the customer: ${report.reason ?? "the provider reported a failure"}`;
-      jobs.push({ lane, kind: "slack.notice", payload: { conversationId: message.conversationId, text } });
-    }
-    return {
-      messages: [
-        [
-          message.id,
-          {
-            status: report.status,
-            ...(failed ? { errorCode: report.errorCode ?? null, errorMessage: report.reason ?? null } : {}),
-          },
-        ],
-      ],
-      jobs,
-    };
+    const summed = part
+      ? replyStatus(parts.map((each) => (each === part ? report.status : each.status)))
+      : report.status;
+    if (!summed || !statusAdvances(message.status, summed)) return { parts: partChange };
+    const shown =
+      failed && parts.length > 1 && part
+        ? {
+            ...failure,
+            reason: `${failure.reason ?? "the provider reported a failure"} (part ${part.index + 1} of ${parts.length})`,
+          }
+        : failure;
+    return { ...replyStatusWrite(message, summed, shown), parts: partChange };
   }
 }

@@ -23,3 +23,22 @@ export function statusAdvances(current: MessageStatus, next: MessageStatus): boo
 
 export const deliveredReaction = "white_check_mark";
 export const failedReaction = "x";
+
+const failures: ReadonlySet<MessageStatus> = new Set(["failed", "undelivered"]);
+
+/**
+ * A reply sent in several parts is as far as its least advanced part, and failed when any part failed: the
+ * customer has not read a message whose second half never arrived.
+ */
+export function replyStatus(parts: readonly MessageStatus[]): MessageStatus | null {
+  const failed = parts.find((status) => failures.has(status));
+  if (failed) return failed;
+  return parts.reduce<MessageStatus | null>(
+    (least, status) => (least === null || rank[status] < rank[least] ? status : least),
+    null,
+  );
+}
+
+export function isFailure(status: MessageStatus): boolean {
+  return failures.has(status);
+}

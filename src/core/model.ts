@@ -49,6 +49,11 @@ export interface InboundMessage {
   readonly text: string;
   readonly attachments: readonly Attachment[];
   readonly receivedAt: Date;
+  /**
+   * What the provider itself recognised the message as, when it says (Twilio's `OptOutType` with Advanced
+   * Opt-Out): it overrides the channel's default keywords. "help" changes nothing.
+   */
+  readonly keyword?: "opt_out" | "opt_in" | "help" | undefined;
 }
 
 /**
@@ -99,7 +104,6 @@ export interface Contact {
   readonly address: string;
   readonly displayName: string | null;
   readonly avatarUrl: string | null;
-  readonly optedOut: boolean;
 }
 
 export interface Conversation {
@@ -107,6 +111,8 @@ export interface Conversation {
   readonly inboxId: number;
   readonly contactId: number;
   readonly status: ConversationStatus;
+  /** The customer opted out of messages from this inbox (STOP); carriers block per sender, not per customer. */
+  readonly optedOut: boolean;
   readonly assigneeId: string | null;
   readonly closedBy: string | null;
   readonly closedAt: Date | null;
@@ -129,6 +135,19 @@ export interface Message {
   readonly errorCode: string | null;
   readonly errorMessage: string | null;
   readonly createdAt: Date;
+}
+
+/**
+ * One provider message of a reply: a long reply goes out in several. Recorded the moment the provider accepts
+ * it, so a retry sends only the rest, and a status report for any part finds its reply.
+ */
+export interface SentPart {
+  readonly messageId: number;
+  /** Its place in the reply, 0 first. */
+  readonly index: number;
+  readonly providerMessageId: string;
+  /** How far this part got; the reply's own status sums up its parts. */
+  readonly status: MessageStatus;
 }
 
 /** A conversation with what it takes to render or act on it. */

@@ -24,7 +24,7 @@ export function parentView(
     assigneeId: conversation.assigneeId,
     closedBy: conversation.closedBy,
     closedAt: conversation.closedAt,
-    optedOut: contact.optedOut,
+    optedOut: conversation.optedOut,
     transcriptButton: transcripts !== undefined,
   };
 }

@@ -20,11 +20,24 @@ export interface OutboundMedia extends MediaContent {
   readonly publicUrl: string;
 }
 
+/**
+ * One provider message of a reply, as the channel splits it (providers cap a message's length, and some send
+ * files as messages of their own). `media` are the files it carries.
+ */
+export interface ReplyPart<M> {
+  /** Its place in the reply, 0 first; the same on every attempt. */
+  readonly index: number;
+  readonly text: string;
+  readonly media: readonly M[];
+}
+
+export type OutboundPart = ReplyPart<OutboundMedia>;
+
 export interface OutboundRequest {
   readonly inboxAddress: string;
   readonly contactAddress: string;
-  readonly text: string;
-  readonly media: readonly OutboundMedia[];
+  /** What is still to send, in order: parts an earlier attempt got accepted are left out by the core. */
+  readonly parts: readonly OutboundPart[];
   /** Our message id, so the provider's status callbacks can be matched. */
   readonly messageId: number;
   readonly lastInboundAt: Date | null;
@@ -35,9 +48,10 @@ export interface OutboundRequest {
   readonly replyWindow: ReplyWindow | null;
 }
 
-export interface OutboundResult {
-  /** One id per provider message; a long text may be split into several. */
-  readonly providerMessageIds: readonly string[];
+/** A part the provider accepted: its id there, and the status it answered with. */
+export interface AcceptedPart {
+  readonly index: number;
+  readonly providerMessageId: string;
   readonly status: MessageStatus;
 }
 
@@ -54,8 +68,14 @@ export interface CustomerChannel {
   formatAddress(address: string): string;
   /** False when the channel's credentials are not configured: inbound is refused and nothing is sent. */
   readonly enabled: boolean;
-  /** Sends to the customer; throws DeliveryError, `transient` or not. */
-  send(request: OutboundRequest): Promise<OutboundResult>;
+  /** How a reply goes out: the provider messages it takes, in order. The same reply always splits the same way. */
+  replyParts<M>(text: string, media: readonly M[]): readonly ReplyPart<M>[];
+  /**
+   * Sends the request's parts in order, handing each to `accepted` (and waiting for it) the moment the provider
+   * accepts it, so a part that went out is recorded before the next is tried. Throws DeliveryError, `transient`
+   * or not, at the first part that fails; `outcomeUnknown` when that part may have gone out anyway.
+   */
+  send(request: OutboundRequest, accepted: (part: AcceptedPart) => Promise<void>): Promise<void>;
   /** For channels that limit how long after the customer's last message a reply may be sent. */
   readonly replyWindows?: ReplyWindowRules;
   /**
@@ -66,10 +86,11 @@ export interface CustomerChannel {
   /** How a contact whose name is unknown is called in Slack; the formatted address when absent. */
   fallbackContactName?(contactAddress: string): string;
   /**
-   * Provider ids of messages already sent for `request` since `since`, if the provider can tell: after a
-   * crash in the middle of a send, this is how the retry avoids texting the customer twice.
+   * Messages the provider sent since `since` that look like the request's parts (same addresses and text), if it
+   * can tell (a sent-message log): after an attempt whose outcome is unknown, this is how the retry avoids
+   * sending a part twice. A part may have several candidates; the core drops those it knows are other replies.
    */
-  findSent?(request: OutboundRequest, since: Date): Promise<readonly string[]>;
+  findSent?(request: OutboundRequest, since: Date): Promise<readonly AcceptedPart[]>;
   /** Downloads a file the customer sent (with the provider's credentials); throws DeliveryError. */
   fetchMedia(attachment: Attachment): Promise<MediaContent>;
   /** Why the channel can't carry this file to the customer, or null when it can. */

@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 import type { MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import Database from "better-sqlite3";
 import { AppError, errorMessage } from "../errors.js";
+import { isPostgresUrl } from "./database-url.js";
+import { appliedMigrations, withMigrationLock } from "./postgres/migration-lock.js";
 import { noExternalEntities, runSchemaEngine } from "./schema-engine.js";
 import { assertSqliteDriverLoads } from "./sqlite-driver.js";
 
@@ -12,6 +14,12 @@ import { assertSqliteDriverLoads } from "./sqlite-driver.js";
 // under tsx, dist/db when compiled: both two levels below the project root).
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 export const defaultMigrationsDir = path.join(projectRoot, "prisma", "migrations");
+export const defaultPostgresMigrationsDir = path.join(projectRoot, "prisma", "postgresql", "migrations");
+
+/** The migrations folder of the database a URL names. */
+export function migrationsDirFor(databaseUrl: string): string {
+  return isPostgresUrl(databaseUrl) ? defaultPostgresMigrationsDir : defaultMigrationsDir;
+}
 
 export class MigrationError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -25,41 +33,70 @@ export interface MigrateOptions {
 }
 
 /**
- * Brings the SQLite database at `databaseUrl` (`file:<path>`, relative paths from the cwd as the adapter opens
- * them) up to date with the migrations folder, creating the file and its folder if needed. Applied migrations
- * are recorded in `_prisma_migrations` exactly as `prisma migrate deploy` records them, so the Prisma CLI can
- * keep managing the same database.
+ * Brings the database at `databaseUrl` up to date with its migrations folder. SQLite (`file:<path>`, relative
+ * paths from the cwd as the adapter opens them): creates the file and its folder if needed. PostgreSQL
+ * (`postgresql://…`): inside an advisory lock, so of several instances starting at once one migrates and the
+ * others wait, then find nothing left to apply. Applied migrations are recorded in `_prisma_migrations` exactly
+ * as `prisma migrate deploy` records them, so the Prisma CLI can keep managing the same database.
  */
 export async function migrateDatabase(
   databaseUrl: string,
   options: MigrateOptions = {},
 ): Promise<{ applied: string[] }> {
   const started = performance.now();
-  const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
+  const postgres = isPostgresUrl(databaseUrl);
+  const migrationsDir = options.migrationsDir ?? migrationsDirFor(databaseUrl);
   // Outside the try: a driver that cannot load is not a migration failure, and says so itself.
-  assertSqliteDriverLoads();
+  if (!postgres) assertSqliteDriverLoads();
   try {
-    const filePath = sqliteFilePath(databaseUrl);
-    fs.mkdirSync(path.dirname(filePath), { recursive: true });
     const migrationsList = readMigrationsList(migrationsDir);
     // `migrate deploy` accepts an empty folder; for the app it means a broken install, and every query would fail.
     if (migrationsList.migrationDirectories.length === 0) {
       throw new Error(`No migrations found in ${migrationsDir}`);
     }
-    if (isUpToDate(filePath, migrationsList)) return { applied: [] };
-    const [{ appliedMigrationNames }] = await runSchemaEngine(`file:${filePath}`, [
-      { method: "applyMigrations", input: { migrationsList, filters: noExternalEntities } },
-    ]);
-    if (appliedMigrationNames.length > 0) {
+    const applied = postgres
+      ? await migratePostgres(databaseUrl, migrationsList)
+      : await migrateSqlite(databaseUrl, migrationsList);
+    if (applied.length > 0) {
       options.logger?.info(
-        { migrations: appliedMigrationNames, durationMs: Math.round(performance.now() - started) },
+        { migrations: applied, durationMs: Math.round(performance.now() - started) },
         "Applied database migrations",
       );
     }
-    return { applied: appliedMigrationNames };
+    return { applied };
   } catch (error) {
     throw new MigrationError(`Database migration failed: ${errorMessage(error)}`, { cause: error });
   }
+}
+
+async function migrateSqlite(databaseUrl: string, migrationsList: MigrationList): Promise<string[]> {
+  const filePath = sqliteFilePath(databaseUrl);
+  fs.mkdirSync(path.dirname(filePath), { recursive: true });
+  if (isUpToDate(filePath, migrationsList)) return [];
+  return applyMigrations(`file:${filePath}`, migrationsList);
+}
+
+/** The schema engine takes a lock of its own, but gives up after 10 s: ours makes other instances wait. */
+function migratePostgres(databaseUrl: string, migrationsList: MigrationList): Promise<string[]> {
+  return withMigrationLock(databaseUrl, async (client) => {
+    if (recordsMatch(await appliedMigrations(client), migrationsList)) return [];
+    return applyMigrations(databaseUrl, migrationsList);
+  });
+}
+
+async function applyMigrations(url: string, migrationsList: MigrationList): Promise<string[]> {
+  const [{ appliedMigrationNames }] = await runSchemaEngine(url, [
+    { method: "applyMigrations", input: { migrationsList, filters: noExternalEntities } },
+  ]);
+  return appliedMigrationNames;
+}
+
+/** A row of `_prisma_migrations`, as far as telling whether the folder is applied needs. */
+export interface MigrationRecord {
+  readonly migration_name: string;
+  readonly checksum: string;
+  readonly finished_at: unknown;
+  readonly rolled_back_at: unknown;
 }
 
 /**
@@ -80,21 +117,27 @@ export function isUpToDate(filePath: string, migrationsList: MigrationList): boo
     if (!hasTable) return false;
     const rows = db
       .prepare("SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations")
-      .all() as { migration_name: string; checksum: string; finished_at: unknown; rolled_back_at: unknown }[];
-    const applied = new Map<string, string>();
-    for (const row of rows) {
-      if (row.rolled_back_at !== null) continue;
-      if (row.finished_at === null) return false;
-      applied.set(row.migration_name, row.checksum);
-    }
-    if (applied.size !== migrationsList.migrationDirectories.length) return false;
-    return migrationsList.migrationDirectories.every(
-      ({ path: name, migrationFile }) =>
-        migrationFile.content.tag === "ok" && applied.get(name) === sha256(migrationFile.content.value),
-    );
+      .all() as MigrationRecord[];
+    return recordsMatch(rows, migrationsList);
   } finally {
     db.close();
   }
+}
+
+/** Every migration of the folder recorded as finished with its checksum, and nothing else; null: no table. */
+function recordsMatch(rows: readonly MigrationRecord[] | null, migrationsList: MigrationList): boolean {
+  if (rows === null) return false;
+  const applied = new Map<string, string>();
+  for (const row of rows) {
+    if (row.rolled_back_at !== null) continue;
+    if (row.finished_at === null) return false;
+    applied.set(row.migration_name, row.checksum);
+  }
+  if (applied.size !== migrationsList.migrationDirectories.length) return false;
+  return migrationsList.migrationDirectories.every(
+    ({ path: name, migrationFile }) =>
+      migrationFile.content.tag === "ok" && applied.get(name) === sha256(migrationFile.content.value),
+  );
 }
 
 function sha256(text: string): string {

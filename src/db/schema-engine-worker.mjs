@@ -4,8 +4,10 @@
 import fs from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import * as schemaEngineWasm from "@prisma/schema-engine-wasm/schema_engine_bg";
+import { CatalogCharAsTextClient } from "./postgres/catalog-char-client.mjs";
 
 /**
  * The package's main entry imports the `.wasm` file as an ES module, which Node 20 only allows behind
@@ -19,9 +21,19 @@ async function instantiateSchemaEngine() {
   instance.exports.__wbindgen_start();
 }
 
+/** The driver adapter for a SQLite `file:` URL or a PostgreSQL one. */
+function adapterFactory(url) {
+  if (url.startsWith("file:")) return new PrismaBetterSqlite3({ url });
+  return new PrismaPg({
+    connectionString: url,
+    application_name: "threadline-migrate",
+    Client: CatalogCharAsTextClient,
+  });
+}
+
 /**
- * The engine's connections are tracked and closed at the end: the engine never closes them itself, and it
- * holds `locking_mode=EXCLUSIVE` on the file, which would lock the app out for as long as one stayed open.
+ * The engine's connections are tracked and closed at the end: the engine never closes them itself, and on
+ * SQLite it holds `locking_mode=EXCLUSIVE` on the file, which would lock the app out while one stayed open.
  */
 async function run({ url, calls }) {
   await instantiateSchemaEngine();
@@ -30,7 +42,7 @@ async function run({ url, calls }) {
     opened.push(adapter);
     return adapter;
   };
-  const factory = new PrismaBetterSqlite3({ url });
+  const factory = adapterFactory(url);
   const trackingFactory = {
     provider: factory.provider,
     adapterName: factory.adapterName,

@@ -25,9 +25,9 @@ type Outputs<Calls extends readonly EngineCall[]> = {
 };
 
 /**
- * Runs `calls` in order on one schema engine connected to the SQLite file at `url`, in a worker thread that
- * exits afterwards (see schema-engine-worker.mjs), and resolves with their results. The connections are
- * closed before it resolves, so the caller can open the file at once.
+ * Runs `calls` in order on one schema engine connected to the database at `url` (a SQLite `file:` URL or a
+ * PostgreSQL one), in a worker thread that exits afterwards (see schema-engine-worker.mjs), and resolves with
+ * their results. The connections are closed before it resolves, so the caller can open the file at once.
  */
 export function runSchemaEngine<const Calls extends readonly EngineCall[]>(
   url: string,

@@ -37,11 +37,11 @@ export function meteredChannels(channels: ChannelRegistry, metrics: Metrics): Ch
         ...channel,
         parseInboxAddress: channel.parseInboxAddress.bind(channel),
         formatAddress: channel.formatAddress.bind(channel),
-        send: async (request: Parameters<typeof channel.send>[0]) => {
+        replyParts: channel.replyParts.bind(channel),
+        send: async (...args: Parameters<typeof channel.send>) => {
           try {
-            const result = await channel.send(request);
+            await channel.send(...args);
             metrics.messages.inc({ direction: "out", channel: kind, result: "sent" });
-            return result;
           } catch (error) {
             const permanent = error instanceof DeliveryError && !error.transient;
             metrics.messages.inc({ direction: "out", channel: kind, result: permanent ? "failed" : "error" });

@@ -61,8 +61,7 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       const outcome = await store.recordInbound(first, (state) => {
         states.push(state.created);
         return {
-          conversation: { lastInboundAt: first.receivedAt },
-          optedOut: true,
+          conversation: { lastInboundAt: first.receivedAt, optedOut: true },
           jobs: ({ conversationId, messageId }) => [noticeJob(conversationId, `message ${messageId}`)],
         };
       });
@@ -72,9 +71,13 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         { conversationId: outcome.conversationId, text: `message ${outcome.messageId}` },
       ]);
       const context = await store.conversationContext(outcome.conversationId);
-      expect(context?.conversation).toMatchObject({ status: "open", lastInboundAt: first.receivedAt });
+      expect(context?.conversation).toMatchObject({
+        status: "open",
+        lastInboundAt: first.receivedAt,
+        optedOut: true,
+      });
       expect(context?.inbox).toMatchObject({ kind: "sms", address: "+15550001111", slackChannelId: null });
-      expect(context?.contact).toMatchObject({ address: "+15557654321", optedOut: true, displayName: null });
+      expect(context?.contact).toMatchObject({ address: "+15557654321", displayName: null });
       expect(await store.message(outcome.messageId)).toMatchObject({
         direction: "in",
         body: "hello",
@@ -123,6 +126,50 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         slackChannelId: "C1",
         slackTs: reply.ts,
       });
+    });
+
+    it("records a reply's parts as they are accepted, once each, and finds the reply by any part's id", async () => {
+      const recorded = await record(inbound("hi"));
+      if (recorded.result !== "recorded") throw new Error("not recorded");
+      const reply = (ts: string) =>
+        store.recordReply(
+          {
+            conversationId: recorded.conversationId,
+            provider: "sms",
+            channelId: "C1",
+            ts,
+            userId: "U1",
+            text: "long",
+            files: [],
+          },
+          () => [],
+        ) as Promise<number>;
+      const [long, other] = [await reply("2.1"), await reply("2.2")];
+      await store.recordSentPart(long, { index: 0, providerMessageId: "SMpart0", status: "queued" });
+      await store.recordSentPart(long, { index: 1, providerMessageId: "SMpart1", status: "queued" });
+      // Found again in the provider's log after an uncertain attempt: already recorded, nothing changes.
+      await store.recordSentPart(long, { index: 1, providerMessageId: "SMpart1", status: "sent" });
+      await store.recordSentPart(other, { index: 0, providerMessageId: "SMother", status: "queued" });
+      expect(await store.sentParts(long)).toEqual([
+        { messageId: long, index: 0, providerMessageId: "SMpart0", status: "queued" },
+        { messageId: long, index: 1, providerMessageId: "SMpart1", status: "queued" },
+      ]);
+      expect(await store.partsOfOtherMessages("sms", ["SMpart0", "SMother", "SMnew"], long)).toEqual(
+        new Set(["SMother"]),
+      );
+      const seen: unknown[] = [];
+      await store.recordReport(
+        { kind: "sms", inboxAddress: "", contactAddress: "", providerMessageIds: ["SMpart1"], upTo: null },
+        (messages, parts) => {
+          seen.push(
+            messages.map((message) => message.id),
+            parts.map((part) => part.providerMessageId),
+          );
+          return { parts: [[long, 1, "undelivered"]] };
+        },
+      );
+      expect(seen).toEqual([[long], ["SMpart0", "SMpart1"]]);
+      expect((await store.sentParts(long)).map((part) => part.status)).toEqual(["queued", "undelivered"]);
     });
 
     it("applies what a provider report decides to the messages it covers, by id or up to a moment", async () => {

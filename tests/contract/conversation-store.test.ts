@@ -1,42 +1,15 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { customerLane, slackLane } from "../../src/core/lanes.js";
-import { openDatabase, type PrismaClient } from "../../src/db/client.js";
-import { migrateDatabase } from "../../src/db/migrate.js";
+import type { PrismaClient } from "../../src/db/client.js";
 import type { SqliteConnection } from "../../src/db/sqlite/connection.js";
-import { SqliteConversationStore } from "../../src/db/sqlite/conversation-store.js";
-import { SqliteDeliveryQueue } from "../../src/db/sqlite/delivery-queue.js";
+import { type TestDatabase, testDatabase } from "../unit/core/ports.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
 
-async function openSqlite() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-store-"));
-  const url = `file:${path.join(dir, "store.db")}`;
-  await migrateDatabase(url);
-  const { connection, prisma } = openDatabase(url);
-  const queue = new SqliteDeliveryQueue(connection);
-  const store = new SqliteConversationStore(connection, queue, prisma, (id) => [
-    slackLane(id),
-    customerLane(id),
-  ]);
-  return {
-    store,
-    queue,
-    prisma,
-    connection,
-    async close() {
-      await prisma.$disconnect();
-      connection.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const openSqlite = testDatabase;
 
 conversationStoreContract("SQLite", openSqlite);
 
 describe("SQLite: the hot path and Prisma Client share rows", () => {
-  let db: Awaited<ReturnType<typeof openSqlite>>;
+  let db: TestDatabase;
   let prisma: PrismaClient;
   let connection: SqliteConnection;
 
@@ -65,7 +38,7 @@ describe("SQLite: the hot path and Prisma Client share rows", () => {
         attachments,
         receivedAt,
       },
-      () => ({ conversation: { lastInboundAt: receivedAt }, optedOut: true, jobs: () => [] }),
+      () => ({ conversation: { lastInboundAt: receivedAt, optedOut: true }, jobs: () => [] }),
     );
     if (outcome.result !== "recorded") throw new Error("not recorded");
     const message = await prisma.message.findUniqueOrThrow({ where: { id: outcome.messageId } });
@@ -82,7 +55,7 @@ describe("SQLite: the hot path and Prisma Client share rows", () => {
       include: { contact: true },
     });
     expect(conversation.lastInboundAt).toEqual(receivedAt);
-    expect(conversation.contact.optedOut).toBe(true);
+    expect(conversation.optedOut).toBe(true);
     expect(conversation.updatedAt).toBeInstanceOf(Date);
 
     await db.queue.enqueue([{ lane: "slack:1", kind: "slack.updateParent", payload: { conversationId: 1 } }]);
@@ -96,15 +69,20 @@ describe("SQLite: the hot path and Prisma Client share rows", () => {
     const inbox = await prisma.inbox.create({
       data: { kind: "sms", address: "+15550001111", slackChannelId: "C1" },
     });
-    const contact = await prisma.contact.create({
-      data: { kind: "sms", address: "+15557654321", optedOut: true },
-    });
+    const contact = await prisma.contact.create({ data: { kind: "sms", address: "+15557654321" } });
     const conversation = await prisma.conversation.create({
-      data: { inboxId: inbox.id, contactId: contact.id, status: "closed", closedAt, closedBy: "U1" },
+      data: {
+        inboxId: inbox.id,
+        contactId: contact.id,
+        status: "closed",
+        closedAt,
+        closedBy: "U1",
+        optedOut: true,
+      },
     });
     const context = await db.store.conversationContext(conversation.id);
     expect(context?.conversation).toMatchObject({ status: "closed", closedAt, closedBy: "U1" });
-    expect(context?.contact.optedOut).toBe(true);
+    expect(context?.conversation.optedOut).toBe(true);
     expect(context?.inbox.connectedAt).toBeNull();
 
     await expect(

@@ -43,7 +43,19 @@ export interface TwilioFault {
   status: number;
   code?: number;
   message?: string;
+  /**
+   * The message is accepted and goes out anyway (it is in the message log), then the caller gets the error answer
+   * ("answer_error": a failure after Twilio's commit) or no answer at all ("drop_connection": the connection is
+   * reset, as when a proxy or a timeout cuts it).
+   */
+  accepted?: "answer_error" | "drop_connection";
 }
+
+/**
+ * Advanced Opt-Out keywords of a Messaging Service (protocols §4.7): a message whose whole body is one of them
+ * (any case) reaches the webhook with `OptOutType` = STOP, START or HELP.
+ */
+export type AdvancedOptOut = Record<"STOP" | "START" | "HELP", readonly string[]>;
 
 export interface WebhookResult {
   status: number;
@@ -157,8 +169,11 @@ export class FakeTwilio {
   readonly requests: TwilioRequest[] = [];
   /** What GET /Accounts/{sid}.json reports: "active", or "suspended" / "closed" to test the doctor. */
   accountStatus: "active" | "suspended" | "closed" = "active";
+  /** Set to put the number in a Messaging Service with Advanced Opt-Out; null: Twilio's default handling. */
+  advancedOptOut: AdvancedOptOut | null = null;
   private down = false;
-  private readonly faults = new FaultQueue<TwilioFault>();
+  /** null lets a request through: how a fault waits for its turn (`after`). */
+  private readonly faults = new FaultQueue<TwilioFault | null>();
   private readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
 
   private constructor(
@@ -186,8 +201,12 @@ export class FakeTwilio {
     return this.server.close();
   }
 
-  /** The next Messages create calls answer with Twilio's legacy error JSON. */
-  failNext(fault: TwilioFault): void {
+  /**
+   * The next Messages create calls answer with Twilio's legacy error JSON; with `after`, only once that many
+   * have succeeded (e.g. the second part of a long reply).
+   */
+  failNext(fault: TwilioFault & { after?: number }): void {
+    if (fault.after) this.faults.add(null, fault.after);
     this.faults.add(fault, fault.times);
   }
 
@@ -249,6 +268,8 @@ export class FakeTwilio {
       params[`MediaContentType${i}`] = m.contentType;
       params[`MediaUrl${i}`] = m.url;
     });
+    const optOutType = this.optOutType(input.body);
+    if (optOutType) params.OptOutType = optOutType;
     Object.assign(params, input.extraParams);
     return { messageSid, params };
   }
@@ -289,6 +310,15 @@ export class FakeTwilio {
     }
     const answer = await this.postSigned(input.webhookUrl, publicUrl, params, input.signature);
     return { ...answer, messageSid: input.messageSid, params };
+  }
+
+  /** Only the whole body matches, in any case: "sToP" does, "Stop please" does not. */
+  private optOutType(body: string): string | undefined {
+    if (!this.advancedOptOut) return undefined;
+    const word = body.toUpperCase();
+    return Object.entries(this.advancedOptOut).find(([, keywords]) =>
+      keywords.some((keyword) => keyword.toUpperCase() === word),
+    )?.[0];
   }
 
   private country(number: string): string {
@@ -377,10 +407,11 @@ export class FakeTwilio {
   private create(params: TwilioParams): Reply {
     const to = single(params, "To") ?? "";
     const fault = this.faults.take();
-    if (fault) {
-      const code = fault.code ?? DEFAULT_CODES[fault.status] ?? 20500;
-      throw new TwilioError(fault.status, code, fault.message ?? defaultMessage(code, to));
-    }
+    const failure = () => {
+      const code = fault?.code ?? DEFAULT_CODES[fault?.status ?? 500] ?? 20500;
+      return new TwilioError(fault?.status ?? 500, code, fault?.message ?? defaultMessage(code, to));
+    };
+    if (fault && !fault.accepted) throw failure();
     const from = single(params, "From");
     const service = single(params, "MessagingServiceSid");
     const text = single(params, "Body") ?? "";
@@ -410,6 +441,10 @@ export class FakeTwilio {
       ...(single(params, "StatusCallback") && { StatusCallback: single(params, "StatusCallback") }),
     };
     this.sent.push(message);
+    if (fault?.accepted === "answer_error") throw failure();
+    if (fault?.accepted === "drop_connection") {
+      return { status: 201, body: "", stream: (res) => res.socket?.destroy() };
+    }
     return json(this.messageJson(message), 201);
   }
 

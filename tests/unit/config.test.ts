@@ -80,6 +80,22 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("takes a SQLite file: URL or a PostgreSQL URL as DATABASE_URL, and nothing else", () => {
+    const postgres = "postgresql://threadline:secret@db.internal:5432/threadline";
+    expect(loadConfig({ ...minimal, DATABASE_URL: postgres }).databaseUrl).toBe(postgres);
+    expect(loadConfig({ ...minimal, DATABASE_URL: "postgres://db/threadline" }).databaseUrl).toBe(
+      "postgres://db/threadline",
+    );
+    expect(loadConfig({ ...minimal, DATABASE_URL: "file:/var/lib/t.db" }).databaseUrl).toBe(
+      "file:/var/lib/t.db",
+    );
+    for (const refused of ["mysql://db/threadline", "./data/threadline.db", "postgresql://"]) {
+      expect(problemsOf({ ...minimal, DATABASE_URL: refused })).toEqual([
+        expect.stringMatching(/^DATABASE_URL .*postgresql:\/\//),
+      ]);
+    }
+  });
+
   it("treats empty variables as unset", () => {
     expect(
       loadConfig({ ...minimal, TWILIO_ACCOUNT_SID: "", TWILIO_AUTH_TOKEN: "", PORT: "" }).sms,

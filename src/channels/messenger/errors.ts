@@ -39,14 +39,24 @@ export function graphReason(code: number | undefined, subcode: number | undefine
   return message ? `Messenger refused the message: ${message} (${label})` : label;
 }
 
+/** Network failures that happen before a request is sent (fetch puts Node's code on its `cause`). */
+const neverSent = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+function failedBeforeSending(error: GraphRequestError): boolean {
+  const code = (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === "string" && neverSent.has(code);
+}
+
 /**
  * Retried: no answer (network, timeout), HTTP 429 and 5xx, and Graph errors marked `is_transient` or with a
- * temporary code. Everything else will fail the same way again and is shown to the agent.
+ * temporary code. Everything else will fail the same way again and is shown to the agent. A timeout, a reset
+ * connection or a 5xx may come after Meta sent the message: `outcomeUnknown` (a 4xx answer is a clear refusal).
  */
 export function classifyGraphError(error: unknown): DeliveryError {
   if (!(error instanceof GraphRequestError)) {
     return new DeliveryError("MESSENGER_UNEXPECTED", "unexpected failure calling Messenger", {
       transient: true,
+      outcomeUnknown: true,
       cause: error,
     });
   }
@@ -66,6 +76,7 @@ export function classifyGraphError(error: unknown): DeliveryError {
         : `Messenger is temporarily unavailable (${graph?.message ?? `HTTP ${status}`})`;
     return new DeliveryError(code === undefined ? "MESSENGER_UNAVAILABLE" : `MESSENGER_${code}`, what, {
       transient: true,
+      outcomeUnknown: status === null ? !failedBeforeSending(error) : status >= 500,
       cause: error,
     });
   }

@@ -6,7 +6,7 @@ import { fallbackContactName, parsePageId } from "./address.js";
 import { createGraphClient } from "./graph-client.js";
 import { createMessengerMediaFetcher, refuseMessengerMedia } from "./media.js";
 import { createProfileLookup } from "./profile.js";
-import { createMessengerSender } from "./sender.js";
+import { createMessengerSender, messengerReplyParts } from "./sender.js";
 import { registerMessengerWebhooks } from "./webhook.js";
 
 const hour = 60 * 60 * 1000;
@@ -35,9 +35,10 @@ export function createMessengerChannel(config: MessengerConfig | null): ChannelM
       formatAddress: (address) => address,
       fallbackContactName,
       replyWindows: messengerReplyWindows,
-      send: async (request) => {
+      replyParts: messengerReplyParts,
+      send: async (request, accepted) => {
         if (!send) throw notConfigured();
-        return send(request);
+        return send(request, accepted);
       },
       lookupContact: async (psid) => {
         if (!lookup) throw notConfigured();

@@ -1,5 +1,4 @@
-import type { OutboundRequest, OutboundResult } from "../../core/ports.js";
-import { DeliveryError } from "../../errors.js";
+import type { AcceptedPart, OutboundPart, OutboundRequest, ReplyPart } from "../../core/ports.js";
 import { splitText } from "../split-text.js";
 import { classifyGraphError } from "./errors.js";
 import type { GraphClient } from "./graph-client.js";
@@ -23,37 +22,49 @@ function attachmentType(contentType: string): "image" | "video" | "audio" | "fil
   return type === "image" || type === "video" || type === "audio" ? type : "file";
 }
 
+/** A message carries text or one attachment: the text's parts first, then one message per file. */
+export function messengerReplyParts<M>(text: string, media: readonly M[]): ReplyPart<M>[] {
+  const texts = text ? splitText(text, messengerTextLimit) : [];
+  return [
+    ...texts.map((part, index) => ({ index, text: part, media: [] })),
+    ...media.map((file, offset) => ({ index: texts.length + offset, text: "", media: [file] })),
+  ];
+}
+
+function messageOf(part: OutboundPart) {
+  const [file] = part.media;
+  if (!file) return { text: part.text };
+  return {
+    attachment: {
+      type: attachmentType(file.contentType),
+      payload: { url: file.publicUrl, is_reusable: false },
+    },
+  };
+}
+
 export function createMessengerSender(graph: GraphClient) {
-  return async function send(request: OutboundRequest): Promise<OutboundResult> {
-    const messages = [
-      ...(request.text ? splitText(request.text, messengerTextLimit).map((text) => ({ text })) : []),
-      ...request.media.map((file) => ({
-        attachment: {
-          type: attachmentType(file.contentType),
-          payload: { url: file.publicUrl, is_reusable: false },
-        },
-      })),
-    ];
-    if (messages.length === 0) {
-      throw new DeliveryError("EMPTY_MESSAGE", "the reply has nothing Messenger can send", {
-        transient: false,
-      });
-    }
-    const ids: string[] = [];
-    for (const message of messages) {
+  return async function send(
+    request: OutboundRequest,
+    accepted: (part: AcceptedPart) => Promise<void>,
+  ): Promise<void> {
+    for (const part of request.parts) {
       let answer: unknown;
       try {
         answer = await graph.post(`${request.inboxAddress}/messages`, {
           recipient: { id: request.contactAddress },
           ...messagingType(request),
-          message,
+          message: messageOf(part),
         });
       } catch (error) {
         throw classifyGraphError(error);
       }
       const id = (answer as { message_id?: unknown } | null)?.message_id;
-      if (typeof id === "string") ids.push(id);
+      // Graph answers every accepted send with its mid; without one the part still went out.
+      await accepted({
+        index: part.index,
+        providerMessageId: typeof id === "string" ? id : `${request.messageId}:${part.index}`,
+        status: "sent",
+      });
     }
-    return { providerMessageIds: ids, status: "sent" };
   };
 }

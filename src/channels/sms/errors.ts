@@ -24,21 +24,31 @@ export function twilioReason(code: number | string | undefined): string {
 
 interface TwilioFailure {
   status?: number;
-  code?: number;
+  /** Twilio's error code (a number), or, for a request that got no answer, Node's network error code. */
+  code?: number | string;
   message?: string;
 }
 
+/** Network failures that happen before a request is sent: Twilio cannot have received it. */
+const neverSent = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
 /**
  * 4xx answers (bad number, opted out, …) will fail the same way again: permanent. 429, 5xx and network
- * failures are worth retrying.
+ * failures are worth retrying. A 429 or a refused connection is a clear "not sent"; a timeout, a connection
+ * reset or a 5xx may come after Twilio accepted the message, so the retry looks in the message log first.
  */
 export function classifyTwilioError(error: unknown): DeliveryError {
   const failure = (typeof error === "object" && error !== null ? error : {}) as TwilioFailure;
   const status = typeof failure.status === "number" ? failure.status : undefined;
   if (status === undefined || status === 429 || status >= 500) {
-    const what = status === undefined ? "could not reach Twilio" : `Twilio answered ${status}`;
+    const network = typeof failure.code === "string" ? failure.code : undefined;
+    const what =
+      status === undefined
+        ? `could not reach Twilio (${network ?? "no answer"})`
+        : `Twilio answered ${status}`;
     return new DeliveryError(status === 429 ? "TWILIO_RATE_LIMITED" : "TWILIO_UNAVAILABLE", what, {
       transient: true,
+      outcomeUnknown: status === undefined ? !(network && neverSent.has(network)) : status !== 429,
       cause: error,
     });
   }

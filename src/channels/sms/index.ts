@@ -3,7 +3,7 @@ import { DeliveryError } from "../../errors.js";
 import type { ChannelModule } from "../types.js";
 import { formatPhoneNumber, parsePhoneNumber } from "./address.js";
 import { createMediaFetcher, refuseMmsMedia, smsOptInChange } from "./media.js";
-import { createSmsSender, createSmsSentFinder } from "./sender.js";
+import { createSmsSender, createSmsSentFinder, smsReplyParts } from "./sender.js";
 import { createTwilioClient, type TwilioClient } from "./twilio-client.js";
 import { registerSmsWebhooks, smsStatusPath } from "./webhook.js";
 
@@ -27,6 +27,7 @@ export function createSmsChannel(
       enabled: client !== null,
       parseInboxAddress: parsePhoneNumber,
       formatAddress: formatPhoneNumber,
+      replyParts: smsReplyParts,
       send: client ? createSmsSender(client, publicUrl + smsStatusPath) : notConfigured,
       ...(client ? { findSent: createSmsSentFinder(client) } : {}),
       fetchMedia: config ? createMediaFetcher(config) : notConfigured,

@@ -19,7 +19,18 @@ const inboundSchema = z.object({
   To: z.string().min(1, "To is missing"),
   Body: z.string().default(""),
   NumMedia: z.coerce.number().int().min(0).max(10).default(0),
+  OptOutType: z.string().optional(),
 });
+
+/**
+ * With Advanced Opt-Out (a Messaging Service), Twilio names the keyword class a message matched, custom and
+ * translated keywords included. Without it the parameter is absent and the default words apply (media.ts).
+ */
+const optOutTypes: Partial<Record<string, InboundMessage["keyword"]>> = {
+  STOP: "opt_out",
+  START: "opt_in",
+  HELP: "help",
+};
 
 /** Twilio's message statuses mapped to ours; the rest (receiving, canceled…) say nothing about delivery. */
 const twilioStatuses: Partial<Record<string, MessageStatus>> = {
@@ -60,7 +71,7 @@ export function verifyTwilioSignature(
 export function parseInbound(body: FormBody): InboundMessage | { problem: string } {
   const parsed = inboundSchema.safeParse(body);
   if (!parsed.success) return { problem: parsed.error.issues.map((issue) => issue.message).join("; ") };
-  const { MessageSid, From, To, Body, NumMedia } = parsed.data;
+  const { MessageSid, From, To, Body, NumMedia, OptOutType } = parsed.data;
   const contactAddress = parsePhoneNumber(From) ?? From;
   const inboxAddress = parsePhoneNumber(To);
   if (!inboxAddress) return { problem: `To is not a phone number: ${To}` };
@@ -77,6 +88,7 @@ export function parseInbound(body: FormBody): InboundMessage | { problem: string
     text: Body,
     attachments,
     receivedAt: new Date(),
+    keyword: OptOutType === undefined ? undefined : optOutTypes[OptOutType.toUpperCase()],
   };
 }
 

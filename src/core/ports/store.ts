@@ -10,6 +10,8 @@ import type {
   Inbox,
   MediaContent,
   Message,
+  MessageStatus,
+  SentPart,
 } from "../model.js";
 import type { HomeQueries } from "./home.js";
 import type { NewJob } from "./queue.js";
@@ -25,7 +27,7 @@ export interface InboxCounts {
 }
 
 export type ConversationChanges = Partial<
-  Pick<Conversation, "status" | "assigneeId" | "closedBy" | "closedAt" | "lastInboundAt">
+  Pick<Conversation, "status" | "optedOut" | "assigneeId" | "closedBy" | "closedAt" | "lastInboundAt">
 >;
 
 export type MessageChanges = Partial<
@@ -45,8 +47,6 @@ export interface InboundState {
 
 export interface InboundEffects {
   readonly conversation: ConversationChanges;
-  /** The contact's new opt-out flag, when it changes. */
-  readonly optedOut?: boolean;
   readonly jobs: (ids: { conversationId: number; messageId: number }) => readonly NewJob[];
 }
 
@@ -85,6 +85,8 @@ export interface Write {
   readonly conversations?: readonly (readonly [id: number, changes: ConversationChanges])[];
   readonly messages?: readonly (readonly [id: number, changes: MessageChanges])[];
   readonly contacts?: readonly (readonly [id: number, profile: ContactProfile])[];
+  /** New statuses of sent parts. */
+  readonly parts?: readonly (readonly [messageId: number, index: number, status: MessageStatus])[];
   readonly jobs?: readonly NewJob[];
 }
 
@@ -99,13 +101,27 @@ export interface ConversationStore extends HomeQueries {
   /** Records an agent's reply unless its Slack ts is known; returns its message id, or null for a duplicate. */
   recordReply(reply: NewReply, jobs: (messageId: number) => readonly NewJob[]): Promise<number | null>;
   /**
-   * Applies what `decide` makes of the outbound messages a provider report covers (by provider id, or every
-   * outbound message of the conversation up to `report.upTo`), in id order. Returns the messages changed.
+   * Applies what `decide` makes of the outbound messages a provider report covers (by the provider id of the
+   * message or of any of its parts, or every outbound message of the conversation up to `report.upTo`), in id
+   * order, given with the sent parts of each. Returns the messages changed.
    */
   recordReport(
     report: Pick<DeliveryReport, "kind" | "inboxAddress" | "contactAddress" | "providerMessageIds" | "upTo">,
-    decide: (messages: readonly Message[]) => Write,
+    decide: (messages: readonly Message[], parts: readonly SentPart[]) => Write,
   ): Promise<readonly Message[]>;
+  /**
+   * Records a part of a reply the provider accepted, committed before the next part is tried: what a retry
+   * must not send again. Recording the same part again changes nothing.
+   */
+  recordSentPart(messageId: number, part: Omit<SentPart, "messageId">): Promise<void>;
+  /** The parts of a reply the provider accepted so far, in order. */
+  sentParts(messageId: number): Promise<readonly SentPart[]>;
+  /** Which of these provider ids belong to a reply other than `messageId`. */
+  partsOfOtherMessages(
+    kind: ChannelKind,
+    providerMessageIds: readonly string[],
+    messageId: number,
+  ): Promise<ReadonlySet<string>>;
   write(write: Write): Promise<void>;
 
   conversationContext(conversationId: number): Promise<ConversationContext | null>;

@@ -7,6 +7,7 @@ import type {
   InboundMessage,
   MediaContent,
   Message,
+  SentPart,
 } from "../../core/model.js";
 import type {
   ConversationList,
@@ -29,7 +30,7 @@ import type { SqliteConnection } from "./connection.js";
 import type { SqliteDeliveryQueue } from "./delivery-queue.js";
 import { SqliteHomeQueries } from "./home-queries.js";
 import { sqliteDate } from "./prisma-adapter.js";
-import { columnValue, toContact, toConversation, toInbox, toMessage } from "./rows.js";
+import { columnValue, toContact, toConversation, toInbox, toMessage, toSentPart } from "./rows.js";
 
 type Row = Record<string, unknown>;
 type Table = "Conversation" | "Message" | "Contact" | "Inbox";
@@ -78,9 +79,6 @@ export class SqliteConversationStore implements ConversationStore {
       );
       const effects = decide({ inbox, contact, conversation, created: !found });
       this.update("Conversation", conversation.id, effects.conversation, now);
-      if (effects.optedOut !== undefined) {
-        this.update("Contact", contact.id, { optedOut: effects.optedOut }, now);
-      }
       const messageId = this.insertMessage({
         conversationId: conversation.id,
         direction: "in",
@@ -131,12 +129,13 @@ export class SqliteConversationStore implements ConversationStore {
 
   async recordReport(
     report: Parameters<ConversationStore["recordReport"]>[0],
-    decide: (messages: readonly Message[]) => Write,
+    decide: (messages: readonly Message[], parts: readonly SentPart[]) => Write,
   ): Promise<readonly Message[]> {
     const { changed, jobs } = await this.connection.write(() => {
       const byId = new Map<number, Message>();
       for (const providerMessageId of report.providerMessageIds) {
-        const row = this.statements.messageByProvider.get(report.kind, providerMessageId) as Row | undefined;
+        const row = (this.statements.messageByProvider.get(report.kind, providerMessageId) ??
+          this.statements.messageByPart.get(report.kind, providerMessageId)) as Row | undefined;
         if (row && row.direction === "out") byId.set(Number(row.id), toMessage(row));
       }
       if (report.upTo) {
@@ -149,7 +148,10 @@ export class SqliteConversationStore implements ConversationStore {
         for (const row of rows) byId.set(Number(row.id), toMessage(row));
       }
       const messages = [...byId.values()].sort((a, b) => a.id - b.id);
-      const write = decide(messages);
+      const parts = messages.flatMap((message) =>
+        (this.statements.sentParts.all(message.id) as Row[]).map(toSentPart),
+      );
+      const write = decide(messages, parts);
       const inserted = this.applyWrite(write);
       const changedIds = new Set((write.messages ?? []).map(([id]) => id));
       return { changed: messages.filter((message) => changedIds.has(message.id)), jobs: inserted };
@@ -160,6 +162,35 @@ export class SqliteConversationStore implements ConversationStore {
 
   async write(write: Write): Promise<void> {
     this.queue.announce(await this.connection.write(() => this.applyWrite(write)));
+  }
+
+  async recordSentPart(messageId: number, part: Omit<SentPart, "messageId">): Promise<void> {
+    await this.connection.write(() =>
+      this.statements.insertSentPart.run({
+        messageId,
+        index: part.index,
+        providerMessageId: part.providerMessageId,
+        status: part.status,
+        at: sqliteDate(new Date()),
+      }),
+    );
+  }
+
+  async sentParts(messageId: number): Promise<readonly SentPart[]> {
+    return (this.statements.sentParts.all(messageId) as Row[]).map(toSentPart);
+  }
+
+  async partsOfOtherMessages(
+    kind: ChannelKind,
+    providerMessageIds: readonly string[],
+    messageId: number,
+  ): Promise<ReadonlySet<string>> {
+    return new Set(
+      providerMessageIds.filter((id) => {
+        const part = this.statements.partByProvider.get(kind, id) as Row | undefined;
+        return part !== undefined && Number(part.messageId) !== messageId;
+      }),
+    );
   }
 
   async conversationContext(conversationId: number): Promise<ConversationContext | null> {
@@ -360,6 +391,9 @@ export class SqliteConversationStore implements ConversationStore {
     for (const [id, changes] of write.conversations ?? []) this.update("Conversation", id, changes, now);
     for (const [id, changes] of write.messages ?? []) this.update("Message", id, changes, now);
     for (const [id, profile] of write.contacts ?? []) this.update("Contact", id, profile, now);
+    for (const [messageId, index, status] of write.parts ?? []) {
+      this.statements.updateSentPart.run(status, messageId, index);
+    }
     return this.queue.insert(write.jobs ?? []);
   }
 
@@ -381,6 +415,18 @@ export class SqliteConversationStore implements ConversationStore {
 function storeStatements(db: Database.Database) {
   return {
     messageByProvider: db.prepare(`SELECT * FROM "Message" WHERE "provider" = ? AND "providerMessageId" = ?`),
+    messageByPart: db.prepare(`SELECT m.* FROM "SentPart" p JOIN "Message" m ON m."id" = p."messageId"
+      WHERE p."provider" = ? AND p."providerMessageId" = ?`),
+    partByProvider: db.prepare(
+      `SELECT "messageId" FROM "SentPart" WHERE "provider" = ? AND "providerMessageId" = ?`,
+    ),
+    sentParts: db.prepare(`SELECT * FROM "SentPart" WHERE "messageId" = ? ORDER BY "index"`),
+    // The provider is the message's; a part already recorded (by index or by id) stays as it was.
+    insertSentPart: db.prepare(`INSERT INTO "SentPart" ("messageId", "index", "provider", "providerMessageId",
+        "status", "createdAt")
+      SELECT "id", @index, "provider", @providerMessageId, @status, @at FROM "Message" WHERE "id" = @messageId
+      ON CONFLICT DO NOTHING`),
+    updateSentPart: db.prepare(`UPDATE "SentPart" SET "status" = ? WHERE "messageId" = ? AND "index" = ?`),
     messageBySlackTs: db.prepare(`SELECT "id" FROM "Message" WHERE "slackChannelId" = ? AND "slackTs" = ?`),
     message: db.prepare(`SELECT * FROM "Message" WHERE "id" = ?`),
     inbox: db.prepare(`SELECT * FROM "Inbox" WHERE "kind" = ? AND "address" = ?`),

@@ -6,6 +6,7 @@ import type {
   Inbox,
   Message,
   MessageStatus,
+  SentPart,
 } from "../../core/model.js";
 import { sqliteDate } from "./prisma-adapter.js";
 
@@ -48,7 +49,6 @@ export const toContact = (row: Row): Contact => ({
   address: String(row.address),
   displayName: text(row.displayName),
   avatarUrl: text(row.avatarUrl),
-  optedOut: Boolean(row.optedOut),
 });
 
 export const toConversation = (row: Row): Conversation => ({
@@ -56,6 +56,7 @@ export const toConversation = (row: Row): Conversation => ({
   inboxId: Number(row.inboxId),
   contactId: Number(row.contactId),
   status: row.status as Conversation["status"],
+  optedOut: Boolean(row.optedOut),
   assigneeId: text(row.assigneeId),
   closedBy: text(row.closedBy),
   closedAt: optionalDate(row.closedAt),
@@ -78,4 +79,11 @@ export const toMessage = (row: Row): Message => ({
   errorCode: text(row.errorCode),
   errorMessage: text(row.errorMessage),
   createdAt: dateFrom(row.createdAt),
+});
+
+export const toSentPart = (row: Row): SentPart => ({
+  messageId: Number(row.messageId),
+  index: Number(row.index),
+  providerMessageId: String(row.providerMessageId),
+  status: row.status as MessageStatus,
 });

@@ -76,7 +76,7 @@ export async function loadTranscript(
     closedBy: nameOf(conversation.closedBy),
     closedAt: conversation.closedAt,
     assignee: nameOf(conversation.assigneeId),
-    optedOut: contact.optedOut,
+    optedOut: conversation.optedOut,
     messages: messages.map((message) => ({
       direction: message.direction,
       author: message.direction === "in" ? customer : (nameOf(message.authorSlackUserId) ?? "Threadline"),

@@ -235,8 +235,10 @@ describe("after a crash in the middle of an attempt", () => {
 const inboundRequest = {
   inboxAddress: "+15550001111",
   contactAddress: "+15551230001",
+  index: 0,
   text: "",
   media: [],
+  providerMessageId: "SM-before-the-crash",
   messageId: 0,
   lastInboundAt: null,
   replyWindow: null,

@@ -32,6 +32,7 @@ function context(inboxChannel: string | null, thread: { channel: string; ts: str
       inboxId: 1,
       contactId: 2,
       status: "open",
+      optedOut: false,
       assigneeId: null,
       closedBy: null,
       closedAt: null,
@@ -45,7 +46,6 @@ function context(inboxChannel: string | null, thread: { channel: string; ts: str
       address: "+15557654321",
       displayName: null,
       avatarUrl: null,
-      optedOut: false,
     },
   } satisfies ConversationContext;
 }

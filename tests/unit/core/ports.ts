@@ -6,12 +6,14 @@ import type { Teammate } from "../../../src/core/assignment.js";
 import { customerLane, slackLane } from "../../../src/core/lanes.js";
 import type { Attachment, ChannelKind, MediaContent } from "../../../src/core/model.js";
 import type {
+  AcceptedPart,
   ChannelRegistry,
   CustomerChannel,
   HomeView,
+  OutboundPart,
   OutboundRequest,
-  OutboundResult,
   ParentView,
+  ReplyPart,
   SlackPort,
   ThreadPost,
 } from "../../../src/core/ports.js";
@@ -132,13 +134,24 @@ export class RecordingSlack implements SlackPort {
   }
 }
 
-/** In-memory customer channel: records sends; `failures` makes the next sends throw. */
+/** A part the channel sent: the request it came in, the part, and the id it was given. */
+export type SentRecord = Omit<OutboundRequest, "parts"> &
+  OutboundPart & { readonly providerMessageId: string };
+
+/**
+ * In-memory customer channel: records each part it sends; `failures` are taken one per part tried (null lets a
+ * part through), so a test can fail the second part of a reply.
+ */
 export class RecordingChannel implements CustomerChannel {
   readonly label = "SMS";
   readonly addressExample = "+15550001111";
   readonly enabled = true;
-  readonly sent: OutboundRequest[] = [];
-  readonly failures: Error[] = [];
+  readonly sent: SentRecord[] = [];
+  readonly failures: (Error | null)[] = [];
+  /** Replies longer than this many characters go out in parts; media ride on the first. */
+  partLength = 1600;
+  /** Runs once a part is recorded, before the next is tried (e.g. a status callback arriving meanwhile). */
+  afterPart: ((part: AcceptedPart) => Promise<void>) | null = null;
 
   constructor(readonly kind: ChannelKind) {}
 
@@ -166,17 +179,36 @@ export class RecordingChannel implements CustomerChannel {
     return text === "STOP" ? ("opt_out" as const) : text === "START" ? ("opt_in" as const) : null;
   }
 
-  async findSent(request: OutboundRequest) {
-    return this.sent
-      .filter((sent) => sent.messageId === request.messageId)
-      .map((_, index) => `SM${index + 1}`);
+  replyParts<M>(text: string, media: readonly M[]): ReplyPart<M>[] {
+    const parts: ReplyPart<M>[] = [];
+    for (let start = 0; start === 0 || start < text.length; start += this.partLength) {
+      const index = parts.length;
+      parts.push({
+        index,
+        text: text.slice(start, start + this.partLength),
+        media: index === 0 ? media : [],
+      });
+    }
+    return parts;
   }
 
-  async send(request: OutboundRequest): Promise<OutboundResult> {
-    const failure = this.failures.shift();
-    if (failure) throw failure;
-    this.sent.push(request);
-    return { providerMessageIds: [`SM${this.sent.length}`], status: "queued" };
+  async findSent(request: OutboundRequest): Promise<AcceptedPart[]> {
+    return this.sent
+      .filter((sent) => sent.messageId === request.messageId)
+      .map((sent) => ({ index: sent.index, providerMessageId: sent.providerMessageId, status: "queued" }));
+  }
+
+  async send(request: OutboundRequest, accepted: (part: AcceptedPart) => Promise<void>): Promise<void> {
+    const { parts, ...rest } = request;
+    for (const part of parts) {
+      const failure = this.failures.shift();
+      if (failure) throw failure;
+      const providerMessageId = `SM${this.sent.length + 1}`;
+      this.sent.push({ ...rest, ...part, providerMessageId });
+      const sent = { index: part.index, providerMessageId, status: "queued" } as const;
+      await accepted(sent);
+      await this.afterPart?.(sent);
+    }
   }
 }
 

@@ -1,9 +1,17 @@
 import { DeliveryError } from "../../../errors.js";
-import { failedReaction } from "../../delivery-status.js";
+import { failedReaction, replyStatus } from "../../delivery-status.js";
 import { slackLane } from "../../lanes.js";
-import type { ConversationContext, Message } from "../../model.js";
+import type { Attachment, ChannelKind, Message, SentPart } from "../../model.js";
 import { type ReplyWindow, replyWindowDecision } from "../../policies/reply-window.js";
-import type { Job, OutboundMedia, OutboundRequest } from "../../ports.js";
+import type {
+  AcceptedPart,
+  CustomerChannel,
+  Job,
+  OutboundMedia,
+  OutboundPart,
+  OutboundRequest,
+} from "../../ports.js";
+import { replyStatusWrite } from "../../reply-status.js";
 import { mentionedUserIds, mrkdwnToPlainText } from "../../text.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";
@@ -13,16 +21,19 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
   const { store, slack, channels, logger } = deps;
   const now = deps.now ?? Date.now;
 
-  /** Downloads the files an agent attached and keeps them behind expiring public links for the provider. */
-  async function outboundMedia(
-    message: Message,
-    context: ConversationContext,
-  ): Promise<OutboundMedia[] | string> {
-    const channel = channels[context.inbox.kind];
-    const media: OutboundMedia[] = [];
+  /** Why one of the files can't go to the customer, or null. */
+  function mediaRefusal(message: Message, channel: CustomerChannel): string | null {
     for (const file of message.attachments) {
       const refusal = channel.refuseMedia({ contentType: file.contentType ?? "", size: file.size ?? 0 });
       if (refusal) return `${refusal} (${file.name ?? "attachment"}). Remove it and reply again`;
+    }
+    return null;
+  }
+
+  /** Downloads the files an agent attached and keeps them behind expiring public links for the provider. */
+  async function outboundMedia(files: readonly Attachment[]): Promise<OutboundMedia[]> {
+    const media: OutboundMedia[] = [];
+    for (const file of files) {
       const downloaded = await slack.downloadFile(file.url);
       // Kept (and later served) as the type refuseMedia checked, not whatever the download claimed.
       const content = { ...downloaded, contentType: file.contentType || downloaded.contentType };
@@ -30,6 +41,71 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
       media.push({ ...content, filename: file.name ?? content.filename, publicUrl: deps.mediaUrl(token) });
     }
     return media;
+  }
+
+  /**
+   * After an attempt whose outcome is unknown: the parts the provider's log shows went out, each matched to at
+   * most one logged message that is not already another reply's (or another part's).
+   */
+  async function foundInLog(
+    channel: CustomerChannel,
+    request: OutboundRequest,
+    since: Date,
+    recorded: readonly SentPart[],
+  ): Promise<AcceptedPart[]> {
+    if (!channel.findSent || request.parts.length === 0) return [];
+    const candidates = await channel.findSent(request, since);
+    const taken = new Set([
+      ...recorded.map((part) => part.providerMessageId),
+      ...(await store.partsOfOtherMessages(
+        channel.kind,
+        candidates.map((candidate) => candidate.providerMessageId),
+        request.messageId,
+      )),
+    ]);
+    const found: AcceptedPart[] = [];
+    for (const part of request.parts) {
+      const match = candidates.find(
+        (candidate) => candidate.index === part.index && !taken.has(candidate.providerMessageId),
+      );
+      if (!match) continue;
+      taken.add(match.providerMessageId);
+      found.push(match);
+    }
+    return found;
+  }
+
+  /**
+   * Every part is out: the reply takes the status its parts sum up to. Status callbacks that came while it was
+   * being sent were recorded on the parts; a failure among them is shown now.
+   */
+  async function finish(
+    kind: ChannelKind,
+    message: Message,
+    parts: readonly SentPart[],
+    text: string,
+  ): Promise<void> {
+    const [first] = parts;
+    if (!first) return;
+    await store.recordReport(
+      {
+        kind,
+        inboxAddress: "",
+        contactAddress: "",
+        providerMessageIds: [first.providerMessageId],
+        upTo: null,
+      },
+      (messages, all) => {
+        const current = messages.find((each) => each.id === message.id);
+        const status = replyStatus(all.map((part) => part.status));
+        if (current?.status !== "pending" || !status) return {};
+        const failure = { errorCode: current.errorCode, reason: current.errorMessage };
+        return replyStatusWrite(current, status, failure, {
+          providerMessageId: first.providerMessageId,
+          body: text,
+        });
+      },
+    );
   }
 
   return async (job: Extract<Job, { kind: "customer.send" }>) => {
@@ -71,10 +147,10 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
         "not_sent",
       );
     }
-    if (context.contact.optedOut) {
+    if (context.conversation.optedOut) {
       return report(
         "OPTED_OUT",
-        "the customer has opted out (texted STOP). They need to text START before they can receive messages.",
+        "the customer has opted out of this number (texted STOP). They need to text START to it before they can receive messages.",
         "not_sent",
       );
     }
@@ -90,40 +166,42 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
       replyWindow = decision.window;
     }
     try {
-      const media = await outboundMedia(message, context);
-      if (typeof media === "string") return report("MEDIA_REFUSED", media, "not_sent");
-      if (!text && media.length === 0)
+      const refusal = mediaRefusal(message, channel);
+      if (refusal) return report("MEDIA_REFUSED", refusal, "not_sent");
+      if (!text && message.attachments.length === 0)
         return report("EMPTY", "the reply has no text or file to send.", "not_sent");
+      // Parts an earlier attempt got accepted are recorded: only the rest goes out again.
+      const recorded = await store.sentParts(message.id);
+      const remaining = channel
+        .replyParts(text, message.attachments)
+        .filter((part) => !recorded.some((sent) => sent.index === part.index));
+      const parts: OutboundPart[] = [];
+      for (const part of remaining) parts.push({ ...part, media: await outboundMedia(part.media) });
       const request: OutboundRequest = {
         inboxAddress: context.inbox.address,
         contactAddress: context.contact.address,
-        text,
-        media,
+        parts,
         messageId: message.id,
         lastInboundAt: context.conversation.lastInboundAt,
         replyWindow,
       };
-      // An earlier attempt may have reached the provider (it was interrupted, or no answer came back).
-      const alreadySent =
-        job.uncertain && channel.findSent ? await channel.findSent(request, job.createdAt) : [];
-      const result =
-        alreadySent.length > 0
-          ? { providerMessageIds: alreadySent, status: "queued" as const }
-          : await channel.send(request);
-      await store.write({
-        messages: [
-          [
-            message.id,
-            { status: result.status, providerMessageId: result.providerMessageIds[0] ?? null, body: text },
-          ],
-        ],
-      });
+      // The earlier attempt may have reached the provider (it was interrupted, or no answer came back).
+      const found = job.uncertain ? await foundInLog(channel, request, job.createdAt, recorded) : [];
+      for (const part of found) await store.recordSentPart(message.id, part);
+      const toSend = parts.filter((part) => !found.some((sent) => sent.index === part.index));
+      if (toSend.length > 0) {
+        await channel.send({ ...request, parts: toSend }, (part) => store.recordSentPart(message.id, part));
+      }
+      const sent = await store.sentParts(message.id);
+      await finish(context.inbox.kind, message, sent, text);
       logger.info(
         {
           conversationId: context.conversation.id,
           messageId: message.id,
-          providerMessageIds: result.providerMessageIds,
-          files: media.length,
+          providerMessageIds: sent.map((part) => part.providerMessageId),
+          resent: toSend.length,
+          foundInLog: found.length,
+          files: message.attachments.length,
         },
         "reply sent to the customer",
       );

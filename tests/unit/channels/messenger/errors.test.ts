@@ -50,3 +50,27 @@ describe("classifyGraphError", () => {
     );
   });
 });
+
+describe("whether a failed send may have gone out (outcomeUnknown)", () => {
+  const refused = Object.assign(new TypeError("fetch failed"), {
+    cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+  });
+  it.each([
+    [
+      "a timeout",
+      new GraphRequestError(null, null, { cause: new DOMException("aborted", "TimeoutError") }),
+      true,
+    ],
+    ["a reset connection", new GraphRequestError(null, null, { cause: new TypeError("fetch failed") }), true],
+    ["HTTP 500", new GraphRequestError(500, { code: 2, message: "unexpected" }), true],
+    ["HTTP 503 without a body", new GraphRequestError(503, null), true],
+    ["an unexpected exception", new Error("boom"), true],
+    ["a refused connection", new GraphRequestError(null, null, { cause: refused }), false],
+    ["HTTP 429", new GraphRequestError(429, null), false],
+    ["a rate-limit code", new GraphRequestError(400, { code: 613, message: "limit" }), false],
+    ["a temporary refusal (1200)", new GraphRequestError(400, { code: 1200, message: "try later" }), false],
+    ["a permanent refusal", new GraphRequestError(400, { code: 551, message: "unavailable" }), false],
+  ])("%s → %s", (_label, error, unknown) => {
+    expect(classifyGraphError(error).outcomeUnknown).toBe(unknown);
+  });
+});

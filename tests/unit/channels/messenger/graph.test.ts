@@ -1,6 +1,8 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMessengerChannel } from "../../../../src/channels/messenger/index.js";
-import type { OutboundRequest } from "../../../../src/core/ports.js";
+import type { AcceptedPart, OutboundMedia, OutboundRequest } from "../../../../src/core/ports.js";
 import { DeliveryError } from "../../../../src/errors.js";
 import { FakeGraph, graphErrors } from "../../../fakes/fake-graph.js";
 
@@ -26,28 +28,39 @@ beforeEach(() => {
   graph.profileFailure = null;
 });
 
-const request = (changes: Partial<OutboundRequest> = {}): OutboundRequest => ({
+/** A reply of `text` and `media`, split as the channel splits it, every part still to send. */
+const request = ({
+  text = "Hello!",
+  media = [],
+  ...changes
+}: Partial<Omit<OutboundRequest, "parts">> & { text?: string; media?: OutboundMedia[] } = {}) => ({
   inboxAddress: "111111",
   contactAddress: "2222223456",
-  text: "Hello!",
-  media: [],
+  parts: channelFor().replyParts(text, media),
   messageId: 1,
   lastInboundAt: new Date(),
-  replyWindow: "standard",
+  replyWindow: "standard" as const,
   ...changes,
 });
 
-async function sendError(changes: Partial<OutboundRequest> = {}): Promise<DeliveryError> {
-  const error = await channelFor()
-    .send(request(changes))
-    .catch((e: unknown) => e);
+/** Sends and returns the parts the channel reported as accepted. */
+async function send(changes: Parameters<typeof request>[0] = {}, channel = channelFor()) {
+  const accepted: AcceptedPart[] = [];
+  await channel.send(request(changes), async (part) => {
+    accepted.push(part);
+  });
+  return accepted;
+}
+
+async function sendError(changes: Parameters<typeof request>[0] = {}): Promise<DeliveryError> {
+  const error = await send(changes).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(DeliveryError);
   return error as DeliveryError;
 }
 
 describe("Messenger sender", () => {
   it("sends a reply in the standard window as a RESPONSE from the Page", async () => {
-    const result = await channelFor().send(request());
+    const accepted = await send();
     expect(graph.sends).toEqual([
       {
         page: "111111",
@@ -55,22 +68,22 @@ describe("Messenger sender", () => {
         messageId: "m_fake1",
       },
     ]);
-    expect(result).toEqual({ providerMessageIds: ["m_fake1"], status: "sent" });
+    expect(accepted).toEqual([{ index: 0, providerMessageId: "m_fake1", status: "sent" }]);
   });
 
   it("tags a reply in the human-agent window with HUMAN_AGENT", async () => {
-    await channelFor().send(request({ replyWindow: "human_agent" }));
+    await send({ replyWindow: "human_agent" });
     expect(graph.sends[0]?.body).toMatchObject({ messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT" });
   });
 
   it("splits a text over 2000 characters into messages, in order", async () => {
     const words = Array.from({ length: 700 }, (_, i) => `w${i}`).join(" ");
-    const result = await channelFor().send(request({ text: words }));
+    const accepted = await send({ text: words });
     const texts = graph.sends.map((s) => s.body.message.text ?? "");
     expect(texts.length).toBeGreaterThan(1);
     expect(texts.every((t) => [...t].length <= 2000)).toBe(true);
     expect(texts.join(" ")).toBe(words);
-    expect(result.providerMessageIds).toHaveLength(texts.length);
+    expect(accepted.map((part) => part.index)).toEqual(texts.map((_, index) => index));
   });
 
   it("sends files after the text, images as images", async () => {
@@ -80,7 +93,7 @@ describe("Messenger sender", () => {
       filename: token,
       publicUrl: `https://threadline.example/media/${token}`,
     });
-    await channelFor().send(request({ media: [file("image/png", "a"), file("application/pdf", "b")] }));
+    await send({ media: [file("image/png", "a"), file("application/pdf", "b")] });
     expect(graph.sends.map((s) => s.body.message)).toEqual([
       { text: "Hello!" },
       {
@@ -110,25 +123,63 @@ describe("Messenger sender", () => {
     expect(await sendError()).toMatchObject({ transient: true, code: "MESSENGER_1200" });
     graph.failNext(graphErrors.unexpected);
     expect(await sendError()).toMatchObject({ transient: true });
-    const bad = await channelFor("wrong-token")
-      .send(request())
-      .catch((e: unknown) => e);
+    const bad = await send({}, channelFor("wrong-token")).catch((e: unknown) => e);
     expect(bad).toMatchObject({ transient: false, code: "MESSENGER_190" });
     expect(graph.sends).toHaveLength(0);
   });
 
-  it("treats an unreachable Graph API as transient", async () => {
-    const channel = createMessengerChannel({
+  const channelAt = (graphApiUrl: string) =>
+    createMessengerChannel({
       pageAccessToken: token,
       appSecret: "s",
       verifyToken: "v",
-      graphApiUrl: "http://127.0.0.1:1/v24.0",
+      graphApiUrl,
       mediaHosts: ["*.fbcdn.net"],
     }).channel;
-    await expect(channel.send(request())).rejects.toMatchObject({
+
+  it("treats an unreachable Graph API as transient, and a refused connection as surely not sent", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(send({}, channelAt(`http://127.0.0.1:${port}/v24.0`))).rejects.toMatchObject({
       transient: true,
+      outcomeUnknown: false,
       code: "MESSENGER_UNAVAILABLE",
     });
+  });
+
+  it("treats a connection cut after the request was sent as an unknown outcome", async () => {
+    const cutting = createServer((req) => req.socket.destroy());
+    await new Promise<void>((resolve) => cutting.listen(0, "127.0.0.1", resolve));
+    const { port } = cutting.address() as AddressInfo;
+    try {
+      await expect(send({}, channelAt(`http://127.0.0.1:${port}/v24.0`))).rejects.toMatchObject({
+        transient: true,
+        outcomeUnknown: true,
+      });
+    } finally {
+      await new Promise((resolve) => cutting.close(resolve));
+    }
+  });
+
+  it("hands each part over the moment Graph accepts it, stops at the first failure, and sends what it is given", async () => {
+    const words = Array.from({ length: 700 }, (_, i) => `w${i}`).join(" ");
+    const parts = channelFor().replyParts(words, []);
+    expect(parts.length).toBeGreaterThan(1);
+    const accepted: AcceptedPart[] = [];
+    const first = channelFor().send({ ...request(), parts }, async (part) => {
+      accepted.push(part);
+      graph.failNext(graphErrors.temporary);
+    });
+    await expect(first).rejects.toMatchObject({ transient: true, outcomeUnknown: false });
+    expect(accepted.map((part) => part.index)).toEqual([0]);
+    const rest = parts.filter((part) => part.index > 0);
+    await channelFor().send({ ...request(), parts: rest }, async (part) => {
+      accepted.push(part);
+    });
+    expect(accepted.map((part) => part.index)).toEqual(parts.map((part) => part.index));
+    expect(graph.sends.map((sent) => sent.body.message.text)).toEqual(parts.map((part) => part.text));
   });
 });
 

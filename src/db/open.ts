@@ -1,0 +1,38 @@
+import type { ConversationStore, DeliveryQueue } from "../core/ports.js";
+import { isPostgresUrl } from "./database-url.js";
+import { postgresDatabase } from "./postgres/database.js";
+import { sqliteDatabase } from "./sqlite/database.js";
+
+/** The app's database, whichever DATABASE_URL names: the two ports, and what the app does with it as a whole. */
+export interface AppDatabase {
+  readonly store: ConversationStore;
+  readonly queue: DeliveryQueue;
+  /**
+   * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
+   * instances' jobs).
+   */
+  open(logger: MigrationLogger): Promise<void>;
+  /** The value of setting `key`, created with `create()` the first time; instances agree on the first one. */
+  settingOrCreate(key: string, create: () => string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface MigrationLogger {
+  info(obj: object, msg?: string): void;
+}
+
+export interface DatabaseOptions {
+  /** This instance's name (the worker's lease owner), in the job notices it sends other instances. */
+  readonly instance: string;
+  /** The lanes of a conversation's jobs (held lanes are released when its inbox is connected). */
+  readonly lanesOf: (conversationId: number) => readonly string[];
+  /** Errors of idle connections and of the job notices, which belong to no request. */
+  readonly onError: (error: Error) => void;
+}
+
+/** SQLite for a `file:` URL, PostgreSQL for a `postgresql://` one; nothing is opened until `open`. */
+export function createDatabase(databaseUrl: string, options: DatabaseOptions): AppDatabase {
+  return isPostgresUrl(databaseUrl)
+    ? postgresDatabase(databaseUrl, options)
+    : sqliteDatabase(databaseUrl, options.lanesOf);
+}

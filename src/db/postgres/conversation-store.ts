@@ -1,0 +1,506 @@
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+import type {
+  ChannelKind,
+  ConversationContext,
+  InboundMessage,
+  MediaContent,
+  Message,
+} from "../../core/model.js";
+import type {
+  ConversationStore,
+  InboundEffects,
+  InboundOutcome,
+  InboundState,
+  InboxChange,
+  InboxChangeOutcome,
+  InboxCounts,
+  NewJob,
+  NewReply,
+  QueuedJob,
+  Write,
+} from "../../core/ports.js";
+import { toContact, toConversation, toInbox, toMessage } from "../sqlite/rows.js";
+import type { PgPrismaClient } from "./client.js";
+import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
+import { inTransaction, prepared } from "./pool.js";
+
+type Row = Record<string, unknown>;
+type Table = "Conversation" | "Message" | "Contact" | "Inbox";
+
+/** A transaction's outcome and the jobs to announce once it has committed. */
+interface Committed<T> {
+  readonly outcome: T;
+  readonly jobs: readonly QueuedJob[];
+}
+
+/** Rolls a transaction back without it being a failure: someone else recorded the same thing first. */
+class AlreadyRecorded {
+  constructor(readonly messageId: number) {}
+}
+
+/**
+ * The conversation store on PostgreSQL, for several instances sharing one database. The hot path is prepared
+ * statements through the pool, each write one transaction that runs only its own queries (no other await) and
+ * announces its jobs after the commit. No group commit of our own: concurrent transactions run side by side on
+ * the pool's connections, and PostgreSQL already flushes the WAL of commits that arrive together at once.
+ * Rows two instances may create at the same moment (inbox, contact, conversation, a redelivered message) are
+ * inserted with ON CONFLICT DO NOTHING and read back; decisions that read a conversation or the messages a
+ * report covers lock those rows first, so instances decide one after the other as a single process would.
+ * The cold paths go through Prisma Client on the same pool.
+ */
+export class PgConversationStore implements ConversationStore {
+  private readonly updates = new Map<string, string>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly queue: PgDeliveryQueue,
+    private readonly prisma: PgPrismaClient,
+    private readonly lanesOf: (conversationId: number) => readonly string[],
+  ) {}
+
+  async recordInbound(
+    inbound: InboundMessage,
+    decide: (state: InboundState) => InboundEffects,
+  ): Promise<InboundOutcome> {
+    const known = await this.one(statements.messageByProvider([inbound.kind, inbound.providerMessageId]));
+    if (known) return { result: "duplicate", messageId: Number(known.id) };
+    try {
+      return await this.commit(async (client): Promise<Committed<InboundOutcome>> => {
+        const now = new Date();
+        const inbox = toInbox(
+          await this.findOrInsert(client, "inbox", "insertInbox", [inbound.kind, inbound.inboxAddress], now),
+        );
+        const contact = toContact(
+          await this.findOrInsert(
+            client,
+            "contact",
+            "insertContact",
+            [inbound.kind, inbound.contactAddress],
+            now,
+          ),
+        );
+        // Locked until the commit: messages of one conversation are decided one after the other.
+        let created = false;
+        let found = await this.one(statements.conversationForUpdate([inbox.id, contact.id]), client);
+        if (!found) {
+          found = await this.one(statements.insertConversation([inbox.id, contact.id, now]), client);
+          created = found !== null;
+        }
+        found ??= await this.one(statements.conversationForUpdate([inbox.id, contact.id]), client);
+        if (!found) throw new Error(`the conversation of ${inbound.contactAddress} could not be created`);
+        const conversation = toConversation(found);
+        const message = await this.one(
+          statements.insertInbound([
+            conversation.id,
+            inbound.text,
+            JSON.stringify(inbound.attachments),
+            inbound.kind,
+            inbound.providerMessageId,
+            inbound.receivedAt,
+            now,
+          ]),
+          client,
+        );
+        if (!message) throw new AlreadyRecorded(await this.messageIdByProvider(inbound, client));
+        const messageId = Number(message.id);
+        const effects = decide({ inbox, contact, conversation, created });
+        await this.update(client, "Conversation", conversation.id, effects.conversation, now);
+        if (effects.optedOut !== undefined) {
+          await this.update(client, "Contact", contact.id, { optedOut: effects.optedOut }, now);
+        }
+        return {
+          outcome: { result: "recorded", conversationId: conversation.id, messageId },
+          jobs: await this.queue.insert(
+            client,
+            effects.jobs({ conversationId: conversation.id, messageId }),
+            now,
+          ),
+        };
+      });
+    } catch (error) {
+      if (error instanceof AlreadyRecorded) return { result: "duplicate", messageId: error.messageId };
+      throw error;
+    }
+  }
+
+  async recordReply(reply: NewReply, jobs: (messageId: number) => readonly NewJob[]): Promise<number | null> {
+    return this.commit(async (client): Promise<Committed<number | null>> => {
+      const now = new Date();
+      const row = await this.one(
+        statements.insertReply([
+          reply.conversationId,
+          reply.text,
+          JSON.stringify(reply.files),
+          reply.provider,
+          reply.channelId,
+          reply.ts,
+          reply.userId,
+          now,
+        ]),
+        client,
+      );
+      if (!row) return { outcome: null, jobs: [] };
+      const messageId = Number(row.id);
+      return { outcome: messageId, jobs: await this.queue.insert(client, jobs(messageId), now) };
+    });
+  }
+
+  async recordReport(
+    report: Parameters<ConversationStore["recordReport"]>[0],
+    decide: (messages: readonly Message[]) => Write,
+  ): Promise<readonly Message[]> {
+    return this.commit(async (client): Promise<Committed<readonly Message[]>> => {
+      const rows: Row[] = [];
+      if (report.providerMessageIds.length > 0) {
+        rows.push(
+          ...(await client.query(statements.reportedById([report.kind, report.providerMessageIds]))).rows,
+        );
+      }
+      if (report.upTo) {
+        const upTo = [report.kind, report.inboxAddress, report.contactAddress, report.upTo];
+        rows.push(...(await client.query(statements.reportedUpTo(upTo))).rows);
+      }
+      const byId = new Map(rows.map((row) => [Number(row.id), toMessage(row)]));
+      const messages = [...byId.values()].sort((a, b) => a.id - b.id);
+      const write = decide(messages);
+      const jobs = await this.applyWrite(client, write);
+      const changedIds = new Set((write.messages ?? []).map(([id]) => id));
+      return { outcome: messages.filter((message) => changedIds.has(message.id)), jobs };
+    });
+  }
+
+  async write(write: Write): Promise<void> {
+    await this.commit(async (client) => ({ outcome: undefined, jobs: await this.applyWrite(client, write) }));
+  }
+
+  async conversationContext(conversationId: number): Promise<ConversationContext | null> {
+    return this.context(await this.one(statements.contextById([conversationId])));
+  }
+
+  async conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null> {
+    return this.context(await this.one(statements.contextByThread([channelId, threadTs])));
+  }
+
+  async conversationByPastThread(channelId: string, threadTs: string): Promise<ConversationContext | null> {
+    return this.context(await this.one(statements.contextByPastThread([channelId, threadTs])));
+  }
+
+  async message(messageId: number): Promise<Message | null> {
+    const row = await this.one(statements.message([messageId]));
+    return row ? toMessage(row) : null;
+  }
+
+  async messageByProviderId(kind: ChannelKind, providerMessageId: string): Promise<Message | null> {
+    const row = await this.one(statements.messageByProvider([kind, providerMessageId]));
+    return row ? toMessage(row) : null;
+  }
+
+  async setConversationThread(conversationId: number, channelId: string, threadTs: string): Promise<void> {
+    await this.update(
+      this.pool,
+      "Conversation",
+      conversationId,
+      { slackChannelId: channelId, slackThreadTs: threadTs },
+      new Date(),
+    );
+  }
+
+  async findInbox(kind: ChannelKind, address: string) {
+    const row = await this.one(statements.inbox([kind, address]));
+    return row ? toInbox(row) : null;
+  }
+
+  async inboxById(inboxId: number) {
+    const row = await this.one(statements.inboxById([inboxId]));
+    return row ? toInbox(row) : null;
+  }
+
+  async connectInbox(change: InboxChange): Promise<InboxChangeOutcome> {
+    return this.commit(async (client): Promise<Committed<InboxChangeOutcome>> => {
+      const now = new Date();
+      // Locked: two people connecting the same inbox at once are decided one after the other.
+      let found = await this.one(statements.inboxForUpdate([change.kind, change.address]), client);
+      if (!found && !change.from.includes(null))
+        return { outcome: { changed: false, inbox: null }, jobs: [] };
+      found ??= await this.one(statements.insertInbox([change.kind, change.address, now]), client);
+      found ??= await this.one(statements.inboxForUpdate([change.kind, change.address]), client);
+      if (!found) throw new Error(`the inbox ${change.kind} ${change.address} could not be created`);
+      const before = toInbox(found);
+      if (!change.from.includes(before.slackChannelId)) {
+        return { outcome: { changed: false, inbox: before }, jobs: [] };
+      }
+      if (before.slackChannelId && before.slackChannelId !== change.to) {
+        await client.query(statements.rememberThreads([now, before.id]));
+      }
+      await client.query(statements.connect([change.to, change.userId, now, before.id]));
+      const released: QueuedJob[] = [];
+      if (change.to) {
+        const { rows } = await client.query(statements.conversationIds([before.id]));
+        const lanes = rows.flatMap((row) => this.lanesOf(Number(row.id)));
+        const unparked = (await client.query(statements.unpark([lanes]))).rows.map((row) => String(row.lane));
+        if (unparked.length > 0) {
+          released.push(...(await client.query(statements.laneJobs([unparked]))).rows.map(toQueued));
+          await this.queue.notify(client, released);
+        }
+      }
+      const count = released.filter((job) => job.kind === "slack.postInbound").length;
+      return {
+        outcome: { changed: true, before, released: count },
+        jobs: [...released, ...(await this.queue.insert(client, change.jobs ?? [], now))],
+      };
+    });
+  }
+
+  async setInboxProblem(inboxId: number, problem: string | null) {
+    await this.prisma.inbox.update({ where: { id: inboxId }, data: { deliveryProblem: problem } });
+  }
+
+  async inboxesForChannel(slackChannelId: string) {
+    const rows = await this.prisma.inbox.findMany({ where: { slackChannelId }, orderBy: { id: "asc" } });
+    return rows.map((row) => toInbox(row));
+  }
+
+  async connectedChannelIds(): Promise<readonly string[]> {
+    const inboxes = await this.prisma.inbox.findMany({
+      where: { slackChannelId: { not: null } },
+      distinct: ["slackChannelId"],
+      select: { slackChannelId: true },
+    });
+    return inboxes.flatMap((inbox) => (inbox.slackChannelId ? [inbox.slackChannelId] : []));
+  }
+
+  async countsForInbox(inboxId: number): Promise<InboxCounts> {
+    const [open, closed, unassigned] = await Promise.all([
+      this.prisma.conversation.count({ where: { inboxId, status: "open" } }),
+      this.prisma.conversation.count({ where: { inboxId, status: "closed" } }),
+      this.prisma.conversation.count({ where: { inboxId, status: "open", assigneeId: null } }),
+    ]);
+    return { open, closed, unassigned };
+  }
+
+  async waitingMessageCount(inboxId: number) {
+    return Number((await this.one(statements.waiting([inboxId])))?.count ?? 0);
+  }
+
+  async conversationMessages(conversationId: number) {
+    const rows = await this.prisma.message.findMany({ where: { conversationId }, orderBy: { id: "asc" } });
+    return rows.map((row) => toMessage(row));
+  }
+
+  async saveMedia(content: MediaContent, expiresAt: Date) {
+    const token = randomBytes(24).toString("base64url");
+    await this.prisma.mediaFile.create({
+      data: {
+        token,
+        contentType: content.contentType,
+        filename: content.filename,
+        bytes: Buffer.from(content.bytes) as Uint8Array<ArrayBuffer>,
+        expiresAt,
+      },
+    });
+    // Expired files are only ever refused; clearing them here keeps the table small without a timer.
+    await this.prisma.mediaFile.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+    return token;
+  }
+
+  async media(token: string, now: Date): Promise<MediaContent | null> {
+    const row = await this.prisma.mediaFile.findUnique({ where: { token } });
+    if (!row || row.expiresAt <= now) return null;
+    return { bytes: row.bytes, contentType: row.contentType, filename: row.filename };
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query("SELECT 1");
+  }
+
+  /** Runs `work` in one transaction and announces its jobs once it has committed. */
+  private async commit<T>(work: (client: pg.PoolClient) => Promise<Committed<T>>): Promise<T> {
+    const { outcome, jobs } = await inTransaction(this.pool, work);
+    this.queue.announce(jobs);
+    return outcome;
+  }
+
+  private async one(query: pg.QueryConfig, client: pg.ClientBase | pg.Pool = this.pool): Promise<Row | null> {
+    return ((await client.query(query)).rows[0] as Row | undefined) ?? null;
+  }
+
+  private context(row: Row | null): ConversationContext | null {
+    if (!row?.conversation || !row.inbox || !row.contact) return null;
+    return {
+      conversation: toConversation(row.conversation as Row),
+      inbox: toInbox(row.inbox as Row),
+      contact: toContact(row.contact as Row),
+    };
+  }
+
+  /** The row, or a new one; when another instance inserts it at the same moment, the row it committed. */
+  private async findOrInsert(
+    client: pg.ClientBase,
+    find: "inbox" | "contact",
+    insert: "insertInbox" | "insertContact",
+    key: readonly [string, string],
+    now: Date,
+  ): Promise<Row> {
+    const row =
+      (await this.one(statements[find]([...key]), client)) ??
+      (await this.one(statements[insert]([...key, now]), client)) ??
+      // ON CONFLICT waited for the other insert to commit; this new statement sees its row.
+      (await this.one(statements[find]([...key]), client));
+    if (!row) throw new Error(`the ${find} ${key.join(" ")} could be neither found nor inserted`);
+    return row;
+  }
+
+  private async messageIdByProvider(inbound: InboundMessage, client: pg.ClientBase): Promise<number> {
+    const row = await this.one(
+      statements.messageByProvider([inbound.kind, inbound.providerMessageId]),
+      client,
+    );
+    return Number(row?.id);
+  }
+
+  private async applyWrite(client: pg.ClientBase, write: Write): Promise<QueuedJob[]> {
+    const now = new Date();
+    for (const [id, changes] of write.conversations ?? [])
+      await this.update(client, "Conversation", id, changes, now);
+    for (const [id, changes] of write.messages ?? []) await this.update(client, "Message", id, changes, now);
+    for (const [id, profile] of write.contacts ?? []) await this.update(client, "Contact", id, profile, now);
+    return this.queue.insert(client, write.jobs ?? [], now);
+  }
+
+  /** `UPDATE table SET <changed columns>, updatedAt WHERE id`, prepared once per set of columns. */
+  private async update(
+    client: pg.ClientBase | pg.Pool,
+    table: Table,
+    id: number,
+    changes: object,
+    now: Date,
+  ): Promise<void> {
+    const columns = Object.keys(changes).filter((column) => (changes as Row)[column] !== undefined);
+    if (columns.length === 0) return;
+    const key = `${table}:${columns.join(",")}`;
+    let name = this.updates.get(key);
+    if (!name) {
+      name = `threadline_update_${this.updates.size + 1}`;
+      this.updates.set(key, name);
+    }
+    const assignments = [...columns, "updatedAt"].map((column, index) => `"${column}" = $${index + 1}`);
+    await client.query({
+      name,
+      text: `UPDATE "${table}" SET ${assignments.join(", ")} WHERE "id" = $${columns.length + 2}`,
+      values: [...columns.map((column) => (changes as Row)[column] ?? null), now, id],
+    });
+  }
+}
+
+/** A conversation with its inbox and contact in one round trip, as JSON objects (dates as ISO text). */
+const contextOf = (from: string, where: string) => `SELECT to_jsonb(c) AS "conversation",
+    to_jsonb(i) AS "inbox", to_jsonb(ct) AS "contact"
+  FROM ${from} JOIN "Inbox" i ON i."id" = c."inboxId" JOIN "Contact" ct ON ct."id" = c."contactId"
+  WHERE ${where}`;
+
+const inboundColumns = `"conversationId", "direction", "body", "attachments", "provider", "providerMessageId",
+  "status", "createdAt", "updatedAt"`;
+
+const statements = {
+  messageByProvider: prepared(
+    "threadline_message_by_provider",
+    `SELECT * FROM "Message" WHERE "provider" = $1 AND "providerMessageId" = $2`,
+  ),
+  message: prepared("threadline_message", `SELECT * FROM "Message" WHERE "id" = $1`),
+  inbox: prepared("threadline_inbox", `SELECT * FROM "Inbox" WHERE "kind" = $1 AND "address" = $2`),
+  inboxForUpdate: prepared(
+    "threadline_inbox_for_update",
+    `SELECT * FROM "Inbox" WHERE "kind" = $1 AND "address" = $2 FOR UPDATE`,
+  ),
+  inboxById: prepared("threadline_inbox_by_id", `SELECT * FROM "Inbox" WHERE "id" = $1`),
+  insertInbox: prepared(
+    "threadline_insert_inbox",
+    `INSERT INTO "Inbox" ("kind", "address", "createdAt", "updatedAt") VALUES ($1, $2, $3, $3)
+      ON CONFLICT ("kind", "address") DO NOTHING RETURNING *`,
+  ),
+  contact: prepared("threadline_contact", `SELECT * FROM "Contact" WHERE "kind" = $1 AND "address" = $2`),
+  insertContact: prepared(
+    "threadline_insert_contact",
+    `INSERT INTO "Contact" ("kind", "address", "createdAt", "updatedAt") VALUES ($1, $2, $3, $3)
+      ON CONFLICT ("kind", "address") DO NOTHING RETURNING *`,
+  ),
+  insertConversation: prepared(
+    "threadline_insert_conversation",
+    `INSERT INTO "Conversation" ("inboxId", "contactId", "createdAt", "updatedAt") VALUES ($1, $2, $3, $3)
+      ON CONFLICT ("inboxId", "contactId") DO NOTHING RETURNING *`,
+  ),
+  conversationForUpdate: prepared(
+    "threadline_conversation_for_update",
+    `SELECT * FROM "Conversation" WHERE "inboxId" = $1 AND "contactId" = $2 FOR UPDATE`,
+  ),
+  insertInbound: prepared(
+    "threadline_insert_inbound",
+    `INSERT INTO "Message" (${inboundColumns}) VALUES ($1, 'in', $2, $3, $4, $5, 'received', $6, $7)
+      ON CONFLICT ("provider", "providerMessageId") DO NOTHING RETURNING "id"`,
+  ),
+  insertReply: prepared(
+    "threadline_insert_reply",
+    `INSERT INTO "Message" ("conversationId", "direction", "body", "attachments", "provider", "slackChannelId",
+        "slackTs", "authorSlackUserId", "status", "createdAt", "updatedAt")
+      VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, 'pending', $8, $8)
+      ON CONFLICT ("slackChannelId", "slackTs") DO NOTHING RETURNING "id"`,
+  ),
+  reportedById: prepared(
+    "threadline_reported_by_id",
+    `SELECT * FROM "Message" WHERE "provider" = $1 AND "providerMessageId" = ANY($2::text[])
+      AND "direction" = 'out' ORDER BY "id" FOR UPDATE`,
+  ),
+  reportedUpTo: prepared(
+    "threadline_reported_up_to",
+    `SELECT m.* FROM "Message" m
+      JOIN "Conversation" c ON c."id" = m."conversationId"
+      JOIN "Inbox" i ON i."id" = c."inboxId" JOIN "Contact" ct ON ct."id" = c."contactId"
+      WHERE i."kind" = $1 AND i."address" = $2 AND ct."kind" = $1 AND ct."address" = $3
+        AND m."direction" = 'out' AND m."createdAt" <= $4 ORDER BY m."id" FOR UPDATE OF m`,
+  ),
+  contextById: prepared("threadline_context_by_id", contextOf(`"Conversation" c`, `c."id" = $1`)),
+  contextByThread: prepared(
+    "threadline_context_by_thread",
+    contextOf(`"Conversation" c`, `c."slackChannelId" = $1 AND c."slackThreadTs" = $2`),
+  ),
+  contextByPastThread: prepared(
+    "threadline_context_by_past_thread",
+    contextOf(
+      `"PastThread" p JOIN "Conversation" c ON c."id" = p."conversationId"`,
+      `p."slackChannelId" = $1 AND p."slackThreadTs" = $2`,
+    ),
+  ),
+  unpark: prepared(
+    "threadline_unpark_lanes",
+    `UPDATE "DeliveryJob" SET "state" = 'pending', "runAt" = 0
+      WHERE "state" = 'parked' AND "lane" = ANY($1::text[]) RETURNING "lane"`,
+  ),
+  laneJobs: prepared(
+    "threadline_lane_jobs",
+    `SELECT "id", "lane", "kind", "payload", "runAt", "createdAt" FROM "DeliveryJob"
+      WHERE "lane" = ANY($1::text[]) AND "state" = 'pending' ORDER BY "id"`,
+  ),
+  conversationIds: prepared(
+    "threadline_conversation_ids",
+    `SELECT "id" FROM "Conversation" WHERE "inboxId" = $1`,
+  ),
+  connect: prepared(
+    "threadline_connect_inbox",
+    `UPDATE "Inbox" SET "slackChannelId" = $1, "connectedBy" = $2, "connectedAt" = $3, "deliveryProblem" = NULL,
+      "updatedAt" = $3 WHERE "id" = $4`,
+  ),
+  rememberThreads: prepared(
+    "threadline_remember_threads",
+    `INSERT INTO "PastThread" ("slackChannelId", "slackThreadTs", "conversationId", "createdAt")
+      SELECT "slackChannelId", "slackThreadTs", "id", $1 FROM "Conversation"
+      WHERE "inboxId" = $2 AND "slackChannelId" IS NOT NULL AND "slackThreadTs" IS NOT NULL
+      ON CONFLICT DO NOTHING`,
+  ),
+  waiting: prepared(
+    "threadline_waiting_messages",
+    `SELECT COUNT(*)::int AS "count" FROM "Message" m
+      JOIN "Conversation" c ON c."id" = m."conversationId"
+      WHERE c."inboxId" = $1 AND m."direction" = 'in' AND m."slackTs" IS NULL AND m."status" = 'received'`,
+  ),
+};

@@ -1,0 +1,34 @@
+import { migrateDatabase } from "../migrate.js";
+import type { AppDatabase, DatabaseOptions } from "../open.js";
+import { settingOrCreate } from "../settings.js";
+import { prismaOverPool } from "./client.js";
+import { PgConversationStore } from "./conversation-store.js";
+import { PgDeliveryQueue } from "./delivery-queue.js";
+import { openPool } from "./pool.js";
+
+/** A database shared by several instances: one pool per instance for the statements and Prisma Client. */
+export function postgresDatabase(databaseUrl: string, options: DatabaseOptions): AppDatabase {
+  const pool = openPool(databaseUrl, options.onError);
+  const prisma = prismaOverPool(pool);
+  const queue = new PgDeliveryQueue(pool, {
+    instance: options.instance,
+    databaseUrl,
+    onError: options.onError,
+  });
+  return {
+    store: new PgConversationStore(pool, queue, prisma, options.lanesOf),
+    queue,
+    async open(logger) {
+      await migrateDatabase(databaseUrl, { logger });
+      // The pool connects on first use; this makes an unreachable server fail the start, not the first request.
+      await pool.query("SELECT 1");
+      await queue.listen();
+    },
+    settingOrCreate: (key, create) => settingOrCreate(prisma, key, create),
+    async close() {
+      await queue.close();
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,291 @@
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { customerLane, slackLane } from "../../src/core/lanes.js";
+import type { InboundMessage } from "../../src/core/model.js";
+import { type PgPrismaClient, prismaOverPool } from "../../src/db/postgres/client.js";
+import { PgConversationStore } from "../../src/db/postgres/conversation-store.js";
+import { PgDeliveryQueue } from "../../src/db/postgres/delivery-queue.js";
+import { settingOrCreate } from "../../src/db/settings.js";
+import { type PostgresCluster, startPostgres } from "../support/postgres.js";
+import { conversationStoreContract } from "./conversation-store.contract.js";
+
+let cluster: PostgresCluster;
+let databases = 0;
+
+beforeAll(async () => {
+  cluster = await startPostgres();
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+/** One instance's store: its own pool, queue and Prisma Client, on a shared database. */
+function openInstance(url: string, name: string) {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const queue = new PgDeliveryQueue(pool, { instance: name, databaseUrl: null });
+  const prisma = prismaOverPool(pool);
+  const store = new PgConversationStore(pool, queue, prisma, (id) => [slackLane(id), customerLane(id)]);
+  return {
+    store,
+    queue,
+    prisma,
+    pool,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPostgres() {
+  return openInstance(await cluster.migratedDatabase(`store_${++databases}`), "contract");
+}
+
+conversationStoreContract("PostgreSQL", openPostgres);
+
+describe("PostgreSQL: the hot path and Prisma Client share rows", () => {
+  let db: Awaited<ReturnType<typeof openPostgres>>;
+  let prisma: PgPrismaClient;
+
+  beforeEach(async () => {
+    db = await openPostgres();
+    prisma = db.prisma;
+  });
+
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it("Prisma reads what the prepared statements wrote: dates, JSON, booleans, enums", async () => {
+    const receivedAt = new Date("2026-11-26T09:15:30.123Z");
+    const attachments = [
+      { url: "https://media.example/1", contentType: "image/jpeg", name: "a.jpg", size: 12 },
+    ];
+    const outcome = await db.store.recordInbound(
+      {
+        kind: "messenger",
+        inboxAddress: "1234567890",
+        contactAddress: "PSID1",
+        providerMessageId: "m_1",
+        text: "héllo <&>",
+        attachments,
+        receivedAt,
+      },
+      () => ({ conversation: { lastInboundAt: receivedAt }, optedOut: true, jobs: () => [] }),
+    );
+    if (outcome.result !== "recorded") throw new Error("not recorded");
+    const message = await prisma.message.findUniqueOrThrow({ where: { id: outcome.messageId } });
+    expect(message).toMatchObject({
+      body: "héllo <&>",
+      provider: "messenger",
+      status: "received",
+      direction: "in",
+    });
+    expect(message.createdAt).toEqual(receivedAt);
+    expect(JSON.parse(message.attachments)).toEqual(attachments);
+    const conversation = await prisma.conversation.findUniqueOrThrow({
+      where: { id: outcome.conversationId },
+      include: { contact: true },
+    });
+    expect(conversation.lastInboundAt).toEqual(receivedAt);
+    expect(conversation.contact.optedOut).toBe(true);
+    expect(conversation.updatedAt).toBeInstanceOf(Date);
+
+    await db.queue.enqueue([{ lane: "slack:1", kind: "slack.updateParent", payload: { conversationId: 1 } }]);
+    const job = await prisma.deliveryJob.findFirstOrThrow();
+    expect(job).toMatchObject({ state: "pending", runAt: 0n, uncertain: false, leaseOwner: null });
+    expect(JSON.parse(job.payload)).toEqual({ conversationId: 1 });
+  });
+
+  it("the prepared statements read what Prisma wrote, and not what its transactions rolled back", async () => {
+    const closedAt = new Date("2026-11-26T12:00:00.000Z");
+    const inbox = await prisma.inbox.create({
+      data: { kind: "sms", address: "+15550001111", slackChannelId: "C1" },
+    });
+    const contact = await prisma.contact.create({
+      data: { kind: "sms", address: "+15557654321", optedOut: true },
+    });
+    const conversation = await prisma.conversation.create({
+      data: { inboxId: inbox.id, contactId: contact.id, status: "closed", closedAt, closedBy: "U1" },
+    });
+    const context = await db.store.conversationContext(conversation.id);
+    expect(context?.conversation).toMatchObject({ status: "closed", closedAt, closedBy: "U1" });
+    expect(context?.contact.optedOut).toBe(true);
+    expect(context?.inbox.connectedAt).toBeNull();
+
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await tx.contact.update({ where: { id: contact.id }, data: { displayName: "rolled back" } });
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    expect((await db.store.conversationContext(conversation.id))?.contact.displayName).toBeNull();
+  });
+});
+
+describe("PostgreSQL: several instances writing at once", () => {
+  let url: string;
+  let instances: ReturnType<typeof openInstance>[];
+
+  beforeEach(async () => {
+    url = await cluster.migratedDatabase(`shared_${++databases}`);
+    instances = ["a", "b", "c"].map((name) => openInstance(url, name));
+  });
+
+  afterEach(async () => {
+    await Promise.all(instances.map((instance) => instance.close()));
+  });
+
+  const message = (providerMessageId: string, inboxAddress = "+15550001111"): InboundMessage => ({
+    kind: "sms",
+    inboxAddress,
+    contactAddress: "+15557654321",
+    providerMessageId,
+    text: providerMessageId,
+    attachments: [],
+    receivedAt: new Date(),
+  });
+
+  it("creates one inbox, contact and conversation for first messages arriving at every instance at once", async () => {
+    const created: boolean[] = [];
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        (instances[index % 3] as (typeof instances)[number]).store.recordInbound(
+          message(`SM${index}`),
+          (state) => {
+            created.push(state.created);
+            return { conversation: { lastInboundAt: new Date() }, jobs: () => [] };
+          },
+        ),
+      ),
+    );
+    const conversationIds = new Set(
+      outcomes.map((outcome) => outcome.result === "recorded" && outcome.conversationId),
+    );
+    expect(outcomes.every((outcome) => outcome.result === "recorded")).toBe(true);
+    expect(conversationIds.size).toBe(1);
+    expect(created.filter(Boolean)).toHaveLength(1);
+    const counts = await instances[0]?.pool.query(
+      `SELECT (SELECT COUNT(*) FROM "Inbox")::int AS inboxes, (SELECT COUNT(*) FROM "Contact")::int AS contacts,
+        (SELECT COUNT(*) FROM "Conversation")::int AS conversations, (SELECT COUNT(*) FROM "Message")::int AS messages`,
+    );
+    expect(counts?.rows[0]).toEqual({ inboxes: 1, contacts: 1, conversations: 1, messages: 12 });
+  });
+
+  it("takes the conversation another instance is creating at this moment, once that one commits", async () => {
+    const [a, b] = instances as [ReturnType<typeof openInstance>, ReturnType<typeof openInstance>];
+    await a.store.connectInbox({
+      kind: "sms",
+      address: "+15550002222",
+      to: "C2",
+      userId: "U1",
+      from: [null],
+    });
+    await a.store.recordInbound(message("SMfirst"), () => ({ conversation: {}, jobs: () => [] }));
+    const inbox = await a.store.findInbox("sms", "+15550002222");
+    const { rows } = await a.pool.query(`SELECT "id" FROM "Contact"`);
+    const other = await a.pool.connect();
+    try {
+      await other.query("BEGIN");
+      const created = await other.query(
+        `INSERT INTO "Conversation" ("inboxId", "contactId", "updatedAt") VALUES ($1, $2, now()) RETURNING "id"`,
+        [inbox?.id, rows[0]?.id],
+      );
+      const states: boolean[] = [];
+      const recording = b.store.recordInbound(message("SMsecond", "+15550002222"), (state) => {
+        states.push(state.created);
+        return { conversation: {}, jobs: () => [] };
+      });
+      // b waits on the uncommitted row (its insert conflicts with it) rather than creating a second one.
+      await expect
+        .poll(async () => (await a.pool.query("SELECT 1 FROM pg_locks WHERE NOT granted")).rowCount)
+        .toBe(1);
+      await other.query("COMMIT");
+      expect(await recording).toMatchObject({ result: "recorded", conversationId: created.rows[0]?.id });
+      expect(states).toEqual([false]);
+    } finally {
+      other.release();
+    }
+  });
+
+  it("agrees on a setting that instances starting at once each create", async () => {
+    const values = await Promise.all(
+      instances.flatMap((instance, index) =>
+        [1, 2].map((attempt) =>
+          settingOrCreate(instance.prisma, "transcript.secret", () => `${index}-${attempt}`),
+        ),
+      ),
+    );
+    expect(new Set(values).size).toBe(1);
+  });
+
+  it("records a webhook redelivered to several instances at once exactly once, with its jobs once", async () => {
+    const outcomes = await Promise.all(
+      instances.flatMap((instance) =>
+        [1, 2].map(() =>
+          instance.store.recordInbound(message("SMredelivered"), () => ({
+            conversation: {},
+            jobs: ({ conversationId }) => [
+              { lane: slackLane(conversationId), kind: "slack.updateParent", payload: { conversationId } },
+            ],
+          })),
+        ),
+      ),
+    );
+    const recorded = outcomes.filter((outcome) => outcome.result === "recorded");
+    expect(recorded).toHaveLength(1);
+    expect(new Set(outcomes.map((outcome) => outcome.messageId))).toEqual(new Set([recorded[0]?.messageId]));
+    const jobs = await instances[0]?.pool.query(`SELECT COUNT(*)::int AS count FROM "DeliveryJob"`);
+    expect(jobs?.rows[0]).toEqual({ count: 1 });
+  });
+
+  it("records an agent's reply seen by several instances once", async () => {
+    const first = await instances[0]?.store.recordInbound(message("SM1"), () => ({
+      conversation: {},
+      jobs: () => [],
+    }));
+    if (first?.result !== "recorded") throw new Error("not recorded");
+    const reply = {
+      conversationId: first.conversationId,
+      provider: "sms" as const,
+      channelId: "C1",
+      ts: "1700000000.000200",
+      userId: "U1",
+      text: "hi",
+      files: [],
+    };
+    const ids = await Promise.all(instances.map((instance) => instance.store.recordReply(reply, () => [])));
+    expect(ids.filter((id) => id !== null)).toHaveLength(1);
+  });
+
+  it("decides messages of one conversation one after the other, each seeing the change the previous made", async () => {
+    await instances[0]?.store.recordInbound(message("SM0"), () => ({ conversation: {}, jobs: () => [] }));
+    const seen: string[] = [];
+    await Promise.all(
+      Array.from({ length: 9 }, (_, index) =>
+        (instances[index % 3] as (typeof instances)[number]).store.recordInbound(
+          message(`SM${index + 1}`),
+          (state) => {
+            seen.push(state.conversation.assigneeId ?? "");
+            return {
+              conversation: { assigneeId: `${state.conversation.assigneeId ?? ""}x` },
+              jobs: () => [],
+            };
+          },
+        ),
+      ),
+    );
+    expect([...seen].sort()).toEqual([
+      "",
+      "x",
+      "xx",
+      "xxx",
+      "xxxx",
+      "xxxxx",
+      "xxxxxx",
+      "xxxxxxx",
+      "xxxxxxxx",
+    ]);
+  });
+});

@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { StoredMessage } from "../fakes/fake-slack.js";
+import { agent, customerNumber, Harness, inboxNumber, supportChannel, waitFor } from "./harness.js";
+
+/* Carriers and Twilio block a customer per sending number: an opt-out is kept per inbox × contact (the
+ * conversation), from Twilio's default words or, with Advanced Opt-Out, from the OptOutType it sends. */
+
+let harness: Harness;
+const salesChannel = "C0SALES";
+const salesNumber = "+15550002222";
+
+beforeEach(async () => {
+  harness = await Harness.start();
+  harness.slack.addChannel({ id: salesChannel, name: "sales", members: [harness.slack.botUserId, agent.id] });
+  await harness.connectInbox(inboxNumber, supportChannel);
+  await harness.connectInbox(salesNumber, salesChannel);
+});
+
+afterEach(async () => {
+  await harness.stop();
+});
+
+const settle = (ms = 400) => new Promise((resolve) => setTimeout(resolve, ms));
+const parentShowsOptedOut = (parent: StoredMessage) =>
+  JSON.stringify(harness.slack.messages.find((m) => m.ts === parent.ts)?.blocks).includes("Opted out");
+const lines = (parent: StoredMessage, channel: string) =>
+  harness.replies(parent.ts, channel).map((m) => m.text);
+
+async function conversationIn(channel: string, to: string): Promise<StoredMessage> {
+  await harness.sms(`hello ${to}`, { to });
+  const parent = await waitFor(() => harness.parents(channel)[0]);
+  await waitFor(() => lines(parent, channel).length === 1);
+  return parent;
+}
+
+describe("opt-out per inbox", () => {
+  it("STOP to one number blocks replies from that number only, and only its parent says so", async () => {
+    const support = await conversationIn(supportChannel, inboxNumber);
+    const sales = await conversationIn(salesChannel, salesNumber);
+
+    await harness.sms("STOP", { to: inboxNumber });
+    await waitFor(() => parentShowsOptedOut(support));
+    await waitFor(() => lines(support, supportChannel).some((l) => l.includes("The customer opted out")));
+
+    await harness.reply(support.ts, "Still there?", supportChannel);
+    await waitFor(() =>
+      lines(support, supportChannel).some((l) =>
+        l.startsWith("⚠️ Not sent to the customer: the customer has opted out"),
+      ),
+    );
+    await harness.reply(sales.ts, "Your order shipped", salesChannel);
+    const sent = await waitFor(() => harness.twilio.sent[0]);
+    expect(sent).toMatchObject({ From: salesNumber, To: customerNumber, Body: "Your order shipped" });
+    await settle();
+    expect(harness.twilio.sent).toHaveLength(1);
+    expect(parentShowsOptedOut(sales)).toBe(false);
+    expect(lines(sales, salesChannel).some((l) => l.includes("opted out"))).toBe(false);
+  });
+});
+
+describe("Twilio Advanced Opt-Out (OptOutType)", () => {
+  beforeEach(() => {
+    harness.twilio.advancedOptOut = {
+      STOP: ["STOP", "ARRET"],
+      START: ["START", "REPRENDRE"],
+      HELP: ["HELP", "AIDE"],
+    };
+  });
+
+  it("honours custom keywords Twilio recognised, and HELP changes nothing", async () => {
+    const support = await conversationIn(supportChannel, inboxNumber);
+
+    const stop = await harness.sms("arret", { to: inboxNumber });
+    expect(stop.params.OptOutType).toBe("STOP");
+    await waitFor(() => parentShowsOptedOut(support));
+    await waitFor(() => lines(support, supportChannel).some((l) => l.includes("The customer opted out")));
+
+    const help = await harness.sms("Aide", { to: inboxNumber });
+    expect(help.params.OptOutType).toBe("HELP");
+    await waitFor(() => lines(support, supportChannel).includes("Aide"));
+    await settle();
+    expect(parentShowsOptedOut(support)).toBe(true);
+
+    const start = await harness.sms("REPRENDRE", { to: inboxNumber });
+    expect(start.params.OptOutType).toBe("START");
+    await waitFor(() => lines(support, supportChannel).some((l) => l.includes("opted back in")));
+    await waitFor(() => !parentShowsOptedOut(support));
+    await harness.reply(support.ts, "Welcome back", supportChannel);
+    await waitFor(() => harness.twilio.sent.some((m) => m.Body === "Welcome back"));
+  });
+
+  it("a sentence with a keyword in it is not one (Twilio matches the whole body)", async () => {
+    const support = await conversationIn(supportChannel, inboxNumber);
+    const answer = await harness.sms("arret de m'écrire svp", { to: inboxNumber });
+    expect(answer.params.OptOutType).toBeUndefined();
+    await waitFor(() => lines(support, supportChannel).includes("arret de m'écrire svp"));
+    await harness.reply(support.ts, "Noted", supportChannel);
+    await waitFor(() => harness.twilio.sent.some((m) => m.Body === "Noted"));
+    expect(parentShowsOptedOut(support)).toBe(false);
+  });
+});
