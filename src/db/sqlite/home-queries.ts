@@ -25,7 +25,8 @@ const summaryColumns = `c."id" AS "conversationId", c."inboxId", c."status", c."
 const optionalDate = (value: unknown) => (value === null || value === undefined ? null : dateFrom(value));
 const optionalText = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
-function toSummary(row: Row): ConversationSummary {
+/** A row of the summary columns (plus "waitingSince") as the core reads it; PostgreSQL's rows too. */
+export function toSummary(row: Row): ConversationSummary {
   return {
     conversationId: Number(row.conversationId),
     inboxId: Number(row.inboxId),
