@@ -15,6 +15,7 @@ import {
   memberLeftChannelEvent,
   messageChangedEvent,
   messageDeletedEvent,
+  overflowChoicePayload,
   type SlashCommandInput,
   slashCommandPayload,
   teamJoinEvent,
@@ -22,6 +23,7 @@ import {
 } from "./slack/payloads.js";
 import { ResponseUrls } from "./slack/response-urls.js";
 import { SocketModeServer } from "./slack/socket-mode.js";
+import { appHomeOpenedEvent, reactionEvent } from "./slack/triage-payloads.js";
 import type {
   ApiCall,
   ChannelInput,
@@ -31,7 +33,9 @@ import type {
   FakeChannel,
   FakeUser,
   Json,
+  PublishedHome,
   RateLimitSpec,
+  Reaction,
   SlackFile,
   SocketAck,
   SocketEnvelope,
@@ -56,6 +60,7 @@ const DEFAULT_SCOPES = [
   "users:read",
   "files:read",
   "files:write",
+  "reactions:read",
   "reactions:write",
   "commands",
 ];
@@ -472,6 +477,59 @@ export class SlackSimulator {
   /** block_suggestion payload for a user typing `value` into the external_select `actionId`. */
   buildBlockSuggestion(input: MessageInteraction & { value: string }): Json {
     return blockSuggestionPayload(this.workspace, input);
+  }
+
+  /** block_actions payload for a user choosing the option `value` of the overflow menu `actionId`. */
+  buildOverflowChoice(input: MessageInteraction & { value: string }): Json {
+    return overflowChoicePayload(this.workspace, input, this.actionResponseUrl(input));
+  }
+
+  /**
+   * A user adds an emoji reaction to a message: stored, then `reaction_added` when the bot is in the channel.
+   * Resolves with the envelope id once the app acks it (null when the app would hear nothing).
+   */
+  async react(
+    input: { channel: string; ts: string; user: string; name: string } & AckOptions,
+  ): Promise<string | null> {
+    const { channel, message } = this.requireMessage(input.channel, input.ts);
+    const reaction = { channel: channel.id, timestamp: message.ts, name: input.name, user: input.user };
+    this.workspace.reactions.push(reaction);
+    return this.deliverIfMember(
+      channel,
+      reactionEvent(this.workspace, "reaction_added", channel, reaction, message.user),
+      input,
+    );
+  }
+
+  /** A user removes their reaction: gone, then `reaction_removed` when the bot is in the channel. */
+  async unreact(
+    input: { channel: string; ts: string; user: string; name: string } & AckOptions,
+  ): Promise<string | null> {
+    const { channel, message } = this.requireMessage(input.channel, input.ts);
+    const index = this.workspace.reactions.findIndex(
+      (r) =>
+        r.channel === channel.id &&
+        r.timestamp === message.ts &&
+        r.name === input.name &&
+        r.user === input.user,
+    );
+    if (index === -1) throw new Error(`${input.user} has no :${input.name}: on ${message.ts}`);
+    const [reaction] = this.workspace.reactions.splice(index, 1);
+    return this.deliverIfMember(
+      channel,
+      reactionEvent(this.workspace, "reaction_removed", channel, reaction as Reaction, message.user),
+      input,
+    );
+  }
+
+  /** A user opens the app's Home tab (or its Messages tab); resolves once the app acks `app_home_opened`. */
+  openHome(user: string, tab: "home" | "messages" = "home", opts: AckOptions = {}): Promise<string> {
+    return this.sendEvent(appHomeOpenedEvent(this.workspace, user, tab), opts);
+  }
+
+  /** Each user's home tab as views.publish last set it. */
+  get homes(): ReadonlyMap<string, PublishedHome> {
+    return this.workspace.homes;
   }
 
   private async route(req: IncomingMessage, url: URL): Promise<Reply> {

@@ -8,6 +8,7 @@ import type {
   Message,
 } from "../../core/model.js";
 import type {
+  ConversationList,
   ConversationStore,
   InboundEffects,
   InboundOutcome,
@@ -15,14 +16,17 @@ import type {
   InboxChange,
   InboxChangeOutcome,
   InboxCounts,
+  InboxQueue,
   NewJob,
   NewReply,
   QueuedJob,
+  ScheduledReminder,
   Write,
 } from "../../core/ports.js";
 import { toContact, toConversation, toInbox, toMessage } from "../sqlite/rows.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
+import { PgHomeQueries } from "./home-queries.js";
 import { inTransaction, prepared } from "./pool.js";
 
 type Row = Record<string, unknown>;
@@ -51,13 +55,16 @@ class AlreadyRecorded {
  */
 export class PgConversationStore implements ConversationStore {
   private readonly updates = new Map<string, string>();
+  private readonly home: PgHomeQueries;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly queue: PgDeliveryQueue,
     private readonly prisma: PgPrismaClient,
     private readonly lanesOf: (conversationId: number) => readonly string[],
-  ) {}
+  ) {
+    this.home = new PgHomeQueries(pool);
+  }
 
   async recordInbound(
     inbound: InboundMessage,
@@ -254,6 +261,22 @@ export class PgConversationStore implements ConversationStore {
 
   async setInboxProblem(inboxId: number, problem: string | null) {
     await this.prisma.inbox.update({ where: { id: inboxId }, data: { deliveryProblem: problem } });
+  }
+
+  openAssignedTo(userId: string, limit: number): Promise<ConversationList> {
+    return this.home.openAssignedTo(userId, limit);
+  }
+
+  unassignedOpen(inboxIds: readonly number[], limitPerInbox: number): Promise<readonly InboxQueue[]> {
+    return this.home.unassignedOpen(inboxIds, limitPerInbox);
+  }
+
+  remindersOf(userId: string): Promise<readonly ScheduledReminder[]> {
+    return this.home.remindersOf(userId);
+  }
+
+  connectedInboxes() {
+    return this.home.connectedInboxes();
   }
 
   async inboxesForChannel(slackChannelId: string) {
