@@ -23,13 +23,16 @@ function note(message) {
   console.error(`build: ${message}`);
 }
 
-/** TypeScript to compile, and plain JavaScript (e.g. a worker thread's entry) to copy as it is. */
+/**
+ * TypeScript to compile, and files to copy as they are: plain JavaScript (e.g. a worker thread's entry) and
+ * the demo's page (HTML, CSS and browser JavaScript, served as written).
+ */
 function sources() {
   const files = fs.readdirSync(sourceDir, { recursive: true });
   const inSource = (file) => path.join(sourceDir, file);
   return {
     typescript: files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts")).map(inSource),
-    javascript: files.filter((file) => file.endsWith(".mjs")).map(inSource),
+    copied: files.filter((file) => /\.(mjs|js|html|css)$/.test(file)).map(inSource),
   };
 }
 
@@ -51,8 +54,8 @@ async function loadEsbuild() {
   }
 }
 
-const { typescript, javascript } = sources();
-if (ifStale && isUpToDate([...typescript, ...javascript])) process.exit(0);
+const { typescript, copied } = sources();
+if (ifStale && isUpToDate([...typescript, ...copied])) process.exit(0);
 
 const esbuild = await loadEsbuild();
 if (!esbuild) {
@@ -86,5 +89,5 @@ await esbuild.build({
   sourcemap: true,
   logLevel: "warning",
 });
-for (const file of javascript) fs.cpSync(file, path.join(outDir, path.relative(sourceDir, file)));
+for (const file of copied) fs.cpSync(file, path.join(outDir, path.relative(sourceDir, file)));
 fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);

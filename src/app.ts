@@ -8,9 +8,12 @@ import { SlashCommands } from "./core/commands.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
 import { deliveryHandlers } from "./core/delivery/handlers/index.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
+import { AppHome, type AppHomeOptions, defaultHomeOptions } from "./core/home.js";
 import { InboxPolicy } from "./core/inbox-policy.js";
 import { customerLane, slackLane } from "./core/lanes.js";
 import type { ChannelKind } from "./core/model.js";
+import { ReactionTriage } from "./core/reaction-triage.js";
+import { Reminders } from "./core/reminders.js";
 import { TranscriptAccessPolicy } from "./core/transcript-access.js";
 import { createDatabase } from "./db/open.js";
 import { registerHealth } from "./http/health.js";
@@ -48,6 +51,10 @@ export interface AppOverrides extends ChannelOverrides {
     readonly sweepMs?: number;
     readonly backoff?: Partial<BackoffPolicy>;
   };
+  /** The clock (epoch ms) of the delivery worker, its handlers, reminders and App Home; tests move it. */
+  readonly now?: () => number;
+  /** How App Home lists conversations and how long after opening it a person's home is kept current. */
+  readonly home?: Partial<AppHomeOptions>;
   /** The webhook receiver's timeouts, and how long stop() waits for requests in flight before cutting them. */
   readonly http?: Partial<HttpTimeouts> & { readonly shutdownGraceMs?: number };
 }
@@ -73,6 +80,7 @@ const shutdownGraceMs = 10_000;
  */
 export function createApp(config: Config, overrides: AppOverrides = {}): ThreadlineApp {
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  const now = overrides.now ?? Date.now;
   const owner = instanceId();
   const database = createDatabase(config.databaseUrl, {
     instance: owner,
@@ -112,6 +120,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       logger: deliveryLogger,
       mediaUrl: (token) => `${config.publicUrl}${mediaPath(token)}`,
       mediaTtlMs: overrides.mediaTtlMs ?? mediaTtlMs,
+      now,
     }),
     {
       concurrency: overrides.delivery?.concurrency ?? 16,
@@ -120,6 +129,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       sweepMs: overrides.delivery?.sweepMs ?? 10_000,
       isDeadOwner: deadOnThisHost,
       backoff: { ...defaultBackoff, ...overrides.delivery?.backoff },
+      now,
     },
     deliveryLogger,
     metrics.jobObserver,
@@ -130,7 +140,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     channels,
     logger.child({ component: "conversations" }),
   );
-  const actions = new ConversationActions(store, slack, logger.child({ component: "actions" }));
+  const home = new AppHome(store, slack, channels, logger.child({ component: "home" }), now, {
+    ...defaultHomeOptions,
+    ...overrides.home,
+  });
+  const actions = new ConversationActions(
+    store,
+    slack,
+    logger.child({ component: "actions" }),
+    (before, changes) => home.conversationChanged(before, changes),
+  );
   const commands = new SlashCommands(
     store,
     slack,
@@ -150,6 +169,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       logger.child({ component: "transcript" }),
     ),
     directory,
+    home,
+    triage: new ReactionTriage(store, slack, actions, logger.child({ component: "triage" })),
+    reminders: new Reminders(store, slack, logger.child({ component: "reminders" }), now, (userId) =>
+      home.refresh([userId]),
+    ),
     logger: logger.child({ component: "slack" }),
   });
 

@@ -1,7 +1,7 @@
 import { assigneeOptions, type MenuOption, unassignValue } from "./assignment.js";
 import { leftThreadReason } from "./inbox-policy.js";
 import { slackLane } from "./lanes.js";
-import type { ConversationContext } from "./model.js";
+import type { Conversation, ConversationContext } from "./model.js";
 import type { ConversationChanges, ConversationStore, CoreLogger, NewJob, SlackPort } from "./ports.js";
 
 /** Who acted, and where: actions are only accepted from the conversation's own thread parent. */
@@ -26,6 +26,8 @@ export class ConversationActions {
     private readonly store: ConversationStore,
     private readonly slack: SlackPort,
     private readonly logger: CoreLogger,
+    /** Told of every change once committed (App Home refreshes the homes it concerns). */
+    private readonly changed: (before: Conversation, changes: ConversationChanges) => void = () => {},
   ) {}
 
   async assigneeOptions(
@@ -129,6 +131,7 @@ export class ConversationActions {
     ];
     await this.store.write({ conversations: [[conversationId, decision.changes]], jobs });
     this.logger.info({ conversationId, user: context.userId, ...decision.changes }, decision.log);
+    this.changed(found.conversation, decision.changes);
     return { result: "done" };
   }
 }

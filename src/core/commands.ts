@@ -101,6 +101,7 @@ export function helpText(channels: ChannelRegistry): string {
     "• `/threadline find <words | name | number>` — the 10 most recent conversations here whose messages or contact match, with links to their threads",
     "• `/threadline help` — this help",
     "Reply in a conversation's thread to answer the customer; start with `note:` to keep a message internal. Texts and Messenger messages can't be edited or unsent: once a reply is sent, send a correction as a new reply.",
+    "On a conversation's first message, react with :eyes: to take it or :white_check_mark: to close it; its ⋯ menu sets a reminder. Threadline's *Home* tab lists your conversations and reminders.",
   ].join("\n");
 }
 

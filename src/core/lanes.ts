@@ -16,3 +16,11 @@ export const contactLane = (contactId: number) => `contact:${contactId}`;
 
 /** Notices about a channel itself (an inbox moved away from it): apart from every conversation's lane. */
 export const channelLane = (channelId: string) => `channel:${channelId}`;
+
+/**
+ * Each reminder has a lane of its own, so one waiting for its time holds back nothing else; the lanes of one
+ * person's reminders share a prefix, which is how App Home finds them on the lane index.
+ */
+export const reminderLane = (userId: string, conversationId: number, runAt: number) =>
+  `${reminderLanePrefix(userId)}${conversationId}:${runAt}`;
+export const reminderLanePrefix = (userId: string) => `reminder:${userId}:`;

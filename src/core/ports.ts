@@ -8,6 +8,7 @@ import type {
   MessageStatus,
 } from "./model.js";
 import type { ReplyWindow, ReplyWindowRules } from "./policies/reply-window.js";
+import type { HomeView } from "./ports/home.js";
 
 /* Ports: what the core needs from the outside world. Adapters in src/channels, src/slack and src/db
  * implement them; tests implement them in memory. Nothing here names an SDK. */
@@ -171,6 +172,10 @@ export interface SlackPort {
   warmChannel(channelId: string): void;
   /** Whether the app is a member of the channel (null when the channel does not exist). */
   channelMembership(channelId: string): Promise<{ isMember: boolean; name: string } | null>;
+  /** The person's time zone (an IANA name from their Slack profile), or null when it can't be read. */
+  userTimeZone(userId: string): Promise<string | null>;
+  /** Shows `home` as the person's App Home tab. */
+  publishHome(home: HomeView): Promise<void>;
 }
 
 /** The logging the core does; pino's Logger satisfies it. */
@@ -183,5 +188,6 @@ export interface CoreLogger {
 
 // ---- Persistence: see ports/store.ts and ports/queue.ts ----
 
+export * from "./ports/home.js";
 export * from "./ports/queue.js";
 export * from "./ports/store.js";

@@ -1,9 +1,10 @@
 import type { KnownBlock } from "@slack/types";
 import type { ParentView } from "../core/ports.js";
+import { reminderChoices } from "../core/reminder-time.js";
 import { escapeForSlack } from "../core/text.js";
 
 /** Slack renders `<!date^…>` in each reader's own time zone; the fallback is for clients that can't. */
-function slackDate(date: Date): string {
+export function slackDate(date: Date): string {
   const seconds = Math.floor(date.getTime() / 1000);
   return `<!date^${seconds}^{date_short_pretty} at {time}|${date.toISOString()}>`;
 }
@@ -35,6 +36,9 @@ export const transcriptActionIds = {
   current: "threadline.transcript_link",
   legacy: "threadline.transcript",
 } as const;
+
+/** "Remind me": an overflow menu on an open conversation's parent; the chosen option's value is the choice. */
+export const remindActionId = "threadline.remind";
 
 const actionsBlockPrefix = "threadline.conversation:";
 
@@ -70,6 +74,18 @@ function controls(view: ParentView): KnownBlock {
             value: String(view.conversationId),
             style: "primary",
           },
+      ...(closed
+        ? []
+        : [
+            {
+              type: "overflow" as const,
+              action_id: remindActionId,
+              options: Object.entries(reminderChoices).map(([value, text]) => ({
+                text: { type: "plain_text" as const, text: `⏰ Remind me ${text}` },
+                value,
+              })),
+            },
+          ]),
       ...(view.transcriptButton
         ? [
             {

@@ -1,7 +1,7 @@
 import type { ChatPostMessageArguments, WebClient } from "@slack/web-api";
 import type { Teammate } from "../core/assignment.js";
 import type { MediaContent } from "../core/model.js";
-import type { ParentView, SlackPort, ThreadPost } from "../core/ports.js";
+import type { HomeView, ParentView, SlackPort, ThreadPost } from "../core/ports.js";
 import { DeliveryError } from "../errors.js";
 import { download } from "../net/download.js";
 import { hostList, hostOf, shownHost } from "../net/host-list.js";
@@ -9,6 +9,7 @@ import { mediaTransfers } from "../net/transfer-slots.js";
 import { parentMessage } from "./blocks.js";
 import type { ChannelDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
+import { homeBlocks } from "./home-view.js";
 import { ChannelPacer, slackPostPace } from "./pacer.js";
 
 const messageEvent = "threadline_message";
@@ -49,6 +50,7 @@ function findTagged(
 export class SlackGateway implements SlackPort {
   private readonly channelPausedUntil = new Map<string, number>();
   private readonly userNames = new Map<string, { name: string; avatarUrl: string | null; expires: number }>();
+  private teamUrl: Promise<string> | null = null;
 
   constructor(
     private readonly client: WebClient,
@@ -225,6 +227,37 @@ export class SlackGateway implements SlackPort {
       if (failure.code === "SLACK_channel_not_found") return null;
       throw failure;
     }
+  }
+
+  async userTimeZone(userId: string): Promise<string | null> {
+    try {
+      const { user } = await this.client.users.info({ user: userId });
+      return user?.tz || null;
+    } catch {
+      // The caller falls back to UTC and says so.
+      return null;
+    }
+  }
+
+  async publishHome(home: HomeView): Promise<void> {
+    const view = { type: "home" as const, blocks: homeBlocks(home, await this.workspaceUrl()) };
+    try {
+      await this.client.views.publish({ user_id: home.userId, view });
+    } catch (error) {
+      throw classifySlackError(error);
+    }
+  }
+
+  /** The workspace's address, for links to threads (asked once; Slack's generic address if that fails). */
+  private workspaceUrl(): Promise<string> {
+    this.teamUrl ??= this.client.auth.test().then(
+      (identity) => identity.url ?? "https://slack.com/",
+      () => {
+        this.teamUrl = null;
+        return "https://slack.com/";
+      },
+    );
+    return this.teamUrl;
   }
 
   private async post(channelId: string, args: ChatPostMessageArguments): Promise<{ ts: string }> {

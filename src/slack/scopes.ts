@@ -28,6 +28,8 @@ export const methodScopes: Readonly<Record<string, readonly string[]>> = {
   "files.getUploadURLExternal": ["files:write"],
   "files.completeUploadExternal": ["files:write"],
   "reactions.add": ["reactions:write"],
+  // App Home is a feature of the app (the manifest's home tab), not a scope.
+  "views.publish": [],
 };
 
 /** Scopes that come with a feature rather than a method. */
@@ -53,6 +55,8 @@ export const eventScopes: Readonly<Record<string, readonly string[]>> = {
   member_left_channel: ["channels:read", "groups:read"],
   user_change: ["users:read"],
   team_join: ["users:read"],
+  reaction_added: ["reactions:read"],
+  app_home_opened: [],
 };
 
 export interface SlackManifest {

@@ -533,5 +533,120 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       expect(await store.media("unknown", new Date())).toBeNull();
       await store.ping();
     });
+
+    it("lists a person's open conversations oldest waiting first, and each inbox's unassigned ones", async () => {
+      const at = (minute: number) => new Date(Date.UTC(2026, 10, 26, 9, minute));
+      const conversation = async (contact: string, minute: number) => {
+        const outcome = await record(
+          inbound(`from ${contact}`, { contactAddress: contact, receivedAt: at(minute) }),
+          { conversation: { lastInboundAt: at(minute) } },
+        );
+        if (outcome.result !== "recorded") throw new Error("not recorded");
+        return outcome.conversationId;
+      };
+      const answered = await conversation("+15557650001", 1);
+      const late = await conversation("+15557650002", 30);
+      const early = await conversation("+15557650003", 10);
+      const closed = await conversation("+15557650004", 0);
+      const unassigned = await conversation("+15557650005", 20);
+      const otherInbox = await record(
+        inbound("elsewhere", { inboxAddress: "+15550002222", contactAddress: "+15557650006" }),
+      );
+      // The agent answered the first; a customer message after a failed reply is still unanswered.
+      const replied = await store.recordReply(
+        {
+          conversationId: answered,
+          provider: "sms",
+          channelId: "C1",
+          ts: "1700000000.000200",
+          userId: "U1",
+          text: "on it",
+          files: [],
+        },
+        () => [],
+      );
+      const failed = await store.recordReply(
+        {
+          conversationId: early,
+          provider: "sms",
+          channelId: "C1",
+          ts: "1700000000.000300",
+          userId: "U1",
+          text: "lost",
+          files: [],
+        },
+        () => [],
+      );
+      await store.write({
+        conversations: [answered, late, early, closed].map((id) => [id, { assigneeId: "U1" }] as const),
+        messages: [
+          [replied as number, { status: "delivered" }],
+          [failed as number, { status: "failed" }],
+        ],
+      });
+      await store.write({ conversations: [[closed, { status: "closed" }]] });
+
+      const mine = await store.openAssignedTo("U1", 10);
+      expect(mine.total).toBe(3);
+      expect(mine.summaries.map((c) => [c.conversationId, c.waitingSince])).toEqual([
+        [early, at(10)],
+        [late, at(30)],
+        [answered, null],
+      ]);
+      expect(mine.summaries[0]).toMatchObject({
+        kind: "sms",
+        status: "open",
+        contactAddress: "+15557650003",
+        assigneeId: "U1",
+        lastInboundAt: at(10),
+      });
+      expect(await store.openAssignedTo("U1", 1)).toMatchObject({
+        total: 3,
+        summaries: [{ conversationId: early }],
+      });
+      expect(await store.openAssignedTo("U2", 10)).toEqual({ total: 0, summaries: [] });
+
+      const inboxId = (await store.findInbox("sms", "+15550001111"))?.id as number;
+      const otherInboxId = (await store.findInbox("sms", "+15550002222"))?.id as number;
+      const queues = await store.unassignedOpen([inboxId, otherInboxId], 5);
+      expect(queues.map((q) => [q.inboxId, q.total, q.summaries.map((c) => c.conversationId)])).toEqual([
+        [inboxId, 1, [unassigned]],
+        [otherInboxId, 1, [otherInbox.result === "recorded" ? otherInbox.conversationId : -1]],
+      ]);
+      expect(queues[0]?.summaries[0]?.waitingSince).toEqual(at(20));
+      expect(await store.unassignedOpen([], 5)).toEqual([]);
+      await store.connectInbox({
+        kind: "sms",
+        address: "+15550002222",
+        to: "C2",
+        userId: "U1",
+        from: [null],
+      });
+      expect((await store.connectedInboxes()).map((inbox) => [inbox.id, inbox.slackChannelId])).toEqual([
+        [otherInboxId, "C2"],
+      ]);
+    });
+
+    it("lists the reminders a person set that have not fired, soonest first, by their lanes", async () => {
+      const outcome = await record(inbound("remind me"));
+      if (outcome.result !== "recorded") throw new Error("not recorded");
+      const { conversationId } = outcome;
+      const reminder = (userId: string, runAt: number): NewJob => ({
+        lane: `reminder:${userId}:${conversationId}:${runAt}`,
+        kind: "slack.reminder",
+        payload: { conversationId, userId },
+        runAt,
+      });
+      const soon = Date.UTC(2026, 10, 26, 10);
+      const later = Date.UTC(2026, 10, 27, 9);
+      await subject.queue.enqueue([reminder("U1", later), reminder("U1", soon), reminder("U10", soon)]);
+      const reminders = await store.remindersOf("U1");
+      expect(reminders.map((r) => [r.runAt, r.conversation.conversationId])).toEqual([
+        [new Date(soon), conversationId],
+        [new Date(later), conversationId],
+      ]);
+      expect(reminders[0]?.conversation).toMatchObject({ contactAddress: "+15557654321", status: "open" });
+      expect(await store.remindersOf("U2")).toEqual([]);
+    });
   });
 }

@@ -145,6 +145,25 @@ export function deliveryQueueContract(name: string, open: () => Promise<QueueUnd
       expect(stats.oldestWaitingAt).toBeInstanceOf(Date);
     });
 
+    it("keeps a job scheduled at insert until its time, without counting it as waiting before then", async () => {
+      await queue.enqueue([{ ...notice("later", "1"), runAt: now + 60_000 }, notice("now", "1")]);
+      const [scheduled, due] = announced as [QueuedJob, QueuedJob];
+      expect(scheduled.runAt).toBe(now + 60_000);
+      expect(due.runAt).toBe(0);
+      expect((await queue.unclaimed(now, 10)).map((job) => [job.id, job.runAt])).toEqual([
+        [scheduled.id, now + 60_000],
+        [due.id, 0],
+      ]);
+      expect(await queue.claim(scheduled.id, "w1", now + 59_999, now + lease)).toBeNull();
+      expect(await queue.complete(await take(due.id, "w1"), "w1")).toBe(true);
+      expect((await queue.stats(now)).oldestWaitingAt).toBeNull();
+      expect((await queue.stats(now + 60_000)).oldestWaitingAt).toBeInstanceOf(Date);
+      expect(await take(scheduled.id, "w1", now + 60_000, now + 60_000 + lease)).toMatchObject({
+        kind: "slack.notice",
+        attempts: 1,
+      });
+    });
+
     it("lists at most `limit` heads, oldest first", async () => {
       await queue.enqueue(Array.from({ length: 5 }, (_, index) => notice(`lane-${index}`, "x")));
       expect((await queue.unclaimed(now, 3)).map((job) => job.lane)).toEqual(["lane-0", "lane-1", "lane-2"]);

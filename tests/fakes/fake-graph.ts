@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { FaultQueue } from "./faults.js";
-import { json, type LocalServer, listen, type Reply, readBody, text } from "./http.js";
+import { FaultQueue } from "../../src/simulators/faults.js";
+import { json, type LocalServer, listen, type Reply, readBody, text } from "../../src/simulators/http.js";
 
 /*
  * A local stand-in for the Graph API endpoints Threadline calls (Send API, User Profile API), and the Meta

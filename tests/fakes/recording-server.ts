@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { type LocalServer, listen } from "./http.js";
+import { type LocalServer, listen } from "../../src/simulators/http.js";
 
 /**
  * A host the app must never reach: an internal service, a cloud metadata address, someone else's server.

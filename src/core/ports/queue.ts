@@ -10,6 +10,7 @@ export type JobKind =
   | "slack.notice"
   | "slack.channelNotice"
   | "slack.react"
+  | "slack.reminder"
   | "customer.send"
   | "contact.refreshProfile";
 
@@ -24,6 +25,8 @@ export interface JobPayloads {
   "slack.notice": { conversationId: number; text: string };
   /** A top-level message in a channel, about the channel itself (e.g. an inbox moved away from it). */
   "slack.channelNotice": { channelId: string; text: string };
+  /** At its `runAt`, a line in the conversation's thread mentioning `userId`, unless the conversation is closed. */
+  "slack.reminder": { conversationId: number; userId: string };
   "customer.send": { messageId: number };
   /**
    * Looks the contact's profile up and stores it. `inline`: queued on the conversation's Slack lane ahead of
@@ -33,7 +36,13 @@ export interface JobPayloads {
 }
 
 export type NewJob = {
-  [K in JobKind]: { readonly lane: string; readonly kind: K; readonly payload: JobPayloads[K] };
+  [K in JobKind]: {
+    readonly lane: string;
+    readonly kind: K;
+    readonly payload: JobPayloads[K];
+    /** Epoch ms before which it must not run (a reminder); now when absent. */
+    readonly runAt?: number;
+  };
 }[JobKind];
 
 /** A job as committed: known to every worker that hears of it, claimable by one. */
@@ -58,7 +67,7 @@ export type Job = QueuedJob & {
 
 export interface QueueStats {
   readonly depth: { readonly pending: number; readonly parked: number; readonly failed: number };
-  /** When the oldest job still to do was enqueued. */
+  /** When the oldest job still to do was enqueued; a job scheduled for later (a reminder) counts once due. */
   readonly oldestWaitingAt: Date | null;
 }
 
@@ -91,5 +100,5 @@ export interface DeliveryQueue {
   unpark(jobId: number): Promise<void>;
   /** Leases of owners known to be dead run out now (e.g. a crashed process on this host). */
   expireLeasesOf(owners: (owner: string) => boolean): Promise<number>;
-  stats(): Promise<QueueStats>;
+  stats(now?: number): Promise<QueueStats>;
 }

@@ -13,6 +13,7 @@ import type {
   MessageStatus,
   SentPart,
 } from "../model.js";
+import type { HomeQueries } from "./home.js";
 import type { NewJob } from "./queue.js";
 
 /* The conversation store's port. Each write is one short transaction that commits the state change together
@@ -128,7 +129,7 @@ export interface Write {
   readonly jobs?: readonly NewJob[];
 }
 
-export interface ConversationStore {
+export interface ConversationStore extends HomeQueries {
   // ---- The hot path: prepared statements, one short transaction each, committed in groups ----
 
   /** Records a customer message unless its provider id is known; `decide` says what else changes. */

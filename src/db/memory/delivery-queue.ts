@@ -28,7 +28,7 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
   async enqueue(jobs: readonly NewJob[]): Promise<void> {
     const queued = jobs.map((job) => {
       const row: Row = {
-        job: { ...job, id: this.nextId++, runAt: 0, createdAt: this.clock() } as QueuedJob,
+        job: { ...job, id: this.nextId++, runAt: job.runAt ?? 0, createdAt: this.clock() } as QueuedJob,
         state: "pending",
         attempts: 0,
         lastError: null,
@@ -112,10 +112,11 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
     return count;
   }
 
-  async stats(): Promise<QueueStats> {
+  async stats(now = this.clock().getTime()): Promise<QueueStats> {
     const count = (state: Row["state"]) =>
       [...this.rows.values()].filter((row) => row.state === state).length;
-    const oldest = this.sorted().find((row) => row.state !== "failed");
+    const scheduled = (row: Row) => row.attempts === 0 && row.job.runAt > now;
+    const oldest = this.sorted().find((row) => row.state !== "failed" && !scheduled(row));
     return {
       depth: { pending: count("pending"), parked: count("parked"), failed: count("failed") },
       oldestWaitingAt: oldest?.job.createdAt ?? null,

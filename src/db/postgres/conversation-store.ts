@@ -9,6 +9,7 @@ import type {
   SentPart,
 } from "../../core/model.js";
 import type {
+  ConversationList,
   ConversationMatch,
   ConversationStore,
   InboundEffects,
@@ -17,10 +18,12 @@ import type {
   InboxChange,
   InboxChangeOutcome,
   InboxCounts,
+  InboxQueue,
   NewJob,
   NewReply,
   NewStart,
   QueuedJob,
+  ScheduledReminder,
   StartDecision,
   StartOutcome,
   StartState,
@@ -29,6 +32,7 @@ import type {
 import { toContact, toConversation, toInbox, toMessage, toSentPart } from "../sqlite/rows.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
+import { PgHomeQueries } from "./home-queries.js";
 import { inTransaction, prepared } from "./pool.js";
 import { messageWords, postgresSearchTerms } from "./search.js";
 
@@ -63,13 +67,16 @@ class StartRefused {
  */
 export class PgConversationStore implements ConversationStore {
   private readonly updates = new Map<string, string>();
+  private readonly home: PgHomeQueries;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly queue: PgDeliveryQueue,
     private readonly prisma: PgPrismaClient,
     private readonly lanesOf: (conversationId: number) => readonly string[],
-  ) {}
+  ) {
+    this.home = new PgHomeQueries(pool);
+  }
 
   async recordInbound(
     inbound: InboundMessage,
@@ -377,6 +384,22 @@ export class PgConversationStore implements ConversationStore {
 
   async setInboxProblem(inboxId: number, problem: string | null) {
     await this.prisma.inbox.update({ where: { id: inboxId }, data: { deliveryProblem: problem } });
+  }
+
+  openAssignedTo(userId: string, limit: number): Promise<ConversationList> {
+    return this.home.openAssignedTo(userId, limit);
+  }
+
+  unassignedOpen(inboxIds: readonly number[], limitPerInbox: number): Promise<readonly InboxQueue[]> {
+    return this.home.unassignedOpen(inboxIds, limitPerInbox);
+  }
+
+  remindersOf(userId: string): Promise<readonly ScheduledReminder[]> {
+    return this.home.remindersOf(userId);
+  }
+
+  connectedInboxes() {
+    return this.home.connectedInboxes();
   }
 
   async inboxesForChannel(slackChannelId: string) {

@@ -37,8 +37,9 @@ const statements = {
   ),
   insert: prepared(
     "threadline_jobs_insert",
-    `INSERT INTO "DeliveryJob" ("lane", "kind", "payload", "createdAt", "updatedAt")
-      SELECT l, k, p, $4, $4 FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(l, k, p, n)
+    `INSERT INTO "DeliveryJob" ("lane", "kind", "payload", "runAt", "createdAt", "updatedAt")
+      SELECT l, k, p, r, $5, $5
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS t(l, k, p, r, n)
       ORDER BY n RETURNING ${queuedColumns}`,
   ),
   load: prepared(
@@ -106,7 +107,9 @@ const statements = {
   ),
   oldest: prepared(
     "threadline_jobs_oldest",
-    `SELECT "createdAt" FROM "DeliveryJob" WHERE "state" IN ('pending', 'parked') ORDER BY "id" LIMIT 1`,
+    // A job never tried whose time has not come is scheduled (a reminder), not waiting.
+    `SELECT "createdAt" FROM "DeliveryJob" WHERE "state" IN ('pending', 'parked')
+      AND NOT ("attempts" = 0 AND "runAt" > $1) ORDER BY "id" LIMIT 1`,
   ),
 };
 
@@ -165,6 +168,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
         jobs.map((job) => job.lane),
         jobs.map((job) => job.kind),
         jobs.map((job) => JSON.stringify(job.payload)),
+        jobs.map((job) => job.runAt ?? 0),
         now,
       ]),
     );
@@ -240,10 +244,10 @@ export class PgDeliveryQueue implements DeliveryQueue {
     return (await this.pool.query(statements.expire([owners]))).rowCount ?? 0;
   }
 
-  async stats(): Promise<QueueStats> {
+  async stats(now = Date.now()): Promise<QueueStats> {
     const [depth, oldest] = await Promise.all([
       this.pool.query(statements.depth()),
-      this.pool.query(statements.oldest()),
+      this.pool.query(statements.oldest([now])),
     ]);
     const count = (state: string) => Number(depth.rows.find((row) => row.state === state)?.count ?? 0);
     return {

@@ -11,6 +11,7 @@ import type {
 } from "../../core/model.js";
 import type {
   ConversationMatch,
+  ConversationList,
   ConversationStore,
   InboundEffects,
   InboundOutcome,
@@ -18,6 +19,7 @@ import type {
   InboxChange,
   InboxChangeOutcome,
   InboxCounts,
+  InboxQueue,
   NewJob,
   NewReply,
   NewStart,
@@ -25,11 +27,13 @@ import type {
   StartDecision,
   StartOutcome,
   StartState,
+  ScheduledReminder,
   Write,
 } from "../../core/ports.js";
 import type { PrismaClient } from "../client.js";
 import type { SqliteConnection } from "./connection.js";
 import type { SqliteDeliveryQueue } from "./delivery-queue.js";
+import { SqliteHomeQueries } from "./home-queries.js";
 import { sqliteDate } from "./prisma-adapter.js";
 import { columnValue, toContact, toConversation, toInbox, toMessage, toSentPart } from "./rows.js";
 import { searchTerms } from "./search.js";
@@ -46,6 +50,7 @@ type Table = "Conversation" | "Message" | "Contact" | "Inbox";
 export class SqliteConversationStore implements ConversationStore {
   private prepared: ReturnType<typeof storeStatements> | null = null;
   private readonly updates = new Map<string, Statement>();
+  private readonly home = new SqliteHomeQueries(() => this.connection.db);
 
   constructor(
     private readonly connection: SqliteConnection,
@@ -397,6 +402,22 @@ export class SqliteConversationStore implements ConversationStore {
   async conversationMessages(conversationId: number) {
     const rows = await this.prisma.message.findMany({ where: { conversationId }, orderBy: { id: "asc" } });
     return rows.map((row) => toMessage(row));
+  }
+
+  openAssignedTo(userId: string, limit: number): Promise<ConversationList> {
+    return this.home.openAssignedTo(userId, limit);
+  }
+
+  unassignedOpen(inboxIds: readonly number[], limitPerInbox: number): Promise<readonly InboxQueue[]> {
+    return this.home.unassignedOpen(inboxIds, limitPerInbox);
+  }
+
+  remindersOf(userId: string): Promise<readonly ScheduledReminder[]> {
+    return this.home.remindersOf(userId);
+  }
+
+  connectedInboxes() {
+    return this.home.connectedInboxes();
   }
 
   async saveMedia(content: MediaContent, expiresAt: Date) {

@@ -51,7 +51,16 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   insert(jobs: readonly NewJob[], now = new Date()): QueuedJob[] {
     const at = sqliteDate(now);
     return jobs.map((job) =>
-      toQueued(this.statements.insert.get(job.lane, job.kind, JSON.stringify(job.payload), at, at) as Row),
+      toQueued(
+        this.statements.insert.get(
+          job.lane,
+          job.kind,
+          JSON.stringify(job.payload),
+          job.runAt ?? 0,
+          at,
+          at,
+        ) as Row,
+      ),
     );
   }
 
@@ -125,10 +134,10 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     );
   }
 
-  async stats(): Promise<QueueStats> {
+  async stats(now = Date.now()): Promise<QueueStats> {
     const rows = this.statements.depth.all() as { state: string; count: number }[];
     const count = (state: string) => rows.find((row) => row.state === state)?.count ?? 0;
-    const oldest = this.statements.oldest.get() as Row | undefined;
+    const oldest = this.statements.oldest.get({ now }) as Row | undefined;
     return {
       depth: { pending: count("pending"), parked: count("parked"), failed: count("failed") },
       oldestWaitingAt: oldest ? dateFrom(oldest.createdAt) : null,
@@ -144,8 +153,9 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
 
 function queueStatements(db: Database.Database) {
   return {
-    insert: db.prepare(`INSERT INTO "DeliveryJob" ("lane", "kind", "payload", "createdAt", "updatedAt")
-      VALUES (?, ?, ?, ?, ?) RETURNING "id", "lane", "kind", "payload", "runAt", "createdAt"`),
+    insert: db.prepare(`INSERT INTO "DeliveryJob" ("lane", "kind", "payload", "runAt", "createdAt",
+        "updatedAt")
+      VALUES (?, ?, ?, ?, ?, ?) RETURNING "id", "lane", "kind", "payload", "runAt", "createdAt"`),
     // Lane heads: walks pending jobs in id order on the (state, id) index and stops at LIMIT; the `+` keeps
     // SQLite off the (state, runAt) index, which would test and sort every pending job.
     unclaimed: db.prepare(`SELECT j."id", j."lane", j."kind", j."payload", j."runAt", j."createdAt"
@@ -173,7 +183,9 @@ function queueStatements(db: Database.Database) {
     owners: db.prepare(`SELECT DISTINCT "leaseOwner" FROM "DeliveryJob" WHERE "leaseOwner" IS NOT NULL`),
     expire: db.prepare(`UPDATE "DeliveryJob" SET "leaseUntil" = 0 WHERE "leaseOwner" = ?`),
     depth: db.prepare(`SELECT "state", COUNT(*) AS "count" FROM "DeliveryJob" GROUP BY "state"`),
+    // A job never tried whose time has not come is scheduled (a reminder), not waiting.
     oldest: db.prepare(`SELECT "createdAt" FROM "DeliveryJob" WHERE "state" IN ('pending', 'parked')
+        AND NOT ("attempts" = 0 AND "runAt" > @now)
       ORDER BY "id" LIMIT 1`),
   };
 }

@@ -2,14 +2,20 @@ import type { App } from "@slack/bolt";
 import type { ConversationActions } from "../../core/actions.js";
 import type { SlashCommands } from "../../core/commands.js";
 import type { Conversations } from "../../core/conversations.js";
+import type { AppHome } from "../../core/home.js";
+import type { ReactionTriage } from "../../core/reaction-triage.js";
+import type { Reminders } from "../../core/reminders.js";
 import type { TranscriptAccessPolicy } from "../../core/transcript-access.js";
 import type { Logger } from "../../logger.js";
 import type { ChannelDirectory } from "../directory.js";
 import * as conversationControls from "./actions/conversation-controls.js";
 import * as moveInbox from "./actions/move-inbox.js";
+import * as remind from "./actions/remind.js";
 import * as transcriptLink from "./actions/transcript-link.js";
 import * as threadlineCommand from "./commands/threadline.js";
+import * as appHome from "./events/app-home.js";
 import * as channelMembers from "./events/channel-members.js";
+import * as reactions from "./events/reactions.js";
 import * as users from "./events/users.js";
 import * as messageEdits from "./messages/edits.js";
 import * as threadReplies from "./messages/thread-replies.js";
@@ -20,6 +26,9 @@ export interface ListenerDependencies {
   readonly commands: SlashCommands;
   readonly actions: ConversationActions;
   readonly transcripts: TranscriptAccessPolicy;
+  readonly home: AppHome;
+  readonly triage: ReactionTriage;
+  readonly reminders: Reminders;
   /** The assignment menu's members and names, which the membership and user events keep current. */
   readonly directory: ChannelDirectory;
   readonly logger: Logger;
@@ -35,6 +44,9 @@ const listeners = [
   assigneeOptions,
   channelMembers,
   users,
+  appHome,
+  reactions,
+  remind,
 ];
 
 export function registerListeners(app: App, deps: ListenerDependencies): void {

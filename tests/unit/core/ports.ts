@@ -9,6 +9,7 @@ import type {
   AcceptedPart,
   ChannelRegistry,
   CustomerChannel,
+  HomeView,
   OutboundPart,
   OutboundRequest,
   ParentView,
@@ -126,6 +127,18 @@ export class RecordingSlack implements SlackPort {
   async channelMembership(channelId: string) {
     const isMember = this.members.get(channelId);
     return isMember === undefined ? null : { isMember, name: channelId };
+  }
+
+  timeZones = new Map<string, string>();
+
+  async userTimeZone(userId: string) {
+    return this.timeZones.get(userId) ?? null;
+  }
+
+  readonly homes: HomeView[] = [];
+
+  async publishHome(home: HomeView) {
+    this.homes.push(home);
   }
 }
 

@@ -50,6 +50,7 @@ function process(name: string, url: string, events: Event[], stall: (jobId: numb
     "slack.channelNotice": run,
     "slack.postStarted": run,
     "slack.react": run,
+    "slack.reminder": run,
     "customer.send": run,
     "contact.refreshProfile": run,
   };

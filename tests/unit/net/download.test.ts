@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type DownloadPolicy, download } from "../../../src/net/download.js";
 import { hostList } from "../../../src/net/host-list.js";
-import { type LocalServer, listen, type Reply } from "../../fakes/http.js";
+import { type LocalServer, listen, type Reply } from "../../../src/simulators/http.js";
 
 /*
  * The guarded download against two local servers: `a` is allowed and gets the credentials, `b` is allowed

@@ -8,6 +8,7 @@ import { postMedia } from "./post-media.js";
 import { postStarted } from "./post-started.js";
 import { react } from "./react.js";
 import { refreshProfile } from "./refresh-profile.js";
+import { reminder } from "./reminder.js";
 import { threadAccess } from "./threads.js";
 import { updateParent } from "./update-parent.js";
 
@@ -24,6 +25,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     "slack.notice": notice(deps, threads),
     "slack.channelNotice": channelNotice(deps),
     "slack.react": react(deps, threads),
+    "slack.reminder": reminder(deps),
     "customer.send": customerSend(deps, threads),
     "contact.refreshProfile": refreshProfile(deps, threads),
   };

@@ -340,6 +340,35 @@ export function externalSelectPayload(
   };
 }
 
+/** A user choosing `value` in the overflow menu `actionId` of a message. */
+export function overflowChoicePayload(
+  ws: Workspace,
+  input: MessageInteraction & { value: string },
+  responseUrl: string,
+): Json {
+  const { common, message, blockId, element } = interaction(ws, input, "overflow");
+  const options = (Array.isArray(element.options) ? element.options : []) as { text: Json; value: string }[];
+  const option = options.find((candidate) => candidate.value === input.value);
+  if (!option) throw new Error(`the overflow menu ${input.actionId} has no option ${input.value}`);
+  return {
+    type: "block_actions",
+    ...common,
+    trigger_id: triggerId(),
+    message: ws.apiMessage(message),
+    state: { values: {} },
+    response_url: responseUrl,
+    actions: [
+      {
+        type: "overflow",
+        action_id: input.actionId,
+        block_id: blockId,
+        selected_option: { text: option.text, value: option.value },
+        action_ts: actionTs(),
+      },
+    ],
+  };
+}
+
 export function blockSuggestionPayload(ws: Workspace, input: MessageInteraction & { value: string }): Json {
   const { common, blockId, element } = interaction(ws, input, "external_select");
   // Slack asks for options only once the user has typed min_query_length characters (3 unless set).

@@ -3,7 +3,9 @@ import type { Json } from "./types.js";
 
 // Slack's documented Block Kit limits, checked because real Slack rejects the whole message with
 // invalid_blocks when one is exceeded; a fake that accepted them would hide the bug until production.
+// A message holds 50 blocks; a view (modal, home tab) 100.
 const MAX_BLOCKS = 50;
+export const MAX_VIEW_BLOCKS = 100;
 
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -60,6 +62,10 @@ class Checker {
       this.text(element.text, `${pointer}/text`, 75, true);
       this.optionalString(element.value, `${pointer}/value`, 2000);
       this.optionalString(element.url, `${pointer}/url`, 3000);
+    } else if (element.type === "overflow") {
+      // An overflow menu holds 2 to 5 options (each plain text ≤ 75 characters, value ≤ 150).
+      this.items(element.options, `${pointer}/options`, 2, 5);
+      this.options(element.options, `${pointer}/options`);
     } else if (element.type.endsWith("_select") && element.placeholder !== undefined) {
       this.text(element.placeholder, `${pointer}/placeholder`, 150, true);
     }
@@ -118,9 +124,9 @@ class Checker {
 }
 
 /** Slack's `errors` strings for blocks it would refuse; empty when the blocks are acceptable. */
-export function blockErrors(blocks: Json[]): string[] {
+export function blockErrors(blocks: Json[], maxBlocks = MAX_BLOCKS): string[] {
   const checker = new Checker();
-  if (blocks.length > MAX_BLOCKS) checker.fail(`must provide no more than ${MAX_BLOCKS} items`, "/blocks");
+  if (blocks.length > maxBlocks) checker.fail(`must provide no more than ${maxBlocks} items`, "/blocks");
   blocks.forEach((block, i) => {
     checker.block(block, `/blocks/${i}`);
   });

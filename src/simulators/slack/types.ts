@@ -25,6 +25,8 @@ export interface UserInput {
   displayName?: string;
   isBot?: boolean;
   deleted?: boolean;
+  /** The time zone users.info reports (America/Los_Angeles unless given). */
+  tz?: string;
 }
 
 export interface FakeUser {
@@ -34,6 +36,15 @@ export interface FakeUser {
   displayName: string;
   isBot: boolean;
   deleted: boolean;
+  tz: string;
+}
+
+/** A home tab as views.publish last set it for a user. */
+export interface PublishedHome {
+  user: string;
+  view: Json;
+  /** How many times it has been published so far, this one included. */
+  version: number;
 }
 
 /** A file object as Slack's API and events present it (the bytes are kept separately). */

@@ -1,4 +1,4 @@
-import { blockErrors, withBlockIds } from "./blocks.js";
+import { blockErrors, MAX_VIEW_BLOCKS, withBlockIds } from "./blocks.js";
 import { messageChangedEvent } from "./payloads.js";
 import type { FakeChannel, Json, MessageMetadata, SlackFile, StoredMessage } from "./types.js";
 import { compareTs, type Workspace } from "./workspace.js";
@@ -304,6 +304,30 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
         if (already) fail("already_reacted");
         ws.reactions.push({ channel: channel.id, timestamp: message.ts, name, user: bot.botUserId });
         return {};
+      },
+    },
+
+    "views.publish": {
+      token: "bot",
+      run: (args) => {
+        const userId = str(args, "user_id");
+        if (!userId) return fail("invalid_arguments");
+        if (!ws.users.has(userId)) return fail("user_not_found");
+        const view = jsonArg(args, "view", "invalid_arguments");
+        if (typeof view !== "object" || view === null) return fail("invalid_arguments");
+        const { type, blocks } = view as Json;
+        if (type !== "home") return fail("invalid_arguments");
+        if (!Array.isArray(blocks)) return fail("invalid_arguments");
+        const errors = blockErrors(blocks as Json[], MAX_VIEW_BLOCKS);
+        if (errors.length > 0) {
+          fail("invalid_arguments", { response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } });
+        }
+        const published = { ...(view as Json), blocks: withBlockIds(blocks as Json[]) };
+        const version = (ws.homes.get(userId)?.version ?? 0) + 1;
+        ws.homes.set(userId, { user: userId, view: published, version });
+        return {
+          view: { id: `V${String(version).padStart(10, "0")}`, team_id: bot.teamId, ...published },
+        };
       },
     },
 

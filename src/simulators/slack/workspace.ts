@@ -5,6 +5,7 @@ import type {
   FakeUser,
   Json,
   MessageVersion,
+  PublishedHome,
   Reaction,
   ResponseUrlPost,
   SlackFile,
@@ -54,6 +55,8 @@ export class Workspace {
   private readonly byTs = new Map<string, StoredMessage>();
   readonly ephemerals: Ephemeral[] = [];
   readonly reactions: Reaction[] = [];
+  /** Each user's home tab, as views.publish last set it. */
+  readonly homes = new Map<string, PublishedHome>();
   readonly uploads: Upload[] = [];
   readonly responses: ResponseUrlPost[] = [];
   private readonly files = new Map<string, StoredFile>();
@@ -101,6 +104,7 @@ export class Workspace {
       displayName: input.displayName ?? "",
       isBot: input.isBot ?? false,
       deleted: input.deleted ?? false,
+      tz: input.tz ?? "America/Los_Angeles",
     };
     this.users.set(user.id, user);
     return user;
@@ -245,9 +249,9 @@ export class Workspace {
       name: user.name,
       deleted: user.deleted,
       real_name: user.realName,
-      tz: "America/Los_Angeles",
-      tz_label: "Pacific Standard Time",
-      tz_offset: -28800,
+      tz: user.tz,
+      tz_label: user.tz,
+      tz_offset: tzOffsetSeconds(user.tz),
       profile: {
         real_name: user.realName,
         real_name_normalized: user.realName,
@@ -350,4 +354,23 @@ export function compareTs(a: string, b: string): number {
   const [aSec = 0, aMicro = 0] = a.split(".").map(Number);
   const [bSec = 0, bMicro = 0] = b.split(".").map(Number);
   return aSec - bSec || aMicro - bMicro;
+}
+
+/** The zone's offset from UTC now, in seconds, as users.info's `tz_offset` gives it. */
+function tzOffsetSeconds(timeZone: string): number {
+  // Slack only ever reports zones it knows; a test may set an unknown one to see the app cope.
+  if (!isKnownZone(timeZone)) return 0;
+  const now = new Date();
+  const local = new Date(now.toLocaleString("en-US", { timeZone }));
+  const utc = new Date(now.toLocaleString("en-US", { timeZone: "UTC" }));
+  return Math.round((local.getTime() - utc.getTime()) / 1000);
+}
+
+function isKnownZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
 }

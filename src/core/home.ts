@@ -1,0 +1,128 @@
+import type { Conversation } from "./model.js";
+import type {
+  ChannelRegistry,
+  ConversationChanges,
+  ConversationStore,
+  ConversationSummary,
+  CoreLogger,
+  HomeItem,
+  SlackPort,
+} from "./ports.js";
+
+export interface AppHomeOptions {
+  /** Someone who opened their home this recently has it published again when their assignments change. */
+  readonly refreshWindowMs: number;
+  /** Conversations listed per section; the counts cover them all. */
+  readonly listLimit: number;
+}
+
+export const defaultHomeOptions: AppHomeOptions = { refreshWindowMs: 15 * 60_000, listLimit: 15 };
+
+/**
+ * Each person's App Home: their open conversations (oldest waiting first), the unassigned ones of the inboxes
+ * in channels they are in, and their reminders. Built on demand, one query per list. Who opened their home
+ * recently is kept in memory per instance, so a restart (or another instance) refreshes only on next open.
+ */
+export class AppHome {
+  private readonly viewers = new Map<string, number>();
+
+  constructor(
+    private readonly store: ConversationStore,
+    private readonly slack: SlackPort,
+    private readonly channels: ChannelRegistry,
+    private readonly logger: CoreLogger,
+    private readonly now: () => number,
+    private readonly options: AppHomeOptions = defaultHomeOptions,
+  ) {}
+
+  /** The person opened their home tab. */
+  async opened(userId: string): Promise<void> {
+    const now = this.now();
+    for (const [viewer, at] of this.viewers) {
+      if (now - at > this.options.refreshWindowMs) this.viewers.delete(viewer);
+    }
+    this.viewers.set(userId, now);
+    await this.publish(userId);
+  }
+
+  /** A conversation changed: the homes of its old and new assignee are refreshed, if they looked recently. */
+  conversationChanged(before: Conversation, changes: ConversationChanges): void {
+    const affected = new Set([before.assigneeId, changes.assigneeId]);
+    this.refresh([...affected].filter((id): id is string => typeof id === "string"));
+  }
+
+  /** Refreshes the homes of those of `userIds` who opened theirs recently, in the background. */
+  refresh(userIds: readonly string[]): void {
+    for (const userId of userIds) {
+      const at = this.viewers.get(userId);
+      if (at === undefined || this.now() - at > this.options.refreshWindowMs) continue;
+      this.publish(userId).catch((error: unknown) =>
+        this.logger.warn(
+          { err: error, user: userId },
+          "could not refresh App Home; it refreshes on next open",
+        ),
+      );
+    }
+  }
+
+  private async publish(userId: string): Promise<void> {
+    const limit = this.options.listLimit;
+    const [assigned, reminders, inboxes] = await Promise.all([
+      this.store.openAssignedTo(userId, limit),
+      this.store.remindersOf(userId),
+      this.visibleInboxes(userId),
+    ]);
+    const queues = await this.store.unassignedOpen(
+      inboxes.map((inbox) => inbox.id),
+      limit,
+    );
+    const byInbox = new Map(queues.map((queue) => [queue.inboxId, queue]));
+    await this.slack.publishHome({
+      userId,
+      at: new Date(this.now()),
+      assigned: { total: assigned.total, items: assigned.summaries.map((c) => this.item(c)) },
+      inboxes: inboxes.map((inbox) => {
+        const channel = this.channels[inbox.kind];
+        const queue = byInbox.get(inbox.id);
+        return {
+          label: `${channel.label} ${channel.formatAddress(inbox.address)}`,
+          slackChannelId: inbox.slackChannelId as string,
+          total: queue?.total ?? 0,
+          items: (queue?.summaries ?? []).map((c) => this.item(c)),
+        };
+      }),
+      reminders: reminders.map((r) => ({ runAt: r.runAt, item: this.item(r.conversation) })),
+    });
+    this.logger.info(
+      { user: userId, assigned: assigned.total, inboxes: inboxes.length, reminders: reminders.length },
+      "App Home published",
+    );
+  }
+
+  /** Inboxes connected to channels the person is a member of (the directory knows the members). */
+  private async visibleInboxes(userId: string) {
+    const connected = await this.store.connectedInboxes();
+    const channelIds = [...new Set(connected.map((inbox) => inbox.slackChannelId as string))];
+    const visible = new Set<string>();
+    await Promise.all(
+      channelIds.map(async (channelId) => {
+        const members = await this.slack.channelMembers(channelId);
+        if (members.some((member) => member.id === userId)) visible.add(channelId);
+      }),
+    );
+    return connected.filter((inbox) => visible.has(inbox.slackChannelId as string));
+  }
+
+  private item(summary: ConversationSummary): HomeItem {
+    const channel = this.channels[summary.kind];
+    const address = summary.contactAddress;
+    return {
+      conversationId: summary.conversationId,
+      title: summary.contactName ?? channel.fallbackContactName?.(address) ?? channel.formatAddress(address),
+      channelLabel: channel.label,
+      slackChannelId: summary.slackChannelId,
+      slackThreadTs: summary.slackThreadTs,
+      waitingSince: summary.waitingSince,
+    };
+  }
+}

@@ -1,0 +1,99 @@
+import type pg from "pg";
+import { reminderLanePrefix } from "../../core/lanes.js";
+import type {
+  ConversationList,
+  ConversationSummary,
+  HomeQueries,
+  InboxQueue,
+  ScheduledReminder,
+} from "../../core/ports.js";
+import { toSummary } from "../sqlite/home-queries.js";
+import { toInbox } from "../sqlite/rows.js";
+import { prepared } from "./pool.js";
+
+type Row = Record<string, unknown>;
+
+/** The customer's first message after the last reply that reached them (failed replies do not count). */
+const waitingSince = `(SELECT MIN(m."createdAt") FROM "Message" m
+  WHERE m."conversationId" = c."id" AND m."direction" = 'in' AND m."id" > COALESCE(
+    (SELECT MAX(o."id") FROM "Message" o WHERE o."conversationId" = c."id" AND o."direction" = 'out'
+      AND o."status" NOT IN ('failed', 'undelivered', 'not_sent')), 0))`;
+
+const summaryColumns = `c."id" AS "conversationId", c."inboxId", c."status", c."assigneeId", c."slackChannelId",
+  c."slackThreadTs", c."lastInboundAt", ct."kind", ct."address" AS "contactAddress",
+  ct."displayName" AS "contactName"`;
+
+const statements = {
+  connected: prepared(
+    "threadline_home_connected",
+    `SELECT * FROM "Inbox" WHERE "slackChannelId" IS NOT NULL ORDER BY "id"`,
+  ),
+  assigned: prepared(
+    "threadline_home_assigned",
+    `SELECT * FROM (SELECT ${summaryColumns}, ${waitingSince} AS "waitingSince", COUNT(*) OVER ()::int AS "total"
+        FROM "Conversation" c JOIN "Contact" ct ON ct."id" = c."contactId"
+        WHERE c."assigneeId" = $1 AND c."status" = 'open') s
+      ORDER BY "waitingSince" ASC NULLS LAST, "lastInboundAt" ASC NULLS LAST, "conversationId" LIMIT $2`,
+  ),
+  unassigned: prepared(
+    "threadline_home_unassigned",
+    `SELECT ${summaryColumns}, ${waitingSince} AS "waitingSince", r."total"
+      FROM (SELECT "id", COUNT(*) OVER (PARTITION BY "inboxId")::int AS "total",
+          ROW_NUMBER() OVER (PARTITION BY "inboxId" ORDER BY "lastInboundAt" ASC NULLS LAST, "id") AS "rank"
+        FROM "Conversation"
+        WHERE "inboxId" = ANY($1::int[]) AND "status" = 'open' AND "assigneeId" IS NULL) r
+      JOIN "Conversation" c ON c."id" = r."id" JOIN "Contact" ct ON ct."id" = c."contactId"
+      WHERE r."rank" <= $2
+      ORDER BY c."inboxId", r."rank"`,
+  ),
+  // By prefix among pending jobs: a range on the lane index would depend on the database's collation.
+  reminders: prepared(
+    "threadline_home_reminders",
+    `SELECT j."id" AS "jobId", j."runAt", ${summaryColumns}, NULL AS "waitingSince"
+      FROM "DeliveryJob" j
+      JOIN "Conversation" c ON c."id" = (j."payload"::jsonb ->> 'conversationId')::int
+      JOIN "Contact" ct ON ct."id" = c."contactId"
+      WHERE j."state" = 'pending' AND j."kind" = 'slack.reminder' AND starts_with(j."lane", $1)
+      ORDER BY j."runAt", j."id"`,
+  ),
+};
+
+/** App Home's lists on PostgreSQL: the same queries as on SQLite, one per list. */
+export class PgHomeQueries implements HomeQueries {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async openAssignedTo(userId: string, limit: number): Promise<ConversationList> {
+    const { rows } = await this.pool.query(statements.assigned([userId, limit]));
+    return { total: Number((rows[0] as Row | undefined)?.total ?? 0), summaries: rows.map(toSummary) };
+  }
+
+  async unassignedOpen(inboxIds: readonly number[], limitPerInbox: number): Promise<readonly InboxQueue[]> {
+    if (inboxIds.length === 0) return [];
+    const { rows } = await this.pool.query(statements.unassigned([[...inboxIds], limitPerInbox]));
+    const queues = new Map<number, { inboxId: number; total: number; summaries: ConversationSummary[] }>();
+    for (const row of rows as Row[]) {
+      const inboxId = Number(row.inboxId);
+      let queue = queues.get(inboxId);
+      if (!queue) {
+        queue = { inboxId, total: Number(row.total), summaries: [] };
+        queues.set(inboxId, queue);
+      }
+      queue.summaries.push(toSummary(row));
+    }
+    return [...queues.values()];
+  }
+
+  async remindersOf(userId: string): Promise<readonly ScheduledReminder[]> {
+    const { rows } = await this.pool.query(statements.reminders([reminderLanePrefix(userId)]));
+    return (rows as Row[]).map((row) => ({
+      jobId: Number(row.jobId),
+      runAt: new Date(Number(row.runAt)),
+      conversation: toSummary(row),
+    }));
+  }
+
+  async connectedInboxes() {
+    const { rows } = await this.pool.query(statements.connected());
+    return (rows as Row[]).map(toInbox);
+  }
+}

@@ -1,0 +1,79 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createApp, type ThreadlineApp } from "../app.js";
+import { type LogLevel, loadConfig } from "../config.js";
+import { createLogger } from "../logger.js";
+import type { LocalServer } from "../simulators/http.js";
+import { SlackSimulator } from "../simulators/slack.js";
+import { TwilioSimulator } from "../simulators/twilio.js";
+import { inboxNumber, supportChannel, teammates } from "./cast.js";
+import { DemoDriver } from "./driver.js";
+import { startDemoServer } from "./server.js";
+
+export interface DemoOptions {
+  /** Where the page is served; 0 picks a free port. */
+  readonly port: number;
+  readonly logLevel?: LogLevel;
+}
+
+export interface Demo {
+  /** The page, e.g. http://localhost:4321 */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real Threadline (createApp: Bolt over a WebSocket, the twilio SDK, a SQLite file in a temporary folder)
+ * against the Slack and Twilio simulators, and a page that drives them. The demo's server is also the public
+ * URL the app believes it has, so transcript links and MMS media links open in the browser.
+ */
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const [slack, twilio] = await Promise.all([SlackSimulator.start(), TwilioSimulator.start()]);
+  for (const teammate of teammates) slack.addUser(teammate);
+  slack.addChannel({
+    ...supportChannel,
+    members: [slack.botUserId, ...teammates.map((teammate) => teammate.id)],
+  });
+  const databaseDir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-demo-"));
+  const logger = createLogger(options.logLevel ?? "error", process.stderr);
+  let app: ThreadlineApp | undefined;
+  let server: LocalServer | undefined;
+  const appPort = () => app?.httpPort ?? 0;
+  const driver = new DemoDriver(slack, twilio, () => `http://127.0.0.1:${appPort()}`, logger);
+  const stop = async () => {
+    driver.stop();
+    await app?.stop();
+    await server?.close();
+    await Promise.all([slack.stop(), twilio.stop()]);
+    fs.rmSync(databaseDir, { recursive: true, force: true });
+  };
+  try {
+    server = await startDemoServer(options.port, driver, appPort, logger);
+    driver.publicUrl = `http://localhost:${server.port}`;
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_APP_TOKEN: slack.appToken,
+      SLACK_API_URL: slack.apiUrl,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_API_URL: twilio.baseUrl,
+      PUBLIC_URL: driver.publicUrl,
+      PORT: "0",
+      METRICS_PORT: "0",
+      DATABASE_URL: `file:${path.join(databaseDir, "threadline.db")}`,
+    });
+    app = createApp(config, {
+      logger,
+      // The simulator has no rate limit; Slack's one post per second per channel would make the demo feel slow.
+      slackPace: { perSecond: 50, burst: 50 },
+    });
+    await app.start();
+    await slack.waitForConnection();
+    await driver.connectInbox(inboxNumber);
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+  return { url: driver.publicUrl, stop };
+}

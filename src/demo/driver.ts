@@ -1,0 +1,200 @@
+import { AppError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { Json } from "../simulators/slack/types.js";
+import type { SlackSimulator } from "../simulators/slack.js";
+import type { TwilioSimulator } from "../simulators/twilio.js";
+import { customers, inboxNumber, supportChannel, teammates } from "./cast.js";
+import { samplePictures } from "./samples.js";
+
+/** A request from the page that names someone or something the demo does not have. */
+export class DemoRequestError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("DEMO_BAD_REQUEST", message, options);
+  }
+}
+
+/** A text the customer sent from the demo phone (what Twilio received from the carrier). */
+export interface PhoneInbound {
+  readonly customer: string;
+  readonly body: string;
+  readonly pictureId: string | null;
+  readonly at: number;
+  /** How the app answered the webhook. */
+  readonly status: number;
+}
+
+/** How long the simulated carrier takes to report a reply delivered. */
+const deliveryReportDelayMs = 700;
+
+/**
+ * What the page can do, as people would do it: a customer texts (a signed Twilio webhook), a teammate types
+ * in Slack, runs a command, clicks a button or picks from a menu (Socket Mode envelopes the app acks).
+ */
+export class DemoDriver {
+  readonly inbound: PhoneInbound[] = [];
+  /** Set once the demo's server listens: the address the app believes Twilio calls. */
+  publicUrl = "";
+  private readonly reported = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    readonly slack: SlackSimulator,
+    readonly twilio: TwilioSimulator,
+    private readonly appUrl: () => string,
+    private readonly logger: Logger,
+  ) {
+    this.unsubscribe = twilio.changes.subscribe(() => this.reportDeliveries());
+  }
+
+  stop(): void {
+    this.unsubscribe();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  async connectInbox(number: string): Promise<void> {
+    const owner = teammates[0].id;
+    const ack = await this.command(owner, `connect sms ${number}`);
+    if (!String(ack.text ?? "").startsWith("Connected"))
+      throw new Error(`the demo could not connect its inbox: ${String(ack.text)}`);
+  }
+
+  async customerTexts(customer: string, body: string, pictureId: string | null): Promise<void> {
+    if (!customers.some((known) => known.number === customer))
+      throw new DemoRequestError(`no demo customer ${customer}`);
+    const picture = pictureId === null ? null : samplePictures.find((sample) => sample.id === pictureId);
+    if (picture === undefined) throw new DemoRequestError(`no sample picture ${pictureId}`);
+    if (!body.trim() && !picture) throw new DemoRequestError("type a message or attach a picture");
+    const at = Date.now();
+    const media = picture
+      ? [{ url: this.twilio.addMedia(picture.png, "image/png"), contentType: "image/png" }]
+      : [];
+    const answer = await this.twilio.sendInbound({
+      webhookUrl: `${this.appUrl()}/webhooks/twilio`,
+      publicUrl: `${this.publicUrl}/webhooks/twilio`,
+      from: customer,
+      to: inboxNumber,
+      body,
+      media,
+    });
+    this.inbound.push({ customer, body, pictureId, at, status: answer.status });
+    this.twilio.changes.notify();
+  }
+
+  async postMessage(user: string, typed: string, threadTs: string | null): Promise<void> {
+    this.requireTeammate(user);
+    if (!typed.trim()) throw new DemoRequestError("type a message first");
+    await this.slackDoes(() =>
+      this.slack.userMessage({
+        channel: supportChannel.id,
+        user,
+        text: slackEscape(typed),
+        ...(threadTs && { thread_ts: threadTs }),
+      }),
+    );
+  }
+
+  command(user: string, text: string): Promise<Json> {
+    this.requireTeammate(user);
+    return this.slackDoes(() =>
+      this.slack.slashCommand({ channel_id: supportChannel.id, user_id: user, text }),
+    );
+  }
+
+  click(user: string, messageTs: string, actionId: string): Promise<Json> {
+    this.requireTeammate(user);
+    return this.slackDoes(() =>
+      this.slack.blockAction(
+        this.slack.buildButtonClick({ channel: supportChannel.id, messageTs, user, actionId }),
+      ),
+    );
+  }
+
+  clickEphemeral(user: string, ephemeralTs: string, actionId: string): Promise<Json> {
+    this.requireTeammate(user);
+    const ephemeral = this.slack.ephemerals.find((shown) => shown.ts === ephemeralTs && shown.user === user);
+    if (!ephemeral) throw new DemoRequestError("that message is no longer shown");
+    return this.slackDoes(() =>
+      this.slack.blockAction(this.slack.buildEphemeralButtonClick({ ephemeral, actionId })),
+    );
+  }
+
+  /** The options the app offers for a menu, as Slack asks for them while someone types. */
+  options(user: string, messageTs: string, actionId: string, query: string): Promise<Json> {
+    this.requireTeammate(user);
+    return this.slackDoes(() =>
+      this.slack.blockSuggestion(
+        this.slack.buildBlockSuggestion({
+          channel: supportChannel.id,
+          messageTs,
+          user,
+          actionId,
+          value: query,
+        }),
+      ),
+    );
+  }
+
+  select(user: string, messageTs: string, actionId: string, value: string, text: string): Promise<Json> {
+    this.requireTeammate(user);
+    return this.slackDoes(() =>
+      this.slack.blockAction(
+        this.slack.buildExternalSelect({
+          channel: supportChannel.id,
+          messageTs,
+          user,
+          actionId,
+          value,
+          text,
+        }),
+      ),
+    );
+  }
+
+  /** Refreshes views after what the page did (the app's own requests notify by themselves). */
+  private async slackDoes<T>(act: () => Promise<T>): Promise<T> {
+    try {
+      return await act();
+    } catch (error) {
+      // The simulators refuse a click on a message or button that does not exist with a plain Error.
+      if (error instanceof Error && /^no |has no /.test(error.message))
+        throw new DemoRequestError(error.message, { cause: error });
+      throw error;
+    } finally {
+      this.slack.changes.notify();
+    }
+  }
+
+  private requireTeammate(user: string): void {
+    if (!teammates.some((teammate) => teammate.id === user))
+      throw new DemoRequestError(`no teammate ${user}`);
+  }
+
+  /** As a carrier would: each reply the app sent is reported delivered a moment later. */
+  private reportDeliveries(): void {
+    for (const message of this.twilio.sent) {
+      if (this.reported.has(message.sid) || !message.StatusCallback) continue;
+      this.reported.add(message.sid);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.twilio
+          .sendStatusCallback({
+            webhookUrl: `${this.appUrl()}/webhooks/twilio/status`,
+            messageSid: message.sid,
+            status: "delivered",
+          })
+          .then(
+            () => this.twilio.changes.notify(),
+            (error: unknown) => this.logger.warn({ err: error }, "demo: could not report a reply delivered"),
+          );
+      }, deliveryReportDelayMs);
+      this.timers.add(timer);
+    }
+  }
+}
+
+/** The Slack client escapes these three in what people type; the app unescapes them for the customer. */
+function slackEscape(typed: string): string {
+  return typed.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}

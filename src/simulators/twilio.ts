@@ -1,0 +1,555 @@
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { Changes } from "./changes.js";
+import { FaultQueue } from "./faults.js";
+import { json, type LocalServer, listen, type Reply, readBody } from "./http.js";
+
+export type TwilioParams = Record<string, string | string[]>;
+
+export type MessageStatus =
+  | "queued"
+  | "accepted"
+  | "sending"
+  | "sent"
+  | "delivered"
+  | "undelivered"
+  | "failed"
+  | "read"
+  | "canceled";
+
+export interface SentMessage {
+  sid: string;
+  To: string;
+  From?: string;
+  MessagingServiceSid?: string;
+  Body: string;
+  MediaUrl: string[];
+  StatusCallback?: string;
+  /** Changed by sendStatusCallback, so the list endpoint shows what the app was told. */
+  status: MessageStatus;
+  errorCode: number | null;
+  at: Date;
+  updatedAt: Date;
+}
+
+export interface TwilioRequest {
+  method: string;
+  path: string;
+  params: TwilioParams;
+  at: Date;
+}
+
+export interface TwilioFault {
+  times?: number;
+  status: number;
+  code?: number;
+  message?: string;
+  /**
+   * The message is accepted and goes out anyway (it is in the message log), then the caller gets the error answer
+   * ("answer_error": a failure after Twilio's commit) or no answer at all ("drop_connection": the connection is
+   * reset, as when a proxy or a timeout cuts it).
+   */
+  accepted?: "answer_error" | "drop_connection";
+}
+
+/**
+ * Advanced Opt-Out keywords of a Messaging Service (protocols §4.7): a message whose whole body is one of them
+ * (any case) reaches the webhook with `OptOutType` = STOP, START or HELP.
+ */
+export type AdvancedOptOut = Record<"STOP" | "START" | "HELP", readonly string[]>;
+
+export interface WebhookResult {
+  status: number;
+  body: string;
+  messageSid: string;
+  /** The form parameters that were posted (and signed). */
+  params: TwilioParams;
+}
+
+/** undefined: sign properly; null: send no X-Twilio-Signature; a string: send that instead. */
+type SignatureOverride = string | null | undefined;
+
+const API_VERSION = "2010-04-01";
+
+const DEFAULT_CODES: Record<number, number> = {
+  400: 21211,
+  401: 20003,
+  404: 20404,
+  429: 20429,
+  500: 20500,
+  503: 20503,
+};
+
+function defaultMessage(code: number, to: string): string {
+  const messages: Record<number, string> = {
+    20003: "Authenticate",
+    20404: "The requested resource was not found",
+    20429: "Too Many Requests",
+    20500: "Internal Server Error",
+    20503: "Service Unavailable",
+    21211: `The 'To' number ${to} is not a valid phone number.`,
+    21408: `Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}.`,
+    21610: "Attempt to send to unsubscribed recipient",
+  };
+  return messages[code] ?? "Error";
+}
+
+/** X-Twilio-Signature exactly as twilio-node's getExpectedTwilioSignature computes it (protocols §4.2). */
+export function twilioSignature(authToken: string, url: string, params: TwilioParams): string {
+  let data = url;
+  for (const key of Object.keys(params).sort()) {
+    const value = params[key] ?? "";
+    if (Array.isArray(value)) for (const item of [...new Set(value)].sort()) data += key + item;
+    else data += key + value;
+  }
+  return createHmac("sha1", authToken).update(Buffer.from(data, "utf8")).digest("base64");
+}
+
+function sid(prefix: string): string {
+  return prefix + randomBytes(16).toString("hex");
+}
+
+function rfc2822(date: Date): string {
+  return date.toUTCString().replace("GMT", "+0000");
+}
+
+/** Twilio's segment count: GSM-7 fits 160 per message (153 when split), anything else UCS-2 70 (67). */
+function segments(body: string): number {
+  const gsmExtended = /[\^{}\\[\]~|€]/g;
+  const gsm = /^[\n\r\x20-\x7E£¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉÄÖÑÜ§¿äöñüà€]*$/.test(body) && !body.includes("`");
+  const units = gsm ? body.length + (body.match(gsmExtended)?.length ?? 0) : body.length;
+  const [single, part] = gsm ? [160, 153] : [70, 67];
+  return units <= single ? 1 : Math.ceil(units / part);
+}
+
+function groupFields(fields: [string, string][]): TwilioParams {
+  const params: TwilioParams = {};
+  for (const [key, value] of fields) {
+    const existing = params[key];
+    if (existing === undefined) params[key] = value;
+    else params[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return params;
+}
+
+function single(params: TwilioParams, key: string): string | undefined {
+  const value = params[key];
+  return Array.isArray(value) ? value.at(-1) : value;
+}
+
+function many(params: TwilioParams, key: string): string[] {
+  const value = params[key];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+class TwilioError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Twilio's REST API for Messages and media, plus the webhook client that calls the app like Twilio does. */
+export interface InboundInput {
+  from: string;
+  to: string;
+  body: string;
+  messageSid?: string;
+  media?: { url: string; contentType: string }[];
+  extraParams?: Record<string, string>;
+}
+
+export class TwilioSimulator {
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly baseUrl: string;
+  readonly sent: SentMessage[] = [];
+  readonly requests: TwilioRequest[] = [];
+  /** What GET /Accounts/{sid}.json reports: "active", or "suspended" / "closed" to test the doctor. */
+  accountStatus: "active" | "suspended" | "closed" = "active";
+  /** Notified after every request the app makes (a message sent, a media fetch). */
+  readonly changes = new Changes();
+  /** Set to put the number in a Messaging Service with Advanced Opt-Out; null: Twilio's default handling. */
+  advancedOptOut: AdvancedOptOut | null = null;
+  private down = false;
+  /** null lets a request through: how a fault waits for its turn (`after`). */
+  private readonly faults = new FaultQueue<TwilioFault | null>();
+  private readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
+
+  private constructor(
+    private readonly server: LocalServer,
+    accountSid: string,
+    authToken: string,
+  ) {
+    if (!accountSid.startsWith("AC"))
+      throw new Error("twilio-node rejects account SIDs that do not start with AC");
+    this.accountSid = accountSid;
+    this.authToken = authToken;
+    this.baseUrl = server.origin;
+  }
+
+  static async start(
+    options: { accountSid?: string; authToken?: string; port?: number } = {},
+  ): Promise<TwilioSimulator> {
+    let fake: TwilioSimulator;
+    const server = await listen(async (req, url) => {
+      const reply = await fake.route(req, url);
+      fake.changes.notify();
+      return reply;
+    }, options.port);
+    fake = new TwilioSimulator(
+      server,
+      options.accountSid ?? sid("AC"),
+      options.authToken ?? "test-auth-token",
+    );
+    return fake;
+  }
+
+  stop(): Promise<void> {
+    return this.server.close();
+  }
+
+  /**
+   * The next Messages create calls answer with Twilio's legacy error JSON; with `after`, only once that many
+   * have succeeded (e.g. the second part of a long reply).
+   */
+  failNext(fault: TwilioFault & { after?: number }): void {
+    if (fault.after) this.faults.add(null, fault.after);
+    this.faults.add(fault, fault.times);
+  }
+
+  /** While down, every REST call answers 503. */
+  setDown(down: boolean): void {
+    this.down = down;
+  }
+
+  /** Hosts bytes like Twilio's media URLs (Basic auth required); returns the URL to put in MediaUrlN. */
+  addMedia(bytes: Buffer, contentType: string, opts: { messageSid?: string } = {}): string {
+    const path = `/${API_VERSION}/Accounts/${this.accountSid}/Messages/${opts.messageSid ?? sid("MM")}/Media/${sid("ME")}`;
+    this.media.set(path, { bytes, contentType });
+    return this.baseUrl + path;
+  }
+
+  signature(url: string, params: TwilioParams): string {
+    return twilioSignature(this.authToken, url, params);
+  }
+
+  /**
+   * Posts an incoming SMS/MMS to `webhookUrl` (where the app listens) signed for `publicUrl` (the URL the
+   * app believes Twilio calls). Media URLs from addMedia share their message SID with the webhook.
+   */
+  async sendInbound(
+    input: InboundInput & { webhookUrl: string; publicUrl: string; signature?: SignatureOverride },
+  ): Promise<WebhookResult> {
+    const { messageSid, params } = this.inboundParams(input);
+    const answer = await this.postSigned(input.webhookUrl, input.publicUrl, params, input.signature);
+    return { ...answer, messageSid, params };
+  }
+
+  /** The parameters of an incoming SMS/MMS webhook (§4.1), as Twilio sends them. */
+  inboundParams(input: InboundInput): { messageSid: string; params: TwilioParams } {
+    const media = input.media ?? [];
+    const mediaSid = media.map((m) => /\/Messages\/(MM[0-9a-f]{32})\//.exec(m.url)?.[1]).find(Boolean);
+    const messageSid = input.messageSid ?? mediaSid ?? sid(media.length > 0 ? "MM" : "SM");
+    const params: TwilioParams = {
+      ToCountry: this.country(input.to),
+      ToState: "",
+      SmsMessageSid: messageSid,
+      NumMedia: String(media.length),
+      ToCity: "",
+      FromZip: "",
+      SmsSid: messageSid,
+      FromState: "",
+      SmsStatus: "received",
+      FromCity: "",
+      Body: input.body,
+      FromCountry: this.country(input.from),
+      To: input.to,
+      ToZip: "",
+      NumSegments: String(media.length > 0 ? 1 : segments(input.body)),
+      MessageSid: messageSid,
+      AccountSid: this.accountSid,
+      From: input.from,
+      ApiVersion: API_VERSION,
+    };
+    media.forEach((m, i) => {
+      params[`MediaContentType${i}`] = m.contentType;
+      params[`MediaUrl${i}`] = m.url;
+    });
+    const optOutType = this.optOutType(input.body);
+    if (optOutType) params.OptOutType = optOutType;
+    Object.assign(params, input.extraParams);
+    return { messageSid, params };
+  }
+
+  /** Posts a status callback (§4.5) for a message the app sent, and records the new status. */
+  async sendStatusCallback(input: {
+    webhookUrl: string;
+    /** Defaults to the StatusCallback the app gave when sending. */
+    publicUrl?: string;
+    messageSid: string;
+    status: MessageStatus;
+    errorCode?: number;
+    signature?: SignatureOverride;
+  }): Promise<WebhookResult> {
+    const message = this.sent.find((m) => m.sid === input.messageSid);
+    const publicUrl = input.publicUrl ?? message?.StatusCallback;
+    if (!publicUrl)
+      throw new Error(`no publicUrl given and no StatusCallback recorded for ${input.messageSid}`);
+    const params: TwilioParams = {
+      SmsSid: input.messageSid,
+      SmsStatus: input.status,
+      MessageStatus: input.status,
+      MessageSid: input.messageSid,
+      AccountSid: this.accountSid,
+      ApiVersion: API_VERSION,
+    };
+    if (message) {
+      params.To = message.To;
+      if (message.From) params.From = message.From;
+      if (message.MessagingServiceSid) params.MessagingServiceSid = message.MessagingServiceSid;
+      message.status = input.status;
+      message.errorCode = input.errorCode ?? null;
+      message.updatedAt = new Date();
+    }
+    if (input.errorCode !== undefined) params.ErrorCode = String(input.errorCode);
+    if (input.status === "delivered" || input.status === "undelivered") {
+      params.RawDlrDoneDate = new Date().toISOString().replace(/\D/g, "").slice(2, 12);
+    }
+    const answer = await this.postSigned(input.webhookUrl, publicUrl, params, input.signature);
+    return { ...answer, messageSid: input.messageSid, params };
+  }
+
+  /** Only the whole body matches, in any case: "sToP" does, "Stop please" does not. */
+  private optOutType(body: string): string | undefined {
+    if (!this.advancedOptOut) return undefined;
+    const word = body.toUpperCase();
+    return Object.entries(this.advancedOptOut).find(([, keywords]) =>
+      keywords.some((keyword) => keyword.toUpperCase() === word),
+    )?.[0];
+  }
+
+  private country(number: string): string {
+    return number.startsWith("+1") ? "US" : "";
+  }
+
+  private async postSigned(
+    webhookUrl: string,
+    publicUrl: string,
+    params: TwilioParams,
+    signature: SignatureOverride,
+  ): Promise<{ status: number; body: string }> {
+    const form = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) {
+      for (const item of Array.isArray(value) ? value : [value]) form.append(key, item);
+    }
+    const headers: Record<string, string> = {
+      "content-type": "application/x-www-form-urlencoded",
+      "user-agent": "TwilioProxy/1.1",
+      "i-twilio-idempotency-token": randomUUID(),
+    };
+    // Connection overrides (`#rc=3&rp=all`) ride in the configured URL's fragment, which is never part of an
+    // HTTP request: Twilio reads them and requests, and signs, the URL without it.
+    const requested = publicUrl.split("#")[0] as string;
+    const header = signature === undefined ? this.signature(requested, params) : signature;
+    if (header !== null) headers["x-twilio-signature"] = header;
+    const response = await fetch(webhookUrl, { method: "POST", headers, body: form.toString() });
+    return { status: response.status, body: await response.text() };
+  }
+
+  private async route(req: IncomingMessage, url: URL): Promise<Reply> {
+    const body = await readBody(req);
+    const params = groupFields(body.fields);
+    this.requests.push({
+      method: req.method ?? "GET",
+      path: url.pathname + url.search,
+      params,
+      at: new Date(),
+    });
+    try {
+      if (this.down) throw new TwilioError(503, 20503, defaultMessage(20503, ""));
+      this.authenticate(req);
+      const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(url.pathname);
+      if (account && req.method === "GET") {
+        if (account[1] !== this.accountSid) throw this.notFound();
+        return this.fetchAccount();
+      }
+      const match = /^\/2010-04-01\/Accounts\/([^/]+)\/(.+)$/.exec(url.pathname);
+      if (!match || match[1] !== this.accountSid) throw this.notFound();
+      const rest = match[2] ?? "";
+      if (rest === "Messages.json" && req.method === "POST") return this.create(params);
+      if (rest === "Messages.json" && req.method === "GET") return this.list(url);
+      const fetchMatch = /^Messages\/(\w+)\.json$/.exec(rest);
+      if (fetchMatch && req.method === "GET") return this.fetchMessage(fetchMatch[1] ?? "");
+      const media = this.media.get(url.pathname);
+      if (media && req.method === "GET") {
+        return { status: 200, body: media.bytes, headers: { "content-type": media.contentType } };
+      }
+      throw this.notFound();
+    } catch (err) {
+      if (!(err instanceof TwilioError)) throw err;
+      const headers: Record<string, string> =
+        err.status === 401 ? { "www-authenticate": 'Basic realm="Twilio API"' } : {};
+      const body = {
+        code: err.code,
+        message: err.message,
+        more_info: `https://www.twilio.com/docs/errors/${err.code}`,
+        status: err.status,
+      };
+      return json(body, err.status, headers);
+    }
+  }
+
+  private authenticate(req: IncomingMessage): void {
+    const match = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+    const expected = `${this.accountSid}:${this.authToken}`;
+    if (!match?.[1] || Buffer.from(match[1], "base64").toString("utf8") !== expected) {
+      throw new TwilioError(401, 20003, defaultMessage(20003, ""));
+    }
+  }
+
+  private notFound(): TwilioError {
+    return new TwilioError(404, 20404, defaultMessage(20404, ""));
+  }
+
+  private create(params: TwilioParams): Reply {
+    const to = single(params, "To") ?? "";
+    const fault = this.faults.take();
+    const failure = () => {
+      const code = fault?.code ?? DEFAULT_CODES[fault?.status ?? 500] ?? 20500;
+      return new TwilioError(fault?.status ?? 500, code, fault?.message ?? defaultMessage(code, to));
+    };
+    if (fault && !fault.accepted) throw failure();
+    const from = single(params, "From");
+    const service = single(params, "MessagingServiceSid");
+    const text = single(params, "Body") ?? "";
+    const mediaUrls = many(params, "MediaUrl");
+    if (!to) throw new TwilioError(400, 21604, "A 'To' phone number is required.");
+    if (!from && !service) throw new TwilioError(400, 21603, "A 'From' phone number is required.");
+    if (!text && mediaUrls.length === 0 && !single(params, "ContentSid")) {
+      throw new TwilioError(400, 21602, "Message body is required.");
+    }
+    if (!/^\+[1-9]\d{1,14}$/.test(to)) throw new TwilioError(400, 21211, defaultMessage(21211, to));
+    if (text.length > 1600) {
+      throw new TwilioError(400, 21617, "The concatenated message body exceeds the 1600 character limit.");
+    }
+    const now = new Date();
+    const message: SentMessage = {
+      sid: sid("SM"),
+      To: to,
+      Body: text,
+      MediaUrl: mediaUrls,
+      // A Messaging Service accepts first and picks the sender later (protocols §4.3).
+      status: service ? "accepted" : "queued",
+      errorCode: null,
+      at: now,
+      updatedAt: now,
+      ...(from && { From: from }),
+      ...(service && { MessagingServiceSid: service }),
+      ...(single(params, "StatusCallback") && { StatusCallback: single(params, "StatusCallback") }),
+    };
+    this.sent.push(message);
+    if (fault?.accepted === "answer_error") throw failure();
+    if (fault?.accepted === "drop_connection") {
+      return { status: 201, body: "", stream: (res) => res.socket?.destroy() };
+    }
+    return json(this.messageJson(message), 201);
+  }
+
+  private fetchAccount(): Reply {
+    const uri = `/${API_VERSION}/Accounts/${this.accountSid}.json`;
+    return json({
+      auth_token: this.authToken,
+      date_created: rfc2822(new Date(0)),
+      date_updated: rfc2822(new Date(0)),
+      friendly_name: "Threadline test account",
+      owner_account_sid: this.accountSid,
+      sid: this.accountSid,
+      status: this.accountStatus,
+      subresource_uris: { messages: uri.replace(/\.json$/, "/Messages.json") },
+      type: "Full",
+      uri,
+    });
+  }
+
+  private fetchMessage(messageSid: string): Reply {
+    const message = this.sent.find((m) => m.sid === messageSid);
+    if (!message) throw this.notFound();
+    return json(this.messageJson(message));
+  }
+
+  /** Newest first, filtered by To, From and DateSent / DateSent> / DateSent< like Twilio's list. */
+  private list(url: URL): Reply {
+    const query = url.searchParams;
+    const to = query.get("To");
+    const from = query.get("From");
+    const exact = query.get("DateSent");
+    const after = query.get("DateSent>");
+    const before = query.get("DateSent<");
+    const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+    const matches = this.sent
+      .filter((m) => !to || m.To === to)
+      .filter((m) => !from || m.From === from)
+      .filter(
+        (m) => !exact || (exact.length === 10 ? dayOf(m.at) === exact : m.at.getTime() === Date.parse(exact)),
+      )
+      .filter(
+        (m) => !after || (after.length === 10 ? dayOf(m.at) >= after : m.at.getTime() >= Date.parse(after)),
+      )
+      .filter(
+        (m) =>
+          !before || (before.length === 10 ? dayOf(m.at) <= before : m.at.getTime() <= Date.parse(before)),
+      )
+      .reverse();
+    const pageSize = Math.min(Math.max(Number(query.get("PageSize") ?? 50) || 50, 1), 1000);
+    const pageNumber = Math.max(Number(query.get("Page") ?? 0) || 0, 0);
+    const start = pageNumber * pageSize;
+    const items = matches.slice(start, start + pageSize);
+    const pageUri = (n: number) => {
+      const q = new URLSearchParams(query);
+      q.set("PageSize", String(pageSize));
+      q.set("Page", String(n));
+      return `${url.pathname}?${q}`;
+    };
+    return json({
+      first_page_uri: pageUri(0),
+      end: start + Math.max(items.length - 1, 0),
+      previous_page_uri: pageNumber > 0 ? pageUri(pageNumber - 1) : null,
+      messages: items.map((m) => this.messageJson(m)),
+      uri: pageUri(pageNumber),
+      page_size: pageSize,
+      start,
+      next_page_uri: start + pageSize < matches.length ? pageUri(pageNumber + 1) : null,
+      page: pageNumber,
+    });
+  }
+
+  private messageJson(message: SentMessage): Record<string, unknown> {
+    const uri = `/${API_VERSION}/Accounts/${this.accountSid}/Messages/${message.sid}.json`;
+    return {
+      account_sid: this.accountSid,
+      api_version: API_VERSION,
+      body: message.Body,
+      date_created: rfc2822(message.at),
+      date_sent: rfc2822(message.at),
+      date_updated: rfc2822(message.updatedAt),
+      direction: "outbound-api",
+      error_code: message.errorCode,
+      error_message: null,
+      from: message.From ?? null,
+      messaging_service_sid: message.MessagingServiceSid ?? null,
+      num_media: String(message.MediaUrl.length),
+      num_segments: String(message.MediaUrl.length > 0 ? 1 : segments(message.Body)),
+      price: null,
+      price_unit: "USD",
+      sid: message.sid,
+      status: message.status,
+      subresource_uris: { media: uri.replace(/\.json$/, "/Media.json") },
+      to: message.To,
+      uri,
+    };
+  }
+}
