@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type Database from "better-sqlite3";
 import type { Statement } from "better-sqlite3";
 import type {
   ChannelKind,
@@ -10,8 +9,8 @@ import type {
   SentPart,
 } from "../../core/model.js";
 import type {
-  ConversationMatch,
   ConversationList,
+  ConversationMatch,
   ConversationStore,
   InboundEffects,
   InboundOutcome,
@@ -24,10 +23,10 @@ import type {
   NewReply,
   NewStart,
   QueuedJob,
+  ScheduledReminder,
   StartDecision,
   StartOutcome,
   StartState,
-  ScheduledReminder,
   Write,
 } from "../../core/ports.js";
 import type { PrismaClient } from "../client.js";
@@ -37,6 +36,7 @@ import { SqliteHomeQueries } from "./home-queries.js";
 import { sqliteDate } from "./prisma-adapter.js";
 import { columnValue, toContact, toConversation, toInbox, toMessage, toSentPart } from "./rows.js";
 import { searchTerms } from "./search.js";
+import { storeStatements } from "./store-statements.js";
 
 type Row = Record<string, unknown>;
 type Table = "Conversation" | "Message" | "Contact" | "Inbox";
@@ -504,93 +504,4 @@ export class SqliteConversationStore implements ConversationStore {
     }
     statement.run(...columns.map((column) => columnValue((changes as Row)[column])), now, id);
   }
-}
-
-function storeStatements(db: Database.Database) {
-  return {
-    messageByProvider: db.prepare(`SELECT * FROM "Message" WHERE "provider" = ? AND "providerMessageId" = ?`),
-    messageByPart: db.prepare(`SELECT m.* FROM "SentPart" p JOIN "Message" m ON m."id" = p."messageId"
-      WHERE p."provider" = ? AND p."providerMessageId" = ?`),
-    partByProvider: db.prepare(
-      `SELECT "messageId" FROM "SentPart" WHERE "provider" = ? AND "providerMessageId" = ?`,
-    ),
-    sentParts: db.prepare(`SELECT * FROM "SentPart" WHERE "messageId" = ? ORDER BY "index"`),
-    // The provider is the message's; a part already recorded (by index or by id) stays as it was.
-    insertSentPart: db.prepare(`INSERT INTO "SentPart" ("messageId", "index", "provider", "providerMessageId",
-        "status", "createdAt")
-      SELECT "id", @index, "provider", @providerMessageId, @status, @at FROM "Message" WHERE "id" = @messageId
-      ON CONFLICT DO NOTHING`),
-    updateSentPart: db.prepare(`UPDATE "SentPart" SET "status" = ? WHERE "messageId" = ? AND "index" = ?`),
-    messageBySlackTs: db.prepare(`SELECT "id" FROM "Message" WHERE "slackChannelId" = ? AND "slackTs" = ?`),
-    message: db.prepare(`SELECT * FROM "Message" WHERE "id" = ?`),
-    inbox: db.prepare(`SELECT * FROM "Inbox" WHERE "kind" = ? AND "address" = ?`),
-    inboxById: db.prepare(`SELECT * FROM "Inbox" WHERE "id" = ?`),
-    insertInbox: db.prepare(`INSERT INTO "Inbox" ("kind", "address", "createdAt", "updatedAt")
-      VALUES (?, ?, ?, ?) RETURNING *`),
-    contact: db.prepare(`SELECT * FROM "Contact" WHERE "kind" = ? AND "address" = ?`),
-    contactById: db.prepare(`SELECT * FROM "Contact" WHERE "id" = ?`),
-    insertContact: db.prepare(`INSERT INTO "Contact" ("kind", "address", "createdAt", "updatedAt")
-      VALUES (?, ?, ?, ?) RETURNING *`),
-    conversation: db.prepare(`SELECT * FROM "Conversation" WHERE "inboxId" = ? AND "contactId" = ?`),
-    conversationById: db.prepare(`SELECT * FROM "Conversation" WHERE "id" = ?`),
-    conversationByThread: db.prepare(
-      `SELECT * FROM "Conversation" WHERE "slackChannelId" = ? AND "slackThreadTs" = ?`,
-    ),
-    insertConversation:
-      db.prepare(`INSERT INTO "Conversation" ("inboxId", "contactId", "createdAt", "updatedAt")
-      VALUES (?, ?, ?, ?) RETURNING *`),
-    insertMessage: db.prepare(`INSERT INTO "Message" ("conversationId", "direction", "body", "attachments",
-        "provider", "providerMessageId", "slackChannelId", "slackTs", "authorSlackUserId", "status",
-        "createdAt", "updatedAt")
-      VALUES (@conversationId, @direction, @body, @attachments, @provider, @providerMessageId, @slackChannelId,
-        @slackTs, @authorSlackUserId, @status, @createdAt, @updatedAt) RETURNING "id"`),
-    reportedUpTo: db.prepare(`SELECT m.* FROM "Message" m
-      JOIN "Conversation" c ON c."id" = m."conversationId"
-      JOIN "Inbox" i ON i."id" = c."inboxId" JOIN "Contact" ct ON ct."id" = c."contactId"
-      WHERE i."kind" = @kind AND i."address" = @inbox AND ct."kind" = @kind AND ct."address" = @contact
-        AND m."direction" = 'out' AND m."createdAt" <= @upTo ORDER BY m."id"`),
-    unpark: db.prepare(`UPDATE "DeliveryJob" SET "state" = 'pending', "runAt" = 0
-      WHERE "state" = 'parked' AND "lane" = ?`),
-    laneJobs: db.prepare(`SELECT "id", "lane", "kind", "payload", "runAt", "createdAt" FROM "DeliveryJob"
-      WHERE "lane" = ? AND "state" = 'pending' ORDER BY "id"`),
-    conversationIds: db.prepare(`SELECT "id" FROM "Conversation" WHERE "inboxId" = ?`),
-    connect: db.prepare(`UPDATE "Inbox" SET "slackChannelId" = ?, "connectedBy" = ?, "connectedAt" = ?,
-      "deliveryProblem" = NULL, "updatedAt" = ? WHERE "id" = ?`),
-    rememberThreads:
-      db.prepare(`INSERT INTO "PastThread" ("slackChannelId", "slackThreadTs", "conversationId",
-        "createdAt")
-      SELECT "slackChannelId", "slackThreadTs", "id", ? FROM "Conversation"
-      WHERE "inboxId" = ? AND "slackChannelId" IS NOT NULL AND "slackThreadTs" IS NOT NULL
-      ON CONFLICT DO NOTHING`),
-    conversationByPastThread: db.prepare(`SELECT c.* FROM "PastThread" p
-      JOIN "Conversation" c ON c."id" = p."conversationId"
-      WHERE p."slackChannelId" = ? AND p."slackThreadTs" = ?`),
-    rememberThread:
-      db.prepare(`INSERT INTO "PastThread" ("slackChannelId", "slackThreadTs", "conversationId", "createdAt")
-      SELECT "slackChannelId", "slackThreadTs", "id", ? FROM "Conversation"
-      WHERE "id" = ? AND "slackChannelId" = ? AND "slackThreadTs" = ? ON CONFLICT DO NOTHING`),
-    forgetThread: db.prepare(`UPDATE "Conversation" SET "slackChannelId" = NULL, "slackThreadTs" = NULL,
-      "updatedAt" = ? WHERE "id" = ? AND "slackChannelId" = ? AND "slackThreadTs" = ?`),
-    // Messages by the full-text index (FTS5 MATCH, never a scan), contacts by name or number; the newest
-    // matching message of each conversation is the one shown, else the conversation's newest.
-    find: db.prepare(`WITH "inboxes" AS (SELECT "value" AS "id" FROM json_each(@inboxes)),
-      "hits" ("conversationId", "messageId") AS (
-        SELECT m."conversationId", m."id" FROM "MessageSearch" s JOIN "Message" m ON m."id" = s."rowid"
-        WHERE @match <> '' AND "MessageSearch" MATCH @match
-        UNION ALL
-        SELECT c."id", NULL FROM "Conversation" c JOIN "Contact" ct ON ct."id" = c."contactId"
-        WHERE c."inboxId" IN (SELECT "id" FROM "inboxes")
-          AND ((@name <> '' AND ct."displayName" LIKE @name ESCAPE '\\')
-            OR (@digits <> '' AND ct."address" LIKE @digits))),
-      "best" AS (SELECT "conversationId", MAX("messageId") AS "messageId" FROM "hits" GROUP BY "conversationId")
-      SELECT * FROM (
-        SELECT c.*, b."messageId" AS "matchedMessageId",
-          (SELECT MAX(m."id") FROM "Message" m WHERE m."conversationId" = c."id") AS "lastMessageId"
-        FROM "best" b JOIN "Conversation" c ON c."id" = b."conversationId"
-        WHERE c."inboxId" IN (SELECT "id" FROM "inboxes"))
-      ORDER BY "lastMessageId" DESC NULLS LAST, "id" DESC LIMIT @limit`),
-    waiting: db.prepare(`SELECT COUNT(*) AS "count" FROM "Message" m
-      JOIN "Conversation" c ON c."id" = m."conversationId"
-      WHERE c."inboxId" = ? AND m."direction" = 'in' AND m."slackTs" IS NULL AND m."status" = 'received'`),
-  };
 }
