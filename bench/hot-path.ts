@@ -1,0 +1,58 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { customerLane, slackLane } from "../src/core/lanes.js";
+import type { InboundMessage } from "../src/core/model.js";
+import { openDatabase } from "../src/db/client.js";
+import { migrateDatabase } from "../src/db/migrate.js";
+import { SqliteConversationStore } from "../src/db/sqlite/conversation-store.js";
+import { SqliteDeliveryQueue } from "../src/db/sqlite/delivery-queue.js";
+
+/*
+ * npx tsx bench/hot-path.ts — the CPU one inbound message costs in the store alone: find or create the inbox,
+ * contact and conversation, record the message and its outbox job, committed; alone, and in groups as the group
+ * commit gathers webhooks that arrive together. Not part of `npm run bench`, which measures from outside.
+ */
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-hot-path-"));
+const url = `file:${path.join(dir, "bench.db")}`;
+await migrateDatabase(url);
+const { connection, prisma } = openDatabase(url);
+const queue = new SqliteDeliveryQueue(connection);
+const store = new SqliteConversationStore(connection, queue, prisma, (id) => [
+  slackLane(id),
+  customerLane(id),
+]);
+
+let sequence = 0;
+const message = (): InboundMessage => ({
+  kind: "sms",
+  inboxAddress: "+15550001111",
+  contactAddress: `+1555${String(sequence % 500).padStart(7, "0")}`,
+  providerMessageId: `SM${++sequence}`,
+  text: "hello there",
+  attachments: [],
+  receivedAt: new Date(),
+});
+const record = () =>
+  store.recordInbound(message(), () => ({
+    conversation: { lastInboundAt: new Date() },
+    jobs: ({ conversationId, messageId }) => [
+      { lane: slackLane(conversationId), kind: "slack.postInbound", payload: { messageId } },
+    ],
+  }));
+
+for (let i = 0; i < 2_000; i++) await record();
+for (const group of [1, 16, 64]) {
+  const count = 6_000;
+  const cpuBefore = process.cpuUsage();
+  const began = performance.now();
+  for (let i = 0; i < count / group; i++) await Promise.all(Array.from({ length: group }, record));
+  const cpu = process.cpuUsage(cpuBefore);
+  const wallUs = ((performance.now() - began) * 1000) / count;
+  console.log(
+    `groups of ${group}: ${((cpu.user + cpu.system) / count).toFixed(1)} µs of CPU, ${wallUs.toFixed(1)} µs wall per message`,
+  );
+}
+await prisma.$disconnect();
+connection.close();
+fs.rmSync(dir, { recursive: true, force: true });
