@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SlashCommands } from "../../../src/core/commands.js";
-import { Conversations } from "../../../src/core/conversations.js";
-import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
-import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
+import type { SlashCommands } from "../../../src/core/commands.js";
+import type { Conversations } from "../../../src/core/conversations.js";
+import type { DeliveryWorker } from "../../../src/core/delivery/worker.js";
 import type { InboundMessage } from "../../../src/core/model.js";
 import type { ParentView } from "../../../src/core/ports.js";
 import { DeliveryError } from "../../../src/errors.js";
@@ -10,12 +9,12 @@ import {
   RecordingChannel,
   RecordingSlack,
   registryOf,
-  silentLogger,
+  startCore,
+  type TestCore,
   type TestDatabase,
-  testDatabase,
-  testWorker,
 } from "./ports.js";
 
+let core: TestCore;
 let db: TestDatabase;
 let slack: RecordingSlack;
 let sms: RecordingChannel;
@@ -35,32 +34,16 @@ const inbound = (text: string, from = "+15551230001"): InboundMessage => ({
 });
 
 beforeEach(async () => {
-  db = await testDatabase();
   slack = new RecordingSlack();
   sms = new RecordingChannel("sms");
   const channels = registryOf(sms);
-  worker = new DeliveryWorker(
-    db.queue,
-    deliveryHandlers({
-      store: db.store,
-      queue: db.queue,
-      slack,
-      channels,
-      logger: silentLogger,
-      mediaUrl: (token) => `https://t.example/media/${token}`,
-      mediaTtlMs: 60_000,
-    }),
-    { concurrency: 4, ...testWorker, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 5 } },
-    silentLogger,
-  );
-  conversations = new Conversations(db.store, channels, silentLogger);
-  commands = new SlashCommands(db.store, slack, channels, silentLogger);
-  await worker.start();
+  core = await startCore({ slack, channels, maxAttempts: 5 });
+  ({ db, worker, conversations } = core);
+  commands = core.commands;
 });
 
 afterEach(async () => {
-  await worker.stop();
-  await db.close();
+  await core.stop();
 });
 
 const connect = async () =>

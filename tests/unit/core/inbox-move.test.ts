@@ -1,52 +1,33 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SlashCommands } from "../../../src/core/commands.js";
-import { Conversations } from "../../../src/core/conversations.js";
-import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
-import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
+import type { SlashCommands } from "../../../src/core/commands.js";
+import type { Conversations } from "../../../src/core/conversations.js";
 import { DeliveryError } from "../../../src/errors.js";
 import {
   RecordingChannel,
   RecordingSlack,
   registryOf,
-  silentLogger,
+  startCore,
+  type TestCore,
   type TestDatabase,
-  testDatabase,
-  testWorker,
 } from "./ports.js";
 
+let core: TestCore;
 let db: TestDatabase;
 let slack: RecordingSlack;
-let worker: DeliveryWorker;
 let conversations: Conversations;
 let commands: SlashCommands;
 
 beforeEach(async () => {
-  db = await testDatabase();
   slack = new RecordingSlack();
   slack.members.set("C2", true);
   const channels = registryOf(new RecordingChannel("sms"));
-  worker = new DeliveryWorker(
-    db.queue,
-    deliveryHandlers({
-      store: db.store,
-      queue: db.queue,
-      slack,
-      channels,
-      logger: silentLogger,
-      mediaUrl: (token) => `https://t.example/media/${token}`,
-      mediaTtlMs: 60_000,
-    }),
-    { concurrency: 4, ...testWorker, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 } },
-    silentLogger,
-  );
-  conversations = new Conversations(db.store, channels, silentLogger);
-  commands = new SlashCommands(db.store, slack, channels, silentLogger);
-  await worker.start();
+  core = await startCore({ slack, channels, maxAttempts: 3 });
+  ({ db, conversations } = core);
+  commands = core.commands;
 });
 
 afterEach(async () => {
-  await worker.stop();
-  await db.close();
+  await core.stop();
 });
 
 const move = { kind: "sms", address: "+15550001111", from: "C1", to: "C2" } as const;

@@ -3,6 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import type { Teammate } from "../../../src/core/assignment.js";
+import { SlashCommands } from "../../../src/core/commands.js";
+import { Conversations } from "../../../src/core/conversations.js";
+import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
+import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
 import { customerLane, slackLane } from "../../../src/core/lanes.js";
 import type { Attachment, ChannelKind, MediaContent } from "../../../src/core/model.js";
 import type {
@@ -260,4 +264,56 @@ export async function testDatabase(): Promise<TestDatabase> {
 /** A registry of the given channels; kinds not given are absent, which the core tests never reach. */
 export function registryOf(...channels: RecordingChannel[]): ChannelRegistry {
   return Object.fromEntries(channels.map((channel) => [channel.kind, channel])) as unknown as ChannelRegistry;
+}
+
+export interface TestCore {
+  readonly db: TestDatabase;
+  readonly worker: DeliveryWorker;
+  readonly conversations: Conversations;
+  readonly commands: SlashCommands;
+  stop(): Promise<void>;
+}
+
+/**
+ * The core over a real store: a migrated database, the delivery worker with every handler, and the
+ * conversations and commands that feed it, talking to the given in-memory Slack and channels.
+ */
+export async function startCore(options: {
+  readonly slack: RecordingSlack;
+  readonly channels: ChannelRegistry;
+  readonly maxAttempts?: number;
+  readonly now?: () => number;
+}): Promise<TestCore> {
+  const db = await testDatabase();
+  const { slack, channels } = options;
+  const worker = new DeliveryWorker(
+    db.queue,
+    deliveryHandlers({
+      store: db.store,
+      queue: db.queue,
+      slack,
+      channels,
+      logger: silentLogger,
+      mediaUrl: (token) => `https://t.example/media/${token}`,
+      mediaTtlMs: 60_000,
+      ...(options.now ? { now: options.now } : {}),
+    }),
+    {
+      concurrency: 4,
+      ...testWorker,
+      backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: options.maxAttempts ?? 5 },
+    },
+    silentLogger,
+  );
+  await worker.start();
+  return {
+    db,
+    worker,
+    conversations: new Conversations(db.store, channels, silentLogger),
+    commands: new SlashCommands(db.store, slack, channels, silentLogger),
+    async stop() {
+      await worker.stop();
+      await db.close();
+    },
+  };
 }

@@ -1,52 +1,33 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SlashCommands } from "../../../src/core/commands.js";
-import { Conversations } from "../../../src/core/conversations.js";
-import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
-import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
+import type { Conversations } from "../../../src/core/conversations.js";
 import { DeliveryError } from "../../../src/errors.js";
 import {
   RecordingChannel,
   RecordingSlack,
   registryOf,
-  silentLogger,
+  startCore,
+  type TestCore,
   type TestDatabase,
-  testDatabase,
-  testWorker,
 } from "./ports.js";
 
 /* The core decides which parts of a reply remain: recorded parts are never sent again, and a status that
  * arrives for a part while the reply is still going out is summed up when it finishes. */
 
+let core: TestCore;
 let db: TestDatabase;
 let slack: RecordingSlack;
 let sms: RecordingChannel;
-let worker: DeliveryWorker;
 let conversations: Conversations;
 let threadTs: string;
 
 beforeEach(async () => {
-  db = await testDatabase();
   slack = new RecordingSlack();
   sms = new RecordingChannel("sms");
   sms.partLength = 10;
   const channels = registryOf(sms);
-  worker = new DeliveryWorker(
-    db.queue,
-    deliveryHandlers({
-      store: db.store,
-      queue: db.queue,
-      slack,
-      channels,
-      logger: silentLogger,
-      mediaUrl: (token) => `https://t.example/media/${token}`,
-      mediaTtlMs: 60_000,
-    }),
-    { concurrency: 4, ...testWorker, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 5 } },
-    silentLogger,
-  );
-  conversations = new Conversations(db.store, channels, silentLogger);
-  await worker.start();
-  await new SlashCommands(db.store, slack, channels, silentLogger).run("connect sms +15550001111", {
+  core = await startCore({ slack, channels, maxAttempts: 5 });
+  ({ db, conversations } = core);
+  await core.commands.run("connect sms +15550001111", {
     channelId: "C1",
     userId: "U1",
   });
@@ -64,8 +45,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await worker.stop();
-  await db.close();
+  await core.stop();
 });
 
 const reply = (text: string) =>

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SlashCommands } from "../../../src/core/commands.js";
-import { Conversations } from "../../../src/core/conversations.js";
+import type { Conversations } from "../../../src/core/conversations.js";
 import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
 import type { ContactProfile, InboundMessage } from "../../../src/core/model.js";
@@ -10,8 +9,9 @@ import {
   RecordingSlack,
   registryOf,
   silentLogger,
+  startCore,
+  type TestCore,
   type TestDatabase,
-  testDatabase,
   testWorker,
 } from "./ports.js";
 
@@ -43,6 +43,7 @@ class WindowedChannel extends RecordingChannel {
   }
 }
 
+let core: TestCore;
 let db: TestDatabase;
 let slack: RecordingSlack;
 let channel: WindowedChannel;
@@ -63,32 +64,17 @@ const inbound = (text: string, receivedAt = now, from = "+15551230001"): Inbound
 
 beforeEach(async () => {
   now = new Date();
-  db = await testDatabase();
   slack = new RecordingSlack();
   channel = new WindowedChannel("sms");
   const channels = registryOf(channel);
-  worker = new DeliveryWorker(
-    db.queue,
-    deliveryHandlers({
-      ...handlerDefaults,
-      store: db.store,
-      queue: db.queue,
-      slack,
-      channels,
-      now: () => now.getTime(),
-    }),
-    { concurrency: 4, ...testWorker, backoff: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 200 } },
-    silentLogger,
-  );
-  conversations = new Conversations(db.store, channels, silentLogger);
-  const commands = new SlashCommands(db.store, slack, channels, silentLogger);
+  core = await startCore({ slack, channels, maxAttempts: 200, now: () => now.getTime() });
+  ({ db, worker, conversations } = core);
+  const { commands } = core;
   await commands.run("connect sms +15550001111", { channelId: "C1", userId: "U1" });
-  await worker.start();
 });
 
 afterEach(async () => {
-  await worker.stop();
-  await db.close();
+  await core.stop();
 });
 
 async function threadWith(receivedAt: Date) {
