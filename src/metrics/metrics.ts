@@ -1,12 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { JobObserver } from "../core/delivery/worker.js";
+import type { QueueStats } from "../core/ports.js";
 import type { SlackConnectionState } from "../slack/bolt.js";
-
-export interface QueueStats {
-  readonly depth: Readonly<Record<"pending" | "parked" | "failed", number>>;
-  /** When the oldest job still to do (pending or parked) was enqueued. */
-  readonly oldestWaitingAt: Date | null;
-}
 
 export interface MetricSources {
   queueStats(): Promise<QueueStats>;

@@ -31,7 +31,7 @@ import type {
 } from "../../core/ports.js";
 import type { PrismaClient } from "../client.js";
 import type { SqliteConnection } from "./connection.js";
-import type { SqliteDeliveryQueue } from "./delivery-queue.js";
+import { type SqliteDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { SqliteHomeQueries } from "./home-queries.js";
 import { sqliteDate } from "./prisma-adapter.js";
 import { columnValue, toContact, toConversation, toInbox, toMessage, toSentPart } from "./rows.js";
@@ -354,7 +354,7 @@ export class SqliteConversationStore implements ConversationStore {
         for (const { id } of this.statements.conversationIds.all(before.id) as { id: number }[]) {
           for (const lane of this.lanesOf(id)) {
             if (this.statements.unpark.run(lane).changes === 0) continue;
-            released.push(...(this.statements.laneJobs.all(lane) as Row[]).map((row) => this.queued(row)));
+            released.push(...(this.statements.laneJobs.all(lane) as Row[]).map(toQueued));
           }
         }
       }
@@ -451,17 +451,6 @@ export class SqliteConversationStore implements ConversationStore {
     const inbox = this.statements.inboxById.get(conversation.inboxId) as Row | undefined;
     const contact = this.statements.contactById.get(conversation.contactId) as Row | undefined;
     return inbox && contact ? { conversation, inbox: toInbox(inbox), contact: toContact(contact) } : null;
-  }
-
-  private queued(row: Row): QueuedJob {
-    return {
-      id: Number(row.id),
-      lane: String(row.lane),
-      kind: row.kind,
-      payload: JSON.parse(String(row.payload)),
-      runAt: Number(row.runAt),
-      createdAt: new Date(String(row.createdAt)),
-    } as QueuedJob;
   }
 
   private findOrInsert(

@@ -6,7 +6,8 @@ import { dateFrom } from "./rows.js";
 
 type Row = Record<string, unknown>;
 
-const toQueued = (row: Row): QueuedJob =>
+/** A job row as the queue announces it. */
+export const toQueued = (row: Row): QueuedJob =>
   ({
     id: Number(row.id),
     lane: String(row.lane),
