@@ -1,97 +1,29 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { PrismaClient } from "../../src/db/client.js";
-import type { SqliteConnection } from "../../src/db/sqlite/connection.js";
-import { type TestDatabase, testDatabase } from "../unit/core/ports.js";
+import { describe, expect, it } from "vitest";
+import { testDatabase } from "../unit/core/ports.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
+import { sharedRowsContract } from "./shared-rows.contract.js";
 
-const openSqlite = testDatabase;
+conversationStoreContract("SQLite", testDatabase);
+sharedRowsContract("SQLite", testDatabase);
 
-conversationStoreContract("SQLite", openSqlite);
-
-describe("SQLite: the hot path and Prisma Client share rows", () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
-  let connection: SqliteConnection;
-
-  beforeEach(async () => {
-    db = await openSqlite();
-    prisma = db.prisma;
-    connection = db.connection;
-  });
-
-  afterEach(async () => {
-    await db.close();
-  });
-
-  it("Prisma reads what the prepared statements wrote: dates, JSON, booleans, enums", async () => {
-    const receivedAt = new Date("2026-11-26T09:15:30.123Z");
-    const attachments = [
-      { url: "https://media.example/1", contentType: "image/jpeg", name: "a.jpg", size: 12 },
-    ];
-    const outcome = await db.store.recordInbound(
-      {
-        kind: "messenger",
-        inboxAddress: "1234567890",
-        contactAddress: "PSID1",
-        providerMessageId: "m_1",
-        text: "héllo <&>",
-        attachments,
-        receivedAt,
-      },
-      () => ({ conversation: { lastInboundAt: receivedAt, optedOut: true }, jobs: () => [] }),
-    );
-    if (outcome.result !== "recorded") throw new Error("not recorded");
-    const message = await prisma.message.findUniqueOrThrow({ where: { id: outcome.messageId } });
-    expect(message).toMatchObject({
-      body: "héllo <&>",
-      provider: "messenger",
-      status: "received",
-      direction: "in",
-    });
-    expect(message.createdAt).toEqual(receivedAt);
-    expect(JSON.parse(message.attachments)).toEqual(attachments);
-    const conversation = await prisma.conversation.findUniqueOrThrow({
-      where: { id: outcome.conversationId },
-      include: { contact: true },
-    });
-    expect(conversation.lastInboundAt).toEqual(receivedAt);
-    expect(conversation.optedOut).toBe(true);
-    expect(conversation.updatedAt).toBeInstanceOf(Date);
-
-    await db.queue.enqueue([{ lane: "slack:1", kind: "slack.updateParent", payload: { conversationId: 1 } }]);
-    const job = await prisma.deliveryJob.findFirstOrThrow();
-    expect(job).toMatchObject({ state: "pending", runAt: 0n, uncertain: false, leaseOwner: null });
-    expect(JSON.parse(job.payload)).toEqual({ conversationId: 1 });
-  });
-
-  it("the prepared statements read what Prisma wrote, and share its transactions' outcome", async () => {
-    const closedAt = new Date("2026-11-26T12:00:00.000Z");
-    const inbox = await prisma.inbox.create({
-      data: { kind: "sms", address: "+15550001111", slackChannelId: "C1" },
-    });
-    const contact = await prisma.contact.create({ data: { kind: "sms", address: "+15557654321" } });
-    const conversation = await prisma.conversation.create({
-      data: {
-        inboxId: inbox.id,
-        contactId: contact.id,
-        status: "closed",
-        closedAt,
-        closedBy: "U1",
-        optedOut: true,
-      },
-    });
-    const context = await db.store.conversationContext(conversation.id);
-    expect(context?.conversation).toMatchObject({ status: "closed", closedAt, closedBy: "U1" });
-    expect(context?.conversation.optedOut).toBe(true);
-    expect(context?.inbox.connectedAt).toBeNull();
-
-    await expect(
-      prisma.$transaction(async (tx) => {
-        await tx.contact.update({ where: { id: contact.id }, data: { displayName: "rolled back" } });
-        throw new Error("abort");
-      }),
-    ).rejects.toThrow("abort");
-    expect((await db.store.conversationContext(conversation.id))?.contact.displayName).toBeNull();
-    expect(connection.db.inTransaction).toBe(false);
+describe("SQLite: Prisma's transactions on the shared connection", () => {
+  it("gives the connection back when one rolls back, so the group commit goes on", async () => {
+    const db = await testDatabase();
+    try {
+      const contact = await db.prisma.contact.create({ data: { kind: "sms", address: "+15557654321" } });
+      await expect(
+        db.prisma.$transaction(async (tx) => {
+          await tx.contact.update({ where: { id: contact.id }, data: { displayName: "rolled back" } });
+          throw new Error("abort");
+        }),
+      ).rejects.toThrow("abort");
+      expect(db.connection.db.inTransaction).toBe(false);
+      await db.queue.enqueue([
+        { lane: "slack:1", kind: "slack.updateParent", payload: { conversationId: 1 } },
+      ]);
+      expect((await db.queue.stats()).depth.pending).toBe(1);
+    } finally {
+      await db.close();
+    }
   });
 });

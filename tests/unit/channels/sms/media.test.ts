@@ -28,26 +28,28 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const fetchMedia = createMediaFetcher({ accountSid, authToken: "token", apiUrl: "https://api.twilio.com" });
+/** Twilio's real API host, because the allow-list is about it; `fetch` is replaced, nothing leaves the process. */
+const twilioApi = "https://api.twilio.com"; // default TWILIO_API_URL
+const fetchMedia = createMediaFetcher({ accountSid, authToken: "token", apiUrl: twilioApi });
 const redirectTo = (location: string) => () => new Response(null, { status: 307, headers: { location } });
 const image = () => new Response(png, { headers: { "content-type": "image/png" } });
 
 describe("Twilio media downloads", () => {
   it("sends the credentials to api.twilio.com and not to the signed CDN link it redirects to", async () => {
     const cdn = `https://mms.twiliocdn.com/${accountSid}/abc?Expires=1&Signature=x`;
-    answers = { [`https://api.twilio.com${media}`]: redirectTo(cdn), [cdn]: image };
-    const file = await fetchMedia({ url: `https://api.twilio.com${media}`, contentType: "image/png" });
+    answers = { [`${twilioApi}${media}`]: redirectTo(cdn), [cdn]: image };
+    const file = await fetchMedia({ url: `${twilioApi}${media}`, contentType: "image/png" });
     expect(file).toMatchObject({ contentType: "image/png", filename: `ME${"2".repeat(32)}.png` });
     expect(requests).toEqual([
-      { url: `https://api.twilio.com${media}`, authorization: basic },
+      { url: `${twilioApi}${media}`, authorization: basic },
       { url: cdn, authorization: null },
     ]);
   });
 
   it("follows the redirect to Twilio's media store on S3 (accounts without media auth), without credentials", async () => {
     const s3 = `https://s3-external-1.amazonaws.com/media.twiliocdn.com/${accountSid}/abc`;
-    answers = { [`https://api.twilio.com${media}`]: redirectTo(s3), [s3]: image };
-    await fetchMedia({ url: `https://api.twilio.com${media}` });
+    answers = { [`${twilioApi}${media}`]: redirectTo(s3), [s3]: image };
+    await fetchMedia({ url: `${twilioApi}${media}` });
     expect(requests.map((r) => r.authorization)).toEqual([basic, null]);
   });
 
@@ -57,8 +59,8 @@ describe("Twilio media downloads", () => {
       "https://evil.example/x",
       "http://mms.twiliocdn.com/x",
     ]) {
-      answers = { [`https://api.twilio.com${media}`]: redirectTo(elsewhere) };
-      await expect(fetchMedia({ url: `https://api.twilio.com${media}` })).rejects.toMatchObject({
+      answers = { [`${twilioApi}${media}`]: redirectTo(elsewhere) };
+      await expect(fetchMedia({ url: `${twilioApi}${media}` })).rejects.toMatchObject({
         code: "MEDIA_URL_REFUSED",
       });
     }
