@@ -64,7 +64,7 @@ describe("Twilio media downloads", () => {
         code: "MEDIA_URL_REFUSED",
       });
     }
-    expect(requests.every((r) => r.url.startsWith("https://api.twilio.com/"))).toBe(true);
+    expect(requests.every((r) => r.url.startsWith(`${twilioApi}/`))).toBe(true);
   });
 
   it("never sends the credentials over http, not even to api.twilio.com", async () => {
