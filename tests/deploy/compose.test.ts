@@ -47,7 +47,8 @@ function requiredVariables(): string[] {
   try {
     loadConfig({});
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((problem) => problem.split(" ")[0] ?? problem);
+    if (error instanceof ConfigError)
+      return error.problems.map((problem) => problem.split(" ")[0] ?? problem);
     throw error;
   }
   throw new Error("an empty environment was accepted");
