@@ -10,7 +10,8 @@ COPY package.json package-lock.json prisma.config.ts ./
 COPY scripts ./scripts
 COPY prisma ./prisma
 COPY src ./src
-RUN npm ci && node scripts/build.mjs
+# npm ci builds dist/ in its postinstall; --if-stale makes sure it did, without building twice.
+RUN npm ci && node scripts/build.mjs --if-stale
 
 # The production dependencies alone. better-sqlite3 may have to compile its addon, so this stage has the
 # compilers and the runtime stage does not. Its postinstall generates the clients again (prisma.config.ts reads
