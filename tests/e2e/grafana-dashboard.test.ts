@@ -61,24 +61,27 @@ describe("docs/grafana-dashboard.json", () => {
     const parent = await harness.waitForParent();
     await harness.reply(parent.ts, "Hi!");
     await waitFor(() => harness.twilio.sent.length === 1);
-    const answer = await fetch(harness.metricsUrl);
-    expect(answer.status).toBe(200);
-    const scrape = await answer.text();
-
     expect(queries.length).toBeGreaterThan(0);
-    for (const query of queries) {
-      const names = metricNames(query);
-      expect(names.length, query).toBeGreaterThan(0);
-      for (const name of names) {
-        const labels = labelsOf(scrape, name);
-        expect(
-          scrape.split("\n").some((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `)),
-          name,
-        ).toBe(true);
-        for (const label of groupedLabels(query)) {
-          expect(addedLabels.has(label) || labels.has(label), `${label} of ${name} in ${query}`).toBe(true);
+    // A job's metrics are recorded when it finishes, a moment after the fakes see its call: scrape until they are.
+    await waitFor(async () => {
+      const answer = await fetch(harness.metricsUrl);
+      expect(answer.status).toBe(200);
+      const scrape = await answer.text();
+      for (const query of queries) {
+        const names = metricNames(query);
+        expect(names.length, query).toBeGreaterThan(0);
+        for (const name of names) {
+          const labels = labelsOf(scrape, name);
+          expect(
+            labels.size > 0 || scrape.split("\n").some((line) => line.startsWith(`${name} `)),
+            name,
+          ).toBe(true);
+          for (const label of groupedLabels(query)) {
+            expect(addedLabels.has(label) || labels.has(label), `${label} of ${name} in ${query}`).toBe(true);
+          }
         }
       }
-    }
+      return true;
+    });
   });
 });
