@@ -2,12 +2,14 @@ import type { WebClientOptions } from "@slack/web-api";
 import { fetchTwilioAccount } from "../channels/sms/probe.js";
 import { createTwilioClient, type TwilioClient } from "../channels/sms/twilio-client.js";
 import type { Config } from "../config.js";
-import { connectedInboxes, DatabaseUnusable, inspectDatabase } from "../db/health.js";
-import { defaultMigrationsDir } from "../db/migrate.js";
+import { isPostgresUrl } from "../db/database-url.js";
+import { type ConnectedInbox, connectedInboxes, DatabaseUnusable, inspectDatabase } from "../db/health.js";
+import { defaultMigrationsDir, defaultPostgresMigrationsDir } from "../db/migrate.js";
 import { assertSqliteDriverLoads, SqliteDriverError } from "../db/sqlite-driver.js";
 import { errorMessage } from "../errors.js";
 import { SlackProbe } from "../slack/probe.js";
 import { readManifest, type SlackManifest } from "../slack/scopes.js";
+import { checkPostgresDatabase } from "./postgres.js";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 
@@ -230,19 +232,22 @@ function checkScopes(granted: readonly string[], manifest: SlackManifest): Check
   return { name, status: "ok", detail: `all ${needed.length} scopes of manifest.json are granted` };
 }
 
-async function checkChannels(config: Config, probe: SlackProbe): Promise<CheckResult[]> {
-  let inboxes: ReturnType<typeof connectedInboxes>;
+/** The connected inboxes of the SQLite file, or why they could not be read. */
+function sqliteInboxes(databaseUrl: string): readonly ConnectedInbox[] | string {
   try {
-    inboxes = connectedInboxes(config.databaseUrl);
+    return connectedInboxes(databaseUrl);
   } catch (error) {
     // A database that predates the Inbox table: `npm start` migrates it, then the channels can be checked.
-    return [
-      {
-        name: "Connected channels",
-        status: "skip",
-        detail: `could not read the connected inboxes (${errorMessage(error)})`,
-      },
-    ];
+    return `could not read the connected inboxes (${errorMessage(error)})`;
+  }
+}
+
+async function checkChannels(
+  inboxes: readonly ConnectedInbox[] | string,
+  probe: SlackProbe,
+): Promise<CheckResult[]> {
+  if (typeof inboxes === "string") {
+    return [{ name: "Connected channels", status: "skip", detail: inboxes }];
   }
   if (inboxes.length === 0) {
     return [
@@ -296,6 +301,35 @@ async function checkChannels(config: Config, probe: SlackProbe): Promise<CheckRe
   );
 }
 
+interface DatabaseChecks {
+  readonly driver: CheckResult;
+  readonly database: CheckResult;
+  readonly inboxes: readonly ConnectedInbox[] | string;
+}
+
+function sqliteChecks(config: Config, deps: DoctorDependencies): DatabaseChecks {
+  const driver = checkSqliteDriver(deps.sqliteNativeBinding);
+  if (driver.status !== "ok") {
+    const database = { name: "Database", status: "skip" as const, detail: "needs a working SQLite driver" };
+    return { driver, database, inboxes: "needs a migrated, readable database" };
+  }
+  const { usable, ...database } = checkDatabase(config, deps.migrationsDir ?? defaultMigrationsDir);
+  return {
+    driver,
+    database,
+    inboxes: usable ? sqliteInboxes(config.databaseUrl) : "needs a migrated, readable database",
+  };
+}
+
+async function postgresChecks(config: Config, deps: DoctorDependencies): Promise<DatabaseChecks> {
+  const { inboxes, ...database } = await checkPostgresDatabase(
+    config.databaseUrl,
+    deps.migrationsDir ?? defaultPostgresMigrationsDir,
+  );
+  const driver = { name: "SQLite driver", status: "skip" as const, detail: "DATABASE_URL is PostgreSQL" };
+  return { driver, database, inboxes };
+}
+
 /**
  * Checks the configuration and everything external the app depends on, the way the app will use it, and
  * says how to fix each problem. Reads only: nothing is created, posted or sent.
@@ -310,11 +344,9 @@ export async function runDoctor(config: Config, deps: DoctorDependencies = {}): 
     probe.appToken(),
     checkTwilio(config, deps),
   ]);
-  const driver = checkSqliteDriver(deps.sqliteNativeBinding);
-  const { usable: databaseUsable, ...database } =
-    driver.status === "ok"
-      ? checkDatabase(config, deps.migrationsDir ?? defaultMigrationsDir)
-      : { name: "Database", status: "skip" as const, usable: false, detail: "needs a working SQLite driver" };
+  const { driver, database, inboxes } = isPostgresUrl(config.databaseUrl)
+    ? await postgresChecks(config, deps)
+    : sqliteChecks(config, deps);
   const [reachable, bot, app, twilio] = await network;
   const results: CheckResult[] = [checkPublicUrl(config.publicUrl), reachable, driver, database];
   results.push(
@@ -352,14 +384,8 @@ export async function runDoctor(config: Config, deps: DoctorDependencies = {}): 
   }
   if (!bot.ok) {
     results.push({ name: "Connected channels", status: "skip", detail: "needs a valid bot token" });
-  } else if (!databaseUsable) {
-    results.push({
-      name: "Connected channels",
-      status: "skip",
-      detail: "needs a migrated, readable database",
-    });
   } else {
-    results.push(...(await checkChannels(config, probe)));
+    results.push(...(await checkChannels(inboxes, probe)));
   }
   return results;
 }
