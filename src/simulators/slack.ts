@@ -22,7 +22,7 @@ import {
   userChangeEvent,
 } from "./slack/payloads.js";
 import { ResponseUrls } from "./slack/response-urls.js";
-import { SocketModeServer } from "./slack/socket-mode.js";
+import { SocketModeServer, type SocketRouting } from "./slack/socket-mode.js";
 import { appHomeOpenedEvent, reactionEvent } from "./slack/triage-payloads.js";
 import type {
   ApiCall,
@@ -97,6 +97,8 @@ export class SlackSimulator {
    * return fewer items than `limit` asks for; lower this to make a small workspace span several pages.
    */
   maxPageSize = 1000;
+  /** How long Web API answers take after the call took effect (a slow Slack; a caller may die before it hears). */
+  apiAnswerDelayMs = 0;
   /** Notified after every request the app makes (posts, updates, uploads, reactions, responses). */
   readonly changes = new Changes();
 
@@ -105,7 +107,10 @@ export class SlackSimulator {
   private readonly socket: SocketModeServer;
   private readonly responseUrls: ResponseUrls;
 
-  private constructor(private readonly server: LocalServer) {
+  private constructor(
+    private readonly server: LocalServer,
+    routing: SocketRouting,
+  ) {
     this.apiUrl = `${server.origin}/api/`;
     this.workspace = new Workspace(
       {
@@ -119,7 +124,7 @@ export class SlackSimulator {
       server.origin,
     );
     this.workspace.addUser({ id: this.botUserId, name: "threadline", realName: "Threadline", isBot: true });
-    this.socket = new SocketModeServer(server.server, server.origin, this.appId);
+    this.socket = new SocketModeServer(server.server, server.origin, this.appId, routing);
     this.responseUrls = new ResponseUrls(this.workspace, server.origin, (channel, event) =>
       this.echo(channel, event),
     );
@@ -136,14 +141,15 @@ export class SlackSimulator {
     );
   }
 
-  static async start(options: { port?: number } = {}): Promise<SlackSimulator> {
+  /** `routing: "random"` hands each envelope to a random open connection (several app instances). */
+  static async start(options: { port?: number; routing?: SocketRouting } = {}): Promise<SlackSimulator> {
     let fake: SlackSimulator;
     const server = await listen(async (req, url) => {
       const reply = await fake.route(req, url);
       fake.changes.notify();
       return reply;
     }, options.port);
-    fake = new SlackSimulator(server);
+    fake = new SlackSimulator(server, options.routing ?? "newest");
     return fake;
   }
 
@@ -247,6 +253,11 @@ export class SlackSimulator {
 
   get isConnected(): boolean {
     return this.socket.isConnected;
+  }
+
+  /** Open connections that may receive envelopes (one per running app instance). */
+  get openConnections(): number {
+    return this.socket.routableCount;
   }
 
   /** Waits until `n` connections have been made in total and one is open. */
@@ -535,7 +546,12 @@ export class SlackSimulator {
   private async route(req: IncomingMessage, url: URL): Promise<Reply> {
     const body = await readBody(req);
     const path = url.pathname;
-    if (path.startsWith("/api/")) return this.webApi.handle(req, path.slice("/api/".length), url, body);
+    if (path.startsWith("/api/")) {
+      const reply = await this.webApi.handle(req, path.slice("/api/".length), url, body);
+      if (this.apiAnswerDelayMs > 0)
+        await new Promise((resolve) => setTimeout(resolve, this.apiAnswerDelayMs));
+      return reply;
+    }
     if (req.method === "POST" && path.startsWith("/upload/v1/")) {
       return this.receiveUpload(path.slice("/upload/v1/".length), body);
     }

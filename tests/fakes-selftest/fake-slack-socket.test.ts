@@ -173,3 +173,44 @@ describe("FakeSlack Socket Mode wire protocol", () => {
     }
   });
 });
+
+describe("FakeSlack Socket Mode with several connections (several app instances)", () => {
+  /** Sends `events` events, each acked by whichever client got it; returns how many each client got. */
+  const deliveriesTo = async (fake: FakeSlack, clients: RawClient[], events: number) => {
+    for (const client of clients)
+      client.ws.on("message", (data) => {
+        const frame = JSON.parse(data.toString()) as { envelope_id?: string };
+        if (frame.envelope_id) client.ack(frame.envelope_id);
+      });
+    for (let n = 0; n < events; n += 1) await fake.sendEvent({ type: "app_mention", channel: "C1" });
+    return clients.map((client) => client.frames.filter((frame) => frame.envelope_id).length);
+  };
+
+  it("hands every envelope to the newest connection by default", async () => {
+    const fake = await FakeSlack.start();
+    try {
+      const clients = [await RawClient.connect(fake), await RawClient.connect(fake)];
+      expect(fake.openConnections).toBe(2);
+      expect(await deliveriesTo(fake, clients, 6)).toEqual([0, 6]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it("spreads envelopes over the open connections with routing: random", async () => {
+    const fake = await FakeSlack.start({ routing: "random" });
+    try {
+      const clients = [
+        await RawClient.connect(fake),
+        await RawClient.connect(fake),
+        await RawClient.connect(fake),
+      ];
+      const counts = await deliveriesTo(fake, clients, 60);
+      expect(counts.reduce((sum, count) => sum + count, 0)).toBe(60);
+      // 60 random picks out of three all land on one or two connections with odds of about 3 in 10^10.
+      for (const count of counts) expect(count).toBeGreaterThan(0);
+    } finally {
+      await fake.stop();
+    }
+  });
+});

@@ -12,6 +12,12 @@ const HOST = "applink-fake-1";
 // How long stop() lets clients finish the close handshake before cutting them off.
 const STOP_GRACE_MS = 1_000;
 
+/**
+ * Which open connection gets an envelope: the newest (a reconnecting client's new socket takes over at once), or
+ * a random one, as Slack spreads events over an app's connections when several instances run it.
+ */
+export type SocketRouting = "newest" | "random";
+
 interface Pending {
   envelope: SocketEnvelope;
   ackTimeoutMs: number;
@@ -39,6 +45,7 @@ export class SocketModeServer {
     server: Server,
     private readonly origin: string,
     private readonly appId: string,
+    private readonly routing: SocketRouting = "newest",
   ) {
     server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.upgrade(req, socket, head),
@@ -54,6 +61,11 @@ export class SocketModeServer {
 
   get isConnected(): boolean {
     return this.routable.length > 0;
+  }
+
+  /** Connections that may receive envelopes now. */
+  get routableCount(): number {
+    return this.routable.filter((ws) => ws.readyState === WebSocket.OPEN).length;
   }
 
   /** Resolves with the ack's payload; rejects when no ack arrives within `ackTimeoutMs` of delivery. */
@@ -181,7 +193,9 @@ export class SocketModeServer {
   }
 
   private target(): WebSocket | undefined {
-    return this.routable.findLast((ws) => ws.readyState === WebSocket.OPEN);
+    if (this.routing === "newest") return this.routable.findLast((ws) => ws.readyState === WebSocket.OPEN);
+    const candidates = this.routable.filter((ws) => ws.readyState === WebSocket.OPEN);
+    return candidates[Math.floor(Math.random() * candidates.length)];
   }
 
   private deliver(pending: Pending): void {
