@@ -95,3 +95,18 @@ describe("a thread the inbox has left", () => {
     expect(await harness.command("status", second)).toContain("1 open (1 unassigned), 0 closed");
   });
 });
+
+describe("a reply under one of the app's own posts that is no conversation", () => {
+  it("is not sent, and the agent is told instead of it vanishing", async () => {
+    // The move's notice in the old channel is a post of ours whose thread is no conversation.
+    await harness.moveInbox(second);
+    const notice = await waitFor(() =>
+      harness.slack.topLevelMessages(supportChannel).find((message) => message.text.includes("moved")),
+    );
+    await harness.reply(notice.ts, "does this reach anyone?");
+    await waitFor(() => toldInThread(notice.ts).length === 1, { timeoutMs: 10_000 });
+    expect(toldInThread(notice.ts)[0]).toContain("Not sent to a customer");
+    await settle();
+    expect(harness.twilio.sent).toEqual([]);
+  });
+});

@@ -52,14 +52,27 @@ export function register(app: App, { conversations, logger }: ListenerDependenci
       { channel: message.channel, ts: message.ts, outcome: outcome.result },
       "thread message handled",
     );
-    if (outcome.result !== "refused") return;
+    // A reply under one of our own posts that matches no conversation is never dropped in silence: the post may
+    // be a notice, or a parent whose recording was cut off (the instance that posted it died before it heard back).
+    const unmatched = ownThread && outcome.result === "not_a_conversation";
+    if (unmatched) {
+      logger.warn(
+        { channel: message.channel, ts: message.ts },
+        "reply under our own post matches no conversation",
+      );
+    }
+    if (outcome.result !== "refused" && !unmatched) return;
+    const text =
+      outcome.result === "refused"
+        ? outcome.reason
+        : "Not sent to a customer: this thread isn't a conversation Threadline knows (yet). If it is one, its start may still be being recorded: send your reply again in a minute.";
     // Only the agent who typed it is told; a failure to tell them must not make Slack redeliver the event.
     await client.chat
       .postEphemeral({
         channel: message.channel,
         user: message.user,
         thread_ts: message.thread_ts,
-        text: outcome.reason,
+        text,
       })
       .catch((error: unknown) =>
         logger.warn({ err: error, channel: message.channel, ts: message.ts }, "could not tell the agent why"),
