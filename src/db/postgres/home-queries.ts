@@ -7,21 +7,11 @@ import type {
   InboxQueue,
   ScheduledReminder,
 } from "../../core/ports.js";
-import { toSummary } from "../sqlite/home-queries.js";
+import { summaryColumns, toSummary, waitingSince } from "../sqlite/home-queries.js";
 import { toInbox } from "../sqlite/rows.js";
 import { prepared } from "./pool.js";
 
 type Row = Record<string, unknown>;
-
-/** The customer's first message after the last reply that reached them (failed replies do not count). */
-const waitingSince = `(SELECT MIN(m."createdAt") FROM "Message" m
-  WHERE m."conversationId" = c."id" AND m."direction" = 'in' AND m."id" > COALESCE(
-    (SELECT MAX(o."id") FROM "Message" o WHERE o."conversationId" = c."id" AND o."direction" = 'out'
-      AND o."status" NOT IN ('failed', 'undelivered', 'not_sent')), 0))`;
-
-const summaryColumns = `c."id" AS "conversationId", c."inboxId", c."status", c."assigneeId", c."slackChannelId",
-  c."slackThreadTs", c."lastInboundAt", ct."kind", ct."address" AS "contactAddress",
-  ct."displayName" AS "contactName"`;
 
 const statements = {
   connected: prepared(

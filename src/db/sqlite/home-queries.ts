@@ -8,22 +8,19 @@ import type {
   InboxQueue,
   ScheduledReminder,
 } from "../../core/ports.js";
-import { dateFrom, toInbox } from "./rows.js";
+import { optionalDate, text as optionalText, toInbox } from "./rows.js";
 
 type Row = Record<string, unknown>;
 
 /** The customer's first message after the last reply that reached them (failed replies do not count). */
-const waitingSince = `(SELECT MIN(m."createdAt") FROM "Message" m
+export const waitingSince = `(SELECT MIN(m."createdAt") FROM "Message" m
   WHERE m."conversationId" = c."id" AND m."direction" = 'in' AND m."id" > COALESCE(
     (SELECT MAX(o."id") FROM "Message" o WHERE o."conversationId" = c."id" AND o."direction" = 'out'
       AND o."status" NOT IN ('failed', 'undelivered', 'not_sent')), 0))`;
 
-const summaryColumns = `c."id" AS "conversationId", c."inboxId", c."status", c."assigneeId", c."slackChannelId",
+export const summaryColumns = `c."id" AS "conversationId", c."inboxId", c."status", c."assigneeId", c."slackChannelId",
   c."slackThreadTs", c."lastInboundAt", ct."kind", ct."address" AS "contactAddress",
   ct."displayName" AS "contactName"`;
-
-const optionalDate = (value: unknown) => (value === null || value === undefined ? null : dateFrom(value));
-const optionalText = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
 /** A row of the summary columns (plus "waitingSince") as the core reads it; PostgreSQL's rows too. */
 export function toSummary(row: Row): ConversationSummary {

@@ -22,8 +22,9 @@ export function dateFrom(value: unknown): Date {
   return new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`);
 }
 
-const optionalDate = (value: unknown) => (value === null || value === undefined ? null : dateFrom(value));
-const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+export const optionalDate = (value: unknown) =>
+  value === null || value === undefined ? null : dateFrom(value);
+export const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
 /** A value for a statement parameter. */
 export function columnValue(value: unknown): unknown {

@@ -68,8 +68,10 @@ describe("Twilio media downloads", () => {
   });
 
   it("never sends the credentials over http, not even to api.twilio.com", async () => {
-    answers = { [`http://api.twilio.com${media}`]: image };
-    await expect(fetchMedia({ url: `http://api.twilio.com${media}` })).rejects.toMatchObject({
+    answers = { [`${twilioApi.replace("https:", "http:")}${media}`]: image };
+    await expect(
+      fetchMedia({ url: `${twilioApi.replace("https:", "http:")}${media}` }),
+    ).rejects.toMatchObject({
       code: "MEDIA_URL_REFUSED",
       reason: "the link is not https",
     });
@@ -80,7 +82,7 @@ describe("Twilio media downloads", () => {
     const regional = `https://api.dublin.ie1.twilio.com${media}`;
     answers = { [regional]: image };
     await fetchMedia({ url: regional });
-    await expect(fetchMedia({ url: `https://api.twilio.com.evil.example${media}` })).rejects.toMatchObject({
+    await expect(fetchMedia({ url: `${twilioApi}.evil.example${media}` })).rejects.toMatchObject({
       reason: "api.twilio.com.evil.example is not a Twilio address",
     });
     expect(requests).toEqual([{ url: regional, authorization: basic }]);
