@@ -1,4 +1,4 @@
-import type { MessengerConfig } from "../../config.js";
+import type { MessengerConfig } from "./config.js";
 import { AppError } from "../../errors.js";
 
 /** The `error` object of a Graph error answer. */
