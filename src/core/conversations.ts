@@ -232,7 +232,11 @@ export class Conversations {
         if (given && given !== contact.displayName) {
           // The provider named the customer with the message: stored as given, the parent follows a change.
           const inline = created || !conversation.slackThreadTs;
-          jobs.push({ lane, kind: "contact.refreshProfile", payload: { conversationId, inline, name: given } });
+          jobs.push({
+            lane,
+            kind: "contact.refreshProfile",
+            payload: { conversationId, inline, name: given },
+          });
         } else if (created && !contact.displayName && channel.lookupContact) {
           jobs.push({ lane, kind: "contact.refreshProfile", payload: { conversationId, inline: true } });
         }

@@ -1,5 +1,4 @@
 import { slackLane } from "./lanes.js";
-import { parseTemplateReply } from "./templates.js";
 import type { Inbox } from "./model.js";
 import type {
   ChannelRegistry,
@@ -9,6 +8,7 @@ import type {
   StartDecision,
   StartState,
 } from "./ports.js";
+import { parseTemplateReply } from "./templates.js";
 
 /** What `/threadline text` asks for: `to`, and `from` when given, as the agent typed them. */
 export interface StartRequest {

@@ -44,5 +44,12 @@ export function parseTemplateReply(
   if (!templates.isTemplateId(id)) {
     return { problem: `\`${id}\` is not a ${channelLabel} template id. ${usage}` };
   }
+  // Twilio refuses empty variables, and line breaks, tabs or long runs of spaces in one (error 21656).
+  const unusable = variables.findIndex((value) => value.trim() === "" || /[\n\t]| {5,}/.test(value));
+  if (unusable >= 0) {
+    return {
+      problem: `variable ${unusable + 1} is empty or holds a line break, a tab or a long run of spaces, which templates don't allow. ${usage}`,
+    };
+  }
   return { id, variables };
 }

@@ -5,7 +5,6 @@ import type { ChannelRegistry, SlackPort } from "../core/ports.js";
 import { DeliveryError } from "../errors.js";
 import type { Metrics } from "./metrics.js";
 
-
 /** Counts each inbound message by the outcome the core gave it. */
 export class MeteredConversations extends Conversations {
   constructor(

@@ -1,7 +1,7 @@
-import type { TwilioConfig } from "../twilio/config.js";
 import type { Attachment, MediaContent } from "../../core/model.js";
 import { download } from "../../net/download.js";
 import { hostList, hostOf, shownHost } from "../../net/host-list.js";
+import type { TwilioConfig } from "../twilio/config.js";
 
 /** Twilio keeps MMS media up to 5 MB per message; a little headroom for what carriers deliver to us. */
 const maxInboundBytes = 20 * 1024 * 1024;

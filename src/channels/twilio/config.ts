@@ -22,7 +22,11 @@ export const twilioEnvironment = {
 export const twilioVariables = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"] as const;
 
 export function twilioConfig(environment: Readonly<Record<string, unknown>>): TwilioConfig | null {
-  const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_API_URL: apiUrl } = environment;
+  const {
+    TWILIO_ACCOUNT_SID: accountSid,
+    TWILIO_AUTH_TOKEN: authToken,
+    TWILIO_API_URL: apiUrl,
+  } = environment;
   return isSet(accountSid) && isSet(authToken) && isSet(apiUrl)
     ? Object.freeze({ accountSid, authToken, apiUrl })
     : null;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createMessengerChannel } from "../../../../src/channels/messenger/index.js";
 import type { MessengerConfig } from "../../../../src/channels/messenger/config.js";
+import { createMessengerChannel } from "../../../../src/channels/messenger/index.js";
 import { SlashCommands } from "../../../../src/core/commands.js";
 import { Conversations } from "../../../../src/core/conversations.js";
 import { deliveryHandlers } from "../../../../src/core/delivery/handlers/index.js";
