@@ -5,7 +5,7 @@ import { ConfigError } from "./errors.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
-/** Each channel's configuration sits under its kind (`config.sms`…): null when its credentials are absent. */
+/** Each channel's configuration sits under its kind (`config.<kind>`): null when its credentials are absent. */
 export interface Config extends ChannelConfigs {
   readonly slack: { readonly botToken: string; readonly appToken: string; readonly apiUrl: string };
   /** Base URL of the webhook receiver as the providers call it, without a trailing slash. */

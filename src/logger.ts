@@ -12,8 +12,6 @@ const redactedPaths = [
   "*.authToken",
   "headers.authorization",
   "*.headers.authorization",
-  'headers["x-twilio-signature"]',
-  'headers["x-hub-signature-256"]',
   "*.headers.cookie",
   "config.slack",
   // Each channel names where its own secrets sit.

@@ -101,7 +101,7 @@ export interface AcceptedPart {
 /** One customer channel. Each channel folder provides one, registered in a Record<ChannelKind, …>. */
 export interface CustomerChannel {
   readonly kind: ChannelKind;
-  /** How agents call the channel, e.g. "SMS". */
+  /** How agents call the channel in Slack. */
   readonly label: string;
   /** What an agent types to name an inbox of this channel in /threadline, for help texts. */
   readonly addressExample: string;

@@ -44,7 +44,7 @@ export function parseTemplateReply(
   if (!templates.isTemplateId(id)) {
     return { problem: `\`${id}\` is not a ${channelLabel} template id. ${usage}` };
   }
-  // Twilio refuses empty variables, and line breaks, tabs or long runs of spaces in one (error 21656).
+  // Providers refuse empty template variables, and line breaks, tabs or long runs of spaces in one.
   const unusable = variables.findIndex((value) => value.trim() === "" || /[\n\t]| {5,}/.test(value));
   if (unusable >= 0) {
     return {

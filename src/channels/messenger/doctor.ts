@@ -7,16 +7,8 @@ import { createGraphClient, GraphRequestError } from "./graph-client.js";
  * answers with the Page). The App Secret and the verify token are only ever used by Meta's calls to us, so
  * they can't be checked from here; the fix says how to see them work.
  */
-export async function checkMessengerCredentials(config: MessengerConfig | null): Promise<CheckResult> {
+export async function checkMessengerCredentials(config: MessengerConfig): Promise<CheckResult> {
   const name = "Messenger credentials";
-  if (!config) {
-    return {
-      name,
-      status: "skip",
-      detail:
-        "Messenger is disabled (MESSENGER_PAGE_ACCESS_TOKEN, MESSENGER_APP_SECRET and MESSENGER_VERIFY_TOKEN unset)",
-    };
-  }
   try {
     const page = (await createGraphClient(config).get("me", { fields: "id,name" })) as {
       id?: unknown;

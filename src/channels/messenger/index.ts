@@ -76,7 +76,13 @@ export const messengerChannel: ChannelDefinition<MessengerConfig> = {
   enabledBy: messengerVariables,
   config: messengerConfig,
   service: "graph",
-  redactPaths: ["config.messenger", "messenger.pageAccessToken", "messenger.appSecret"],
-  doctor: async (config) => [await checkMessengerCredentials(config)],
+  redactPaths: [
+    'headers["x-hub-signature-256"]',
+    "config.messenger",
+    "messenger.pageAccessToken",
+    "messenger.appSecret",
+  ],
+  // An optional channel left unconfigured needs no line in the report.
+  doctor: async (config) => (config ? [await checkMessengerCredentials(config)] : []),
   create: (config) => createMessengerChannel(config),
 };

@@ -32,5 +32,9 @@ export function twilioConfig(environment: Readonly<Record<string, unknown>>): Tw
     : null;
 }
 
-/** The Auth Token, wherever a Twilio channel's config lands in a logged object. */
-export const twilioRedactPaths = (kind: string) => [`config.${kind}.authToken`, `${kind}.authToken`];
+/** The Auth Token wherever a Twilio channel's config lands in a logged object, and webhook signatures. */
+export const twilioRedactPaths = (kind: string) => [
+  'headers["x-twilio-signature"]',
+  `config.${kind}.authToken`,
+  `${kind}.authToken`,
+];
