@@ -21,8 +21,8 @@ const kindsOf = (channels: ChannelRegistry) => Object.keys(channels) as ChannelK
 const isChannelKind = (word: string, channels: ChannelRegistry): word is ChannelKind =>
   Object.hasOwn(channels, word);
 
-/** `text <number> [from <number>] <message>`: the message keeps its line breaks. */
-const textCommand = /^\s*text(?:\s+(\S+))?(?:\s+from\s+(\+?\d[\d().-]*))?(?:\s+([\s\S]*))?$/i;
+/** `text <number> [from [<prefix>:]<number>] <message>`: the message keeps its line breaks. */
+const textCommand = /^\s*text(?:\s+(\S+))?(?:\s+from\s+((?:[a-z]+:)?\+?\d[\d().-]*))?(?:\s+([\s\S]*))?$/i;
 const findCommand = /^\s*find(?:\s+([\s\S]*))?$/i;
 
 /** Parses the text after `/threadline`. Never throws: bad input becomes `invalid` with the reason. */

@@ -68,6 +68,17 @@ describe("WhatsApp through Twilio", () => {
     expect(parent.text).toContain("Maya Lopez");
     expect(parent.text).toContain("WhatsApp");
     expect(harness.twilio.sent).toHaveLength(0);
+
+    // A new ProfileName (the customer renamed themselves in WhatsApp) updates the parent.
+    await whatsapp("It's me again", { profileName: "Maya L." });
+    await waitFor(() => harness.parents()[0]?.text.includes("Maya L."));
+    expect(harness.parents()).toHaveLength(1);
+  });
+
+  it("answers /threadline template with the reply to write in the thread", async () => {
+    const answer = await harness.command("template HX0123 Maya");
+    expect(answer).toContain("reply there with `template: <template id> [variables…]`");
+    expect(answer).toContain("{{1}}, {{2}}");
   });
 
   it("sends replies from whatsapp:<sender> to whatsapp:<customer>, and marks them when read", async () => {
@@ -208,6 +219,18 @@ describe("WhatsApp through Twilio", () => {
       ContentSid: contentSid,
       Body: "Hello Maya, we have news about your order.",
     });
+  });
+
+  it("picks the WhatsApp inbox of a number that is also an SMS inbox when `from` says whatsapp:", async () => {
+    const contentSid = harness.twilio.addContentTemplate("Hello {{1}}.");
+    expect(await harness.command(`connect sms ${sender}`)).toContain("Connected SMS");
+    expect(await harness.command(`connect whatsapp ${sender}`)).toContain("Connected WhatsApp");
+    const started = await harness.command(
+      `text ${customerNumber} from whatsapp:${sender} template: ${contentSid} Leo`,
+    );
+    expect(started).toContain("from WhatsApp");
+    const sent = await waitFor(() => harness.twilio.sent[0]);
+    expect(sent).toMatchObject({ From: `whatsapp:${sender}`, Body: "Hello Leo." });
   });
 
   it("treats STOP as an ordinary message, as Twilio does for WhatsApp: nothing is blocked", async () => {
