@@ -1,4 +1,5 @@
 import { type Logger as PinoLogger, pino } from "pino";
+import { eachChannel } from "./channels/registry.js";
 import type { LogLevel } from "./config.js";
 
 export type Logger = PinoLogger;
@@ -11,12 +12,10 @@ const redactedPaths = [
   "*.authToken",
   "headers.authorization",
   "*.headers.authorization",
-  'headers["x-twilio-signature"]',
-  'headers["x-hub-signature-256"]',
   "*.headers.cookie",
   "config.slack",
-  "config.sms.authToken",
-  "config.messenger",
+  // Each channel names where its own secrets sit.
+  ...new Set(eachChannel().flatMap(([, definition]) => definition.redactPaths)),
 ];
 
 export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {

@@ -1,24 +1,43 @@
-import type { Config } from "../config.js";
-import type { ChannelKind } from "../core/model.js";
 import type { ChannelRegistry } from "../core/ports.js";
-import { createMessengerChannel } from "./messenger/index.js";
-import { createSmsChannel } from "./sms/index.js";
-import type { TwilioClient } from "./sms/twilio-client.js";
-import type { ChannelModule } from "./types.js";
+import { messengerChannel } from "./messenger/index.js";
+import { smsChannel } from "./sms/index.js";
+import type { ChannelDefinition, ChannelModule, ChannelOverrides } from "./types.js";
+import { whatsappChannel } from "./whatsapp/index.js";
 
-export interface ChannelOverrides {
-  readonly twilioClient?: TwilioClient;
+export type { ChannelOverrides } from "./types.js";
+
+/**
+ * Every customer channel, keyed by kind: adding a channel is adding a folder and a line here. Config, the
+ * doctor, metrics and the logger read the definitions; the core sees each channel's port and capabilities.
+ */
+export const channelDefinitions = {
+  sms: smsChannel,
+  messenger: messengerChannel,
+  whatsapp: whatsappChannel,
+};
+
+export type ChannelKind = keyof typeof channelDefinitions;
+
+/** Each channel's configuration, under its kind: null when the channel is disabled. */
+export type ChannelConfigs = {
+  readonly [K in ChannelKind]: ReturnType<(typeof channelDefinitions)[K]["config"]>;
+};
+
+export const channelKinds = Object.keys(channelDefinitions) as ChannelKind[];
+
+/** Every definition, typed by what all of them share (each reads only the config it parsed itself). */
+export function eachChannel(): readonly [ChannelKind, ChannelDefinition<unknown>][] {
+  return channelKinds.map((kind) => [kind, channelDefinitions[kind] as ChannelDefinition<unknown>]);
 }
 
-/** Every customer channel, keyed by kind: adding a channel is adding a folder and a line here. */
 export function createChannelModules(
-  config: Config,
+  config: ChannelConfigs & { readonly publicUrl: string },
   overrides: ChannelOverrides = {},
 ): Record<ChannelKind, ChannelModule> {
-  return {
-    sms: createSmsChannel(config.sms, config.publicUrl, overrides),
-    messenger: createMessengerChannel(config.messenger),
-  };
+  const context = { publicUrl: config.publicUrl, overrides };
+  return Object.fromEntries(
+    eachChannel().map(([kind, definition]) => [kind, definition.create(config[kind], context)]),
+  ) as Record<ChannelKind, ChannelModule>;
 }
 
 export function channelRegistry(modules: Record<ChannelKind, ChannelModule>): ChannelRegistry {

@@ -1,5 +1,5 @@
 /**
- * Providers cap a message's length (Twilio 1600 characters, Messenger 2000), so a longer reply goes out as
+ * Providers cap a message's length (`capabilities.maxTextLength`), so a longer reply goes out as
  * consecutive parts. Parts break at a line break or a space in the second half of the window when there is
  * one, so words stay whole; limits count code points, so an emoji is never cut in half.
  */

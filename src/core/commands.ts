@@ -1,7 +1,7 @@
 import { ConversationFinder } from "./find-conversations.js";
 import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lanes.js";
-import { type ChannelKind, channelKinds, type Inbox } from "./model.js";
+import type { ChannelKind, Inbox } from "./model.js";
 import type { ChannelRegistry, ConversationStore, CoreLogger, SlackPort } from "./ports.js";
 import { ConversationStarter, type StartRequest } from "./start-conversation.js";
 
@@ -12,13 +12,17 @@ export type SlashCommand =
   | { readonly name: "text"; readonly request: StartRequest }
   | { readonly name: "find"; readonly text: string }
   | { readonly name: "help" }
+  | { readonly name: "template" }
   | { readonly name: "invalid"; readonly problem: string };
 
-const isChannelKind = (word: string): word is ChannelKind =>
-  (channelKinds as readonly string[]).includes(word);
+/** The channels are the registry's keys: the core never lists them itself. */
+const kindsOf = (channels: ChannelRegistry) => Object.keys(channels) as ChannelKind[];
 
-/** `text <number> [from <number>] <message>`: the message keeps its line breaks. */
-const textCommand = /^\s*text(?:\s+(\S+))?(?:\s+from\s+(\+?\d[\d().-]*))?(?:\s+([\s\S]*))?$/i;
+const isChannelKind = (word: string, channels: ChannelRegistry): word is ChannelKind =>
+  Object.hasOwn(channels, word);
+
+/** `text <number> [from [<prefix>:]<number>] <message>`: the message keeps its line breaks. */
+const textCommand = /^\s*text(?:\s+(\S+))?(?:\s+from\s+((?:[a-z]+:)?\+?\d[\d().-]*))?(?:\s+([\s\S]*))?$/i;
 const findCommand = /^\s*find(?:\s+([\s\S]*))?$/i;
 
 /** Parses the text after `/threadline`. Never throws: bad input becomes `invalid` with the reason. */
@@ -37,6 +41,8 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
     }
     case "find":
       return { name: "find", text: findCommand.exec(text)?.[1]?.trim() ?? "" };
+    case "template":
+      return { name: "template" };
     case "":
     case "help":
       return { name: "help" };
@@ -47,8 +53,11 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
     case "connect": {
       const [kindWord = "", ...rest] = args;
       const kind = kindWord.toLowerCase();
-      if (!isChannelKind(kind)) {
-        return { name: "invalid", problem: `Say which channel to connect: ${channelKinds.join(" or ")}.` };
+      if (!isChannelKind(kind, channels)) {
+        return {
+          name: "invalid",
+          problem: `Say which channel to connect: ${kindsOf(channels).join(", ")}.`,
+        };
       }
       const channel = channels[kind];
       const address = channel.parseInboxAddress(rest.join(" "));
@@ -64,9 +73,10 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
       return { name: "connect", kind, address };
     }
     case "disconnect": {
-      const words = args.length > 0 && isChannelKind(args[0]?.toLowerCase() ?? "") ? args.slice(1) : args;
+      const words =
+        args.length > 0 && isChannelKind(args[0]?.toLowerCase() ?? "", channels) ? args.slice(1) : args;
       const given = words.join(" ");
-      const kinds = words === args ? channelKinds : [args[0]?.toLowerCase() as ChannelKind];
+      const kinds = words === args ? kindsOf(channels) : [args[0]?.toLowerCase() as ChannelKind];
       const addresses = kinds.flatMap((kind) => {
         const address = channels[kind].parseInboxAddress(given);
         return address ? [{ kind, address }] : [];
@@ -86,8 +96,20 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
   }
 }
 
+/** How to send an approved template, for channels that have them; null when none does. */
+function templateHelp(channels: ChannelRegistry): string | null {
+  const withTemplates = kindsOf(channels)
+    .map((kind) => channels[kind])
+    .filter((channel) => channel.capabilities.templates);
+  const [first] = withTemplates;
+  if (!first?.capabilities.templates) return null;
+  const labels = withTemplates.map((channel) => channel.label).join(", ");
+  return `• In a ${labels} conversation's thread, reply \`template: ${first.capabilities.templates.idExample} Maya "Tuesday 3pm"\` to send an approved template (its variables {{1}}, {{2}}… in order; quotes keep spaces). Outside the 24-hour window it is the only thing ${labels} lets you send. (Slack doesn't pass slash commands typed in threads to apps, hence the reply.)`;
+}
+
 export function helpText(channels: ChannelRegistry): string {
-  const examples = channelKinds.map((kind) => channels[kind]);
+  const examples = kindsOf(channels).map((kind) => channels[kind]);
+  const template = templateHelp(channels);
   return [
     "*Threadline* turns customer conversations into threads in this channel. Run these in the channel to connect:",
     ...examples.map(
@@ -97,10 +119,11 @@ export function helpText(channels: ChannelRegistry): string {
     "• Connecting an inbox another channel has asks first, with a *Move it here* button, and tells that channel",
     "• `/threadline disconnect <number or page-id>` — stop receiving them here",
     "• `/threadline status` — what is connected here, who connected it and when, with open, closed and unassigned counts",
-    "• `/threadline text +15557654321 Your table is ready` — text a customer first from this channel's SMS number (add `from <number>` after theirs when there are several); the conversation gets a thread here and their answer lands in it",
+    "• `/threadline text +15557654321 Your table is ready` — write to a customer first from this channel's number (add `from <number>` after theirs when there are several; where only a template may start a conversation, write `template: <id> [variables…]` as the message); the conversation gets a thread here and their answer lands in it",
+    ...(template ? [template] : []),
     "• `/threadline find <words | name | number>` — the 10 most recent conversations here whose messages or contact match, with links to their threads",
     "• `/threadline help` — this help",
-    "Reply in a conversation's thread to answer the customer; start with `note:` to keep a message internal. Texts and Messenger messages can't be edited or unsent: once a reply is sent, send a correction as a new reply.",
+    "Reply in a conversation's thread to answer the customer; start with `note:` to keep a message internal. Sent messages can't be edited or unsent: once a reply is sent, send a correction as a new reply.",
     "On a conversation's first message, react with :eyes: to take it or :white_check_mark: to close it; its ⋯ menu sets a reminder. Threadline's *Home* tab lists your conversations and reminders.",
   ].join("\n");
 }
@@ -171,6 +194,10 @@ export class SlashCommands {
         return { text: await this.starter.start(command.request, context) };
       case "find":
         return { text: await this.finder.find(command.text, context) };
+      case "template":
+        return {
+          text: `Send a template from the conversation's thread: reply there with \`template: <template id> [variables…]\` (Slack doesn't pass slash commands typed in a thread to apps).\n\n${templateHelp(this.channels) ?? "No channel connected to Threadline has templates."}`,
+        };
     }
   }
 
@@ -179,9 +206,7 @@ export class SlashCommands {
    * value only names what was offered, and what was true then (rights, where the inbox is) may not be now.
    */
   async confirmMove(request: MoveRequest, context: CommandContext): Promise<string> {
-    const channel = (channelKinds as readonly string[]).includes(request.kind)
-      ? this.channels[request.kind]
-      : undefined;
+    const channel = Object.hasOwn(this.channels, request.kind) ? this.channels[request.kind] : undefined;
     if (!channel || channel.parseInboxAddress(request.address) !== request.address) {
       return "This button does not name an inbox Threadline knows, so nothing was moved.";
     }
@@ -325,7 +350,7 @@ export class SlashCommands {
   private async status(context: CommandContext): Promise<string> {
     const inboxes = await this.store.inboxesForChannel(context.channelId);
     if (inboxes.length === 0) {
-      return "Nothing is connected to this channel yet. Connect a number with `/threadline connect sms +15550001111`.";
+      return "Nothing is connected to this channel yet. Connect an inbox with `/threadline connect <channel> <address>`; `/threadline help` lists the channels.";
     }
     const lines = await Promise.all(
       inboxes.map(async (inbox) => {

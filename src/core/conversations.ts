@@ -11,6 +11,7 @@ import type {
   MessageStatus,
   SentPart,
 } from "./model.js";
+import { optInChange } from "./policies/channel-rules.js";
 import type {
   ChannelRegistry,
   ConversationStore,
@@ -26,7 +27,7 @@ import { isInternalNote } from "./text.js";
 
 export type { InboundOutcome };
 
-/** A provider's report on a message we sent (Twilio status callback, Messenger delivery/read). */
+/** A provider's report on a message we sent (a status callback, a delivery or read event). */
 export interface ProviderStatus {
   readonly kind: ChannelKind;
   readonly providerMessageId: string;
@@ -73,7 +74,7 @@ export class Conversations {
   }
 
   /**
-   * A report covering several messages at once (Messenger's delivery and read watermarks): each message it
+   * A report covering several messages at once (delivery and read watermarks): each message it
    * covers moves forward, and delivered ones get ✅ as with providerStatusChanged. Only messages the provider
    * accepted move: a watermark also covers replies still waiting in the queue, or refused. Returns how many
    * changed.
@@ -199,12 +200,12 @@ export class Conversations {
   }
 
   /**
-   * The provider's own reading of the message wins when it gives one (Twilio's OptOutType knows the inbox's
-   * custom keywords; HELP changes nothing); otherwise the channel's default words decide.
+   * The provider's own reading of the message wins when it gives one (it knows the inbox's custom keywords;
+   * HELP changes nothing); otherwise the channel's default words decide.
    */
   private optInChange(inbound: InboundMessage): "opt_out" | "opt_in" | null {
     if (inbound.keyword === "help") return null;
-    return inbound.keyword ?? this.channels[inbound.kind].optInChange(inbound.text);
+    return inbound.keyword ?? optInChange(this.channels[inbound.kind].capabilities, inbound.text);
   }
 
   /** What a customer's message changes besides itself: reopening, the reply window, opt-out, and the jobs. */
@@ -215,7 +216,7 @@ export class Conversations {
     const latest = conversation.lastInboundAt;
     const channel = this.channels[inbound.kind];
     const optIn = this.optInChange(inbound);
-    // Per conversation (inbox × contact): carriers and Twilio block a customer per sending number.
+    // Per conversation (inbox × contact): providers block a customer per sending number.
     const optInChanged = optIn !== null && (optIn === "opt_out") !== conversation.optedOut;
     return {
       conversation: {
@@ -227,7 +228,16 @@ export class Conversations {
         const lane = slackLane(conversationId);
         const jobs: NewJob[] = [];
         // Ahead of the first post, so the thread starts with the customer's name when the lookup works.
-        if (created && !contact.displayName && channel.lookupContact) {
+        const given = inbound.contactName?.trim();
+        if (given && given !== contact.displayName) {
+          // The provider named the customer with the message: stored as given, the parent follows a change.
+          const inline = created || !conversation.slackThreadTs;
+          jobs.push({
+            lane,
+            kind: "contact.refreshProfile",
+            payload: { conversationId, inline, name: given },
+          });
+        } else if (created && !contact.displayName && channel.lookupContact) {
           jobs.push({ lane, kind: "contact.refreshProfile", payload: { conversationId, inline: true } });
         }
         jobs.push(
@@ -242,9 +252,10 @@ export class Conversations {
           jobs.push({ lane, kind: "slack.updateParent", payload: { conversationId } });
         }
         if (optInChanged) {
+          const [start = "START"] = channel.capabilities.optInWords;
           const text =
             optIn === "opt_out"
-              ? "🚫 The customer opted out. Replies in this thread will not be sent until they text START."
+              ? `🚫 The customer opted out. Replies in this thread will not be sent until they text ${start}.`
               : "✅ The customer opted back in. Replies are sent again.";
           jobs.push({ lane, kind: "slack.notice", payload: { conversationId, text } });
         }

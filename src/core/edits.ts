@@ -13,16 +13,16 @@ export interface SlackMessageChange {
 const handedOver: ReadonlySet<MessageStatus> = new Set(["queued", "sent", "delivered", "read"]);
 
 /**
- * What to tell the agent who edited or deleted a reply. SMS and Messenger can't edit or unsend, so the
- * customer keeps what was sent. A reply still waiting to be sent goes as typed: cancelling it could race a send
+ * What to tell the agent who edited or deleted a reply. No channel Threadline bridges can edit or unsend
+ * (`capabilities.edits`), so the customer keeps what was sent. A reply still waiting to be sent goes as typed: cancelling it could race a send
  * already under way and claim a stop that did not happen, so the notice says so instead.
  */
 export function changeNotice(message: Message, change: SlackMessageChange["change"]): string | null {
   const correction = "Send a correction as a new reply in the thread.";
   if (handedOver.has(message.status)) {
     return change === "edited"
-      ? `Your edit was not sent: the customer already has your original reply, and texts and Messenger messages can't be changed. ${correction}`
-      : `Deleting this reply in Slack doesn't unsend it: the customer already has it, and texts and Messenger messages can't be unsent. ${correction}`;
+      ? `Your edit was not sent: the customer already has your original reply, and a message can't be changed once it is sent. ${correction}`
+      : `Deleting this reply in Slack doesn't unsend it: the customer already has it, and a message can't be unsent. ${correction}`;
   }
   if (message.status === "pending") {
     return change === "edited"

@@ -1,6 +1,8 @@
-/** The customer-side channels Threadline bridges. Each has an adapter folder under src/channels/. */
-export const channelKinds = ["sms", "messenger"] as const;
-export type ChannelKind = (typeof channelKinds)[number];
+/**
+ * The customer-side channels Threadline bridges: the keys of the registry (src/channels/registry.ts), each with
+ * a folder under src/channels/. The core knows them only by this type and their capabilities.
+ */
+export type ChannelKind = import("../channels/registry.js").ChannelKind;
 
 export type ConversationStatus = "open" | "closed";
 
@@ -41,24 +43,26 @@ export interface MediaContent {
 /** A customer message as a channel adapter hands it to the core, already verified and parsed. */
 export interface InboundMessage {
   readonly kind: ChannelKind;
-  /** The inbox's address: our phone number in E.164 or the Page id. */
+  /** The inbox's address in the channel's canonical form (a phone number in E.164, a Page id…). */
   readonly inboxAddress: string;
-  /** The customer's address: phone number in E.164 or PSID. */
+  /** The customer's address in the channel's canonical form. */
   readonly contactAddress: string;
+  /** The name the customer gave the provider, when the provider sends it with the message. */
+  readonly contactName?: string | undefined;
   readonly providerMessageId: string;
   readonly text: string;
   readonly attachments: readonly Attachment[];
   readonly receivedAt: Date;
   /**
-   * What the provider itself recognised the message as, when it says (Twilio's `OptOutType` with Advanced
-   * Opt-Out): it overrides the channel's default keywords. "help" changes nothing.
+   * What the provider itself recognised the message as, when it says (an opt-out keyword class the provider
+   * matched): it overrides the channel's default keywords. "help" changes nothing.
    */
   readonly keyword?: "opt_out" | "opt_in" | "help" | undefined;
 }
 
 /**
  * A provider's report that outbound messages reached the customer's device or were read. It names messages by
- * provider id, and/or (Messenger's watermark) covers every message of the conversation sent up to a moment.
+ * provider id, and/or (a watermark) covers every message of the conversation sent up to a moment.
  */
 export interface DeliveryReport {
   readonly kind: ChannelKind;

@@ -13,7 +13,48 @@ import type { HomeView } from "./ports/home.js";
 /* Ports: what the core needs from the outside world. Adapters in src/channels, src/slack and src/db
  * implement them; tests implement them in memory. Nothing here names an SDK. */
 
-// ---- Customer channels (Twilio SMS, Messenger) ----
+// ---- Customer channels ----
+
+/**
+ * What a channel can carry and allows, declared by its folder: the core knows channel behaviour only through
+ * these, never by the channel's name.
+ */
+export interface ChannelCapabilities {
+  /** The longest text one provider message may carry; longer replies go out in parts (`replyParts`). */
+  readonly maxTextLength: number;
+  /** Files the customer can receive: MIME types (or "any"), the same in words for agents, and the size cap. */
+  readonly media: {
+    readonly types: readonly string[] | "any";
+    readonly typesInWords: string;
+    readonly maxBytes: number;
+  };
+  /** Whether a sent message can be edited or unsent, reacted to, and reports being read. */
+  readonly edits: boolean;
+  readonly reactions: boolean;
+  readonly readReceipts: boolean;
+  /** How long after the customer's last message a reply may be sent; null: any time. */
+  readonly replyWindow: ReplyWindowRules | null;
+  /** How a business may write to a customer first: any text, only an approved template, or not at all. */
+  readonly firstMessage: "text" | "template" | "never";
+  /** Approved message templates the provider sends by id, for channels that have them; null otherwise. */
+  readonly templates: {
+    /** What an id looks like, for help texts. */
+    readonly idExample: string;
+    isTemplateId(id: string): boolean;
+  } | null;
+  /**
+   * Words that, as a whole message in any case, opt the customer out of (or back into) messages from the
+   * inbox, where the provider blocks senders on them; empty when it does not.
+   */
+  readonly optOutWords: readonly string[];
+  readonly optInWords: readonly string[];
+}
+
+/** An approved template to send instead of free text: the provider's id and its numbered variables, in order. */
+export interface TemplateRequest {
+  readonly id: string;
+  readonly variables: readonly string[];
+}
 
 /** A file for the customer: the bytes, and a public, expiring link to them for providers that fetch. */
 export interface OutboundMedia extends MediaContent {
@@ -42,10 +83,12 @@ export interface OutboundRequest {
   readonly messageId: number;
   readonly lastInboundAt: Date | null;
   /**
-   * The window the core decided the reply goes out in, for channels that declare `replyWindows`; null for
-   * channels without one.
+   * The window the core decided the reply goes out in, for channels that declare a reply window; null for
+   * channels without one, and for templates.
    */
   readonly replyWindow: ReplyWindow | null;
+  /** Send this approved template instead of the parts' text (channels with `capabilities.templates`). */
+  readonly template: TemplateRequest | null;
 }
 
 /** A part the provider accepted: its id there, and the status it answered with. */
@@ -58,7 +101,7 @@ export interface AcceptedPart {
 /** One customer channel. Each channel folder provides one, registered in a Record<ChannelKind, …>. */
 export interface CustomerChannel {
   readonly kind: ChannelKind;
-  /** How agents call the channel ("SMS", "Messenger"). */
+  /** How agents call the channel in Slack. */
   readonly label: string;
   /** What an agent types to name an inbox of this channel in /threadline, for help texts. */
   readonly addressExample: string;
@@ -66,10 +109,11 @@ export interface CustomerChannel {
   parseInboxAddress(input: string): string | null;
   /**
    * Parses a customer's address an agent typed to write to them first, for channels that let a business start
-   * a conversation (SMS). Absent for Messenger, whose policy forbids business-initiated messages.
+   * a conversation (`capabilities.firstMessage` is not "never").
    */
   parseContactAddress?(input: string): string | null;
   /** How an address reads in Slack ("(555) 000-1111"). */
+  readonly capabilities: ChannelCapabilities;
   formatAddress(address: string): string;
   /** False when the channel's credentials are not configured: inbound is refused and nothing is sent. */
   readonly enabled: boolean;
@@ -81,8 +125,6 @@ export interface CustomerChannel {
    * or not, at the first part that fails; `outcomeUnknown` when that part may have gone out anyway.
    */
   send(request: OutboundRequest, accepted: (part: AcceptedPart) => Promise<void>): Promise<void>;
-  /** For channels that limit how long after the customer's last message a reply may be sent. */
-  readonly replyWindows?: ReplyWindowRules;
   /**
    * The customer's name and picture, for channels that can look them up. Null when the provider has none to
    * give (it will not have one later either); throws DeliveryError when the lookup failed and may work later.
@@ -98,10 +140,6 @@ export interface CustomerChannel {
   findSent?(request: OutboundRequest, since: Date): Promise<readonly AcceptedPart[]>;
   /** Downloads a file the customer sent (with the provider's credentials); throws DeliveryError. */
   fetchMedia(attachment: Attachment): Promise<MediaContent>;
-  /** Why the channel can't carry this file to the customer, or null when it can. */
-  refuseMedia(file: { contentType: string; size: number }): string | null;
-  /** Whether a customer's message opts them out of (or back into) messages, for channels with such words. */
-  optInChange(text: string): "opt_out" | "opt_in" | null;
 }
 
 /** Every channel, always: a disabled one still names and formats its addresses. */

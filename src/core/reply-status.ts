@@ -9,7 +9,7 @@ export interface ReplyFailure {
 }
 
 /**
- * A reply reaching `status`, and what the agent sees of it: ✅ when delivered, ❌ and the reason in the thread when
+ * A reply reaching `status`, and what the agent sees of it: ✅ when delivered (or read), ❌ and the reason in the thread when
  * it failed. `changes` are written with it.
  */
 export function replyStatusWrite(
@@ -21,7 +21,9 @@ export function replyStatusWrite(
   const failed = isFailure(status);
   const lane = slackLane(message.conversationId);
   const jobs: NewJob[] = [];
-  if (status === "delivered" || failed) {
+  // A read receipt says delivered too; callbacks come in any order, so "read" may be the first to arrive.
+  const reached = status === "delivered" || (status === "read" && message.status !== "delivered");
+  if (reached || failed) {
     const name = failed ? failedReaction : deliveredReaction;
     jobs.push({ lane, kind: "slack.react", payload: { messageId: message.id, name } });
   }

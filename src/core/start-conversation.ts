@@ -8,6 +8,7 @@ import type {
   StartDecision,
   StartState,
 } from "./ports.js";
+import { parseTemplateReply } from "./templates.js";
 
 /** What `/threadline text` asks for: `to`, and `from` when given, as the agent typed them. */
 export interface StartRequest {
@@ -61,6 +62,14 @@ export class ConversationStarter {
       );
     }
     if (contactAddress === picked.address) return refuse("That is this inbox's own number.");
+    const template = parseTemplateReply(request.message, channel.capabilities.templates, channel.label);
+    if (template && "problem" in template) return refuse(`The template can't be sent: ${template.problem}`);
+    if (channel.capabilities.firstMessage === "template" && !template) {
+      const example = channel.capabilities.templates?.idExample ?? "<template id>";
+      return refuse(
+        `${channel.label} lets a business write first only with an approved template: \`/threadline text ${request.to} template: ${example} [variables…]\`.`,
+      );
+    }
     const shownContact = channel.formatAddress(contactAddress);
     const outcome = await this.store.startConversation(
       { inboxId: picked.id, contactAddress, userId: context.userId, text: request.message },
@@ -82,7 +91,7 @@ export class ConversationStarter {
   /** The inbox to send from: the channel's only one that may text first, or the one `from` names. */
   private pickInbox(inboxes: readonly Inbox[], from: string | null): Inbox | string {
     if (inboxes.length === 0) {
-      return "Nothing is connected to this channel, so there is no number to text from. Connect one with `/threadline connect sms +15550001111`.";
+      return "Nothing is connected to this channel, so there is no number to text from. Connect one with `/threadline connect <channel> <number>`; `/threadline help` lists the channels.";
     }
     const starters = inboxes.filter((inbox) => this.channels[inbox.kind].parseContactAddress);
     if (starters.length === 0) {

@@ -1,6 +1,6 @@
 import type { WebClientOptions } from "@slack/web-api";
-import { fetchTwilioAccount } from "../channels/sms/probe.js";
-import { createTwilioClient, type TwilioClient } from "../channels/sms/twilio-client.js";
+import { eachChannel } from "../channels/registry.js";
+import type { ChannelOverrides } from "../channels/types.js";
 import type { Config } from "../config.js";
 import { isPostgresUrl } from "../db/database-url.js";
 import { type ConnectedInbox, connectedInboxes, DatabaseUnusable, inspectDatabase } from "../db/health.js";
@@ -10,21 +10,12 @@ import { errorMessage } from "../errors.js";
 import { SlackProbe } from "../slack/probe.js";
 import { readManifest, type SlackManifest } from "../slack/scopes.js";
 import { checkPostgresDatabase } from "./postgres.js";
+import type { CheckResult, CheckStatus } from "./result.js";
 
-export type CheckStatus = "ok" | "warn" | "fail" | "skip";
+export type { CheckResult, CheckStatus };
 
-export interface CheckResult {
-  readonly name: string;
-  readonly status: CheckStatus;
-  /** What was found, in a sentence. */
-  readonly detail: string;
-  /** What to do about it, for warn and fail. */
-  readonly fix?: string;
-}
-
-export interface DoctorDependencies {
+export interface DoctorDependencies extends ChannelOverrides {
   readonly slackClientOptions?: WebClientOptions;
-  readonly twilioClient?: TwilioClient;
   readonly migrationsDir?: string;
   readonly manifest?: SlackManifest;
   /** better-sqlite3's addon file to load instead of the installed one. */
@@ -47,7 +38,7 @@ function slackTokenProblem(code: string): string {
   return slackTokenFixes[code] ?? `Slack answered ${code}.`;
 }
 
-/** PUBLIC_URL is what Twilio signs and Meta calls: a bare https origin, so `PUBLIC_URL + path` is exact. */
+/** PUBLIC_URL is what providers sign and call: a bare https origin, so `PUBLIC_URL + path` is exact. */
 export function checkPublicUrl(publicUrl: string): CheckResult {
   const name = "PUBLIC_URL";
   let url: URL;
@@ -62,7 +53,7 @@ export function checkPublicUrl(publicUrl: string): CheckResult {
     };
   }
   const problems = [
-    url.protocol !== "https:" && "it is not https (Twilio and Meta require https for webhooks)",
+    url.protocol !== "https:" && "it is not https (the providers require https for webhooks)",
     url.pathname !== "/" && `it has a path (${url.pathname})`,
     url.search !== "" && "it has a query string",
     url.hash !== "" && "it has a fragment",
@@ -80,7 +71,7 @@ export function checkPublicUrl(publicUrl: string): CheckResult {
     return {
       name,
       status: "warn",
-      detail: `${publicUrl} is a local address; Twilio and Meta cannot reach it`,
+      detail: `${publicUrl} is a local address; the providers cannot reach it`,
       fix: "Use the public https URL of your tunnel or reverse proxy.",
     };
   }
@@ -178,43 +169,16 @@ function checkDatabase(config: Config, migrationsDir: string): CheckResult & { u
   }
 }
 
-async function checkTwilio(config: Config, deps: DoctorDependencies): Promise<CheckResult> {
-  const name = "Twilio credentials";
-  if (!config.sms) {
-    return {
-      name,
-      status: "skip",
-      detail: "SMS is disabled (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN unset)",
-    };
-  }
-  const client = deps.twilioClient ?? createTwilioClient(config.sms);
-  const account = await fetchTwilioAccount(client, config.sms.accountSid);
-  if (account.ok) {
-    return account.status === "active"
-      ? { name, status: "ok", detail: `account "${account.friendlyName}" is active` }
-      : {
-          name,
-          status: "fail",
-          detail: `account "${account.friendlyName}" is ${account.status}; it cannot send messages`,
-          fix: "Reactivate the account in the Twilio Console (Billing, or contact Twilio support).",
-        };
-  }
-  if (account.httpStatus === 401 || account.httpStatus === 404) {
-    return {
-      name,
-      status: "fail",
-      detail: `Twilio refused the credentials (HTTP ${account.httpStatus}${account.code ? `, error ${account.code}` : ""})`,
-      fix: "Copy the Account SID and Auth Token from the Twilio Console (Account Info) into TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN. Use the main Auth Token: it also signs the webhooks.",
-    };
-  }
-  return {
-    name,
-    status: "fail",
-    detail: account.httpStatus
-      ? `Twilio answered HTTP ${account.httpStatus}: ${account.message}`
-      : `Twilio could not be reached: ${account.message}`,
-    fix: "Check the network or proxy, and TWILIO_API_URL if you set it; https://status.twilio.com lists outages.",
-  };
+/**
+ * Each channel's own checks, from its folder. Channels sharing a provider return the same check (by name):
+ * it is shown once.
+ */
+async function checkCustomerChannels(config: Config, deps: DoctorDependencies): Promise<CheckResult[]> {
+  const results = await Promise.all(
+    eachChannel().map(([kind, definition]) => definition.doctor(config[kind], deps)),
+  );
+  const seen = new Set<string>();
+  return results.flat().filter((result) => !seen.has(result.name) && Boolean(seen.add(result.name)));
 }
 
 function checkScopes(granted: readonly string[], manifest: SlackManifest): CheckResult {
@@ -255,7 +219,7 @@ async function checkChannels(
         name: "Connected channels",
         status: "warn",
         detail: "no inbox is connected to a Slack channel yet; customer messages are kept until one is",
-        fix: "In the Slack channel that should receive them, run `/threadline connect sms +15550001111` (your Twilio number).",
+        fix: "In the Slack channel that should receive them, run `/threadline connect <channel> <number or id>` (`/threadline help` lists the channels and their addresses).",
       },
     ];
   }
@@ -342,12 +306,12 @@ export async function runDoctor(config: Config, deps: DoctorDependencies = {}): 
     checkPublicUrlReaches(config.publicUrl),
     probe.botIdentity(),
     probe.appToken(),
-    checkTwilio(config, deps),
+    checkCustomerChannels(config, deps),
   ]);
   const { driver, database, inboxes } = isPostgresUrl(config.databaseUrl)
     ? await postgresChecks(config, deps)
     : sqliteChecks(config, deps);
-  const [reachable, bot, app, twilio] = await network;
+  const [reachable, bot, app, customerChannels] = await network;
   const results: CheckResult[] = [checkPublicUrl(config.publicUrl), reachable, driver, database];
   results.push(
     bot.ok
@@ -374,14 +338,7 @@ export async function runDoctor(config: Config, deps: DoctorDependencies = {}): 
       ? checkScopes(bot.scopes, manifest)
       : { name: "Slack scopes", status: "skip", detail: "needs a valid bot token" },
   );
-  results.push(twilio);
-  if (config.messenger) {
-    results.push({
-      name: "Messenger credentials",
-      status: "skip",
-      detail: "Messenger is configured; the doctor does not check its credentials yet",
-    });
-  }
+  results.push(...customerChannels);
   if (!bot.ok) {
     results.push({ name: "Connected channels", status: "skip", detail: "needs a valid bot token" });
   } else {

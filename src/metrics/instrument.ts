@@ -1,11 +1,9 @@
+import { channelDefinitions } from "../channels/registry.js";
 import { Conversations, type InboundOutcome } from "../core/conversations.js";
 import type { ChannelKind, InboundMessage } from "../core/model.js";
 import type { ChannelRegistry, SlackPort } from "../core/ports.js";
 import { DeliveryError } from "../errors.js";
-import type { ExternalService, Metrics } from "./metrics.js";
-
-/** The provider behind each customer channel, for error metrics. */
-const providers: Record<ChannelKind, ExternalService> = { sms: "twilio", messenger: "graph" };
+import type { Metrics } from "./metrics.js";
 
 /** Counts each inbound message by the outcome the core gave it. */
 export class MeteredConversations extends Conversations {
@@ -45,7 +43,8 @@ export function meteredChannels(channels: ChannelRegistry, metrics: Metrics): Ch
           } catch (error) {
             const permanent = error instanceof DeliveryError && !error.transient;
             metrics.messages.inc({ direction: "out", channel: kind, result: permanent ? "failed" : "error" });
-            metrics.externalError(providers[kind as ChannelKind], error);
+            // The provider behind the channel, as its folder names it.
+            metrics.externalError(channelDefinitions[kind as ChannelKind].service, error);
             throw error;
           }
         },

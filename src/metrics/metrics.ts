@@ -8,7 +8,8 @@ export interface MetricSources {
   socketState(): SlackConnectionState;
 }
 
-export type ExternalService = "slack" | "twilio" | "graph";
+/** "slack", or the provider a customer channel calls (each channel's definition names it). */
+export type ExternalService = string;
 
 const socketStates: readonly SlackConnectionState[] = [
   "connecting",
@@ -33,7 +34,7 @@ export class Metrics {
 
   readonly externalErrors = new Counter({
     name: "threadline_external_errors_total",
-    help: "Failed calls to Slack, Twilio and the Graph API, by error code",
+    help: "Failed calls to Slack and the customer channels' providers, by error code",
     labelNames: ["service", "code"] as const,
     registers: [this.registry],
   });

@@ -7,7 +7,7 @@ import { mediaTransfers } from "./transfer-slots.js";
  * exactly the hosts that should have them.
  */
 export interface DownloadPolicy {
-  /** Who serves the files, for messages: "Twilio", "Slack", "Messenger's file server". */
+  /** Who serves the files, for messages: a provider's name, "Slack". */
   readonly source: string;
   /** null when the URL may be requested; otherwise why not, in words the agent can read. */
   readonly refusal: (url: URL) => string | null;

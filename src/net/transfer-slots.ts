@@ -41,5 +41,5 @@ export class Slots {
 /** At most this many media downloads and uploads run at once in the process (each up to 30 MB in memory). */
 export const maxConcurrentTransfers = 4;
 
-/** Shared by every media download (Twilio, Messenger, Slack) and upload to Slack, across the whole process. */
+/** Shared by every media download (customer channels, Slack) and upload to Slack, across the whole process. */
 export const mediaTransfers = new Slots(maxConcurrentTransfers);

@@ -24,6 +24,9 @@ export interface SentMessage {
   MessagingServiceSid?: string;
   Body: string;
   MediaUrl: string[];
+  /** A Content Template sent instead of a Body (WhatsApp templates), with the variables given. */
+  ContentSid?: string;
+  ContentVariables?: Record<string, string>;
   StatusCallback?: string;
   /** Changed by sendStatusCallback, so the list endpoint shows what the app was told. */
   status: MessageStatus;
@@ -90,6 +93,12 @@ function defaultMessage(code: number, to: string): string {
     21211: `The 'To' number ${to} is not a valid phone number.`,
     21408: `Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}.`,
     21610: "Attempt to send to unsubscribed recipient",
+    21654: "ContentSid Required",
+    21655: "The ContentSid is Invalid",
+    21656: "The ContentVariables Parameter is invalid",
+    63007: "Twilio could not find a Channel with the specified From address",
+    63016:
+      "Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.",
   };
   return messages[code] ?? "Error";
 }
@@ -162,6 +171,22 @@ export interface InboundInput {
   extraParams?: Record<string, string>;
 }
 
+/** A WhatsApp message as Twilio posts it to the incoming-message webhook (numbers in E.164, without the prefix). */
+export interface WhatsAppInboundInput {
+  from: string;
+  to: string;
+  body: string;
+  /** The name the customer set in WhatsApp; Twilio sends it as ProfileName when WhatsApp gives one. */
+  profileName?: string;
+  messageSid?: string;
+  media?: { url: string; contentType: string }[];
+}
+
+const whatsappPrefix = "whatsapp:";
+/** WhatsApp's customer-service window: free-form messages only this long after the user's last message. */
+const whatsappWindowMs = 24 * 60 * 60 * 1000;
+const contentSidPattern = /^HX[0-9a-fA-F]{32}$/;
+
 export class TwilioSimulator {
   readonly accountSid: string;
   readonly authToken: string;
@@ -174,6 +199,12 @@ export class TwilioSimulator {
   readonly changes = new Changes();
   /** Set to put the number in a Messaging Service with Advanced Opt-Out; null: Twilio's default handling. */
   advancedOptOut: AdvancedOptOut | null = null;
+  /** The simulator's clock (epoch ms), for WhatsApp's 24-hour window; tests move it. */
+  now: () => number = Date.now;
+  /** Approved Content Templates (WhatsApp templates) by ContentSid: their body with {{1}}, {{2}}… placeholders. */
+  private readonly contentTemplates = new Map<string, string>();
+  /** When each WhatsApp user last wrote to each WhatsApp sender: `${sender}|${user}` (E.164) → epoch ms. */
+  private readonly whatsappSessions = new Map<string, number>();
   private down = false;
   /** null lets a request through: how a fault waits for its turn (`after`). */
   private readonly faults = new FaultQueue<TwilioFault | null>();
@@ -233,6 +264,13 @@ export class TwilioSimulator {
     return this.baseUrl + path;
   }
 
+  /** Registers an approved Content Template; returns its ContentSid (HX…). */
+  addContentTemplate(body: string): string {
+    const contentSid = sid("HX");
+    this.contentTemplates.set(contentSid, body);
+    return contentSid;
+  }
+
   signature(url: string, params: TwilioParams): string {
     return twilioSignature(this.authToken, url, params);
   }
@@ -285,6 +323,48 @@ export class TwilioSimulator {
     return { messageSid, params };
   }
 
+  /**
+   * Posts an incoming WhatsApp message (Twilio's incoming-message webhook for a WhatsApp sender): `From` and
+   * `To` are `whatsapp:`-prefixed, `WaId` is the sender's WhatsApp id (their number's digits) and `ProfileName`
+   * their WhatsApp profile name when given; no geographic parameters. It opens the 24-hour window.
+   */
+  async sendWhatsAppInbound(
+    input: WhatsAppInboundInput & { webhookUrl: string; publicUrl: string; signature?: SignatureOverride },
+  ): Promise<WebhookResult> {
+    const { messageSid, params } = this.whatsappInboundParams(input);
+    this.whatsappSessions.set(`${input.to}|${input.from}`, this.now());
+    const answer = await this.postSigned(input.webhookUrl, input.publicUrl, params, input.signature);
+    return { ...answer, messageSid, params };
+  }
+
+  whatsappInboundParams(input: WhatsAppInboundInput): { messageSid: string; params: TwilioParams } {
+    const media = input.media ?? [];
+    const messageSid = input.messageSid ?? sid(media.length > 0 ? "MM" : "SM");
+    const params: TwilioParams = {
+      SmsMessageSid: messageSid,
+      NumMedia: String(media.length),
+      ProfileName: input.profileName ?? "",
+      MessageType: media.length > 0 ? (media[0]?.contentType.split("/")[0] ?? "document") : "text",
+      SmsSid: messageSid,
+      WaId: input.from.replace(/^\+/, ""),
+      SmsStatus: "received",
+      Body: input.body,
+      To: whatsappPrefix + input.to,
+      NumSegments: "1",
+      ReferralNumMedia: "0",
+      MessageSid: messageSid,
+      AccountSid: this.accountSid,
+      From: whatsappPrefix + input.from,
+      ApiVersion: API_VERSION,
+    };
+    if (input.profileName === undefined) delete params.ProfileName;
+    media.forEach((m, i) => {
+      params[`MediaContentType${i}`] = m.contentType;
+      params[`MediaUrl${i}`] = m.url;
+    });
+    return { messageSid, params };
+  }
+
   /** Posts a status callback (§4.5) for a message the app sent, and records the new status. */
   async sendStatusCallback(input: {
     webhookUrl: string;
@@ -312,10 +392,20 @@ export class TwilioSimulator {
       if (message.From) params.From = message.From;
       if (message.MessagingServiceSid) params.MessagingServiceSid = message.MessagingServiceSid;
       message.status = input.status;
-      message.errorCode = input.errorCode ?? null;
+      message.errorCode = input.errorCode ?? message.errorCode;
       message.updatedAt = new Date();
     }
-    if (input.errorCode !== undefined) params.ErrorCode = String(input.errorCode);
+    if (message?.To.startsWith(whatsappPrefix)) {
+      // WhatsApp's callbacks name the channel, and a read receipt says so as an event (§4.5).
+      params.ChannelPrefix = "whatsapp";
+      params.ChannelInstallSid = `XE${this.accountSid.slice(2)}`;
+      params.ChannelToAddress = message.To.slice(whatsappPrefix.length).replace(/^\+/, "");
+      if (input.status === "read") params.EventType = "READ";
+    }
+    // A failure the simulator decided itself (63016 outside the window) is reported unless the test names one.
+    const failed = input.status === "failed" || input.status === "undelivered";
+    const errorCode = input.errorCode ?? (failed ? message?.errorCode : null);
+    if (errorCode !== null && errorCode !== undefined) params.ErrorCode = String(errorCode);
     if (input.status === "delivered" || input.status === "undelivered") {
       params.RawDlrDoneDate = new Date().toISOString().replace(/\D/g, "").slice(2, 12);
     }
@@ -425,26 +515,42 @@ export class TwilioSimulator {
     if (fault && !fault.accepted) throw failure();
     const from = single(params, "From");
     const service = single(params, "MessagingServiceSid");
-    const text = single(params, "Body") ?? "";
+    const contentSid = single(params, "ContentSid");
+    const content = this.content(contentSid, single(params, "ContentVariables"));
+    const text = content?.body ?? single(params, "Body") ?? "";
     const mediaUrls = many(params, "MediaUrl");
     if (!to) throw new TwilioError(400, 21604, "A 'To' phone number is required.");
     if (!from && !service) throw new TwilioError(400, 21603, "A 'From' phone number is required.");
-    if (!text && mediaUrls.length === 0 && !single(params, "ContentSid")) {
+    if (!text && mediaUrls.length === 0 && !contentSid) {
       throw new TwilioError(400, 21602, "Message body is required.");
     }
-    if (!/^\+[1-9]\d{1,14}$/.test(to)) throw new TwilioError(400, 21211, defaultMessage(21211, to));
+    const whatsapp = to.startsWith(whatsappPrefix);
+    const number = whatsapp ? to.slice(whatsappPrefix.length) : to;
+    if (!/^\+[1-9]\d{1,14}$/.test(number)) throw new TwilioError(400, 21211, defaultMessage(21211, to));
+    if (whatsapp && from && !from.startsWith(whatsappPrefix)) {
+      throw new TwilioError(400, 63007, defaultMessage(63007, to));
+    }
     if (text.length > 1600) {
       throw new TwilioError(400, 21617, "The concatenated message body exceeds the 1600 character limit.");
     }
+    // Outside WhatsApp's 24-hour window Twilio accepts a free-form message, then it fails with 63016.
+    const session =
+      whatsapp && from
+        ? this.whatsappSessions.get(`${from.slice(whatsappPrefix.length)}|${number}`)
+        : undefined;
+    const outsideWindow =
+      whatsapp && !contentSid && (session === undefined || this.now() - session > whatsappWindowMs);
     const now = new Date();
     const message: SentMessage = {
       sid: sid("SM"),
       To: to,
       Body: text,
       MediaUrl: mediaUrls,
+      ...(contentSid && { ContentSid: contentSid }),
+      ...(content?.variables && { ContentVariables: content.variables }),
       // A Messaging Service accepts first and picks the sender later (protocols §4.3).
-      status: service ? "accepted" : "queued",
-      errorCode: null,
+      status: outsideWindow ? "failed" : service ? "accepted" : "queued",
+      errorCode: outsideWindow ? 63016 : null,
       at: now,
       updatedAt: now,
       ...(from && { From: from }),
@@ -457,6 +563,43 @@ export class TwilioSimulator {
       return { status: 201, body: "", stream: (res) => res.socket?.destroy() };
     }
     return json(this.messageJson(message), 201);
+  }
+
+  /**
+   * A Content Template and its variables as Twilio checks them: the ContentSid must be HX + 32 hex and known
+   * (21655), ContentVariables needs a ContentSid (21654) and must be a JSON object of non-empty strings without
+   * newlines, tabs or runs of more than four spaces (21656). The body is the template with its {{n}} filled in.
+   */
+  private content(
+    contentSid: string | undefined,
+    variablesJson: string | undefined,
+  ): { body: string; variables?: Record<string, string> } | null {
+    if (!contentSid) {
+      if (variablesJson !== undefined) throw new TwilioError(400, 21654, defaultMessage(21654, ""));
+      return null;
+    }
+    const template = contentSidPattern.test(contentSid) ? this.contentTemplates.get(contentSid) : undefined;
+    if (template === undefined) throw new TwilioError(400, 21655, defaultMessage(21655, ""));
+    if (variablesJson === undefined) return { body: template };
+    let variables: unknown;
+    try {
+      variables = JSON.parse(variablesJson);
+    } catch {
+      throw new TwilioError(400, 21656, defaultMessage(21656, ""));
+    }
+    const valid =
+      typeof variables === "object" &&
+      variables !== null &&
+      !Array.isArray(variables) &&
+      Object.values(variables).every(
+        (value) => typeof value === "string" && value !== "" && !/[\n\t]| {5,}/.test(value),
+      );
+    if (!valid) throw new TwilioError(400, 21656, defaultMessage(21656, ""));
+    const given = variables as Record<string, string>;
+    return {
+      body: template.replace(/\{\{(\d+)\}\}/g, (placeholder, n: string) => given[n] ?? placeholder),
+      variables: given,
+    };
   }
 
   private fetchAccount(): Reply {

@@ -16,7 +16,7 @@ const messageEvent = "threadline_message";
 const conversationEvent = "threadline_conversation";
 const userNameTtlMs = 10 * 60_000;
 const clockSkewMs = 10 * 60_000;
-/** Larger than any provider accepts (Messenger: 25 MB); anything bigger is refused before it fills memory. */
+/** Larger than any provider accepts (the channels allow 25 MB at most); anything bigger is refused before it fills memory. */
 const maxFileBytes = 30 * 1024 * 1024;
 
 interface TaggedMessage {

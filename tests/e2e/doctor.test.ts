@@ -14,6 +14,7 @@ import {
   formatReport,
   runDoctor,
 } from "../../src/doctor/checks.js";
+import { FakeGraph } from "../fakes/fake-graph.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
 import { FakeTwilio } from "../fakes/fake-twilio.js";
 import { Harness } from "./harness.js";
@@ -133,6 +134,34 @@ describe("npm run doctor", () => {
       detail: expect.stringContaining("suspended"),
     });
     expect(twilio.requests.at(-1)?.path).toBe(`/2010-04-01/Accounts/${twilio.accountSid}.json`);
+  });
+
+  it("checks the Messenger Page access token by asking Graph which Page it belongs to", async () => {
+    const graph = await FakeGraph.start({ accessToken: "EAAG-page-token" });
+    try {
+      const messenger = {
+        MESSENGER_PAGE_ACCESS_TOKEN: "EAAG-page-token",
+        MESSENGER_APP_SECRET: "app-secret",
+        MESSENGER_VERIFY_TOKEN: "verify",
+        GRAPH_API_URL: graph.url,
+      };
+      const good = await runDoctor(configFor(messenger));
+      expect(byName(good, "Messenger credentials")).toMatchObject({
+        status: "ok",
+        detail: expect.stringContaining(`"Threadline Test Page" (${graph.page.id})`),
+      });
+      const bad = await runDoctor(configFor({ ...messenger, MESSENGER_PAGE_ACCESS_TOKEN: "EAAG-expired" }));
+      expect(byName(bad, "Messenger credentials")).toMatchObject({
+        status: "fail",
+        fix: expect.stringContaining("MESSENGER_PAGE_ACCESS_TOKEN"),
+      });
+      const off = await runDoctor(configFor());
+      expect(off.some((result) => result.name === "Messenger credentials")).toBe(false);
+      // SMS and WhatsApp share the Twilio account: its check appears once.
+      expect(good.filter((result) => result.name === "Twilio credentials")).toHaveLength(1);
+    } finally {
+      await graph.stop();
+    }
   });
 
   it("skips Twilio when SMS is not configured", async () => {

@@ -235,4 +235,101 @@ describe("FakeTwilio", () => {
     const fetched = await client.messages(message.sid).fetch();
     expect(fetched).toMatchObject({ status: "undelivered", errorCode: 30003 });
   });
+
+  describe("WhatsApp (Twilio's documented parameters)", () => {
+    const sender = "+15550003333";
+    const user = "+15557654321";
+
+    it("posts WhatsApp messages with whatsapp: addresses, WaId and ProfileName, signed like SMS", async () => {
+      const publicUrl = "https://threadline.example/webhooks/twilio";
+      const result = await fake.sendWhatsAppInbound({
+        webhookUrl: receiver.url,
+        publicUrl,
+        from: user,
+        to: sender,
+        body: "hola",
+        profileName: "Maya Lopez",
+      });
+      expect(result.status).toBe(200);
+      const [request] = receiver.received;
+      expect(request?.params).toMatchObject({
+        From: `whatsapp:${user}`,
+        To: `whatsapp:${sender}`,
+        WaId: "15557654321",
+        ProfileName: "Maya Lopez",
+        Body: "hola",
+        NumMedia: "0",
+        MessageType: "text",
+      });
+      expect(request?.params).not.toHaveProperty("FromCity");
+      const signature = String(request?.headers["x-twilio-signature"]);
+      expect(twilio.validateRequest(fake.authToken, signature, publicUrl, request?.params ?? {})).toBe(true);
+    });
+
+    it("fails a free-form message outside the 24-hour window with 63016, and lets a template through", async () => {
+      const stranger = "+15557650000";
+      const late = await client.messages.create({
+        from: `whatsapp:${sender}`,
+        to: `whatsapp:${stranger}`,
+        body: "Hello?",
+      });
+      expect(await client.messages(late.sid).fetch()).toMatchObject({ status: "failed", errorCode: 63016 });
+
+      const contentSid = fake.addContentTemplate("Hi {{1}}, your order {{2}} is ready.");
+      const template = await client.messages.create({
+        from: `whatsapp:${sender}`,
+        to: `whatsapp:${stranger}`,
+        contentSid,
+        contentVariables: JSON.stringify({ 1: "Maya", 2: "#42" }),
+      });
+      expect(template).toMatchObject({ status: "queued", body: "Hi Maya, your order #42 is ready." });
+      expect(fake.sent.at(-1)).toMatchObject({
+        ContentSid: contentSid,
+        ContentVariables: { 1: "Maya", 2: "#42" },
+      });
+    });
+
+    it("accepts free-form messages within the window and reports read receipts as WhatsApp does", async () => {
+      await fake.sendWhatsAppInbound({
+        webhookUrl: receiver.url,
+        publicUrl: receiver.url,
+        from: user,
+        to: sender,
+        body: "hi",
+      });
+      const reply = await client.messages.create({
+        from: `whatsapp:${sender}`,
+        to: `whatsapp:${user}`,
+        body: "Hello!",
+        statusCallback: "https://threadline.example/webhooks/twilio/status",
+      });
+      expect(reply).toMatchObject({ status: "queued", to: `whatsapp:${user}`, from: `whatsapp:${sender}` });
+      receiver.received.length = 0;
+      await fake.sendStatusCallback({ webhookUrl: receiver.url, messageSid: reply.sid, status: "read" });
+      expect(receiver.received[0]?.params).toMatchObject({
+        MessageStatus: "read",
+        ChannelPrefix: "whatsapp",
+        EventType: "READ",
+        To: `whatsapp:${user}`,
+      });
+    });
+
+    it("refuses bad Content SIDs and variables with Twilio's codes", async () => {
+      const contentSid = fake.addContentTemplate("Hi {{1}}");
+      const attempt = (options: Record<string, string>) =>
+        client.messages
+          .create({ from: `whatsapp:${sender}`, to: `whatsapp:${user}`, ...options })
+          .catch((error: { code?: number }) => error.code);
+      expect(await attempt({ contentSid: `HX${"0".repeat(32)}` })).toBe(21655);
+      expect(await attempt({ contentSid: "welcome" })).toBe(21655);
+      expect(await attempt({ contentSid, contentVariables: "not json" })).toBe(21656);
+      expect(await attempt({ contentSid, contentVariables: JSON.stringify({ 1: "" }) })).toBe(21656);
+      expect(await attempt({ body: "x", contentVariables: JSON.stringify({ 1: "a" }) })).toBe(21654);
+      expect(
+        await client.messages
+          .create({ from: sender, to: `whatsapp:${user}`, body: "x" })
+          .catch((error: { code?: number }) => error.code),
+      ).toBe(63007);
+    });
+  });
 });

@@ -128,6 +128,8 @@ export class FakeGraph {
   readonly profileRequests: string[] = [];
   /** While set, every profile request gets this answer. */
   profileFailure: GraphFailure | null = null;
+  /** The Page the access token belongs to: what `GET /me` answers with a Page token. */
+  page = { id: "104857600000001", name: "Threadline Test Page" };
   private readonly sendFaults = new FaultQueue<GraphFailure>();
   /** Files customers "sent", served at `cdnUrl(name)` as Meta's CDN serves attachments (no token). */
   private readonly files = new Map<string, CdnFile>();
@@ -272,6 +274,11 @@ export class FakeGraph {
   }
 
   private profile(psid: string, url: URL): Reply {
+    if (psid === "me") {
+      const fields = (url.searchParams.get("fields") ?? "id,name").split(",");
+      const page: Record<string, string> = this.page;
+      return json(Object.fromEntries(fields.map((field) => [field, page[field]])));
+    }
     this.profileRequests.push(psid);
     const fields = (url.searchParams.get("fields") ?? "first_name,last_name,profile_pic").split(",");
     if (fields.some((field) => !defaultFields.has(field))) return this.fail(graphErrors.profilePermission);

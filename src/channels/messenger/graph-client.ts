@@ -1,5 +1,5 @@
-import type { MessengerConfig } from "../../config.js";
 import { AppError } from "../../errors.js";
+import type { MessengerConfig } from "./config.js";
 
 /** The `error` object of a Graph error answer. */
 export interface GraphErrorBody {

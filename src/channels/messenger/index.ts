@@ -1,12 +1,14 @@
-import type { MessengerConfig } from "../../config.js";
 import type { ReplyWindowRules } from "../../core/policies/reply-window.js";
+import type { ChannelCapabilities } from "../../core/ports.js";
 import { DeliveryError } from "../../errors.js";
-import type { ChannelModule } from "../types.js";
+import type { ChannelDefinition, ChannelModule } from "../types.js";
 import { fallbackContactName, parsePageId } from "./address.js";
+import { type MessengerConfig, messengerConfig, messengerEnvironment, messengerVariables } from "./config.js";
+import { checkMessengerCredentials } from "./doctor.js";
 import { createGraphClient } from "./graph-client.js";
-import { createMessengerMediaFetcher, refuseMessengerMedia } from "./media.js";
+import { createMessengerMediaFetcher, maxMessengerBytes } from "./media.js";
 import { createProfileLookup } from "./profile.js";
-import { createMessengerSender, messengerReplyParts } from "./sender.js";
+import { createMessengerSender, messengerReplyParts, messengerTextLimit } from "./sender.js";
 import { registerMessengerWebhooks } from "./webhook.js";
 
 const hour = 60 * 60 * 1000;
@@ -16,6 +18,21 @@ const hour = 60 * 60 * 1000;
  * within 7 days. The app needs the Human Agent permission (App Review) for the second.
  */
 export const messengerReplyWindows: ReplyWindowRules = { standardMs: 24 * hour, humanAgentMs: 7 * 24 * hour };
+
+export const messengerCapabilities: ChannelCapabilities = {
+  maxTextLength: messengerTextLimit,
+  media: { types: "any", typesInWords: "files", maxBytes: maxMessengerBytes },
+  edits: false,
+  reactions: false,
+  readReceipts: true,
+  replyWindow: messengerReplyWindows,
+  // Meta's policy forbids business-initiated messages.
+  firstMessage: "never",
+  templates: null,
+  // Messenger has no opt-out keywords: people block the Page in the app instead (Graph error 551).
+  optOutWords: [],
+  optInWords: [],
+};
 
 export function createMessengerChannel(config: MessengerConfig | null): ChannelModule {
   const graph = config ? createGraphClient(config) : null;
@@ -34,7 +51,7 @@ export function createMessengerChannel(config: MessengerConfig | null): ChannelM
       // Page ids and PSIDs have no friendlier written form.
       formatAddress: (address) => address,
       fallbackContactName,
-      replyWindows: messengerReplyWindows,
+      capabilities: messengerCapabilities,
       replyParts: messengerReplyParts,
       send: async (request, accepted) => {
         if (!send) throw notConfigured();
@@ -48,10 +65,24 @@ export function createMessengerChannel(config: MessengerConfig | null): ChannelM
         if (!fetchMedia) throw notConfigured();
         return fetchMedia(attachment);
       },
-      refuseMedia: refuseMessengerMedia,
-      // Messenger has no opt-out keywords: people block the Page in the app instead (Graph error 551).
-      optInChange: () => null,
     },
     registerWebhooks: (server, deps) => registerMessengerWebhooks(server, config, deps),
   };
 }
+
+/** Facebook Messenger through the Graph API's Send API. */
+export const messengerChannel: ChannelDefinition<MessengerConfig> = {
+  environment: messengerEnvironment,
+  enabledBy: messengerVariables,
+  config: messengerConfig,
+  service: "graph",
+  redactPaths: [
+    'headers["x-hub-signature-256"]',
+    "config.messenger",
+    "messenger.pageAccessToken",
+    "messenger.appSecret",
+  ],
+  // An optional channel left unconfigured needs no line in the report.
+  doctor: async (config) => (config ? [await checkMessengerCredentials(config)] : []),
+  create: (config) => createMessengerChannel(config),
+};

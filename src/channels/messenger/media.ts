@@ -31,7 +31,3 @@ export function createMessengerMediaFetcher(mediaHosts: readonly string[]) {
     };
   };
 }
-
-export function refuseMessengerMedia(file: { contentType: string; size: number }): string | null {
-  return file.size > maxMessengerBytes ? "Messenger carries files up to 25 MB" : null;
-}

@@ -1,11 +1,11 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { MessengerConfig } from "../../config.js";
 import type { Attachment, DeliveryReport, InboundMessage } from "../../core/model.js";
 import { answerCommitted, answerNotRecorded, recordOnce } from "../../http/committed.js";
 import type { WebhookDependencies } from "../types.js";
 import { isGraphId } from "./address.js";
+import type { MessengerConfig } from "./config.js";
 
 export const messengerWebhookPath = "/webhooks/messenger";
 

@@ -37,7 +37,7 @@ const neverSent = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREA
  * failures are worth retrying. A 429 or a refused connection is a clear "not sent"; a timeout, a connection
  * reset or a 5xx may come after Twilio accepted the message, so the retry looks in the message log first.
  */
-export function classifyTwilioError(error: unknown): DeliveryError {
+export function classifyTwilioError(error: unknown, reason = twilioReason): DeliveryError {
   const failure = (typeof error === "object" && error !== null ? error : {}) as TwilioFailure;
   const status = typeof failure.status === "number" ? failure.status : undefined;
   if (status === undefined || status === 429 || status >= 500) {
@@ -52,7 +52,7 @@ export function classifyTwilioError(error: unknown): DeliveryError {
       cause: error,
     });
   }
-  return new DeliveryError(`TWILIO_${failure.code ?? status}`, twilioReason(failure.code ?? status), {
+  return new DeliveryError(`TWILIO_${failure.code ?? status}`, reason(failure.code ?? status), {
     transient: false,
     cause: error,
   });

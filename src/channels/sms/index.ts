@@ -1,11 +1,21 @@
-import type { SmsConfig } from "../../config.js";
+import type { ChannelCapabilities } from "../../core/ports.js";
 import { DeliveryError } from "../../errors.js";
-import type { ChannelModule } from "../types.js";
+import { createTwilioClient } from "../twilio/client.js";
+import {
+  type TwilioConfig,
+  twilioConfig,
+  twilioEnvironment,
+  twilioRedactPaths,
+  twilioVariables,
+} from "../twilio/config.js";
+import { checkTwilioCredentials } from "../twilio/doctor.js";
+import { registerTwilioChannel, twilioStatusPath } from "../twilio/receiver.js";
+import type { ChannelDefinition } from "../types.js";
 import { formatPhoneNumber, parsePhoneNumber } from "./address.js";
-import { createMediaFetcher, refuseMmsMedia, smsOptInChange } from "./media.js";
-import { createSmsSender, createSmsSentFinder, smsReplyParts } from "./sender.js";
-import { createTwilioClient, type TwilioClient } from "./twilio-client.js";
-import { registerSmsWebhooks, smsStatusPath } from "./webhook.js";
+import { twilioReason } from "./errors.js";
+import { createMediaFetcher, maxMmsBytes, mmsContentTypes, smsOptInWords, smsOptOutWords } from "./media.js";
+import { createSmsSender, createSmsSentFinder, smsBodyLimit, smsReplyParts } from "./sender.js";
+import { parseInbound } from "./webhook.js";
 
 const notConfigured = async (): Promise<never> => {
   throw new DeliveryError("CHANNEL_DISABLED", "SMS is not configured on the Threadline server", {
@@ -13,28 +23,52 @@ const notConfigured = async (): Promise<never> => {
   });
 };
 
-export function createSmsChannel(
-  config: SmsConfig | null,
-  publicUrl: string,
-  overrides: { twilioClient?: TwilioClient } = {},
-): ChannelModule {
-  const client = config ? (overrides.twilioClient ?? createTwilioClient(config)) : null;
-  return {
-    channel: {
-      kind: "sms",
-      label: "SMS",
-      addressExample: "+15550001111 (E.164: + and country code)",
-      enabled: client !== null,
-      parseInboxAddress: parsePhoneNumber,
-      parseContactAddress: parsePhoneNumber,
-      formatAddress: formatPhoneNumber,
-      replyParts: smsReplyParts,
-      send: client ? createSmsSender(client, publicUrl + smsStatusPath) : notConfigured,
-      ...(client ? { findSent: createSmsSentFinder(client) } : {}),
-      fetchMedia: config ? createMediaFetcher(config) : notConfigured,
-      refuseMedia: refuseMmsMedia,
-      optInChange: smsOptInChange,
-    },
-    registerWebhooks: (server, deps) => registerSmsWebhooks(server, config, publicUrl, deps),
-  };
-}
+export const smsCapabilities: ChannelCapabilities = {
+  maxTextLength: smsBodyLimit,
+  media: { types: mmsContentTypes, typesInWords: "JPEG, PNG and GIF images", maxBytes: maxMmsBytes },
+  edits: false,
+  reactions: false,
+  readReceipts: false,
+  replyWindow: null,
+  firstMessage: "text",
+  templates: null,
+  optOutWords: smsOptOutWords,
+  optInWords: smsOptInWords,
+};
+
+/** Text messages (SMS/MMS) through Twilio. */
+export const smsChannel: ChannelDefinition<TwilioConfig> = {
+  environment: twilioEnvironment,
+  enabledBy: twilioVariables,
+  config: twilioConfig,
+  service: "twilio",
+  redactPaths: twilioRedactPaths("sms"),
+  doctor: async (config, overrides) => [await checkTwilioCredentials(config, overrides)],
+  create(config, { publicUrl, overrides }) {
+    const client = config ? (overrides.twilioClient ?? createTwilioClient(config)) : null;
+    return {
+      channel: {
+        kind: "sms",
+        label: "SMS",
+        addressExample: "+15550001111 (E.164: + and country code)",
+        enabled: client !== null,
+        capabilities: smsCapabilities,
+        parseInboxAddress: parsePhoneNumber,
+        parseContactAddress: parsePhoneNumber,
+        formatAddress: formatPhoneNumber,
+        replyParts: smsReplyParts,
+        send: client ? createSmsSender(client, publicUrl + twilioStatusPath) : notConfigured,
+        ...(client ? { findSent: createSmsSentFinder(client) } : {}),
+        fetchMedia: config ? createMediaFetcher(config) : notConfigured,
+      },
+      registerWebhooks: (server, deps) =>
+        registerTwilioChannel(server, config, publicUrl, deps, {
+          kind: "sms",
+          label: "SMS",
+          addressPrefix: "",
+          parseInbound,
+          errorReason: twilioReason,
+        }),
+    };
+  },
+};

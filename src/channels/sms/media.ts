@@ -1,14 +1,21 @@
-import type { SmsConfig } from "../../config.js";
 import type { Attachment, MediaContent } from "../../core/model.js";
 import { download } from "../../net/download.js";
 import { hostList, hostOf, shownHost } from "../../net/host-list.js";
+import type { TwilioConfig } from "../twilio/config.js";
 
 /** Twilio keeps MMS media up to 5 MB per message; a little headroom for what carriers deliver to us. */
 const maxInboundBytes = 20 * 1024 * 1024;
 
 /** What Twilio delivers to phones as MMS (Twilio's "supported" types); other types arrive as links or not at all. */
-const mmsContentTypes = new Set(["image/jpeg", "image/jpg", "image/png", "image/gif"]);
+export const mmsContentTypes = ["image/jpeg", "image/jpg", "image/png", "image/gif"];
 export const maxMmsBytes = 5 * 1024 * 1024;
+
+/**
+ * Twilio's default opt-out handling (long codes and toll-free): a message consisting of one of these words,
+ * in any case, blocks further messages; START, UNSTOP or YES lifts the block. Twilio still forwards them.
+ */
+export const smsOptOutWords = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"];
+export const smsOptInWords = ["START", "UNSTOP", "YES"];
 
 /**
  * A MediaUrl is on Twilio's API (`api.twilio.com`, or a regional `api.<edge>.<region>.twilio.com`), which
@@ -23,7 +30,7 @@ const s3MediaPath = "/media.twiliocdn.com/";
  * Every hop must be https (a loopback TWILIO_API_URL may be http, for tests) and on Twilio's API, its media
  * CDN, or the TWILIO_API_URL host. The credentials go only to the API hosts: the CDN links are signed.
  */
-export function createMediaFetcher(config: SmsConfig) {
+export function createMediaFetcher(config: TwilioConfig) {
   const credentials = `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString("base64")}`;
   const apiHosts = hostList(["api.twilio.com", "*.twilio.com", hostOf(config.apiUrl)]);
   const twilioHosts = hostList(
@@ -52,26 +59,4 @@ export function createMediaFetcher(config: SmsConfig) {
       filename: `${new URL(attachment.url).pathname.split("/").pop() || "media"}.${extension}`,
     };
   };
-}
-
-export function refuseMmsMedia(file: { contentType: string; size: number }): string | null {
-  if (!mmsContentTypes.has(file.contentType)) {
-    return `SMS can carry only JPEG, PNG and GIF images, not ${file.contentType || "this file type"}`;
-  }
-  if (file.size > maxMmsBytes) return "SMS can carry images up to 5 MB";
-  return null;
-}
-
-/**
- * Twilio's default opt-out handling (long codes and toll-free): a message consisting of one of these words,
- * in any case, blocks further messages; START, UNSTOP or YES lifts the block. Twilio still forwards them.
- */
-const optOutWords = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]);
-const optInWords = new Set(["START", "UNSTOP", "YES"]);
-
-export function smsOptInChange(text: string): "opt_out" | "opt_in" | null {
-  const word = text.trim().toUpperCase();
-  if (optOutWords.has(word)) return "opt_out";
-  if (optInWords.has(word)) return "opt_in";
-  return null;
 }

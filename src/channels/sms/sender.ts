@@ -1,7 +1,7 @@
 import type { AcceptedPart, OutboundRequest, ReplyPart } from "../../core/ports.js";
 import { splitText } from "../split-text.js";
+import type { TwilioClient } from "../twilio/client.js";
 import { classifyTwilioError } from "./errors.js";
-import type { TwilioClient } from "./twilio-client.js";
 
 /** Twilio refuses bodies over 1600 characters (error 21617); longer replies go out as consecutive parts. */
 export const smsBodyLimit = 1600;

@@ -32,7 +32,7 @@ export interface JobPayloads {
    * Looks the contact's profile up and stores it. `inline`: queued on the conversation's Slack lane ahead of
    * its first post, so it never fails (a failed lookup hands over to a retrying job on the contact's lane).
    */
-  "contact.refreshProfile": { conversationId: number; inline: boolean };
+  "contact.refreshProfile": { conversationId: number; inline: boolean; name?: string };
 }
 
 export type NewJob = {

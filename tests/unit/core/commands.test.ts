@@ -19,7 +19,14 @@ describe("parseSlashCommand", () => {
     ["  connect   SMS  +1 (555) 000-1111 ", { name: "connect", kind: "sms", address: "+15550001111" }],
     [
       "disconnect +15550001111",
-      { name: "disconnect", addresses: [{ kind: "sms", address: "+15550001111" }] },
+      {
+        name: "disconnect",
+        // A bare number may be an SMS or a WhatsApp inbox: the one connected here is disconnected.
+        addresses: [
+          { kind: "sms", address: "+15550001111" },
+          { kind: "whatsapp", address: "+15550001111" },
+        ],
+      },
     ],
     [
       "disconnect sms +15550001111",

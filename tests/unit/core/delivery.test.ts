@@ -225,4 +225,5 @@ const inboundRequest = {
   messageId: 0,
   lastInboundAt: null,
   replyWindow: null,
+  template: null,
 };

@@ -11,6 +11,7 @@ import { customerLane, slackLane } from "../../../src/core/lanes.js";
 import type { Attachment, ChannelKind, MediaContent } from "../../../src/core/model.js";
 import type {
   AcceptedPart,
+  ChannelCapabilities,
   ChannelRegistry,
   CustomerChannel,
   HomeView,
@@ -183,13 +184,18 @@ export class RecordingChannel implements CustomerChannel {
     };
   }
 
-  refuseMedia(file: { contentType: string }) {
-    return file.contentType.startsWith("image/") ? null : "only images";
-  }
-
-  optInChange(text: string) {
-    return text === "STOP" ? ("opt_out" as const) : text === "START" ? ("opt_in" as const) : null;
-  }
+  capabilities: ChannelCapabilities = {
+    maxTextLength: 1600,
+    media: { types: ["image/jpeg", "image/png"], typesInWords: "images", maxBytes: 5 * 1024 * 1024 },
+    edits: false,
+    reactions: false,
+    readReceipts: false,
+    replyWindow: null,
+    firstMessage: "text",
+    templates: null,
+    optOutWords: ["STOP"],
+    optInWords: ["START"],
+  };
 
   replyParts<M>(text: string, media: readonly M[]): ReplyPart<M>[] {
     const parts: ReplyPart<M>[] = [];

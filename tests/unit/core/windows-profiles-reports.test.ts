@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Conversations } from "../../../src/core/conversations.js";
 import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
-import type { ContactProfile, InboundMessage } from "../../../src/core/model.js";
+import type { ChannelKind, ContactProfile, InboundMessage } from "../../../src/core/model.js";
 import { DeliveryError } from "../../../src/errors.js";
 import {
   RecordingChannel,
@@ -26,7 +26,13 @@ const hour = 3_600_000;
 
 /** A channel with reply windows and profiles, as the core sees one; the core never asks which it is. */
 class WindowedChannel extends RecordingChannel {
-  readonly replyWindows = { standardMs: 24 * hour, humanAgentMs: 7 * 24 * hour };
+  constructor(kind: ChannelKind) {
+    super(kind);
+    this.capabilities = {
+      ...this.capabilities,
+      replyWindow: { standardMs: 24 * hour, humanAgentMs: 7 * 24 * hour },
+    };
+  }
   readonly profiles = new Map<string, ContactProfile>();
   /** While set, every lookup fails with it. */
   lookupFailure: Error | null = null;

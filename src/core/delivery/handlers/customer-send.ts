@@ -2,6 +2,7 @@ import { DeliveryError } from "../../../errors.js";
 import { failedReaction, replyStatus } from "../../delivery-status.js";
 import { slackLane } from "../../lanes.js";
 import type { Attachment, ChannelKind, Message, SentPart } from "../../model.js";
+import { mediaRefusal as channelMediaRefusal, optedOutReason } from "../../policies/channel-rules.js";
 import { type ReplyWindow, replyWindowDecision } from "../../policies/reply-window.js";
 import type {
   AcceptedPart,
@@ -10,8 +11,10 @@ import type {
   OutboundMedia,
   OutboundPart,
   OutboundRequest,
+  TemplateRequest,
 } from "../../ports.js";
 import { replyStatusWrite } from "../../reply-status.js";
+import { parseTemplateReply } from "../../templates.js";
 import { mentionedUserIds, mrkdwnToPlainText } from "../../text.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";
@@ -24,7 +27,10 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
   /** Why one of the files can't go to the customer, or null. */
   function mediaRefusal(message: Message, channel: CustomerChannel): string | null {
     for (const file of message.attachments) {
-      const refusal = channel.refuseMedia({ contentType: file.contentType ?? "", size: file.size ?? 0 });
+      const refusal = channelMediaRefusal(channel, {
+        contentType: file.contentType ?? "",
+        size: file.size ?? 0,
+      });
       if (refusal) return `${refusal} (${file.name ?? "attachment"}). Remove it and reply again`;
     }
     return null;
@@ -147,20 +153,31 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
         "not_sent",
       );
     }
+    const { capabilities } = channel;
     if (context.conversation.optedOut) {
+      return report("OPTED_OUT", optedOutReason(capabilities), "not_sent");
+    }
+    const asked = parseTemplateReply(text, capabilities.templates, channel.label);
+    if (asked && "problem" in asked) return report("TEMPLATE_REFUSED", asked.problem, "not_sent");
+    const template: TemplateRequest | null = asked;
+    if (template && message.attachments.length > 0) {
       return report(
-        "OPTED_OUT",
-        "the customer has opted out of this number (texted STOP). They need to text START to it before they can receive messages.",
+        "TEMPLATE_REFUSED",
+        "a template carries no attached files. Send the files in a reply of their own once the customer answers.",
         "not_sent",
       );
     }
     let replyWindow: ReplyWindow | null = null;
-    if (channel.replyWindows) {
+    // An approved template is what may still be sent outside the window: no window applies to it.
+    if (capabilities.replyWindow && !template) {
       const decision = replyWindowDecision(
-        channel.replyWindows,
+        capabilities.replyWindow,
         context.conversation.lastInboundAt,
         new Date(now()),
         channel.label,
+        capabilities.templates
+          ? `Only an approved template can be sent now: reply \`template: ${capabilities.templates.idExample} [variables…]\` in this thread.`
+          : undefined,
       );
       if (!decision.send) return report("OUTSIDE_REPLY_WINDOW", decision.reason, "not_sent");
       replyWindow = decision.window;
@@ -172,9 +189,10 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
         return report("EMPTY", "the reply has no text or file to send.", "not_sent");
       // Parts an earlier attempt got accepted are recorded: only the rest goes out again.
       const recorded = await store.sentParts(message.id);
-      const remaining = channel
-        .replyParts(text, message.attachments)
-        .filter((part) => !recorded.some((sent) => sent.index === part.index));
+      const wanted = template
+        ? [{ index: 0, text: "", media: [] }]
+        : channel.replyParts(text, message.attachments);
+      const remaining = wanted.filter((part) => !recorded.some((sent) => sent.index === part.index));
       const parts: OutboundPart[] = [];
       for (const part of remaining) parts.push({ ...part, media: await outboundMedia(part.media) });
       const request: OutboundRequest = {
@@ -184,6 +202,7 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
         messageId: message.id,
         lastInboundAt: context.conversation.lastInboundAt,
         replyWindow,
+        template,
       };
       // The earlier attempt may have reached the provider (it was interrupted, or no answer came back).
       const found = job.uncertain ? await foundInLog(channel, request, job.createdAt, recorded) : [];

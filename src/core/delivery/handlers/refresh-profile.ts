@@ -14,6 +14,23 @@ export function refreshProfile(
     const context = await threads.loadContext(job.payload.conversationId);
     const { contact, conversation } = context;
     const channel = channels[context.inbox.kind];
+    if (job.payload.name !== undefined) {
+      // The name the provider sent with the message: nothing to look up.
+      await store.write({
+        contacts: [[contact.id, { displayName: job.payload.name, avatarUrl: contact.avatarUrl }]],
+        jobs: job.payload.inline
+          ? []
+          : [
+              {
+                lane: slackLane(conversation.id),
+                kind: "slack.updateParent",
+                payload: { conversationId: conversation.id },
+              },
+            ],
+      });
+      logger.info({ conversationId: conversation.id, contactId: contact.id }, "contact name stored as given");
+      return;
+    }
     // The stored name is the cache: once known, it is not looked up again.
     if (contact.displayName || !channel.lookupContact || !channel.enabled) return;
     let profile: ContactProfile | null;

@@ -32,7 +32,7 @@ describe("/threadline with Messenger Pages", () => {
     ["connect messenger my-page", "is not a valid Messenger address"],
     ["connect messenger +15550001111", "is not a valid Messenger address"],
     ["connect messenger", "Give the Messenger address to connect"],
-    ["connect fax 123", "Say which channel to connect: sms or messenger"],
+    ["connect fax 123", "Say which channel to connect: sms, messenger, whatsapp"],
   ])("%j is refused with a reason", (text, reason) => {
     const command = parseSlashCommand(text, channels);
     expect(command.name === "invalid" && command.problem).toContain(reason);

@@ -40,6 +40,7 @@ const request = ({
   messageId: 1,
   lastInboundAt: new Date(),
   replyWindow: "standard" as const,
+  template: null,
   ...changes,
 });
 

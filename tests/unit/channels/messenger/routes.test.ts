@@ -1,11 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { MessengerConfig } from "../../../../src/channels/messenger/config.js";
 import { createMessengerChannel } from "../../../../src/channels/messenger/index.js";
-import type { MessengerConfig } from "../../../../src/config.js";
 import { SlashCommands } from "../../../../src/core/commands.js";
 import { Conversations } from "../../../../src/core/conversations.js";
 import { deliveryHandlers } from "../../../../src/core/delivery/handlers/index.js";
 import { DeliveryWorker } from "../../../../src/core/delivery/worker.js";
+import type { ChannelKind } from "../../../../src/core/model.js";
 import type { ChannelRegistry } from "../../../../src/core/ports.js";
 import { createHttpServer } from "../../../../src/http/server.js";
 import { events, FakeGraph, graphErrors, notification, postWebhook } from "../../../fakes/fake-graph.js";
@@ -45,7 +46,11 @@ let base: string;
 
 async function startReceiver(config: MessengerConfig | null) {
   const module = createMessengerChannel(config);
-  const channels = { sms: new RecordingChannel("sms"), messenger: module.channel } as ChannelRegistry;
+  const channels = {
+    sms: new RecordingChannel("sms"),
+    messenger: module.channel,
+    whatsapp: new RecordingChannel("whatsapp"),
+  } as ChannelRegistry;
   worker = new DeliveryWorker(
     db.queue,
     deliveryHandlers({ ...handlerDefaults, store: db.store, queue: db.queue, slack, channels }),
@@ -54,7 +59,7 @@ async function startReceiver(config: MessengerConfig | null) {
   );
   conversations = new Conversations(db.store, channels, silentLogger);
   http = createHttpServer(silentLogger);
-  const isRecorded = async (kind: "sms" | "messenger", mid: string) =>
+  const isRecorded = async (kind: ChannelKind, mid: string) =>
     (await db.store.messageByProviderId(kind, mid)) !== null;
   module.registerWebhooks(http, { conversations, isRecorded, logger: silentLogger });
   await http.listen({ port: 0, host: "127.0.0.1" });

@@ -1,5 +1,5 @@
 import twilio from "twilio";
-import type { SmsConfig } from "../../config.js";
+import type { TwilioConfig } from "./config.js";
 
 const twilioApiOrigin = "https://api.twilio.com";
 
@@ -23,7 +23,7 @@ class BaseUrlRequestClient extends twilio.RequestClient {
 
 export type TwilioClient = ReturnType<typeof twilio>;
 
-export function createTwilioClient(config: SmsConfig): TwilioClient {
+export function createTwilioClient(config: TwilioConfig): TwilioClient {
   const httpClient =
     config.apiUrl === twilioApiOrigin
       ? new twilio.RequestClient({ timeout: 15_000, autoRetry: false })

@@ -1,4 +1,4 @@
-import type { TwilioClient } from "./twilio-client.js";
+import type { TwilioClient } from "./client.js";
 
 export type TwilioAccountCheck =
   | { readonly ok: true; readonly status: string; readonly friendlyName: string }

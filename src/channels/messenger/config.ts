@@ -1,0 +1,49 @@
+import { hostListSchema, httpUrl, isSet, optional, withDefault } from "../../env-schema.js";
+
+export interface MessengerConfig {
+  readonly pageAccessToken: string;
+  readonly appSecret: string;
+  readonly verifyToken: string;
+  readonly graphApiUrl: string;
+  /** Host patterns customers' files may be downloaded from (src/net/host-list.ts has the matching rules). */
+  readonly mediaHosts: readonly string[];
+}
+
+/**
+ * Where Messenger serves customers' attachments: Meta's CDNs. Images and videos come from
+ * scontent-*.xx.fbcdn.net and video-*.xx.fbcdn.net, audio and files from cdn.fbsbx.com, some assets from
+ * lookaside.fbsbx.com.
+ */
+export const defaultMessengerMediaHosts = "*.fbcdn.net,*.fbsbx.com";
+
+export const messengerEnvironment = {
+  MESSENGER_PAGE_ACCESS_TOKEN: optional,
+  MESSENGER_APP_SECRET: optional,
+  MESSENGER_VERIFY_TOKEN: optional,
+  GRAPH_API_URL: withDefault(httpUrl("none"), "https://graph.facebook.com/v24.0"),
+  MESSENGER_MEDIA_HOSTS: withDefault(hostListSchema, defaultMessengerMediaHosts),
+};
+
+export const messengerVariables = [
+  "MESSENGER_PAGE_ACCESS_TOKEN",
+  "MESSENGER_APP_SECRET",
+  "MESSENGER_VERIFY_TOKEN",
+] as const;
+
+export function messengerConfig(environment: Readonly<Record<string, unknown>>): MessengerConfig | null {
+  const {
+    MESSENGER_PAGE_ACCESS_TOKEN: pageAccessToken,
+    MESSENGER_APP_SECRET: appSecret,
+    MESSENGER_VERIFY_TOKEN: verifyToken,
+    GRAPH_API_URL: graphApiUrl,
+    MESSENGER_MEDIA_HOSTS: mediaHosts,
+  } = environment;
+  if (!isSet(pageAccessToken) || !isSet(appSecret) || !isSet(verifyToken) || !isSet(graphApiUrl)) return null;
+  return Object.freeze({
+    pageAccessToken,
+    appSecret,
+    verifyToken,
+    graphApiUrl,
+    mediaHosts: Object.freeze([...(mediaHosts as readonly string[])]),
+  });
+}

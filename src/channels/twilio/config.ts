@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { httpUrl, isSet, optional, withDefault } from "../../env-schema.js";
+
+/** One Twilio account serves every Twilio channel (its Auth Token also signs the webhooks). */
+export interface TwilioConfig {
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly apiUrl: string;
+}
+
+export const twilioEnvironment = {
+  TWILIO_ACCOUNT_SID: optional.pipe(
+    z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, "must be AC followed by 32 hex characters")
+      .optional(),
+  ),
+  TWILIO_AUTH_TOKEN: optional,
+  TWILIO_API_URL: withDefault(httpUrl("none"), "https://api.twilio.com"),
+};
+
+export const twilioVariables = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"] as const;
+
+export function twilioConfig(environment: Readonly<Record<string, unknown>>): TwilioConfig | null {
+  const {
+    TWILIO_ACCOUNT_SID: accountSid,
+    TWILIO_AUTH_TOKEN: authToken,
+    TWILIO_API_URL: apiUrl,
+  } = environment;
+  return isSet(accountSid) && isSet(authToken) && isSet(apiUrl)
+    ? Object.freeze({ accountSid, authToken, apiUrl })
+    : null;
+}
+
+/** The Auth Token wherever a Twilio channel's config lands in a logged object, and webhook signatures. */
+export const twilioRedactPaths = (kind: string) => [
+  'headers["x-twilio-signature"]',
+  `config.${kind}.authToken`,
+  `${kind}.authToken`,
+];

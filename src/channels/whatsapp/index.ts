@@ -1,0 +1,91 @@
+import type { ChannelCapabilities } from "../../core/ports.js";
+import { DeliveryError } from "../../errors.js";
+import { createTwilioClient } from "../twilio/client.js";
+import {
+  type TwilioConfig,
+  twilioConfig,
+  twilioEnvironment,
+  twilioRedactPaths,
+  twilioVariables,
+} from "../twilio/config.js";
+import { checkTwilioCredentials } from "../twilio/doctor.js";
+import { registerTwilioChannel, twilioStatusPath } from "../twilio/receiver.js";
+import type { ChannelDefinition } from "../types.js";
+import { formatPhoneNumber, parseWhatsAppNumber, whatsappPrefix } from "./address.js";
+import { whatsappReason } from "./errors.js";
+import { createMediaFetcher, maxWhatsAppBytes, whatsappMediaTypes } from "./media.js";
+import {
+  createWhatsAppSender,
+  createWhatsAppSentFinder,
+  whatsappBodyLimit,
+  whatsappReplyParts,
+} from "./sender.js";
+import { parseWhatsAppInbound } from "./webhook.js";
+
+const hour = 60 * 60 * 1000;
+
+const notConfigured = async (): Promise<never> => {
+  throw new DeliveryError("CHANNEL_DISABLED", "WhatsApp is not configured on the Threadline server", {
+    transient: false,
+  });
+};
+
+export const whatsappCapabilities: ChannelCapabilities = {
+  maxTextLength: whatsappBodyLimit,
+  media: {
+    types: whatsappMediaTypes,
+    typesInWords: "images (JPEG, PNG), audio, MP4 video and PDF or Office documents",
+    maxBytes: maxWhatsAppBytes,
+  },
+  edits: false,
+  reactions: false,
+  readReceipts: true,
+  // The customer-service window: free-form messages only within 24 hours of the customer's last message
+  // (Twilio error 63016 after that); no extension for human agents.
+  replyWindow: { standardMs: 24 * hour },
+  firstMessage: "template",
+  templates: {
+    idExample: "HX0123456789abcdef0123456789abcdef",
+    isTemplateId: (id) => /^HX[0-9a-fA-F]{32}$/.test(id),
+  },
+  // Twilio filters no opt-out words on WhatsApp: "STOP" reaches the thread as a message (README, Opt-out).
+  optOutWords: [],
+  optInWords: [],
+};
+
+/** WhatsApp through Twilio's Messaging API: the same account, webhook and create call as SMS. */
+export const whatsappChannel: ChannelDefinition<TwilioConfig> = {
+  environment: twilioEnvironment,
+  enabledBy: twilioVariables,
+  config: twilioConfig,
+  service: "twilio",
+  redactPaths: twilioRedactPaths("whatsapp"),
+  doctor: async (config, overrides) => [await checkTwilioCredentials(config, overrides)],
+  create(config, { publicUrl, overrides }) {
+    const client = config ? (overrides.twilioClient ?? createTwilioClient(config)) : null;
+    return {
+      channel: {
+        kind: "whatsapp",
+        label: "WhatsApp",
+        addressExample: "+15550003333 (the Twilio WhatsApp sender's number, E.164)",
+        enabled: client !== null,
+        capabilities: whatsappCapabilities,
+        parseInboxAddress: parseWhatsAppNumber,
+        parseContactAddress: parseWhatsAppNumber,
+        formatAddress: formatPhoneNumber,
+        replyParts: whatsappReplyParts,
+        send: client ? createWhatsAppSender(client, publicUrl + twilioStatusPath) : notConfigured,
+        ...(client ? { findSent: createWhatsAppSentFinder(client) } : {}),
+        fetchMedia: config ? createMediaFetcher(config) : notConfigured,
+      },
+      registerWebhooks: (server, deps) =>
+        registerTwilioChannel(server, config, publicUrl, deps, {
+          kind: "whatsapp",
+          label: "WhatsApp",
+          addressPrefix: whatsappPrefix,
+          parseInbound: parseWhatsAppInbound,
+          errorReason: whatsappReason,
+        }),
+    };
+  },
+};

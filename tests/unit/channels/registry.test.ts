@@ -1,0 +1,67 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { channelDefinitions, channelKinds } from "../../../src/channels/registry.js";
+import { loadConfig } from "../../../src/config.js";
+
+const srcDir = path.resolve(import.meta.dirname, "../../../src");
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith(".ts") ? [full] : [];
+  });
+}
+
+/**
+ * Where a channel may be named outside its own folder: the registry's line, the simulators of the providers
+ * (they play Twilio and Slack for tests and the demo, which texts by SMS), the shared Twilio receiver (it routes
+ * by address prefix, documented with WhatsApp's) and the generated Prisma client.
+ */
+const allowed = [
+  /^channels\/(sms|messenger|whatsapp)\//,
+  /^channels\/registry\.ts$/,
+  /^channels\/twilio\/receiver\.ts$/,
+  /^simulators\//,
+  /^demo\//,
+  /^db\/generated(-pg)?\//,
+];
+
+describe("the channel registry", () => {
+  it("is the only place outside the channel folders that names a channel", () => {
+    const offenders = sourceFiles(srcDir)
+      .map((file) => path.relative(srcDir, file).split(path.sep).join("/"))
+      .filter((file) => !allowed.some((pattern) => pattern.test(file)))
+      .flatMap((file) =>
+        fs
+          .readFileSync(path.join(srcDir, file), "utf8")
+          .split("\n")
+          .map((line, index) => ({ file, line: index + 1, text: line }))
+          .filter(({ text }) => /sms|messenger|whatsapp/i.test(text)),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it("gives config one variable set per provider, each channel its own config, disabled without credentials", () => {
+    const minimal = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1", PUBLIC_URL: "https://h.example" };
+    const off = loadConfig(minimal);
+    for (const kind of channelKinds) expect(off[kind]).toBeNull();
+    const twilio = loadConfig({
+      ...minimal,
+      TWILIO_ACCOUNT_SID: `AC${"1".repeat(32)}`,
+      TWILIO_AUTH_TOKEN: "t",
+    });
+    expect(twilio.sms).toEqual(twilio.whatsapp);
+    expect(twilio.messenger).toBeNull();
+  });
+
+  it("names each channel's provider for metrics and its secrets for the logger", () => {
+    expect(Object.fromEntries(channelKinds.map((kind) => [kind, channelDefinitions[kind].service]))).toEqual({
+      sms: "twilio",
+      messenger: "graph",
+      whatsapp: "twilio",
+    });
+    for (const kind of channelKinds) expect(channelDefinitions[kind].redactPaths.length).toBeGreaterThan(0);
+  });
+});
