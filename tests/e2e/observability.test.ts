@@ -67,6 +67,9 @@ describe("GET /metrics", () => {
     await harness.sms("Hello");
     const parent = await harness.waitForParent();
     await waitFor(() => harness.replies(parent.ts).length === 1);
+    // The job is counted when it completes, just after Slack has the post.
+    const done = 'threadline_delivery_jobs_total{kind="slack.postInbound",outcome="done"}';
+    await waitFor(async () => value(await scrape(), done) === 1);
 
     const metrics = await scrape();
     expect(
@@ -96,7 +99,13 @@ describe("GET /metrics", () => {
 
     await harness.connectInbox();
     await harness.waitForParent();
-    await waitFor(async () => value(await scrape(), 'threadline_delivery_queue_depth{state="parked"}') === 0);
+    await waitFor(async () => {
+      const metrics = await scrape();
+      return (
+        value(metrics, 'threadline_delivery_queue_depth{state="parked"}') === 0 &&
+        value(metrics, 'threadline_delivery_queue_depth{state="pending"}') === 0
+      );
+    });
     const drained = await scrape();
     expect(value(drained, 'threadline_delivery_queue_depth{state="pending"}')).toBe(0);
     expect(value(drained, "threadline_delivery_queue_oldest_age_seconds")).toBe(0);
