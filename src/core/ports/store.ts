@@ -12,6 +12,7 @@ import type {
   Message,
   MessageStatus,
   SentPart,
+  TeamSettings,
 } from "../model.js";
 import type { HomeQueries } from "./home.js";
 import type { NewJob } from "./queue.js";
@@ -27,7 +28,17 @@ export interface InboxCounts {
 }
 
 export type ConversationChanges = Partial<
-  Pick<Conversation, "status" | "optedOut" | "assigneeId" | "closedBy" | "closedAt" | "lastInboundAt">
+  Pick<
+    Conversation,
+    | "status"
+    | "optedOut"
+    | "assigneeId"
+    | "closedBy"
+    | "closedAt"
+    | "lastInboundAt"
+    | "awayRepliedUntil"
+    | "waitingSince"
+  >
 >;
 
 export type MessageChanges = Partial<
@@ -43,11 +54,19 @@ export interface InboundState {
   readonly contact: Contact;
   readonly conversation: Conversation;
   readonly created: boolean;
+  /** The settings of the channel the inbox is connected to; null when it is connected to none. */
+  readonly team: TeamSettings | null;
 }
 
 export interface InboundEffects {
   readonly conversation: ConversationChanges;
-  readonly jobs: (ids: { conversationId: number; messageId: number }) => readonly NewJob[];
+  /** An automatic answer to record (outbound, pending, no author): its id is `autoReplyId`. */
+  readonly autoReply?: string;
+  readonly jobs: (ids: {
+    conversationId: number;
+    messageId: number;
+    autoReplyId: number | null;
+  }) => readonly NewJob[];
 }
 
 export type InboundOutcome =
@@ -137,7 +156,10 @@ export interface ConversationStore extends HomeQueries {
     inbound: InboundMessage,
     decide: (state: InboundState) => InboundEffects,
   ): Promise<InboundOutcome>;
-  /** Records an agent's reply unless its Slack ts is known; returns its message id, or null for a duplicate. */
+  /**
+   * Records an agent's reply unless its Slack ts is known, and ends the customer's wait (`waitingSince`);
+   * returns its message id, or null for a duplicate.
+   */
   recordReply(reply: NewReply, jobs: (messageId: number) => readonly NewJob[]): Promise<number | null>;
   /**
    * Applies what `decide` makes of the outbound messages a provider report covers (by the provider id of the
@@ -193,6 +215,14 @@ export interface ConversationStore extends HomeQueries {
    * runnable; the threads of a channel it leaves are remembered as past threads.
    */
   connectInbox(change: InboxChange): Promise<InboxChangeOutcome>;
+  /** What the channel's team set (hours, away message, response-time target); all null when nothing. */
+  teamSettings(slackChannelId: string): Promise<TeamSettings>;
+  /** Changes some of the channel's team settings and returns them all. */
+  saveTeamSettings(
+    slackChannelId: string,
+    changes: Partial<TeamSettings>,
+    userId: string,
+  ): Promise<TeamSettings>;
   /** Puts posts to the inbox's channel on hold with the reason (or clears it). */
   setInboxProblem(inboxId: number, problem: string | null): Promise<void>;
   /**

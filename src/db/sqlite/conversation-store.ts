@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
 import type { Statement } from "better-sqlite3";
-import type {
-  ChannelKind,
-  ConversationContext,
-  InboundMessage,
-  MediaContent,
-  Message,
-  SentPart,
+import {
+  type ChannelKind,
+  type ConversationContext,
+  type InboundMessage,
+  type MediaContent,
+  type Message,
+  noTeamSettings,
+  type SentPart,
+  type TeamSettings,
 } from "../../core/model.js";
 import type {
   ConversationList,
@@ -30,11 +32,20 @@ import type {
   Write,
 } from "../../core/ports.js";
 import type { PrismaClient } from "../client.js";
+import { readTeamSettings, writeTeamSettings } from "../team-settings.js";
 import type { SqliteConnection } from "./connection.js";
 import { type SqliteDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { SqliteHomeQueries } from "./home-queries.js";
 import { sqliteDate } from "./prisma-adapter.js";
-import { columnValue, toContact, toConversation, toInbox, toMessage, toSentPart } from "./rows.js";
+import {
+  columnValue,
+  toContact,
+  toConversation,
+  toInbox,
+  toMessage,
+  toSentPart,
+  toTeamSettings,
+} from "./rows.js";
 import { searchTerms } from "./search.js";
 import { storeStatements } from "./store-statements.js";
 
@@ -83,7 +94,11 @@ export class SqliteConversationStore implements ConversationStore {
       const conversation = toConversation(
         found ?? (this.statements.insertConversation.get(inbox.id, contact.id, now, now) as Row),
       );
-      const effects = decide({ inbox, contact, conversation, created: !found });
+      const teamRow = inbox.slackChannelId
+        ? (this.statements.teamSettings.get(inbox.slackChannelId) as Row | undefined)
+        : undefined;
+      const team = inbox.slackChannelId ? (teamRow ? toTeamSettings(teamRow) : noTeamSettings) : null;
+      const effects = decide({ inbox, contact, conversation, created: !found, team });
       this.update("Conversation", conversation.id, effects.conversation, now);
       const messageId = this.insertMessage({
         conversationId: conversation.id,
@@ -99,9 +114,26 @@ export class SqliteConversationStore implements ConversationStore {
         createdAt: sqliteDate(inbound.receivedAt),
         updatedAt: now,
       });
+      const autoReplyId =
+        effects.autoReply === undefined
+          ? null
+          : this.insertMessage({
+              conversationId: conversation.id,
+              direction: "out",
+              body: effects.autoReply,
+              attachments: "[]",
+              provider: inbound.kind,
+              providerMessageId: null,
+              slackChannelId: null,
+              slackTs: null,
+              authorSlackUserId: null,
+              status: "pending",
+              createdAt: now,
+              updatedAt: now,
+            });
       return {
         outcome: { result: "recorded" as const, conversationId: conversation.id, messageId },
-        jobs: this.queue.insert(effects.jobs({ conversationId: conversation.id, messageId })),
+        jobs: this.queue.insert(effects.jobs({ conversationId: conversation.id, messageId, autoReplyId })),
       };
     });
     this.queue.announce(jobs);
@@ -126,6 +158,7 @@ export class SqliteConversationStore implements ConversationStore {
         createdAt: now,
         updatedAt: now,
       });
+      this.statements.endWait.run(now, reply.conversationId);
       return { messageId, jobs: this.queue.insert(jobs(messageId)) };
     });
     if (!result) return null;
@@ -366,6 +399,14 @@ export class SqliteConversationStore implements ConversationStore {
     });
     this.queue.announce(result.jobs);
     return result.outcome;
+  }
+
+  teamSettings(slackChannelId: string): Promise<TeamSettings> {
+    return readTeamSettings(this.prisma, slackChannelId);
+  }
+
+  saveTeamSettings(slackChannelId: string, changes: Partial<TeamSettings>, userId: string) {
+    return writeTeamSettings(this.prisma, slackChannelId, changes, userId);
   }
 
   async setInboxProblem(inboxId: number, problem: string | null) {
