@@ -1,4 +1,5 @@
 import { ConversationFinder } from "./find-conversations.js";
+import { parseTeamCommand, type TeamCommand, TeamCommands } from "./hours/team-commands.js";
 import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lanes.js";
 import { type ChannelKind, channelKinds, type Inbox } from "./model.js";
@@ -11,6 +12,7 @@ export type SlashCommand =
   | { readonly name: "status" }
   | { readonly name: "text"; readonly request: StartRequest }
   | { readonly name: "find"; readonly text: string }
+  | { readonly name: "team"; readonly command: TeamCommand }
   | { readonly name: "help" }
   | { readonly name: "invalid"; readonly problem: string };
 
@@ -20,6 +22,8 @@ const isChannelKind = (word: string): word is ChannelKind =>
 /** `text <number> [from <number>] <message>`: the message keeps its line breaks. */
 const textCommand = /^\s*text(?:\s+(\S+))?(?:\s+from\s+(\+?\d[\d().-]*))?(?:\s+([\s\S]*))?$/i;
 const findCommand = /^\s*find(?:\s+([\s\S]*))?$/i;
+/** What follows the first word, line breaks kept (an away message may have several lines). */
+const afterVerb = /^\s*\S+\s*([\s\S]*)$/;
 
 /** Parses the text after `/threadline`. Never throws: bad input becomes `invalid` with the reason. */
 export function parseSlashCommand(text: string, channels: ChannelRegistry): SlashCommand {
@@ -37,6 +41,17 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
     }
     case "find":
       return { name: "find", text: findCommand.exec(text)?.[1]?.trim() ?? "" };
+    case "hours":
+    case "away":
+    case "sla": {
+      const parsed = parseTeamCommand(
+        verb.toLowerCase() as TeamCommand["name"],
+        afterVerb.exec(text)?.[1] ?? "",
+      );
+      return "problem" in parsed
+        ? { name: "invalid", problem: parsed.problem }
+        : { name: "team", command: parsed };
+    }
     case "":
     case "help":
       return { name: "help" };
@@ -99,6 +114,8 @@ export function helpText(channels: ChannelRegistry): string {
     "• `/threadline status` — what is connected here, who connected it and when, with open, closed and unassigned counts",
     "• `/threadline text +15557654321 Your table is ready` — text a customer first from this channel's SMS number (add `from <number>` after theirs when there are several); the conversation gets a thread here and their answer lands in it",
     "• `/threadline find <words | name | number>` — the 10 most recent conversations here whose messages or contact match, with links to their threads",
+    "• `/threadline hours Mon-Fri 09:00-17:00 America/New_York` — this channel's business hours (days like `Mon,Wed,Fri` or `Sat`, one time range, an IANA time zone or `UTC`); `/threadline hours` shows them and whether you are open now, `hours off` is always open",
+    "• `/threadline away We're closed; we answer from 9am.` — sent once per closed period to a customer who writes while you are closed (`away off` stops it); `/threadline sla 15m` — a nudge in the thread when a customer has waited that long in business hours (`sla off` stops it). Replies typed while closed go out at once",
     "• `/threadline help` — this help",
     "Reply in a conversation's thread to answer the customer; start with `note:` to keep a message internal. Texts and Messenger messages can't be edited or unsent: once a reply is sent, send a correction as a new reply.",
     "On a conversation's first message, react with :eyes: to take it or :white_check_mark: to close it; its ⋯ menu sets a reminder. Threadline's *Home* tab lists your conversations and reminders.",
@@ -142,6 +159,7 @@ function connectedByLine(inbox: Inbox): string {
 export class SlashCommands {
   private readonly starter: ConversationStarter;
   private readonly finder: ConversationFinder;
+  private readonly teamCommands: TeamCommands;
 
   constructor(
     private readonly store: ConversationStore,
@@ -149,9 +167,11 @@ export class SlashCommands {
     private readonly channels: ChannelRegistry,
     private readonly logger: CoreLogger,
     private readonly policy: InboxPolicy = new InboxPolicy([]),
+    now: () => number = Date.now,
   ) {
     this.starter = new ConversationStarter(store, channels, logger);
     this.finder = new ConversationFinder(store, slack, channels, logger);
+    this.teamCommands = new TeamCommands(store, policy, logger, now);
   }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {
@@ -171,6 +191,8 @@ export class SlashCommands {
         return { text: await this.starter.start(command.request, context) };
       case "find":
         return { text: await this.finder.find(command.text, context) };
+      case "team":
+        return { text: await this.teamCommands.run(command.command, context) };
     }
   }
 

@@ -1,10 +1,12 @@
 import { deliveredReaction, replyStatus, statusAdvances } from "./delivery-status.js";
 import { messageChanged, type SlackMessageChange } from "./edits.js";
+import { serviceOnInbound } from "./hours/team-service.js";
 import { leftThreadReason } from "./inbox-policy.js";
-import { customerLane, slackLane } from "./lanes.js";
+import { customerLane, nudgeLane, slackLane } from "./lanes.js";
 import type {
   AgentReply,
   ChannelKind,
+  Conversation,
   DeliveryReport,
   InboundMessage,
   Message,
@@ -54,6 +56,8 @@ export class Conversations {
     private readonly store: ConversationStore,
     private readonly channels: ChannelRegistry,
     private readonly logger: CoreLogger,
+    /** The clock business hours and waits are measured with. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async receive(inbound: InboundMessage): Promise<InboundOutcome> {
@@ -109,7 +113,10 @@ export class Conversations {
       (await this.store.conversationByThread(reply.channelId, reply.threadTs)) ??
       (await this.store.conversationByPastThread(reply.channelId, reply.threadTs));
     if (!context) return { result: "not_a_conversation" };
-    if (isInternalNote(reply.text)) return { result: "internal_note" };
+    if (isInternalNote(reply.text)) {
+      await this.assigneeNoted(context.conversation, reply.userId);
+      return { result: "internal_note" };
+    }
     const left = leftThreadReason(context, reply);
     if (left) {
       this.logger.warn(
@@ -149,6 +156,16 @@ export class Conversations {
       );
     }
     return outcome;
+  }
+
+  /**
+   * The assignee writing an internal note shows they are on it: the customer's wait ends for the response-time
+   * target (not for App Home, which counts until the customer gets an answer).
+   */
+  private async assigneeNoted(conversation: Conversation, userId: string): Promise<void> {
+    if (!conversation.unansweredSince || conversation.assigneeId !== userId) return;
+    await this.store.write({ conversations: [[conversation.id, { unansweredSince: null }]] });
+    this.logger.info({ conversationId: conversation.id, user: userId }, "assignee's note ends the wait");
   }
 
   /** An edit or deletion in Slack: see edits.ts. Returns what to tell the message's author, if anything. */
@@ -217,13 +234,17 @@ export class Conversations {
     const optIn = this.optInChange(inbound);
     // Per conversation (inbox × contact): carriers and Twilio block a customer per sending number.
     const optInChanged = optIn !== null && (optIn === "opt_out") !== conversation.optedOut;
+    const optedOut = optInChanged ? optIn === "opt_out" : conversation.optedOut;
+    const service = serviceOnInbound(state.team, conversation, this.now(), !optedOut && channel.enabled);
     return {
       conversation: {
         lastInboundAt: latest && latest > inbound.receivedAt ? latest : inbound.receivedAt,
         ...(reopened ? { status: "open", closedBy: null, closedAt: null } : {}),
-        ...(optInChanged ? { optedOut: optIn === "opt_out" } : {}),
+        ...(optInChanged ? { optedOut } : {}),
+        ...service.conversation,
       },
-      jobs: ({ conversationId, messageId }) => {
+      ...(service.awayReply === null ? {} : { autoReply: service.awayReply }),
+      jobs: ({ conversationId, messageId, autoReplyId }) => {
         const lane = slackLane(conversationId);
         const jobs: NewJob[] = [];
         // Ahead of the first post, so the thread starts with the customer's name when the lookup works.
@@ -247,6 +268,25 @@ export class Conversations {
               ? "🚫 The customer opted out. Replies in this thread will not be sent until they text START."
               : "✅ The customer opted back in. Replies are sent again.";
           jobs.push({ lane, kind: "slack.notice", payload: { conversationId, text } });
+        }
+        // Shown after the customer's message; sent on the customer lane, in order with agents' replies.
+        if (autoReplyId !== null) {
+          jobs.push(
+            { lane, kind: "slack.postAutoReply", payload: { messageId: autoReplyId } },
+            {
+              lane: customerLane(conversationId),
+              kind: "customer.send",
+              payload: { messageId: autoReplyId },
+            },
+          );
+        }
+        if (service.nudgeAt !== null) {
+          jobs.push({
+            lane: nudgeLane(conversationId, service.unansweredSince),
+            kind: "slack.nudge",
+            payload: { conversationId, since: service.unansweredSince },
+            runAt: service.nudgeAt,
+          });
         }
         return jobs;
       },

@@ -122,7 +122,7 @@ export interface Conversation {
   /** The away reply went out for the closed period ending at this time (the team's next opening). */
   readonly awayRepliedUntil: Date | null;
   /** When the customer's unanswered wait began; null once a reply, a close or the assignee's note ended it. */
-  readonly waitingSince: Date | null;
+  readonly unansweredSince: Date | null;
 }
 
 /** What a Slack channel's team set with `/threadline hours`, `away` and `sla`; null means not set. */

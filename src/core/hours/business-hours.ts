@@ -34,7 +34,8 @@ function parseDays(text: string): ReadonlySet<number> | string {
   const days = new Set<number>();
   for (const item of text.split(",")) {
     const ends = item.split("-");
-    if (ends.length > 2 || ends.some((end) => end === "")) return `\`${item || text}\` is not a day or a range of days`;
+    if (ends.length > 2 || ends.some((end) => end === ""))
+      return `\`${item || text}\` is not a day or a range of days`;
     const [first, last = first] = ends.map(dayNumber);
     if (first === null || last === null || first === undefined) {
       const bad = ends.find((end) => dayNumber(end) === null) ?? item;
@@ -66,9 +67,15 @@ export function parseBusinessHours(text: string): HoursParse {
     problem: `${problem}. Give days, one time range and a time zone, e.g. ${hoursExample} (days like \`Mon,Wed,Fri\` or \`Sat\` work too; \`UTC\` is a time zone), or \`/threadline hours off\` to be always open.`,
   });
   // Spaces around `-` and `,` are forgiven: `Mon - Fri 09:00 - 17:00`.
-  const words = text.trim().replace(/\s*([-,])\s*/g, "$1").split(/\s+/).filter(Boolean);
+  const words = text
+    .trim()
+    .replace(/\s*([-,])\s*/g, "$1")
+    .split(/\s+/)
+    .filter(Boolean);
   if (words.length !== 3) {
-    return fail(words.length === 0 ? "Say which hours" : `\`${text.trim()}\` is not days, a time range and a time zone`);
+    return fail(
+      words.length === 0 ? "Say which hours" : `\`${text.trim()}\` is not days, a time range and a time zone`,
+    );
   }
   const [dayText, rangeText, zoneText] = words as [string, string, string];
   const days = parseDays(dayText);
@@ -83,11 +90,14 @@ export function parseBusinessHours(text: string): HoursParse {
     return fail(`\`${rangeText}\` opens and closes at the same time; for all day use \`00:00-24:00\``);
   }
   // Offsets and abbreviations (`+02:00`, `EST`) are not places: their daylight-saving rules are not known.
-  const timeZone = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zoneText) && /\/|^utc$/i.test(zoneText)
-    ? canonicalTimeZone(zoneText)
-    : null;
+  const timeZone =
+    /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zoneText) && /\/|^utc$/i.test(zoneText)
+      ? canonicalTimeZone(zoneText)
+      : null;
   if (!timeZone) {
-    return fail(`\`${zoneText}\` is not a time zone I know (use an IANA name like \`Europe/Berlin\` or \`UTC\`)`);
+    return fail(
+      `\`${zoneText}\` is not a time zone I know (use an IANA name like \`Europe/Berlin\` or \`UTC\`)`,
+    );
   }
   return { ok: true, hours: { days, opens, closes, timeZone } };
 }

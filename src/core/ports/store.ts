@@ -37,7 +37,7 @@ export type ConversationChanges = Partial<
     | "closedAt"
     | "lastInboundAt"
     | "awayRepliedUntil"
-    | "waitingSince"
+    | "unansweredSince"
   >
 >;
 
@@ -157,7 +157,7 @@ export interface ConversationStore extends HomeQueries {
     decide: (state: InboundState) => InboundEffects,
   ): Promise<InboundOutcome>;
   /**
-   * Records an agent's reply unless its Slack ts is known, and ends the customer's wait (`waitingSince`);
+   * Records an agent's reply unless its Slack ts is known, and ends the customer's wait (`unansweredSince`);
    * returns its message id, or null for a duplicate.
    */
   recordReply(reply: NewReply, jobs: (messageId: number) => readonly NewJob[]): Promise<number | null>;

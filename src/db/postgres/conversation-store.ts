@@ -31,14 +31,7 @@ import type {
   StartState,
   Write,
 } from "../../core/ports.js";
-import {
-  toContact,
-  toConversation,
-  toInbox,
-  toMessage,
-  toSentPart,
-  toTeamSettings,
-} from "../sqlite/rows.js";
+import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettings } from "../sqlite/rows.js";
 import { readTeamSettings, writeTeamSettings } from "../team-settings.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
@@ -625,7 +618,7 @@ const statements = {
   ),
   endWait: prepared(
     "threadline_end_wait",
-    `UPDATE "Conversation" SET "waitingSince" = NULL, "updatedAt" = $2 WHERE "id" = $1`,
+    `UPDATE "Conversation" SET "unansweredSince" = NULL, "updatedAt" = $2 WHERE "id" = $1`,
   ),
   insertInbound: prepared(
     "threadline_insert_inbound",

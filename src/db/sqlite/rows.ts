@@ -66,7 +66,7 @@ export const toConversation = (row: Row): Conversation => ({
   slackThreadTs: text(row.slackThreadTs),
   lastInboundAt: optionalDate(row.lastInboundAt),
   awayRepliedUntil: optionalDate(row.awayRepliedUntil),
-  waitingSince: optionalDate(row.waitingSince),
+  unansweredSince: optionalDate(row.unansweredSince),
 });
 
 export const toTeamSettings = (row: Row): TeamSettings => ({

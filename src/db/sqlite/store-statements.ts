@@ -29,7 +29,7 @@ export function storeStatements(db: Database.Database) {
     conversation: db.prepare(`SELECT * FROM "Conversation" WHERE "inboxId" = ? AND "contactId" = ?`),
     conversationById: db.prepare(`SELECT * FROM "Conversation" WHERE "id" = ?`),
     teamSettings: db.prepare(`SELECT * FROM "TeamSettings" WHERE "slackChannelId" = ?`),
-    endWait: db.prepare(`UPDATE "Conversation" SET "waitingSince" = NULL, "updatedAt" = ? WHERE "id" = ?`),
+    endWait: db.prepare(`UPDATE "Conversation" SET "unansweredSince" = NULL, "updatedAt" = ? WHERE "id" = ?`),
     conversationByThread: db.prepare(
       `SELECT * FROM "Conversation" WHERE "slackChannelId" = ? AND "slackThreadTs" = ?`,
     ),

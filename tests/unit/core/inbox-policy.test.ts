@@ -40,7 +40,7 @@ function context(inboxChannel: string | null, thread: { channel: string; ts: str
       slackThreadTs: thread?.ts ?? null,
       lastInboundAt: null,
       awayRepliedUntil: null,
-      waitingSince: null,
+      unansweredSince: null,
     },
     contact: {
       id: 2,

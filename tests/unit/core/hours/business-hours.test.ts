@@ -61,7 +61,9 @@ describe("parseBusinessHours", () => {
     expect(problem("Mon-Fri 09:60-17:00 UTC")).toContain("is not a time range");
     expect(problem("Mon-Fri 24:00-17:00 UTC")).toContain("is not a time range");
     expect(problem("Mon-Fri 09:00-09:00 UTC")).toContain("opens and closes at the same time");
-    expect(problem("Mon-Fri 09:00-17:00 Mars/Olympus_Mons")).toContain("`Mars/Olympus_Mons` is not a time zone");
+    expect(problem("Mon-Fri 09:00-17:00 Mars/Olympus_Mons")).toContain(
+      "`Mars/Olympus_Mons` is not a time zone",
+    );
     expect(problem("Mon-Fri 09:00-17:00 EST")).toContain("`EST` is not a time zone");
     expect(problem("Mon-Fri 09:00-17:00 +02:00")).toContain("is not a time zone");
     expect(problem("Mon-Fri 09:00-17:00")).toContain("is not days, a time range and a time zone");
@@ -82,7 +84,8 @@ describe("parseDuration", () => {
   });
 
   it("refuses what is not a duration, zero, and more than a day", () => {
-    for (const text of ["15", "m", "0m", "soon", "2h-5m", "25h", "1.5h", ""]) expect(parseDuration(text)).toBeNull();
+    for (const text of ["15", "m", "0m", "soon", "2h-5m", "25h", "1.5h", ""])
+      expect(parseDuration(text)).toBeNull();
   });
 
   it("says durations in words", () => {

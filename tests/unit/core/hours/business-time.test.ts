@@ -38,13 +38,21 @@ describe("business hours in a time zone", () => {
   });
 
   it("adds business time, skipping nights and weekends", () => {
-    expect(iso(addBusinessTime(newYork, at("2026-11-26T14:00:00Z"), 15 * minute))).toBe("2026-11-26T14:15:00.000Z");
+    expect(iso(addBusinessTime(newYork, at("2026-11-26T14:00:00Z"), 15 * minute))).toBe(
+      "2026-11-26T14:15:00.000Z",
+    );
     // Friday 16:50 + 15 min = Monday 09:05.
-    expect(iso(addBusinessTime(newYork, at("2026-11-27T21:50:00Z"), 15 * minute))).toBe("2026-11-30T14:05:00.000Z");
+    expect(iso(addBusinessTime(newYork, at("2026-11-27T21:50:00Z"), 15 * minute))).toBe(
+      "2026-11-30T14:05:00.000Z",
+    );
     // Written on Saturday: the clock starts on Monday.
-    expect(iso(addBusinessTime(newYork, at("2026-11-28T12:00:00Z"), 15 * minute))).toBe("2026-11-30T14:15:00.000Z");
+    expect(iso(addBusinessTime(newYork, at("2026-11-28T12:00:00Z"), 15 * minute))).toBe(
+      "2026-11-30T14:15:00.000Z",
+    );
     expect(addBusinessTime(null, 0, 15 * minute)).toBe(15 * minute);
-    expect(businessTimeBetween(newYork, at("2026-11-27T21:50:00Z"), at("2026-11-30T14:05:00Z"))).toBe(15 * minute);
+    expect(businessTimeBetween(newYork, at("2026-11-27T21:50:00Z"), at("2026-11-30T14:05:00Z"))).toBe(
+      15 * minute,
+    );
   });
 
   it("runs a period overnight when it closes before it opens", () => {
@@ -67,7 +75,9 @@ describe("business hours in a time zone", () => {
 describe("daylight-saving changes", () => {
   it("New York spring forward: Friday evening + 15 min is Monday 09:05 EDT (UTC-4)", () => {
     // Friday 2026-03-06 16:50 EST; clocks go forward on Sunday 2026-03-08.
-    expect(iso(addBusinessTime(newYork, at("2026-03-06T21:50:00Z"), 15 * minute))).toBe("2026-03-09T13:05:00.000Z");
+    expect(iso(addBusinessTime(newYork, at("2026-03-06T21:50:00Z"), 15 * minute))).toBe(
+      "2026-03-09T13:05:00.000Z",
+    );
   });
 
   it("New York fall back: opens at 09:00 EST (UTC-5) the Monday after", () => {

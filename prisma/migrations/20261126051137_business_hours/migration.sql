@@ -1,6 +1,6 @@
 -- AlterTable
 ALTER TABLE "Conversation" ADD COLUMN "awayRepliedUntil" DATETIME;
-ALTER TABLE "Conversation" ADD COLUMN "waitingSince" DATETIME;
+ALTER TABLE "Conversation" ADD COLUMN "unansweredSince" DATETIME;
 
 -- CreateTable
 CREATE TABLE "TeamSettings" (

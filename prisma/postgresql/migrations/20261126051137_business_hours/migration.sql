@@ -1,6 +1,6 @@
 -- AlterTable
 ALTER TABLE "Conversation" ADD COLUMN     "awayRepliedUntil" TIMESTAMPTZ(3),
-ADD COLUMN     "waitingSince" TIMESTAMPTZ(3);
+ADD COLUMN     "unansweredSince" TIMESTAMPTZ(3);
 
 -- CreateTable
 CREATE TABLE "TeamSettings" (
