@@ -71,7 +71,7 @@ describe("away reply", () => {
     // Marked delivered like an agent's reply once Twilio reports it.
     await h.statusCallback(h.twilio.sent[0]?.sid as string, "delivered");
     await waitFor(() =>
-      h.slack.workspace.reactions.some(
+      h.slack.reactions.some(
         (r) => r.timestamp === h.replies(parent.ts)[1]?.ts && r.name === "white_check_mark",
       ),
     );
