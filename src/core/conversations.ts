@@ -1,12 +1,14 @@
 import { deliveredReaction, replyStatus, statusAdvances } from "./delivery-status.js";
 import { messageChanged, type SlackMessageChange } from "./edits.js";
-import { serviceOnInbound } from "./hours/team-service.js";
+import { businessTimeBetween } from "./hours/business-time.js";
+import { serviceOnInbound, teamHours } from "./hours/team-service.js";
 import { leftThreadReason } from "./inbox-policy.js";
 import { customerLane, nudgeLane, slackLane } from "./lanes.js";
 import type {
   AgentReply,
   ChannelKind,
   Conversation,
+  ConversationContext,
   DeliveryReport,
   InboundMessage,
   Message,
@@ -41,8 +43,20 @@ export interface ProviderStatus {
 /** Statuses of a message the provider has accepted and not reported as failed. */
 const acceptedStatuses: ReadonlySet<MessageStatus> = new Set(["queued", "sent", "delivered"]);
 
+/** A reply that ended a customer's wait, and how long they waited (in business time when the team has hours). */
+export interface FirstResponse {
+  readonly kind: ChannelKind;
+  readonly inboxAddress: string;
+  readonly waitedMs: number;
+}
+
 export type ReplyOutcome =
-  | { readonly result: "recorded"; readonly conversationId: number; readonly messageId: number }
+  | {
+      readonly result: "recorded";
+      readonly conversationId: number;
+      readonly messageId: number;
+      readonly firstResponse: FirstResponse | null;
+    }
   | { readonly result: "duplicate" | "not_a_conversation" | "internal_note" }
   /** Typed in a thread the conversation has left: not sent, and `reason` tells the agent why. */
   | { readonly result: "refused"; readonly reason: string };
@@ -143,7 +157,12 @@ export class Conversations {
     const outcome: ReplyOutcome =
       messageId === null
         ? { result: "duplicate" }
-        : { result: "recorded", conversationId: context.conversation.id, messageId };
+        : {
+            result: "recorded",
+            conversationId: context.conversation.id,
+            messageId,
+            firstResponse: await this.firstResponse(context),
+          };
     if (outcome.result === "recorded") {
       this.logger.info(
         { conversationId: outcome.conversationId, messageId: outcome.messageId, user: reply.userId },
@@ -156,6 +175,18 @@ export class Conversations {
       );
     }
     return outcome;
+  }
+
+  /** How long the customer had waited when this reply came, if it ended a wait. */
+  private async firstResponse(context: ConversationContext): Promise<FirstResponse | null> {
+    const since = context.conversation.unansweredSince;
+    if (!since || !context.inbox.slackChannelId) return null;
+    const team = await this.store.teamSettings(context.inbox.slackChannelId);
+    return {
+      kind: context.inbox.kind,
+      inboxAddress: context.inbox.address,
+      waitedMs: businessTimeBetween(teamHours(team), since.getTime(), this.now()),
+    };
   }
 
   /**

@@ -134,6 +134,15 @@ export interface TeamSettings {
   readonly slaMinutes: number | null;
 }
 
+/** A response-time nudge posted in a conversation's thread, for the wait that began at `unansweredSince`. */
+export interface Nudge {
+  readonly conversationId: number;
+  readonly unansweredSince: Date;
+  /** Who it mentioned; null when nobody was assigned. */
+  readonly assigneeId: string | null;
+  readonly postedAt: Date;
+}
+
 export const noTeamSettings: TeamSettings = { hours: null, awayMessage: null, slaMinutes: null };
 
 export interface Message {

@@ -724,6 +724,29 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       expect(ids).toEqual([null]);
     });
 
+    it("records one nudge per wait with the jobs that post it, and lists them", async () => {
+      const outcome = await record(inbound("waiting"));
+      if (outcome.result !== "recorded") throw new Error("not recorded");
+      const { conversationId } = outcome;
+      const nudge = {
+        conversationId,
+        unansweredSince: new Date("2026-11-26T10:00:00.000Z"),
+        assigneeId: "U1",
+        postedAt: new Date("2026-11-26T10:15:00.000Z"),
+      };
+      expect(await store.recordNudge(nudge, [noticeJob(conversationId, "nudge")])).toBe(true);
+      expect(await store.recordNudge(nudge, [noticeJob(conversationId, "again")])).toBe(false);
+      const later = {
+        ...nudge,
+        unansweredSince: new Date("2026-11-26T11:00:00.000Z"),
+        assigneeId: null,
+        postedAt: new Date("2026-11-26T11:15:00.000Z"),
+      };
+      expect(await store.recordNudge(later, [])).toBe(true);
+      expect(announced.map((job) => job.payload)).toEqual([{ conversationId, text: "nudge" }]);
+      expect(await store.conversationNudges(conversationId)).toEqual([nudge, later]);
+    });
+
     it("ends the customer's wait when an agent's reply is recorded", async () => {
       const outcome = await record(inbound("waiting"), {
         conversation: { unansweredSince: new Date("2026-11-26T10:00:00.000Z") },

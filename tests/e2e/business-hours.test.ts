@@ -1,8 +1,9 @@
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { TranscriptSigner } from "../../src/http/transcript/signing.js";
 import type { StoredMessage } from "../fakes/fake-slack.js";
-import { agent, Harness, supportChannel, waitFor } from "./harness.js";
+import { agent, Harness, publicUrl, supportChannel, waitFor } from "./harness.js";
 
 let harness: Harness | undefined;
 /** How far the app's clock is from the wall clock: tests put it on chosen days and move it. */
@@ -17,9 +18,20 @@ const awayText = "We're closed now; we answer from 9am ET.";
 const autoReplyLine = `🌙 Auto-reply sent — outside business hours:\n> ${awayText}`;
 const secondCustomer = "+15557650002";
 
+const transcriptSecret = "a-transcript-secret-of-at-least-32-characters";
+
+/** The conversation's transcript page, through a link signed as the app signs them. */
+async function transcript(h: Harness, conversationId: number): Promise<string> {
+  const signer = new TranscriptSigner(publicUrl);
+  signer.useSecret(transcriptSecret);
+  const answer = await fetch(signer.urlFor(conversationId).url.replace(publicUrl, h.baseUrl));
+  expect(answer.status).toBe(200);
+  return answer.text();
+}
+
 async function start(environment: Record<string, string> = {}): Promise<Harness> {
   harness = await Harness.start({
-    environment,
+    environment: { TRANSCRIPT_SECRET: transcriptSecret, ...environment },
     // A short sweep, so a nudge whose time the moved clock has reached is picked up at once.
     overrides: { now: clock, delivery: { sweepMs: 50, backoff: { baseDelayMs: 50, maxDelayMs: 400 } } },
   });
@@ -97,6 +109,8 @@ describe("away reply", () => {
     await h.reply(parent.ts, "Answering now anyway");
     await waitFor(() => h.twilio.sent.length === 3);
     expect(sentBodies(h)).toEqual([awayText, awayText, "Answering now anyway"]);
+    const page = await transcript(h, 1);
+    expect(page.split("Auto-reply — outside business hours")).toHaveLength(3);
   });
 
   it("sends nothing to a customer who opts out while closed, and nothing once the away reply is off", async () => {
@@ -146,6 +160,9 @@ describe("response-time nudge", () => {
     await waitFor(() => lines(h, parent).includes(nudge));
     await waitFor(() => pendingNudges(h).length === 0);
     expect(lines(h, parent).filter((line) => line === nudge)).toHaveLength(1);
+    expect(await transcript(h, 1)).toContain(
+      "Response-time nudge: the customer had waited past the target; Ana was reminded.",
+    );
   });
 
   it("says nobody is assigned, and is cleared by a reply or the assignee's note", async () => {
@@ -171,6 +188,11 @@ describe("response-time nudge", () => {
     await waitFor(() => pendingNudges(h).length === 1);
     await h.reply(second.ts, "Yes, looking into it");
     await waitFor(() => h.twilio.sent.length === 1);
+    // The reply ended a wait: timed per inbox on /metrics.
+    const metrics = await (await fetch(h.metricsUrl)).text();
+    expect(metrics).toContain(
+      'threadline_first_response_seconds_count{channel="sms",inbox="+15550001111"} 1',
+    );
     setClock("2026-11-30T15:40:00Z");
     await waitFor(() => pendingNudges(h).length === 0);
     await waitFor(() => h.logs.find("nudge dropped: the customer's wait has ended"));

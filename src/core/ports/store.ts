@@ -11,6 +11,7 @@ import type {
   MediaContent,
   Message,
   MessageStatus,
+  Nudge,
   SentPart,
   TeamSettings,
 } from "../model.js";
@@ -189,6 +190,11 @@ export interface ConversationStore extends HomeQueries {
    * (outbound, not yet in Slack) with the jobs `decide` gives, in one transaction; nothing when it refuses.
    */
   startConversation(start: NewStart, decide: (state: StartState) => StartDecision): Promise<StartOutcome>;
+  /**
+   * Records a nudge with the jobs that post it, unless one was recorded for the same wait: a nudge job that runs
+   * twice posts once. False when it already was.
+   */
+  recordNudge(nudge: Nudge, jobs: readonly NewJob[]): Promise<boolean>;
   /** Forgets the conversation's thread if it is still `threadTs` (its parent was deleted), remembering it as past. */
   forgetThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean>;
 
@@ -241,6 +247,8 @@ export interface ConversationStore extends HomeQueries {
   waitingMessageCount(inboxId: number): Promise<number>;
   /** Every message of a conversation in the order it was recorded, for its transcript page. */
   conversationMessages(conversationId: number): Promise<readonly Message[]>;
+  /** The nudges posted in the conversation's threads, oldest first, for its transcript page. */
+  conversationNudges(conversationId: number): Promise<readonly Nudge[]>;
   /** Keeps a file until `expiresAt` and returns the unguessable token that names it. */
   saveMedia(content: MediaContent, expiresAt: Date): Promise<string>;
   /** The file named by `token`, unless unknown or expired at `now`. */

@@ -6,6 +6,7 @@ import {
   type InboundMessage,
   type MediaContent,
   type Message,
+  type Nudge,
   noTeamSettings,
   type SentPart,
   type TeamSettings,
@@ -215,6 +216,17 @@ export class PgConversationStore implements ConversationStore {
 
   async write(write: Write): Promise<void> {
     await this.commit(async (client) => ({ outcome: undefined, jobs: await this.applyWrite(client, write) }));
+  }
+
+  async recordNudge(nudge: Nudge, jobs: readonly NewJob[]): Promise<boolean> {
+    return this.commit(async (client): Promise<Committed<boolean>> => {
+      const { unansweredSince, assigneeId, postedAt } = nudge;
+      const inserted = await client.query(
+        statements.insertNudge([nudge.conversationId, unansweredSince, assigneeId, postedAt]),
+      );
+      if (inserted.rowCount === 0) return { outcome: false, jobs: [] };
+      return { outcome: true, jobs: await this.queue.insert(client, jobs, new Date()) };
+    });
   }
 
   async recordSentPart(messageId: number, part: Omit<SentPart, "messageId">): Promise<void> {
@@ -463,6 +475,10 @@ export class PgConversationStore implements ConversationStore {
     return rows.map((row) => toMessage(row));
   }
 
+  async conversationNudges(conversationId: number): Promise<readonly Nudge[]> {
+    return this.prisma.nudge.findMany({ where: { conversationId }, orderBy: { postedAt: "asc" } });
+  }
+
   async saveMedia(content: MediaContent, expiresAt: Date) {
     const token = randomBytes(24).toString("base64url");
     await this.prisma.mediaFile.create({
@@ -611,6 +627,11 @@ const statements = {
   conversationForUpdate: prepared(
     "threadline_conversation_for_update",
     `SELECT * FROM "Conversation" WHERE "inboxId" = $1 AND "contactId" = $2 FOR UPDATE`,
+  ),
+  insertNudge: prepared(
+    "threadline_insert_nudge",
+    `INSERT INTO "Nudge" ("conversationId", "unansweredSince", "assigneeId", "postedAt") VALUES ($1, $2, $3, $4)
+      ON CONFLICT DO NOTHING`,
   ),
   teamSettings: prepared(
     "threadline_team_settings",

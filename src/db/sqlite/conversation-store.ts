@@ -6,6 +6,7 @@ import {
   type InboundMessage,
   type MediaContent,
   type Message,
+  type Nudge,
   noTeamSettings,
   type SentPart,
   type TeamSettings,
@@ -201,6 +202,20 @@ export class SqliteConversationStore implements ConversationStore {
 
   async write(write: Write): Promise<void> {
     this.queue.announce(await this.connection.write(() => this.applyWrite(write)));
+  }
+
+  async recordNudge(nudge: Nudge, jobs: readonly NewJob[]): Promise<boolean> {
+    const committed = await this.connection.write(() => {
+      const inserted = this.statements.insertNudge.run(
+        nudge.conversationId,
+        sqliteDate(nudge.unansweredSince),
+        nudge.assigneeId,
+        sqliteDate(nudge.postedAt),
+      );
+      return inserted.changes > 0 ? this.queue.insert(jobs) : null;
+    });
+    if (committed) this.queue.announce(committed);
+    return committed !== null;
   }
 
   async recordSentPart(messageId: number, part: Omit<SentPart, "messageId">): Promise<void> {
@@ -443,6 +458,10 @@ export class SqliteConversationStore implements ConversationStore {
   async conversationMessages(conversationId: number) {
     const rows = await this.prisma.message.findMany({ where: { conversationId }, orderBy: { id: "asc" } });
     return rows.map((row) => toMessage(row));
+  }
+
+  async conversationNudges(conversationId: number): Promise<readonly Nudge[]> {
+    return this.prisma.nudge.findMany({ where: { conversationId }, orderBy: { postedAt: "asc" } });
   }
 
   openAssignedTo(userId: string, limit: number): Promise<ConversationList> {

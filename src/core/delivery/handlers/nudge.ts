@@ -40,9 +40,19 @@ export function nudge({ store, logger, now = Date.now }: HandlerDependencies) {
     const text = conversation.assigneeId
       ? `⏱️ <@${conversation.assigneeId}>, the customer ${waited}.`
       : `⏱️ The customer ${waited}, and nobody is assigned: react with :eyes: on their first message to take it.`;
-    await store.write({
-      jobs: [{ lane: slackLane(conversationId), kind: "slack.notice", payload: { conversationId, text } }],
-    });
+    const recorded = await store.recordNudge(
+      {
+        conversationId,
+        unansweredSince: new Date(since),
+        assigneeId: conversation.assigneeId,
+        postedAt: new Date(now()),
+      },
+      [{ lane: slackLane(conversationId), kind: "slack.notice", payload: { conversationId, text } }],
+    );
+    if (!recorded) {
+      logger.info({ conversationId, since }, "nudge already posted for this wait");
+      return;
+    }
     logger.info(
       { conversationId, since, assignee: conversation.assigneeId },
       "nudge due: its line goes to the thread",
