@@ -100,7 +100,10 @@ describe("away reply", () => {
 
     // Friday evening starts a new closed period: one away reply again.
     setClock("2026-11-27T23:00:00Z");
-    await h.sms("One more thing");
+    // Twilio redelivering the webhook changes nothing: one message, one away reply.
+    const messageSid = `SM${"a1".repeat(16)}`;
+    await h.sms("One more thing", { messageSid });
+    await h.sms("One more thing", { messageSid });
     await waitFor(() => h.twilio.sent.length === 2);
     await waitFor(() => lines(h, parent).length === 6);
     expect(lines(h, parent).slice(4)).toEqual([expect.stringContaining("One more thing"), autoReplyLine]);
