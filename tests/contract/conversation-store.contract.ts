@@ -711,6 +711,10 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       ]);
       const context = await store.conversationContext(outcome.conversationId);
       expect(context?.conversation).toMatchObject({ awayRepliedUntil: away, unansweredSince: since });
+      // Delivered, it still answers nothing: App Home counts the customer as waiting.
+      await store.write({ messages: [[messages[1]?.id as number, { status: "delivered" }]] });
+      const [queue] = await store.unassignedOpen([context?.inbox.id as number], 5);
+      expect(queue?.summaries[0]?.waitingSince).toEqual(new Date("2026-11-26T10:00:00.000Z"));
 
       // Without one, the jobs are told there is none.
       const ids: unknown[] = [];
