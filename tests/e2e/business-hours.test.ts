@@ -216,6 +216,32 @@ describe("response-time nudge", () => {
   });
 });
 
+describe("response-time target changed after a wait began", () => {
+  it("waits for a longer target, and posts nothing once the target is cleared", async () => {
+    // Monday 2026-11-30 10:00 in New York: open.
+    setClock("2026-11-30T15:00:00Z");
+    const h = await start();
+    await h.connectInbox();
+    await h.command(newYorkHours);
+    await h.command("sla 15m");
+    await h.sms("Hello");
+    const parent = await h.waitForParent();
+    await waitFor(() => pendingNudges(h).length === 1);
+
+    await h.command("sla 1h");
+    setClock("2026-11-30T15:20:00Z");
+    await waitFor(() => h.logs.find("nudge moved: the team's target changed"));
+    const [moved] = await waitFor(() => pendingNudges(h).length === 1 && pendingNudges(h));
+    expect(moved?.runAt.startsWith("2026-11-30T16:00")).toBe(true);
+
+    expect(await h.command("sla off")).toContain("*Response-time target:* off.");
+    setClock("2026-11-30T16:01:00Z");
+    await waitFor(() => h.logs.find("nudge dropped: the team cleared its response-time target"));
+    expect(pendingNudges(h)).toHaveLength(0);
+    expect(lines(h, parent).some((line) => line.startsWith("⏱️"))).toBe(false);
+  });
+});
+
 describe("hours, away and sla commands", () => {
   it("show the settings and whether the team is open, and answer bad input with an example", async () => {
     setClock("2026-11-30T15:00:00Z");
