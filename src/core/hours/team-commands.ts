@@ -84,7 +84,11 @@ export class TeamCommands {
     }
     const inboxes = await this.store.inboxesForChannel(context.channelId);
     if (inboxes.length === 0) {
-      return "Nothing is connected to this channel, so there is nobody to set hours for. Connect an inbox first, e.g. `/threadline connect sms +15550001111`.";
+      this.logger.info(
+        { ...context, command: command.name },
+        "team settings change refused: nothing connected",
+      );
+      return "Nothing is connected to this channel, so there is nobody to set hours for. Connect an inbox here first (`/threadline help` shows how).";
     }
     const saved = await this.store.saveTeamSettings(context.channelId, changes, context.userId);
     this.logger.info({ ...context, changes }, "team settings changed");
