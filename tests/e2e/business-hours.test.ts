@@ -166,6 +166,9 @@ describe("response-time nudge", () => {
     expect(await transcript(h, 1)).toContain(
       "Response-time nudge: the customer had waited past the target; Ana was reminded.",
     );
+    // App Home shows the wait, and that it is past the channel's target.
+    await h.slack.openHome(agent.id);
+    await waitFor(() => JSON.stringify(h.slack.homes.get(agent.id)?.view).includes("over the 15 min target"));
   });
 
   it("says nobody is assigned, and is cleared by a reply or the assignee's note", async () => {
