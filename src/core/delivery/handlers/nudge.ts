@@ -16,7 +16,10 @@ export function nudge({ store, logger, now = Date.now }: HandlerDependencies) {
     const { conversationId, since } = job.payload;
     const context = await store.conversationContext(conversationId);
     const { conversation, inbox } = context ?? {};
-    if (!conversation || !inbox?.slackChannelId) return;
+    if (!conversation || !inbox?.slackChannelId) {
+      logger.info({ conversationId, since }, "nudge dropped: the conversation's inbox is not in a channel");
+      return;
+    }
     if (conversation.status === "closed" || conversation.unansweredSince?.getTime() !== since) {
       logger.info({ conversationId, since }, "nudge dropped: the customer's wait has ended");
       return;
