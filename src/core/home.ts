@@ -80,11 +80,8 @@ export class AppHome {
       limit,
     );
     const byInbox = new Map(queues.map((queue) => [queue.inboxId, queue]));
-    const targets = await this.targets([
-      ...assigned.summaries,
-      ...queues.flatMap((queue) => queue.summaries),
-      ...reminders.map((reminder) => reminder.conversation),
-    ]);
+    const listed = [...assigned.summaries, ...queues.flatMap((queue) => queue.summaries)];
+    const targets = await this.targets(listed.concat(reminders.map((reminder) => reminder.conversation)));
     const item = (summary: ConversationSummary) => this.item(summary, targets);
     await this.slack.publishHome({
       userId,
