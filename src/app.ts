@@ -139,6 +139,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     store,
     channels,
     logger.child({ component: "conversations" }),
+    now,
   );
   const home = new AppHome(store, slack, channels, logger.child({ component: "home" }), now, {
     ...defaultHomeOptions,
@@ -156,6 +157,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     channels,
     logger.child({ component: "commands" }),
     new InboxPolicy(config.admins),
+    now,
   );
 
   registerListeners(slackApp.app, {

@@ -70,7 +70,13 @@ export class ConversationActions {
       found.conversation.status === "closed"
         ? null
         : {
-            changes: { status: "closed", closedBy: context.userId, closedAt: new Date() },
+            // Closing answers the customer as far as the response-time target goes: their wait ends.
+            changes: {
+              status: "closed",
+              closedBy: context.userId,
+              closedAt: new Date(),
+              unansweredSince: null,
+            },
             line: `<@${context.userId}> closed this conversation.`,
             log: "conversation closed",
           },

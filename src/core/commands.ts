@@ -1,4 +1,5 @@
 import { ConversationFinder } from "./find-conversations.js";
+import { parseTeamCommand, type TeamCommand, TeamCommands } from "./hours/team-commands.js";
 import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lanes.js";
 import type { ChannelKind, Inbox } from "./model.js";
@@ -11,6 +12,7 @@ export type SlashCommand =
   | { readonly name: "status" }
   | { readonly name: "text"; readonly request: StartRequest }
   | { readonly name: "find"; readonly text: string }
+  | { readonly name: "team"; readonly command: TeamCommand }
   | { readonly name: "help" }
   | { readonly name: "template" }
   | { readonly name: "invalid"; readonly problem: string };
@@ -24,6 +26,8 @@ const isChannelKind = (word: string, channels: ChannelRegistry): word is Channel
 /** `text <number> [from [<prefix>:]<number>] <message>`: the message keeps its line breaks. */
 const textCommand = /^\s*text(?:\s+(\S+))?(?:\s+from\s+((?:[a-z]+:)?\+?\d[\d().-]*))?(?:\s+([\s\S]*))?$/i;
 const findCommand = /^\s*find(?:\s+([\s\S]*))?$/i;
+/** What follows the first word, line breaks kept (an away message may have several lines). */
+const afterVerb = /^\s*\S+\s*([\s\S]*)$/;
 
 /** Parses the text after `/threadline`. Never throws: bad input becomes `invalid` with the reason. */
 export function parseSlashCommand(text: string, channels: ChannelRegistry): SlashCommand {
@@ -43,6 +47,17 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
       return { name: "find", text: findCommand.exec(text)?.[1]?.trim() ?? "" };
     case "template":
       return { name: "template" };
+    case "hours":
+    case "away":
+    case "sla": {
+      const parsed = parseTeamCommand(
+        verb.toLowerCase() as TeamCommand["name"],
+        afterVerb.exec(text)?.[1] ?? "",
+      );
+      return "problem" in parsed
+        ? { name: "invalid", problem: parsed.problem }
+        : { name: "team", command: parsed };
+    }
     case "":
     case "help":
       return { name: "help" };
@@ -122,6 +137,8 @@ export function helpText(channels: ChannelRegistry): string {
     "• `/threadline text +15557654321 Your table is ready` — write to a customer first from this channel's number (add `from <number>` after theirs when there are several; where only a template may start a conversation, write `template: <id> [variables…]` as the message); the conversation gets a thread here and their answer lands in it",
     ...(template ? [template] : []),
     "• `/threadline find <words | name | number>` — the 10 most recent conversations here whose messages or contact match, with links to their threads",
+    "• `/threadline hours Mon-Fri 09:00-17:00 America/New_York` — this channel's business hours (days like `Mon,Wed,Fri` or `Sat`, one time range, an IANA time zone or `UTC`); `/threadline hours` shows them and whether you are open now, `hours off` is always open",
+    "• `/threadline away We're closed; we answer from 9am.` — sent once per closed period to a customer who writes while you are closed (`away off` stops it); `/threadline sla 15m` — a nudge in the thread when a customer has waited that long in business hours (`sla off` stops it). Replies typed while closed go out at once",
     "• `/threadline help` — this help",
     "Reply in a conversation's thread to answer the customer; start with `note:` to keep a message internal. Sent messages can't be edited or unsent: once a reply is sent, send a correction as a new reply.",
     "On a conversation's first message, react with :eyes: to take it or :white_check_mark: to close it; its ⋯ menu sets a reminder. Threadline's *Home* tab lists your conversations and reminders.",
@@ -165,6 +182,7 @@ function connectedByLine(inbox: Inbox): string {
 export class SlashCommands {
   private readonly starter: ConversationStarter;
   private readonly finder: ConversationFinder;
+  private readonly teamCommands: TeamCommands;
 
   constructor(
     private readonly store: ConversationStore,
@@ -172,9 +190,11 @@ export class SlashCommands {
     private readonly channels: ChannelRegistry,
     private readonly logger: CoreLogger,
     private readonly policy: InboxPolicy = new InboxPolicy([]),
+    now: () => number = Date.now,
   ) {
     this.starter = new ConversationStarter(store, channels, logger);
     this.finder = new ConversationFinder(store, slack, channels, logger);
+    this.teamCommands = new TeamCommands(store, policy, logger, now);
   }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {
@@ -198,6 +218,8 @@ export class SlashCommands {
         return {
           text: `Send a template from the conversation's thread: reply there with \`template: <template id> [variables…]\` (Slack doesn't pass slash commands typed in a thread to apps).\n\n${templateHelp(this.channels) ?? "No channel connected to Threadline has templates."}`,
         };
+      case "team":
+        return { text: await this.teamCommands.run(command.command, context) };
     }
   }
 

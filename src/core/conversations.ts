@@ -1,10 +1,14 @@
 import { deliveredReaction, replyStatus, statusAdvances } from "./delivery-status.js";
 import { messageChanged, type SlackMessageChange } from "./edits.js";
+import { businessTimeBetween } from "./hours/business-time.js";
+import { serviceOnInbound, teamHours } from "./hours/team-service.js";
 import { leftThreadReason } from "./inbox-policy.js";
-import { customerLane, slackLane } from "./lanes.js";
+import { customerLane, nudgeLane, slackLane } from "./lanes.js";
 import type {
   AgentReply,
   ChannelKind,
+  Conversation,
+  ConversationContext,
   DeliveryReport,
   InboundMessage,
   Message,
@@ -40,8 +44,20 @@ export interface ProviderStatus {
 /** Statuses of a message the provider has accepted and not reported as failed. */
 const acceptedStatuses: ReadonlySet<MessageStatus> = new Set(["queued", "sent", "delivered"]);
 
+/** A reply that ended a customer's wait, and how long they waited (in business time when the team has hours). */
+export interface FirstResponse {
+  readonly kind: ChannelKind;
+  readonly inboxAddress: string;
+  readonly waitedMs: number;
+}
+
 export type ReplyOutcome =
-  | { readonly result: "recorded"; readonly conversationId: number; readonly messageId: number }
+  | {
+      readonly result: "recorded";
+      readonly conversationId: number;
+      readonly messageId: number;
+      readonly firstResponse: FirstResponse | null;
+    }
   | { readonly result: "duplicate" | "not_a_conversation" | "internal_note" }
   /** Typed in a thread the conversation has left: not sent, and `reason` tells the agent why. */
   | { readonly result: "refused"; readonly reason: string };
@@ -55,6 +71,8 @@ export class Conversations {
     private readonly store: ConversationStore,
     private readonly channels: ChannelRegistry,
     private readonly logger: CoreLogger,
+    /** The clock business hours and waits are measured with. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async receive(inbound: InboundMessage): Promise<InboundOutcome> {
@@ -110,7 +128,10 @@ export class Conversations {
       (await this.store.conversationByThread(reply.channelId, reply.threadTs)) ??
       (await this.store.conversationByPastThread(reply.channelId, reply.threadTs));
     if (!context) return { result: "not_a_conversation" };
-    if (isInternalNote(reply.text)) return { result: "internal_note" };
+    if (isInternalNote(reply.text)) {
+      await this.assigneeNoted(context.conversation, reply.userId);
+      return { result: "internal_note" };
+    }
     const left = leftThreadReason(context, reply);
     if (left) {
       this.logger.warn(
@@ -137,7 +158,12 @@ export class Conversations {
     const outcome: ReplyOutcome =
       messageId === null
         ? { result: "duplicate" }
-        : { result: "recorded", conversationId: context.conversation.id, messageId };
+        : {
+            result: "recorded",
+            conversationId: context.conversation.id,
+            messageId,
+            firstResponse: await this.firstResponse(context),
+          };
     if (outcome.result === "recorded") {
       this.logger.info(
         { conversationId: outcome.conversationId, messageId: outcome.messageId, user: reply.userId },
@@ -150,6 +176,28 @@ export class Conversations {
       );
     }
     return outcome;
+  }
+
+  /** How long the customer had waited when this reply came, if it ended a wait. */
+  private async firstResponse(context: ConversationContext): Promise<FirstResponse | null> {
+    const since = context.conversation.unansweredSince;
+    if (!since || !context.inbox.slackChannelId) return null;
+    const team = await this.store.teamSettings(context.inbox.slackChannelId);
+    return {
+      kind: context.inbox.kind,
+      inboxAddress: context.inbox.address,
+      waitedMs: businessTimeBetween(teamHours(team), since.getTime(), this.now()),
+    };
+  }
+
+  /**
+   * The assignee writing an internal note shows they are on it: the customer's wait ends for the response-time
+   * target (not for App Home, which counts until the customer gets an answer).
+   */
+  private async assigneeNoted(conversation: Conversation, userId: string): Promise<void> {
+    if (!conversation.unansweredSince || conversation.assigneeId !== userId) return;
+    await this.store.write({ conversations: [[conversation.id, { unansweredSince: null }]] });
+    this.logger.info({ conversationId: conversation.id, user: userId }, "assignee's note ends the wait");
   }
 
   /** An edit or deletion in Slack: see edits.ts. Returns what to tell the message's author, if anything. */
@@ -218,13 +266,17 @@ export class Conversations {
     const optIn = this.optInChange(inbound);
     // Per conversation (inbox × contact): providers block a customer per sending number.
     const optInChanged = optIn !== null && (optIn === "opt_out") !== conversation.optedOut;
+    const optedOut = optInChanged ? optIn === "opt_out" : conversation.optedOut;
+    const service = serviceOnInbound(state.team, conversation, this.now(), !optedOut && channel.enabled);
     return {
       conversation: {
         lastInboundAt: latest && latest > inbound.receivedAt ? latest : inbound.receivedAt,
         ...(reopened ? { status: "open", closedBy: null, closedAt: null } : {}),
-        ...(optInChanged ? { optedOut: optIn === "opt_out" } : {}),
+        ...(optInChanged ? { optedOut } : {}),
+        ...service.conversation,
       },
-      jobs: ({ conversationId, messageId }) => {
+      ...(service.awayReply === null ? {} : { autoReply: service.awayReply }),
+      jobs: ({ conversationId, messageId, autoReplyId }) => {
         const lane = slackLane(conversationId);
         const jobs: NewJob[] = [];
         // Ahead of the first post, so the thread starts with the customer's name when the lookup works.
@@ -258,6 +310,25 @@ export class Conversations {
               ? `🚫 The customer opted out. Replies in this thread will not be sent until they text ${start}.`
               : "✅ The customer opted back in. Replies are sent again.";
           jobs.push({ lane, kind: "slack.notice", payload: { conversationId, text } });
+        }
+        // Shown after the customer's message; sent on the customer lane, in order with agents' replies.
+        if (autoReplyId !== null) {
+          jobs.push(
+            { lane, kind: "slack.postAutoReply", payload: { messageId: autoReplyId } },
+            {
+              lane: customerLane(conversationId),
+              kind: "customer.send",
+              payload: { messageId: autoReplyId },
+            },
+          );
+        }
+        if (service.nudgeAt !== null) {
+          jobs.push({
+            lane: nudgeLane(conversationId, service.unansweredSince),
+            kind: "slack.nudge",
+            payload: { conversationId, since: service.unansweredSince },
+            runAt: service.nudgeAt,
+          });
         }
         return jobs;
       },

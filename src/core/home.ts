@@ -1,4 +1,7 @@
-import type { Conversation } from "./model.js";
+import { formatDuration } from "./hours/business-hours.js";
+import { businessTimeBetween } from "./hours/business-time.js";
+import { teamHours } from "./hours/team-service.js";
+import type { Conversation, TeamSettings } from "./model.js";
 import type {
   ChannelRegistry,
   ConversationChanges,
@@ -77,10 +80,13 @@ export class AppHome {
       limit,
     );
     const byInbox = new Map(queues.map((queue) => [queue.inboxId, queue]));
+    const listed = [...assigned.summaries, ...queues.flatMap((queue) => queue.summaries)];
+    const targets = await this.targets(listed.concat(reminders.map((reminder) => reminder.conversation)));
+    const item = (summary: ConversationSummary) => this.item(summary, targets);
     await this.slack.publishHome({
       userId,
       at: new Date(this.now()),
-      assigned: { total: assigned.total, items: assigned.summaries.map((c) => this.item(c)) },
+      assigned: { total: assigned.total, items: assigned.summaries.map(item) },
       inboxes: inboxes.map((inbox) => {
         const channel = this.channels[inbox.kind];
         const queue = byInbox.get(inbox.id);
@@ -88,10 +94,10 @@ export class AppHome {
           label: `${channel.label} ${channel.formatAddress(inbox.address)}`,
           slackChannelId: inbox.slackChannelId as string,
           total: queue?.total ?? 0,
-          items: (queue?.summaries ?? []).map((c) => this.item(c)),
+          items: (queue?.summaries ?? []).map(item),
         };
       }),
-      reminders: reminders.map((r) => ({ runAt: r.runAt, item: this.item(r.conversation) })),
+      reminders: reminders.map((r) => ({ runAt: r.runAt, item: item(r.conversation) })),
     });
     this.logger.info(
       { user: userId, assigned: assigned.total, inboxes: inboxes.length, reminders: reminders.length },
@@ -113,7 +119,26 @@ export class AppHome {
     return connected.filter((inbox) => visible.has(inbox.slackChannelId as string));
   }
 
-  private item(summary: ConversationSummary): HomeItem {
+  /** The team settings of each channel the listed conversations are in (a few channels, read by key). */
+  private async targets(
+    summaries: readonly ConversationSummary[],
+  ): Promise<ReadonlyMap<string, TeamSettings>> {
+    const channelIds = [...new Set(summaries.flatMap((s) => (s.slackChannelId ? [s.slackChannelId] : [])))];
+    return new Map(
+      await Promise.all(
+        channelIds.map(async (channelId) => [channelId, await this.store.teamSettings(channelId)] as const),
+      ),
+    );
+  }
+
+  /** The target's length when the customer has waited past it, counted in the channel's business hours. */
+  private overTarget(summary: ConversationSummary, team: TeamSettings | undefined): string | null {
+    if (!team?.slaMinutes || !summary.waitingSince || summary.status !== "open") return null;
+    const waited = businessTimeBetween(teamHours(team), summary.waitingSince.getTime(), this.now());
+    return waited >= team.slaMinutes * 60_000 ? formatDuration(team.slaMinutes) : null;
+  }
+
+  private item(summary: ConversationSummary, targets: ReadonlyMap<string, TeamSettings>): HomeItem {
     const channel = this.channels[summary.kind];
     const address = summary.contactAddress;
     return {
@@ -123,6 +148,7 @@ export class AppHome {
       slackChannelId: summary.slackChannelId,
       slackThreadTs: summary.slackThreadTs,
       waitingSince: summary.waitingSince,
+      overTarget: this.overTarget(summary, targets.get(summary.slackChannelId ?? "")),
     };
   }
 }

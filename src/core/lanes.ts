@@ -23,4 +23,6 @@ export const channelLane = (channelId: string) => `channel:${channelId}`;
  */
 export const reminderLane = (userId: string, conversationId: number, runAt: number) =>
   `${reminderLanePrefix(userId)}${conversationId}:${runAt}`;
+/** Each response-time nudge waits on a lane of its own, named by its wait, so it holds back nothing. */
+export const nudgeLane = (conversationId: number, since: number) => `nudge:${conversationId}:${since}`;
 export const reminderLanePrefix = (userId: string) => `reminder:${userId}:`;

@@ -123,7 +123,31 @@ export interface Conversation {
   readonly slackChannelId: string | null;
   readonly slackThreadTs: string | null;
   readonly lastInboundAt: Date | null;
+  /** The away reply went out for the closed period ending at this time (the team's next opening). */
+  readonly awayRepliedUntil: Date | null;
+  /** When the customer's unanswered wait began; null once a reply, a close or the assignee's note ended it. */
+  readonly unansweredSince: Date | null;
 }
+
+/** What a Slack channel's team set with `/threadline hours`, `away` and `sla`; null means not set. */
+export interface TeamSettings {
+  /** Canonical business hours (`Mon-Fri 09:00-17:00 America/New_York`); null is always open. */
+  readonly hours: string | null;
+  readonly awayMessage: string | null;
+  /** The response-time target, in business minutes. */
+  readonly slaMinutes: number | null;
+}
+
+/** A response-time nudge posted in a conversation's thread, for the wait that began at `unansweredSince`. */
+export interface Nudge {
+  readonly conversationId: number;
+  readonly unansweredSince: Date;
+  /** Who it mentioned; null when nobody was assigned. */
+  readonly assigneeId: string | null;
+  readonly postedAt: Date;
+}
+
+export const noTeamSettings: TeamSettings = { hours: null, awayMessage: null, slaMinutes: null };
 
 export interface Message {
   readonly id: number;

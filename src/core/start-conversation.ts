@@ -125,7 +125,11 @@ export class ConversationStarter {
     const hasThread =
       conversation?.slackThreadTs && conversation.slackChannelId === state.inbox.slackChannelId;
     return {
-      conversation: reopened ? { status: "open", closedBy: null, closedAt: null } : {},
+      // The agent writing is an answer: whatever the customer was waiting for, they are no longer.
+      conversation: {
+        ...(reopened ? { status: "open", closedBy: null, closedAt: null } : {}),
+        unansweredSince: null,
+      },
       jobs: ({ conversationId, messageId }) => {
         const lane = slackLane(conversationId);
         const jobs: NewJob[] = [{ lane, kind: "slack.postStarted", payload: { messageId } }];

@@ -1,17 +1,26 @@
 import { channelDefinitions } from "../channels/registry.js";
-import { Conversations, type InboundOutcome } from "../core/conversations.js";
-import type { ChannelKind, InboundMessage } from "../core/model.js";
+import { Conversations, type InboundOutcome, type ReplyOutcome } from "../core/conversations.js";
+import type { AgentReply, ChannelKind, InboundMessage } from "../core/model.js";
 import type { ChannelRegistry, SlackPort } from "../core/ports.js";
 import { DeliveryError } from "../errors.js";
 import type { Metrics } from "./metrics.js";
 
-/** Counts each inbound message by the outcome the core gave it. */
+/** Counts each inbound message by the outcome the core gave it, and times each first response. */
 export class MeteredConversations extends Conversations {
   constructor(
     private readonly metrics: Metrics,
     ...rest: ConstructorParameters<typeof Conversations>
   ) {
     super(...rest);
+  }
+
+  override async agentReplied(reply: AgentReply): Promise<ReplyOutcome> {
+    const outcome = await super.agentReplied(reply);
+    if (outcome.result === "recorded" && outcome.firstResponse) {
+      const { kind, inboxAddress, waitedMs } = outcome.firstResponse;
+      this.metrics.firstResponse.observe({ channel: kind, inbox: inboxAddress }, waitedMs / 1000);
+    }
+    return outcome;
   }
 
   override async receive(inbound: InboundMessage): Promise<InboundOutcome> {

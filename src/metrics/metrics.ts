@@ -62,6 +62,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly firstResponse = new Histogram({
+    name: "threadline_first_response_seconds",
+    help: "From a customer's first unanswered message to an agent's reply, per inbox (channel kind and address); counted in business hours when the inbox's Slack channel has them",
+    labelNames: ["channel", "inbox"] as const,
+    buckets: [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 259200],
+    registers: [this.registry],
+  });
+
   constructor(
     sources: MetricSources,
     private readonly now: () => number = Date.now,

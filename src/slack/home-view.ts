@@ -32,9 +32,9 @@ function link(item: HomeItem, workspaceUrl: string): string {
 }
 
 function waiting(item: HomeItem, at: Date): string {
-  return item.waitingSince
-    ? `waiting ${waitedFor(at.getTime() - item.waitingSince.getTime())}`
-    : "answered, nothing waiting";
+  if (!item.waitingSince) return "answered, nothing waiting";
+  const over = item.overTarget ? ` · ⏱️ over the ${item.overTarget} target` : "";
+  return `waiting ${waitedFor(at.getTime() - item.waitingSince.getTime())}${over}`;
 }
 
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });

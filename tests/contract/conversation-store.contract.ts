@@ -648,5 +648,126 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       expect(reminders[0]?.conversation).toMatchObject({ contactAddress: "+15557654321", status: "open" });
       expect(await store.remindersOf("U2")).toEqual([]);
     });
+
+    it("keeps each channel's team settings, and gives them to the inbound decision of its inboxes", async () => {
+      expect(await store.teamSettings("C1")).toEqual({ hours: null, awayMessage: null, slaMinutes: null });
+      const hours = "Mon-Fri 09:00-17:00 America/New_York";
+      expect(await store.saveTeamSettings("C1", { hours, awayMessage: "closed" }, "U1")).toEqual({
+        hours,
+        awayMessage: "closed",
+        slaMinutes: null,
+      });
+      await store.saveTeamSettings("C1", { slaMinutes: 15, awayMessage: null }, "U2");
+      expect(await store.teamSettings("C1")).toEqual({ hours, awayMessage: null, slaMinutes: 15 });
+
+      const teams: unknown[] = [];
+      const decide = (state: { team: unknown }) => {
+        teams.push(state.team);
+        return { conversation: {}, jobs: () => [] };
+      };
+      // Not connected to a channel: no team.
+      await store.recordInbound(inbound("before"), decide);
+      await store.connectInbox({
+        kind: "sms",
+        address: "+15550001111",
+        to: "C1",
+        userId: "U1",
+        from: [null],
+      });
+      await store.recordInbound(inbound("after"), decide);
+      await store.connectInbox({
+        kind: "sms",
+        address: "+15550001111",
+        to: "C2",
+        userId: "U1",
+        from: ["C1"],
+      });
+      await store.recordInbound(inbound("moved"), decide);
+      expect(teams).toEqual([
+        null,
+        { hours, awayMessage: null, slaMinutes: 15 },
+        { hours: null, awayMessage: null, slaMinutes: null },
+      ]);
+    });
+
+    it("records an inbound message's automatic answer with it, and the ids for its jobs", async () => {
+      const away = new Date("2026-11-27T14:00:00.000Z");
+      const since = new Date("2026-11-26T23:00:00.000Z");
+      const outcome = await store.recordInbound(inbound("hello"), () => ({
+        conversation: { awayRepliedUntil: away, unansweredSince: since },
+        autoReply: "We're closed",
+        jobs: ({ conversationId, messageId, autoReplyId }) => [
+          noticeJob(conversationId, `${messageId}:${autoReplyId}`),
+        ],
+      }));
+      if (outcome.result !== "recorded") throw new Error("not recorded");
+      const messages = await store.conversationMessages(outcome.conversationId);
+      expect(messages.map((m) => [m.direction, m.body, m.status, m.authorSlackUserId])).toEqual([
+        ["in", "hello", "received", null],
+        ["out", "We're closed", "pending", null],
+      ]);
+      expect(announced.map((job) => job.payload)).toEqual([
+        { conversationId: outcome.conversationId, text: `${outcome.messageId}:${messages[1]?.id}` },
+      ]);
+      const context = await store.conversationContext(outcome.conversationId);
+      expect(context?.conversation).toMatchObject({ awayRepliedUntil: away, unansweredSince: since });
+      // Delivered, it still answers nothing: App Home counts the customer as waiting.
+      await store.write({ messages: [[messages[1]?.id as number, { status: "delivered" }]] });
+      const [queue] = await store.unassignedOpen([context?.inbox.id as number], 5);
+      expect(queue?.summaries[0]?.waitingSince).toEqual(new Date("2026-11-26T10:00:00.000Z"));
+
+      // Without one, the jobs are told there is none.
+      const ids: unknown[] = [];
+      await store.recordInbound(inbound("again"), () => ({
+        conversation: {},
+        jobs: ({ autoReplyId }) => {
+          ids.push(autoReplyId);
+          return [];
+        },
+      }));
+      expect(ids).toEqual([null]);
+    });
+
+    it("records one nudge per wait with the jobs that post it, and lists them", async () => {
+      const outcome = await record(inbound("waiting"));
+      if (outcome.result !== "recorded") throw new Error("not recorded");
+      const { conversationId } = outcome;
+      const nudge = {
+        conversationId,
+        unansweredSince: new Date("2026-11-26T10:00:00.000Z"),
+        assigneeId: "U1",
+        postedAt: new Date("2026-11-26T10:15:00.000Z"),
+      };
+      expect(await store.recordNudge(nudge, [noticeJob(conversationId, "nudge")])).toBe(true);
+      expect(await store.recordNudge(nudge, [noticeJob(conversationId, "again")])).toBe(false);
+      const later = {
+        ...nudge,
+        unansweredSince: new Date("2026-11-26T11:00:00.000Z"),
+        assigneeId: null,
+        postedAt: new Date("2026-11-26T11:15:00.000Z"),
+      };
+      expect(await store.recordNudge(later, [])).toBe(true);
+      expect(announced.map((job) => job.payload)).toEqual([{ conversationId, text: "nudge" }]);
+      expect(await store.conversationNudges(conversationId)).toEqual([nudge, later]);
+    });
+
+    it("ends the customer's wait when an agent's reply is recorded", async () => {
+      const outcome = await record(inbound("waiting"), {
+        conversation: { unansweredSince: new Date("2026-11-26T10:00:00.000Z") },
+      });
+      if (outcome.result !== "recorded") throw new Error("not recorded");
+      const reply = {
+        conversationId: outcome.conversationId,
+        provider: "sms" as const,
+        channelId: "C1",
+        ts: "1700000000.000900",
+        userId: "U1",
+        text: "on it",
+        files: [],
+      };
+      expect(await store.recordReply(reply, () => [])).not.toBeNull();
+      const context = await store.conversationContext(outcome.conversationId);
+      expect(context?.conversation.unansweredSince).toBeNull();
+    });
   });
 }

@@ -39,6 +39,7 @@ const view: TranscriptView = {
       attachments: [],
     },
   ],
+  events: [{ at: new Date("2026-11-25T01:00:30Z"), text: `nudge ${evil}` }],
 };
 
 describe("the transcript page's HTML", () => {
@@ -46,6 +47,20 @@ describe("the transcript page's HTML", () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
       "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;",
     );
+  });
+
+  it("shows Threadline's lines (nudges) between the messages, in time order", () => {
+    const html = renderTranscript(view);
+    const [first, nudge, reply] = ["hi ", "⏱️ nudge", "reply"].map((text) => html.indexOf(text));
+    expect(first).toBeGreaterThan(0);
+    expect(nudge).toBeGreaterThan(first as number);
+    expect(reply).toBeGreaterThan(nudge as number);
+    expect(html).toContain(`⏱️ nudge ${escapeHtml(evil)}`);
+    const late = renderTranscript({
+      ...view,
+      events: [{ at: new Date("2026-11-26T00:00:00Z"), text: "late" }],
+    });
+    expect(late.indexOf("⏱️ late")).toBeGreaterThan(late.indexOf("reply"));
   });
 
   it("escapes every piece of customer and agent text, and links only web URLs", () => {

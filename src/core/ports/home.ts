@@ -55,6 +55,8 @@ export interface HomeItem {
   readonly slackChannelId: string | null;
   readonly slackThreadTs: string | null;
   readonly waitingSince: Date | null;
+  /** The channel's response-time target (`15 min`) when the customer has waited past it in business time. */
+  readonly overTarget: string | null;
 }
 
 /** What a person's App Home shows; src/slack renders it as Block Kit. */

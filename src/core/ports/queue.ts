@@ -11,6 +11,8 @@ export type JobKind =
   | "slack.channelNotice"
   | "slack.react"
   | "slack.reminder"
+  | "slack.postAutoReply"
+  | "slack.nudge"
   | "customer.send"
   | "contact.refreshProfile";
 
@@ -27,6 +29,13 @@ export interface JobPayloads {
   "slack.channelNotice": { channelId: string; text: string };
   /** At its `runAt`, a line in the conversation's thread mentioning `userId`, unless the conversation is closed. */
   "slack.reminder": { conversationId: number; userId: string };
+  /** The away reply (an outbound message with no author), shown in the thread; `customer.send` sends it. */
+  "slack.postAutoReply": { messageId: number };
+  /**
+   * At its `runAt`, a line in the thread mentioning the assignee, unless the wait that began at `since` (epoch
+   * ms) has ended (a reply, a close, the assignee's note) or the team cleared its response-time target.
+   */
+  "slack.nudge": { conversationId: number; since: number };
   "customer.send": { messageId: number };
   /**
    * Looks the contact's profile up and stores it. `inline`: queued on the conversation's Slack lane ahead of

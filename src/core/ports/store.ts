@@ -11,7 +11,9 @@ import type {
   MediaContent,
   Message,
   MessageStatus,
+  Nudge,
   SentPart,
+  TeamSettings,
 } from "../model.js";
 import type { HomeQueries } from "./home.js";
 import type { NewJob } from "./queue.js";
@@ -27,7 +29,17 @@ export interface InboxCounts {
 }
 
 export type ConversationChanges = Partial<
-  Pick<Conversation, "status" | "optedOut" | "assigneeId" | "closedBy" | "closedAt" | "lastInboundAt">
+  Pick<
+    Conversation,
+    | "status"
+    | "optedOut"
+    | "assigneeId"
+    | "closedBy"
+    | "closedAt"
+    | "lastInboundAt"
+    | "awayRepliedUntil"
+    | "unansweredSince"
+  >
 >;
 
 export type MessageChanges = Partial<
@@ -43,11 +55,19 @@ export interface InboundState {
   readonly contact: Contact;
   readonly conversation: Conversation;
   readonly created: boolean;
+  /** The settings of the channel the inbox is connected to; null when it is connected to none. */
+  readonly team: TeamSettings | null;
 }
 
 export interface InboundEffects {
   readonly conversation: ConversationChanges;
-  readonly jobs: (ids: { conversationId: number; messageId: number }) => readonly NewJob[];
+  /** An automatic answer to record (outbound, pending, no author): its id is `autoReplyId`. */
+  readonly autoReply?: string;
+  readonly jobs: (ids: {
+    conversationId: number;
+    messageId: number;
+    autoReplyId: number | null;
+  }) => readonly NewJob[];
 }
 
 export type InboundOutcome =
@@ -137,7 +157,10 @@ export interface ConversationStore extends HomeQueries {
     inbound: InboundMessage,
     decide: (state: InboundState) => InboundEffects,
   ): Promise<InboundOutcome>;
-  /** Records an agent's reply unless its Slack ts is known; returns its message id, or null for a duplicate. */
+  /**
+   * Records an agent's reply unless its Slack ts is known, and ends the customer's wait (`unansweredSince`);
+   * returns its message id, or null for a duplicate.
+   */
   recordReply(reply: NewReply, jobs: (messageId: number) => readonly NewJob[]): Promise<number | null>;
   /**
    * Applies what `decide` makes of the outbound messages a provider report covers (by the provider id of the
@@ -167,6 +190,11 @@ export interface ConversationStore extends HomeQueries {
    * (outbound, not yet in Slack) with the jobs `decide` gives, in one transaction; nothing when it refuses.
    */
   startConversation(start: NewStart, decide: (state: StartState) => StartDecision): Promise<StartOutcome>;
+  /**
+   * Records a nudge with the jobs that post it, unless one was recorded for the same wait: a nudge job that runs
+   * twice posts once. False when it already was.
+   */
+  recordNudge(nudge: Nudge, jobs: readonly NewJob[]): Promise<boolean>;
   /** Forgets the conversation's thread if it is still `threadTs` (its parent was deleted), remembering it as past. */
   forgetThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean>;
 
@@ -193,6 +221,14 @@ export interface ConversationStore extends HomeQueries {
    * runnable; the threads of a channel it leaves are remembered as past threads.
    */
   connectInbox(change: InboxChange): Promise<InboxChangeOutcome>;
+  /** What the channel's team set (hours, away message, response-time target); all null when nothing. */
+  teamSettings(slackChannelId: string): Promise<TeamSettings>;
+  /** Changes some of the channel's team settings and returns them all. */
+  saveTeamSettings(
+    slackChannelId: string,
+    changes: Partial<TeamSettings>,
+    userId: string,
+  ): Promise<TeamSettings>;
   /** Puts posts to the inbox's channel on hold with the reason (or clears it). */
   setInboxProblem(inboxId: number, problem: string | null): Promise<void>;
   /**
@@ -211,6 +247,8 @@ export interface ConversationStore extends HomeQueries {
   waitingMessageCount(inboxId: number): Promise<number>;
   /** Every message of a conversation in the order it was recorded, for its transcript page. */
   conversationMessages(conversationId: number): Promise<readonly Message[]>;
+  /** The nudges posted in the conversation's threads, oldest first, for its transcript page. */
+  conversationNudges(conversationId: number): Promise<readonly Nudge[]>;
   /** Keeps a file until `expiresAt` and returns the unguessable token that names it. */
   saveMedia(content: MediaContent, expiresAt: Date): Promise<string>;
   /** The file named by `token`, unless unknown or expired at `now`. */

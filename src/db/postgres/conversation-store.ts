@@ -1,12 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import type {
-  ChannelKind,
-  ConversationContext,
-  InboundMessage,
-  MediaContent,
-  Message,
-  SentPart,
+import {
+  type ChannelKind,
+  type ConversationContext,
+  type InboundMessage,
+  type MediaContent,
+  type Message,
+  type Nudge,
+  noTeamSettings,
+  type SentPart,
+  type TeamSettings,
 } from "../../core/model.js";
 import type {
   ConversationList,
@@ -29,7 +32,8 @@ import type {
   StartState,
   Write,
 } from "../../core/ports.js";
-import { toContact, toConversation, toInbox, toMessage, toSentPart } from "../sqlite/rows.js";
+import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettings } from "../sqlite/rows.js";
+import { readTeamSettings, writeTeamSettings } from "../team-settings.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { PgHomeQueries } from "./home-queries.js";
@@ -123,13 +127,30 @@ export class PgConversationStore implements ConversationStore {
         );
         if (!message) throw new AlreadyRecorded(await this.messageIdByProvider(inbound, client));
         const messageId = Number(message.id);
-        const effects = decide({ inbox, contact, conversation, created });
+        const team = inbox.slackChannelId
+          ? await this.one(statements.teamSettings([inbox.slackChannelId]), client)
+          : null;
+        const effects = decide({
+          inbox,
+          contact,
+          conversation,
+          created,
+          team: inbox.slackChannelId ? (team ? toTeamSettings(team) : noTeamSettings) : null,
+        });
         await this.update(client, "Conversation", conversation.id, effects.conversation, now);
+        const autoReply =
+          effects.autoReply === undefined
+            ? null
+            : await this.one(
+                statements.insertStart([conversation.id, effects.autoReply, inbound.kind, null, now]),
+                client,
+              );
+        const autoReplyId = autoReply ? Number(autoReply.id) : null;
         return {
           outcome: { result: "recorded", conversationId: conversation.id, messageId },
           jobs: await this.queue.insert(
             client,
-            effects.jobs({ conversationId: conversation.id, messageId }),
+            effects.jobs({ conversationId: conversation.id, messageId, autoReplyId }),
             now,
           ),
         };
@@ -157,6 +178,7 @@ export class PgConversationStore implements ConversationStore {
         client,
       );
       if (!row) return { outcome: null, jobs: [] };
+      await client.query(statements.endWait([reply.conversationId, now]));
       const messageId = Number(row.id);
       return { outcome: messageId, jobs: await this.queue.insert(client, jobs(messageId), now) };
     });
@@ -194,6 +216,17 @@ export class PgConversationStore implements ConversationStore {
 
   async write(write: Write): Promise<void> {
     await this.commit(async (client) => ({ outcome: undefined, jobs: await this.applyWrite(client, write) }));
+  }
+
+  async recordNudge(nudge: Nudge, jobs: readonly NewJob[]): Promise<boolean> {
+    return this.commit(async (client): Promise<Committed<boolean>> => {
+      const { unansweredSince, assigneeId, postedAt } = nudge;
+      const inserted = await client.query(
+        statements.insertNudge([nudge.conversationId, unansweredSince, assigneeId, postedAt]),
+      );
+      if (inserted.rowCount === 0) return { outcome: false, jobs: [] };
+      return { outcome: true, jobs: await this.queue.insert(client, jobs, new Date()) };
+    });
   }
 
   async recordSentPart(messageId: number, part: Omit<SentPart, "messageId">): Promise<void> {
@@ -382,6 +415,14 @@ export class PgConversationStore implements ConversationStore {
     });
   }
 
+  teamSettings(slackChannelId: string): Promise<TeamSettings> {
+    return readTeamSettings(this.prisma, slackChannelId);
+  }
+
+  saveTeamSettings(slackChannelId: string, changes: Partial<TeamSettings>, userId: string) {
+    return writeTeamSettings(this.prisma, slackChannelId, changes, userId);
+  }
+
   async setInboxProblem(inboxId: number, problem: string | null) {
     await this.prisma.inbox.update({ where: { id: inboxId }, data: { deliveryProblem: problem } });
   }
@@ -432,6 +473,10 @@ export class PgConversationStore implements ConversationStore {
   async conversationMessages(conversationId: number) {
     const rows = await this.prisma.message.findMany({ where: { conversationId }, orderBy: { id: "asc" } });
     return rows.map((row) => toMessage(row));
+  }
+
+  async conversationNudges(conversationId: number): Promise<readonly Nudge[]> {
+    return this.prisma.nudge.findMany({ where: { conversationId }, orderBy: { postedAt: "asc" } });
   }
 
   async saveMedia(content: MediaContent, expiresAt: Date) {
@@ -582,6 +627,19 @@ const statements = {
   conversationForUpdate: prepared(
     "threadline_conversation_for_update",
     `SELECT * FROM "Conversation" WHERE "inboxId" = $1 AND "contactId" = $2 FOR UPDATE`,
+  ),
+  insertNudge: prepared(
+    "threadline_insert_nudge",
+    `INSERT INTO "Nudge" ("conversationId", "unansweredSince", "assigneeId", "postedAt") VALUES ($1, $2, $3, $4)
+      ON CONFLICT DO NOTHING`,
+  ),
+  teamSettings: prepared(
+    "threadline_team_settings",
+    `SELECT * FROM "TeamSettings" WHERE "slackChannelId" = $1`,
+  ),
+  endWait: prepared(
+    "threadline_end_wait",
+    `UPDATE "Conversation" SET "unansweredSince" = NULL, "updatedAt" = $2 WHERE "id" = $1`,
   ),
   insertInbound: prepared(
     "threadline_insert_inbound",

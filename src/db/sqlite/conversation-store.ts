@@ -1,12 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type { Statement } from "better-sqlite3";
-import type {
-  ChannelKind,
-  ConversationContext,
-  InboundMessage,
-  MediaContent,
-  Message,
-  SentPart,
+import {
+  type ChannelKind,
+  type ConversationContext,
+  type InboundMessage,
+  type MediaContent,
+  type Message,
+  type Nudge,
+  noTeamSettings,
+  type SentPart,
+  type TeamSettings,
 } from "../../core/model.js";
 import type {
   ConversationList,
@@ -30,11 +33,20 @@ import type {
   Write,
 } from "../../core/ports.js";
 import type { PrismaClient } from "../client.js";
+import { readTeamSettings, writeTeamSettings } from "../team-settings.js";
 import type { SqliteConnection } from "./connection.js";
 import { type SqliteDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { SqliteHomeQueries } from "./home-queries.js";
 import { sqliteDate } from "./prisma-adapter.js";
-import { columnValue, toContact, toConversation, toInbox, toMessage, toSentPart } from "./rows.js";
+import {
+  columnValue,
+  toContact,
+  toConversation,
+  toInbox,
+  toMessage,
+  toSentPart,
+  toTeamSettings,
+} from "./rows.js";
 import { searchTerms } from "./search.js";
 import { storeStatements } from "./store-statements.js";
 
@@ -83,7 +95,11 @@ export class SqliteConversationStore implements ConversationStore {
       const conversation = toConversation(
         found ?? (this.statements.insertConversation.get(inbox.id, contact.id, now, now) as Row),
       );
-      const effects = decide({ inbox, contact, conversation, created: !found });
+      const teamRow = inbox.slackChannelId
+        ? (this.statements.teamSettings.get(inbox.slackChannelId) as Row | undefined)
+        : undefined;
+      const team = inbox.slackChannelId ? (teamRow ? toTeamSettings(teamRow) : noTeamSettings) : null;
+      const effects = decide({ inbox, contact, conversation, created: !found, team });
       this.update("Conversation", conversation.id, effects.conversation, now);
       const messageId = this.insertMessage({
         conversationId: conversation.id,
@@ -99,9 +115,26 @@ export class SqliteConversationStore implements ConversationStore {
         createdAt: sqliteDate(inbound.receivedAt),
         updatedAt: now,
       });
+      const autoReplyId =
+        effects.autoReply === undefined
+          ? null
+          : this.insertMessage({
+              conversationId: conversation.id,
+              direction: "out",
+              body: effects.autoReply,
+              attachments: "[]",
+              provider: inbound.kind,
+              providerMessageId: null,
+              slackChannelId: null,
+              slackTs: null,
+              authorSlackUserId: null,
+              status: "pending",
+              createdAt: now,
+              updatedAt: now,
+            });
       return {
         outcome: { result: "recorded" as const, conversationId: conversation.id, messageId },
-        jobs: this.queue.insert(effects.jobs({ conversationId: conversation.id, messageId })),
+        jobs: this.queue.insert(effects.jobs({ conversationId: conversation.id, messageId, autoReplyId })),
       };
     });
     this.queue.announce(jobs);
@@ -126,6 +159,7 @@ export class SqliteConversationStore implements ConversationStore {
         createdAt: now,
         updatedAt: now,
       });
+      this.statements.endWait.run(now, reply.conversationId);
       return { messageId, jobs: this.queue.insert(jobs(messageId)) };
     });
     if (!result) return null;
@@ -168,6 +202,20 @@ export class SqliteConversationStore implements ConversationStore {
 
   async write(write: Write): Promise<void> {
     this.queue.announce(await this.connection.write(() => this.applyWrite(write)));
+  }
+
+  async recordNudge(nudge: Nudge, jobs: readonly NewJob[]): Promise<boolean> {
+    const committed = await this.connection.write(() => {
+      const inserted = this.statements.insertNudge.run(
+        nudge.conversationId,
+        sqliteDate(nudge.unansweredSince),
+        nudge.assigneeId,
+        sqliteDate(nudge.postedAt),
+      );
+      return inserted.changes > 0 ? this.queue.insert(jobs) : null;
+    });
+    if (committed) this.queue.announce(committed);
+    return committed !== null;
   }
 
   async recordSentPart(messageId: number, part: Omit<SentPart, "messageId">): Promise<void> {
@@ -368,6 +416,14 @@ export class SqliteConversationStore implements ConversationStore {
     return result.outcome;
   }
 
+  teamSettings(slackChannelId: string): Promise<TeamSettings> {
+    return readTeamSettings(this.prisma, slackChannelId);
+  }
+
+  saveTeamSettings(slackChannelId: string, changes: Partial<TeamSettings>, userId: string) {
+    return writeTeamSettings(this.prisma, slackChannelId, changes, userId);
+  }
+
   async setInboxProblem(inboxId: number, problem: string | null) {
     await this.prisma.inbox.update({ where: { id: inboxId }, data: { deliveryProblem: problem } });
   }
@@ -402,6 +458,10 @@ export class SqliteConversationStore implements ConversationStore {
   async conversationMessages(conversationId: number) {
     const rows = await this.prisma.message.findMany({ where: { conversationId }, orderBy: { id: "asc" } });
     return rows.map((row) => toMessage(row));
+  }
+
+  async conversationNudges(conversationId: number): Promise<readonly Nudge[]> {
+    return this.prisma.nudge.findMany({ where: { conversationId }, orderBy: { postedAt: "asc" } });
   }
 
   openAssignedTo(userId: string, limit: number): Promise<ConversationList> {

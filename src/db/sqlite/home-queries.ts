@@ -12,11 +12,14 @@ import { optionalDate, text as optionalText, toInbox } from "./rows.js";
 
 type Row = Record<string, unknown>;
 
-/** The customer's first message after the last reply that reached them (failed replies do not count). */
+/**
+ * The customer's first message after the last reply that reached them. Failed replies do not count, nor the
+ * away reply (the only outbound message without an author): it answers nothing.
+ */
 export const waitingSince = `(SELECT MIN(m."createdAt") FROM "Message" m
   WHERE m."conversationId" = c."id" AND m."direction" = 'in' AND m."id" > COALESCE(
     (SELECT MAX(o."id") FROM "Message" o WHERE o."conversationId" = c."id" AND o."direction" = 'out'
-      AND o."status" NOT IN ('failed', 'undelivered', 'not_sent')), 0))`;
+      AND o."authorSlackUserId" IS NOT NULL AND o."status" NOT IN ('failed', 'undelivered', 'not_sent')), 0))`;
 
 export const summaryColumns = `c."id" AS "conversationId", c."inboxId", c."status", c."assigneeId", c."slackChannelId",
   c."slackThreadTs", c."lastInboundAt", ct."kind", ct."address" AS "contactAddress",

@@ -7,6 +7,7 @@ import type {
   Message,
   MessageStatus,
   SentPart,
+  TeamSettings,
 } from "../../core/model.js";
 import { sqliteDate } from "./prisma-adapter.js";
 
@@ -64,6 +65,14 @@ export const toConversation = (row: Row): Conversation => ({
   slackChannelId: text(row.slackChannelId),
   slackThreadTs: text(row.slackThreadTs),
   lastInboundAt: optionalDate(row.lastInboundAt),
+  awayRepliedUntil: optionalDate(row.awayRepliedUntil),
+  unansweredSince: optionalDate(row.unansweredSince),
+});
+
+export const toTeamSettings = (row: Row): TeamSettings => ({
+  hours: text(row.hours),
+  awayMessage: text(row.awayMessage),
+  slaMinutes: row.slaMinutes === null || row.slaMinutes === undefined ? null : Number(row.slaMinutes),
 });
 
 export const toMessage = (row: Row): Message => ({

@@ -28,6 +28,11 @@ export function storeStatements(db: Database.Database) {
       VALUES (?, ?, ?, ?) RETURNING *`),
     conversation: db.prepare(`SELECT * FROM "Conversation" WHERE "inboxId" = ? AND "contactId" = ?`),
     conversationById: db.prepare(`SELECT * FROM "Conversation" WHERE "id" = ?`),
+    insertNudge:
+      db.prepare(`INSERT INTO "Nudge" ("conversationId", "unansweredSince", "assigneeId", "postedAt")
+      VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    teamSettings: db.prepare(`SELECT * FROM "TeamSettings" WHERE "slackChannelId" = ?`),
+    endWait: db.prepare(`UPDATE "Conversation" SET "unansweredSince" = NULL, "updatedAt" = ? WHERE "id" = ?`),
     conversationByThread: db.prepare(
       `SELECT * FROM "Conversation" WHERE "slackChannelId" = ? AND "slackThreadTs" = ?`,
     ),

@@ -1,4 +1,10 @@
-import { isWebUrl, type TranscriptAttachment, type TranscriptMessage, type TranscriptView } from "./view.js";
+import {
+  isWebUrl,
+  type TranscriptAttachment,
+  type TranscriptEvent,
+  type TranscriptMessage,
+  type TranscriptView,
+} from "./view.js";
 
 const htmlEscapes: Record<string, string> = {
   "&": "&amp;",
@@ -56,6 +62,21 @@ ${body}${files}
 </li>`;
 }
 
+function event(item: TranscriptEvent): string {
+  return `<li class="event">⏱️ ${escapeHtml(item.text)} · ${when(item.at)}</li>`;
+}
+
+/** Messages in their order, each event placed before the first message that came after it. */
+function timeline(view: TranscriptView): string[] {
+  const events = [...view.events].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const items: string[] = [];
+  for (const item of view.messages) {
+    while (events[0] && events[0].at <= item.at) items.push(event(events.shift() as TranscriptEvent));
+    items.push(message(item));
+  }
+  return [...items, ...events.map(event)];
+}
+
 const styles = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1d1c1d;background:#f4f4f5}
@@ -74,6 +95,7 @@ ol{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:10p
 .files img{display:block;max-width:100%;max-height:320px;border-radius:8px}
 .file{overflow-wrap:anywhere}
 .empty{color:#616061}
+.event{align-self:center;font-size:.85rem;color:#616061;text-align:center}
 .badge{display:inline-block;padding:0 8px;border-radius:10px;background:#d1fadf;color:#05603a;font-size:.85rem}
 .badge.closed{background:#e4e4e7;color:#3f3f46}
 .warn{color:#b42318}
@@ -117,7 +139,7 @@ export function renderTranscript(view: TranscriptView): string {
     .join("");
   const messages =
     view.messages.length > 0
-      ? `<ol>${view.messages.map(message).join("\n")}</ol>`
+      ? `<ol>${timeline(view).join("\n")}</ol>`
       : '<p class="empty">No messages yet.</p>';
   return page(view.title, `<h1>${escapeHtml(view.title)}</h1>\n<dl>${details}</dl>\n${messages}`);
 }

@@ -1,4 +1,4 @@
-import type { ConversationContext, Message, MessageStatus } from "../../core/model.js";
+import type { ConversationContext, Message, MessageStatus, Nudge } from "../../core/model.js";
 import { contactName } from "../../core/parent-view.js";
 import type { ChannelRegistry, SlackPort } from "../../core/ports.js";
 
@@ -18,6 +18,15 @@ export interface TranscriptMessage {
   readonly attachments: readonly TranscriptAttachment[];
 }
 
+/** A line Threadline posted in the thread that the page shows between the messages (a response-time nudge). */
+export interface TranscriptEvent {
+  readonly at: Date;
+  readonly text: string;
+}
+
+/** Outbound messages without an author are the away reply (the only message Threadline writes itself). */
+export const autoReplyAuthor = "Auto-reply — outside business hours";
+
 /** Everything the page shows, already in words: names resolved, addresses formatted. */
 export interface TranscriptView {
   readonly title: string;
@@ -31,11 +40,13 @@ export interface TranscriptView {
   readonly assignee: string | null;
   readonly optedOut: boolean;
   readonly messages: readonly TranscriptMessage[];
+  readonly events: readonly TranscriptEvent[];
 }
 
 export interface TranscriptSources {
   conversationContext(conversationId: number): Promise<ConversationContext | null>;
   conversationMessages(conversationId: number): Promise<readonly Message[]>;
+  conversationNudges(conversationId: number): Promise<readonly Nudge[]>;
 }
 
 /** Only web links become <img> or <a>; anything else (javascript:, data:) is shown as text. */
@@ -51,7 +62,10 @@ export async function loadTranscript(
 ): Promise<TranscriptView | null> {
   const context = await deps.store.conversationContext(conversationId);
   if (!context) return null;
-  const messages = await deps.store.conversationMessages(conversationId);
+  const [messages, nudges] = await Promise.all([
+    deps.store.conversationMessages(conversationId),
+    deps.store.conversationNudges(conversationId),
+  ]);
   const { conversation, inbox, contact } = context;
   const channel = deps.channels[inbox.kind];
   const customer = contactName(context, channel);
@@ -61,6 +75,7 @@ export async function loadTranscript(
   for (const message of messages) if (message.authorSlackUserId) userIds.add(message.authorSlackUserId);
   if (conversation.assigneeId) userIds.add(conversation.assigneeId);
   if (conversation.closedBy) userIds.add(conversation.closedBy);
+  for (const nudge of nudges) if (nudge.assigneeId) userIds.add(nudge.assigneeId);
   const names = new Map(
     await Promise.all([...userIds].map(async (id) => [id, await deps.slack.userDisplayName(id)] as const)),
   );
@@ -79,7 +94,7 @@ export async function loadTranscript(
     optedOut: conversation.optedOut,
     messages: messages.map((message) => ({
       direction: message.direction,
-      author: message.direction === "in" ? customer : (nameOf(message.authorSlackUserId) ?? "Threadline"),
+      author: message.direction === "in" ? customer : (nameOf(message.authorSlackUserId) ?? autoReplyAuthor),
       at: message.createdAt,
       body: message.body,
       status: message.status,
@@ -90,6 +105,12 @@ export async function loadTranscript(
         isImage:
           isWebUrl(attachment.url) && (attachment.contentType ?? "").toLowerCase().startsWith("image/"),
       })),
+    })),
+    events: nudges.map((nudge) => ({
+      at: nudge.postedAt,
+      text: `Response-time nudge: the customer had waited past the target; ${
+        nudge.assigneeId ? `${nameOf(nudge.assigneeId)} was reminded` : "nobody was assigned"
+      }.`,
     })),
   };
 }

@@ -70,3 +70,51 @@ describe("parseSlashCommand", () => {
     expect(command.name === "invalid" && command.problem).toContain(reason);
   });
 });
+
+describe("parseSlashCommand: hours, away and sla", () => {
+  it("shows with no argument, clears with off, and sets otherwise", () => {
+    expect(parseSlashCommand("hours", channels)).toEqual({ name: "team", command: { name: "hours" } });
+    expect(parseSlashCommand("HOURS off", channels)).toEqual({
+      name: "team",
+      command: { name: "hours", hours: null },
+    });
+    expect(parseSlashCommand("hours Sat 10:00-14:00 UTC", channels)).toMatchObject({
+      name: "team",
+      command: { name: "hours", hours: { opens: 600, closes: 840, timeZone: "UTC" } },
+    });
+    expect(parseSlashCommand("sla 1h30m", channels)).toEqual({
+      name: "team",
+      command: { name: "sla", minutes: 90 },
+    });
+    expect(parseSlashCommand("sla off", channels)).toEqual({
+      name: "team",
+      command: { name: "sla", minutes: null },
+    });
+    expect(parseSlashCommand("away off", channels)).toEqual({
+      name: "team",
+      command: { name: "away", message: null },
+    });
+  });
+
+  it("keeps the away message's line breaks and refuses one too long", () => {
+    expect(parseSlashCommand("away We're closed.\nBack at 9am.", channels)).toEqual({
+      name: "team",
+      command: { name: "away", message: "We're closed.\nBack at 9am." },
+    });
+    expect(parseSlashCommand(`away ${"x".repeat(1001)}`, channels)).toMatchObject({
+      name: "invalid",
+      problem: expect.stringContaining("keep it under 1000"),
+    });
+  });
+
+  it("answers bad hours and durations with an example", () => {
+    expect(parseSlashCommand("hours weekdays 9-5", channels)).toMatchObject({
+      name: "invalid",
+      problem: expect.stringContaining("`/threadline hours Mon-Fri 09:00-17:00 America/New_York`"),
+    });
+    expect(parseSlashCommand("sla 0m", channels)).toMatchObject({
+      name: "invalid",
+      problem: expect.stringContaining("`/threadline sla 15m`"),
+    });
+  });
+});

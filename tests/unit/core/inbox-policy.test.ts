@@ -39,6 +39,8 @@ function context(inboxChannel: string | null, thread: { channel: string; ts: str
       slackChannelId: thread?.channel ?? null,
       slackThreadTs: thread?.ts ?? null,
       lastInboundAt: null,
+      awayRepliedUntil: null,
+      unansweredSince: null,
     },
     contact: {
       id: 2,

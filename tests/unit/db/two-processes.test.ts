@@ -51,6 +51,8 @@ function process(name: string, url: string, events: Event[], stall: (jobId: numb
     "slack.postStarted": run,
     "slack.react": run,
     "slack.reminder": run,
+    "slack.postAutoReply": run,
+    "slack.nudge": run,
     "customer.send": run,
     "contact.refreshProfile": run,
   };

@@ -3,6 +3,8 @@ import { channelNotice } from "./channel-notice.js";
 import { customerSend } from "./customer-send.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import { notice } from "./notice.js";
+import { nudge } from "./nudge.js";
+import { postAutoReply } from "./post-auto-reply.js";
 import { postInbound } from "./post-inbound.js";
 import { postMedia } from "./post-media.js";
 import { postStarted } from "./post-started.js";
@@ -26,6 +28,8 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     "slack.channelNotice": channelNotice(deps),
     "slack.react": react(deps, threads),
     "slack.reminder": reminder(deps),
+    "slack.postAutoReply": postAutoReply(deps, threads),
+    "slack.nudge": nudge(deps),
     "customer.send": customerSend(deps, threads),
     "contact.refreshProfile": refreshProfile(deps, threads),
   };

@@ -1,0 +1,33 @@
+import type { Job } from "../../ports.js";
+import type { HandlerDependencies } from "./dependencies.js";
+import type { ThreadAccess } from "./threads.js";
+
+export const autoReplyLine = "🌙 Auto-reply sent — outside business hours";
+
+/**
+ * The away reply, shown in the thread under the customer's message with what it said. Its ts is recorded on the
+ * message, so delivery marks (✅ ❌) land on it like on an agent's reply. `customer.send` sends it on its own
+ * lane: a Slack outage does not hold the customer's answer back.
+ */
+export function postAutoReply({ store, slack, logger }: HandlerDependencies, threads: ThreadAccess) {
+  return async (job: Extract<Job, { kind: "slack.postAutoReply" }>) => {
+    const loaded = await threads.loadMessage(job.payload.messageId);
+    if (!loaded || loaded.message.slackTs) return;
+    const { message, context } = loaded;
+    const posted = await threads.inThread(context, job, async (channelId, threadTs) => {
+      const previous = job.uncertain ? await slack.findPostedMessage(channelId, threadTs, message.id) : null;
+      const post =
+        previous ??
+        (await slack.postInThread(channelId, threadTs, {
+          text: `${autoReplyLine}:\n${message.body.replace(/^/gm, "> ")}`,
+          messageId: message.id,
+        }));
+      return { channelId, ts: post.ts };
+    });
+    await store.write({ messages: [[message.id, { slackChannelId: posted.channelId, slackTs: posted.ts }]] });
+    logger.info(
+      { conversationId: context.conversation.id, messageId: message.id, slackTs: posted.ts },
+      "away reply shown in the thread",
+    );
+  };
+}

@@ -1,0 +1,46 @@
+import { noTeamSettings, type TeamSettings } from "../core/model.js";
+
+interface TeamSettingsRow {
+  readonly hours: string | null;
+  readonly awayMessage: string | null;
+  readonly slaMinutes: number | null;
+}
+
+/** The one table the team settings need, as both generated clients (SQLite and PostgreSQL) have it. */
+export interface TeamSettingsClient {
+  readonly teamSettings: {
+    findUnique(args: { where: { slackChannelId: string } }): PromiseLike<TeamSettingsRow | null>;
+    upsert(args: {
+      where: { slackChannelId: string };
+      create: Partial<TeamSettings> & { slackChannelId: string; updatedBy: string };
+      update: Partial<TeamSettings> & { updatedBy: string };
+    }): PromiseLike<TeamSettingsRow>;
+  };
+}
+
+const settingsOf = (row: TeamSettingsRow | null): TeamSettings =>
+  row ? { hours: row.hours, awayMessage: row.awayMessage, slaMinutes: row.slaMinutes } : noTeamSettings;
+
+/** A channel's team settings (a cold path: commands and the nudge job read them). */
+export async function readTeamSettings(
+  prisma: TeamSettingsClient,
+  slackChannelId: string,
+): Promise<TeamSettings> {
+  return settingsOf(await prisma.teamSettings.findUnique({ where: { slackChannelId } }));
+}
+
+export async function writeTeamSettings(
+  prisma: TeamSettingsClient,
+  slackChannelId: string,
+  changes: Partial<TeamSettings>,
+  userId: string,
+): Promise<TeamSettings> {
+  const data = { ...changes, updatedBy: userId };
+  return settingsOf(
+    await prisma.teamSettings.upsert({
+      where: { slackChannelId },
+      create: { slackChannelId, ...data },
+      update: data,
+    }),
+  );
+}
