@@ -87,7 +87,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     lanesOf: (id) => [slackLane(id), customerLane(id)],
     onError: (error) => logger.warn({ err: error }, "database connection error outside a request"),
   });
-  const { store, queue } = database;
+  const { store, queue, pacing } = database;
   const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
   const metrics = new Metrics({
     queueStats: () => queue.stats(),
@@ -100,7 +100,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       slackApp.app.client,
       directory,
       Date.now,
-      new ChannelPacer(overrides.slackPace ?? slackPostPace),
+      new ChannelPacer(pacing, overrides.slackPace ?? slackPostPace),
     ),
     metrics,
   );
