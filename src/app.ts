@@ -5,6 +5,7 @@ import { type ChannelOverrides, channelRegistry, createChannelModules } from "./
 import type { Config } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
 import { SlashCommands } from "./core/commands.js";
+import { CutOffParents } from "./core/cut-off-parents.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
 import { deliveryHandlers } from "./core/delivery/handlers/index.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
@@ -160,6 +161,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
 
   registerListeners(slackApp.app, {
     conversations,
+    cutOffParents: new CutOffParents(store, slack, logger.child({ component: "threads" })),
     commands,
     actions,
     transcripts: new TranscriptAccessPolicy(

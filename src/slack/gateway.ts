@@ -188,6 +188,17 @@ export class SlackGateway implements SlackPort {
     return findTagged(history.messages, conversationEvent, "conversation_id", conversationId);
   }
 
+  async parentConversationId(channelId: string, ts: string): Promise<number | null> {
+    // The thread's first message is its parent, with the metadata it was posted with.
+    const thread = await this.call(channelId, () =>
+      this.client.conversations.replies({ channel: channelId, ts, limit: 1, include_all_metadata: true }),
+    );
+    const parent = thread.messages?.[0] as TaggedMessage | undefined;
+    if (parent?.ts !== ts || parent.metadata?.event_type !== conversationEvent) return null;
+    const id = (parent.metadata.event_payload as Record<string, unknown> | undefined)?.conversation_id;
+    return typeof id === "number" && Number.isInteger(id) ? id : null;
+  }
+
   async userDisplayName(userId: string): Promise<string> {
     return (await this.userProfile(userId)).name;
   }

@@ -17,11 +17,11 @@ export const slackPostPace: PaceRule = { perSecond: 1, burst: 3 };
 const safetyFactor = 1.02;
 
 /**
- * How far ahead a post may reserve its slot and wait for it, holding one of the worker's slots meanwhile.
- * Beyond it nothing is reserved and the job is released until a slot is near, so a busy channel does not tie
- * up the worker.
+ * How far ahead a post may reserve its slot and wait for it, holding one of the worker's slots meanwhile: enough
+ * for a retry that wakes a little before its slot. Beyond it nothing is reserved and the job is released until
+ * the slot is near, so posts waiting for busy channels never tie up the worker (decision 0010).
  */
-export const defaultHorizonMs = 2_000;
+export const defaultHorizonMs = 100;
 
 /**
  * Paces posts per Slack channel through `PostPacing`, which every instance on the database shares (decision

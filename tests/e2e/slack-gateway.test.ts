@@ -56,6 +56,15 @@ describe("SlackGateway", () => {
     expect(await gateway.findPostedMessage("C1", parent.ts, 9)).toBeNull();
   });
 
+  it("reads the conversation a parent of ours names back from its metadata, and nothing from other posts", async () => {
+    const parent = await gateway.postParent("C1", view);
+    const reply = await gateway.postInThread("C1", parent.ts, { text: "hi", messageId: 7 });
+    const notice = await gateway.postInChannel("C1", "this inbox moved");
+    expect(await gateway.parentConversationId("C1", parent.ts)).toBe(42);
+    expect(await gateway.parentConversationId("C1", reply.ts)).toBeNull();
+    expect(await gateway.parentConversationId("C1", notice.ts)).toBeNull();
+  });
+
   it("keeps a bounded number of teammates' names, asking Slack again for one it dropped", async () => {
     const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
     const directory = new ChannelDirectory(client, pino({ level: "silent" }));
