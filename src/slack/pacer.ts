@@ -18,10 +18,10 @@ const safetyFactor = 1.02;
 
 /**
  * How far ahead a post may reserve its slot and wait for it, holding one of the worker's slots meanwhile: enough
- * for a retry that wakes a little before its slot. Beyond it nothing is reserved and the job is released until
- * the slot is near, so posts waiting for busy channels never tie up the worker (decision 0010).
+ * for a retry whose timer fires a little early. Beyond it nothing is reserved and the job is released until the
+ * slot comes, so posts waiting for busy channels never tie up the worker (decision 0010).
  */
-export const defaultHorizonMs = 100;
+export const defaultHorizonMs = 10;
 
 /**
  * Paces posts per Slack channel through `PostPacing`, which every instance on the database shares (decision
@@ -43,7 +43,15 @@ export class ChannelPacer {
   /** Resolves at this post's slot in `channelId`; rejects with a PACED DeliveryError when none is free soon. */
   async awaitSlot(channelId: string): Promise<void> {
     const now = this.now();
-    const reservation = await this.pacing.reserve(channelId, now, this.slots, this.horizonMs);
+    const reservation = await this.pacing
+      .reserve(channelId, now, this.slots, this.horizonMs)
+      .catch((error: unknown) => {
+        // Nothing was posted: a clear failure the queue retries, not an unknown outcome to look into.
+        throw new DeliveryError("PACE_UNAVAILABLE", "could not reserve a slot in the channel's pace", {
+          transient: true,
+          cause: error,
+        });
+      });
     if (!reservation.granted) {
       throw new DeliveryError("PACED", "waiting for Slack's per-channel pace", {
         transient: true,
