@@ -14,7 +14,7 @@ export const slackPostPace: PaceRule = { perSecond: 1, burst: 3 };
  * A little under the allowed rate: posts leave at their slots but reach Slack a few ms later or earlier (event
  * loops, the network), and the spare time keeps a post that arrives early within Slack's bucket.
  */
-const safetyFactor = 1.02;
+const safetyFactor = 1.005;
 
 /**
  * How far ahead a post may reserve its slot and wait for it, holding one of the worker's slots meanwhile: enough
