@@ -170,8 +170,9 @@ export interface Fakes {
   stop(): Promise<void>;
 }
 
-export async function startFakes(): Promise<Fakes> {
-  const [slack, twilio] = await Promise.all([FakeSlack.start(), FakeTwilio.start()]);
+/** `routing: "random"` when several app instances share the fake Slack (each event to one of them). */
+export async function startFakes(options: { routing?: "random" } = {}): Promise<Fakes> {
+  const [slack, twilio] = await Promise.all([FakeSlack.start(options), FakeTwilio.start()]);
   slack.addUser({ id: agentId, name: "ana", realName: "Ana Alves", displayName: "Ana" });
   const fakes: Fakes = {
     slack,
@@ -397,15 +398,16 @@ export interface Sent {
 /**
  * Sends `requests` at `rate` per second, evenly spaced (not in per-second bursts), over keep-alive
  * connections, and resolves once every answer is in. Latency counts from the scheduled send time, so a
- * slow server cannot hide behind a generator that waits for it (coordinated omission).
+ * slow server cannot hide behind a generator that waits for it (coordinated omission). Several base URLs
+ * (instances behind a load balancer) get the requests round-robin.
  */
 export async function sendAtRate(
-  baseUrl: string,
+  baseUrl: string | readonly string[],
   requests: readonly SignedRequest[],
   rate: number,
 ): Promise<Sent[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
-  const url = new URL(webhookPath, baseUrl);
+  const urls = (typeof baseUrl === "string" ? [baseUrl] : baseUrl).map((base) => new URL(webhookPath, base));
   const results: Sent[] = [];
   const pending: Promise<void>[] = [];
   const start = now() + 20;
@@ -421,7 +423,7 @@ export async function sendAtRate(
         pending.push(
           new Promise<void>((done) => {
             const req = http.request(
-              url,
+              urls[index % urls.length] as URL,
               {
                 method: "POST",
                 agent,

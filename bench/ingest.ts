@@ -113,7 +113,7 @@ export async function ingest(report: Report, { quick, cpuProfileDir }: BenchOpti
 }
 
 /** autocannon with pre-signed bodies (signing is not the server's cost), by `amount` or by `duration`. */
-async function load(
+export async function load(
   baseUrl: string,
   options: { amount?: number; duration?: number; connections: number },
   sign: () => SignedRequest,
@@ -139,7 +139,7 @@ async function load(
 }
 
 /** Acknowledged requests per second (only 2xx count). */
-const rate = (result: Result) => result["2xx"] / result.duration;
+export const rate = (result: Result) => result["2xx"] / result.duration;
 
-const describe = (result: Result) =>
+export const describe = (result: Result) =>
   `${rate(result).toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`;

@@ -6,11 +6,12 @@ import { endToEnd } from "./end-to-end.js";
 import type { GoalId } from "./goals.js";
 import { type BenchOptions, log, machine, Report, stopEverything } from "./harness.js";
 import { ingest } from "./ingest.js";
+import { postgres } from "./postgres.js";
 import { rateLimited } from "./rate-limited.js";
 import { scale } from "./scale.js";
 
 /*
- * npm run bench [-- --quick] [-- --cpu-prof] [-- ingest end-to-end rate-limited scale]
+ * npm run bench [-- --quick] [-- --cpu-prof] [-- ingest end-to-end rate-limited scale postgres]
  * Runs the benchmarks (all, or the ones named) against the app started as `npm start` starts it, wired to the
  * local fakes, and prints the details and then one line per goal of issue 11. Benchmarks are not tests:
  * nothing here fails the build when a goal is missed; a benchmark that throws is reported and the rest run.
@@ -25,6 +26,7 @@ const benchmarks: Record<string, Benchmark> = {
   "end-to-end": { run: endToEnd, goals: ["inboundP99", "replyP99", "rss"] },
   "rate-limited": { run: rateLimited, goals: ["rateLimited"] },
   scale: { run: scale, goals: ["startup", "menuCold", "rss"] },
+  postgres: { run: postgres, goals: [] },
 };
 
 const args = process.argv.slice(2);

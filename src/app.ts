@@ -5,6 +5,7 @@ import { type ChannelOverrides, channelRegistry, createChannelModules } from "./
 import type { Config } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
 import { SlashCommands } from "./core/commands.js";
+import { CutOffParents } from "./core/cut-off-parents.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
 import { deliveryHandlers } from "./core/delivery/handlers/index.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
@@ -87,7 +88,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     lanesOf: (id) => [slackLane(id), customerLane(id)],
     onError: (error) => logger.warn({ err: error }, "database connection error outside a request"),
   });
-  const { store, queue } = database;
+  const { store, queue, pacing } = database;
   const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
   const metrics = new Metrics({
     queueStats: () => queue.stats(),
@@ -100,7 +101,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       slackApp.app.client,
       directory,
       Date.now,
-      new ChannelPacer(overrides.slackPace ?? slackPostPace),
+      new ChannelPacer(pacing, overrides.slackPace ?? slackPostPace),
     ),
     metrics,
   );
@@ -162,6 +163,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
 
   registerListeners(slackApp.app, {
     conversations,
+    cutOffParents: new CutOffParents(store, slack, logger.child({ component: "threads" })),
     commands,
     actions,
     transcripts: new TranscriptAccessPolicy(

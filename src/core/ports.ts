@@ -199,6 +199,8 @@ export interface SlackPort {
   findPostedMessage(channelId: string, threadTs: string, messageId: number): Promise<{ ts: string } | null>;
   /** Finds the conversation's parent among the channel's posts since `since`, if an earlier attempt made it. */
   findPostedParent(channelId: string, conversationId: number, since: Date): Promise<{ ts: string } | null>;
+  /** The conversation the post at `ts` is the parent of, by the metadata we posted it with; null if none. */
+  parentConversationId(channelId: string, ts: string): Promise<number | null>;
   userDisplayName(userId: string): Promise<string>;
   /** The name and picture Slack shows for a person, to post what they wrote under their name. */
   userProfile(userId: string): Promise<{ readonly name: string; readonly avatarUrl: string | null }>;

@@ -1,3 +1,4 @@
+import type { PostPacing } from "../core/ports/pacing.js";
 import type { ConversationStore, DeliveryQueue } from "../core/ports.js";
 import { isPostgresUrl } from "./database-url.js";
 import { postgresDatabase } from "./postgres/database.js";
@@ -7,6 +8,8 @@ import { sqliteDatabase } from "./sqlite/database.js";
 export interface AppDatabase {
   readonly store: ConversationStore;
   readonly queue: DeliveryQueue;
+  /** The pace of posts per Slack channel, shared by every process on this database. */
+  readonly pacing: PostPacing;
   /**
    * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
    * instances' jobs).

@@ -2,6 +2,7 @@ import type { ChatPostMessageArguments, WebClient } from "@slack/web-api";
 import type { Teammate } from "../core/assignment.js";
 import type { MediaContent } from "../core/model.js";
 import type { HomeView, ParentView, SlackPort, ThreadPost } from "../core/ports.js";
+import { MemoryPostPacing } from "../db/memory/post-pacing.js";
 import { DeliveryError } from "../errors.js";
 import { download } from "../net/download.js";
 import { hostList, hostOf, shownHost } from "../net/host-list.js";
@@ -43,9 +44,10 @@ function findTagged(
  * The SlackPort over Bolt's WebClient. The client is configured not to retry (the delivery queue does,
  * durably), so every failure surfaces here at once and is classified.
  *
- * Slack allows about one message per second per channel: posts take a token from the channel's bucket first
- * and, when there is none, fail as "paced" without a request, so the queue waits on a timer. After a 429 the
- * whole channel waits out Retry-After here, without another request, while other channels carry on.
+ * Slack allows about one message per second per channel: posts reserve a slot in the channel's pace, shared by
+ * every instance, and wait for it; when none is free soon they fail as "paced" without a request, so the queue
+ * waits on a timer. After a 429 the whole channel waits out Retry-After, here without another request and on
+ * the other instances through the shared pace, while other channels carry on.
  */
 export class SlackGateway implements SlackPort {
   private readonly channelPausedUntil = new Map<string, number>();
@@ -56,7 +58,7 @@ export class SlackGateway implements SlackPort {
     private readonly client: WebClient,
     private readonly directory: ChannelDirectory,
     private readonly now: () => number = Date.now,
-    private readonly pacer: ChannelPacer = new ChannelPacer(slackPostPace, now),
+    private readonly pacer: ChannelPacer = new ChannelPacer(new MemoryPostPacing(), slackPostPace, now),
     /** Names kept at most, the least recently fetched dropped first: one per person who ever replied otherwise. */
     private readonly maxCachedNames = 1_000,
   ) {}
@@ -186,6 +188,17 @@ export class SlackGateway implements SlackPort {
     return findTagged(history.messages, conversationEvent, "conversation_id", conversationId);
   }
 
+  async parentConversationId(channelId: string, ts: string): Promise<number | null> {
+    // The thread's first message is its parent, with the metadata it was posted with.
+    const thread = await this.call(channelId, () =>
+      this.client.conversations.replies({ channel: channelId, ts, limit: 1, include_all_metadata: true }),
+    );
+    const parent = thread.messages?.[0] as TaggedMessage | undefined;
+    if (parent?.ts !== ts || parent.metadata?.event_type !== conversationEvent) return null;
+    const id = (parent.metadata.event_payload as Record<string, unknown> | undefined)?.conversation_id;
+    return typeof id === "number" && Number.isInteger(id) ? id : null;
+  }
+
   async userDisplayName(userId: string): Promise<string> {
     return (await this.userProfile(userId)).name;
   }
@@ -261,14 +274,7 @@ export class SlackGateway implements SlackPort {
   }
 
   private async post(channelId: string, args: ChatPostMessageArguments): Promise<{ ts: string }> {
-    const wait = this.pacer.take(channelId);
-    if (wait > 0) {
-      throw new DeliveryError("PACED", "waiting for Slack's per-channel pace", {
-        transient: true,
-        category: "paced",
-        retryAfterMs: wait,
-      });
-    }
+    await this.pacer.awaitSlot(channelId);
     const result = await this.call(channelId, () => this.client.chat.postMessage(args));
     if (!result.ts)
       throw new DeliveryError("SLACK_NO_TS", "Slack did not return the message's ts", { transient: true });
@@ -291,7 +297,7 @@ export class SlackGateway implements SlackPort {
       const failure = classifySlackError(error);
       if (failure.code === "RATE_LIMITED" && failure.retryAfterMs) {
         this.channelPausedUntil.set(channelId, this.now() + failure.retryAfterMs);
-        this.pacer.rateLimited(channelId, failure.retryAfterMs);
+        await this.pacer.rateLimited(channelId, failure.retryAfterMs);
       }
       throw failure;
     }

@@ -1,3 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { PaceSlots, PostPacing } from "../core/ports/pacing.js";
+import { DeliveryError } from "../errors.js";
+
 /** Slack's documented pace for chat.postMessage: about one message per second per channel, short bursts allowed. */
 export interface PaceRule {
   readonly perSecond: number;
@@ -6,67 +10,61 @@ export interface PaceRule {
 
 export const slackPostPace: PaceRule = { perSecond: 1, burst: 3 };
 
-/** Channels whose buckets are kept; the least recently used ones beyond this start full again. */
-const maxChannels = 10_000;
-
-/** A little under the allowed rate, so clocks that disagree by a few ms never cost a 429. */
-const safetyMs = 5;
-
-interface Bucket {
-  tokens: number;
-  /** When `tokens` was counted; nothing may be taken before it (a 429's Retry-After). */
-  at: number;
-}
+/**
+ * A little under the allowed rate: posts leave at their slots but reach Slack a few ms later or earlier (event
+ * loops, the network), and the spare time keeps a post that arrives early within Slack's bucket.
+ */
+const safetyFactor = 1.005;
 
 /**
- * A token bucket per Slack channel. A post takes a token or learns how long until one is free, so the delivery
- * queue waits on a timer instead of bouncing off Slack's 429s; a 429 that comes anyway empties the bucket until
- * its Retry-After.
+ * How far ahead a post may reserve its slot and wait for it, holding one of the worker's slots meanwhile: enough
+ * for a retry whose timer fires a little early. Beyond it nothing is reserved and the job is released until the
+ * slot comes, so posts waiting for busy channels never tie up the worker (decision 0012).
+ */
+export const defaultHorizonMs = 10;
+
+/**
+ * Paces posts per Slack channel through `PostPacing`, which every instance on the database shares (decision
+ * 0012): a post reserves the channel's next slot and waits for it, or, when there is none soon, fails as
+ * "paced" so the queue retries it then; a 429 pushes the channel's slots past its Retry-After for everyone.
  */
 export class ChannelPacer {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly slots: PaceSlots;
 
   constructor(
-    private readonly rule: PaceRule = slackPostPace,
+    private readonly pacing: PostPacing,
+    rule: PaceRule = slackPostPace,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly horizonMs = defaultHorizonMs,
+  ) {
+    this.slots = { intervalMs: Math.ceil((1000 / rule.perSecond) * safetyFactor), burst: rule.burst };
+  }
 
-  /** 0 when a token was taken for `channelId`; otherwise the ms until one is free (nothing is taken). */
-  take(channelId: string): number {
+  /** Resolves at this post's slot in `channelId`; rejects with a PACED DeliveryError when none is free soon. */
+  async awaitSlot(channelId: string): Promise<void> {
     const now = this.now();
-    const bucket = this.refilled(channelId, now);
-    if (now < bucket.at) return bucket.at - now;
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
+    const reservation = await this.pacing
+      .reserve(channelId, now, this.slots, this.horizonMs)
+      .catch((error: unknown) => {
+        // Nothing was posted: a clear failure the queue retries, not an unknown outcome to look into.
+        throw new DeliveryError("PACE_UNAVAILABLE", "could not reserve a slot in the channel's pace", {
+          transient: true,
+          cause: error,
+        });
+      });
+    if (!reservation.granted) {
+      throw new DeliveryError("PACED", "waiting for Slack's per-channel pace", {
+        transient: true,
+        category: "paced",
+        retryAfterMs: reservation.retryAt - now,
+      });
     }
-    return Math.ceil(((1 - bucket.tokens) * 1000) / this.rule.perSecond) + safetyMs;
+    const wait = reservation.postAt - now;
+    if (wait > 0) await sleep(wait);
   }
 
-  /** Slack answered 429: nothing more for this channel until `retryAfterMs` has passed. */
-  rateLimited(channelId: string, retryAfterMs: number): void {
-    this.remember(channelId, { tokens: 1, at: this.now() + retryAfterMs });
-  }
-
-  private refilled(channelId: string, now: number): Bucket {
-    const bucket = this.buckets.get(channelId) ?? { tokens: this.rule.burst, at: now };
-    if (now > bucket.at) {
-      bucket.tokens = Math.min(
-        this.rule.burst,
-        bucket.tokens + ((now - bucket.at) / 1000) * this.rule.perSecond,
-      );
-      bucket.at = now;
-    }
-    this.remember(channelId, bucket);
-    return bucket;
-  }
-
-  private remember(channelId: string, bucket: Bucket): void {
-    this.buckets.delete(channelId);
-    this.buckets.set(channelId, bucket);
-    if (this.buckets.size > maxChannels) {
-      const oldest = this.buckets.keys().next().value;
-      if (oldest !== undefined) this.buckets.delete(oldest);
-    }
+  /** Slack answered 429: no instance posts to `channelId` before `retryAfterMs` has passed. */
+  rateLimited(channelId: string, retryAfterMs: number): Promise<void> {
+    return this.pacing.pauseUntil(channelId, this.now() + retryAfterMs, this.slots);
   }
 }

@@ -502,6 +502,20 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       );
     });
 
+    it("adopts a thread only for a conversation with none in its inbox's channel", async () => {
+      await connectSms();
+      const outcome = await record(inbound("hi"));
+      if (outcome.result !== "recorded") throw new Error("not recorded");
+      const id = outcome.conversationId;
+      // Not the inbox's channel: a parent there is not this conversation's current thread.
+      expect(await store.adoptThread(id, "C9", "1700000000.000100")).toBe(false);
+      expect(await store.adoptThread(id, "C1", "1700000000.000100")).toBe(true);
+      expect((await store.conversationByThread("C1", "1700000000.000100"))?.conversation.id).toBe(id);
+      // It has a thread there now: another parent does not replace it.
+      expect(await store.adoptThread(id, "C1", "1700000000.000200")).toBe(false);
+      expect((await store.conversationContext(id))?.conversation.slackThreadTs).toBe("1700000000.000100");
+    });
+
     it("finds an agent's message by its Slack ts", async () => {
       await connectSms();
       const outcome = await record(inbound("hi"));

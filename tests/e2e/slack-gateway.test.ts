@@ -2,6 +2,7 @@ import { WebClient } from "@slack/web-api";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ParentView } from "../../src/core/ports.js";
+import { MemoryPostPacing } from "../../src/db/memory/post-pacing.js";
 import { ChannelDirectory } from "../../src/slack/directory.js";
 import { SlackGateway } from "../../src/slack/gateway.js";
 import { ChannelPacer } from "../../src/slack/pacer.js";
@@ -55,6 +56,15 @@ describe("SlackGateway", () => {
     expect(await gateway.findPostedMessage("C1", parent.ts, 9)).toBeNull();
   });
 
+  it("reads the conversation a parent of ours names back from its metadata, and nothing from other posts", async () => {
+    const parent = await gateway.postParent("C1", view);
+    const reply = await gateway.postInThread("C1", parent.ts, { text: "hi", messageId: 7 });
+    const notice = await gateway.postInChannel("C1", "this inbox moved");
+    expect(await gateway.parentConversationId("C1", parent.ts)).toBe(42);
+    expect(await gateway.parentConversationId("C1", reply.ts)).toBeNull();
+    expect(await gateway.parentConversationId("C1", notice.ts)).toBeNull();
+  });
+
   it("keeps a bounded number of teammates' names, asking Slack again for one it dropped", async () => {
     const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
     const directory = new ChannelDirectory(client, pino({ level: "silent" }));
@@ -79,12 +89,13 @@ describe("SlackGateway", () => {
 
   it("turns a 429 into a pause of that channel only", async () => {
     slack.addChannel({ id: "C2", name: "other", members: [slack.botUserId] });
-    slack.failNext("chat.postMessage", { status: 429, retryAfter: 2 });
+    slack.failNext("chat.postMessage", { status: 429, retryAfter: 30 });
     await expect(gateway.postInThread("C1", "1.1", { text: "x" })).rejects.toMatchObject({
       code: "RATE_LIMITED",
-      retryAfterMs: 2000,
+      retryAfterMs: 30_000,
     });
-    // The next post waits without asking Slack, and is not counted as a failed attempt.
+    // The next post waits without asking Slack (its slot is past the pause, far beyond the horizon), and is not
+    // counted as a failed attempt.
     const requests = slack.calls.length;
     await expect(gateway.postInThread("C1", "1.1", { text: "y" })).rejects.toMatchObject({
       code: "PACED",
@@ -94,21 +105,33 @@ describe("SlackGateway", () => {
     await expect(gateway.postParent("C2", view)).resolves.toHaveProperty("ts");
   });
 
-  it("paces posts to a channel at Slack's rate instead of sending them into a 429", async () => {
-    const paced = new SlackGateway(
+  const pacedGateway = (horizonMs: number) =>
+    new SlackGateway(
       client,
       new ChannelDirectory(client, pino({ level: "silent" })),
       Date.now,
-      new ChannelPacer({ perSecond: 1, burst: 2 }),
+      new ChannelPacer(new MemoryPostPacing(), { perSecond: 1, burst: 2 }, Date.now, horizonMs),
     );
+
+  it("a post whose slot is near waits for it instead of running into Slack's 429", async () => {
+    slack.rateLimit("chat.postMessage", { perSecond: 1, burst: 2 });
+    const paced = pacedGateway(2_000);
+    await Promise.all(["1", "2", "3"].map((text) => paced.postInThread("C1", "1.1", { text })));
+    expect(slack.calls.filter((call) => call.method === "chat.postMessage")).toHaveLength(3);
+    expect(slack.rateLimitedCount).toBe(0);
+  });
+
+  it("a post whose slot is beyond the horizon fails as paced without a request, with the wait", async () => {
+    const paced = pacedGateway(0);
     await paced.postInThread("C1", "1.1", { text: "1" });
     await paced.postInThread("C1", "1.1", { text: "2" });
+    const requests = slack.calls.length;
     const third = paced.postInThread("C1", "1.1", { text: "3" });
     await expect(third).rejects.toMatchObject({ code: "PACED", category: "paced" });
     const waitMs = ((await third.catch((error: unknown) => error)) as { retryAfterMs: number }).retryAfterMs;
     expect(waitMs).toBeGreaterThan(900);
-    expect(waitMs).toBeLessThanOrEqual(1_010);
-    expect(slack.rateLimitedCount).toBe(0);
+    expect(waitMs).toBeLessThanOrEqual(1_020);
+    expect(slack.calls.length).toBe(requests);
   });
 
   it("classifies channel problems as permanent and outages as transient", async () => {

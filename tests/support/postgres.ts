@@ -27,8 +27,10 @@ export interface PostgresCluster {
  * A throwaway PostgreSQL cluster in a temporary folder on a free loopback port: one per test file (vitest runs
  * files in parallel), databases per test. The server refuses to run as root, so as root it runs as `postgres`.
  * Durability is off (fsync, synchronous commit): the data is thrown away anyway, and it keeps start-up short.
+ * `crashSafe` (the benchmarks) keeps fsync and full-page writes, like SQLite's WAL with synchronous=NORMAL:
+ * a crash may lose the last commits but never corrupts.
  */
-export async function startPostgres(): Promise<PostgresCluster> {
+export async function startPostgres({ crashSafe = false } = {}): Promise<PostgresCluster> {
   const initdb = path.join(postgresBin, "initdb");
   if (!fs.existsSync(initdb)) {
     throw new Error(
@@ -53,9 +55,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
       `-p ${port}`,
       `-k ${dir}`,
       "-c listen_addresses=127.0.0.1",
-      "-c fsync=off",
       "-c synchronous_commit=off",
-      "-c full_page_writes=off",
+      ...(crashSafe ? [] : ["-c fsync=off", "-c full_page_writes=off"]),
     ].join(" ");
     await as("pg_ctl", ["-D", data, "-o", options, "-l", path.join(dir, "server.log"), "-w", "start"]);
   } catch (error) {

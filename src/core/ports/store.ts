@@ -207,6 +207,11 @@ export interface ConversationStore extends HomeQueries {
   messageByProviderId(kind: ChannelKind, providerMessageId: string): Promise<Message | null>;
   /** Records where the conversation's thread is. */
   setConversationThread(conversationId: number, channelId: string, threadTs: string): Promise<void>;
+  /**
+   * Records `threadTs` as the conversation's thread only if it has none in `channelId` yet and its inbox is
+   * connected to `channelId` (a parent we posted there whose recording was cut off); true when it did.
+   */
+  adoptThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean>;
 
   // ---- Inboxes and the rest (cold) ----
 

@@ -308,6 +308,13 @@ export class PgConversationStore implements ConversationStore {
     }
   }
 
+  async adoptThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      statements.adoptThread([new Date(), conversationId, channelId, threadTs]),
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
   async forgetThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       statements.forgetThread([new Date(), conversationId, channelId, threadTs]),
@@ -690,6 +697,12 @@ const statements = {
   messageBySlackTs: prepared(
     "threadline_message_by_slack_ts",
     `SELECT * FROM "Message" WHERE "slackChannelId" = $1 AND "slackTs" = $2`,
+  ),
+  adoptThread: prepared(
+    "threadline_adopt_thread",
+    `UPDATE "Conversation" SET "slackChannelId" = $3, "slackThreadTs" = $4, "updatedAt" = $1
+      WHERE "id" = $2 AND ("slackThreadTs" IS NULL OR "slackChannelId" IS DISTINCT FROM $3)
+      AND EXISTS (SELECT 1 FROM "Inbox" i WHERE i."id" = "Conversation"."inboxId" AND i."slackChannelId" = $3)`,
   ),
   // One statement: remembers the thread as past and forgets it, only if it is still the conversation's.
   forgetThread: prepared(

@@ -301,6 +301,13 @@ export class SqliteConversationStore implements ConversationStore {
     return outcome;
   }
 
+  async adoptThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean> {
+    const now = sqliteDate(new Date());
+    return this.connection.writeNow(
+      () => this.statements.adoptThread.run({ conversationId, channelId, threadTs, now }).changes > 0,
+    );
+  }
+
   async forgetThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean> {
     return this.connection.write(() => {
       const now = sqliteDate(new Date());

@@ -5,6 +5,7 @@ import { settingOrCreate } from "../settings.js";
 import { SqliteConnection } from "./connection.js";
 import { SqliteConversationStore } from "./conversation-store.js";
 import { SqliteDeliveryQueue } from "./delivery-queue.js";
+import { SqlitePostPacing } from "./post-pacing.js";
 
 /** The embedded database: one connection shared by the hot path's statements and Prisma Client. */
 export function sqliteDatabase(
@@ -17,6 +18,7 @@ export function sqliteDatabase(
   return {
     store: new SqliteConversationStore(connection, queue, prisma, lanesOf),
     queue,
+    pacing: new SqlitePostPacing(connection),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();

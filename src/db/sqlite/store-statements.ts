@@ -69,6 +69,11 @@ export function storeStatements(db: Database.Database) {
       db.prepare(`INSERT INTO "PastThread" ("slackChannelId", "slackThreadTs", "conversationId", "createdAt")
       SELECT "slackChannelId", "slackThreadTs", "id", ? FROM "Conversation"
       WHERE "id" = ? AND "slackChannelId" = ? AND "slackThreadTs" = ? ON CONFLICT DO NOTHING`),
+    adoptThread:
+      db.prepare(`UPDATE "Conversation" SET "slackChannelId" = @channelId, "slackThreadTs" = @threadTs,
+      "updatedAt" = @now WHERE "id" = @conversationId
+      AND ("slackThreadTs" IS NULL OR "slackChannelId" IS NOT @channelId)
+      AND EXISTS (SELECT 1 FROM "Inbox" i WHERE i."id" = "Conversation"."inboxId" AND i."slackChannelId" = @channelId)`),
     forgetThread: db.prepare(`UPDATE "Conversation" SET "slackChannelId" = NULL, "slackThreadTs" = NULL,
       "updatedAt" = ? WHERE "id" = ? AND "slackChannelId" = ? AND "slackThreadTs" = ?`),
     // Messages by the full-text index (FTS5 MATCH, never a scan), contacts by name or number; the newest

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import type { ConversationActions } from "../../core/actions.js";
 import type { SlashCommands } from "../../core/commands.js";
 import type { Conversations } from "../../core/conversations.js";
+import type { CutOffParents } from "../../core/cut-off-parents.js";
 import type { AppHome } from "../../core/home.js";
 import type { ReactionTriage } from "../../core/reaction-triage.js";
 import type { Reminders } from "../../core/reminders.js";
@@ -23,6 +24,8 @@ import * as assigneeOptions from "./options/assignee-options.js";
 
 export interface ListenerDependencies {
   readonly conversations: Conversations;
+  /** Records a thread from its parent's metadata when a reply finds it unrecorded. */
+  readonly cutOffParents: CutOffParents;
   readonly commands: SlashCommands;
   readonly actions: ConversationActions;
   readonly transcripts: TranscriptAccessPolicy;

@@ -105,6 +105,10 @@ export class RecordingSlack implements SlackPort {
     return found ? { ts: found.ts } : null;
   }
 
+  async parentConversationId(channelId: string, ts: string) {
+    return this.parents.find((p) => p.channelId === channelId && p.ts === ts)?.view.conversationId ?? null;
+  }
+
   async userDisplayName(userId: string) {
     return userId === "U1" ? "Ana" : userId;
   }

@@ -22,7 +22,7 @@ interface ThreadMessage {
  */
 const ownThreadRetries = [50, 100, 200, 400, 800];
 
-export function register(app: App, { conversations, logger }: ListenerDependencies): void {
+export function register(app: App, { conversations, cutOffParents, logger }: ListenerDependencies): void {
   app.event("message", async ({ event, context, client }) => {
     const message = event as unknown as ThreadMessage;
     // Only people's replies inside a thread can reach a customer: never bots (ours or others'), never
@@ -46,6 +46,14 @@ export function register(app: App, { conversations, logger }: ListenerDependenci
     for (const delayMs of ownThread ? ownThreadRetries : []) {
       if (outcome.result !== "not_a_conversation") break;
       await new Promise((resolve) => setTimeout(resolve, delayMs));
+      outcome = await conversations.agentReplied(reply);
+    }
+    // Still nothing: the parent may be ours with its recording cut off by a dying instance; it names its conversation.
+    if (
+      ownThread &&
+      outcome.result === "not_a_conversation" &&
+      (await cutOffParents.adopt(message.channel, message.thread_ts))
+    ) {
       outcome = await conversations.agentReplied(reply);
     }
     logger.debug(
