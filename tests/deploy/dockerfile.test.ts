@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { validate } from "dockerfile-utils";
 import { describe, expect, it } from "vitest";
 
 // The Dockerfile is checked for structure without a Docker daemon: stages, user, install, and that what it
@@ -76,6 +77,20 @@ function ignored(file: string): boolean {
 }
 
 describe("Dockerfile", () => {
+  // dockerfile-utils is the linter behind the Docker language server (VS Code's Docker extension): syntax,
+  // instruction arguments, flags, durations, ports, JSON forms.
+  it("passes dockerfile-utils' linter with no error or warning", () => {
+    expect(validate(read("Dockerfile"))).toEqual([]);
+  });
+
+  it("the linter is not silent: it reports a broken Dockerfile", () => {
+    const problems = validate("FROM node:22-slim\nEXPOSE web\nHEALTHCHECK --interval=5x CMD true\n");
+    expect(problems.map((problem) => problem.message)).toEqual([
+      "Invalid containerPort: web",
+      "time: unknown unit x in duration 5x",
+    ]);
+  });
+
   it("is multi-stage and ends on a slim Node base no older than package.json's engines", () => {
     expect(all.length).toBeGreaterThanOrEqual(2);
     const [, major] = /^node:(\d+)[^/]*-slim$/.exec(final.base) ?? [];
