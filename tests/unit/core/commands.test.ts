@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { channelRegistry, createChannelModules } from "../../../src/channels/registry.js";
 import { loadConfig } from "../../../src/config.js";
-import { parseSlashCommand } from "../../../src/core/commands.js";
+import { parseSlashCommand } from "../../../src/core/command-parser.js";
 
 const channels = channelRegistry(
   createChannelModules(

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { channelRegistry, createChannelModules } from "../../../../src/channels/registry.js";
 import { loadConfig } from "../../../../src/config.js";
-import { helpText, parseSlashCommand } from "../../../../src/core/commands.js";
+import { helpText } from "../../../../src/core/command-help.js";
+import { parseSlashCommand } from "../../../../src/core/command-parser.js";
 
 const channels = channelRegistry(
   createChannelModules(
