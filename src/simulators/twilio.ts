@@ -1,192 +1,50 @@
-import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { Changes } from "./changes.js";
 import { FaultQueue } from "./faults.js";
 import { json, type LocalServer, listen, type Reply, readBody } from "./http.js";
+import { smsInboundParams, whatsappInboundParams } from "./twilio/webhook-params.js";
+import {
+  type AdvancedOptOut,
+  API_VERSION,
+  contentSidPattern,
+  DEFAULT_CODES,
+  defaultMessage,
+  groupFields,
+  type InboundInput,
+  type MessageStatus,
+  many,
+  rfc2822,
+  type SentMessage,
+  type SignatureOverride,
+  segments,
+  sid,
+  single,
+  TwilioError,
+  type TwilioFault,
+  type TwilioParams,
+  type TwilioRequest,
+  twilioSignature,
+  type WebhookResult,
+  type WhatsAppInboundInput,
+  whatsappPrefix,
+  whatsappWindowMs,
+} from "./twilio/wire.js";
 
-export type TwilioParams = Record<string, string | string[]>;
-
-export type MessageStatus =
-  | "queued"
-  | "accepted"
-  | "sending"
-  | "sent"
-  | "delivered"
-  | "undelivered"
-  | "failed"
-  | "read"
-  | "canceled";
-
-export interface SentMessage {
-  sid: string;
-  To: string;
-  From?: string;
-  MessagingServiceSid?: string;
-  Body: string;
-  MediaUrl: string[];
-  /** A Content Template sent instead of a Body (WhatsApp templates), with the variables given. */
-  ContentSid?: string;
-  ContentVariables?: Record<string, string>;
-  StatusCallback?: string;
-  /** Changed by sendStatusCallback, so the list endpoint shows what the app was told. */
-  status: MessageStatus;
-  errorCode: number | null;
-  at: Date;
-  updatedAt: Date;
-}
-
-export interface TwilioRequest {
-  method: string;
-  path: string;
-  params: TwilioParams;
-  at: Date;
-}
-
-export interface TwilioFault {
-  times?: number;
-  status: number;
-  code?: number;
-  message?: string;
-  /**
-   * The message is accepted and goes out anyway (it is in the message log), then the caller gets the error answer
-   * ("answer_error": a failure after Twilio's commit) or no answer at all ("drop_connection": the connection is
-   * reset, as when a proxy or a timeout cuts it).
-   */
-  accepted?: "answer_error" | "drop_connection";
-}
-
-/**
- * Advanced Opt-Out keywords of a Messaging Service (protocols §4.7): a message whose whole body is one of them
- * (any case) reaches the webhook with `OptOutType` = STOP, START or HELP.
- */
-export type AdvancedOptOut = Record<"STOP" | "START" | "HELP", readonly string[]>;
-
-export interface WebhookResult {
-  status: number;
-  body: string;
-  messageSid: string;
-  /** The form parameters that were posted (and signed). */
-  params: TwilioParams;
-}
-
-/** undefined: sign properly; null: send no X-Twilio-Signature; a string: send that instead. */
-type SignatureOverride = string | null | undefined;
-
-const API_VERSION = "2010-04-01";
-
-const DEFAULT_CODES: Record<number, number> = {
-  400: 21211,
-  401: 20003,
-  404: 20404,
-  429: 20429,
-  500: 20500,
-  503: 20503,
-};
-
-function defaultMessage(code: number, to: string): string {
-  const messages: Record<number, string> = {
-    20003: "Authenticate",
-    20404: "The requested resource was not found",
-    20429: "Too Many Requests",
-    20500: "Internal Server Error",
-    20503: "Service Unavailable",
-    21211: `The 'To' number ${to} is not a valid phone number.`,
-    21408: `Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}.`,
-    21610: "Attempt to send to unsubscribed recipient",
-    21654: "ContentSid Required",
-    21655: "The ContentSid is Invalid",
-    21656: "The ContentVariables Parameter is invalid",
-    63007: "Twilio could not find a Channel with the specified From address",
-    63016:
-      "Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.",
-  };
-  return messages[code] ?? "Error";
-}
-
-/** X-Twilio-Signature exactly as twilio-node's getExpectedTwilioSignature computes it (protocols §4.2). */
-export function twilioSignature(authToken: string, url: string, params: TwilioParams): string {
-  let data = url;
-  for (const key of Object.keys(params).sort()) {
-    const value = params[key] ?? "";
-    if (Array.isArray(value)) for (const item of [...new Set(value)].sort()) data += key + item;
-    else data += key + value;
-  }
-  return createHmac("sha1", authToken).update(Buffer.from(data, "utf8")).digest("base64");
-}
-
-function sid(prefix: string): string {
-  return prefix + randomBytes(16).toString("hex");
-}
-
-function rfc2822(date: Date): string {
-  return date.toUTCString().replace("GMT", "+0000");
-}
-
-/** Twilio's segment count: GSM-7 fits 160 per message (153 when split), anything else UCS-2 70 (67). */
-function segments(body: string): number {
-  const gsmExtended = /[\^{}\\[\]~|€]/g;
-  const gsm = /^[\n\r\x20-\x7E£¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉÄÖÑÜ§¿äöñüà€]*$/.test(body) && !body.includes("`");
-  const units = gsm ? body.length + (body.match(gsmExtended)?.length ?? 0) : body.length;
-  const [single, part] = gsm ? [160, 153] : [70, 67];
-  return units <= single ? 1 : Math.ceil(units / part);
-}
-
-function groupFields(fields: [string, string][]): TwilioParams {
-  const params: TwilioParams = {};
-  for (const [key, value] of fields) {
-    const existing = params[key];
-    if (existing === undefined) params[key] = value;
-    else params[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  return params;
-}
-
-function single(params: TwilioParams, key: string): string | undefined {
-  const value = params[key];
-  return Array.isArray(value) ? value.at(-1) : value;
-}
-
-function many(params: TwilioParams, key: string): string[] {
-  const value = params[key];
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-class TwilioError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export type {
+  AdvancedOptOut,
+  InboundInput,
+  MessageStatus,
+  SentMessage,
+  TwilioFault,
+  TwilioParams,
+  TwilioRequest,
+  WebhookResult,
+  WhatsAppInboundInput,
+} from "./twilio/wire.js";
+export { twilioSignature } from "./twilio/wire.js";
 
 /** Twilio's REST API for Messages and media, plus the webhook client that calls the app like Twilio does. */
-export interface InboundInput {
-  from: string;
-  to: string;
-  body: string;
-  messageSid?: string;
-  media?: { url: string; contentType: string }[];
-  extraParams?: Record<string, string>;
-}
-
-/** A WhatsApp message as Twilio posts it to the incoming-message webhook (numbers in E.164, without the prefix). */
-export interface WhatsAppInboundInput {
-  from: string;
-  to: string;
-  body: string;
-  /** The name the customer set in WhatsApp; Twilio sends it as ProfileName when WhatsApp gives one. */
-  profileName?: string;
-  messageSid?: string;
-  media?: { url: string; contentType: string }[];
-}
-
-const whatsappPrefix = "whatsapp:";
-/** WhatsApp's customer-service window: free-form messages only this long after the user's last message. */
-const whatsappWindowMs = 24 * 60 * 60 * 1000;
-const contentSidPattern = /^HX[0-9a-fA-F]{32}$/;
-
 export class TwilioSimulator {
   readonly accountSid: string;
   readonly authToken: string;
@@ -289,38 +147,7 @@ export class TwilioSimulator {
 
   /** The parameters of an incoming SMS/MMS webhook (§4.1), as Twilio sends them. */
   inboundParams(input: InboundInput): { messageSid: string; params: TwilioParams } {
-    const media = input.media ?? [];
-    const mediaSid = media.map((m) => /\/Messages\/(MM[0-9a-f]{32})\//.exec(m.url)?.[1]).find(Boolean);
-    const messageSid = input.messageSid ?? mediaSid ?? sid(media.length > 0 ? "MM" : "SM");
-    const params: TwilioParams = {
-      ToCountry: this.country(input.to),
-      ToState: "",
-      SmsMessageSid: messageSid,
-      NumMedia: String(media.length),
-      ToCity: "",
-      FromZip: "",
-      SmsSid: messageSid,
-      FromState: "",
-      SmsStatus: "received",
-      FromCity: "",
-      Body: input.body,
-      FromCountry: this.country(input.from),
-      To: input.to,
-      ToZip: "",
-      NumSegments: String(media.length > 0 ? 1 : segments(input.body)),
-      MessageSid: messageSid,
-      AccountSid: this.accountSid,
-      From: input.from,
-      ApiVersion: API_VERSION,
-    };
-    media.forEach((m, i) => {
-      params[`MediaContentType${i}`] = m.contentType;
-      params[`MediaUrl${i}`] = m.url;
-    });
-    const optOutType = this.optOutType(input.body);
-    if (optOutType) params.OptOutType = optOutType;
-    Object.assign(params, input.extraParams);
-    return { messageSid, params };
+    return smsInboundParams(input, this.accountSid, this.optOutType(input.body));
   }
 
   /**
@@ -338,31 +165,7 @@ export class TwilioSimulator {
   }
 
   whatsappInboundParams(input: WhatsAppInboundInput): { messageSid: string; params: TwilioParams } {
-    const media = input.media ?? [];
-    const messageSid = input.messageSid ?? sid(media.length > 0 ? "MM" : "SM");
-    const params: TwilioParams = {
-      SmsMessageSid: messageSid,
-      NumMedia: String(media.length),
-      ProfileName: input.profileName ?? "",
-      MessageType: media.length > 0 ? (media[0]?.contentType.split("/")[0] ?? "document") : "text",
-      SmsSid: messageSid,
-      WaId: input.from.replace(/^\+/, ""),
-      SmsStatus: "received",
-      Body: input.body,
-      To: whatsappPrefix + input.to,
-      NumSegments: "1",
-      ReferralNumMedia: "0",
-      MessageSid: messageSid,
-      AccountSid: this.accountSid,
-      From: whatsappPrefix + input.from,
-      ApiVersion: API_VERSION,
-    };
-    if (input.profileName === undefined) delete params.ProfileName;
-    media.forEach((m, i) => {
-      params[`MediaContentType${i}`] = m.contentType;
-      params[`MediaUrl${i}`] = m.url;
-    });
-    return { messageSid, params };
+    return whatsappInboundParams(input, this.accountSid);
   }
 
   /** Posts a status callback (§4.5) for a message the app sent, and records the new status. */
@@ -420,10 +223,6 @@ export class TwilioSimulator {
     return Object.entries(this.advancedOptOut).find(([, keywords]) =>
       keywords.some((keyword) => keyword.toUpperCase() === word),
     )?.[0];
-  }
-
-  private country(number: string): string {
-    return number.startsWith("+1") ? "US" : "";
   }
 
   private async postSigned(
