@@ -86,33 +86,15 @@ export class PgConversationStore implements ConversationStore {
     inbound: InboundMessage,
     decide: (state: InboundState) => InboundEffects,
   ): Promise<InboundOutcome> {
-    const known = await this.one(statements.messageByProvider([inbound.kind, inbound.providerMessageId]));
-    if (known) return { result: "duplicate", messageId: Number(known.id) };
     try {
       return await this.commit(async (client): Promise<Committed<InboundOutcome>> => {
         const now = new Date();
-        const inbox = toInbox(
-          await this.findOrInsert(client, "inbox", "insertInbox", [inbound.kind, inbound.inboxAddress], now),
-        );
-        const contact = toContact(
-          await this.findOrInsert(
-            client,
-            "contact",
-            "insertContact",
-            [inbound.kind, inbound.contactAddress],
-            now,
-          ),
-        );
-        // Locked until the commit: messages of one conversation are decided one after the other.
-        let created = false;
-        let found = await this.one(statements.conversationForUpdate([inbox.id, contact.id]), client);
-        if (!found) {
-          found = await this.one(statements.insertConversation([inbox.id, contact.id, now]), client);
-          created = found !== null;
-        }
-        found ??= await this.one(statements.conversationForUpdate([inbox.id, contact.id]), client);
-        if (!found) throw new Error(`the conversation of ${inbound.contactAddress} could not be created`);
-        const conversation = toConversation(found);
+        const state = await this.inboundState(client, inbound, now);
+        if (state.duplicate !== null) throw new AlreadyRecorded(Number(state.duplicate));
+        const inbox = toInbox(state.inbox as Row);
+        const contact = toContact(state.contact as Row);
+        const created = state.created !== null;
+        const conversation = toConversation((state.found ?? state.created) as Row);
         const message = await this.one(
           statements.insertInbound([
             conversation.id,
@@ -127,15 +109,13 @@ export class PgConversationStore implements ConversationStore {
         );
         if (!message) throw new AlreadyRecorded(await this.messageIdByProvider(inbound, client));
         const messageId = Number(message.id);
-        const team = inbox.slackChannelId
-          ? await this.one(statements.teamSettings([inbox.slackChannelId]), client)
-          : null;
+        const team = state.team ? toTeamSettings(state.team as Row) : noTeamSettings;
         const effects = decide({
           inbox,
           contact,
           conversation,
           created,
-          team: inbox.slackChannelId ? (team ? toTeamSettings(team) : noTeamSettings) : null,
+          team: inbox.slackChannelId ? team : null,
         });
         await this.update(client, "Conversation", conversation.id, effects.conversation, now);
         const autoReply =
@@ -532,21 +512,28 @@ export class PgConversationStore implements ConversationStore {
     };
   }
 
-  /** The row, or a new one; when another instance inserts it at the same moment, the row it committed. */
-  private async findOrInsert(
-    client: pg.ClientBase,
-    find: "inbox" | "contact",
-    insert: "insertInbox" | "insertContact",
-    key: readonly [string, string],
-    now: Date,
-  ): Promise<Row> {
-    const row =
-      (await this.one(statements[find]([...key]), client)) ??
-      (await this.one(statements[insert]([...key, now]), client)) ??
-      // ON CONFLICT waited for the other insert to commit; this new statement sees its row.
-      (await this.one(statements[find]([...key]), client));
-    if (!row) throw new Error(`the ${find} ${key.join(" ")} could be neither found nor inserted`);
-    return row;
+  /**
+   * What an inbound message is decided on, in one round trip: whether it is already recorded, its inbox, contact
+   * and conversation (found or inserted; the conversation locked until the commit, so messages of one
+   * conversation are decided one after the other) and the team's settings. When another instance inserts one of
+   * those rows at the same moment, ON CONFLICT waits for it to commit and the statement is run again: the new
+   * snapshot sees the row.
+   */
+  private async inboundState(client: pg.ClientBase, inbound: InboundMessage, now: Date): Promise<Row> {
+    const values = [
+      inbound.kind,
+      inbound.providerMessageId,
+      inbound.inboxAddress,
+      inbound.contactAddress,
+      now,
+    ];
+    for (let attempt = 1; ; attempt++) {
+      const state = await this.one(statements.inboundState(values), client);
+      const complete = state?.inbox && state.contact && (state.found ?? state.created);
+      if (state && (state.duplicate !== null || complete)) return state;
+      if (attempt === 2)
+        throw new Error(`the conversation of ${inbound.contactAddress} could be neither found nor created`);
+    }
   }
 
   private async messageIdByProvider(inbound: InboundMessage, client: pg.ClientBase): Promise<number> {
@@ -640,9 +627,29 @@ const statements = {
     `INSERT INTO "Nudge" ("conversationId", "unansweredSince", "assigneeId", "postedAt") VALUES ($1, $2, $3, $4)
       ON CONFLICT DO NOTHING`,
   ),
-  teamSettings: prepared(
-    "threadline_team_settings",
-    `SELECT * FROM "TeamSettings" WHERE "slackChannelId" = $1`,
+  // $1 kind, $2 provider message id, $3 inbox address, $4 contact address, $5 now.
+  inboundState: prepared(
+    "threadline_inbound_state",
+    `WITH "foundInbox" AS (SELECT * FROM "Inbox" WHERE "kind" = $1 AND "address" = $3),
+      "newInbox" AS (INSERT INTO "Inbox" ("kind", "address", "createdAt", "updatedAt")
+        SELECT $1, $3, $5, $5 WHERE NOT EXISTS (SELECT 1 FROM "foundInbox")
+        ON CONFLICT ("kind", "address") DO NOTHING RETURNING *),
+      "inbox" AS (SELECT * FROM "foundInbox" UNION ALL SELECT * FROM "newInbox"),
+      "foundContact" AS (SELECT * FROM "Contact" WHERE "kind" = $1 AND "address" = $4),
+      "newContact" AS (INSERT INTO "Contact" ("kind", "address", "createdAt", "updatedAt")
+        SELECT $1, $4, $5, $5 WHERE NOT EXISTS (SELECT 1 FROM "foundContact")
+        ON CONFLICT ("kind", "address") DO NOTHING RETURNING *),
+      "contact" AS (SELECT * FROM "foundContact" UNION ALL SELECT * FROM "newContact"),
+      "found" AS (SELECT c.* FROM "Conversation" c JOIN "inbox" i ON c."inboxId" = i."id"
+        JOIN "contact" ct ON c."contactId" = ct."id" FOR UPDATE OF c),
+      "created" AS (INSERT INTO "Conversation" ("inboxId", "contactId", "createdAt", "updatedAt")
+        SELECT i."id", ct."id", $5, $5 FROM "inbox" i, "contact" ct WHERE NOT EXISTS (SELECT 1 FROM "found")
+        ON CONFLICT ("inboxId", "contactId") DO NOTHING RETURNING *)
+    SELECT (SELECT "id" FROM "Message" WHERE "provider" = $1 AND "providerMessageId" = $2) AS "duplicate",
+      (SELECT to_jsonb(i) FROM "inbox" i) AS "inbox", (SELECT to_jsonb(ct) FROM "contact" ct) AS "contact",
+      (SELECT to_jsonb(c) FROM "found" c) AS "found", (SELECT to_jsonb(c) FROM "created" c) AS "created",
+      (SELECT to_jsonb(t) FROM "TeamSettings" t JOIN "inbox" i ON t."slackChannelId" = i."slackChannelId")
+        AS "team"`,
   ),
   endWait: prepared(
     "threadline_end_wait",
