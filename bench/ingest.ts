@@ -118,24 +118,38 @@ export async function load(
   options: { amount?: number; duration?: number; connections: number },
   sign: () => SignedRequest,
 ): Promise<Result> {
+  return prepareLoad(baseUrl, options, sign)();
+}
+
+/**
+ * Signs the requests now and returns the start of the load. Loads run side by side (one per instance) must all
+ * be prepared before any starts: signing blocks the event loop for seconds, which would stall the loads already
+ * running and count that stall against their instance.
+ */
+export function prepareLoad(
+  baseUrl: string,
+  options: { amount?: number; duration?: number; connections: number },
+  sign: () => SignedRequest,
+): () => Promise<Result> {
   // Enough for 15,000 req/s; beyond that the generator signs on the fly.
   const pool = Array.from({ length: options.amount ?? (options.duration ?? 0) * 15_000 }, sign);
   let next = 0;
-  return autocannon({
-    url: baseUrl,
-    ...options,
-    timeout: 30,
-    requests: [
-      {
-        method: "POST",
-        path: webhookPath,
-        setupRequest: (request) => {
-          const signed = pool[next++] ?? sign();
-          return { ...request, body: signed.body, headers: signed.headers };
+  return () =>
+    autocannon({
+      url: baseUrl,
+      ...options,
+      timeout: 30,
+      requests: [
+        {
+          method: "POST",
+          path: webhookPath,
+          setupRequest: (request) => {
+            const signed = pool[next++] ?? sign();
+            return { ...request, body: signed.body, headers: signed.headers };
+          },
         },
-      },
-    ],
-  });
+      ],
+    });
 }
 
 /** Acknowledged requests per second (only 2xx count). */

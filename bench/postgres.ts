@@ -25,7 +25,7 @@ import {
   tempDatabase,
   whileProgressing,
 } from "./harness.js";
-import { describe, load, rate } from "./ingest.js";
+import { describe, load, prepareLoad, rate } from "./ingest.js";
 
 /*
  * The same two measurements on three setups, one after the other in one run: SQLite with one instance,
@@ -143,19 +143,19 @@ async function measureSetup(
   let counter = 0;
   const sign = () => message(counter, `${tag}i ${counter++}`);
   const base = await load(baseline.baseUrl, { duration, connections }, sign);
-  // The connections split over the instances: a load balancer spreading them round-robin.
-  const results = await Promise.all(
-    apps.map((app, k) =>
-      load(
-        app.baseUrl,
-        {
-          duration,
-          connections: Math.floor(connections / apps.length) + (k < connections % apps.length ? 1 : 0),
-        },
-        sign,
-      ),
+  // The connections split over the instances: a load balancer spreading them round-robin. Every load is
+  // signed before the first starts (prepareLoad).
+  const loads = apps.map((app, k) =>
+    prepareLoad(
+      app.baseUrl,
+      {
+        duration,
+        connections: Math.floor(connections / apps.length) + (k < connections % apps.length ? 1 : 0),
+      },
+      sign,
     ),
   );
+  const results = await Promise.all(loads.map((start) => start()));
   const acked = results.reduce((sum, result) => sum + result["2xx"], 0);
   const appRate = results.reduce((sum, result) => sum + rate(result), 0);
   const committed = await countIngested(sqlite?.file ?? url, setup.postgres, `${tag}i `);
