@@ -195,6 +195,12 @@ export class PgConversationStore implements ConversationStore {
   }
 
   async write(write: Write): Promise<void> {
+    const changes = [write.conversations, write.messages, write.contacts, write.parts, write.jobs];
+    // One change is one statement, atomic on its own: no BEGIN and COMMIT round trips (a delivered message's ts).
+    if (changes.reduce((count, list) => count + (list?.length ?? 0), 0) === 1 && !write.jobs?.length) {
+      await this.applyChanges(this.pool, write);
+      return;
+    }
     await this.commit(async (client) => ({ outcome: undefined, jobs: await this.applyWrite(client, write) }));
   }
 
@@ -546,6 +552,11 @@ export class PgConversationStore implements ConversationStore {
 
   private async applyWrite(client: pg.ClientBase, write: Write): Promise<QueuedJob[]> {
     const now = new Date();
+    await this.applyChanges(client, write, now);
+    return this.queue.insert(client, write.jobs ?? [], now);
+  }
+
+  private async applyChanges(client: pg.ClientBase | pg.Pool, write: Write, now = new Date()): Promise<void> {
     for (const [id, changes] of write.conversations ?? [])
       await this.update(client, "Conversation", id, changes, now);
     for (const [id, changes] of write.messages ?? []) await this.update(client, "Message", id, changes, now);
@@ -553,7 +564,6 @@ export class PgConversationStore implements ConversationStore {
     for (const [messageId, index, status] of write.parts ?? []) {
       await client.query(statements.updateSentPart([status, messageId, index]));
     }
-    return this.queue.insert(client, write.jobs ?? [], now);
   }
 
   /** `UPDATE table SET <changed columns>, updatedAt WHERE id`, prepared once per set of columns. */
