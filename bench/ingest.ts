@@ -118,38 +118,43 @@ export async function load(
   options: { amount?: number; duration?: number; connections: number },
   sign: () => SignedRequest,
 ): Promise<Result> {
-  return prepareLoad(baseUrl, options, sign)();
+  // Enough for 15,000 req/s; beyond that the generator signs on the fly.
+  return loadFrom(baseUrl, options, presigned(options.amount ?? (options.duration ?? 0) * 15_000, sign));
 }
 
 /**
- * Signs the requests now and returns the start of the load. Loads run side by side (one per instance) must all
- * be prepared before any starts: signing blocks the event loop for seconds, which would stall the loads already
- * running and count that stall against their instance.
+ * `count` requests signed now, then handed out in order (signing on the fly past them). Signing blocks the
+ * event loop for seconds, so loads run side by side must share one cursor signed before any starts: a load
+ * signing its own while another runs stalls the running one, and loads signed one after the other would send
+ * the same conversations to every instance in lockstep.
  */
-export function prepareLoad(
+export function presigned(count: number, sign: () => SignedRequest): () => SignedRequest {
+  const pool = Array.from({ length: count }, sign);
+  let next = 0;
+  return () => pool[next++] ?? sign();
+}
+
+/** Autocannon on the webhook, each request the next of `next`. */
+export function loadFrom(
   baseUrl: string,
   options: { amount?: number; duration?: number; connections: number },
-  sign: () => SignedRequest,
-): () => Promise<Result> {
-  // Enough for 15,000 req/s; beyond that the generator signs on the fly.
-  const pool = Array.from({ length: options.amount ?? (options.duration ?? 0) * 15_000 }, sign);
-  let next = 0;
-  return () =>
-    autocannon({
-      url: baseUrl,
-      ...options,
-      timeout: 30,
-      requests: [
-        {
-          method: "POST",
-          path: webhookPath,
-          setupRequest: (request) => {
-            const signed = pool[next++] ?? sign();
-            return { ...request, body: signed.body, headers: signed.headers };
-          },
+  next: () => SignedRequest,
+): Promise<Result> {
+  return autocannon({
+    url: baseUrl,
+    ...options,
+    timeout: 30,
+    requests: [
+      {
+        method: "POST",
+        path: webhookPath,
+        setupRequest: (request) => {
+          const signed = next();
+          return { ...request, body: signed.body, headers: signed.headers };
         },
-      ],
-    });
+      },
+    ],
+  });
 }
 
 /** Acknowledged requests per second (only 2xx count). */
