@@ -119,8 +119,27 @@ export async function load(
   sign: () => SignedRequest,
 ): Promise<Result> {
   // Enough for 15,000 req/s; beyond that the generator signs on the fly.
-  const pool = Array.from({ length: options.amount ?? (options.duration ?? 0) * 15_000 }, sign);
+  return loadFrom(baseUrl, options, presigned(options.amount ?? (options.duration ?? 0) * 15_000, sign));
+}
+
+/**
+ * `count` requests signed now, then handed out in order (signing on the fly past them). Signing blocks the
+ * event loop for seconds, so loads run side by side must share one cursor signed before any starts: a load
+ * signing its own while another runs stalls the running one, and loads signed one after the other would send
+ * the same conversations to every instance in lockstep.
+ */
+export function presigned(count: number, sign: () => SignedRequest): () => SignedRequest {
+  const pool = Array.from({ length: count }, sign);
   let next = 0;
+  return () => pool[next++] ?? sign();
+}
+
+/** Autocannon on the webhook, each request the next of `next`. */
+export function loadFrom(
+  baseUrl: string,
+  options: { amount?: number; duration?: number; connections: number },
+  next: () => SignedRequest,
+): Promise<Result> {
   return autocannon({
     url: baseUrl,
     ...options,
@@ -130,7 +149,7 @@ export async function load(
         method: "POST",
         path: webhookPath,
         setupRequest: (request) => {
-          const signed = pool[next++] ?? sign();
+          const signed = next();
           return { ...request, body: signed.body, headers: signed.headers };
         },
       },

@@ -25,7 +25,7 @@ import {
   tempDatabase,
   whileProgressing,
 } from "./harness.js";
-import { describe, load, rate } from "./ingest.js";
+import { describe, load, loadFrom, presigned, rate } from "./ingest.js";
 
 /*
  * The same two measurements on three setups, one after the other in one run: SQLite with one instance,
@@ -143,16 +143,18 @@ async function measureSetup(
   let counter = 0;
   const sign = () => message(counter, `${tag}i ${counter++}`);
   const base = await load(baseline.baseUrl, { duration, connections }, sign);
-  // The connections split over the instances: a load balancer spreading them round-robin.
+  // The connections split over the instances: a load balancer spreading them round-robin. The requests are
+  // signed before any load starts, and each instance's connections take the next one from the same cursor.
+  const next = presigned(duration * 15_000 * apps.length, sign);
   const results = await Promise.all(
     apps.map((app, k) =>
-      load(
+      loadFrom(
         app.baseUrl,
         {
           duration,
           connections: Math.floor(connections / apps.length) + (k < connections % apps.length ? 1 : 0),
         },
-        sign,
+        next,
       ),
     ),
   );

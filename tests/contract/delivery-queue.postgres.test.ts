@@ -70,38 +70,57 @@ describe("PgDeliveryQueue across instances", () => {
     await Promise.all(instances.map((each) => each.close()));
   });
 
-  it("tells every instance of the jobs any instance commits, once each, in id order", async () => {
+  /** Job `queued` leased to `owner` of `instance`, as its worker would take it. */
+  async function claimed(instance: Instance, queued: QueuedJob | undefined, owner: string) {
+    if (!queued) throw new Error("nothing to claim");
+    const job = await instance.queue.claim(queued.id, owner, Date.now(), Date.now() + 30_000);
+    if (!job) throw new Error(`job ${queued.id} not claimed`);
+    return job;
+  }
+
+  it("hands a job to the instance that committed it; the others hear of it only when it waits behind their head", async () => {
     const [a, b, c] = instances as [Instance, Instance, Instance];
     for (const each of instances) each.heard.length = 0;
-    await a.queue.enqueue([notice("x", "1"), notice("y", "1"), notice("x", "2")]);
-    await eventually(() => b.heard.length === 3 && c.heard.length === 3);
-    const ids = a.heard.map((job) => job.id);
-    expect(ids).toHaveLength(3);
-    expect(b.heard.map((job) => job.id)).toEqual(ids);
-    expect(c.heard).toEqual(b.heard);
-    expect(b.heard.map((job) => [job.lane, job.payload])).toEqual([
-      ["x", { conversationId: 1, text: "1" }],
-      ["y", { conversationId: 1, text: "1" }],
-      ["x", { conversationId: 1, text: "2" }],
-    ]);
-    // Nothing is heard twice (its own notice is not announced again to the committing instance).
-    await b.queue.enqueue([notice("z", "marker")]);
-    await eventually(() => a.heard.length === 4);
-    expect(a.heard.map((job) => job.id)).toEqual([...ids, b.heard[3]?.id]);
+    await a.queue.enqueue([notice("held", "1")]);
+    const [first] = a.heard;
+    expect(a.heard.map((job) => job.payload)).toEqual([{ conversationId: 1, text: "1" }]);
+    const head = await claimed(a, first, "a");
+    // b commits the lane's next job while a holds its head: b's claim gives way and tells the others.
+    await b.queue.enqueue([notice("held", "2")]);
+    const [second] = b.heard;
+    expect(await b.queue.claim(second?.id ?? 0, "b", Date.now(), Date.now() + 30_000)).toBeNull();
+    await eventually(() => a.heard.some((job) => job.id === second?.id));
+    // Notices arrive in commit order: had a's own job been announced to c, c would have heard it before.
+    await eventually(() => c.heard.some((job) => job.id === second?.id));
+    expect(c.heard.map((job) => job.id)).toEqual([second?.id]);
+    // a settles its head and runs the next job.
+    expect(await a.queue.complete(head, "a")).toBe(true);
+    expect(await claimed(a, second, "a")).toMatchObject({ id: second?.id, attempts: 1 });
+  });
+
+  it("hands the lane's next job to whoever settles its head, wherever it was committed", async () => {
+    const [a, b] = instances as [Instance, Instance];
+    for (const lane of ["completed", "failed"]) {
+      await a.queue.enqueue([notice(lane, "1")]);
+      const head = await claimed(a, a.heard.at(-1), "a");
+      await b.queue.enqueue([notice(lane, "2")]);
+      const next = b.heard.at(-1);
+      a.heard.length = 0;
+      if (lane === "completed") await a.queue.complete(head, "a");
+      else await a.queue.fail(head, "a", "refused");
+      // Straight from the settling statement, not from a notice (b has not tried to claim it).
+      expect(a.heard.map((job) => job.id)).toEqual([next?.id]);
+    }
   });
 
   it("tells every instance of an unparked job", async () => {
     const [a, b] = instances as [Instance, Instance];
     await a.queue.enqueue([notice("parked-lane", "1")]);
-    const [queued] = a.heard.slice(-1) as [QueuedJob];
-    // Heard before it is parked: a notice of a job that is no longer pending when it arrives is dropped.
-    await eventually(() => b.heard.some((heard) => heard.id === queued.id));
-    const job = await a.queue.claim(queued.id, "a", Date.now(), Date.now() + 30_000);
-    if (!job) throw new Error("not claimed");
+    const job = await claimed(a, a.heard.at(-1), "a");
     await a.queue.park(job, "a", "no channel");
     b.heard.length = 0;
-    await a.queue.unpark(queued.id);
-    await eventually(() => b.heard.some((heard) => heard.id === queued.id));
+    await a.queue.unpark(job.id);
+    await eventually(() => b.heard.some((heard) => heard.id === job.id));
   });
 
   it("listens again after its connection is cut, and hears later jobs", async () => {
@@ -113,13 +132,16 @@ describe("PgDeliveryQueue across instances", () => {
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'threadline-listen'",
       );
       expect(cut.rowCount).toBe(3);
-      // Jobs committed while nobody listens are found by the worker's sweep; the ones after are heard again.
+      // Notices sent while nobody listens are lost (the worker's sweep finds their jobs); later ones are heard.
+      let attempt = 0;
       await eventually(async () => {
         b.heard.length = 0;
-        await a.queue.enqueue([notice("after-cut", "x")]);
-        const [sent] = a.heard.slice(-1);
+        await a.queue.enqueue([notice(`after-cut-${++attempt}`, "x")]);
+        const job = await claimed(a, a.heard.at(-1), "a");
+        await a.queue.park(job, "a", "no channel");
+        await a.queue.unpark(job.id);
         await new Promise((resolve) => setTimeout(resolve, 50));
-        return b.heard.some((job) => job.id === sent?.id);
+        return b.heard.some((heard) => heard.id === job.id);
       });
       const listening = await admin.query(
         "SELECT 1 FROM pg_stat_activity WHERE application_name = 'threadline-listen'",

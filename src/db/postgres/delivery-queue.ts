@@ -1,9 +1,12 @@
 import type pg from "pg";
 import type { DeliveryQueue, Job, NewJob, QueuedJob, QueueStats } from "../../core/ports.js";
-import { JobNotifications, notifyJobs } from "./job-notifications.js";
+import { JobNotifications, type JobsNotice, jobsChannel, notifyJobs } from "./job-notifications.js";
 import { inTransaction, prepared } from "./pool.js";
 
 type Row = Record<string, unknown>;
+
+/** Past this many ids not yet claimed (a stopped worker), they are forgotten: the notices are only hints. */
+const maxCommittedHere = 10_000;
 
 export const toQueued = (row: Row): QueuedJob =>
   ({
@@ -28,18 +31,26 @@ const queuedColumns = `"id", "lane", "kind", "payload", "runAt", "createdAt"`;
 const laneHead = `NOT EXISTS (SELECT 1 FROM "DeliveryJob" e
   WHERE e."lane" = j."lane" AND e."state" IN ('pending', 'parked') AND e."id" < j."id")`;
 
+/**
+ * One row per settled job `d` (none when the lease was lost): `settled`, and the lane's next pending job if any.
+ * Whoever runs a lane's head takes its next job on from the table, so a job another instance committed behind
+ * a head this one held is not left to the sweep.
+ */
+const nextOf = (settled: string) => `SELECT d."id" AS "settled", n.* FROM ${settled} d
+  LEFT JOIN LATERAL (SELECT ${queuedColumns} FROM "DeliveryJob" j
+    WHERE j."lane" = d."lane" AND j."state" = 'pending' AND j."id" > d."id" ORDER BY j."id" LIMIT 1) n ON true`;
+
 const statements = {
-  // Serialises the writers of one lane until they commit, so ids of a lane are handed out in commit order:
-  // otherwise a claim could see job 11 of a lane committed while job 10 is still in flight, and run it first.
-  lockLanes: prepared(
-    "threadline_jobs_lock_lanes",
-    `SELECT pg_advisory_xact_lock(hashtextextended(l, 0)) FROM unnest($1::text[]) AS l ORDER BY l`,
-  ),
+  // Takes the lanes' locks, then inserts: the locks serialise the writers of one lane until they commit, so ids
+  // of a lane are handed out in commit order (otherwise a claim could see job 11 of a lane committed while job 10
+  // is still in flight, and run it first). One statement: the locks are an InitPlan, taken before any row.
   insert: prepared(
     "threadline_jobs_insert",
     `INSERT INTO "DeliveryJob" ("lane", "kind", "payload", "runAt", "createdAt", "updatedAt")
       SELECT l, k, p, r, $5, $5
       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS t(l, k, p, r, n)
+      WHERE (SELECT COUNT(pg_advisory_xact_lock(hashtextextended(lane, 0)))
+        FROM (SELECT DISTINCT lane FROM unnest($1::text[]) AS lane ORDER BY lane) AS locked) >= 0
       ORDER BY n RETURNING ${queuedColumns}`,
   ),
   load: prepared(
@@ -68,9 +79,12 @@ const statements = {
     "threadline_jobs_renew",
     `UPDATE "DeliveryJob" SET "leaseUntil" = $3 WHERE "id" = ANY($1::int[]) AND "leaseOwner" = $2`,
   ),
+  // The lane's next job comes back with the deletion: it may be another instance's, which gave up its claim
+  // while this one held the lane (see `nextOf`).
   complete: prepared(
     "threadline_jobs_complete",
-    `DELETE FROM "DeliveryJob" WHERE "id" = $1 AND "leaseOwner" = $2`,
+    `WITH d AS (DELETE FROM "DeliveryJob" WHERE "id" = $1 AND "leaseOwner" = $2 RETURNING "id", "lane")
+      ${nextOf("d")}`,
   ),
   retry: prepared(
     "threadline_jobs_retry",
@@ -87,6 +101,16 @@ const statements = {
     "threadline_jobs_settle",
     `UPDATE "DeliveryJob" SET "leaseOwner" = NULL, "leaseUntil" = 0, "state" = $3, "lastError" = $4,
         "updatedAt" = $5 WHERE "id" = $1 AND "leaseOwner" = $2`,
+  ),
+  fail: prepared(
+    "threadline_jobs_fail",
+    `WITH d AS (UPDATE "DeliveryJob" SET "leaseOwner" = NULL, "leaseUntil" = 0, "state" = 'failed',
+        "lastError" = $3, "updatedAt" = $4 WHERE "id" = $1 AND "leaseOwner" = $2 RETURNING "id", "lane")
+      ${nextOf("d")}`,
+  ),
+  pendingHint: prepared(
+    "threadline_jobs_pending_hint",
+    `SELECT pg_notify($1, $2) FROM "DeliveryJob" WHERE "id" = $3 AND "state" = 'pending'`,
   ),
   unpark: prepared(
     "threadline_jobs_unpark",
@@ -122,14 +146,18 @@ export interface PgDeliveryQueueOptions {
 }
 
 /**
- * The outbox on PostgreSQL: prepared statements through a pg pool. Jobs are announced to this instance's
- * listeners right after they commit, and to every other instance by a NOTIFY sent with the commit; each
- * listener loads the rows it hears of. Claims lock the row with `FOR UPDATE SKIP LOCKED` and lease it, so
- * instances never run the same job at once and a dead one's jobs are taken over when its lease runs out.
+ * The outbox on PostgreSQL: prepared statements through a pg pool. The instance that commits a job runs it: the
+ * job goes to this instance's listeners right after the commit, with no NOTIFY in the transaction (commits that
+ * NOTIFY queue on one lock across the whole server). The others hear of a job only when it waits behind a lane
+ * head they hold (see `claim`) or is unparked; settling a head hands its lane's next job to the settler, and the
+ * worker's sweep takes on what a dead instance left. Claims lock the row with `FOR UPDATE SKIP LOCKED` and lease
+ * it, so instances never run the same job at once and a dead one's jobs are taken over when its lease runs out.
  */
 export class PgDeliveryQueue implements DeliveryQueue {
   private readonly listeners: ((jobs: readonly QueuedJob[]) => void)[] = [];
   private readonly notifications: JobNotifications | null;
+  /** Jobs this instance committed and has not tried to claim yet. */
+  private readonly committedHere = new Set<number>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -159,10 +187,9 @@ export class PgDeliveryQueue implements DeliveryQueue {
     this.listeners.push(listener);
   }
 
-  /** Inserts jobs and queues their notice, in the caller's transaction; `announce` them once it has committed. */
+  /** Inserts jobs in the caller's transaction; `announce` them once it has committed. */
   async insert(client: pg.ClientBase, jobs: readonly NewJob[], now = new Date()): Promise<QueuedJob[]> {
     if (jobs.length === 0) return [];
-    await client.query(statements.lockLanes([[...new Set(jobs.map((job) => job.lane))]]));
     const { rows } = await client.query(
       statements.insert([
         jobs.map((job) => job.lane),
@@ -172,12 +199,10 @@ export class PgDeliveryQueue implements DeliveryQueue {
         now,
       ]),
     );
-    const queued = rows.map(toQueued).sort((a, b) => a.id - b.id);
-    await this.notify(client, queued);
-    return queued;
+    return rows.map(toQueued).sort((a, b) => a.id - b.id);
   }
 
-  /** Tells the other instances, when the caller's transaction commits, of jobs it made runnable. */
+  /** Tells the other instances, when the caller's transaction commits, of jobs it made runnable again. */
   async notify(client: pg.ClientBase, jobs: readonly QueuedJob[]): Promise<void> {
     await notifyJobs(
       client,
@@ -186,9 +211,12 @@ export class PgDeliveryQueue implements DeliveryQueue {
     );
   }
 
+  /** Hands jobs this instance committed to its worker, which claims them first (see `claim`). */
   announce(jobs: readonly QueuedJob[]): void {
     if (jobs.length === 0) return;
-    for (const listener of this.listeners) listener(jobs);
+    if (this.committedHere.size > maxCommittedHere) this.committedHere.clear();
+    for (const job of jobs) this.committedHere.add(job.id);
+    this.deliver(jobs);
   }
 
   async enqueue(jobs: readonly NewJob[]): Promise<void> {
@@ -199,9 +227,20 @@ export class PgDeliveryQueue implements DeliveryQueue {
     return (await this.pool.query(statements.unclaimed([now, limit]))).rows.map(toQueued);
   }
 
+  /**
+   * When the first claim of a job this instance committed fails while the job is still pending, an earlier job
+   * of its lane is held elsewhere (leased by another instance, or parked): a notice tells the others, so the
+   * holder runs it next. Only then is a NOTIFY sent, outside any hot-path transaction (decision 0006).
+   */
   async claim(id: number, owner: string, now: number, leaseUntil: number): Promise<Job | null> {
     const { rows } = await this.pool.query(statements.claim([id, owner, now, leaseUntil, new Date(now)]));
-    return rows[0] ? toJob(rows[0]) : null;
+    const committedHere = this.committedHere.delete(id);
+    if (rows[0]) return toJob(rows[0]);
+    if (committedHere && this.notifications) {
+      const notice: JobsNotice = { from: this.options.instance, ids: [id] };
+      await this.pool.query(statements.pendingHint([jobsChannel, JSON.stringify(notice), id]));
+    }
+    return null;
   }
 
   async renew(ids: readonly number[], owner: string, leaseUntil: number): Promise<void> {
@@ -209,7 +248,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
   }
 
   async complete(job: Job, owner: string): Promise<boolean> {
-    return (await this.pool.query(statements.complete([job.id, owner]))).rowCount === 1;
+    return this.settledWithNext(await this.pool.query(statements.complete([job.id, owner])));
   }
 
   async retry(job: Job, owner: string, runAt: number, error: string, uncertain: boolean): Promise<void> {
@@ -221,7 +260,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
   }
 
   async fail(job: Job, owner: string, error: string): Promise<void> {
-    await this.settle(job, owner, "failed", error);
+    this.settledWithNext(await this.pool.query(statements.fail([job.id, owner, error, new Date()])));
   }
 
   async park(job: Job, owner: string, reason: string): Promise<void> {
@@ -256,14 +295,26 @@ export class PgDeliveryQueue implements DeliveryQueue {
     };
   }
 
-  private async settle(job: Job, owner: string, state: "failed" | "parked", error: string): Promise<void> {
+  /** Whether the job was settled; the lane's next job, if any, goes to this instance's worker. */
+  private settledWithNext({ rows }: pg.QueryResult): boolean {
+    const next = rows.filter((row) => row.id !== null).map(toQueued);
+    this.deliver(next);
+    return rows.length > 0;
+  }
+
+  private deliver(jobs: readonly QueuedJob[]): void {
+    if (jobs.length === 0) return;
+    for (const listener of this.listeners) listener(jobs);
+  }
+
+  private async settle(job: Job, owner: string, state: "parked", error: string): Promise<void> {
     await this.pool.query(statements.settle([job.id, owner, state, error, new Date()]));
   }
 
   /** Jobs another instance committed: still pending ones are announced here too, in id order. */
   private async loadAnnounced(ids: readonly number[]): Promise<void> {
     try {
-      this.announce((await this.pool.query(statements.load([ids]))).rows.map(toQueued));
+      this.deliver((await this.pool.query(statements.load([ids]))).rows.map(toQueued));
     } catch (error) {
       (this.options.onError ?? (() => {}))(error as Error);
     }
