@@ -9,7 +9,6 @@ interface TeamSettingsRow {
 /** The one table the team settings need, as both generated clients (SQLite and PostgreSQL) have it. */
 export interface TeamSettingsClient {
   readonly teamSettings: {
-    findUnique(args: { where: { slackChannelId: string } }): PromiseLike<TeamSettingsRow | null>;
     upsert(args: {
       where: { slackChannelId: string };
       create: Partial<TeamSettings> & { slackChannelId: string; updatedBy: string };
@@ -21,14 +20,8 @@ export interface TeamSettingsClient {
 const settingsOf = (row: TeamSettingsRow | null): TeamSettings =>
   row ? { hours: row.hours, awayMessage: row.awayMessage, slaMinutes: row.slaMinutes } : noTeamSettings;
 
-/** A channel's team settings (a cold path: commands and the nudge job read them). */
-export async function readTeamSettings(
-  prisma: TeamSettingsClient,
-  slackChannelId: string,
-): Promise<TeamSettings> {
-  return settingsOf(await prisma.teamSettings.findUnique({ where: { slackChannelId } }));
-}
-
+/** Changes a channel's team settings (a cold path: /threadline hours, away and sla); the stores read them with
+ * prepared statements, since every reply that ends a wait reads them. */
 export async function writeTeamSettings(
   prisma: TeamSettingsClient,
   slackChannelId: string,

@@ -33,7 +33,7 @@ import type {
   Write,
 } from "../../core/ports.js";
 import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettings } from "../sqlite/rows.js";
-import { readTeamSettings, writeTeamSettings } from "../team-settings.js";
+import { writeTeamSettings } from "../team-settings.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { PgHomeQueries } from "./home-queries.js";
@@ -409,8 +409,10 @@ export class PgConversationStore implements ConversationStore {
     });
   }
 
-  teamSettings(slackChannelId: string): Promise<TeamSettings> {
-    return readTeamSettings(this.prisma, slackChannelId);
+  /** Read with every reply that ends a wait (to time it): a prepared statement, not Prisma. */
+  async teamSettings(slackChannelId: string): Promise<TeamSettings> {
+    const row = await this.one(statements.teamSettings([slackChannelId]));
+    return row ? toTeamSettings(row) : noTeamSettings;
   }
 
   saveTeamSettings(slackChannelId: string, changes: Partial<TeamSettings>, userId: string) {

@@ -18,6 +18,10 @@ export const statements = {
     `SELECT * FROM "Message" WHERE "provider" = $1 AND "providerMessageId" = $2`,
   ),
   message: prepared("threadline_message", `SELECT * FROM "Message" WHERE "id" = $1`),
+  teamSettings: prepared(
+    "threadline_team_settings",
+    `SELECT * FROM "TeamSettings" WHERE "slackChannelId" = $1`,
+  ),
   inbox: prepared("threadline_inbox", `SELECT * FROM "Inbox" WHERE "kind" = $1 AND "address" = $2`),
   inboxForUpdate: prepared(
     "threadline_inbox_for_update",

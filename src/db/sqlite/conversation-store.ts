@@ -33,7 +33,7 @@ import type {
   Write,
 } from "../../core/ports.js";
 import type { PrismaClient } from "../client.js";
-import { readTeamSettings, writeTeamSettings } from "../team-settings.js";
+import { writeTeamSettings } from "../team-settings.js";
 import type { SqliteConnection } from "./connection.js";
 import { type SqliteDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { SqliteHomeQueries } from "./home-queries.js";
@@ -423,8 +423,10 @@ export class SqliteConversationStore implements ConversationStore {
     return result.outcome;
   }
 
+  /** Read with every reply that ends a wait (to time it): a prepared statement, not Prisma. */
   teamSettings(slackChannelId: string): Promise<TeamSettings> {
-    return readTeamSettings(this.prisma, slackChannelId);
+    const row = this.statements.teamSettings.get(slackChannelId) as Row | undefined;
+    return Promise.resolve(row ? toTeamSettings(row) : noTeamSettings);
   }
 
   saveTeamSettings(slackChannelId: string, changes: Partial<TeamSettings>, userId: string) {
