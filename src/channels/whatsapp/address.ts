@@ -1,4 +1,4 @@
-import { parsePhoneNumber } from "../sms/address.js";
+import { parsePhoneNumber } from "../twilio/phone.js";
 
 /** Twilio writes WhatsApp addresses as the phone number behind this prefix: `whatsapp:+15551234567`. */
 export const whatsappPrefix = "whatsapp:";
@@ -16,4 +16,4 @@ export function parseWhatsAppNumber(input: string): string | null {
   return parsePhoneNumber(number);
 }
 
-export { formatPhoneNumber } from "../sms/address.js";
+export { formatPhoneNumber } from "../twilio/phone.js";

@@ -1,5 +1,5 @@
 import type { DeliveryError } from "../../errors.js";
-import { classifyTwilioError, twilioReason } from "../sms/errors.js";
+import { classifyTwilioError, twilioReason } from "../twilio/errors.js";
 
 /** Twilio's WhatsApp error codes (the 63xxx range) in words an agent can act on; others as for SMS. */
 const reasons: Record<number, string> = {

@@ -23,4 +23,4 @@ export const whatsappMediaTypes = [
 
 export const maxWhatsAppBytes = 16 * 1024 * 1024;
 
-export { createMediaFetcher } from "../sms/media.js";
+export { createMediaFetcher } from "../twilio/media.js";

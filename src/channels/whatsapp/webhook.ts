@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { InboundMessage } from "../../core/model.js";
-import { attachmentsOf, inboundSchema, keywordOf } from "../sms/webhook.js";
+import { attachmentsOf, inboundSchema, keywordOf } from "../twilio/inbound.js";
 import type { FormBody } from "../twilio/receiver.js";
 import { parseWhatsAppNumber, whatsappPrefix } from "./address.js";
 

@@ -16,13 +16,14 @@ function sourceFiles(dir: string): string[] {
 
 /**
  * Where a channel may be named outside its own folder: the registry's line, the simulators of the providers
- * (they play Twilio and Slack for tests and the demo, which texts by SMS), the shared Twilio receiver (it routes
- * by address prefix, documented with WhatsApp's) and the generated Prisma client.
+ * (they play Twilio and Slack for tests and the demo, which texts by SMS), the folder of what the Twilio channels
+ * share (SMS and WhatsApp: the receiver routes by address prefix; errors, media and inbound parameters) and the
+ * generated Prisma client.
  */
 const allowed = [
   /^channels\/(sms|messenger|whatsapp)\//,
   /^channels\/registry\.ts$/,
-  /^channels\/twilio\/receiver\.ts$/,
+  /^channels\/twilio\//,
   /^simulators\//,
   /^demo\//,
   /^db\/generated(-pg)?\//,
@@ -41,6 +42,18 @@ describe("the channel registry", () => {
           .filter(({ text }) => /sms|messenger|whatsapp/i.test(text)),
       );
     expect(offenders).toEqual([]);
+  });
+
+  it("keeps channels peers: no channel folder imports another's (what Twilio's channels share is in twilio/)", () => {
+    const imports = channelKinds.flatMap((kind) =>
+      sourceFiles(path.join(srcDir, "channels", kind)).flatMap((file) =>
+        [...fs.readFileSync(file, "utf8").matchAll(/from "\.\.\/([a-z]+)\//g)]
+          .map((match) => match[1] as string)
+          .filter((folder) => folder !== kind && (channelKinds as readonly string[]).includes(folder))
+          .map((folder) => `${kind} → ${folder}`),
+      ),
+    );
+    expect(imports).toEqual([]);
   });
 
   it("gives config one variable set per provider, each channel its own config, disabled without credentials", () => {

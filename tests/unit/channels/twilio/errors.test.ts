@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import twilio from "twilio";
 import { afterEach, describe, expect, it } from "vitest";
-import { classifyTwilioError } from "../../../../src/channels/sms/errors.js";
+import { classifyTwilioError } from "../../../../src/channels/twilio/errors.js";
 
 const servers: Server[] = [];
 afterEach(async () => {

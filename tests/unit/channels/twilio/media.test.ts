@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createMediaFetcher } from "../../../../src/channels/sms/media.js";
+import { createMediaFetcher } from "../../../../src/channels/twilio/media.js";
 
 /*
  * Twilio's real hosts can't be reached from a test, so the platform's fetch is replaced by one that
