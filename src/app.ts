@@ -109,6 +109,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const channels = meteredChannels(channelRegistry(modules), metrics);
   const transcripts = new TranscriptSigner(config.publicUrl);
 
+  const home = new AppHome(store, slack, channels, logger.child({ component: "home" }), now, {
+    ...defaultHomeOptions,
+    ...overrides.home,
+  });
+
   const deliveryLogger = logger.child({ component: "delivery" });
   const worker = new DeliveryWorker(
     queue,
@@ -122,6 +127,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       mediaUrl: (token) => `${config.publicUrl}${mediaPath(token)}`,
       mediaTtlMs: overrides.mediaTtlMs ?? mediaTtlMs,
       now,
+      reminderSettled: (userId) => home.refresh([userId]),
     }),
     {
       concurrency: overrides.delivery?.concurrency ?? 16,
@@ -142,10 +148,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger.child({ component: "conversations" }),
     now,
   );
-  const home = new AppHome(store, slack, channels, logger.child({ component: "home" }), now, {
-    ...defaultHomeOptions,
-    ...overrides.home,
-  });
   const actions = new ConversationActions(
     store,
     slack,

@@ -70,11 +70,13 @@ export class AppHome {
 
   private async publish(userId: string): Promise<void> {
     const limit = this.options.listLimit;
-    const [assigned, reminders, inboxes] = await Promise.all([
+    const [assigned, scheduled, inboxes] = await Promise.all([
       this.store.openAssignedTo(userId, limit),
       this.store.remindersOf(userId),
       this.visibleInboxes(userId),
     ]);
+    // A due reminder is firing (its job is still running): it is no longer the person's to wait for.
+    const reminders = scheduled.filter((reminder) => reminder.runAt.getTime() > this.now());
     const queues = await this.store.unassignedOpen(
       inboxes.map((inbox) => inbox.id),
       limit,

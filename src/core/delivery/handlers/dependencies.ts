@@ -20,4 +20,6 @@ export interface HandlerDependencies {
   /** The clock (epoch ms) reply windows and media links are measured with. */
   readonly now?: () => number;
   readonly transcripts?: TranscriptLinks;
+  /** A person's reminder fired or was dropped: their App Home no longer lists it. */
+  readonly reminderSettled?: (userId: string) => void;
 }

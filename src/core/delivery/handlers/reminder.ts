@@ -7,12 +7,13 @@ import type { HandlerDependencies } from "./dependencies.js";
  * now. The line goes through the conversation's Slack lane, behind its other posts and held with them when the
  * channel is unusable.
  */
-export function reminder({ store, logger }: HandlerDependencies) {
+export function reminder({ store, logger, reminderSettled }: HandlerDependencies) {
   return async (job: Extract<Job, { kind: "slack.reminder" }>) => {
     const { conversationId, userId } = job.payload;
     const context = await store.conversationContext(conversationId);
     if (!context || context.conversation.status === "closed") {
       logger.info({ conversationId, user: userId }, "reminder dropped: the conversation is closed");
+      reminderSettled?.(userId);
       return;
     }
     await store.write({
@@ -28,5 +29,6 @@ export function reminder({ store, logger }: HandlerDependencies) {
       ],
     });
     logger.info({ conversationId, user: userId }, "reminder due: its line goes to the thread");
+    reminderSettled?.(userId);
   };
 }
