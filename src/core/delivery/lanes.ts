@@ -1,5 +1,8 @@
 import type { QueuedJob } from "../ports.js";
 
+/** setTimeout's longest delay: Node fires a longer one at once (with a TimeoutOverflowWarning). */
+const longestTimerMs = 2 ** 31 - 1;
+
 /** What running a lane's head came to: settled (gone from the lane), held (parked), or to run again later. */
 export type StepResult = { readonly retryAt: number } | "settled" | "held";
 
@@ -82,10 +85,14 @@ export class Lanes {
     }
     const wait = head.runAt - this.now();
     if (wait > 0) {
-      lane.timer = setTimeout(() => {
-        lane.timer = null;
-        this.schedule(name);
-      }, wait);
+      // A longer wait (a nudge weeks away) is cut to setTimeout's limit and the lane looks again then.
+      lane.timer = setTimeout(
+        () => {
+          lane.timer = null;
+          this.schedule(name);
+        },
+        Math.min(wait, longestTimerMs),
+      );
       return;
     }
     if (this.active >= this.concurrency) {

@@ -52,6 +52,25 @@ function startWorker(
 }
 
 describe("DeliveryWorker over the in-memory queue", () => {
+  it("waits for a job due in weeks without spinning (setTimeout fires a delay over 24.8 days at once)", async () => {
+    const queue = new MemoryDeliveryQueue();
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const { runs, handlers } = recorder();
+      await startWorker(queue, handlers).start();
+      const inFortyDays = Date.now() + 40 * 24 * 60 * 60 * 1000;
+      await queue.enqueue([{ ...notice("later", "nudge"), runAt: inFortyDays }, notice("now", "post")]);
+      await vi.waitFor(() => expect(runs.map((run) => run.text)).toEqual(["post"]));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(runs.map((run) => run.text)).toEqual(["post"]);
+      expect(warnings.filter((warning) => warning.name === "TimeoutOverflowWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   it("runs each lane in commit order, lanes side by side, as soon as jobs are committed", async () => {
     const queue = new MemoryDeliveryQueue();
     let running = 0;
