@@ -219,6 +219,35 @@ describe("response-time nudge", () => {
   });
 });
 
+describe("a nudge after the inbox moved to another channel", () => {
+  it("goes to the channel that has the inbox now, in a new thread there, not to the old thread", async () => {
+    // Monday 2026-11-30 10:00 in New York: open.
+    setClock("2026-11-30T15:00:00Z");
+    const h = await start();
+    const newChannel = "C0NEWTEAM";
+    h.slack.addChannel({ id: newChannel, name: "new-team", members: [h.slack.botUserId, agent.id] });
+    await h.connectInbox();
+    await h.command("sla 15m");
+    await h.sms("Is my order ready?");
+    const parent = await h.waitForParent();
+    await waitFor(() => pendingNudges(h).length === 1);
+
+    expect(await h.moveInbox(newChannel)).toContain("Moved");
+    await h.command("sla 15m", newChannel);
+    setClock("2026-11-30T15:16:00Z");
+    const nudge =
+      "⏱️ The customer has waited over 15 min of business hours for a reply, and nobody is assigned: react with :eyes: on their first message to take it.";
+    const [newParent] = await waitFor(() => {
+      const parents = h.slack.topLevelMessages(newChannel).filter((m) => m.blocks);
+      return parents.length === 1 && parents;
+    });
+    const newThread = () =>
+      h.slack.threadReplies(newChannel, (newParent as StoredMessage).ts).map((m) => m.text);
+    await waitFor(() => newThread().includes(nudge));
+    expect(lines(h, parent)).not.toContain(nudge);
+  });
+});
+
 describe("response-time target changed after a wait began", () => {
   it("waits for a longer target, and posts nothing once the target is cleared", async () => {
     // Monday 2026-11-30 10:00 in New York: open.

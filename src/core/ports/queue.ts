@@ -24,7 +24,11 @@ export interface JobPayloads {
   "slack.postMedia": { messageId: number; index: number };
   "slack.react": { messageId: number; name: string };
   "slack.updateParent": { conversationId: number };
-  "slack.notice": { conversationId: number; text: string };
+  /**
+   * A line in the conversation's thread. `currentChannel`: in its inbox's current channel, starting a thread there
+   * when the conversation's is in a channel the inbox has left (a nudge is for the team that answers now).
+   */
+  "slack.notice": { conversationId: number; text: string; currentChannel?: boolean };
   /** A top-level message in a channel, about the channel itself (e.g. an inbox moved away from it). */
   "slack.channelNotice": { channelId: string; text: string };
   /** At its `runAt`, a line in the conversation's thread mentioning `userId`, unless the conversation is closed. */

@@ -6,6 +6,13 @@ import type { ThreadAccess } from "./threads.js";
 export function notice({ slack, logger }: HandlerDependencies, threads: ThreadAccess) {
   return async (job: Extract<Job, { kind: "slack.notice" }>) => {
     const context = await threads.loadContext(job.payload.conversationId);
+    if (job.payload.currentChannel) {
+      await threads.inThread(context, job, (channelId, threadTs) =>
+        slack.postInThread(channelId, threadTs, { text: job.payload.text }),
+      );
+      logger.info({ conversationId: context.conversation.id }, "notice posted in the thread");
+      return;
+    }
     const { slackChannelId, slackThreadTs } = context.conversation;
     if (!slackChannelId || !slackThreadTs) return;
     await threads.holdOnChannelProblem(context, slackChannelId, () =>

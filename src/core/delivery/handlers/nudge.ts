@@ -50,7 +50,13 @@ export function nudge({ store, logger, now = Date.now }: HandlerDependencies) {
         assigneeId: conversation.assigneeId,
         postedAt: new Date(now()),
       },
-      [{ lane: slackLane(conversationId), kind: "slack.notice", payload: { conversationId, text } }],
+      [
+        {
+          lane: slackLane(conversationId),
+          kind: "slack.notice",
+          payload: { conversationId, text, currentChannel: true },
+        },
+      ],
     );
     if (!recorded) {
       logger.info({ conversationId, since }, "nudge already posted for this wait");
