@@ -297,7 +297,9 @@ export class SlackGateway implements SlackPort {
       const failure = classifySlackError(error);
       if (failure.code === "RATE_LIMITED" && failure.retryAfterMs) {
         this.channelPausedUntil.set(channelId, this.now() + failure.retryAfterMs);
-        await this.pacer.rateLimited(channelId, failure.retryAfterMs);
+        // Sharing the pause is best effort: this instance waits it out anyway, and the 429 must stay what the
+        // queue sees (a database error here would turn it into an unknown outcome that counts as an attempt).
+        await this.pacer.rateLimited(channelId, failure.retryAfterMs).catch(() => undefined);
       }
       throw failure;
     }

@@ -105,6 +105,25 @@ describe("SlackGateway", () => {
     await expect(gateway.postParent("C2", view)).resolves.toHaveProperty("ts");
   });
 
+  it("still answers a 429 as a rate limit when the shared pace cannot be written", async () => {
+    class UnwritablePacing extends MemoryPostPacing {
+      override pauseUntil(): Promise<void> {
+        return Promise.reject(new Error("the database is unreachable"));
+      }
+    }
+    const unshared = new SlackGateway(
+      client,
+      new ChannelDirectory(client, pino({ level: "silent" })),
+      Date.now,
+      new ChannelPacer(new UnwritablePacing()),
+    );
+    slack.failNext("chat.postMessage", { status: 429, retryAfter: 30 });
+    await expect(unshared.postInThread("C1", "1.1", { text: "x" })).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+      retryAfterMs: 30_000,
+    });
+  });
+
   const pacedGateway = (horizonMs: number) =>
     new SlackGateway(
       client,
