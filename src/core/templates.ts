@@ -15,7 +15,8 @@ export function isTemplateReply(text: string): boolean {
 /** Words split on spaces, with "quoted words" kept together and their quotes removed. */
 function words(text: string): string[] | null {
   const found: string[] = [];
-  const pattern = /["“”]([^"“”]*)["“”]|(\S+)/g;
+  // A closing quote ends its word: `"a"b` is one malformed word, not two variables.
+  const pattern = /["“”]([^"“”]*)["“”](?=\s|$)|(\S+)/g;
   for (const match of text.matchAll(pattern)) {
     const word = match[1] ?? match[2] ?? "";
     if (match[2] && /["“”]/.test(match[2])) return null;
@@ -30,12 +31,8 @@ export function parseTemplateReply(
   templates: ChannelCapabilities["templates"],
   channelLabel: string,
 ): TemplateRequest | { readonly problem: string } | null {
-  if (!isTemplateReply(text)) return null;
-  if (!templates) {
-    return {
-      problem: `${channelLabel} has no approved message templates; write the reply as plain text.`,
-    };
-  }
+  // Where the channel has no templates, "Template: attached is the form" is just what the agent wrote.
+  if (!templates || !isTemplateReply(text)) return null;
   const usage = `Write \`template: ${templates.idExample} first-variable "second variable"\`.`;
   const given = words(text.replace(templatePrefix, ""));
   if (!given) return { problem: `a quote in the template's variables is not closed. ${usage}` };

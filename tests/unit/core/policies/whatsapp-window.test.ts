@@ -63,8 +63,12 @@ describe("parseTemplateReply", () => {
     expect(parseTemplateReply(`template: ${id} Maya ""`, templates, "WhatsApp")).toMatchObject({
       problem: expect.stringContaining("variable 2 is empty"),
     });
-    expect(parseTemplateReply(`template: ${id}`, null, "SMS")).toMatchObject({
-      problem: "SMS has no approved message templates; write the reply as plain text.",
+    expect(parseTemplateReply(`template: ${id} "a"b`, templates, "WhatsApp")).toMatchObject({
+      problem: expect.stringContaining("not closed"),
     });
+  });
+
+  it("is plain text on a channel without templates: a reply may start with the word", () => {
+    expect(parseTemplateReply("Template: attached is the form you asked for", null, "SMS")).toBeNull();
   });
 });
