@@ -22,18 +22,24 @@ const maxFileBytes = 30 * 1024 * 1024;
 
 interface TaggedMessage {
   ts?: string;
+  bot_id?: string;
   metadata?: { event_type?: string; event_payload?: unknown };
 }
 
-/** Our own post among `messages`, recognised by the metadata it was posted with. */
+/**
+ * Our own post among `messages`, recognised by the metadata it was posted with — and by our bot's id: any app in
+ * the workspace may post metadata of the same name.
+ */
 function findTagged(
   messages: readonly TaggedMessage[] | undefined,
+  botId: string,
   eventType: string,
   key: string,
   id: number,
 ): { ts: string } | null {
   const found = messages?.find(
     (message) =>
+      message.bot_id === botId &&
       message.metadata?.event_type === eventType &&
       (message.metadata.event_payload as Record<string, unknown> | undefined)?.[key] === id,
   );
@@ -51,6 +57,7 @@ function findTagged(
  */
 export class SlackGateway implements SlackPort {
   private readonly channelPausedUntil = new Map<string, number>();
+  private ownBotId: Promise<string> | null = null;
   private readonly userNames = new Map<string, { name: string; avatarUrl: string | null; expires: number }>();
   private teamUrl: Promise<string> | null = null;
 
@@ -120,7 +127,7 @@ export class SlackGateway implements SlackPort {
         limit: 1000,
       }),
     );
-    return findTagged(replies.messages, messageEvent, "message_id", messageId);
+    return findTagged(replies.messages, await this.botId(), messageEvent, "message_id", messageId);
   }
 
   async uploadFile(channelId: string, threadTs: string, file: MediaContent): Promise<void> {
@@ -185,7 +192,13 @@ export class SlackGateway implements SlackPort {
         limit: 1000,
       }),
     );
-    return findTagged(history.messages, conversationEvent, "conversation_id", conversationId);
+    return findTagged(
+      history.messages,
+      await this.botId(),
+      conversationEvent,
+      "conversation_id",
+      conversationId,
+    );
   }
 
   async parentConversationId(channelId: string, ts: string): Promise<number | null> {
@@ -195,8 +208,27 @@ export class SlackGateway implements SlackPort {
     );
     const parent = thread.messages?.[0] as TaggedMessage | undefined;
     if (parent?.ts !== ts || parent.metadata?.event_type !== conversationEvent) return null;
+    if (parent.bot_id !== (await this.botId())) return null;
     const id = (parent.metadata.event_payload as Record<string, unknown> | undefined)?.conversation_id;
     return typeof id === "number" && Number.isInteger(id) ? id : null;
+  }
+
+  /** Our bot's id (auth.test), asked once: it tells our posts from other apps'. A failure is asked again. */
+  private botId(): Promise<string> {
+    this.ownBotId ??= this.client.auth
+      .test()
+      .catch((error: unknown) => {
+        throw classifySlackError(error);
+      })
+      .then((identity) => {
+        if (!identity.bot_id) throw new Error("auth.test named no bot: SLACK_BOT_TOKEN is not a bot token");
+        return identity.bot_id;
+      })
+      .catch((error: unknown) => {
+        this.ownBotId = null;
+        throw error;
+      });
+    return this.ownBotId;
   }
 
   async userDisplayName(userId: string): Promise<string> {

@@ -48,4 +48,21 @@ describe("a reply under a parent whose recording was cut off by a kill", () => {
     await waitFor(() => harness.replies(parent.ts).some((m) => m.text === "thanks!"));
     expect(harness.parents().map((m) => m.ts)).toEqual([parent.ts]);
   });
+
+  it("adopts nothing from a post another app made with the same metadata: the reply is not sent, and the agent is told", async () => {
+    await harness.sms("Hi there");
+    const parent = await harness.waitForParent();
+    await waitFor(() => harness.replies(parent.ts).length === 1);
+    cutOffThreadRecording(harness.databaseUrl);
+    // As if another app in the workspace had posted it, metadata and all.
+    const stored = harness.slack.messages.find((m) => m.ts === parent.ts) as { bot_id?: string };
+    stored.bot_id = "B0OTHERAPP";
+
+    await harness.reply(parent.ts, "we got you");
+    const told = await waitFor(() =>
+      harness.slack.ephemerals.find((e) => e.user === agent.id && e.thread_ts === parent.ts),
+    );
+    expect(told.text).toContain("Not sent");
+    expect(harness.twilio.sent).toEqual([]);
+  });
 });
