@@ -1,14 +1,8 @@
 import type { ChannelCapabilities } from "../../core/ports.js";
 import { DeliveryError } from "../../errors.js";
 import { createTwilioClient } from "../twilio/client.js";
-import {
-  type TwilioConfig,
-  twilioConfig,
-  twilioEnvironment,
-  twilioRedactPaths,
-  twilioVariables,
-} from "../twilio/config.js";
-import { checkTwilioCredentials } from "../twilio/doctor.js";
+import { type TwilioConfig, twilioRedactPaths } from "../twilio/config.js";
+import { twilioProvider } from "../twilio/provider.js";
 import { registerTwilioChannel, twilioStatusPath } from "../twilio/receiver.js";
 import type { ChannelDefinition } from "../types.js";
 import { formatPhoneNumber, parsePhoneNumber } from "./address.js";
@@ -38,12 +32,8 @@ export const smsCapabilities: ChannelCapabilities = {
 
 /** Text messages (SMS/MMS) through Twilio. */
 export const smsChannel: ChannelDefinition<TwilioConfig> = {
-  environment: twilioEnvironment,
-  enabledBy: twilioVariables,
-  config: twilioConfig,
-  service: "twilio",
+  ...twilioProvider,
   redactPaths: twilioRedactPaths("sms"),
-  doctor: async (config, overrides) => [await checkTwilioCredentials(config, overrides)],
   create(config, { publicUrl, overrides }) {
     const client = config ? (overrides.twilioClient ?? createTwilioClient(config)) : null;
     return {

@@ -1,12 +1,12 @@
-import type {
-  AcceptedPart,
-  OutboundPart,
-  OutboundRequest,
-  ReplyPart,
-  TemplateRequest,
-} from "../../core/ports.js";
+import type { AcceptedPart, OutboundRequest, ReplyPart, TemplateRequest } from "../../core/ports.js";
 import { splitText } from "../split-text.js";
 import type { TwilioClient } from "../twilio/client.js";
+import {
+  createTwilioSender,
+  createTwilioSentFinder,
+  type TwilioSending,
+  textAndMedia,
+} from "../twilio/sending.js";
 import { toWhatsAppAddress } from "./address.js";
 import { classifyWhatsAppError } from "./errors.js";
 
@@ -34,68 +34,26 @@ export function contentVariables(template: TemplateRequest): string | undefined 
   );
 }
 
-function contentOf(part: OutboundPart, template: TemplateRequest | null) {
-  if (template) {
-    const variables = contentVariables(template);
-    return { contentSid: template.id, ...(variables ? { contentVariables: variables } : {}) };
-  }
-  return {
-    ...(part.text ? { body: part.text } : {}),
-    ...(part.media.length > 0 ? { mediaUrl: part.media.map((file) => file.publicUrl) } : {}),
-  };
-}
+const whatsappSending: TwilioSending = {
+  address: toWhatsAppAddress,
+  content(part, request) {
+    if (!request.template) return textAndMedia(part);
+    const variables = contentVariables(request.template);
+    return { contentSid: request.template.id, ...(variables ? { contentVariables: variables } : {}) };
+  },
+  classify: classifyWhatsAppError,
+};
 
 export function createWhatsAppSender(client: TwilioClient, statusCallbackUrl: string) {
-  return async function send(
-    request: OutboundRequest,
-    accepted: (part: AcceptedPart) => Promise<void>,
-  ): Promise<void> {
-    for (const part of request.parts) {
-      let sid: string;
-      try {
-        const sent = await client.messages.create({
-          from: toWhatsAppAddress(request.inboxAddress),
-          to: toWhatsAppAddress(request.contactAddress),
-          ...contentOf(part, request.template),
-          statusCallback: statusCallbackUrl,
-        });
-        sid = sent.sid;
-      } catch (error) {
-        throw classifyWhatsAppError(error);
-      }
-      await accepted({ index: part.index, providerMessageId: sid, status: "queued" });
-    }
-  };
+  return createTwilioSender(client, statusCallbackUrl, whatsappSending);
 }
 
 /**
- * Twilio's message log is the record of what went out (no idempotency key). Free text is matched by body; a
- * template's logged body is the rendered template, which only Twilio knows, so a template is never matched and
- * an uncertain attempt sends it again.
+ * Free text is matched in Twilio's message log by body; a template's logged body is the rendered template,
+ * which only Twilio knows, so a template is never matched and an uncertain attempt sends it again.
  */
 export function createWhatsAppSentFinder(client: TwilioClient) {
-  return async function findSent(request: OutboundRequest, since: Date): Promise<AcceptedPart[]> {
-    if (request.template) return [];
-    try {
-      const recent = await client.messages.list({
-        from: toWhatsAppAddress(request.inboxAddress),
-        to: toWhatsAppAddress(request.contactAddress),
-        limit: 50,
-      });
-      return recent
-        .filter((message) => message.dateCreated.getTime() >= since.getTime() - 1000) // whole seconds
-        .reverse()
-        .flatMap((message) =>
-          request.parts
-            .filter((part) => part.text === (message.body ?? ""))
-            .map((part) => ({
-              index: part.index,
-              providerMessageId: message.sid,
-              status: "queued" as const,
-            })),
-        );
-    } catch (error) {
-      throw classifyWhatsAppError(error);
-    }
-  };
+  const findSent = createTwilioSentFinder(client, whatsappSending);
+  return async (request: OutboundRequest, since: Date): Promise<AcceptedPart[]> =>
+    request.template ? [] : findSent(request, since);
 }

@@ -43,7 +43,7 @@ describe("parseWhatsAppInbound", () => {
       body: "",
       media: [
         {
-          url: "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
+          url: "http://127.0.0.1:4010/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
           contentType: "image/jpeg",
         },
       ],
