@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
-import { waitFor } from "../fakes/fake-slack.js";
+import { type FakeSlack, waitFor } from "../fakes/fake-slack.js";
 import type { FakeTwilio } from "../fakes/fake-twilio.js";
 import { publicUrl } from "./harness.js";
 
@@ -56,6 +56,35 @@ export class Instance {
       child.kill(signal);
     });
   }
+}
+
+/**
+ * `count` instances on one database, all given the same environment (the load balancer's PUBLIC_URL, which
+ * Twilio signs with path), each on a port of its own; resolves once each has its Socket Mode connection.
+ */
+export async function startInstances(
+  count: number,
+  slack: FakeSlack,
+  twilio: FakeTwilio,
+  databaseUrl: string,
+): Promise<Instance[]> {
+  const environment = {
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_APP_TOKEN: slack.appToken,
+    SLACK_API_URL: slack.apiUrl,
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_API_URL: twilio.baseUrl,
+    PUBLIC_URL: publicUrl,
+    METRICS_PORT: "0",
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "info",
+  };
+  const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+  const instances = ports.map((port) => new Instance(port, environment));
+  await Promise.all(instances.map((instance) => instance.start()));
+  await waitFor(() => slack.openConnections === count, { message: `${count} Socket Mode connections` });
+  return instances;
 }
 
 export async function freePort(): Promise<number> {

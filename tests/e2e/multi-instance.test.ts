@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeSlack, waitFor } from "../fakes/fake-slack.js";
 import { FakeTwilio } from "../fakes/fake-twilio.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
-import { deliverSpread, freePort, Instance } from "./app-instances.js";
-import { agent, publicUrl } from "./harness.js";
+import { deliverSpread, type Instance, startInstances } from "./app-instances.js";
+import { agent } from "./harness.js";
 
 const projectRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -38,23 +38,7 @@ beforeAll(async () => {
     slack.addChannel({ id: channel, name: channel.toLowerCase(), members: [slack.botUserId, agent.id] });
   // Empty: the three instances migrate it as they start together (one at a time, behind an advisory lock).
   databaseUrl = await cluster.createDatabase("multi_instance");
-  const environment = {
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_APP_TOKEN: slack.appToken,
-    SLACK_API_URL: slack.apiUrl,
-    TWILIO_ACCOUNT_SID: twilio.accountSid,
-    TWILIO_AUTH_TOKEN: twilio.authToken,
-    TWILIO_API_URL: twilio.baseUrl,
-    // The load balancer's address, shared by all instances: Twilio signs PUBLIC_URL + path.
-    PUBLIC_URL: publicUrl,
-    METRICS_PORT: "0",
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: "info",
-  };
-  const ports = await Promise.all([freePort(), freePort(), freePort()]);
-  instances = ports.map((port) => new Instance(port, environment));
-  await Promise.all(instances.map((instance) => instance.start()));
-  await waitFor(() => slack.openConnections === 3, { message: "three Socket Mode connections" });
+  instances = await startInstances(3, slack, twilio, databaseUrl);
 }, 60_000);
 
 afterAll(async () => {

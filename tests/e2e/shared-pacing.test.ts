@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeSlack, waitFor } from "../fakes/fake-slack.js";
 import { FakeTwilio } from "../fakes/fake-twilio.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
-import { deliverSpread, freePort, Instance } from "./app-instances.js";
-import { agent, publicUrl } from "./harness.js";
+import { deliverSpread, type Instance, startInstances } from "./app-instances.js";
+import { agent } from "./harness.js";
 
 const projectRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -30,22 +30,7 @@ beforeAll(async () => {
   ]);
   slack.addUser({ id: agent.id, name: agent.name, realName: agent.realName, displayName: agent.displayName });
   slack.addChannel({ id: channel, name: "busy", members: [slack.botUserId, agent.id] });
-  const environment = {
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_APP_TOKEN: slack.appToken,
-    SLACK_API_URL: slack.apiUrl,
-    TWILIO_ACCOUNT_SID: twilio.accountSid,
-    TWILIO_AUTH_TOKEN: twilio.authToken,
-    TWILIO_API_URL: twilio.baseUrl,
-    PUBLIC_URL: publicUrl,
-    METRICS_PORT: "0",
-    DATABASE_URL: await cluster.migratedDatabase("shared_pacing"),
-    LOG_LEVEL: "info",
-  };
-  const ports = await Promise.all([freePort(), freePort(), freePort()]);
-  instances = ports.map((port) => new Instance(port, environment));
-  await Promise.all(instances.map((instance) => instance.start()));
-  await waitFor(() => slack.openConnections === 3, { message: "three Socket Mode connections" });
+  instances = await startInstances(3, slack, twilio, await cluster.migratedDatabase("shared_pacing"));
 }, 60_000);
 
 afterAll(async () => {
