@@ -191,6 +191,12 @@ export interface MessageInteraction {
 }
 
 /** The parts shared by every payload of a user acting on an element of a message. */
+/** The `user` of an interactive payload: who clicked or chose. */
+function actingUser(ws: Workspace, userId: string): Json {
+  const name = ws.users.get(userId)?.name ?? userId;
+  return { id: userId, username: name, name, team_id: ws.ids.teamId };
+}
+
 function interaction(
   ws: Workspace,
   input: MessageInteraction,
@@ -204,15 +210,9 @@ function interaction(
     throw new Error(`message ${message.ts} has no ${elementType} with action_id ${input.actionId}`);
   }
   const { ids } = ws;
-  const user = ws.users.get(input.user);
   const isReply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
   const common: Json = {
-    user: {
-      id: input.user,
-      username: user?.name ?? input.user,
-      name: user?.name ?? input.user,
-      team_id: ids.teamId,
-    },
+    user: actingUser(ws, input.user),
     api_app_id: ids.appId,
     token: VERIFICATION_TOKEN,
     container: {
@@ -272,16 +272,10 @@ export function ephemeralButtonClickPayload(
     throw new Error(`ephemeral ${ephemeral.ts} has no button with action_id ${actionId}`);
   }
   const { ids } = ws;
-  const user = ws.users.get(ephemeral.user);
   const value = input.value ?? found.element.value;
   return {
     type: "block_actions",
-    user: {
-      id: ephemeral.user,
-      username: user?.name ?? ephemeral.user,
-      name: user?.name ?? ephemeral.user,
-      team_id: ids.teamId,
-    },
+    user: actingUser(ws, ephemeral.user),
     api_app_id: ids.appId,
     token: VERIFICATION_TOKEN,
     container: {
