@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseWebhookBody, verifyHubSignature } from "../../../../src/channels/messenger/webhook.js";
+import { parseWebhookBody } from "../../../../src/channels/messenger/events.js";
+import { verifyHubSignature } from "../../../../src/channels/messenger/webhook.js";
 import { events, hubSignature, metaJson, notification } from "../../../fakes/fake-graph.js";
 
 const secret = "app-secret";
