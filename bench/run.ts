@@ -9,9 +9,10 @@ import { ingest } from "./ingest.js";
 import { postgres } from "./postgres.js";
 import { rateLimited } from "./rate-limited.js";
 import { scale } from "./scale.js";
+import { spread } from "./spread.js";
 
 /*
- * npm run bench [-- --quick] [-- --cpu-prof] [-- ingest end-to-end rate-limited scale postgres]
+ * npm run bench [-- --quick] [-- --cpu-prof] [-- ingest end-to-end rate-limited spread scale postgres]
  * Runs the benchmarks (all, or the ones named) against the app started as `npm start` starts it, wired to the
  * local fakes, and prints the details and then one line per goal of issue 11. Benchmarks are not tests:
  * nothing here fails the build when a goal is missed; a benchmark that throws is reported and the rest run.
@@ -25,6 +26,7 @@ const benchmarks: Record<string, Benchmark> = {
   ingest: { run: ingest, goals: ["ingestRatio"] },
   "end-to-end": { run: endToEnd, goals: ["inboundP99", "replyP99", "rss"] },
   "rate-limited": { run: rateLimited, goals: ["rateLimited"] },
+  spread: { run: spread, goals: ["spreadUnderLimit"] },
   scale: { run: scale, goals: ["startup", "menuCold", "rss"] },
   postgres: { run: postgres, goals: [] },
 };

@@ -7,7 +7,7 @@ export interface PacingUnderTest {
   close(): Promise<void>;
 }
 
-const slots: PaceSlots = { intervalMs: 1_000, burst: 3 };
+const slots: PaceSlots = { intervalMs: 1_000, burst: 3, spreadMs: 0 };
 const t0 = 1_800_000_000_000;
 const far = 60_000;
 
@@ -93,5 +93,53 @@ export function postPacingContract(name: string, open: () => Promise<PacingUnder
         ...Array.from({ length: racers - 3 }, (_, i) => t0 + (i + 1) * 1_000),
       ]);
     });
+
+    it("adds the spread once when the burst has refilled, never while the key is busy", async () => {
+      const spread = { ...slots, spreadMs: 40 };
+      const times: number[] = [];
+      for (let i = 0; i < 6; i++) times.push(postAt(await pacing.reserve("C1", t0, spread, far)));
+      expect(times).toEqual([t0, t0, t0 + 40, t0 + 1_040, t0 + 2_040, t0 + 3_040]);
+    });
+
+    it("no post meets a full bucket at the destination, however late within the spread it arrives", async () => {
+      const spread = { ...slots, spreadMs: 40 };
+      const random = seeded(7);
+      const arrivals: number[] = [];
+      let now = t0;
+      for (let i = 0; i < 300; i++) {
+        // Quiet spells and rushes alike, so the burst refills now and then.
+        now += random() < 0.3 ? Math.floor(random() * 4_000) : Math.floor(random() * 50);
+        const at = postAt(await pacing.reserve("C1", now, spread, 1e9));
+        arrivals.push(at + Math.floor(random() * (spread.spreadMs + 1)));
+      }
+      expect(
+        rejectedByBucket(
+          arrivals.sort((x, y) => x - y),
+          spread,
+        ),
+      ).toEqual([]);
+    });
   });
+}
+
+/** The arrivals a token bucket of `slots` (Slack's per-channel limit, as the fake Slack keeps it) refuses. */
+function rejectedByBucket(arrivals: readonly number[], slots: PaceSlots): number[] {
+  let tokens = slots.burst;
+  let last = arrivals[0] ?? 0;
+  const rejected: number[] = [];
+  for (const at of arrivals) {
+    tokens = Math.min(slots.burst, tokens + (at - last) / slots.intervalMs);
+    last = at;
+    if (tokens >= 1) tokens -= 1;
+    else rejected.push(at);
+  }
+  return rejected;
+}
+
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
 }

@@ -2,10 +2,15 @@
  * the database. SQLite, PostgreSQL and the in-memory implementation pass one contract suite
  * (tests/contract/post-pacing.contract.ts). */
 
-/** At most `burst` posts at once, then one per `intervalMs` (whole milliseconds). */
+/**
+ * At most `burst` posts at once, then one per `intervalMs` (whole milliseconds). A post may reach the
+ * destination up to `spreadMs` after its slot: the destination's bucket starts refilling when the post arrives,
+ * not when it left, so a post that finds the bucket full is counted as arriving that late.
+ */
 export interface PaceSlots {
   readonly intervalMs: number;
   readonly burst: number;
+  readonly spreadMs: number;
 }
 
 /** Either a slot was reserved (post at `postAt`), or none is free before `retryAt` + the horizon asked for. */
@@ -27,6 +32,12 @@ export interface PostPacing {
 /**
  * The generic cell rate algorithm over one number per key, `nextAt` (the theoretical time of the next post):
  * the pure rule the database statements also implement. `nextAt` undefined is a key never used.
+ *
+ * A slot is `max(now, nextAt − tolerance)`. Reserving moves `nextAt` to `max(nextAt, slot + spread) +
+ * interval`: while the key is busy (`nextAt` ahead of the slot by more than the spread) posts are spaced by the
+ * interval exactly; when its burst has refilled, the spread is added once, as if the post arrived as late as it
+ * may. Then `nextAt` is never earlier than the destination's own, whatever the arrivals' jitter within the
+ * spread, so no post meets a full bucket (decision 0015).
  */
 export function reserveSlot(
   nextAt: number | undefined,
@@ -34,10 +45,12 @@ export function reserveSlot(
   slots: PaceSlots,
   horizonMs: number,
 ): { nextAt: number | undefined; reservation: Reservation } {
-  const due = Math.max(nextAt ?? now, now);
-  const slot = Math.max(now, due - tolerance(slots));
+  const slot = nextAt === undefined ? now : Math.max(now, nextAt - tolerance(slots));
   if (slot > now + horizonMs) return { nextAt, reservation: { granted: false, retryAt: slot - horizonMs } };
-  return { nextAt: due + slots.intervalMs, reservation: { granted: true, postAt: slot } };
+  return {
+    nextAt: Math.max(nextAt ?? slot, slot + slots.spreadMs) + slots.intervalMs,
+    reservation: { granted: true, postAt: slot },
+  };
 }
 
 /** `nextAt` after a pause until `until`: the first slot is then, and no burst follows it. */

@@ -5,17 +5,17 @@ import { prepared } from "./pool.js";
 /*
  * `reserveSlot` (src/core/ports/pacing.ts) as one upsert: the row lock it takes serialises racing instances,
  * and every SET expression reads the row as it was, so the answer it writes into `slotAt`/`granted` is this
- * call's own. $2 now, $3 interval, $4 burst tolerance, $5 horizon.
+ * call's own. $2 now, $3 interval, $4 burst tolerance, $5 horizon, $6 spread.
  */
-const due = `greatest(pace."nextAt", $2::bigint)`;
-const fits = `${due} - $4::bigint <= $2::bigint + $5::bigint`;
+const slot = `greatest($2::bigint, pace."nextAt" - $4::bigint)`;
+const fits = `${slot} <= $2::bigint + $5::bigint`;
 const reserve = prepared(
   "pace_reserve",
   `INSERT INTO "ChannelPace" AS pace ("channelId", "nextAt", "slotAt", "granted")
-   VALUES ($1, $2::bigint + $3::bigint, $2::bigint, true)
+   VALUES ($1, $2::bigint + $6::bigint + $3::bigint, $2::bigint, true)
    ON CONFLICT ("channelId") DO UPDATE SET
-     "nextAt" = CASE WHEN ${fits} THEN ${due} + $3::bigint ELSE pace."nextAt" END,
-     "slotAt" = greatest($2::bigint, ${due} - $4::bigint),
+     "nextAt" = CASE WHEN ${fits} THEN greatest(pace."nextAt", ${slot} + $6::bigint) + $3::bigint ELSE pace."nextAt" END,
+     "slotAt" = ${slot},
      "granted" = ${fits}
    RETURNING "slotAt", "granted"`,
 );
@@ -32,7 +32,7 @@ export class PgPostPacing implements PostPacing {
 
   async reserve(key: string, now: number, slots: PaceSlots, horizonMs: number): Promise<Reservation> {
     const { rows } = await this.pool.query(
-      reserve([key, now, slots.intervalMs, tolerance(slots), horizonMs]),
+      reserve([key, now, slots.intervalMs, tolerance(slots), horizonMs, slots.spreadMs]),
     );
     const row = rows[0] as { slotAt: string; granted: boolean };
     const slot = Number(row.slotAt);

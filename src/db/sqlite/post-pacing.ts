@@ -7,13 +7,13 @@ import type { SqliteConnection } from "./connection.js";
  * share the file: its write lock serialises the two). Every SET expression reads the row as it was, so the
  * answer written into `slotAt`/`granted` is this call's own.
  */
-const due = `max("nextAt", @now)`;
-const fits = `${due} - @tolerance <= @now + @horizon`;
+const slot = `max(@now, "nextAt" - @tolerance)`;
+const fits = `${slot} <= @now + @horizon`;
 const reserveSql = `INSERT INTO "ChannelPace" ("channelId", "nextAt", "slotAt", "granted")
-  VALUES (@key, @now + @interval, @now, 1)
+  VALUES (@key, @now + @spread + @interval, @now, 1)
   ON CONFLICT ("channelId") DO UPDATE SET
-    "nextAt" = CASE WHEN ${fits} THEN ${due} + @interval ELSE "nextAt" END,
-    "slotAt" = max(@now, ${due} - @tolerance),
+    "nextAt" = CASE WHEN ${fits} THEN max("nextAt", ${slot} + @spread) + @interval ELSE "nextAt" END,
+    "slotAt" = ${slot},
     "granted" = ${fits}
   RETURNING "slotAt", "granted"`;
 const pauseSql = `INSERT INTO "ChannelPace" ("channelId", "nextAt", "slotAt", "granted")
@@ -38,7 +38,14 @@ export class SqlitePostPacing implements PostPacing {
   async reserve(key: string, now: number, slots: PaceSlots, horizonMs: number): Promise<Reservation> {
     const { reserve } = this.prepared;
     const row = (await this.connection.writeNow(() =>
-      reserve.get({ key, now, interval: slots.intervalMs, tolerance: tolerance(slots), horizon: horizonMs }),
+      reserve.get({
+        key,
+        now,
+        interval: slots.intervalMs,
+        spread: slots.spreadMs,
+        tolerance: tolerance(slots),
+        horizon: horizonMs,
+      }),
     )) as { slotAt: number; granted: number };
     return row.granted
       ? { granted: true, postAt: row.slotAt }
