@@ -25,7 +25,10 @@ export interface MigrationLogger {
 }
 
 export interface DatabaseOptions {
-  /** This instance's name (the worker's lease owner), in the job notices it sends other instances. */
+  /**
+   * This instance's name: the worker's lease owner, marked alive in the database while this process runs, and
+   * named in the job notices it sends other instances.
+   */
   readonly instance: string;
   /** The lanes of a conversation's jobs (held lanes are released when its inbox is connected). */
   readonly lanesOf: (conversationId: number) => readonly string[];
@@ -37,5 +40,5 @@ export interface DatabaseOptions {
 export function createDatabase(databaseUrl: string, options: DatabaseOptions): AppDatabase {
   return isPostgresUrl(databaseUrl)
     ? postgresDatabase(databaseUrl, options)
-    : sqliteDatabase(databaseUrl, options.lanesOf);
+    : sqliteDatabase(databaseUrl, options);
 }

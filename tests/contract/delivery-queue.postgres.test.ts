@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewJob, QueuedJob } from "../../src/core/ports.js";
 import { PgDeliveryQueue } from "../../src/db/postgres/delivery-queue.js";
+import { PgOwnerLock } from "../../src/db/postgres/owner-lock.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { deliveryQueueContract } from "./delivery-queue.contract.js";
 
@@ -40,8 +41,23 @@ async function instance(url: string, name: string): Promise<Instance> {
 }
 
 deliveryQueueContract("PostgreSQL", async () => {
-  const { queue, close } = await instance(await cluster.migratedDatabase(`queue_${++databases}`), "contract");
-  return { queue, close };
+  const url = await cluster.migratedDatabase(`queue_${++databases}`);
+  const { queue, close } = await instance(url, "contract");
+  const owners: PgOwnerLock[] = [];
+  return {
+    queue,
+    // Another instance's lock; closing its session is what PostgreSQL sees of a process that dies.
+    async startOwner(owner) {
+      const lock = new PgOwnerLock(url, owner, () => {});
+      await lock.hold();
+      owners.push(lock);
+      return () => lock.close();
+    },
+    async close() {
+      await Promise.all(owners.map((lock) => lock.close()));
+      await close();
+    },
+  };
 });
 
 const notice = (lane: string, text: string): NewJob => ({
