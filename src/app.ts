@@ -197,10 +197,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger,
   });
   const metricsServer = createMetricsServer(metrics.registry, logger);
-  registerHealth(http, {
-    database: () => store.ping(),
-    slackConnected: () => slackApp.connectionState() === "connected",
-  });
+  registerHealth(
+    http,
+    {
+      database: () => store.ping(),
+      databaseWritable: () => database.probeWrite(),
+      slackConnected: () => slackApp.connectionState() === "connected",
+    },
+    (reason, error) => logger.warn({ err: error }, `health check: ${reason}`),
+  );
 
   let httpPort = config.port;
   let metricsPort = config.metrics.port;

@@ -15,6 +15,11 @@ export interface AppDatabase {
    * instances' jobs).
    */
   open(logger: MigrationLogger): Promise<void>;
+  /**
+   * Commits a small write through the path webhooks take and takes it back in the same transaction: rejects
+   * when nothing can be committed now (a full disk, a read-only file), which a read cannot tell.
+   */
+  probeWrite(): Promise<void>;
   /** The value of setting `key`, created with `create()` the first time; instances agree on the first one. */
   settingOrCreate(key: string, create: () => string): Promise<string>;
   close(): Promise<void>;

@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import { prismaOver } from "../client.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import type { AppDatabase, DatabaseOptions } from "../open.js";
@@ -25,6 +26,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
       // Before the worker takes any lease: a lease's owner must be seen alive from its first claim.
       owners?.hold(options.instance);
     },
+    probeWrite: () => connection.write(() => probeWrite(connection.db)),
     settingOrCreate: (key, create) => settingOrCreate(prisma, key, create),
     async close() {
       await prisma.$disconnect();
@@ -33,3 +35,15 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
     },
   };
 }
+
+/**
+ * A row about the size of a message, inserted and deleted in one transaction: the commit still writes the
+ * pages it touched, so it needs the space a webhook's commit needs.
+ */
+function probeWrite(db: Database.Database): void {
+  db.prepare(`INSERT INTO "Setting" ("key", "value") VALUES (?, ?)`).run(probeKey, probeValue);
+  db.prepare(`DELETE FROM "Setting" WHERE "key" = ?`).run(probeKey);
+}
+
+const probeKey = "health.writeProbe";
+const probeValue = "x".repeat(512);
