@@ -144,6 +144,11 @@ export interface PgDeliveryQueueOptions {
    * owner (tests of one instance).
    */
   readonly databaseUrl: string | null;
+  /**
+   * How long an owner's lock must have been seen free, on an earlier check, before it is judged dead (1.5 s):
+   * longer than a live instance takes to lock again after its connection dropped (PgOwnerLock).
+   */
+  readonly deadAfterMs?: number;
   readonly onError?: (error: Error) => void;
 }
 
@@ -162,8 +167,8 @@ export class PgDeliveryQueue implements DeliveryQueue {
   /** Jobs this instance committed and has not tried to claim yet. */
   private readonly committedHere = new Set<number>();
   private readonly ownerLock: PgOwnerLock | null;
-  /** Owners whose lock was free at the last check: dead if it is still free at the next. */
-  private unlockedBefore = new Set<string>();
+  /** Owners whose lock was free at the last check, and since when it has been seen free. */
+  private unlockedSince = new Map<string, number>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -291,16 +296,23 @@ export class PgDeliveryQueue implements DeliveryQueue {
   }
 
   /**
-   * An owner is dead when its lock is found free on two checks in a row: after PostgreSQL restarts, every
-   * instance takes its lock again within a second or so, and is not judged in the meantime. Nobody is judged
-   * while this instance's own lock is not held (its connection is down, perhaps the server's too).
+   * An owner is dead when its lock is found free on two checks in a row, `deadAfterMs` apart at least: after a
+   * dropped connection or a PostgreSQL restart, every instance takes its lock again within about a second, and
+   * is not judged in the meantime. Nobody is judged while this instance's own lock is not held (its connection
+   * is down, perhaps the server's too).
    */
   async expireLeasesOfDeadOwners(): Promise<number> {
     if (!this.ownerLock?.held) return 0;
     const { rows } = await this.pool.query(statements.unlockedOwners([ownerLockClass]));
-    const unlocked = new Set(rows.map((row) => String(row.leaseOwner)));
-    const dead = [...unlocked].filter((owner) => this.unlockedBefore.has(owner));
-    this.unlockedBefore = unlocked;
+    const now = Date.now();
+    const before = this.unlockedSince;
+    this.unlockedSince = new Map(
+      rows.map((row) => [String(row.leaseOwner), before.get(String(row.leaseOwner)) ?? now]),
+    );
+    const deadAfterMs = this.options.deadAfterMs ?? 1_500;
+    const dead = [...this.unlockedSince]
+      .filter(([owner, first]) => before.has(owner) && now - first >= deadAfterMs)
+      .map(([owner]) => owner);
     if (dead.length === 0) return 0;
     return (await this.pool.query(statements.expire([dead]))).rowCount ?? 0;
   }
