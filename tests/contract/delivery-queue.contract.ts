@@ -125,7 +125,7 @@ export function deliveryQueueContract(name: string, open: () => Promise<QueueUnd
       const [first, second] = announced as [QueuedJob, QueuedJob];
       await take(first.id, "gone");
       await take(second.id, "alive");
-      // PostgreSQL judges an owner on two checks in a row (see PgDeliveryQueue.expireLeasesOfDeadOwners).
+      // PostgreSQL judges an owner on two checks (time apart in production: PgDeliveryQueue.expireLeasesOfDeadOwners).
       const twoChecks = async () =>
         (await queue.expireLeasesOfDeadOwners()) + (await queue.expireLeasesOfDeadOwners());
       expect(await twoChecks()).toBe(0);
