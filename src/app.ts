@@ -29,7 +29,7 @@ import {
 import { registerTranscript } from "./http/transcript/route.js";
 import { TranscriptSigner } from "./http/transcript/signing.js";
 import { loadTranscript } from "./http/transcript/view.js";
-import { deadOnThisHost, instanceId } from "./instance.js";
+import { instanceId } from "./instance.js";
 import { createLogger, type Logger } from "./logger.js";
 import { MeteredConversations, meteredChannels, meteredSlack } from "./metrics/instrument.js";
 import { Metrics } from "./metrics/metrics.js";
@@ -50,6 +50,7 @@ export interface AppOverrides extends ChannelOverrides {
     readonly concurrency?: number;
     readonly leaseMs?: number;
     readonly sweepMs?: number;
+    readonly ownerCheckMs?: number;
     readonly backoff?: Partial<BackoffPolicy>;
   };
   /** The clock (epoch ms) of the delivery worker, its handlers, reminders and App Home; tests move it. */
@@ -134,7 +135,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       owner,
       leaseMs: overrides.delivery?.leaseMs ?? 60_000,
       sweepMs: overrides.delivery?.sweepMs ?? 10_000,
-      isDeadOwner: deadOnThisHost,
+      ownerCheckMs: overrides.delivery?.ownerCheckMs,
       backoff: { ...defaultBackoff, ...overrides.delivery?.backoff },
       now,
     },
@@ -196,10 +197,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger,
   });
   const metricsServer = createMetricsServer(metrics.registry, logger);
-  registerHealth(http, {
-    database: () => store.ping(),
-    slackConnected: () => slackApp.connectionState() === "connected",
-  });
+  registerHealth(
+    http,
+    {
+      database: () => store.ping(),
+      databaseWritable: () => database.probeWrite(),
+      slackConnected: () => slackApp.connectionState() === "connected",
+    },
+    (reason, error) => logger.warn({ err: error }, `health check: ${reason}`),
+  );
 
   let httpPort = config.port;
   let metricsPort = config.metrics.port;

@@ -1,24 +1,11 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 
-/** This process's name on the delivery leases it takes: host, pid, and a nonce against pid reuse. */
+/**
+ * This process's name on the delivery leases it takes, new at every start: host and pid for a person reading the
+ * table, and a nonce, as a restarted process may have the same pid (PID 1 in a container). Whether its process
+ * still runs is told by a lock it holds in the database, never by the pid (decision 0015).
+ */
 export function instanceId(): string {
   return `${os.hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`;
-}
-
-/**
- * Whether a lease owner is a process of this host that no longer runs: its jobs need not wait for the lease to
- * run out (a restart after a crash picks them up at once). Owners on other hosts are never judged dead here.
- */
-export function deadOnThisHost(owner: string): boolean {
-  const parts = owner.split("/");
-  const pid = Number(parts.at(-2));
-  if (parts.slice(0, -2).join("/") !== os.hostname() || !Number.isSafeInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
 }

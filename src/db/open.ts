@@ -15,6 +15,11 @@ export interface AppDatabase {
    * instances' jobs).
    */
   open(logger: MigrationLogger): Promise<void>;
+  /**
+   * Commits a small write through the path webhooks take and takes it back in the same transaction: rejects
+   * when nothing can be committed now (a full disk, a read-only file), which a read cannot tell.
+   */
+  probeWrite(): Promise<void>;
   /** The value of setting `key`, created with `create()` the first time; instances agree on the first one. */
   settingOrCreate(key: string, create: () => string): Promise<string>;
   close(): Promise<void>;
@@ -25,7 +30,10 @@ export interface MigrationLogger {
 }
 
 export interface DatabaseOptions {
-  /** This instance's name (the worker's lease owner), in the job notices it sends other instances. */
+  /**
+   * This instance's name: the worker's lease owner, marked alive in the database while this process runs, and
+   * named in the job notices it sends other instances.
+   */
   readonly instance: string;
   /** The lanes of a conversation's jobs (held lanes are released when its inbox is connected). */
   readonly lanesOf: (conversationId: number) => readonly string[];
@@ -37,5 +45,5 @@ export interface DatabaseOptions {
 export function createDatabase(databaseUrl: string, options: DatabaseOptions): AppDatabase {
   return isPostgresUrl(databaseUrl)
     ? postgresDatabase(databaseUrl, options)
-    : sqliteDatabase(databaseUrl, options.lanesOf);
+    : sqliteDatabase(databaseUrl, options);
 }

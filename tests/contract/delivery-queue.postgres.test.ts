@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewJob, QueuedJob } from "../../src/core/ports.js";
 import { PgDeliveryQueue } from "../../src/db/postgres/delivery-queue.js";
+import { ownerLockClass, PgOwnerLock } from "../../src/db/postgres/owner-lock.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { deliveryQueueContract } from "./delivery-queue.contract.js";
 
@@ -23,9 +24,9 @@ interface Instance {
 }
 
 /** One Threadline instance's queue: its own pool and LISTEN connection on the shared database. */
-async function instance(url: string, name: string): Promise<Instance> {
+async function instance(url: string, name: string, deadAfterMs?: number): Promise<Instance> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  const queue = new PgDeliveryQueue(pool, { instance: name, databaseUrl: url });
+  const queue = new PgDeliveryQueue(pool, { instance: name, databaseUrl: url, deadAfterMs });
   await queue.listen();
   const heard: QueuedJob[] = [];
   queue.onAvailable((jobs) => heard.push(...jobs));
@@ -40,8 +41,24 @@ async function instance(url: string, name: string): Promise<Instance> {
 }
 
 deliveryQueueContract("PostgreSQL", async () => {
-  const { queue, close } = await instance(await cluster.migratedDatabase(`queue_${++databases}`), "contract");
-  return { queue, close };
+  const url = await cluster.migratedDatabase(`queue_${++databases}`);
+  // The contract's two checks come right after each other; the time guard has its own test below.
+  const { queue, close } = await instance(url, "contract", 0);
+  const owners: PgOwnerLock[] = [];
+  return {
+    queue,
+    // Another instance's lock; closing its session is what PostgreSQL sees of a process that dies.
+    async startOwner(owner) {
+      const lock = new PgOwnerLock(url, owner, () => {});
+      await lock.hold();
+      owners.push(lock);
+      return () => lock.close();
+    },
+    async close() {
+      await Promise.all(owners.map((lock) => lock.close()));
+      await close();
+    },
+  };
 });
 
 const notice = (lane: string, text: string): NewJob => ({
@@ -147,6 +164,42 @@ describe("PgDeliveryQueue across instances", () => {
         "SELECT 1 FROM pg_stat_activity WHERE application_name = 'threadline-listen'",
       );
       expect(listening.rowCount).toBe(3);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it("does not judge an instance dead while it takes its lock again after its connection dropped", async () => {
+    const [a, b] = instances as [Instance, Instance];
+    await b.queue.enqueue([notice("relocked", "1")]);
+    const job = await claimed(b, b.heard.at(-1), "b");
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const lockHolder = async () =>
+      (
+        await admin.query<{ pid: number }>(
+          `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
+            AND classid = $1::int::oid AND objid = hashtext($2)::oid`,
+          [ownerLockClass, "b"],
+        )
+      ).rows[0]?.pid;
+    try {
+      const dropped = await lockHolder();
+      expect(dropped).toBeDefined();
+      await admin.query("SELECT pg_terminate_backend($1)", [dropped]);
+      // a checks again and again while b's lock is free, until b has reopened its connection and locked again.
+      let taken = 0;
+      let checks = 0;
+      await eventually(async () => {
+        taken += await a.queue.expireLeasesOfDeadOwners();
+        checks += 1;
+        const holder = await lockHolder();
+        return holder !== undefined && holder !== dropped;
+      });
+      taken += await a.queue.expireLeasesOfDeadOwners();
+      expect(checks).toBeGreaterThan(2);
+      expect(taken).toBe(0);
+      expect(await a.queue.claim(job.id, "a", Date.now(), Date.now() + 30_000)).toBeNull();
     } finally {
       await admin.end();
     }

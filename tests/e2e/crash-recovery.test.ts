@@ -11,17 +11,25 @@ import { agent, customerNumber, inboxNumber, publicUrl, supportChannel } from ".
 
 /**
  * The real entrypoint (`src/main.ts`) in a child process, so it can be killed with SIGKILL: no shutdown
- * hook runs, exactly like a crash or an OOM kill.
+ * hook runs, exactly like a crash or an OOM kill. `asPid1`: in a PID namespace of its own, where node is PID 1
+ * as in the shipped container, after every restart.
  */
 class AppProcess {
   private child: ChildProcess | null = null;
   output = "";
 
-  constructor(private readonly environment: Record<string, string>) {}
+  constructor(
+    private readonly environment: Record<string, string>,
+    private readonly asPid1 = false,
+  ) {}
 
   async start(): Promise<void> {
     this.output = "";
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const node = [process.execPath, "--import", "tsx", "src/main.ts"];
+    const [command, ...args] = this.asPid1
+      ? ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", ...node]
+      : node;
+    const child = spawn(command as string, args, {
       cwd: path.resolve(import.meta.dirname, "../.."),
       env: { PATH: process.env.PATH ?? "", ...this.environment },
       stdio: ["ignore", "pipe", "pipe"],
@@ -41,9 +49,17 @@ class AppProcess {
     if (!child || child.exitCode !== null) return Promise.resolve(child?.exitCode ?? null);
     return new Promise((resolve) => {
       child.once("exit", (code) => resolve(code));
-      child.kill(signal);
+      // In a PID namespace, the signal goes to node (its PID 1): unshare exits once node and the namespace are gone.
+      if (this.asPid1 && child.pid !== undefined) process.kill(namespaceInit(child.pid), signal);
+      else child.kill(signal);
     });
   }
+}
+
+/** The process `unshare --fork` started: PID 1 of its namespace. */
+function namespaceInit(unsharePid: number): number {
+  const children = fs.readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, "utf8").trim();
+  return Number(children.split(" ")[0]);
 }
 
 async function freePort(): Promise<number> {
@@ -56,6 +72,7 @@ async function freePort(): Promise<number> {
 
 let slack: FakeSlack;
 let twilio: FakeTwilio;
+let environment: Record<string, string>;
 let app: AppProcess;
 let port: number;
 let databaseDir: string;
@@ -66,7 +83,7 @@ beforeEach(async () => {
   slack.addChannel({ id: supportChannel, name: "support", members: [slack.botUserId, agent.id] });
   databaseDir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-crash-"));
   port = await freePort();
-  app = new AppProcess({
+  environment = {
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_APP_TOKEN: slack.appToken,
     SLACK_API_URL: slack.apiUrl,
@@ -78,7 +95,8 @@ beforeEach(async () => {
     METRICS_PORT: "0",
     DATABASE_URL: `file:${path.join(databaseDir, "threadline.db")}`,
     LOG_LEVEL: "info",
-  });
+  };
+  app = new AppProcess(environment);
   await app.start();
 });
 
@@ -148,6 +166,43 @@ describe("a crash (SIGKILL) while Slack is down", () => {
     twilio.setDown(false);
     await restartUntil(() => twilio.sent.length === 1);
     expect(twilio.sent.map((m) => m.Body)).toEqual(["queued reply"]);
+  }, 60_000);
+});
+
+describe("a crash of a process that is PID 1 (a container), restarted as PID 1 again", () => {
+  it("takes over the jobs it held at once: every message in Slack within 15 s of the kill, once, in order", async () => {
+    await app.kill("SIGKILL");
+    app = new AppProcess(environment, true);
+    await app.start();
+    await connect();
+    await sms("before the crash");
+    const parent = await waitFor(() => slack.topLevelMessages(supportChannel)[0]);
+    await waitFor(() => customerTexts(parent.ts).length === 1);
+
+    // A slow Slack: the next post takes effect, then holds its job's lease until its answer, which never comes.
+    slack.apiAnswerDelayMs = 5_000;
+    const during = ["during 1", "during 2", "during 3"];
+    for (const body of during) expect((await sms(body)).status).toBe(200);
+    await waitFor(() => customerTexts(parent.ts).length === 2, { message: "a post taking effect" });
+    const database = new Database(path.join(databaseDir, "threadline.db"), { readonly: true });
+    const owner = database.prepare(`SELECT "leaseOwner" FROM "DeliveryJob" WHERE "leaseOwner" IS NOT NULL`);
+    const held = (owner.get() as { leaseOwner: string } | undefined)?.leaseOwner;
+    database.close();
+    // The lease is held by PID 1 (owner ids are host/pid/nonce), as the restarted process will be too.
+    expect(held?.split("/").at(-2)).toBe("1");
+    await app.kill("SIGKILL");
+    const killedAt = Date.now();
+
+    slack.apiAnswerDelayMs = 0;
+    await app.start();
+    await waitFor(() => customerTexts(parent.ts).length >= 4, {
+      timeoutMs: 20_000,
+      message: "every customer message in Slack",
+    });
+    expect(Date.now() - killedAt).toBeLessThanOrEqual(15_000);
+    expect(app.output).toContain("took over the jobs of a process that died mid-delivery");
+    expect(customerTexts(parent.ts)).toEqual(["before the crash", ...during]);
+    expect(slack.topLevelMessages(supportChannel)).toHaveLength(1);
   }, 60_000);
 });
 

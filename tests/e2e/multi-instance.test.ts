@@ -82,6 +82,7 @@ describe("three instances on one PostgreSQL database", () => {
       await slack.slashCommand({ channel_id: channel, user_id: agent.id, text: `connect sms ${inbox}` });
 
     let victim: Instance | undefined;
+    let killedAt = 0;
     // A slow Slack: each post holds its job's lease a while, and a post can take effect after its caller died.
     slack.apiAnswerDelayMs = 300;
     // The victim is an instance that holds a lease when it dies, so the takeover below is real work.
@@ -92,6 +93,7 @@ describe("three instances on one PostgreSQL database", () => {
       });
       victim = holder;
       await holder.stop("SIGKILL");
+      killedAt = Date.now();
     };
     let accepted = 0;
     let killed: Promise<void> | undefined;
@@ -109,19 +111,25 @@ describe("three instances on one PostgreSQL database", () => {
     await killed;
     slack.apiAnswerDelayMs = 0;
     if (!victim) throw new Error("no instance was killed");
-    const victimPid = victim.pid;
+    const survivors = instances.filter((instance) => instance !== victim);
 
-    // The killed instance comes back on the same host. Jobs it held a lease on when it died are taken at once
-    // at its start (its old pid is dead on this host: src/instance.ts deadOnThisHost), which is the realistic
-    // path after a crash; the live instances would only take them when the 60 s lease runs out.
-    await waitFor(() => slack.openConnections === 2, { message: "the killed instance's socket closed" });
-    await victim.start();
-    expect(victim.pid).not.toBe(victimPid);
-    await waitFor(() => slack.openConnections === 3, { message: "the restarted instance's socket" });
+    // The living instances see the victim's owner lock gone (decision 0015) and take over the jobs it leased,
+    // long before its 60 s leases would run out.
     await waitFor(
       () => conversations.every(({ channel, texts }) => customerTexts(channel).length >= texts.length),
       { timeoutMs: 20_000, message: "every customer message in Slack" },
     );
+    expect(Date.now() - killedAt).toBeLessThanOrEqual(15_000);
+    expect(
+      survivors.some((instance) => instance.output.includes("took over the jobs of a process that died")),
+    ).toBe(true);
+
+    // The killed instance comes back, and takes its share of the replies below.
+    const victimPid = victim.pid;
+    await waitFor(() => slack.openConnections === 2, { message: "the killed instance's socket closed" });
+    await victim.start();
+    expect(victim.pid).not.toBe(victimPid);
+    await waitFor(() => slack.openConnections === 3, { message: "the restarted instance's socket" });
 
     // Agents reply in the threads; each reply's event reaches a random one of the three connections.
     for (const { channel, replies } of conversations) {
@@ -154,6 +162,5 @@ describe("three instances on one PostgreSQL database", () => {
       );
     }
     expect(twilio.sent.map((message) => message.Body).sort()).toEqual(allReplies.slice().sort());
-    expect(victim.output).toContain("took over the jobs of a process that died mid-delivery");
   }, 60_000);
 });

@@ -15,8 +15,8 @@ export interface WorkerOptions {
   readonly leaseMs: number;
   /** How often to look in the table for work nobody announced to us (other instances, expired leases). */
   readonly sweepMs: number;
-  /** Owners known to be dead (a crashed process on this host): their leases are taken over at once. */
-  readonly isDeadOwner?: (owner: string) => boolean;
+  /** How often to look for owners whose process ended, whose jobs are then taken over at once (2 s). */
+  readonly ownerCheckMs?: number;
   readonly now?: () => number;
 }
 
@@ -42,6 +42,8 @@ export class DeliveryWorker {
   private running = false;
   private sweepTimer: NodeJS.Timeout | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
+  private ownerCheckTimer: NodeJS.Timeout | null = null;
+  private checkingOwners: Promise<void> | null = null;
   private sweeping: Promise<void> | null = null;
   private sweepRequested = false;
   private readonly now: () => number;
@@ -65,19 +67,14 @@ export class DeliveryWorker {
     if (this.running) return;
     this.running = true;
     this.lanes = this.newLanes();
-    const { isDeadOwner } = this.options;
-    if (isDeadOwner) {
-      const taken = await this.queue.expireLeasesOf(
-        (owner) => owner !== this.options.owner && isDeadOwner(owner),
-      );
-      if (taken > 0)
-        this.logger.warn({ jobs: taken }, "took over the jobs of a process that died mid-delivery");
-    }
+    await this.takeOverDeadOwners();
     await this.sweep();
     this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs);
     this.renewTimer = setInterval(() => void this.renewLeases(), Math.max(1, this.options.leaseMs / 3));
+    this.ownerCheckTimer = setInterval(() => void this.checkOwners(), this.options.ownerCheckMs ?? 2_000);
     this.sweepTimer.unref();
     this.renewTimer.unref();
+    this.ownerCheckTimer.unref();
   }
 
   /** Stops taking jobs and waits for the ones in flight; the rest stay in the table for next time. */
@@ -85,7 +82,9 @@ export class DeliveryWorker {
     this.running = false;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     if (this.renewTimer) clearInterval(this.renewTimer);
+    if (this.ownerCheckTimer) clearInterval(this.ownerCheckTimer);
     this.lanes.stop();
+    await this.checkingOwners;
     await this.sweeping;
     await Promise.allSettled([...this.inFlight.values()]);
   }
@@ -118,6 +117,33 @@ export class DeliveryWorker {
       }
     })();
     return this.sweeping;
+  }
+
+  /** Expires the leases of owners whose process ended; true when there were any. */
+  private async takeOverDeadOwners(): Promise<boolean> {
+    try {
+      const taken = await this.queue.expireLeasesOfDeadOwners();
+      if (taken > 0)
+        this.logger.warn({ jobs: taken }, "took over the jobs of a process that died mid-delivery");
+      return taken > 0;
+    } catch (error) {
+      this.logger.error({ err: error }, "could not look for delivery jobs of dead processes");
+      return false;
+    }
+  }
+
+  /** One check at a time; jobs taken over are loaded by a sweep right away. */
+  private checkOwners(): void {
+    this.checkingOwners ??= (async () => {
+      try {
+        if (!(await this.takeOverDeadOwners()) || !this.running) return;
+        // A sweep under way may have read the table before the leases ran out.
+        await this.sweeping;
+        await this.sweep();
+      } finally {
+        this.checkingOwners = null;
+      }
+    })();
   }
 
   /** Soon, once: several lanes running dry together cost one read. */
@@ -240,11 +266,14 @@ export class DeliveryWorker {
       );
       return ["retry", { retryAt }];
     } catch (settleError) {
+      // The lease is still ours, so the lane takes the job up again here (claiming it as uncertain: its outcome
+      // was not recorded) instead of waiting for the lease to run out.
+      const retryAt = this.now() + retryDelayMs(this.options.backoff, job.attempts);
       this.logger.error(
-        { ...context, err: settleError },
-        "could not record delivery failure; the job is taken up again when its lease runs out",
+        { ...context, err: settleError, retryInMs: retryAt - this.now() },
+        "could not record the outcome of a delivery job; trying it again",
       );
-      return ["retry", "settled"];
+      return ["retry", { retryAt }];
     }
   }
 }

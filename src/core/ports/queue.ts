@@ -111,7 +111,11 @@ export interface DeliveryQueue {
   /** Holds the job (and its lane behind it) until `unpark`. */
   park(job: Job, owner: string, reason: string): Promise<void>;
   unpark(jobId: number): Promise<void>;
-  /** Leases of owners known to be dead run out now (e.g. a crashed process on this host). */
-  expireLeasesOf(owners: (owner: string) => boolean): Promise<number>;
+  /**
+   * Leases of owners whose process has ended run out now, so their jobs are taken up at once rather than when
+   * the lease runs out; returns how many. Each owner is alive while something that dies with its process is
+   * held (decision 0015); an owner the queue cannot judge is left to its lease.
+   */
+  expireLeasesOfDeadOwners(): Promise<number>;
   stats(now?: number): Promise<QueueStats>;
 }

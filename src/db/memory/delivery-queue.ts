@@ -19,7 +19,11 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
   private readonly listeners: ((jobs: readonly QueuedJob[]) => void)[] = [];
   private nextId = 1;
 
-  constructor(private readonly clock: () => Date = () => new Date()) {}
+  /** `isDead`: which owners' processes have ended (nobody's, unless a test says so). */
+  constructor(
+    private readonly clock: () => Date = () => new Date(),
+    private readonly isDead: (owner: string) => boolean = () => false,
+  ) {}
 
   onAvailable(listener: (jobs: readonly QueuedJob[]) => void): void {
     this.listeners.push(listener);
@@ -101,10 +105,10 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
     this.announce([row.job]);
   }
 
-  async expireLeasesOf(isDead: (owner: string) => boolean): Promise<number> {
+  async expireLeasesOfDeadOwners(): Promise<number> {
     let count = 0;
     for (const row of this.rows.values()) {
-      if (row.leaseOwner && isDead(row.leaseOwner)) {
+      if (row.leaseOwner && row.leaseUntil > 0 && this.isDead(row.leaseOwner)) {
         row.leaseUntil = 0;
         count += 1;
       }

@@ -4,7 +4,7 @@ import { settingOrCreate } from "../settings.js";
 import { prismaOverPool } from "./client.js";
 import { PgConversationStore } from "./conversation-store.js";
 import { PgDeliveryQueue } from "./delivery-queue.js";
-import { openPool } from "./pool.js";
+import { inTransaction, openPool } from "./pool.js";
 import { PgPostPacing } from "./post-pacing.js";
 
 /** A database shared by several instances: one pool per instance for the statements and Prisma Client. */
@@ -26,6 +26,13 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
       await pool.query("SELECT 1");
       await queue.listen();
     },
+    // Inserted and deleted in one transaction, under a key of this instance: the commit still writes WAL.
+    probeWrite: () =>
+      inTransaction(pool, async (client) => {
+        const key = `health.writeProbe.${options.instance}`;
+        await client.query(`INSERT INTO "Setting" ("key", "value") VALUES ($1, $2)`, [key, "x".repeat(512)]);
+        await client.query(`DELETE FROM "Setting" WHERE "key" = $1`, [key]);
+      }),
     settingOrCreate: (key, create) => settingOrCreate(prisma, key, create),
     async close() {
       await queue.close();

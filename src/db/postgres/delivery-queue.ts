@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { DeliveryQueue, Job, NewJob, QueuedJob, QueueStats } from "../../core/ports.js";
 import { JobNotifications, type JobsNotice, jobsChannel, notifyJobs } from "./job-notifications.js";
+import { ownerLockClass, PgOwnerLock, unlockedOwnersSql } from "./owner-lock.js";
 import { inTransaction, prepared } from "./pool.js";
 
 type Row = Record<string, unknown>;
@@ -117,13 +118,11 @@ const statements = {
     `UPDATE "DeliveryJob" SET "state" = 'pending' WHERE "id" = $1 AND "state" = 'parked'
       RETURNING ${queuedColumns}`,
   ),
-  owners: prepared(
-    "threadline_jobs_owners",
-    `SELECT DISTINCT "leaseOwner" FROM "DeliveryJob" WHERE "leaseOwner" IS NOT NULL`,
-  ),
+  unlockedOwners: prepared("threadline_jobs_unlocked_owners", unlockedOwnersSql),
   expire: prepared(
     "threadline_jobs_expire",
-    `UPDATE "DeliveryJob" SET "leaseUntil" = 0 WHERE "leaseOwner" = ANY($1::text[])`,
+    `UPDATE "DeliveryJob" SET "leaseUntil" = 0
+      WHERE "state" = 'pending' AND "leaseOwner" = ANY($1::text[]) AND "leaseUntil" > 0`,
   ),
   depth: prepared(
     "threadline_jobs_depth",
@@ -138,10 +137,18 @@ const statements = {
 };
 
 export interface PgDeliveryQueueOptions {
-  /** This instance's name in job notices (the worker's lease owner does). */
+  /** This instance's name in job notices and on its owner lock (the worker's lease owner). */
   readonly instance: string;
-  /** Where the LISTEN connection goes; null to hear only this instance's own jobs (tests of one instance). */
+  /**
+   * Where the LISTEN connection and the owner lock go; null to hear only this instance's own jobs and judge no
+   * owner (tests of one instance).
+   */
   readonly databaseUrl: string | null;
+  /**
+   * How long an owner's lock must have been seen free, on an earlier check, before it is judged dead (1.5 s):
+   * longer than a live instance takes to lock again after its connection dropped (PgOwnerLock).
+   */
+  readonly deadAfterMs?: number;
   readonly onError?: (error: Error) => void;
 }
 
@@ -151,13 +158,17 @@ export interface PgDeliveryQueueOptions {
  * NOTIFY queue on one lock across the whole server). The others hear of a job only when it waits behind a lane
  * head they hold (see `claim`) or is unparked; settling a head hands its lane's next job to the settler, and the
  * worker's sweep takes on what a dead instance left. Claims lock the row with `FOR UPDATE SKIP LOCKED` and lease
- * it, so instances never run the same job at once and a dead one's jobs are taken over when its lease runs out.
+ * it, so instances never run the same job at once; a dead one's jobs are taken over once its owner lock is seen
+ * gone (decision 0015), or else when their lease runs out.
  */
 export class PgDeliveryQueue implements DeliveryQueue {
   private readonly listeners: ((jobs: readonly QueuedJob[]) => void)[] = [];
   private readonly notifications: JobNotifications | null;
   /** Jobs this instance committed and has not tried to claim yet. */
   private readonly committedHere = new Set<number>();
+  private readonly ownerLock: PgOwnerLock | null;
+  /** Owners whose lock was free at the last check, and since when it has been seen free. */
+  private unlockedSince = new Map<string, number>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -172,15 +183,23 @@ export class PgDeliveryQueue implements DeliveryQueue {
           onError,
         )
       : null;
+    this.ownerLock = options.databaseUrl
+      ? new PgOwnerLock(options.databaseUrl, options.instance, onError)
+      : null;
   }
 
-  /** Starts hearing other instances' jobs; resolves once nothing committed from now on can be missed. */
+  /**
+   * Marks this instance alive (before its worker takes a lease) and starts hearing other instances' jobs;
+   * resolves once nothing committed from now on can be missed.
+   */
   async listen(): Promise<void> {
+    await this.ownerLock?.hold();
     await this.notifications?.start();
   }
 
   async close(): Promise<void> {
     await this.notifications?.close();
+    await this.ownerLock?.close();
   }
 
   onAvailable(listener: (jobs: readonly QueuedJob[]) => void): void {
@@ -276,11 +295,26 @@ export class PgDeliveryQueue implements DeliveryQueue {
     this.announce(queued);
   }
 
-  async expireLeasesOf(isDead: (owner: string) => boolean): Promise<number> {
-    const { rows } = await this.pool.query(statements.owners());
-    const owners = rows.map((row) => String(row.leaseOwner)).filter(isDead);
-    if (owners.length === 0) return 0;
-    return (await this.pool.query(statements.expire([owners]))).rowCount ?? 0;
+  /**
+   * An owner is dead when its lock is found free on two checks in a row, `deadAfterMs` apart at least: after a
+   * dropped connection or a PostgreSQL restart, every instance takes its lock again within about a second, and
+   * is not judged in the meantime. Nobody is judged while this instance's own lock is not held (its connection
+   * is down, perhaps the server's too).
+   */
+  async expireLeasesOfDeadOwners(): Promise<number> {
+    if (!this.ownerLock?.held) return 0;
+    const { rows } = await this.pool.query(statements.unlockedOwners([ownerLockClass]));
+    const now = Date.now();
+    const before = this.unlockedSince;
+    this.unlockedSince = new Map(
+      rows.map((row) => [String(row.leaseOwner), before.get(String(row.leaseOwner)) ?? now]),
+    );
+    const deadAfterMs = this.options.deadAfterMs ?? 1_500;
+    const dead = [...this.unlockedSince]
+      .filter(([owner, first]) => before.has(owner) && now - first >= deadAfterMs)
+      .map(([owner]) => owner);
+    if (dead.length === 0) return 0;
+    return (await this.pool.query(statements.expire([dead]))).rowCount ?? 0;
   }
 
   async stats(now = Date.now()): Promise<QueueStats> {

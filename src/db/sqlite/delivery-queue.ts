@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { DeliveryQueue, Job, NewJob, QueuedJob, QueueStats } from "../../core/ports.js";
 import type { SqliteConnection } from "./connection.js";
+import type { SqliteOwnerLocks } from "./owner-locks.js";
 import { sqliteDate } from "./prisma-adapter.js";
 import { dateFrom } from "./rows.js";
 
@@ -36,7 +37,11 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   private readonly listeners: ((jobs: readonly QueuedJob[]) => void)[] = [];
   private prepared: ReturnType<typeof queueStatements> | null = null;
 
-  constructor(private readonly connection: SqliteConnection) {}
+  /** `owners`: how this process tells which lease owners have ended; null for none (a test of one queue). */
+  constructor(
+    private readonly connection: SqliteConnection,
+    private readonly owners: SqliteOwnerLocks | null = null,
+  ) {}
 
   /** Prepared on first use: the tables exist only once the database is migrated. */
   private get statements(): ReturnType<typeof queueStatements> {
@@ -125,13 +130,10 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     if (row) this.announce([toQueued(row)]);
   }
 
-  async expireLeasesOf(isDead: (owner: string) => boolean): Promise<number> {
-    const owners = (this.statements.owners.all() as { leaseOwner: string }[])
-      .map((row) => row.leaseOwner)
-      .filter(isDead);
-    if (owners.length === 0) return 0;
-    return this.connection.write(() =>
-      owners.reduce((count, owner) => count + this.statements.expire.run(owner).changes, 0),
+  async expireLeasesOfDeadOwners(): Promise<number> {
+    if (!this.owners) return 0;
+    return this.owners.reapDead((owner) =>
+      this.connection.write(() => this.statements.expire.run(owner).changes),
     );
   }
 
@@ -181,8 +183,9 @@ function queueStatements(db: Database.Database) {
         "lastError" = @error, "updatedAt" = @at WHERE "id" = @id AND "leaseOwner" = @owner`),
     unpark: db.prepare(`UPDATE "DeliveryJob" SET "state" = 'pending' WHERE "id" = ? AND "state" = 'parked'
       RETURNING "id", "lane", "kind", "payload", "runAt", "createdAt"`),
-    owners: db.prepare(`SELECT DISTINCT "leaseOwner" FROM "DeliveryJob" WHERE "leaseOwner" IS NOT NULL`),
-    expire: db.prepare(`UPDATE "DeliveryJob" SET "leaseUntil" = 0 WHERE "leaseOwner" = ?`),
+    expire: db.prepare(
+      `UPDATE "DeliveryJob" SET "leaseUntil" = 0 WHERE "leaseOwner" = ? AND "leaseUntil" > 0`,
+    ),
     depth: db.prepare(`SELECT "state", COUNT(*) AS "count" FROM "DeliveryJob" GROUP BY "state"`),
     // A job never tried whose time has not come is scheduled (a reminder), not waiting.
     oldest: db.prepare(`SELECT "createdAt" FROM "DeliveryJob" WHERE "state" IN ('pending', 'parked')

@@ -161,14 +161,45 @@ describe("DeliveryWorker over the in-memory queue", () => {
   });
 
   it("at start, takes over a dead owner's jobs as uncertain, and runs work nobody announced", async () => {
-    const queue = new MemoryDeliveryQueue();
+    const queue = new MemoryDeliveryQueue(undefined, (owner) => owner === "dead-process");
     await queue.enqueue([notice("a", "interrupted"), notice("b", "waiting")]);
     await queue.claim(1, "dead-process", Date.now(), Date.now() + 60_000);
     const { runs, handlers } = recorder();
-    await startWorker(queue, handlers, { isDeadOwner: (owner) => owner === "dead-process" }).start();
+    await startWorker(queue, handlers).start();
     await vi.waitFor(() => expect(runs).toHaveLength(2));
     expect(runs.find((run) => run.text === "interrupted")).toMatchObject({ attempts: 2, uncertain: true });
     expect(runs.find((run) => run.text === "waiting")).toMatchObject({ attempts: 1, uncertain: false });
+  });
+
+  it("takes over the jobs of an owner that dies while it runs at the next owner check, not at the lease's end", async () => {
+    const dead = new Set<string>();
+    const queue = new MemoryDeliveryQueue(undefined, (owner) => dead.has(owner));
+    await queue.enqueue([notice("a", "interrupted")]);
+    await queue.claim(1, "other", Date.now(), Date.now() + 60_000);
+    const { runs, handlers } = recorder();
+    await startWorker(queue, handlers, { ownerCheckMs: 20, sweepMs: 60_000 }).start();
+    expect(runs).toEqual([]);
+    dead.add("other");
+    await vi.waitFor(() => expect(runs).toEqual([{ text: "interrupted", attempts: 2, uncertain: true }]));
+  });
+
+  it("takes a job up again itself when its outcome cannot be recorded, instead of waiting for the lease", async () => {
+    let failures = 1;
+    const queue = new (class extends MemoryDeliveryQueue {
+      override async complete(job: Job, owner: string): Promise<boolean> {
+        if (failures-- > 0) throw new Error("SQLITE_FULL: database or disk is full");
+        return super.complete(job, owner);
+      }
+      override async retry(): Promise<void> {
+        throw new Error("SQLITE_FULL: database or disk is full");
+      }
+    })();
+    const { runs, handlers } = recorder();
+    await startWorker(queue, handlers, { leaseMs: 60_000 }).start();
+    await queue.enqueue([notice("a", "1"), notice("a", "2")]);
+    await vi.waitFor(() => expect(runs.map((run) => run.text)).toEqual(["1", "1", "2"]));
+    expect(runs[1]).toMatchObject({ attempts: 2, uncertain: true });
+    expect((await queue.stats()).depth.pending).toBe(0);
   });
 
   it("leaves a live owner's job alone until its lease runs out, found by the sweep", async () => {
@@ -176,7 +207,7 @@ describe("DeliveryWorker over the in-memory queue", () => {
     await queue.enqueue([notice("a", "held elsewhere")]);
     await queue.claim(1, "other-instance", Date.now(), Date.now() + 150);
     const { runs, handlers } = recorder();
-    await startWorker(queue, handlers, { isDeadOwner: () => false, sweepMs: 50 }).start();
+    await startWorker(queue, handlers, { sweepMs: 50 }).start();
     expect(runs).toEqual([]);
     await vi.waitFor(() => expect(runs).toEqual([{ text: "held elsewhere", attempts: 2, uncertain: true }]));
   });

@@ -13,7 +13,13 @@ async function health(checks: Parameters<typeof registerHealth>[1]) {
 
 describe("GET /healthz", () => {
   it("is 200 when the database answers and Socket Mode is connected", async () => {
-    expect(await health({ database: async () => {}, slackConnected: () => true })).toEqual({
+    expect(
+      await health({
+        database: async () => {},
+        databaseWritable: async () => {},
+        slackConnected: () => true,
+      }),
+    ).toEqual({
       status: 200,
       body: { status: "ok" },
     });
@@ -24,11 +30,26 @@ describe("GET /healthz", () => {
       database: async () => {
         throw new Error("SQLITE_CANTOPEN");
       },
+      databaseWritable: async () => {},
       slackConnected: () => false,
     });
     expect(answer).toEqual({
       status: 503,
       body: { status: "unavailable", reasons: ["database unreachable", "Slack Socket Mode not connected"] },
+    });
+  });
+
+  it("is 503 when the database answers reads but cannot commit a write", async () => {
+    const answer = await health({
+      database: async () => {},
+      databaseWritable: async () => {
+        throw new Error("SQLITE_FULL: database or disk is full");
+      },
+      slackConnected: () => true,
+    });
+    expect(answer).toEqual({
+      status: 503,
+      body: { status: "unavailable", reasons: ["database cannot commit writes"] },
     });
   });
 });
