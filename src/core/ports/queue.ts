@@ -103,7 +103,10 @@ export interface DeliveryQueue {
   renew(ids: readonly number[], owner: string, leaseUntil: number): Promise<void>;
   /** The attempt succeeded: the job is gone. False when the lease had been lost to another owner. */
   complete(job: Job, owner: string): Promise<boolean>;
-  /** Run again at `runAt`; `uncertain` when the attempt may have taken effect. */
+  /**
+   * Run again at `runAt`; `uncertain` when the attempt may have taken effect. Once uncertain, a job stays so
+   * until it completes: a later attempt that clearly did nothing (its look-up refused) says nothing of the first.
+   */
   retry(job: Job, owner: string, runAt: number, error: string, uncertain: boolean): Promise<void>;
   /** The attempt did not start (e.g. paced): give the lease back without counting it. */
   release(job: Job, owner: string): Promise<void>;
