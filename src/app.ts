@@ -15,6 +15,7 @@ import { customerLane, slackLane } from "./core/lanes.js";
 import type { ChannelKind } from "./core/model.js";
 import { ReactionTriage } from "./core/reaction-triage.js";
 import { Reminders } from "./core/reminders.js";
+import { SendAgain } from "./core/send-again.js";
 import { TranscriptAccessPolicy } from "./core/transcript-access.js";
 import { createDatabase } from "./db/open.js";
 import { registerHealth } from "./http/health.js";
@@ -51,6 +52,8 @@ export interface AppOverrides extends ChannelOverrides {
     readonly leaseMs?: number;
     readonly sweepMs?: number;
     readonly backoff?: Partial<BackoffPolicy>;
+    /** How long an uncertain job's look-ups for its earlier attempt may fail before it stops waiting for them. */
+    readonly lookupPatienceMs?: number;
   };
   /** The clock (epoch ms) of the delivery worker, its handlers, reminders and App Home; tests move it. */
   readonly now?: () => number;
@@ -128,6 +131,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       mediaTtlMs: overrides.mediaTtlMs ?? mediaTtlMs,
       now,
       reminderSettled: (userId) => home.refresh([userId]),
+      ...(overrides.delivery?.lookupPatienceMs === undefined
+        ? {}
+        : { lookupPatienceMs: overrides.delivery.lookupPatienceMs }),
     }),
     {
       concurrency: overrides.delivery?.concurrency ?? 16,
@@ -180,6 +186,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     reminders: new Reminders(store, slack, logger.child({ component: "reminders" }), now, (userId) =>
       home.refresh([userId]),
     ),
+    sendAgain: new SendAgain(store, slack, logger.child({ component: "actions" })),
     logger: logger.child({ component: "slack" }),
   });
 

@@ -156,6 +156,25 @@ describe("SlackGateway", () => {
     expect(slack.calls.length).toBe(requests);
   });
 
+  it("a post that may have been made already is looked for only once its slot is granted", async () => {
+    const paced = pacedGateway(0);
+    await paced.postInThread("C1", "1.1", { text: "1" });
+    await paced.postInThread("C1", "1.1", { text: "2" });
+    let looks = 0;
+    const earlier = async () => {
+      looks += 1;
+      return null;
+    };
+    await expect(paced.postInThread("C1", "1.1", { text: "3" }, earlier)).rejects.toMatchObject({
+      code: "PACED",
+    });
+    expect(looks).toBe(0);
+    const found = { ts: "1.2" };
+    const requests = slack.calls.length;
+    await expect(gateway.postInThread("C1", "1.1", { text: "4" }, async () => found)).resolves.toBe(found);
+    expect(slack.calls.length).toBe(requests);
+  });
+
   it("classifies channel problems as permanent and outages as transient", async () => {
     await expect(gateway.postParent("C404", view)).rejects.toMatchObject({
       code: "SLACK_channel_not_found",

@@ -51,3 +51,15 @@ describe("a look-up refused after an attempt whose outcome is unknown", () => {
     expect(calls("conversations.replies")).toHaveLength(2);
   });
 });
+
+describe("the look-up of an uncertain post", () => {
+  it("is made once for the job: a 429 on the post after it and the pacing rounds that follow do not repeat it", async () => {
+    harness.slack.failNext("chat.postMessage", { status: 503 });
+    harness.slack.failNext("chat.postMessage", { retryAfter: 1 });
+    await harness.sms("second");
+    await waitFor(() => logged("inbound message posted to Slack").length === 2);
+    expect(customerTexts()).toEqual(["Hello", "second"]);
+    expect(harness.slack.rateLimitedCount).toBe(1);
+    expect(calls("conversations.replies")).toHaveLength(1);
+  });
+});

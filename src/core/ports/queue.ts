@@ -28,7 +28,8 @@ export interface JobPayloads {
    * A line in the conversation's thread. `currentChannel`: in its inbox's current channel, starting a thread there
    * when the conversation's is in a channel the inbox has left (a nudge is for the team that answers now).
    */
-  "slack.notice": { conversationId: number; text: string; currentChannel?: boolean };
+  /** `sendAgain`: the reply (message id) the line offers to send again, with a button. */
+  "slack.notice": { conversationId: number; text: string; currentChannel?: boolean; sendAgain?: number };
   /** A top-level message in a channel, about the channel itself (e.g. an inbox moved away from it). */
   "slack.channelNotice": { channelId: string; text: string };
   /** At its `runAt`, a line in the conversation's thread mentioning `userId`, unless the conversation is closed. */
