@@ -7,7 +7,7 @@ import { ConversationActions } from "./core/actions.js";
 import { SlashCommands } from "./core/commands.js";
 import { CutOffParents } from "./core/cut-off-parents.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
-import { deliveryHandlers } from "./core/delivery/handlers/index.js";
+import { deliveryHandlers, holdOnFailure } from "./core/delivery/handlers/index.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
 import { AppHome, type AppHomeOptions, defaultHomeOptions } from "./core/home.js";
 import { InboxPolicy } from "./core/inbox-policy.js";
@@ -95,6 +95,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
   const metrics = new Metrics({
     queueStats: () => queue.stats(),
+    heldMessages: () => store.heldMessageCount(),
     socketState: () => slackApp.connectionState(),
   });
   const directory = new ChannelDirectory(slackApp.app.client, logger.child({ component: "directory" }));
@@ -141,6 +142,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       leaseMs: overrides.delivery?.leaseMs ?? 60_000,
       sweepMs: overrides.delivery?.sweepMs ?? 10_000,
       isDeadOwner: deadOnThisHost,
+      holdOnFailure,
       backoff: { ...defaultBackoff, ...overrides.delivery?.backoff },
       now,
     },

@@ -1,4 +1,4 @@
-import type { Job } from "../../ports.js";
+import type { Job, JobKind } from "../../ports.js";
 import { defaultLookupPatienceMs, EarlierAttempts } from "../earlier-attempts.js";
 import type { JobHandlers } from "../worker.js";
 import { channelNotice } from "./channel-notice.js";
@@ -17,6 +17,10 @@ import { threadAccess } from "./threads.js";
 import { updateParent } from "./update-parent.js";
 
 export type { HandlerDependencies } from "./dependencies.js";
+
+/** Posts of customer messages (and their files) are held, not dropped, when they fail for good. */
+const customerMessagePosts: ReadonlySet<JobKind> = new Set(["slack.postInbound", "slack.postMedia"]);
+export const holdOnFailure = (job: Job) => customerMessagePosts.has(job.kind);
 
 /** One handler per job kind, each in its own file; what their look-ups answered is kept per job across attempts. */
 export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
