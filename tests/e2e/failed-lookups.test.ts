@@ -80,7 +80,7 @@ describe("a customer send whose provider log cannot be read", () => {
 
   it("is not sent blindly: the thread says the provider could not confirm it, with a Send again button", async () => {
     const { reply, line } = await unconfirmedReply("did this arrive?");
-    expect(line.text).toContain("SMS could not confirm whether this reply reached the customer");
+    expect(line.text).toContain("The SMS provider could not confirm whether this reply reached the customer");
     expect(JSON.stringify(line.blocks)).toContain("Send again");
     await waitFor(() =>
       harness.slack.reactions.some((r) => r.timestamp === reply.ts && r.name === "grey_question"),

@@ -143,7 +143,7 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess, e
           kind: "slack.notice",
           payload: {
             conversationId: context.conversation.id,
-            text: `❓ ${label} could not confirm whether this reply reached the customer, so it was not sent again (it may have gone out once). Check with the customer, or send it again.`,
+            text: `❓ The ${label} provider could not confirm whether this reply reached the customer, so it was not sent again (it may have gone out once). Check with the customer, or send it again.`,
             sendAgain: message.id,
           },
         },
