@@ -7,7 +7,7 @@ import { ConversationActions } from "./core/actions.js";
 import { SlashCommands } from "./core/commands.js";
 import { CutOffParents } from "./core/cut-off-parents.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
-import { deliveryHandlers } from "./core/delivery/handlers/index.js";
+import { deliveryHandlers, holdOnFailure } from "./core/delivery/handlers/index.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
 import { AppHome, type AppHomeOptions, defaultHomeOptions } from "./core/home.js";
 import { InboxPolicy } from "./core/inbox-policy.js";
@@ -15,6 +15,7 @@ import { customerLane, slackLane } from "./core/lanes.js";
 import type { ChannelKind } from "./core/model.js";
 import { ReactionTriage } from "./core/reaction-triage.js";
 import { Reminders } from "./core/reminders.js";
+import { SendAgain } from "./core/send-again.js";
 import { TranscriptAccessPolicy } from "./core/transcript-access.js";
 import { createDatabase } from "./db/open.js";
 import { registerHealth } from "./http/health.js";
@@ -52,6 +53,8 @@ export interface AppOverrides extends ChannelOverrides {
     readonly sweepMs?: number;
     readonly ownerCheckMs?: number;
     readonly backoff?: Partial<BackoffPolicy>;
+    /** How long an uncertain job's look-ups for its earlier attempt may fail before it stops waiting for them. */
+    readonly lookupPatienceMs?: number;
   };
   /** The clock (epoch ms) of the delivery worker, its handlers, reminders and App Home; tests move it. */
   readonly now?: () => number;
@@ -93,6 +96,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
   const metrics = new Metrics({
     queueStats: () => queue.stats(),
+    heldMessages: () => store.heldMessageCount(),
     socketState: () => slackApp.connectionState(),
   });
   const directory = new ChannelDirectory(slackApp.app.client, logger.child({ component: "directory" }));
@@ -129,6 +133,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       mediaTtlMs: overrides.mediaTtlMs ?? mediaTtlMs,
       now,
       reminderSettled: (userId) => home.refresh([userId]),
+      ...(overrides.delivery?.lookupPatienceMs === undefined
+        ? {}
+        : { lookupPatienceMs: overrides.delivery.lookupPatienceMs }),
     }),
     {
       concurrency: overrides.delivery?.concurrency ?? 16,
@@ -136,6 +143,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       leaseMs: overrides.delivery?.leaseMs ?? 60_000,
       sweepMs: overrides.delivery?.sweepMs ?? 10_000,
       ownerCheckMs: overrides.delivery?.ownerCheckMs,
+      holdOnFailure,
       backoff: { ...defaultBackoff, ...overrides.delivery?.backoff },
       now,
     },
@@ -181,6 +189,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     reminders: new Reminders(store, slack, logger.child({ component: "reminders" }), now, (userId) =>
       home.refresh([userId]),
     ),
+    sendAgain: new SendAgain(store, slack, logger.child({ component: "actions" })),
     logger: logger.child({ component: "slack" }),
   });
 

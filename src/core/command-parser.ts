@@ -7,6 +7,7 @@ export type SlashCommand =
   | { readonly name: "connect"; readonly kind: ChannelKind; readonly address: string }
   | { readonly name: "disconnect"; readonly addresses: readonly { kind: ChannelKind; address: string }[] }
   | { readonly name: "status" }
+  | { readonly name: "retry" }
   | { readonly name: "text"; readonly request: StartRequest }
   | { readonly name: "find"; readonly text: string }
   | { readonly name: "team"; readonly command: TeamCommand }
@@ -62,6 +63,13 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
       return args.length === 0
         ? { name: "status" }
         : { name: "invalid", problem: "`status` takes no arguments." };
+    case "retry":
+      return args.length === 0
+        ? { name: "retry" }
+        : {
+            name: "invalid",
+            problem: "`retry` takes no arguments: it queues again every message held here.",
+          };
     case "connect": {
       const [kindWord = "", ...rest] = args;
       const kind = kindWord.toLowerCase();

@@ -1,6 +1,7 @@
 import { helpText, templateHelp } from "./command-help.js";
 import { parseSlashCommand } from "./command-parser.js";
 import { ConversationFinder } from "./find-conversations.js";
+import { HeldMessageCommands } from "./held-messages.js";
 import { TeamCommands } from "./hours/team-commands.js";
 import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lanes.js";
@@ -46,6 +47,7 @@ export class SlashCommands {
   private readonly starter: ConversationStarter;
   private readonly finder: ConversationFinder;
   private readonly teamCommands: TeamCommands;
+  private readonly held: HeldMessageCommands;
 
   constructor(
     private readonly store: ConversationStore,
@@ -58,6 +60,7 @@ export class SlashCommands {
     this.starter = new ConversationStarter(store, channels, logger);
     this.finder = new ConversationFinder(store, slack, channels, logger);
     this.teamCommands = new TeamCommands(store, policy, logger, now);
+    this.held = new HeldMessageCommands(store, channels, logger, policy);
   }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {
@@ -69,6 +72,8 @@ export class SlashCommands {
         return { text: `${command.problem}\n\n${helpText(this.channels)}` };
       case "status":
         return { text: await this.status(context) };
+      case "retry":
+        return { text: await this.held.retry(context) };
       case "connect":
         return this.connect(command.kind, command.address, context);
       case "disconnect":
@@ -240,19 +245,17 @@ export class SlashCommands {
     const lines = await Promise.all(
       inboxes.map(async (inbox) => {
         const channel = this.channels[inbox.kind];
-        const [counts, waiting] = await Promise.all([
+        const [counts, waiting, heldNote] = await Promise.all([
           this.store.countsForInbox(inbox.id),
           this.store.waitingMessageCount(inbox.id),
+          this.held.statusNote(inbox),
         ]);
         const disabled = channel.enabled
           ? ""
           : " — ⚠️ not configured on the server, nothing is sent or received";
-        const plural = waiting === 1 ? "" : "s";
-        const held = inbox.deliveryProblem
-          ? `\n   ⚠️ ${waiting} customer message${plural} held: ${inbox.deliveryProblem}. Fix that, then run \`/threadline connect ${inbox.kind} ${inbox.address}\` to post them.`
-          : waiting > 0
-            ? ` — ${waiting} message${plural} on the way to Slack`
-            : "";
+        const held =
+          heldNote ||
+          (waiting > 0 ? ` — ${waiting} message${waiting === 1 ? "" : "s"} on the way to Slack` : "");
         const by = connectedByLine(inbox);
         return `• ${channel.label} ${channel.formatAddress(inbox.address)}: ${counts.open} open (${counts.unassigned} unassigned), ${counts.closed} closed${by ? ` — ${by}` : ""}${disabled}${held}`;
       }),

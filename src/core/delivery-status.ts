@@ -23,6 +23,10 @@ export function statusAdvances(current: MessageStatus, next: MessageStatus): boo
 
 export const deliveredReaction = "white_check_mark";
 export const failedReaction = "x";
+/** On a reply whose provider could not confirm whether it went out. */
+export const unconfirmedReaction = "grey_question";
+/** The error code of such a reply: it waits, `not_sent`, until someone sends it again. */
+export const outcomeUnknownCode = "OUTCOME_UNKNOWN";
 
 const failures: ReadonlySet<MessageStatus> = new Set(["failed", "undelivered"]);
 

@@ -181,12 +181,25 @@ export interface ThreadPost {
   readonly broadcast?: boolean;
   /** Our message id, carried as Slack message metadata so a post can be recognised after a crash. */
   readonly messageId?: number;
+  /** A reply (its message id) whose outcome is unknown: the post offers a **Send again** button for it. */
+  readonly sendAgain?: number;
 }
 
+/**
+ * For a post an earlier attempt may have made: looks for it once the post's pace slot is granted (so waiting for
+ * the slot costs no look-ups); what it finds is returned instead of posting again.
+ */
+export type EarlierPost = () => Promise<{ ts: string } | null>;
+
 export interface SlackPort {
-  postParent(channelId: string, view: ParentView): Promise<{ ts: string }>;
+  postParent(channelId: string, view: ParentView, earlier?: EarlierPost): Promise<{ ts: string }>;
   updateParent(channelId: string, ts: string, view: ParentView): Promise<void>;
-  postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }>;
+  postInThread(
+    channelId: string,
+    threadTs: string,
+    post: ThreadPost,
+    earlier?: EarlierPost,
+  ): Promise<{ ts: string }>;
   /** Posts a top-level message in the channel (notices about the channel itself, not a conversation). */
   postInChannel(channelId: string, text: string): Promise<{ ts: string }>;
   /** Uploads a file into the thread (Slack's external upload flow). */

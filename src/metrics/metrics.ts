@@ -5,6 +5,8 @@ import type { SlackConnectionState } from "../slack/bolt.js";
 
 export interface MetricSources {
   queueStats(): Promise<QueueStats>;
+  /** Customer messages held back from Slack until someone runs `/threadline retry`. */
+  heldMessages(): Promise<number>;
   socketState(): SlackConnectionState;
 }
 
@@ -100,6 +102,14 @@ export class Metrics {
       async collect() {
         const { oldestWaitingAt } = await queueStats();
         this.set(oldestWaitingAt ? Math.max(0, (now() - oldestWaitingAt.getTime()) / 1000) : 0);
+      },
+    });
+    new Gauge({
+      name: "threadline_held_customer_messages",
+      help: "Customer messages held back from Slack (a channel problem, or a post that failed for good) until someone runs /threadline retry",
+      registers: [this.registry],
+      async collect() {
+        this.set(await sources.heldMessages());
       },
     });
     new Gauge({

@@ -66,6 +66,7 @@ export class TwilioSimulator {
   private down = false;
   /** null lets a request through: how a fault waits for its turn (`after`). */
   private readonly faults = new FaultQueue<TwilioFault | null>();
+  private readonly listFaults = new FaultQueue<Omit<TwilioFault, "accepted">>();
   private readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
 
   private constructor(
@@ -108,6 +109,11 @@ export class TwilioSimulator {
   failNext(fault: TwilioFault & { after?: number }): void {
     if (fault.after) this.faults.add(null, fault.after);
     this.faults.add(fault, fault.times);
+  }
+
+  /** The next reads of the message log (GET Messages.json) answer with Twilio's legacy error JSON. */
+  failNextList(fault: Omit<TwilioFault, "accepted">): void {
+    this.listFaults.add(fault, fault.times);
   }
 
   /** While down, every REST call answers 503. */
@@ -425,6 +431,11 @@ export class TwilioSimulator {
 
   /** Newest first, filtered by To, From and DateSent / DateSent> / DateSent< like Twilio's list. */
   private list(url: URL): Reply {
+    const fault = this.listFaults.take();
+    if (fault) {
+      const code = fault.code ?? DEFAULT_CODES[fault.status] ?? 20500;
+      throw new TwilioError(fault.status, code, fault.message ?? defaultMessage(code, ""));
+    }
     const query = url.searchParams;
     const to = query.get("To");
     const from = query.get("From");

@@ -40,6 +40,27 @@ export const transcriptActionIds = {
 /** "Remind me": an overflow menu on an open conversation's parent; the chosen option's value is the choice. */
 export const remindActionId = "threadline.remind";
 
+/** "Send again" under the notice of a reply whose outcome is unknown; the button's value is the reply's id. */
+export const sendAgainActionId = "threadline.sendAgain";
+
+/** A thread line with a **Send again** button for the reply `messageId`. */
+export function sendAgainBlocks(text: string, messageId: number): KnownBlock[] {
+  return [
+    { type: "section", text: { type: "mrkdwn", text } },
+    {
+      type: "actions",
+      elements: [
+        {
+          type: "button",
+          action_id: sendAgainActionId,
+          text: { type: "plain_text", text: "Send again" },
+          value: String(messageId),
+        },
+      ],
+    },
+  ];
+}
+
 const actionsBlockPrefix = "threadline.conversation:";
 
 export function conversationIdFromBlockId(blockId: string | undefined): number | null {

@@ -48,7 +48,10 @@ export function classifySlackError(error: unknown): DeliveryError {
       });
     case ErrorCode.PlatformError: {
       const code = error.data.error;
-      const reason = permanentErrors[code];
+      // missing_scope names the scope in `needed`: the person fixing it needs to know which.
+      const needed = code === "missing_scope" ? (error.data as { needed?: unknown }).needed : undefined;
+      const known = permanentErrors[code];
+      const reason = known && typeof needed === "string" ? `${known} (${needed})` : known;
       return new DeliveryError(`SLACK_${code}`, reason ?? `Slack answered ${code}`, {
         transient:
           reason === undefined &&

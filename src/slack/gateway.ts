@@ -1,13 +1,13 @@
 import type { ChatPostMessageArguments, WebClient } from "@slack/web-api";
 import type { Teammate } from "../core/assignment.js";
 import type { MediaContent } from "../core/model.js";
-import type { HomeView, ParentView, SlackPort, ThreadPost } from "../core/ports.js";
+import type { EarlierPost, HomeView, ParentView, SlackPort, ThreadPost } from "../core/ports.js";
 import { MemoryPostPacing } from "../db/memory/post-pacing.js";
 import { DeliveryError } from "../errors.js";
 import { download } from "../net/download.js";
 import { hostList, hostOf, shownHost } from "../net/host-list.js";
 import { mediaTransfers } from "../net/transfer-slots.js";
-import { parentMessage } from "./blocks.js";
+import { parentMessage, sendAgainBlocks } from "./blocks.js";
 import type { ChannelDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
 import { homeBlocks } from "./home-view.js";
@@ -78,15 +78,19 @@ export class SlackGateway implements SlackPort {
     this.directory.warm(channelId);
   }
 
-  async postParent(channelId: string, view: ParentView): Promise<{ ts: string }> {
+  async postParent(channelId: string, view: ParentView, earlier?: EarlierPost): Promise<{ ts: string }> {
     const { text, blocks } = parentMessage(view);
-    return this.post(channelId, {
-      channel: channelId,
-      text,
-      blocks,
-      unfurl_links: false,
-      metadata: { event_type: conversationEvent, event_payload: { conversation_id: view.conversationId } },
-    });
+    return this.post(
+      channelId,
+      {
+        channel: channelId,
+        text,
+        blocks,
+        unfurl_links: false,
+        metadata: { event_type: conversationEvent, event_payload: { conversation_id: view.conversationId } },
+      },
+      earlier,
+    );
   }
 
   async updateParent(channelId: string, ts: string, view: ParentView): Promise<void> {
@@ -94,20 +98,30 @@ export class SlackGateway implements SlackPort {
     await this.call(channelId, () => this.client.chat.update({ channel: channelId, ts, text, blocks }));
   }
 
-  async postInThread(channelId: string, threadTs: string, post: ThreadPost): Promise<{ ts: string }> {
-    return this.post(channelId, {
-      channel: channelId,
-      thread_ts: threadTs,
-      text: post.text,
-      unfurl_links: false,
-      unfurl_media: false,
-      ...(post.username ? { username: post.username } : {}),
-      ...(post.iconUrl ? { icon_url: post.iconUrl } : {}),
-      ...(post.broadcast ? { reply_broadcast: true } : {}),
-      ...(post.messageId === undefined
-        ? {}
-        : { metadata: { event_type: messageEvent, event_payload: { message_id: post.messageId } } }),
-    } as ChatPostMessageArguments);
+  async postInThread(
+    channelId: string,
+    threadTs: string,
+    post: ThreadPost,
+    earlier?: EarlierPost,
+  ): Promise<{ ts: string }> {
+    return this.post(
+      channelId,
+      {
+        channel: channelId,
+        thread_ts: threadTs,
+        text: post.text,
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(post.username ? { username: post.username } : {}),
+        ...(post.iconUrl ? { icon_url: post.iconUrl } : {}),
+        ...(post.broadcast ? { reply_broadcast: true } : {}),
+        ...(post.sendAgain === undefined ? {} : { blocks: sendAgainBlocks(post.text, post.sendAgain) }),
+        ...(post.messageId === undefined
+          ? {}
+          : { metadata: { event_type: messageEvent, event_payload: { message_id: post.messageId } } }),
+      } as ChatPostMessageArguments,
+      earlier,
+    );
   }
 
   async postInChannel(channelId: string, text: string): Promise<{ ts: string }> {
@@ -305,8 +319,14 @@ export class SlackGateway implements SlackPort {
     return this.teamUrl;
   }
 
-  private async post(channelId: string, args: ChatPostMessageArguments): Promise<{ ts: string }> {
+  private async post(
+    channelId: string,
+    args: ChatPostMessageArguments,
+    earlier?: EarlierPost,
+  ): Promise<{ ts: string }> {
     await this.pacer.awaitSlot(channelId);
+    const found = await earlier?.();
+    if (found) return found;
     const result = await this.call(channelId, () => this.client.chat.postMessage(args));
     if (!result.ts)
       throw new DeliveryError("SLACK_NO_TS", "Slack did not return the message's ts", { transient: true });

@@ -351,6 +351,59 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       );
     });
 
+    it("counts the customer messages held behind a parked post, by reason, and releases them in order", async () => {
+      await store.connectInbox({
+        kind: "sms",
+        address: "+15550001111",
+        to: "C1",
+        userId: "U1",
+        from: [null],
+      });
+      const post = (conversationId: number, messageId: number): NewJob => ({
+        lane: `slack:${conversationId}`,
+        kind: "slack.postInbound",
+        payload: { messageId },
+      });
+      const recordPosted = (message: InboundMessage) =>
+        store.recordInbound(message, () => ({
+          conversation: {},
+          jobs: ({ conversationId, messageId }) => [post(conversationId, messageId)],
+        }));
+      const first = await recordPosted(inbound("one"));
+      await recordPosted(inbound("two"));
+      const other = await recordPosted(inbound("three", { contactAddress: "+15557654322" }));
+      if (first.result !== "recorded" || other.result !== "recorded") throw new Error("not recorded");
+      const inboxId = (await store.findInbox("sms", "+15550001111"))?.id as number;
+      expect(await store.heldMessages(inboxId)).toEqual([]);
+      expect(await store.heldMessageCount()).toBe(0);
+      const now = Date.now();
+      const [one, , three] = announced;
+      await store.setInboxProblem(inboxId, "the channel is archived");
+      for (const [job, reason] of [
+        [one, "missing a scope"],
+        [three, "the channel is archived"],
+      ] as const) {
+        const claimed = await subject.queue.claim(job?.id as number, "w1", now, now + 30_000);
+        if (!claimed) throw new Error("not claimed");
+        await subject.queue.park(claimed, "w1", reason);
+      }
+      expect(await store.heldMessages(inboxId)).toEqual([
+        { reason: "missing a scope", count: 2 },
+        { reason: "the channel is archived", count: 1 },
+      ]);
+      expect(await store.heldMessageCount()).toBe(3);
+      announced = [];
+      expect(await store.releaseHeld(inboxId)).toBe(3);
+      expect(announced.map((job) => job.payload)).toEqual(
+        expect.arrayContaining([{ messageId: first.messageId }, { messageId: other.messageId }]),
+      );
+      expect(announced).toHaveLength(3);
+      expect((await store.inboxById(inboxId))?.deliveryProblem).toBeNull();
+      expect(await store.heldMessageCount()).toBe(0);
+      expect(await subject.queue.unclaimed(now, 10)).toHaveLength(2);
+      expect(await store.releaseHeld(inboxId)).toBe(0);
+    });
+
     const connectSms = async (address = "+15550001111") => {
       await store.connectInbox({ kind: "sms", address, to: "C1", userId: "U1", from: [null] });
       return (await store.findInbox("sms", address))?.id as number;

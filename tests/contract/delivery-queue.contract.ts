@@ -82,8 +82,21 @@ export function deliveryQueueContract(name: string, open: () => Promise<QueueUnd
       expect(listed?.runAt).toBe(now + 5_000);
       const again = await take(first.id, "w1", now + 5_000, now + 5_000 + lease);
       expect(again).toMatchObject({ attempts: 2, uncertain: true, lastError: "Slack answered HTTP 503" });
-      await queue.retry(again, "w1", now + 6_000, "refused", false);
-      expect(await queue.claim(first.id, "w1", now + 6_000, now + lease)).toMatchObject({ uncertain: false });
+    });
+
+    it("keeps a job uncertain through every later retry and release until it completes", async () => {
+      await queue.enqueue([notice("a", "1")]);
+      const [first] = announced as [QueuedJob];
+      await queue.retry(await take(first.id, "w1"), "w1", now, "Slack answered HTTP 500", true);
+      // The look-up of the next attempt is refused (a 429): a clear "not done", which says nothing of the first.
+      await queue.retry(await take(first.id, "w1"), "w1", now, "Slack rate limit", false);
+      await queue.release(await take(first.id, "w2"), "w2");
+      const third = await take(first.id, "w1");
+      expect(third).toMatchObject({ attempts: 3, uncertain: true, lastError: "Slack rate limit" });
+      expect(await queue.complete(third, "w1")).toBe(true);
+      await queue.enqueue([notice("a", "2")]);
+      const [, second] = announced as [QueuedJob, QueuedJob];
+      expect(await take(second.id, "w1")).toMatchObject({ uncertain: false });
     });
 
     it("does not count an attempt that was given back before it started", async () => {

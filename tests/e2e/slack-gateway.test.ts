@@ -5,7 +5,7 @@ import type { ParentView } from "../../src/core/ports.js";
 import { MemoryPostPacing } from "../../src/db/memory/post-pacing.js";
 import { ChannelDirectory } from "../../src/slack/directory.js";
 import { SlackGateway } from "../../src/slack/gateway.js";
-import { ChannelPacer } from "../../src/slack/pacer.js";
+import { ChannelPacer, slackPostPace } from "../../src/slack/pacer.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
 
 /** The Slack adapter alone against the fake: the calls the delivery queue's crash recovery relies on. */
@@ -37,7 +37,13 @@ beforeEach(async () => {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });
-  gateway = new SlackGateway(client, new ChannelDirectory(client, pino({ level: "silent" })));
+  // Waits for its slot up to a second: the last post of a burst waits for the arrival spread (decision 0015).
+  gateway = new SlackGateway(
+    client,
+    new ChannelDirectory(client, pino({ level: "silent" })),
+    Date.now,
+    new ChannelPacer(new MemoryPostPacing(), slackPostPace, Date.now, 1_000),
+  );
 });
 
 afterEach(async () => {
@@ -155,6 +161,25 @@ describe("SlackGateway", () => {
     const waitMs = ((await third.catch((error: unknown) => error)) as { retryAfterMs: number }).retryAfterMs;
     expect(waitMs).toBeGreaterThan(600);
     expect(waitMs).toBeLessThanOrEqual(1_040 - 100 - 40);
+    expect(slack.calls.length).toBe(requests);
+  });
+
+  it("a post that may have been made already is looked for only once its slot is granted", async () => {
+    const paced = pacedGateway(100);
+    await paced.postInThread("C1", "1.1", { text: "1" });
+    await paced.postInThread("C1", "1.1", { text: "2" });
+    let looks = 0;
+    const earlier = async () => {
+      looks += 1;
+      return null;
+    };
+    await expect(paced.postInThread("C1", "1.1", { text: "3" }, earlier)).rejects.toMatchObject({
+      code: "PACED",
+    });
+    expect(looks).toBe(0);
+    const found = { ts: "1.2" };
+    const requests = slack.calls.length;
+    await expect(gateway.postInThread("C1", "1.1", { text: "4" }, async () => found)).resolves.toBe(found);
     expect(slack.calls.length).toBe(requests);
   });
 

@@ -136,6 +136,10 @@ describe("FakeSlack Web API through @slack/web-api", () => {
     expect(await errorOf(client.chat.postMessage({ channel: "C1", text: "x" }))).toBe("fatal_error");
     expect(await errorOf(client.chat.postMessage({ channel: "C1", text: "x" }))).toBe("fatal_error");
     await client.chat.postMessage({ channel: "C1", text: "through" });
+    // Accepted, then answered with the fault: the post is in the channel all the same.
+    fake.failNext("chat.postMessage", { status: 500, accepted: true });
+    expect(await errorOf(client.chat.postMessage({ channel: "C1", text: "taken" }))).toBe("http_500");
+    expect(fake.topLevelMessages("C1").map((m) => m.text)).toContain("taken");
 
     fake.failNext("chat.postMessage", { status: 429, retryAfter: 1 });
     const retrying = new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 1 } });

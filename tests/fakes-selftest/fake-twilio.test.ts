@@ -128,6 +128,12 @@ describe("FakeTwilio", () => {
       .catch((e) => e);
     expect(limited).toMatchObject({ status: 429, code: 20429 });
 
+    // A fault of the message log answers its read; the next read and the sends are not touched.
+    fake.failNextList({ status: 429 });
+    const unlisted = await client.messages.list({ to: "+15559999999" }).catch((e) => e);
+    expect(unlisted).toMatchObject({ status: 429, code: 20429 });
+    expect(await client.messages.list({ to: "+15559999999" })).toEqual([]);
+
     fake.setDown(true);
     const down = await client.messages
       .create({ to: "+15550001111", from: "+15550002222", body: "x" })

@@ -17,6 +17,11 @@ export interface WorkerOptions {
   readonly sweepMs: number;
   /** How often to look for owners whose process ended, whose jobs are then taken over at once (2 s). */
   readonly ownerCheckMs?: number;
+  /**
+   * Jobs that are held (parked, with the reason) instead of failing for good, until someone queues them again
+   * (`/threadline retry`): a customer's message must not be dropped on the way to Slack.
+   */
+  readonly holdOnFailure?: (job: Job) => boolean;
   readonly now?: () => number;
 }
 
@@ -242,12 +247,17 @@ export class DeliveryWorker {
         return ["paced", { retryAt: this.now() + (delivery.retryAfterMs ?? 0) }];
       }
       if (delivery && !delivery.transient) {
+        if (this.options.holdOnFailure?.(job)) return this.hold(job, delivery.reason, error, context);
         await this.queue.fail(job, owner, `${delivery.code}: ${delivery.message}`);
         this.logger.error({ ...context, err: error, code: delivery.code }, "delivery failed permanently");
         return ["failed", "settled"];
       }
       const rateLimited = delivery?.category === "rate_limited";
       if (!rateLimited && job.attempts >= this.options.backoff.maxAttempts) {
+        if (this.options.holdOnFailure?.(job)) {
+          const reason = `still failing after ${job.attempts} attempts (${delivery?.reason ?? errorMessage(error)})`;
+          return this.hold(job, reason, error, context);
+        }
         await this.queue.fail(job, owner, errorMessage(error));
         this.logger.error({ ...context, err: error }, "delivery gave up after too many attempts");
         return ["failed", "settled"];
@@ -275,5 +285,20 @@ export class DeliveryWorker {
       );
       return ["retry", { retryAt }];
     }
+  }
+
+  /** Parks a job that failed for good with the reason, holding its lane (and order) until it is queued again. */
+  private async hold(
+    job: Job,
+    reason: string,
+    error: unknown,
+    context: Record<string, unknown>,
+  ): Promise<[JobOutcome, StepResult]> {
+    await this.queue.park(job, this.options.owner, reason);
+    this.logger.error(
+      { ...context, err: error, reason },
+      "delivery held: it failed for good and waits for /threadline retry",
+    );
+    return ["parked", "held"];
   }
 }

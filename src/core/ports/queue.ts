@@ -28,7 +28,8 @@ export interface JobPayloads {
    * A line in the conversation's thread. `currentChannel`: in its inbox's current channel, starting a thread there
    * when the conversation's is in a channel the inbox has left (a nudge is for the team that answers now).
    */
-  "slack.notice": { conversationId: number; text: string; currentChannel?: boolean };
+  /** `sendAgain`: the reply (message id) the line offers to send again, with a button. */
+  "slack.notice": { conversationId: number; text: string; currentChannel?: boolean; sendAgain?: number };
   /** A top-level message in a channel, about the channel itself (e.g. an inbox moved away from it). */
   "slack.channelNotice": { channelId: string; text: string };
   /** At its `runAt`, a line in the conversation's thread mentioning `userId`, unless the conversation is closed. */
@@ -103,7 +104,10 @@ export interface DeliveryQueue {
   renew(ids: readonly number[], owner: string, leaseUntil: number): Promise<void>;
   /** The attempt succeeded: the job is gone. False when the lease had been lost to another owner. */
   complete(job: Job, owner: string): Promise<boolean>;
-  /** Run again at `runAt`; `uncertain` when the attempt may have taken effect. */
+  /**
+   * Run again at `runAt`; `uncertain` when the attempt may have taken effect. Once uncertain, a job stays so
+   * until it completes: a later attempt that clearly did nothing (its look-up refused) says nothing of the first.
+   */
   retry(job: Job, owner: string, runAt: number, error: string, uncertain: boolean): Promise<void>;
   /** The attempt did not start (e.g. paced): give the lease back without counting it. */
   release(job: Job, owner: string): Promise<void>;

@@ -139,6 +139,12 @@ export interface ConversationMatch {
   readonly message: Message | null;
 }
 
+/** Customer messages held back from Slack for one reason. */
+export interface HeldMessages {
+  readonly reason: string;
+  readonly count: number;
+}
+
 /** A write of the cold paths: row changes and the jobs they cause, in one transaction. */
 export interface Write {
   readonly conversations?: readonly (readonly [id: number, changes: ConversationChanges])[];
@@ -236,6 +242,18 @@ export interface ConversationStore extends HomeQueries {
   ): Promise<TeamSettings>;
   /** Puts posts to the inbox's channel on hold with the reason (or clears it). */
   setInboxProblem(inboxId: number, problem: string | null): Promise<void>;
+  /**
+   * Customer messages of the inbox held back from Slack (a channel problem, or a post that failed for good), by
+   * the reason their lane is held: the held post's and the ones queued behind it.
+   */
+  heldMessages(inboxId: number): Promise<readonly HeldMessages[]>;
+  /** How many customer messages are held, in every inbox (for /metrics). */
+  heldMessageCount(): Promise<number>;
+  /**
+   * Clears the inbox's channel problem and queues what is held in its conversations' lanes again, each lane in
+   * its order; returns how many customer messages were released.
+   */
+  releaseHeld(inboxId: number): Promise<number>;
   /**
    * Conversations of the inboxes whose messages contain every word of `text` (full-text, by word prefix) or
    * whose contact's name or number contains it: at most `limit`, the most recently active first.

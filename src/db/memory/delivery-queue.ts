@@ -79,7 +79,12 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
   async retry(job: Job, owner: string, runAt: number, error: string, uncertain: boolean): Promise<void> {
     const row = this.held(job, owner);
     if (!row) return;
-    Object.assign(row, { leaseOwner: null, leaseUntil: 0, lastError: error, uncertain });
+    Object.assign(row, {
+      leaseOwner: null,
+      leaseUntil: 0,
+      lastError: error,
+      uncertain: row.uncertain || uncertain,
+    });
     row.job = { ...row.job, runAt };
   }
 

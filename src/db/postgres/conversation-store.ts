@@ -36,6 +36,7 @@ import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettin
 import { writeTeamSettings } from "../team-settings.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
+import { PgHeldMessages } from "./held-messages.js";
 import { PgHomeQueries } from "./home-queries.js";
 import { inTransaction } from "./pool.js";
 import { postgresSearchTerms } from "./search.js";
@@ -60,6 +61,10 @@ class StartRefused {
   constructor(readonly reason: string) {}
 }
 
+/** How many of the jobs are posts of customer messages. */
+const customerPosts = (jobs: readonly QueuedJob[]) =>
+  jobs.filter((job) => job.kind === "slack.postInbound").length;
+
 /**
  * The conversation store on PostgreSQL, for several instances sharing one database. The hot path is prepared
  * statements through the pool, each write one transaction that runs only its own queries (no other await) and
@@ -73,6 +78,7 @@ class StartRefused {
 export class PgConversationStore implements ConversationStore {
   private readonly updates = new Map<string, string>();
   private readonly home: PgHomeQueries;
+  private readonly held: PgHeldMessages;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -81,6 +87,7 @@ export class PgConversationStore implements ConversationStore {
     private readonly lanesOf: (conversationId: number) => readonly string[],
   ) {
     this.home = new PgHomeQueries(pool);
+    this.held = new PgHeldMessages(pool);
   }
 
   async recordInbound(
@@ -391,22 +398,39 @@ export class PgConversationStore implements ConversationStore {
         await client.query(statements.rememberThreads([now, before.id]));
       }
       await client.query(statements.connect([change.to, change.userId, now, before.id]));
-      const released: QueuedJob[] = [];
-      if (change.to) {
-        const { rows } = await client.query(statements.conversationIds([before.id]));
-        const lanes = rows.flatMap((row) => this.lanesOf(Number(row.id)));
-        const unparked = (await client.query(statements.unpark([lanes]))).rows.map((row) => String(row.lane));
-        if (unparked.length > 0) {
-          released.push(...(await client.query(statements.laneJobs([unparked]))).rows.map(toQueued));
-          await this.queue.notify(client, released);
-        }
-      }
-      const count = released.filter((job) => job.kind === "slack.postInbound").length;
+      const released = change.to ? await this.unparkInbox(client, before.id) : [];
       return {
-        outcome: { changed: true, before, released: count },
+        outcome: { changed: true, before, released: customerPosts(released) },
         jobs: [...released, ...(await this.queue.insert(client, change.jobs ?? [], now))],
       };
     });
+  }
+
+  async releaseHeld(inboxId: number): Promise<number> {
+    return this.commit(async (client): Promise<Committed<number>> => {
+      await client.query(statements.clearProblem([inboxId, new Date()]));
+      const released = await this.unparkInbox(client, inboxId);
+      return { outcome: customerPosts(released), jobs: released };
+    });
+  }
+
+  heldMessages(inboxId: number) {
+    return this.held.ofInbox(inboxId);
+  }
+
+  heldMessageCount() {
+    return this.held.count();
+  }
+
+  /** In a transaction: the inbox's parked lanes run again; returns their jobs, told to the other instances. */
+  private async unparkInbox(client: pg.PoolClient, inboxId: number): Promise<QueuedJob[]> {
+    const { rows } = await client.query(statements.conversationIds([inboxId]));
+    const lanes = rows.flatMap((row) => this.lanesOf(Number(row.id)));
+    const unparked = (await client.query(statements.unpark([lanes]))).rows.map((row) => String(row.lane));
+    if (unparked.length === 0) return [];
+    const released = (await client.query(statements.laneJobs([unparked]))).rows.map(toQueued);
+    await this.queue.notify(client, released);
+    return released;
   }
 
   /** Read with every reply that ends a wait (to time it): a prepared statement, not Prisma. */

@@ -90,7 +90,7 @@ const statements = {
   retry: prepared(
     "threadline_jobs_retry",
     `UPDATE "DeliveryJob" SET "leaseOwner" = NULL, "leaseUntil" = 0, "runAt" = $3, "lastError" = $4,
-        "uncertain" = $5, "updatedAt" = $6
+        "uncertain" = ("uncertain" OR $5), "updatedAt" = $6
       WHERE "id" = $1 AND "leaseOwner" = $2`,
   ),
   release: prepared(

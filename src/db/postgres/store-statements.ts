@@ -201,6 +201,10 @@ export const statements = {
     `SELECT "id", "lane", "kind", "payload", "runAt", "createdAt" FROM "DeliveryJob"
       WHERE "lane" = ANY($1::text[]) AND "state" = 'pending' ORDER BY "id"`,
   ),
+  clearProblem: prepared(
+    "threadline_clear_inbox_problem",
+    `UPDATE "Inbox" SET "deliveryProblem" = NULL, "updatedAt" = $2 WHERE "id" = $1`,
+  ),
   conversationIds: prepared(
     "threadline_conversation_ids",
     `SELECT "id" FROM "Conversation" WHERE "inboxId" = $1`,

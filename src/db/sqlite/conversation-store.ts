@@ -36,6 +36,7 @@ import type { PrismaClient } from "../client.js";
 import { writeTeamSettings } from "../team-settings.js";
 import type { SqliteConnection } from "./connection.js";
 import { type SqliteDeliveryQueue, toQueued } from "./delivery-queue.js";
+import { SqliteHeldMessages } from "./held-messages.js";
 import { SqliteHomeQueries } from "./home-queries.js";
 import { sqliteDate } from "./prisma-adapter.js";
 import {
@@ -51,6 +52,10 @@ import { searchTerms } from "./search.js";
 import { storeStatements } from "./store-statements.js";
 
 type Row = Record<string, unknown>;
+
+/** How many of the jobs are posts of customer messages. */
+const customerPosts = (jobs: readonly QueuedJob[]) =>
+  jobs.filter((job) => job.kind === "slack.postInbound").length;
 type Table = "Conversation" | "Message" | "Contact" | "Inbox";
 
 /**
@@ -63,6 +68,7 @@ export class SqliteConversationStore implements ConversationStore {
   private prepared: ReturnType<typeof storeStatements> | null = null;
   private readonly updates = new Map<string, Statement>();
   private readonly home = new SqliteHomeQueries(() => this.connection.db);
+  private readonly held = new SqliteHeldMessages(() => this.connection.db);
 
   constructor(
     private readonly connection: SqliteConnection,
@@ -404,23 +410,43 @@ export class SqliteConversationStore implements ConversationStore {
         this.statements.rememberThreads.run(now, before.id);
       }
       this.statements.connect.run(change.to, change.userId, now, now, before.id);
-      const released: QueuedJob[] = [];
-      if (change.to) {
-        for (const { id } of this.statements.conversationIds.all(before.id) as { id: number }[]) {
-          for (const lane of this.lanesOf(id)) {
-            if (this.statements.unpark.run(lane).changes === 0) continue;
-            released.push(...(this.statements.laneJobs.all(lane) as Row[]).map(toQueued));
-          }
-        }
-      }
-      const count = released.filter((job) => job.kind === "slack.postInbound").length;
+      const released = change.to ? this.unparkInbox(before.id) : [];
       return {
-        outcome: { changed: true, before, released: count },
+        outcome: { changed: true, before, released: customerPosts(released) },
         jobs: [...released, ...this.queue.insert(change.jobs ?? [])],
       };
     });
     this.queue.announce(result.jobs);
     return result.outcome;
+  }
+
+  async releaseHeld(inboxId: number): Promise<number> {
+    const released = await this.connection.write(() => {
+      this.statements.clearProblem.run(sqliteDate(new Date()), inboxId);
+      return this.unparkInbox(inboxId);
+    });
+    this.queue.announce(released);
+    return customerPosts(released);
+  }
+
+  heldMessages(inboxId: number) {
+    return this.held.ofInbox(inboxId);
+  }
+
+  heldMessageCount() {
+    return this.held.count();
+  }
+
+  /** Inside a write: the inbox's parked lanes run again; returns their jobs, to announce once committed. */
+  private unparkInbox(inboxId: number): QueuedJob[] {
+    const released: QueuedJob[] = [];
+    for (const { id } of this.statements.conversationIds.all(inboxId) as { id: number }[]) {
+      for (const lane of this.lanesOf(id)) {
+        if (this.statements.unpark.run(lane).changes === 0) continue;
+        released.push(...(this.statements.laneJobs.all(lane) as Row[]).map(toQueued));
+      }
+    }
+    return released;
   }
 
   /** Read with every reply that ends a wait (to time it): a prepared statement, not Prisma. */

@@ -175,7 +175,7 @@ function queueStatements(db: Database.Database) {
       WHERE "id" = @id AND "leaseOwner" = @owner`),
     complete: db.prepare(`DELETE FROM "DeliveryJob" WHERE "id" = @id AND "leaseOwner" = @owner`),
     retry: db.prepare(`UPDATE "DeliveryJob" SET "leaseOwner" = NULL, "leaseUntil" = 0, "runAt" = @runAt,
-        "lastError" = @error, "uncertain" = @uncertain, "updatedAt" = @at
+        "lastError" = @error, "uncertain" = ("uncertain" OR @uncertain), "updatedAt" = @at
       WHERE "id" = @id AND "leaseOwner" = @owner`),
     release: db.prepare(`UPDATE "DeliveryJob" SET "leaseOwner" = NULL, "leaseUntil" = 0,
         "attempts" = "attempts" - 1 WHERE "id" = @id AND "leaseOwner" = @owner`),

@@ -54,6 +54,7 @@ export function storeStatements(db: Database.Database) {
     laneJobs: db.prepare(`SELECT "id", "lane", "kind", "payload", "runAt", "createdAt" FROM "DeliveryJob"
       WHERE "lane" = ? AND "state" = 'pending' ORDER BY "id"`),
     conversationIds: db.prepare(`SELECT "id" FROM "Conversation" WHERE "inboxId" = ?`),
+    clearProblem: db.prepare(`UPDATE "Inbox" SET "deliveryProblem" = NULL, "updatedAt" = ? WHERE "id" = ?`),
     connect: db.prepare(`UPDATE "Inbox" SET "slackChannelId" = ?, "connectedBy" = ?, "connectedAt" = ?,
       "deliveryProblem" = NULL, "updatedAt" = ? WHERE "id" = ?`),
     rememberThreads:

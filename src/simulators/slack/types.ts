@@ -147,6 +147,8 @@ export interface FailSpec {
   status?: number;
   retryAfter?: number;
   error?: string;
+  /** The call takes effect (a post is in the channel) and the caller gets the fault's answer anyway. */
+  accepted?: boolean;
 }
 
 export interface RateLimitSpec {

@@ -77,7 +77,12 @@ export class WebApi {
     this.calls.push({ method, args, headers: { ...req.headers }, at: new Date() });
     if (this.down) return text("Service Unavailable", 503);
     const fault = this.faults.get(method)?.take();
-    if (fault) return this.answerFault(fault);
+    if (fault && !fault.accepted) return this.answerFault(fault);
+    const done = this.dispatch(req, method, args);
+    return fault ? this.answerFault(fault) : done;
+  }
+
+  private dispatch(req: IncomingMessage, method: string, args: Args): Reply {
     const wait = this.takeToken(method, args);
     if (wait > 0) return this.tooManyRequests(wait);
 

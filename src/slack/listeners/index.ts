@@ -6,12 +6,14 @@ import type { CutOffParents } from "../../core/cut-off-parents.js";
 import type { AppHome } from "../../core/home.js";
 import type { ReactionTriage } from "../../core/reaction-triage.js";
 import type { Reminders } from "../../core/reminders.js";
+import type { SendAgain } from "../../core/send-again.js";
 import type { TranscriptAccessPolicy } from "../../core/transcript-access.js";
 import type { Logger } from "../../logger.js";
 import type { ChannelDirectory } from "../directory.js";
 import * as conversationControls from "./actions/conversation-controls.js";
 import * as moveInbox from "./actions/move-inbox.js";
 import * as remind from "./actions/remind.js";
+import * as sendAgain from "./actions/send-again.js";
 import * as transcriptLink from "./actions/transcript-link.js";
 import * as threadlineCommand from "./commands/threadline.js";
 import * as appHome from "./events/app-home.js";
@@ -32,6 +34,8 @@ export interface ListenerDependencies {
   readonly home: AppHome;
   readonly triage: ReactionTriage;
   readonly reminders: Reminders;
+  /** **Send again** on a reply whose outcome is unknown. */
+  readonly sendAgain: SendAgain;
   /** The assignment menu's members and names, which the membership and user events keep current. */
   readonly directory: ChannelDirectory;
   readonly logger: Logger;
@@ -50,6 +54,7 @@ const listeners = [
   appHome,
   reactions,
   remind,
+  sendAgain,
 ];
 
 export function registerListeners(app: App, deps: ListenerDependencies): void {

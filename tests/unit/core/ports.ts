@@ -14,6 +14,7 @@ import type {
   ChannelCapabilities,
   ChannelRegistry,
   CustomerChannel,
+  EarlierPost,
   HomeView,
   OutboundPart,
   OutboundRequest,
@@ -47,8 +48,10 @@ export class RecordingSlack implements SlackPort {
     if (failure) throw failure;
   }
 
-  async postParent(channelId: string, view: ParentView) {
+  async postParent(channelId: string, view: ParentView, earlier?: EarlierPost) {
     this.maybeFail();
+    const found = await earlier?.();
+    if (found) return found;
     const ts = this.nextTs();
     this.parents.push({ channelId, ts, view });
     return { ts };
@@ -59,8 +62,10 @@ export class RecordingSlack implements SlackPort {
     this.updates.push({ channelId, ts, view });
   }
 
-  async postInThread(channelId: string, threadTs: string, post: ThreadPost) {
+  async postInThread(channelId: string, threadTs: string, post: ThreadPost, earlier?: EarlierPost) {
     this.maybeFail();
+    const found = await earlier?.();
+    if (found) return found;
     const ts = this.nextTs();
     this.posts.push({ channelId, threadTs, ts, post });
     return { ts };

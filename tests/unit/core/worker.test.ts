@@ -143,6 +143,32 @@ describe("DeliveryWorker over the in-memory queue", () => {
     expect((await queue.stats()).depth).toEqual({ pending: 0, parked: 0, failed: 1 });
   });
 
+  it("holds, instead of failing, a job that must not be dropped: on a permanent error and after too many attempts", async () => {
+    const queue = new MemoryDeliveryQueue();
+    const { runs, handlers } = recorder(async (job) => {
+      const { text } = job.payload as { text: string };
+      if (text === "refused")
+        throw new DeliveryError("SLACK_missing_scope", "no scope", { transient: false });
+      if (text === "flaky")
+        throw new DeliveryError("SLACK_HTTP", "Slack answered HTTP 503", { transient: true });
+    });
+    const holdOnFailure = (job: Job) => job.lane !== "c";
+    await startWorker(queue, handlers, { holdOnFailure }).start();
+    await queue.enqueue([
+      notice("a", "refused"),
+      notice("a", "after"),
+      notice("b", "flaky"),
+      notice("c", "refused"),
+    ]);
+    await vi.waitFor(async () =>
+      expect((await queue.stats()).depth).toEqual({ pending: 1, parked: 2, failed: 1 }),
+    );
+    expect(runs.filter((run) => run.text === "flaky")).toHaveLength(3);
+    expect(runs.map((run) => run.text)).not.toContain("after");
+    await queue.unpark(1);
+    await vi.waitFor(() => expect(runs.filter((run) => run.text === "refused")).toHaveLength(3));
+  });
+
   it("holds a parked lane until its head is unparked, then runs it in order", async () => {
     const queue = new MemoryDeliveryQueue();
     let blocked = true;

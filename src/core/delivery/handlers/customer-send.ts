@@ -1,7 +1,12 @@
 import { DeliveryError } from "../../../errors.js";
-import { failedReaction, replyStatus } from "../../delivery-status.js";
+import {
+  failedReaction,
+  outcomeUnknownCode,
+  replyStatus,
+  unconfirmedReaction,
+} from "../../delivery-status.js";
 import { slackLane } from "../../lanes.js";
-import type { Attachment, ChannelKind, Message, SentPart } from "../../model.js";
+import type { Attachment, ChannelKind, ConversationContext, Message, SentPart } from "../../model.js";
 import { mediaRefusal as channelMediaRefusal, optedOutReason } from "../../policies/channel-rules.js";
 import { type ReplyWindow, replyWindowDecision } from "../../policies/reply-window.js";
 import type {
@@ -16,11 +21,12 @@ import type {
 import { replyStatusWrite } from "../../reply-status.js";
 import { parseTemplateReply } from "../../templates.js";
 import { mentionedUserIds, mrkdwnToPlainText } from "../../text.js";
+import type { EarlierAttempts } from "../earlier-attempts.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";
 
 /** An agent's reply to the customer, unless a rule forbids it; a refusal or failure is told in the thread. */
-export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
+export function customerSend(deps: HandlerDependencies, threads: ThreadAccess, earlier: EarlierAttempts) {
   const { store, slack, channels, logger } = deps;
   const now = deps.now ?? Date.now;
 
@@ -111,6 +117,41 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
           body: text,
         });
       },
+    );
+  }
+
+  /**
+   * The provider's log could not be read for the whole patience: the reply may or may not have gone out. It is
+   * not sent blindly (the customer might get it twice); the thread says so, and anyone there can send it again.
+   */
+  async function unconfirmed(
+    message: Message,
+    context: ConversationContext,
+    label: string,
+    text: string,
+    why: string,
+  ): Promise<void> {
+    const lane = slackLane(context.conversation.id);
+    await store.write({
+      messages: [
+        [message.id, { status: "not_sent", errorCode: outcomeUnknownCode, errorMessage: why, body: text }],
+      ],
+      jobs: [
+        { lane, kind: "slack.react", payload: { messageId: message.id, name: unconfirmedReaction } },
+        {
+          lane,
+          kind: "slack.notice",
+          payload: {
+            conversationId: context.conversation.id,
+            text: `❓ The ${label} provider could not confirm whether this reply reached the customer, so it was not sent again (it may have gone out once). Check with the customer, or send it again.`,
+            sendAgain: message.id,
+          },
+        },
+      ],
+    });
+    logger.warn(
+      { conversationId: context.conversation.id, messageId: message.id, reason: why },
+      "could not confirm whether the reply went out; not sending it again until someone asks",
     );
   }
 
@@ -205,7 +246,13 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
         template,
       };
       // The earlier attempt may have reached the provider (it was interrupted, or no answer came back).
-      const found = job.uncertain ? await foundInLog(channel, request, job.createdAt, recorded) : [];
+      const looked = await earlier.look(job, "sent", () =>
+        foundInLog(channel, request, job.createdAt, recorded),
+      );
+      if (looked && "unknown" in looked) {
+        return unconfirmed(message, context, channel.label, text, looked.unknown);
+      }
+      const found = looked?.found ?? [];
       for (const part of found) await store.recordSentPart(message.id, part);
       const toSend = parts.filter((part) => !found.some((sent) => sent.index === part.index));
       if (toSend.length > 0) {

@@ -20,6 +20,8 @@ export interface HandlerDependencies {
   /** The clock (epoch ms) reply windows and media links are measured with. */
   readonly now?: () => number;
   readonly transcripts?: TranscriptLinks;
+  /** How long an uncertain job's look-ups for its earlier attempt may keep failing before it stops waiting. */
+  readonly lookupPatienceMs?: number;
   /** A person's reminder fired or was dropped: their App Home no longer lists it. */
   readonly reminderSettled?: (userId: string) => void;
 }

@@ -1,3 +1,5 @@
+import type { Job, JobKind } from "../../ports.js";
+import { defaultLookupPatienceMs, EarlierAttempts } from "../earlier-attempts.js";
 import type { JobHandlers } from "../worker.js";
 import { channelNotice } from "./channel-notice.js";
 import { customerSend } from "./customer-send.js";
@@ -16,10 +18,15 @@ import { updateParent } from "./update-parent.js";
 
 export type { HandlerDependencies } from "./dependencies.js";
 
-/** One handler per job kind, each in its own file. */
+/** Posts of customer messages (and their files) are held, not dropped, when they fail for good. */
+const customerMessagePosts: ReadonlySet<JobKind> = new Set(["slack.postInbound", "slack.postMedia"]);
+export const holdOnFailure = (job: Job) => customerMessagePosts.has(job.kind);
+
+/** One handler per job kind, each in its own file; what their look-ups answered is kept per job across attempts. */
 export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
-  const threads = threadAccess(deps);
-  return {
+  const earlier = new EarlierAttempts(deps.lookupPatienceMs ?? defaultLookupPatienceMs, deps.now ?? Date.now);
+  const threads = threadAccess(deps, earlier);
+  const handlers: JobHandlers = {
     "slack.postInbound": postInbound(deps, threads),
     "slack.postMedia": postMedia(deps, threads),
     "slack.postStarted": postStarted(deps, threads),
@@ -30,7 +37,21 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     "slack.reminder": reminder(deps),
     "slack.postAutoReply": postAutoReply(deps, threads),
     "slack.nudge": nudge(deps),
-    "customer.send": customerSend(deps, threads),
+    "customer.send": customerSend(deps, threads, earlier),
     "contact.refreshProfile": refreshProfile(deps, threads),
   };
+  return Object.fromEntries(
+    Object.entries(handlers).map(([kind, handler]) => [
+      kind,
+      async (job: Job) => {
+        try {
+          await (handler as (job: Job) => Promise<void>)(job);
+          earlier.settled(job);
+        } catch (error) {
+          earlier.settled(job, error);
+          throw error;
+        }
+      },
+    ]),
+  ) as unknown as JobHandlers;
 }

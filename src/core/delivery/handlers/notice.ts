@@ -6,9 +6,11 @@ import type { ThreadAccess } from "./threads.js";
 export function notice({ slack, logger }: HandlerDependencies, threads: ThreadAccess) {
   return async (job: Extract<Job, { kind: "slack.notice" }>) => {
     const context = await threads.loadContext(job.payload.conversationId);
+    const { text, sendAgain } = job.payload;
+    const post = sendAgain === undefined ? { text } : { text, sendAgain };
     if (job.payload.currentChannel) {
       await threads.inThread(context, job, (channelId, threadTs) =>
-        slack.postInThread(channelId, threadTs, { text: job.payload.text }),
+        slack.postInThread(channelId, threadTs, post),
       );
       logger.info({ conversationId: context.conversation.id }, "notice posted in the thread");
       return;
@@ -16,7 +18,7 @@ export function notice({ slack, logger }: HandlerDependencies, threads: ThreadAc
     const { slackChannelId, slackThreadTs } = context.conversation;
     if (!slackChannelId || !slackThreadTs) return;
     await threads.holdOnChannelProblem(context, slackChannelId, () =>
-      slack.postInThread(slackChannelId, slackThreadTs, { text: job.payload.text }),
+      slack.postInThread(slackChannelId, slackThreadTs, post),
     );
     logger.info({ conversationId: context.conversation.id }, "notice posted in the thread");
   };

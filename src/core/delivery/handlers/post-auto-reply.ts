@@ -15,13 +15,17 @@ export function postAutoReply({ store, slack, logger }: HandlerDependencies, thr
     if (!loaded || loaded.message.slackTs) return;
     const { message, context } = loaded;
     const posted = await threads.inThread(context, job, async (channelId, threadTs) => {
-      const previous = job.uncertain ? await slack.findPostedMessage(channelId, threadTs, message.id) : null;
-      const post =
-        previous ??
-        (await slack.postInThread(channelId, threadTs, {
+      const post = await slack.postInThread(
+        channelId,
+        threadTs,
+        {
           text: `${autoReplyLine}:\n${message.body.replace(/^/gm, "> ")}`,
           messageId: message.id,
-        }));
+        },
+        threads.earlierPost(job, context, "message", () =>
+          slack.findPostedMessage(channelId, threadTs, message.id),
+        ),
+      );
       return { channelId, ts: post.ts };
     });
     await store.write({ messages: [[message.id, { slackChannelId: posted.channelId, slackTs: posted.ts }]] });

@@ -14,16 +14,20 @@ export function postInbound({ store, slack, channels, logger }: HandlerDependenc
     const files = message.attachments.length;
     const text = escapeForSlack(message.body) || `📎 sent ${plural(files, "attachment")}`;
     const posted = await threads.inThread(context, job, async (channelId, threadTs) => {
-      const previous = job.uncertain ? await slack.findPostedMessage(channelId, threadTs, message.id) : null;
-      const post =
-        previous ??
-        (await slack.postInThread(channelId, threadTs, {
+      const post = await slack.postInThread(
+        channelId,
+        threadTs,
+        {
           text,
           username: contactName(context, channel),
           ...(context.contact.avatarUrl ? { iconUrl: context.contact.avatarUrl } : {}),
           ...(job.payload.reopened ? { broadcast: true } : {}),
           messageId: message.id,
-        }));
+        },
+        threads.earlierPost(job, context, "message", () =>
+          slack.findPostedMessage(channelId, threadTs, message.id),
+        ),
+      );
       return { channelId, ts: post.ts };
     });
     await store.write({ messages: [[message.id, { slackChannelId: posted.channelId, slackTs: posted.ts }]] });

@@ -17,15 +17,19 @@ export function postStarted({ store, slack, logger }: HandlerDependencies, threa
       ? await slack.userProfile(message.authorSlackUserId)
       : { name: "Threadline", avatarUrl: null };
     const posted = await threads.inThread(context, job, async (channelId, threadTs) => {
-      const previous = job.uncertain ? await slack.findPostedMessage(channelId, threadTs, message.id) : null;
-      const post =
-        previous ??
-        (await slack.postInThread(channelId, threadTs, {
+      const post = await slack.postInThread(
+        channelId,
+        threadTs,
+        {
           text: message.body,
           username: author.name,
           ...(author.avatarUrl ? { iconUrl: author.avatarUrl } : {}),
           messageId: message.id,
-        }));
+        },
+        threads.earlierPost(job, context, "message", () =>
+          slack.findPostedMessage(channelId, threadTs, message.id),
+        ),
+      );
       return { channelId, ts: post.ts };
     });
     await store.write({

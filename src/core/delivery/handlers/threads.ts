@@ -1,7 +1,8 @@
 import { DeliveryError, JobParked } from "../../../errors.js";
 import type { ConversationContext, Message } from "../../model.js";
 import { parentView } from "../../parent-view.js";
-import type { Job } from "../../ports.js";
+import type { EarlierPost, Job } from "../../ports.js";
+import type { EarlierAttempts } from "../earlier-attempts.js";
 import type { HandlerDependencies } from "./dependencies.js";
 
 /** Slack's answers to a post into a thread whose parent is gone. */
@@ -9,8 +10,31 @@ const threadGoneCodes = new Set(["SLACK_thread_not_found", "SLACK_message_not_fo
 const conversation = (context: ConversationContext) => context.conversation;
 
 /** What every handler needs: the conversation, and a way into its thread that holds on a lost channel. */
-export function threadAccess(deps: HandlerDependencies) {
+export function threadAccess(deps: HandlerDependencies, earlier: EarlierAttempts) {
   const { store, slack, channels, logger, transcripts } = deps;
+
+  /**
+   * For a post an uncertain job may have made already: the look for it, made once per job after the pace slot
+   * is granted. When look-ups could not answer for the whole patience the post goes ahead: a customer's message
+   * shown twice is better than one lost.
+   */
+  function earlierPost(
+    job: Job,
+    context: ConversationContext,
+    what: "parent" | "message",
+    lookup: () => Promise<{ ts: string } | null>,
+  ): EarlierPost | undefined {
+    if (!job.uncertain) return undefined;
+    return async () => {
+      const answer = await earlier.look(job, what, lookup);
+      if (!answer || "found" in answer) return answer?.found ?? null;
+      logger.warn(
+        { conversationId: context.conversation.id, jobId: job.id, kind: job.kind, reason: answer.unknown },
+        "could not find out whether an earlier attempt already posted this; posting it (it may show twice)",
+      );
+      return null;
+    };
+  }
 
   async function loadContext(conversationId: number): Promise<ConversationContext> {
     const context = await store.conversationContext(conversationId);
@@ -52,10 +76,13 @@ export function threadAccess(deps: HandlerDependencies) {
       return { channelId, threadTs: conversation.slackThreadTs };
     }
     const view = parentView(context, channels[context.inbox.kind], transcripts);
-    const previous = job.uncertain
-      ? await slack.findPostedParent(channelId, conversation.id, job.createdAt)
-      : null;
-    const { ts } = previous ?? (await slack.postParent(channelId, view));
+    const { ts } = await slack.postParent(
+      channelId,
+      view,
+      earlierPost(job, context, "parent", () =>
+        slack.findPostedParent(channelId, conversation.id, job.createdAt),
+      ),
+    );
     await store.setConversationThread(conversation.id, channelId, ts);
     logger.info({ conversationId: conversation.id, slackChannel: channelId, threadTs: ts }, "thread started");
     return { channelId, threadTs: ts };
@@ -112,7 +139,7 @@ export function threadAccess(deps: HandlerDependencies) {
     });
   }
 
-  return { loadContext, loadMessage, holdOnChannelProblem, inThread };
+  return { loadContext, loadMessage, holdOnChannelProblem, inThread, earlierPost };
 }
 
 export type ThreadAccess = ReturnType<typeof threadAccess>;
