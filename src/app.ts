@@ -183,7 +183,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger: logger.child({ component: "slack" }),
   });
 
-  const http = createHttpServer(logger, { ...defaultHttpTimeouts, ...overrides.http });
+  const http = createHttpServer(logger, { ...defaultHttpTimeouts, ...overrides.http }, config.trustProxy);
   const isRecorded = async (kind: ChannelKind, providerMessageId: string) =>
     (await store.messageByProviderId(kind, providerMessageId)) !== null;
   for (const module of Object.values(modules)) {

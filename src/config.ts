@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type ChannelConfigs, eachChannel } from "./channels/registry.js";
 import { httpUrl, optional, withDefault } from "./env-schema.js";
 import { ConfigError } from "./errors.js";
+import { parseTrustProxy, type TrustProxy } from "./net/trust-proxy.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -19,6 +20,8 @@ export interface Config extends ChannelConfigs {
   readonly transcriptSecret: string | null;
   /** Slack user ids who alone may connect, disconnect and move inboxes; empty means anyone in the channel. */
   readonly admins: readonly string[];
+  /** Proxies whose X-Forwarded-For is believed for a request's address; false: none, the peer is the client. */
+  readonly trustProxy: TrustProxy;
 }
 
 const portNumber = z.coerce
@@ -55,6 +58,19 @@ const environmentSchema = z.object({
       .string()
       .regex(/^[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*$/, "must be Slack user ids (U…) separated by commas")
       .transform((list) => list.split(",").map((id) => id.trim()))
+      .optional(),
+  ),
+  TRUST_PROXY: optional.pipe(
+    z
+      .string()
+      .transform((text, context): TrustProxy => {
+        const parsed = parseTrustProxy(text);
+        if (typeof parsed === "object" && "problem" in parsed) {
+          context.addIssue({ code: "custom", message: parsed.problem });
+          return z.NEVER;
+        }
+        return parsed;
+      })
       .optional(),
   ),
 });
@@ -107,5 +123,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     logLevel: env.LOG_LEVEL,
     transcriptSecret: env.TRANSCRIPT_SECRET ?? null,
     admins: Object.freeze([...new Set(env.THREADLINE_ADMINS ?? [])]),
+    trustProxy: env.TRUST_PROXY ?? false,
   });
 }

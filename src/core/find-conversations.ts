@@ -50,7 +50,10 @@ export class ConversationFinder {
       words,
       findLimit,
     );
-    this.logger.info({ ...context, query: words, found: matches.length }, "conversations searched");
+    this.logger.info(
+      { ...context, words: words.split(/\s+/).length, found: matches.length },
+      "conversations searched",
+    );
     const shown = `“${escapeForSlack(words)}”`;
     if (matches.length === 0) return `No conversation in this channel's inboxes matches ${shown}.`;
     const lines = await Promise.all(matches.map((match) => this.line(match)));

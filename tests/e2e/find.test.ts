@@ -75,7 +75,8 @@ describe("/threadline find", () => {
     expect(byNumber.split("\n").filter((line) => line.startsWith("•"))).toHaveLength(1);
     expect(byNumber).toContain("*+1 555 765 4321*");
     const searched = harness.logs.lines.filter((line) => line.msg === "conversations searched");
-    expect(searched.at(-1)).toMatchObject({ query: "(555) 765-4321", found: 1 });
+    expect(searched.at(-1)).toMatchObject({ words: 2, found: 1 });
+    expect(searched.at(-1)).not.toHaveProperty("query");
   });
 
   it("shows the assignee and status, and only this channel's conversations", async () => {

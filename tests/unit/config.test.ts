@@ -149,4 +149,22 @@ describe("loadConfig", () => {
       ]);
     }
   });
+
+  it("reads TRUST_PROXY as a hop count or proxy addresses, believing no proxy when unset", () => {
+    expect(loadConfig(minimal).trustProxy).toBe(false);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "0" }).trustProxy).toBe(false);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "10.0.0.1, 10.1.0.0/16,::1,loopback" }).trustProxy).toEqual([
+      "10.0.0.1",
+      "10.1.0.0/16",
+      "::1",
+      "loopback",
+    ]);
+    expect(problemsOf({ ...minimal, TRUST_PROXY: "true" })).toEqual([
+      expect.stringMatching(/^TRUST_PROXY must be a number of proxy hops or the proxies' addresses: "true"/),
+    ]);
+    for (const bad of ["10.0.0.300", "10.0.0.0/33", "proxy.internal", "10.0.0.1/8/8"]) {
+      expect(problemsOf({ ...minimal, TRUST_PROXY: bad })[0]).toContain(`"${bad}" is not an IP address`);
+    }
+  });
 });

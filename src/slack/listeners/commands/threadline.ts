@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import { commandForLog } from "../../../core/command-log.js";
 import type { CommandAnswer } from "../../../core/commands.js";
 import { moveOfferBlocks } from "../actions/move-inbox.js";
 import type { ListenerDependencies } from "../index.js";
@@ -18,7 +19,11 @@ function ephemeral(answer: CommandAnswer) {
 export function register(app: App, { commands, logger }: ListenerDependencies): void {
   app.command("/threadline", async ({ command, ack, respond }) => {
     const context = { channelId: command.channel_id, userId: command.user_id };
-    const log = logger.child({ command: "/threadline", text: command.text, ...context });
+    const log = logger.child({
+      command: "/threadline",
+      ...commandForLog(command.text),
+      ...context,
+    });
     const answer = commands.run(command.text, context).catch((error: unknown): CommandAnswer => {
       log.error({ err: error }, "slash command failed");
       return {
