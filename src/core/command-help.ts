@@ -26,7 +26,7 @@ export function helpText(channels: ChannelRegistry): string {
     "• `/threadline status` — what is connected here, who connected it and when, with open, closed and unassigned counts",
     "• `/threadline text +15557654321 Your table is ready` — write to a customer first from this channel's number (add `from <number>` after theirs when there are several; where only a template may start a conversation, write `template: <id> [variables…]` as the message); the conversation gets a thread here and their answer lands in it",
     ...(template ? [template] : []),
-    "• `/threadline find <words | name | number>` — the 10 most recent conversations here whose messages or contact match, with links to their threads",
+    "• `/threadline find <words | name | number>` — the 10 most recent conversations here whose messages or contact match (up to 6 words, of two letters or more), with links to their threads",
     "• `/threadline hours Mon-Fri 09:00-17:00 America/New_York` — this channel's business hours (days like `Mon,Wed,Fri` or `Sat`, one time range, an IANA time zone or `UTC`); `/threadline hours` shows them and whether you are open now, `hours off` is always open",
     "• `/threadline away We're closed; we answer from 9am.` — sent once per closed period to a customer who writes while you are closed (`away off` stops it); `/threadline sla 15m` — a nudge in the thread when a customer has waited that long in business hours (`sla off` stops it). Replies typed while closed go out at once",
     "• `/threadline help` — this help",

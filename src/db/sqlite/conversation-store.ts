@@ -321,8 +321,8 @@ export class SqliteConversationStore implements ConversationStore {
     text: string,
     limit: number,
   ): Promise<readonly ConversationMatch[]> {
-    const terms = searchTerms(text);
-    if (inboxIds.length === 0 || !terms) return [];
+    const terms = searchTerms(text, inboxIds);
+    if (!terms) return [];
     const rows = this.statements.find.all({
       ...terms,
       inboxes: JSON.stringify(inboxIds),
