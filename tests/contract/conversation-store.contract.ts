@@ -564,7 +564,11 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
     it("keeps a file behind a token until it expires", async () => {
       const expiresAt = new Date(Date.now() + 60_000);
       const bytes = new Uint8Array([0, 1, 2, 255]);
-      const token = await store.saveMedia({ bytes, contentType: "image/png", filename: "a.png" }, expiresAt);
+      const token = await store.saveMedia(
+        { bytes, contentType: "image/png", filename: "a.png" },
+        expiresAt,
+        null,
+      );
       const found = await store.media(token, new Date());
       expect(found).toMatchObject({ contentType: "image/png", filename: "a.png" });
       expect([...(found?.bytes ?? [])]).toEqual([0, 1, 2, 255]);

@@ -19,6 +19,9 @@ CREATE VIRTUAL TABLE "MessageSearch" USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- An erased or purged message's words leave the index at once, not at the next merge of its segments.
+INSERT INTO "MessageSearch" ("MessageSearch", "rank") VALUES ('secure-delete', 1);
+
 CREATE TRIGGER "Message_search_insert" AFTER INSERT ON "Message" BEGIN
     INSERT INTO "MessageSearch" ("rowid", "body", "inbox")
     SELECT new."id", new."body", 'inbox' || c."inboxId" FROM "Conversation" c WHERE c."id" = new."conversationId";
