@@ -22,6 +22,8 @@ export interface Config extends ChannelConfigs {
   readonly admins: readonly string[];
   /** Proxies whose X-Forwarded-For is believed for a request's address; false: none, the peer is the client. */
   readonly trustProxy: TrustProxy;
+  /** Conversations closed longer ago than this many days are purged; null keeps them. */
+  readonly retentionDays: number | null;
 }
 
 const portNumber = z.coerce
@@ -71,6 +73,14 @@ const environmentSchema = z.object({
         }
         return parsed;
       })
+      .optional(),
+  ),
+  RETENTION_DAYS: optional.pipe(
+    z.coerce
+      .number<string | undefined>({ error: "must be a whole number of days" })
+      .int("must be a whole number of days")
+      .min(1, "must be at least 1 day (leave it unset to keep conversations)")
+      .max(36_500, "must be at most 36500 days (leave it unset to keep conversations)")
       .optional(),
   ),
 });
@@ -124,5 +134,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     transcriptSecret: env.TRANSCRIPT_SECRET ?? null,
     admins: Object.freeze([...new Set(env.THREADLINE_ADMINS ?? [])]),
     trustProxy: env.TRUST_PROXY ?? false,
+    retentionDays: env.RETENTION_DAYS ?? null,
   });
 }

@@ -167,4 +167,17 @@ describe("loadConfig", () => {
       expect(problemsOf({ ...minimal, TRUST_PROXY: bad })[0]).toContain(`"${bad}" is not an IP address`);
     }
   });
+
+  it("reads RETENTION_DAYS as a whole number of days, keeping everything when unset", () => {
+    expect(loadConfig(minimal).retentionDays).toBeNull();
+    expect(loadConfig({ ...minimal, RETENTION_DAYS: "" }).retentionDays).toBeNull();
+    expect(loadConfig({ ...minimal, RETENTION_DAYS: " 90 " }).retentionDays).toBe(90);
+    for (const bad of ["0", "-3", "1.5", "forever", "40000"]) {
+      expect(problemsOf({ ...minimal, RETENTION_DAYS: bad })).toEqual([
+        expect.stringMatching(
+          /^RETENTION_DAYS must be (a whole number of days|at least 1 day|at most 36500 days)/,
+        ),
+      ]);
+    }
+  });
 });

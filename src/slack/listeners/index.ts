@@ -10,6 +10,7 @@ import type { TranscriptAccessPolicy } from "../../core/transcript-access.js";
 import type { Logger } from "../../logger.js";
 import type { ChannelDirectory } from "../directory.js";
 import * as conversationControls from "./actions/conversation-controls.js";
+import * as forgetContact from "./actions/forget-contact.js";
 import * as moveInbox from "./actions/move-inbox.js";
 import * as remind from "./actions/remind.js";
 import * as transcriptLink from "./actions/transcript-link.js";
@@ -43,6 +44,7 @@ const listeners = [
   messageEdits,
   conversationControls,
   moveInbox,
+  forgetContact,
   transcriptLink,
   assigneeOptions,
   channelMembers,

@@ -197,7 +197,8 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess) {
         : channel.replyParts(text, message.attachments);
       const remaining = wanted.filter((part) => !recorded.some((sent) => sent.index === part.index));
       const parts: OutboundPart[] = [];
-      for (const part of remaining) parts.push({ ...part, media: await outboundMedia(part.media, context.conversation.id) });
+      for (const part of remaining)
+        parts.push({ ...part, media: await outboundMedia(part.media, context.conversation.id) });
       const request: OutboundRequest = {
         inboxAddress: context.inbox.address,
         contactAddress: context.contact.address,

@@ -1,18 +1,20 @@
 import type { App } from "@slack/bolt";
 import { commandForLog } from "../../../core/command-log.js";
 import type { CommandAnswer } from "../../../core/commands.js";
+import { forgetOfferBlocks } from "../actions/forget-contact.js";
 import { moveOfferBlocks } from "../actions/move-inbox.js";
 import type { ListenerDependencies } from "../index.js";
 
 /** Slack shows "operation timed out" after 3 s; past this we ack with a holding answer and respond later. */
 const ackBudgetMs = 2_500;
 
-/** The ephemeral message for an answer: a move offer carries its "Move it here" button. */
+/** The ephemeral message for an answer: a move offer carries its "Move it here" button, a forget offer "Erase". */
 function ephemeral(answer: CommandAnswer) {
   return {
     response_type: "ephemeral" as const,
     text: answer.text,
     ...(answer.moveOffer ? { blocks: moveOfferBlocks(answer.text, answer.moveOffer) } : {}),
+    ...(answer.forgetOffer ? { blocks: forgetOfferBlocks(answer.text, answer.forgetOffer) } : {}),
   };
 }
 
