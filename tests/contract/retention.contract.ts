@@ -67,6 +67,16 @@ export function retentionContract(name: string, open: () => Promise<StoreUnderTe
         providerMessageId: `SMout${sequence}`,
         status: "sent",
       });
+      // A job on a lane of its own (a reminder, a nudge) that names the conversation in its payload.
+      await store.write({
+        jobs: [
+          {
+            lane: `reminder:U1:${conversationId}:0`,
+            kind: "slack.reminder",
+            payload: { conversationId, userId: "U1" },
+          },
+        ],
+      });
       const token = await store.saveMedia(file, new Date(Date.now() + day), conversationId);
       expect(await store.sentParts(reply as number)).toHaveLength(1);
       return { conversationId, messageId, replyId: reply as number, token };
@@ -114,7 +124,7 @@ export function retentionContract(name: string, open: () => Promise<StoreUnderTe
 
       await expectGone(old);
       await expectGone(older);
-      expect((await subject.queue.stats()).depth.pending).toBe(pendingBefore - 2);
+      expect((await subject.queue.stats()).depth.pending).toBe(pendingBefore - 4);
       expect(await store.findConversations([inboxId], "secret", 10)).toHaveLength(2);
       for (const kept of [recent, open]) {
         expect(await store.message(kept.messageId)).not.toBeNull();
@@ -154,8 +164,8 @@ export function retentionContract(name: string, open: () => Promise<StoreUnderTe
       await expectGone(first);
       await expectGone(second);
       expect(await store.message(other.messageId)).not.toBeNull();
-      // The other customer's job and the notice: the erased conversations' jobs are gone.
-      expect((await subject.queue.stats()).depth.pending).toBe(2);
+      // The other customer's two jobs and the notice: the erased conversations' jobs are gone.
+      expect((await subject.queue.stats()).depth.pending).toBe(3);
 
       announced = [];
       const nothing = await store.eraseContacts([{ kind: "sms", address: "+15557654321" }], () => [

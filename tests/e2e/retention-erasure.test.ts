@@ -2,8 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { events, notification } from "../fakes/fake-graph.js";
 import type { HarnessOptions } from "./harness.js";
-import { agent, customerNumber, Harness, supportChannel, waitFor } from "./harness.js";
+import { agent, customerNumber, Harness, messenger, supportChannel, waitFor } from "./harness.js";
 
 const day = 24 * 60 * 60 * 1000;
 const otherCustomer = "+15557650000";
@@ -95,6 +96,40 @@ describe("/threadline forget", () => {
     // Writing again starts afresh: a new contact and thread.
     const again = await customerWrites("Hello again");
     expect(again).not.toBe(parent);
+  });
+
+  it("erases a customer from every inbox and tells each channel that had them; a Messenger user by their id", async () => {
+    await start();
+    const other = "C0OTHER";
+    harness.slack.addChannel({ id: other, name: "other", members: [harness.slack.botUserId, agent.id] });
+    await harness.connectInbox("+15550002222", other);
+    await customerWrites("Hello support");
+    await harness.sms("Hello other", { to: "+15550002222" });
+    await waitFor(() => harness.parents(other).length === 1);
+
+    expect((await forget(customerNumber)).result).toBe(
+      "Erased +1 555 765 4321: 2 conversations and 2 messages. The channel has been told.",
+    );
+    const told = (channel: string) =>
+      harness.slack
+        .topLevelMessages(channel)
+        .filter((message) =>
+          message.text.includes("erased everything Threadline kept about +1 555 765 4321"),
+        );
+    await waitFor(() => told(supportChannel).length === 1 && told(other).length === 1);
+    expect(count("Conversation")).toBe(0);
+
+    expect(await harness.command(`connect messenger ${messenger.pageId}`)).toContain("Connected Messenger");
+    await harness.messengerWebhook(
+      notification([
+        { pageId: messenger.pageId, events: [events.text(messenger.pageId, messenger.psid, "Hallo")] },
+      ]),
+    );
+    await waitFor(() => count("Message") === 1);
+    expect((await forget(messenger.psid)).result).toBe(
+      `Erased ${messenger.psid}: 1 conversation and 1 message. The channel has been told.`,
+    );
+    expect(count("Contact")).toBe(0);
   });
 
   it("says why when nothing can be erased, and lets only admins erase when THREADLINE_ADMINS is set", async () => {

@@ -71,9 +71,12 @@ export class PgErasure {
     await client.query(`DELETE FROM "Nudge" WHERE "conversationId" = ANY($1::int[])`, list);
     await client.query(`DELETE FROM "PastThread" WHERE "conversationId" = ANY($1::int[])`, list);
     await client.query(`DELETE FROM "MediaFile" WHERE "conversationId" = ANY($1::int[])`, list);
-    await client.query(`DELETE FROM "DeliveryJob" WHERE "lane" = ANY($1::text[])`, [
-      ids.flatMap((id) => this.lanesOf(id)),
-    ]);
+    // Reminders, nudges and profile look-ups wait on lanes of their own; their payload names the conversation.
+    await client.query(
+      `DELETE FROM "DeliveryJob" WHERE "lane" = ANY($1::text[])
+        OR ("payload"::jsonb ->> 'conversationId') = ANY($2::text[])`,
+      [ids.flatMap((id) => this.lanesOf(id)), ids.map(String)],
+    );
     const deleted = await client.query(
       `DELETE FROM "Conversation" WHERE "id" = ANY($1::int[]) RETURNING "contactId"`,
       list,

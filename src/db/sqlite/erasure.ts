@@ -35,6 +35,10 @@ export class SqliteErasure {
       pastThreads: db.prepare(`DELETE FROM "PastThread" WHERE "conversationId" = ?`),
       media: db.prepare(`DELETE FROM "MediaFile" WHERE "conversationId" = ?`),
       jobs: db.prepare(`DELETE FROM "DeliveryJob" WHERE "lane" = ?`),
+      // Reminders, nudges and profile look-ups wait on lanes of their own; their payload names the conversation.
+      namingJobs: db.prepare(
+        `DELETE FROM "DeliveryJob" WHERE json_extract("payload", '$.conversationId') = ?`,
+      ),
       conversation: db.prepare(`DELETE FROM "Conversation" WHERE "id" = ? RETURNING "contactId"`),
       orphan: db.prepare(`DELETE FROM "Contact" WHERE "id" = ?
         AND NOT EXISTS (SELECT 1 FROM "Conversation" WHERE "contactId" = ?)`),
@@ -91,6 +95,7 @@ export class SqliteErasure {
     s.pastThreads.run(conversationId);
     s.media.run(conversationId);
     for (const lane of this.lanesOf(conversationId)) s.jobs.run(lane);
+    s.namingJobs.run(conversationId);
     const deleted = s.conversation.get(conversationId) as Row | undefined;
     if (deleted) s.orphan.run(deleted.contactId, deleted.contactId);
     return messages;
