@@ -29,7 +29,7 @@ export function helpText(channels: ChannelRegistry): string {
     "• `/threadline find <words | name | number>` — the 10 most recent conversations here whose messages or contact match (up to 6 words, of two letters or more), with links to their threads",
     "• `/threadline hours Mon-Fri 09:00-17:00 America/New_York` — this channel's business hours (days like `Mon,Wed,Fri` or `Sat`, one time range, an IANA time zone or `UTC`); `/threadline hours` shows them and whether you are open now, `hours off` is always open",
     "• `/threadline away We're closed; we answer from 9am.` — sent once per closed period to a customer who writes while you are closed (`away off` stops it); `/threadline sla 15m` — a nudge in the thread when a customer has waited that long in business hours (`sla off` stops it). Replies typed while closed go out at once",
-    "• `/threadline forget +15557654321` (or a Messenger user id) — erase everything Threadline keeps about that customer, in every inbox, after you confirm; the channel is told who erased whom",
+    "• `/threadline forget <customer's number or user id>` — erase everything Threadline keeps about that customer, in every inbox, after you confirm; the channel is told who erased whom",
     "• `/threadline help` — this help",
     "Reply in a conversation's thread to answer the customer; start with `note:` to keep a message internal. Sent messages can't be edited or unsent: once a reply is sent, send a correction as a new reply.",
     "On a conversation's first message, react with :eyes: to take it or :white_check_mark: to close it; its ⋯ menu sets a reminder. Threadline's *Home* tab lists your conversations and reminders.",

@@ -1,7 +1,7 @@
 import { kindsOf } from "./command-parser.js";
 import type { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lanes.js";
-import type { ChannelRegistry, ContactKey, ConversationStore, CoreLogger, Erasure } from "./ports.js";
+import type { ChannelRegistry, ContactKey, ConversationStore, CoreLogger, Erasure, NewJob } from "./ports.js";
 
 /** Erasing a customer, offered by `/threadline forget` and done when its button is clicked. */
 export interface ForgetRequest {
@@ -13,7 +13,7 @@ export interface ForgetRequest {
 
 const erasing = "erase a customer's data";
 const usage =
-  "`/threadline forget +15557654321` (a phone number) or `/threadline forget <Messenger user id>`";
+  "`/threadline forget +15557654321` (the customer's number, or the user id their channel gives them)";
 
 /** The customers an agent's text names: its address on every channel that can read it. */
 function contactsNamed(
@@ -34,7 +34,8 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 /**
  * `/threadline forget`: erases everything Threadline keeps about one customer, in every inbox (conversations,
  * messages, files, pending jobs, the contact), after a confirmation. Each channel that had their conversations,
- * and the one it was typed in, gets one line saying who erased whom. Admins only, when THREADLINE_ADMINS is set.
+ * and the one it was typed in, gets one line saying who erased whom; the app's own posts that showed them
+ * (parents, their messages) are replaced by a note, as Slack lets an app change only its own messages. Admins only, when THREADLINE_ADMINS is set.
  */
 export class ContactEraser {
   constructor(
@@ -58,9 +59,9 @@ export class ContactEraser {
     if (!typed) return { text: `Say whose data to erase: ${usage}.` };
     const named = contactsNamed(typed, this.channels);
     if (!named)
-      return { text: `\`${typed}\` is not a phone number or Messenger user id I can read. Use ${usage}.` };
+      return { text: `\`${typed}\` is not a customer's number or user id I can read. Use ${usage}.` };
     return {
-      text: `Erase everything Threadline keeps about *${named.shown}*: their conversations in every inbox, with every message, file and pending reply? This can't be undone. Their threads in Slack are not deleted (delete them in Slack if they must go too).`,
+      text: `Erase everything Threadline keeps about *${named.shown}*: their conversations in every inbox, with every message, file and pending reply? This can't be undone. Threadline's own posts about them in Slack (thread starts, their messages) are replaced by a note; your team's replies stay in Slack (delete them there if they must go too).`,
       forgetOffer: { contact: typed, channelId: context.channelId },
     };
   }
@@ -76,13 +77,26 @@ export class ContactEraser {
     if (!named) return "This button does not name a customer Threadline can read, so nothing was erased.";
     const line = (erasure: Erasure) =>
       `<@${context.userId}> erased everything Threadline kept about ${named.shown} (${plural(erasure.conversations, "conversation")}, ${plural(erasure.messages, "message")}).`;
-    const erasure = await this.store.eraseContacts(named.keys, (erased) =>
-      [...new Set([context.channelId, ...erased.channelIds])].map((channelId) => ({
-        lane: channelLane(channelId),
-        kind: "slack.channelNotice",
-        payload: { channelId, text: line(erased) },
-      })),
-    );
+    const erasure = await this.store.eraseContacts(named.keys, (erased) => [
+      ...[...new Set([context.channelId, ...erased.channelIds])].map(
+        (channelId): NewJob => ({
+          lane: channelLane(channelId),
+          kind: "slack.channelNotice",
+          payload: { channelId, text: line(erased) },
+        }),
+      ),
+      ...[...new Set(erased.posts.map((post) => post.channelId))].map(
+        (channelId): NewJob => ({
+          lane: channelLane(channelId),
+          kind: "slack.erasePosts",
+          payload: {
+            channelId,
+            ts: erased.posts.filter((post) => post.channelId === channelId).map((post) => post.ts),
+            text: `_Erased by <@${context.userId}>._`,
+          },
+        }),
+      ),
+    ]);
     const { conversations, messages, contacts } = erasure;
     this.logger.info({ ...context, contacts, conversations, messages }, "customer erased");
     if (contacts + conversations === 0)

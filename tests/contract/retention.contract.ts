@@ -138,6 +138,10 @@ export function retentionContract(name: string, open: () => Promise<StoreUnderTe
       const first = await conversation("+15557654321");
       const second = await conversation("+15557654321", "+15550002222");
       const other = await conversation("+15557650000");
+      await store.setConversationThread(first.conversationId, "C1", "1700000001.000001");
+      await store.write({
+        messages: [[first.messageId, { slackChannelId: "C1", slackTs: "1700000001.000002" }]],
+      });
       announced = [];
       const told: Erasure[] = [];
 
@@ -153,11 +157,20 @@ export function retentionContract(name: string, open: () => Promise<StoreUnderTe
           ];
         },
       );
-      expect({ ...erasure, channelIds: [...erasure.channelIds].sort() }).toEqual({
+      expect({
+        ...erasure,
+        channelIds: [...erasure.channelIds].sort(),
+        posts: [...erasure.posts].sort((a, b) => a.ts.localeCompare(b.ts)),
+      }).toEqual({
         contacts: 1,
         conversations: 2,
         messages: 4,
         channelIds: ["C1", "C2"],
+        // The parent and the customer's message, both the app's posts; the agent's reply is theirs.
+        posts: [
+          { channelId: "C1", ts: "1700000001.000001" },
+          { channelId: "C1", ts: "1700000001.000002" },
+        ],
       });
       expect(told).toHaveLength(1);
       expect(announced.map((job) => job.kind)).toEqual(["slack.channelNotice"]);
@@ -171,7 +184,7 @@ export function retentionContract(name: string, open: () => Promise<StoreUnderTe
       const nothing = await store.eraseContacts([{ kind: "sms", address: "+15557654321" }], () => [
         { lane: "channel:C9", kind: "slack.channelNotice", payload: { channelId: "C9", text: "again" } },
       ]);
-      expect(nothing).toEqual({ contacts: 0, conversations: 0, messages: 0, channelIds: [] });
+      expect(nothing).toEqual({ contacts: 0, conversations: 0, messages: 0, channelIds: [], posts: [] });
       expect(announced).toEqual([]);
     });
   });

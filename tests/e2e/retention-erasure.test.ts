@@ -78,6 +78,20 @@ describe("/threadline forget", () => {
     expect(line.text).toBe(
       `<@${agent.id}> erased everything Threadline kept about +1 555 765 4321 (1 conversation, 2 messages).`,
     );
+    // The app's own posts that showed the customer now say who erased them; the agent's reply is the agent's.
+    const erased = `_Erased by <@${agent.id}>._`;
+    const botPosts = () => harness.replies(parent).filter((reply) => reply.user === harness.slack.botUserId);
+    await waitFor(
+      () =>
+        harness.parents().find((p) => p.ts === parent)?.text === erased &&
+        botPosts().length === 1 &&
+        botPosts().every((post) => post.text === erased),
+    );
+    const thread = harness.replies(parent);
+    const shownParent = harness.parents().find((p) => p.ts === parent);
+    expect([shownParent?.text, shownParent?.blocks ?? []]).toEqual([erased, []]);
+    expect(thread.some((reply) => reply.text.includes("Quixotrific"))).toBe(false);
+    expect(thread.find((reply) => reply.user === agent.id)?.text).toBe("Noted, thank you");
     expect(await harness.command("find Quixotrific")).toContain("No conversation");
     expect(await harness.command("find Unrelated")).toContain("*+1 555 765 0000*");
     expect(count("Contact")).toBe(1);
@@ -144,11 +158,11 @@ describe("/threadline forget", () => {
     expect(harness.logs.find("erasure refused: not an admin")).toBeDefined();
     expect(await forget("")).toEqual({
       offer:
-        "Say whose data to erase: `/threadline forget +15557654321` (a phone number) or `/threadline forget <Messenger user id>`.",
+        "Say whose data to erase: `/threadline forget +15557654321` (the customer's number, or the user id their channel gives them).",
       result: null,
     });
     expect((await forget("banana")).offer).toContain(
-      "`banana` is not a phone number or Messenger user id I can read.",
+      "`banana` is not a customer's number or user id I can read.",
     );
     expect((await forget("+15559990000")).result).toBe(
       "Threadline keeps nothing about +1 555 999 0000: nothing was erased.",

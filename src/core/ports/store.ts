@@ -146,6 +146,8 @@ export interface Erasure {
   readonly messages: number;
   /** The channels the erased conversations' inboxes are connected to or had their threads in. */
   readonly channelIds: readonly string[];
+  /** The app's own posts that showed them: thread parents, their messages, away replies. */
+  readonly posts: readonly { readonly channelId: string; readonly ts: string }[];
 }
 
 export interface ConversationMatch {

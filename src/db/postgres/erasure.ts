@@ -33,7 +33,9 @@ export class PgErasure {
       [kinds, addresses],
     );
     const contactIds = found.rows.map((row) => Number(row.id));
-    if (contactIds.length === 0) return { contacts: 0, conversations: 0, messages: 0, channelIds: [] };
+    if (contactIds.length === 0) {
+      return { contacts: 0, conversations: 0, messages: 0, channelIds: [], posts: [] };
+    }
     const { rows } = await client.query(
       `SELECT c."id", i."slackChannelId" AS "inboxChannel", c."slackChannelId" AS "threadChannel",
           ARRAY(SELECT p."slackChannelId" FROM "PastThread" p WHERE p."conversationId" = c."id") AS "past"
@@ -46,13 +48,26 @@ export class PgErasure {
         .flatMap((row) => [row.inboxChannel, row.threadChannel, ...(row.past as unknown[])])
         .filter((channel): channel is string => typeof channel === "string"),
     );
-    const messages = await this.deleteConversations(
-      client,
-      rows.map((row) => Number(row.id)),
+    const ids = rows.map((row) => Number(row.id));
+    // The app's own posts that show the customer: parents (current and past) and the posts without an author.
+    const posts = await client.query(
+      `SELECT "slackChannelId" AS "channelId", "slackThreadTs" AS "ts" FROM "Conversation"
+          WHERE "id" = ANY($1::int[]) AND "slackChannelId" IS NOT NULL AND "slackThreadTs" IS NOT NULL
+        UNION ALL SELECT "slackChannelId", "slackThreadTs" FROM "PastThread" WHERE "conversationId" = ANY($1::int[])
+        UNION ALL SELECT "slackChannelId", "slackTs" FROM "Message" WHERE "conversationId" = ANY($1::int[])
+          AND "authorSlackUserId" IS NULL AND "slackChannelId" IS NOT NULL AND "slackTs" IS NOT NULL`,
+      [ids],
     );
+    const messages = await this.deleteConversations(client, ids);
     // Their conversations are gone, so every contact found is an orphan now.
     await this.deleteOrphans(client, contactIds);
-    return { contacts: contactIds.length, conversations: rows.length, messages, channelIds: [...channelIds] };
+    return {
+      contacts: contactIds.length,
+      conversations: rows.length,
+      messages,
+      channelIds: [...channelIds],
+      posts: posts.rows.map((row) => ({ channelId: String(row.channelId), ts: String(row.ts) })),
+    };
   }
 
   /** Deletes the conversations and what names them; returns how many messages they had. */

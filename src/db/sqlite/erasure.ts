@@ -25,6 +25,12 @@ export class SqliteErasure {
       contact: db.prepare(`SELECT "id" FROM "Contact" WHERE "kind" = ? AND "address" = ?`),
       channels: db.prepare(`SELECT i."slackChannelId" AS "inboxChannel", c."slackChannelId" AS "threadChannel"
         FROM "Conversation" c JOIN "Inbox" i ON i."id" = c."inboxId" WHERE c."id" = ?`),
+      // The app's own posts that show the customer: parents (current and past) and the posts without an author.
+      posts: db.prepare(`SELECT "slackChannelId" AS "channelId", "slackThreadTs" AS "ts" FROM "Conversation"
+          WHERE "id" = @id AND "slackChannelId" IS NOT NULL AND "slackThreadTs" IS NOT NULL
+        UNION ALL SELECT "slackChannelId", "slackThreadTs" FROM "PastThread" WHERE "conversationId" = @id
+        UNION ALL SELECT "slackChannelId", "slackTs" FROM "Message" WHERE "conversationId" = @id
+          AND "authorSlackUserId" IS NULL AND "slackChannelId" IS NOT NULL AND "slackTs" IS NOT NULL`),
       pastChannels: db.prepare(
         `SELECT DISTINCT "slackChannelId" FROM "PastThread" WHERE "conversationId" = ?`,
       ),
@@ -59,6 +65,7 @@ export class SqliteErasure {
 
   erase(contacts: readonly ContactKey[]): Erasure {
     const channelIds = new Set<string>();
+    const posts: { channelId: string; ts: string }[] = [];
     let conversations = 0;
     let messages = 0;
     let erasedContacts = 0;
@@ -68,6 +75,7 @@ export class SqliteErasure {
       for (const row of this.statements.ofContact.all(kind, address) as Row[]) {
         const id = Number(row.id);
         for (const channel of this.channelsOf(id)) channelIds.add(channel);
+        posts.push(...(this.statements.posts.all({ id }) as { channelId: string; ts: string }[]));
         messages += this.deleteConversation(id);
         conversations++;
       }
@@ -75,7 +83,7 @@ export class SqliteErasure {
       this.statements.orphan.run(contact.id, contact.id);
       erasedContacts++;
     }
-    return { contacts: erasedContacts, conversations, messages, channelIds: [...channelIds] };
+    return { contacts: erasedContacts, conversations, messages, channelIds: [...channelIds], posts };
   }
 
   private channelsOf(conversationId: number): string[] {
