@@ -10,6 +10,7 @@ import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
 import { deliveryHandlers, holdOnFailure } from "./core/delivery/handlers/index.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
 import { AppHome, type AppHomeOptions, defaultHomeOptions } from "./core/home.js";
+import { defaultHousekeeping, Housekeeping, type HousekeepingOptions } from "./core/housekeeping.js";
 import { InboxPolicy } from "./core/inbox-policy.js";
 import { customerLane, slackLane } from "./core/lanes.js";
 import type { ChannelKind } from "./core/model.js";
@@ -60,6 +61,8 @@ export interface AppOverrides extends ChannelOverrides {
   readonly now?: () => number;
   /** How App Home lists conversations and how long after opening it a person's home is kept current. */
   readonly home?: Partial<AppHomeOptions>;
+  /** How often expired files and, with RETENTION_DAYS, old closed conversations are deleted. */
+  readonly housekeeping?: Partial<Pick<HousekeepingOptions, "intervalMs" | "batchSize">>;
   /** The webhook receiver's timeouts, and how long stop() waits for requests in flight before cutting them. */
   readonly http?: Partial<HttpTimeouts> & { readonly shutdownGraceMs?: number };
 }
@@ -193,7 +196,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger: logger.child({ component: "slack" }),
   });
 
-  const http = createHttpServer(logger, { ...defaultHttpTimeouts, ...overrides.http });
+  const http = createHttpServer(logger, { ...defaultHttpTimeouts, ...overrides.http }, config.trustProxy);
   const isRecorded = async (kind: ChannelKind, providerMessageId: string) =>
     (await store.messageByProviderId(kind, providerMessageId)) !== null;
   for (const module of Object.values(modules)) {
@@ -214,6 +217,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       slackConnected: () => slackApp.connectionState() === "connected",
     },
     (reason, error) => logger.warn({ err: error }, `health check: ${reason}`),
+  );
+
+  const housekeeping = new Housekeeping(
+    store,
+    logger.child({ component: "housekeeping" }),
+    { ...defaultHousekeeping, retentionDays: config.retentionDays, ...overrides.housekeeping },
+    now,
   );
 
   let httpPort = config.port;
@@ -242,6 +252,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       started = true;
       metricsPort = await listenOn(metricsServer, config.metrics.port, config.metrics.host);
       await worker.start();
+      housekeeping.start();
       await slackApp.app.init();
       await slackApp.app.start();
       const enabled = Object.values(channels)
@@ -270,6 +281,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       await slackApp.app
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, "Slack connection did not close cleanly"));
+      await housekeeping.stop();
       await worker.stop();
       await database.close();
       logger.info("Threadline stopped");

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type ChannelConfigs, eachChannel } from "./channels/registry.js";
 import { httpUrl, optional, withDefault } from "./env-schema.js";
 import { ConfigError } from "./errors.js";
+import { parseTrustProxy, type TrustProxy } from "./net/trust-proxy.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -19,6 +20,10 @@ export interface Config extends ChannelConfigs {
   readonly transcriptSecret: string | null;
   /** Slack user ids who alone may connect, disconnect and move inboxes; empty means anyone in the channel. */
   readonly admins: readonly string[];
+  /** Proxies whose X-Forwarded-For is believed for a request's address; false: none, the peer is the client. */
+  readonly trustProxy: TrustProxy;
+  /** Conversations closed longer ago than this many days are purged; null keeps them. */
+  readonly retentionDays: number | null;
 }
 
 const portNumber = z.coerce
@@ -55,6 +60,27 @@ const environmentSchema = z.object({
       .string()
       .regex(/^[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*$/, "must be Slack user ids (U…) separated by commas")
       .transform((list) => list.split(",").map((id) => id.trim()))
+      .optional(),
+  ),
+  TRUST_PROXY: optional.pipe(
+    z
+      .string()
+      .transform((text, context): TrustProxy => {
+        const parsed = parseTrustProxy(text);
+        if (typeof parsed === "object" && "problem" in parsed) {
+          context.addIssue({ code: "custom", message: parsed.problem });
+          return z.NEVER;
+        }
+        return parsed;
+      })
+      .optional(),
+  ),
+  RETENTION_DAYS: optional.pipe(
+    z.coerce
+      .number<string | undefined>({ error: "must be a whole number of days" })
+      .int("must be a whole number of days")
+      .min(1, "must be at least 1 day (leave it unset to keep conversations)")
+      .max(36_500, "must be at most 36500 days (leave it unset to keep conversations)")
       .optional(),
   ),
 });
@@ -107,5 +133,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     logLevel: env.LOG_LEVEL,
     transcriptSecret: env.TRANSCRIPT_SECRET ?? null,
     admins: Object.freeze([...new Set(env.THREADLINE_ADMINS ?? [])]),
+    trustProxy: env.TRUST_PROXY ?? false,
+    retentionDays: env.RETENTION_DAYS ?? null,
   });
 }

@@ -10,6 +10,7 @@ export type SlashCommand =
   | { readonly name: "retry" }
   | { readonly name: "text"; readonly request: StartRequest }
   | { readonly name: "find"; readonly text: string }
+  | { readonly name: "forget"; readonly text: string }
   | { readonly name: "team"; readonly command: TeamCommand }
   | { readonly name: "help" }
   | { readonly name: "template" }
@@ -45,6 +46,8 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
       return { name: "find", text: findCommand.exec(text)?.[1]?.trim() ?? "" };
     case "template":
       return { name: "template" };
+    case "forget":
+      return { name: "forget", text: afterVerb.exec(text)?.[1]?.trim() ?? "" };
     case "hours":
     case "away":
     case "sla": {

@@ -1,5 +1,6 @@
 import { helpText, templateHelp } from "./command-help.js";
 import { parseSlashCommand } from "./command-parser.js";
+import { ContactEraser, type ForgetRequest } from "./erasure.js";
 import { ConversationFinder } from "./find-conversations.js";
 import { HeldMessageCommands } from "./held-messages.js";
 import { TeamCommands } from "./hours/team-commands.js";
@@ -26,6 +27,8 @@ export interface MoveRequest {
 export interface CommandAnswer {
   readonly text: string;
   readonly moveOffer?: MoveRequest;
+  /** `/threadline forget` asks for a confirmation with a button. */
+  readonly forgetOffer?: ForgetRequest;
 }
 
 const managing = "connect, disconnect or move inboxes";
@@ -48,6 +51,7 @@ export class SlashCommands {
   private readonly finder: ConversationFinder;
   private readonly teamCommands: TeamCommands;
   private readonly held: HeldMessageCommands;
+  private readonly eraser: ContactEraser;
 
   constructor(
     private readonly store: ConversationStore,
@@ -61,6 +65,7 @@ export class SlashCommands {
     this.finder = new ConversationFinder(store, slack, channels, logger);
     this.teamCommands = new TeamCommands(store, policy, logger, now);
     this.held = new HeldMessageCommands(store, channels, logger, policy);
+    this.eraser = new ContactEraser(store, channels, policy, logger);
   }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {
@@ -82,6 +87,8 @@ export class SlashCommands {
         return { text: await this.starter.start(command.request, context) };
       case "find":
         return { text: await this.finder.find(command.text, context) };
+      case "forget":
+        return this.eraser.offer(command.text, context);
       case "template":
         return {
           text: `Send a template from the conversation's thread: reply there with \`template: <template id> [variables…]\` (Slack doesn't pass slash commands typed in a thread to apps).\n\n${templateHelp(this.channels) ?? "No channel connected to Threadline has templates."}`,
@@ -89,6 +96,11 @@ export class SlashCommands {
       case "team":
         return { text: await this.teamCommands.run(command.command, context) };
     }
+  }
+
+  /** The "Erase" button of a `/threadline forget` answer was clicked. */
+  confirmForget(request: ForgetRequest, context: CommandContext): Promise<string> {
+    return this.eraser.confirm(request, context);
   }
 
   /**

@@ -6,6 +6,7 @@ import type {
   CoreLogger,
   SlackPort,
 } from "./ports.js";
+import { maxSearchWords, searchText } from "./search-words.js";
 import { escapeForSlack, mrkdwnToPlainText } from "./text.js";
 
 export const findLimit = 10;
@@ -41,6 +42,15 @@ export class ConversationFinder {
     const words = mrkdwnToPlainText(text, new Map()).trim();
     if (!words)
       return "Say what to look for: words from the messages, a name or a number, e.g. `/threadline find refund`.";
+    const searched = searchText(words);
+    if (searched.given > maxSearchWords) {
+      this.logger.info({ ...context, words: searched.given }, "search refused: too many words");
+      return `Search with at most ${maxSearchWords} words (you gave ${searched.given}): the fewest that tell the conversation apart, e.g. \`/threadline find refund parcel\`.`;
+    }
+    if (searched.words.length === 0) {
+      this.logger.info({ ...context, words: searched.given }, "search refused: words too short");
+      return "Give words of at least two letters or digits: every word finds the words that start with it, so a single letter would find nearly everything. E.g. `/threadline find refund`.";
+    }
     const inboxes = await this.store.inboxesForChannel(context.channelId);
     if (inboxes.length === 0) {
       return "Nothing is connected to this channel, so there are no conversations to search here.";
@@ -50,13 +60,20 @@ export class ConversationFinder {
       words,
       findLimit,
     );
-    this.logger.info({ ...context, query: words, found: matches.length }, "conversations searched");
+    this.logger.info(
+      { ...context, words: words.split(/\s+/).length, found: matches.length },
+      "conversations searched",
+    );
     const shown = `“${escapeForSlack(words)}”`;
-    if (matches.length === 0) return `No conversation in this channel's inboxes matches ${shown}.`;
+    const leftOut =
+      searched.tooShort.length > 0
+        ? ` (left out, as shorter than two letters: ${searched.tooShort.map((word) => `“${escapeForSlack(word)}”`).join(", ")})`
+        : "";
+    if (matches.length === 0) return `No conversation in this channel's inboxes matches ${shown}${leftOut}.`;
     const lines = await Promise.all(matches.map((match) => this.line(match)));
     const more =
       matches.length === findLimit ? ` (the ${findLimit} most recent; add words to narrow it)` : "";
-    return [`*Conversations matching ${shown}*${more}`, ...lines].join("\n");
+    return [`*Conversations matching ${shown}*${more}${leftOut}`, ...lines].join("\n");
   }
 
   private async line({ context, message }: ConversationMatch): Promise<string> {

@@ -202,6 +202,8 @@ export interface SlackPort {
   ): Promise<{ ts: string }>;
   /** Posts a top-level message in the channel (notices about the channel itself, not a conversation). */
   postInChannel(channelId: string, text: string): Promise<{ ts: string }>;
+  /** Replaces one of the app's own messages with plain text and no blocks (an erased customer's posts). */
+  replaceMessage(channelId: string, ts: string, text: string): Promise<void>;
   /** Uploads a file into the thread (Slack's external upload flow). */
   uploadFile(channelId: string, threadTs: string, file: MediaContent): Promise<void>;
   /** Downloads a file an agent shared, with the bot token. */

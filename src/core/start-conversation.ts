@@ -35,7 +35,8 @@ export class ConversationStarter {
   async start(request: StartRequest, context: { channelId: string; userId: string }): Promise<string> {
     const refuse = (reason: string) => {
       this.logger.info(
-        { ...context, to: request.to, from: request.from, reason },
+        // The reason may quote the number typed: the log names it no more than the command's text.
+        { ...context, from: request.from, reason: reason.replaceAll(request.to, "<number>") },
         "conversation not started",
       );
       return `${reason} Nothing was sent.`;

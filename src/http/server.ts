@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { Logger } from "../logger.js";
+import type { TrustProxy } from "../net/trust-proxy.js";
 import type { CommittedAnswer } from "./committed.js";
 
 /** Bodies over this are refused with 413 before they are read further (DESIGN rule 8). */
@@ -38,16 +39,27 @@ declare module "fastify" {
 }
 
 /**
+ * request.ip (in the logs) comes from X-Forwarded-For only when a proxy we were told of wrote it. Fastify ignores
+ * a bare hop count (it cannot tell who the nearest peer is), so a count is the function it stands for: the
+ * nearest N addresses are proxies.
+ */
+function fastifyTrustProxy(trustProxy: TrustProxy) {
+  if (typeof trustProxy === "number") return (_address: string, hop: number) => hop < trustProxy;
+  return trustProxy === false ? false : [...trustProxy];
+}
+
+/**
  * The embedded webhook receiver. Fastify parses and bounds bodies; our parsers keep the raw bytes a
  * signature needs. Every error gets a JSON answer and a log line, never a crash.
  */
 export function createHttpServer(
   logger: Logger,
   timeouts: HttpTimeouts = defaultHttpTimeouts,
+  trustProxy: TrustProxy = false,
 ): FastifyInstance {
   const server = Fastify({
     bodyLimit: bodyLimitBytes,
-    trustProxy: true,
+    trustProxy: fastifyTrustProxy(trustProxy),
     logger: false,
     return503OnClosing: true,
     forceCloseConnections: "idle",

@@ -128,6 +128,10 @@ export class SlackGateway implements SlackPort {
     return this.post(channelId, { channel: channelId, text, unfurl_links: false, unfurl_media: false });
   }
 
+  async replaceMessage(channelId: string, ts: string, text: string): Promise<void> {
+    await this.call(channelId, () => this.client.chat.update({ channel: channelId, ts, text, blocks: [] }));
+  }
+
   async findPostedMessage(
     channelId: string,
     threadTs: string,

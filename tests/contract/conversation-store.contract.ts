@@ -528,6 +528,31 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       expect(await store.findConversations([inboxId], "   ", 10)).toEqual([]);
     });
 
+    it("searches only the given inboxes, words of two letters or more, at most maxSearchWords of them", async () => {
+      const inboxId = await connectSms();
+      await connectSms("+15550002222");
+      const mine = await record(inbound("A refund for order 77, please"));
+      for (let i = 0; i < 12; i++) {
+        await record(
+          inbound("a refund for order 77 again", {
+            inboxAddress: "+15550002222",
+            contactAddress: `+1555765${String(4400 + i)}`,
+          }),
+        );
+      }
+      if (mine.result !== "recorded") throw new Error("not recorded");
+      const found = async (text: string) =>
+        (await store.findConversations([inboxId], text, 10)).map((match) => match.context.conversation.id);
+
+      expect(await found("refund")).toEqual([mine.conversationId]);
+      expect(await found("a")).toEqual([]);
+      expect(await found("refund a 7")).toEqual([mine.conversationId]);
+      // Past maxSearchWords the words are not searched: the seventh would find nothing.
+      expect(await found("refund for order 77 please refund nowhere")).toEqual([mine.conversationId]);
+      expect(await found("nowhere refund")).toEqual([]);
+      expect(await store.findConversations([], "refund", 10)).toEqual([]);
+    });
+
     it("finds a message by its new words after its body changes", async () => {
       const inboxId = await connectSms();
       const outcome = await record(inbound("placeholder"));
@@ -592,7 +617,11 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
     it("keeps a file behind a token until it expires", async () => {
       const expiresAt = new Date(Date.now() + 60_000);
       const bytes = new Uint8Array([0, 1, 2, 255]);
-      const token = await store.saveMedia({ bytes, contentType: "image/png", filename: "a.png" }, expiresAt);
+      const token = await store.saveMedia(
+        { bytes, contentType: "image/png", filename: "a.png" },
+        expiresAt,
+        null,
+      );
       const found = await store.media(token, new Date());
       expect(found).toMatchObject({ contentType: "image/png", filename: "a.png" });
       expect([...(found?.bytes ?? [])]).toEqual([0, 1, 2, 255]);

@@ -9,6 +9,7 @@ import { PgDeliveryQueue } from "../../src/db/postgres/delivery-queue.js";
 import { settingOrCreate } from "../../src/db/settings.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
+import { retentionContract } from "./retention.contract.js";
 import { sharedRowsContract } from "./shared-rows.contract.js";
 
 let cluster: PostgresCluster;
@@ -45,6 +46,7 @@ async function openPostgres() {
 }
 
 conversationStoreContract("PostgreSQL", openPostgres);
+retentionContract("PostgreSQL", openPostgres);
 
 sharedRowsContract("PostgreSQL", async () => {
   const db = await openPostgres();

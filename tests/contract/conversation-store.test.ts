@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { testDatabase } from "../unit/core/ports.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
+import { retentionContract } from "./retention.contract.js";
 import { sharedRowsContract } from "./shared-rows.contract.js";
 
 conversationStoreContract("SQLite", testDatabase);
+retentionContract("SQLite", testDatabase);
 sharedRowsContract("SQLite", testDatabase);
 
 describe("SQLite: Prisma's transactions on the shared connection", () => {

@@ -21,16 +21,22 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
 }
 
-const compose = parse(read("docker-compose.yml"), { merge: true }) as { services: Record<string, Service> };
-const services = compose.services;
-const instanceNames = Object.keys(services).filter((name) => name.startsWith("threadline"));
-
-function service(name: string): Service {
-  const found = services[name];
-  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
-  return found;
+/**
+ * `${NAME}` and `${NAME:?message}` replaced as `docker compose --env-file threadline.env` does: from the env file;
+ * a `:?` variable that is unset or empty stops compose with its message.
+ */
+function interpolate(text: string, variables: Record<string, string>): string {
+  return text.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::\?([^}]*))?\}/g, (_, name: string, required?: string) => {
+    const value = variables[name] ?? "";
+    if (value === "" && required !== undefined) throw new Error(`required variable ${name}: ${required}`);
+    return value;
+  });
 }
-const postgres = service("postgres");
+
+const composeText = read("docker-compose.yml");
+type Compose = { services: Record<string, Service> };
+const composeWith = (variables: Record<string, string>) =>
+  parse(interpolate(composeText, variables), { merge: true }) as Compose;
 
 /** KEY=value lines of .env.example that are not commented out: what `cp .env.example threadline.env` sets. */
 function envExample(): Record<string, string> {
@@ -54,20 +60,31 @@ function requiredVariables(): string[] {
   throw new Error("an empty environment was accepted");
 }
 
-/** An operator's filled-in env file: the template with plausible secrets. */
-const filledEnvFile = {
+/** An operator's filled-in env file: the template with plausible secrets, and the database password. */
+const filledEnvFile: Record<string, string> = {
   ...envExample(),
   SLACK_BOT_TOKEN: "xoxb-1-2-abc",
   SLACK_APP_TOKEN: "xapp-1-A1-2-abc",
   PUBLIC_URL: "https://threadline.example.com",
+  POSTGRES_PASSWORD: "5f0c2a9e7b41d3c8a6e2",
 };
 
-/** "host:container" entries; anything else (a range, an address) fails the test. */
-function publishedPorts(service: Service): { host: number; container: number }[] {
+const services = composeWith(filledEnvFile).services;
+const instanceNames = Object.keys(services).filter((name) => name.startsWith("threadline"));
+
+function service(name: string, from = services): Service {
+  const found = from[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+}
+const postgres = service("postgres");
+
+/** "[address:]host:container" entries (no address: every interface); anything else fails the test. */
+function publishedPorts(service: Service): { address: string; host: number; container: number }[] {
   return (service.ports ?? []).map((entry) => {
-    const match = /^(\d+):(\d+)$/.exec(entry);
+    const match = /^(?:([\d.]+):)?(\d+):(\d+)$/.exec(entry);
     if (!match) throw new Error(`unexpected port entry ${entry}`);
-    return { host: Number(match[1]), container: Number(match[2]) };
+    return { address: match[1] ?? "0.0.0.0", host: Number(match[2]), container: Number(match[3]) };
   });
 }
 
@@ -111,6 +128,19 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("takes the database password from the env file, never a fixed one, and refuses to start without it", () => {
+    expect(read(".env.example")).toMatch(/^# POSTGRES_PASSWORD=$/m);
+    const other = composeWith({ ...filledEnvFile, POSTGRES_PASSWORD: "another0password1" });
+    expect(service("postgres", other.services).environment?.POSTGRES_PASSWORD).toBe("another0password1");
+    for (const name of instanceNames) {
+      const url = new URL(service(name, other.services).environment?.DATABASE_URL ?? "");
+      expect(url.password, name).toBe("another0password1");
+    }
+    expect(() => composeWith({ ...filledEnvFile, POSTGRES_PASSWORD: "" })).toThrow(
+      /POSTGRES_PASSWORD: set POSTGRES_PASSWORD in threadline.env and run docker compose --env-file threadline.env/,
+    );
+  });
+
   it("publishes each instance's webhook and metrics ports, the ones its configuration listens on", () => {
     const hostPorts: number[] = [];
     for (const name of instanceNames) {
@@ -118,8 +148,13 @@ describe("docker-compose.yml", () => {
       const containerPorts = publishedPorts(service(name)).map((port) => port.container);
       expect(containerPorts, name).toEqual(expect.arrayContaining([config.port, config.metrics.port]));
       hostPorts.push(...publishedPorts(service(name)).map((port) => port.host));
-      // Loopback inside a container is unreachable for Prometheus.
+      // Loopback inside a container is unreachable for Prometheus; on the host, metrics stay on loopback.
       expect(config.metrics.host, name).toBe("0.0.0.0");
+      const metrics = publishedPorts(service(name)).filter((port) => port.container === config.metrics.port);
+      expect(
+        metrics.map((port) => port.address),
+        name,
+      ).toEqual(["127.0.0.1"]);
       expect(config.metrics.port, name).not.toBe(config.port);
     }
     expect(new Set(hostPorts).size).toBe(hostPorts.length);

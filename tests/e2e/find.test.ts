@@ -75,7 +75,8 @@ describe("/threadline find", () => {
     expect(byNumber.split("\n").filter((line) => line.startsWith("•"))).toHaveLength(1);
     expect(byNumber).toContain("*+1 555 765 4321*");
     const searched = harness.logs.lines.filter((line) => line.msg === "conversations searched");
-    expect(searched.at(-1)).toMatchObject({ query: "(555) 765-4321", found: 1 });
+    expect(searched.at(-1)).toMatchObject({ words: 2, found: 1 });
+    expect(searched.at(-1)).not.toHaveProperty("query");
   });
 
   it("shows the assignee and status, and only this channel's conversations", async () => {
@@ -113,5 +114,28 @@ describe("/threadline find", () => {
     expect(await harness.command("find")).toContain("Say what to look for");
     expect(await harness.command("find   ")).toContain("Say what to look for");
     expect(await harness.command("find refund", other)).toContain("Nothing is connected to this channel");
+  });
+
+  it("refuses more than six words and one-letter searches, saying why, and names the letters it left out", async () => {
+    await harness.connectInbox();
+    await customerWrites("A question about my refund", customerNumber);
+
+    const tooMany = await harness.command("find where is my refund for the order");
+    expect(tooMany).toBe(
+      "Search with at most 6 words (you gave 7): the fewest that tell the conversation apart, e.g. `/threadline find refund parcel`.",
+    );
+    for (const text of ["a", "a b", "? x"]) {
+      expect(await harness.command(`find ${text}`), text).toContain(
+        "Give words of at least two letters or digits",
+      );
+    }
+    expect(harness.logs.find("search refused: too many words")).toMatchObject({ words: 7 });
+    expect(harness.logs.find("search refused: words too short")).toBeDefined();
+
+    const found = await harness.command("find a refund");
+    expect(found.split("\n")[0]).toBe(
+      "*Conversations matching “a refund”* (left out, as shorter than two letters: “a”)",
+    );
+    expect(found).toContain("*+1 555 765 4321*");
   });
 });

@@ -189,4 +189,58 @@ describe("logs", () => {
       expect(everything).not.toContain(secret);
     }
   });
+
+  it("name a slash command's verb and how many words followed, never its numbers or text", async () => {
+    await harness.connectInbox();
+    const from = harness.logs.lines.length;
+    const typed = [
+      "text +15559876543 Your biopsy results are ready",
+      "text 5559876543",
+      "text +15559876543 template: HX0123 Ana",
+      "find biopsy results",
+      "Smithson",
+    ];
+    for (const text of typed) await harness.command(text);
+    await waitFor(
+      () =>
+        harness.logs.lines.slice(from).filter((line) => line.msg === "slash command answered").length === 5,
+    );
+
+    const answered = harness.logs.lines.slice(from).filter((line) => line.msg === "slash command answered");
+    expect(answered.map((line) => [line.verb, line.argumentCount])).toEqual([
+      ["text", 6],
+      ["text", 1],
+      ["text", 4],
+      ["find", 2],
+      ["unknown", 0],
+    ]);
+    const atInfo = JSON.stringify(harness.logs.lines.filter((line) => line.level >= 30));
+    for (const secret of ["5559876543", "biopsy", "Smithson", "HX0123"]) expect(atInfo).not.toContain(secret);
+  });
+
+  it("believe a forwarded client address only from the proxies TRUST_PROXY names", async () => {
+    const loggedAddress = async () => {
+      const before = harness.logs.lines.length;
+      const answer = await fetch(`${harness.baseUrl}/media/${"x".repeat(32)}`, {
+        headers: { "x-forwarded-for": "203.0.113.7" },
+      });
+      expect(answer.status).toBe(404);
+      const line = await waitFor(() =>
+        harness.logs.lines.slice(before).find((l) => l.msg === "media link unknown or expired"),
+      );
+      return line.ip;
+    };
+    expect(await loggedAddress()).toBe("127.0.0.1");
+
+    for (const [trustProxy, address] of [
+      ["1", "203.0.113.7"],
+      ["10.0.0.1", "127.0.0.1"],
+      ["127.0.0.1", "203.0.113.7"],
+      ["loopback", "203.0.113.7"],
+    ]) {
+      await harness.stop();
+      harness = await Harness.start({ environment: { TRUST_PROXY: trustProxy as string } });
+      expect(await loggedAddress(), `TRUST_PROXY=${trustProxy}`).toBe(address);
+    }
+  });
 });

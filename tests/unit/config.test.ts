@@ -149,4 +149,35 @@ describe("loadConfig", () => {
       ]);
     }
   });
+
+  it("reads TRUST_PROXY as a hop count or proxy addresses, believing no proxy when unset", () => {
+    expect(loadConfig(minimal).trustProxy).toBe(false);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "0" }).trustProxy).toBe(false);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: "10.0.0.1, 10.1.0.0/16,::1,loopback" }).trustProxy).toEqual([
+      "10.0.0.1",
+      "10.1.0.0/16",
+      "::1",
+      "loopback",
+    ]);
+    expect(problemsOf({ ...minimal, TRUST_PROXY: "true" })).toEqual([
+      expect.stringMatching(/^TRUST_PROXY must be a number of proxy hops or the proxies' addresses: "true"/),
+    ]);
+    for (const bad of ["10.0.0.300", "10.0.0.0/33", "proxy.internal", "10.0.0.1/8/8"]) {
+      expect(problemsOf({ ...minimal, TRUST_PROXY: bad })[0]).toContain(`"${bad}" is not an IP address`);
+    }
+  });
+
+  it("reads RETENTION_DAYS as a whole number of days, keeping everything when unset", () => {
+    expect(loadConfig(minimal).retentionDays).toBeNull();
+    expect(loadConfig({ ...minimal, RETENTION_DAYS: "" }).retentionDays).toBeNull();
+    expect(loadConfig({ ...minimal, RETENTION_DAYS: " 90 " }).retentionDays).toBe(90);
+    for (const bad of ["0", "-3", "1.5", "forever", "40000"]) {
+      expect(problemsOf({ ...minimal, RETENTION_DAYS: bad })).toEqual([
+        expect.stringMatching(
+          /^RETENTION_DAYS must be (a whole number of days|at least 1 day|at most 36500 days)/,
+        ),
+      ]);
+    }
+  });
 });

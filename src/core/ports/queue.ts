@@ -9,6 +9,7 @@ export type JobKind =
   | "slack.updateParent"
   | "slack.notice"
   | "slack.channelNotice"
+  | "slack.erasePosts"
   | "slack.react"
   | "slack.reminder"
   | "slack.postAutoReply"
@@ -32,6 +33,8 @@ export interface JobPayloads {
   "slack.notice": { conversationId: number; text: string; currentChannel?: boolean; sendAgain?: number };
   /** A top-level message in a channel, about the channel itself (e.g. an inbox moved away from it). */
   "slack.channelNotice": { channelId: string; text: string };
+  /** The app's own posts of an erased customer (parents, their messages) replaced by `text`, in order. */
+  "slack.erasePosts": { channelId: string; ts: string[]; text: string };
   /** At its `runAt`, a line in the conversation's thread mentioning `userId`, unless the conversation is closed. */
   "slack.reminder": { conversationId: number; userId: string };
   /** The away reply (an outbound message with no author), shown in the thread; `customer.send` sends it. */

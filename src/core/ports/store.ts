@@ -133,6 +133,23 @@ export type StartOutcome =
   | { readonly result: "refused"; readonly reason: string };
 
 /** A conversation `/threadline find` found, with the message to show for it. */
+/** A customer as the store keys them: the channel and their address on it (a phone number, a PSID). */
+export interface ContactKey {
+  readonly kind: ChannelKind;
+  readonly address: string;
+}
+
+/** What erasing contacts removed, for the line that tells the channels. */
+export interface Erasure {
+  readonly contacts: number;
+  readonly conversations: number;
+  readonly messages: number;
+  /** The channels the erased conversations' inboxes are connected to or had their threads in. */
+  readonly channelIds: readonly string[];
+  /** The app's own posts that showed them: thread parents, their messages, away replies. */
+  readonly posts: readonly { readonly channelId: string; readonly ts: string }[];
+}
+
 export interface ConversationMatch {
   readonly context: ConversationContext;
   /** The newest message that matched the words, or the conversation's newest message when the contact did. */
@@ -272,9 +289,30 @@ export interface ConversationStore extends HomeQueries {
   conversationMessages(conversationId: number): Promise<readonly Message[]>;
   /** The nudges posted in the conversation's threads, oldest first, for its transcript page. */
   conversationNudges(conversationId: number): Promise<readonly Nudge[]>;
-  /** Keeps a file until `expiresAt` and returns the unguessable token that names it. */
-  saveMedia(content: MediaContent, expiresAt: Date): Promise<string>;
+  /**
+   * Keeps a file until `expiresAt` and returns the unguessable token that names it; `conversationId` names the
+   * conversation it was sent in, so purging or erasing that conversation deletes it too.
+   */
+  saveMedia(content: MediaContent, expiresAt: Date, conversationId: number | null): Promise<string>;
   /** The file named by `token`, unless unknown or expired at `now`. */
   media(token: string, now: Date): Promise<MediaContent | null>;
   ping(): Promise<void>;
+
+  // ---- Retention and erasure (cold; docs/SECURITY.md says what is kept and for how long) ----
+
+  /** Deletes the files whose time is up at `now`; returns how many. */
+  deleteExpiredMedia(now: Date): Promise<number>;
+  /**
+   * Deletes up to `limit` conversations closed before `closedBefore`, each with its messages, files, jobs and
+   * remembered threads, and the contacts left with no conversation; returns how many conversations.
+   */
+  purgeClosedConversations(closedBefore: Date, limit: number): Promise<number>;
+  /**
+   * Erases the contacts with every conversation they have, in any inbox, as the purge does; `jobs` (the lines
+   * that tell the channels) are committed with the erasure. Nothing found: nothing erased, no jobs.
+   */
+  eraseContacts(
+    contacts: readonly ContactKey[],
+    jobs: (erasure: Erasure) => readonly NewJob[],
+  ): Promise<Erasure>;
 }

@@ -12,9 +12,11 @@ import {
   type TeamSettings,
 } from "../../core/model.js";
 import type {
+  ContactKey,
   ConversationList,
   ConversationMatch,
   ConversationStore,
+  Erasure,
   InboundEffects,
   InboundOutcome,
   InboundState,
@@ -36,6 +38,7 @@ import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettin
 import { writeTeamSettings } from "../team-settings.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
+import { PgErasure } from "./erasure.js";
 import { PgHeldMessages } from "./held-messages.js";
 import { PgHomeQueries } from "./home-queries.js";
 import { inTransaction } from "./pool.js";
@@ -499,7 +502,7 @@ export class PgConversationStore implements ConversationStore {
     return this.prisma.nudge.findMany({ where: { conversationId }, orderBy: { postedAt: "asc" } });
   }
 
-  async saveMedia(content: MediaContent, expiresAt: Date) {
+  async saveMedia(content: MediaContent, expiresAt: Date, conversationId: number | null) {
     const token = randomBytes(24).toString("base64url");
     await this.prisma.mediaFile.create({
       data: {
@@ -508,10 +511,9 @@ export class PgConversationStore implements ConversationStore {
         filename: content.filename,
         bytes: Buffer.from(content.bytes) as Uint8Array<ArrayBuffer>,
         expiresAt,
+        conversationId,
       },
     });
-    // Expired files are only ever refused; clearing them here keeps the table small without a timer.
-    await this.prisma.mediaFile.deleteMany({ where: { expiresAt: { lt: new Date() } } });
     return token;
   }
 
@@ -523,6 +525,27 @@ export class PgConversationStore implements ConversationStore {
 
   async ping(): Promise<void> {
     await this.pool.query("SELECT 1");
+  }
+
+  async deleteExpiredMedia(now: Date): Promise<number> {
+    return new PgErasure(this.lanesOf).deleteExpiredMedia(this.pool, now);
+  }
+
+  async purgeClosedConversations(closedBefore: Date, limit: number): Promise<number> {
+    return inTransaction(this.pool, (client) =>
+      new PgErasure(this.lanesOf).purgeClosed(client, closedBefore, limit),
+    );
+  }
+
+  async eraseContacts(
+    contacts: readonly ContactKey[],
+    jobs: (erasure: Erasure) => readonly NewJob[],
+  ): Promise<Erasure> {
+    return this.commit(async (client) => {
+      const erasure = await new PgErasure(this.lanesOf).erase(client, contacts);
+      const found = erasure.contacts + erasure.conversations > 0;
+      return { outcome: erasure, jobs: found ? await this.queue.insert(client, jobs(erasure)) : [] };
+    });
   }
 
   /** Runs `work` in one transaction and announces its jobs once it has committed. */

@@ -1,4 +1,5 @@
-import { contactPatterns, type SearchTerms, searchWords } from "../sqlite/search.js";
+import { searchText } from "../../core/search-words.js";
+import { contactPatterns, type SearchTerms } from "../sqlite/search.js";
 
 /**
  * The words of message `m`, written exactly as the GIN index of migration *_message_search has them: PostgreSQL
@@ -12,7 +13,7 @@ export const messageWords = `to_tsvector('simple', m."body")`;
  * syntax (`|`, `!`, `<->`, stray quotes) and "refund" also finds "refunded". Names and numbers as on SQLite.
  */
 export function postgresSearchTerms(text: string): SearchTerms | null {
-  const words = searchWords(text);
+  const { words } = searchText(text);
   if (words.length === 0) return null;
   const match = words.map((word) => `'${word.replaceAll("\\", "\\\\").replaceAll("'", "''")}':*`).join(" & ");
   return { match, ...contactPatterns(text) };

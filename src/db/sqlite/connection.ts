@@ -8,7 +8,14 @@ import Database from "better-sqlite3";
  * fsyncs. SQLite leaves foreign keys unenforced unless asked. The busy timeout only matters when another
  * process writes to the file: it makes our writer wait for it rather than fail.
  */
-const pragmas = ["journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", "busy_timeout = 5000"];
+const pragmas = [
+  "journal_mode = WAL",
+  "synchronous = NORMAL",
+  "foreign_keys = ON",
+  "busy_timeout = 5000",
+  // Deleted rows (a purge, an erased customer) are overwritten with zeros, not left readable in free pages.
+  "secure_delete = ON",
+];
 
 /** Writes committed together at most: enough to amortise a commit, few enough to answer the first soon. */
 const maxGroup = 64;

@@ -12,9 +12,11 @@ import {
   type TeamSettings,
 } from "../../core/model.js";
 import type {
+  ContactKey,
   ConversationList,
   ConversationMatch,
   ConversationStore,
+  Erasure,
   InboundEffects,
   InboundOutcome,
   InboundState,
@@ -36,6 +38,7 @@ import type { PrismaClient } from "../client.js";
 import { writeTeamSettings } from "../team-settings.js";
 import type { SqliteConnection } from "./connection.js";
 import { type SqliteDeliveryQueue, toQueued } from "./delivery-queue.js";
+import { SqliteErasure } from "./erasure.js";
 import { SqliteHeldMessages } from "./held-messages.js";
 import { SqliteHomeQueries } from "./home-queries.js";
 import { sqliteDate } from "./prisma-adapter.js";
@@ -69,6 +72,7 @@ export class SqliteConversationStore implements ConversationStore {
   private readonly updates = new Map<string, Statement>();
   private readonly home = new SqliteHomeQueries(() => this.connection.db);
   private readonly held = new SqliteHeldMessages(() => this.connection.db);
+  private erasurePrepared: SqliteErasure | null = null;
 
   constructor(
     private readonly connection: SqliteConnection,
@@ -81,6 +85,11 @@ export class SqliteConversationStore implements ConversationStore {
   private get statements(): ReturnType<typeof storeStatements> {
     this.prepared ??= storeStatements(this.connection.db);
     return this.prepared;
+  }
+
+  private get erasure(): SqliteErasure {
+    this.erasurePrepared ??= new SqliteErasure(this.connection.db, this.lanesOf);
+    return this.erasurePrepared;
   }
 
   async recordInbound(
@@ -327,8 +336,8 @@ export class SqliteConversationStore implements ConversationStore {
     text: string,
     limit: number,
   ): Promise<readonly ConversationMatch[]> {
-    const terms = searchTerms(text);
-    if (inboxIds.length === 0 || !terms) return [];
+    const terms = searchTerms(text, inboxIds);
+    if (!terms) return [];
     const rows = this.statements.find.all({
       ...terms,
       inboxes: JSON.stringify(inboxIds),
@@ -515,7 +524,7 @@ export class SqliteConversationStore implements ConversationStore {
     return this.home.connectedInboxes();
   }
 
-  async saveMedia(content: MediaContent, expiresAt: Date) {
+  async saveMedia(content: MediaContent, expiresAt: Date, conversationId: number | null) {
     const token = randomBytes(24).toString("base64url");
     await this.prisma.mediaFile.create({
       data: {
@@ -524,10 +533,9 @@ export class SqliteConversationStore implements ConversationStore {
         filename: content.filename,
         bytes: Buffer.from(content.bytes) as Uint8Array<ArrayBuffer>,
         expiresAt,
+        conversationId,
       },
     });
-    // Expired files are only ever refused; clearing them here keeps the table small without a timer.
-    await this.prisma.mediaFile.deleteMany({ where: { expiresAt: { lt: new Date() } } });
     return token;
   }
 
@@ -539,6 +547,27 @@ export class SqliteConversationStore implements ConversationStore {
 
   async ping(): Promise<void> {
     this.connection.db.prepare("SELECT 1").get();
+  }
+
+  async deleteExpiredMedia(now: Date): Promise<number> {
+    return this.connection.write(() => this.erasure.deleteExpiredMedia(now));
+  }
+
+  async purgeClosedConversations(closedBefore: Date, limit: number): Promise<number> {
+    return this.connection.write(() => this.erasure.purgeClosed(closedBefore, limit));
+  }
+
+  async eraseContacts(
+    contacts: readonly ContactKey[],
+    jobs: (erasure: Erasure) => readonly NewJob[],
+  ): Promise<Erasure> {
+    const { erasure, queued } = await this.connection.write(() => {
+      const erasure = this.erasure.erase(contacts);
+      const found = erasure.contacts + erasure.conversations > 0;
+      return { erasure, queued: found ? this.queue.insert(jobs(erasure)) : [] };
+    });
+    this.queue.announce(queued);
+    return erasure;
   }
 
   private context(row: Row): ConversationContext | null {

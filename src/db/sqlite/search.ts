@@ -1,3 +1,5 @@
+import { searchText } from "../../core/search-words.js";
+
 /** What `findConversations` binds for a search text: an FTS5 query, a LIKE pattern for names, one for numbers. */
 export interface SearchTerms {
   readonly match: string;
@@ -8,21 +10,21 @@ export interface SearchTerms {
 const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
 /**
- * Turns what an agent typed into search terms, or null when there is nothing to look for. Every word becomes
- * an FTS5 string with its quotes doubled and a prefix `*`, so no input is read as FTS5 syntax (AND, NEAR,
- * column filters, stray quotes) and "refund" also finds "refunded". Numbers match by their digits (at least
- * four, so "1" does not find every contact), whatever punctuation the agent typed.
+ * Turns what an agent typed into search terms for the given inboxes, or null when there is nothing to look for.
+ * Every word becomes an FTS5 string with its quotes doubled and a prefix `*`, so no input is read as FTS5 syntax
+ * (AND, NEAR, column filters, stray quotes) and "refund" also finds "refunded"; the words are looked for in the
+ * body only, and only in messages whose `inbox` token is one of the inboxes' (migration
+ * *_message_search_by_inbox), so other inboxes' messages are skipped by the index, not read and dropped.
+ * Numbers match by their digits (at least four, so "1" does not find every contact), whatever punctuation the
+ * agent typed.
  */
-export function searchTerms(text: string): SearchTerms | null {
-  const words = searchWords(text);
-  if (words.length === 0) return null;
-  const match = words.map((word) => `"${word.replaceAll('"', '""')}"*`).join(" ");
-  return { match, ...contactPatterns(text) };
+export function searchTerms(text: string, inboxIds: readonly number[]): SearchTerms | null {
+  const { words } = searchText(text);
+  if (words.length === 0 || inboxIds.length === 0) return null;
+  const phrases = words.map((word) => `"${word.replaceAll('"', '""')}"*`).join(" ");
+  const inboxes = inboxIds.map((id) => `"inbox${Math.trunc(id)}"`).join(" OR ");
+  return { match: `inbox : (${inboxes}) AND body : (${phrases})`, ...contactPatterns(text) };
 }
-
-/** The words of a search text that can match anything: those with a letter or a digit. */
-export const searchWords = (text: string): string[] =>
-  text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
 
 /** LIKE patterns (escaped with `\`) for a contact's name and, when the text is a number, its address. */
 export function contactPatterns(text: string): Omit<SearchTerms, "match"> {

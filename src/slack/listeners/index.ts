@@ -11,6 +11,7 @@ import type { TranscriptAccessPolicy } from "../../core/transcript-access.js";
 import type { Logger } from "../../logger.js";
 import type { ChannelDirectory } from "../directory.js";
 import * as conversationControls from "./actions/conversation-controls.js";
+import * as forgetContact from "./actions/forget-contact.js";
 import * as moveInbox from "./actions/move-inbox.js";
 import * as remind from "./actions/remind.js";
 import * as sendAgain from "./actions/send-again.js";
@@ -47,6 +48,7 @@ const listeners = [
   messageEdits,
   conversationControls,
   moveInbox,
+  forgetContact,
   transcriptLink,
   assigneeOptions,
   channelMembers,

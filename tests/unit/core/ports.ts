@@ -80,6 +80,13 @@ export class RecordingSlack implements SlackPort {
     return { ts };
   }
 
+  readonly replaced: { channelId: string; ts: string; text: string }[] = [];
+
+  async replaceMessage(channelId: string, ts: string, text: string) {
+    this.maybeFail();
+    this.replaced.push({ channelId, ts, text });
+  }
+
   readonly uploads: { channelId: string; threadTs: string; file: MediaContent }[] = [];
   readonly reactions: { channelId: string; ts: string; name: string }[] = [];
 

@@ -48,6 +48,7 @@ function process(name: string, url: string, events: Event[], stall: (jobId: numb
     "slack.updateParent": run,
     "slack.notice": run,
     "slack.channelNotice": run,
+    "slack.erasePosts": run,
     "slack.postStarted": run,
     "slack.react": run,
     "slack.reminder": run,

@@ -43,13 +43,16 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess, e
   }
 
   /** Downloads the files an agent attached and keeps them behind expiring public links for the provider. */
-  async function outboundMedia(files: readonly Attachment[]): Promise<OutboundMedia[]> {
+  async function outboundMedia(
+    files: readonly Attachment[],
+    conversationId: number,
+  ): Promise<OutboundMedia[]> {
     const media: OutboundMedia[] = [];
     for (const file of files) {
       const downloaded = await slack.downloadFile(file.url);
       // Kept (and later served) as the type refuseMedia checked, not whatever the download claimed.
       const content = { ...downloaded, contentType: file.contentType || downloaded.contentType };
-      const token = await store.saveMedia(content, new Date(now() + deps.mediaTtlMs));
+      const token = await store.saveMedia(content, new Date(now() + deps.mediaTtlMs), conversationId);
       media.push({ ...content, filename: file.name ?? content.filename, publicUrl: deps.mediaUrl(token) });
     }
     return media;
@@ -235,7 +238,8 @@ export function customerSend(deps: HandlerDependencies, threads: ThreadAccess, e
         : channel.replyParts(text, message.attachments);
       const remaining = wanted.filter((part) => !recorded.some((sent) => sent.index === part.index));
       const parts: OutboundPart[] = [];
-      for (const part of remaining) parts.push({ ...part, media: await outboundMedia(part.media) });
+      for (const part of remaining)
+        parts.push({ ...part, media: await outboundMedia(part.media, context.conversation.id) });
       const request: OutboundRequest = {
         inboxAddress: context.inbox.address,
         contactAddress: context.contact.address,

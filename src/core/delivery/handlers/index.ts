@@ -4,6 +4,7 @@ import type { JobHandlers } from "../worker.js";
 import { channelNotice } from "./channel-notice.js";
 import { customerSend } from "./customer-send.js";
 import type { HandlerDependencies } from "./dependencies.js";
+import { erasePosts } from "./erase-posts.js";
 import { notice } from "./notice.js";
 import { nudge } from "./nudge.js";
 import { postAutoReply } from "./post-auto-reply.js";
@@ -33,6 +34,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     "slack.updateParent": updateParent(deps, threads),
     "slack.notice": notice(deps, threads),
     "slack.channelNotice": channelNotice(deps),
+    "slack.erasePosts": erasePosts(deps),
     "slack.react": react(deps, threads),
     "slack.reminder": reminder(deps),
     "slack.postAutoReply": postAutoReply(deps, threads),

@@ -1,24 +1,31 @@
 import type { App } from "@slack/bolt";
+import { commandForLog } from "../../../core/command-log.js";
 import type { CommandAnswer } from "../../../core/commands.js";
+import { forgetOfferBlocks } from "../actions/forget-contact.js";
 import { moveOfferBlocks } from "../actions/move-inbox.js";
 import type { ListenerDependencies } from "../index.js";
 
 /** Slack shows "operation timed out" after 3 s; past this we ack with a holding answer and respond later. */
 const ackBudgetMs = 2_500;
 
-/** The ephemeral message for an answer: a move offer carries its "Move it here" button. */
+/** The ephemeral message for an answer: a move offer carries its "Move it here" button, a forget offer "Erase". */
 function ephemeral(answer: CommandAnswer) {
   return {
     response_type: "ephemeral" as const,
     text: answer.text,
     ...(answer.moveOffer ? { blocks: moveOfferBlocks(answer.text, answer.moveOffer) } : {}),
+    ...(answer.forgetOffer ? { blocks: forgetOfferBlocks(answer.text, answer.forgetOffer) } : {}),
   };
 }
 
 export function register(app: App, { commands, logger }: ListenerDependencies): void {
   app.command("/threadline", async ({ command, ack, respond }) => {
     const context = { channelId: command.channel_id, userId: command.user_id };
-    const log = logger.child({ command: "/threadline", text: command.text, ...context });
+    const log = logger.child({
+      command: "/threadline",
+      ...commandForLog(command.text),
+      ...context,
+    });
     const answer = commands.run(command.text, context).catch((error: unknown): CommandAnswer => {
       log.error({ err: error }, "slash command failed");
       return {
