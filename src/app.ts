@@ -187,7 +187,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const isRecorded = async (kind: ChannelKind, providerMessageId: string) =>
     (await store.messageByProviderId(kind, providerMessageId)) !== null;
   for (const module of Object.values(modules)) {
-    module.registerWebhooks(http, { conversations, isRecorded, logger });
+    module.registerWebhooks(http, { conversations, isRecorded, logger, now });
   }
   registerMedia(http, store, logger);
   registerTranscript(http, {

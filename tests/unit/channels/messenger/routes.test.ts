@@ -61,7 +61,7 @@ async function startReceiver(config: MessengerConfig | null) {
   http = createHttpServer(silentLogger);
   const isRecorded = async (kind: ChannelKind, mid: string) =>
     (await db.store.messageByProviderId(kind, mid)) !== null;
-  module.registerWebhooks(http, { conversations, isRecorded, logger: silentLogger });
+  module.registerWebhooks(http, { conversations, isRecorded, logger: silentLogger, now: Date.now });
   await http.listen({ port: 0, host: "127.0.0.1" });
   base = `http://127.0.0.1:${(http.server.address() as { port: number }).port}`;
   if (config) {
