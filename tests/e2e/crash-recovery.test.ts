@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeSlack, waitFor } from "../fakes/fake-slack.js";
 import { FakeTwilio } from "../fakes/fake-twilio.js";
+import { migratedSqliteUrl } from "../support/migrated-sqlite.js";
 import { agent, customerNumber, inboxNumber, publicUrl, supportChannel } from "./harness.js";
 
 /**
@@ -76,7 +77,7 @@ beforeEach(async () => {
     PUBLIC_URL: publicUrl,
     PORT: String(port),
     METRICS_PORT: "0",
-    DATABASE_URL: `file:${path.join(databaseDir, "threadline.db")}`,
+    DATABASE_URL: await migratedSqliteUrl(path.join(databaseDir, "threadline.db")),
     LOG_LEVEL: "info",
   });
   await app.start();

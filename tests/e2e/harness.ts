@@ -8,6 +8,7 @@ import { loadConfig } from "../../src/config.js";
 import { FakeGraph, postWebhook, type WebhookOptions } from "../fakes/fake-graph.js";
 import { FakeSlack, type StoredMessage, waitFor } from "../fakes/fake-slack.js";
 import { FakeTwilio } from "../fakes/fake-twilio.js";
+import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 
 export { waitFor };
 
@@ -105,6 +106,10 @@ export class Harness {
   }
 
   async startApp(): Promise<void> {
+    // A copy of the run's migrated template: the app finds nothing to migrate (a restart keeps its file).
+    if (!this.options.environment?.DATABASE_URL) {
+      await migratedSqliteFile(path.join(this.databaseDir, "threadline.db"));
+    }
     const config = loadConfig({
       SLACK_BOT_TOKEN: this.slack.botToken,
       SLACK_APP_TOKEN: this.slack.appToken,

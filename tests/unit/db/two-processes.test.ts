@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { DeliveryWorker, type JobHandlers } from "../../../src/core/delivery/worker.js";
 import type { Job } from "../../../src/core/ports.js";
 import { openDatabase } from "../../../src/db/client.js";
-import { migrateDatabase } from "../../../src/db/migrate.js";
 import { SqliteDeliveryQueue } from "../../../src/db/sqlite/delivery-queue.js";
+import { migratedSqliteUrl } from "../../support/migrated-sqlite.js";
 import { silentLogger } from "../core/ports.js";
 
 /* Two processes on one SQLite file, each with its own connection, queue and worker, as `npm start` twice would
@@ -28,9 +28,7 @@ afterEach(async () => {
 async function sharedFile(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-two-"));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const url = `file:${path.join(dir, "threadline.db")}`;
-  await migrateDatabase(url);
-  return url;
+  return migratedSqliteUrl(path.join(dir, "threadline.db"));
 }
 
 /** One "process": its own connection to the file, queue and worker; every run is recorded in `events`. */
