@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { WebClientOptions } from "@slack/web-api";
+import { Activity, whenQuiet } from "./activity.js";
 import { type ChannelOverrides, channelRegistry, createChannelModules } from "./channels/registry.js";
 import type { Config } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
@@ -67,6 +68,12 @@ export interface ThreadlineApp {
   readonly httpPort: number;
   /** The port `GET /metrics` is served on (known after start; useful with METRICS_PORT=0). */
   readonly metricsPort: number;
+  /**
+   * Resolves once the app has settled: no Slack envelope being handled, no App Home being published, no job
+   * running or due now. Jobs due later (a retry's backoff, a reminder, a nudge) do not count. For tests and
+   * tools that must know that nothing more will happen before they look.
+   */
+  idle(): Promise<void>;
 }
 
 /** Long enough for a carrier to fetch an MMS attachment even after retries, short enough not to linger. */
@@ -89,7 +96,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     onError: (error) => logger.warn({ err: error }, "database connection error outside a request"),
   });
   const { store, queue, pacing } = database;
-  const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
+  const activity = new Activity();
+  const slackApp = createSlackApp(config, logger, activity, overrides.slackClientOptions);
   const metrics = new Metrics({
     queueStats: () => queue.stats(),
     socketState: () => slackApp.connectionState(),
@@ -109,10 +117,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const channels = meteredChannels(channelRegistry(modules), metrics);
   const transcripts = new TranscriptSigner(config.publicUrl);
 
-  const home = new AppHome(store, slack, channels, logger.child({ component: "home" }), now, {
-    ...defaultHomeOptions,
-    ...overrides.home,
-  });
+  const home = new AppHome(
+    store,
+    slack,
+    channels,
+    logger.child({ component: "home" }),
+    now,
+    { ...defaultHomeOptions, ...overrides.home },
+    (publish) => activity.track(publish),
+  );
 
   const deliveryLogger = logger.child({ component: "delivery" });
   const worker = new DeliveryWorker(
@@ -245,6 +258,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
           logger.warn({ err: error }, "could not list connected channels to warm their members"),
       );
     },
+
+    // A stopped app does nothing more: idle.
+    idle: () => whenQuiet(() => !started || (!activity.busy && worker.idle)),
 
     async stop() {
       if (!started) return;

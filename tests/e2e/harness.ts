@@ -140,6 +140,34 @@ export class Harness {
     await this.app.start();
   }
 
+  /**
+   * The app and the fake Slack have settled: the app idle (nothing running or due now) and no envelope awaiting
+   * its ack (an echo of the app's own post included). Before asserting that something did not happen. Fails
+   * after `timeoutMs` (a job held on purpose never settles: wait for what the test expects instead).
+   */
+  async idle({ timeoutMs = 10_000 } = {}): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the app did not settle within ${timeoutMs} ms: a job still running or due`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.settled(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async settled(): Promise<void> {
+    for (;;) {
+      await this.app.idle();
+      if (this.slack.envelopesAwaitingAck === 0) return;
+      await waitFor(() => this.slack.envelopesAwaitingAck === 0);
+    }
+  }
+
   async restart(): Promise<void> {
     await this.app.stop();
     await this.startApp();

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { whenQuiet } from "../../../src/activity.js";
 import { DeliveryWorker, type JobHandlers } from "../../../src/core/delivery/worker.js";
 import type { Job } from "../../../src/core/ports.js";
 import { openDatabase } from "../../../src/db/client.js";
@@ -117,7 +118,7 @@ describe("two processes sharing one SQLite file", () => {
 
     await enqueue([a.queue, b.queue], 200);
     await vi.waitFor(() => expect(ended(events)).toHaveLength(200), { timeout: 20_000, interval: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await whenQuiet(() => a.worker.idle && b.worker.idle);
 
     const done = ended(events);
     expect(new Set(done).size).toBe(200);
@@ -151,7 +152,7 @@ describe("two processes sharing one SQLite file", () => {
     await enqueue([b.queue], 50, 150);
 
     await vi.waitFor(() => expect(new Set(ended(events)).size).toBe(200), { timeout: 20_000, interval: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await whenQuiet(() => b.worker.idle);
 
     const done = ended(events);
     expect(done).toHaveLength(200);
