@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /** Tests that start a throwaway PostgreSQL cluster (tests/support/postgres.ts). */
@@ -21,6 +22,9 @@ export default defineConfig({
   test: {
     // Runs once for the whole run, whichever projects run: one migrated SQLite file that tests copy.
     globalSetup: ["tests/support/global-setup.ts"],
+    // One file per core, not vitest's cores - 1 (a single file at a time on two cores): the tests mostly wait
+    // on sockets, child processes, Slack's pace and reconnect delays, so two overlap well.
+    maxWorkers: availableParallelism(),
     reporters: ["default"],
     projects: [
       {
