@@ -31,12 +31,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: "unit",
-          include: [
-            "tests/unit/**/*.test.ts",
-            "tests/contract/**/*.test.ts",
-            "tests/fakes-selftest/**/*.test.ts",
-            "tests/deploy/**/*.test.ts",
-          ],
+          include: ["tests/unit/**/*.test.ts", "tests/contract/**/*.test.ts", "tests/deploy/**/*.test.ts"],
           exclude: postgres,
         },
       },
@@ -44,7 +39,8 @@ export default defineConfig({
         test: {
           ...shared,
           name: "e2e",
-          include: ["tests/e2e/**/*.test.ts"],
+          // The fakes' self-tests drive them with real Bolt over WebSockets (reconnect delays included).
+          include: ["tests/e2e/**/*.test.ts", "tests/fakes-selftest/**/*.test.ts"],
           exclude: postgres,
         },
       },
