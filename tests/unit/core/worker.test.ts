@@ -205,9 +205,15 @@ describe("DeliveryWorker over the in-memory queue", () => {
     const queue = new MemoryDeliveryQueue();
     let release = () => {};
     const { handlers } = recorder(() => new Promise<void>((resolve) => (release = resolve)));
+    const renewals = vi.spyOn(queue, "renew");
     await startWorker(queue, handlers, { leaseMs: 60 }).start();
     await queue.enqueue([notice("a", "slow")]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const claimedAt = Date.now();
+    // Renewed every 20 ms: wait until the job has outlived its first lease several times over.
+    await vi.waitFor(() => {
+      expect(renewals.mock.calls.length).toBeGreaterThanOrEqual(4);
+      expect(Date.now()).toBeGreaterThan(claimedAt + 2 * 60);
+    });
     expect(await queue.claim(1, "intruder", Date.now(), Date.now() + 1_000)).toBeNull();
     release();
     await vi.waitFor(async () => expect((await queue.stats()).depth.pending).toBe(0));
