@@ -1,11 +1,51 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+
+/** Tests that start a throwaway PostgreSQL cluster (tests/support/postgres.ts). */
+const postgres = [
+  "tests/**/*.postgres.test.ts",
+  "tests/unit/db/postgres-migrate.test.ts",
+  "tests/e2e/postgres.test.ts",
+  "tests/e2e/doctor-postgres.test.ts",
+  "tests/e2e/multi-instance.test.ts",
+  "tests/e2e/shared-pacing.test.ts",
+];
+
+/** What every project shares; each lists its own files (`npm test -- --project unit`). */
+const shared = {
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+  pool: "forks",
+} as const;
 
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    pool: "forks",
+    // Runs once for the whole run, whichever projects run: one migrated SQLite file that tests copy.
+    globalSetup: ["tests/support/global-setup.ts"],
+    // One file per core, not vitest's cores - 1 (a single file at a time on two cores): the tests mostly wait
+    // on sockets, child processes, Slack's pace and reconnect delays, so two overlap well.
+    maxWorkers: availableParallelism(),
     reporters: ["default"],
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: "unit",
+          include: ["tests/unit/**/*.test.ts", "tests/contract/**/*.test.ts", "tests/deploy/**/*.test.ts"],
+          exclude: postgres,
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: "e2e",
+          // The fakes' self-tests drive them with real Bolt over WebSockets (reconnect delays included).
+          include: ["tests/e2e/**/*.test.ts", "tests/fakes-selftest/**/*.test.ts"],
+          exclude: postgres,
+        },
+      },
+      { test: { ...shared, name: "postgres", include: postgres } },
+      { test: { ...shared, name: "browser", include: ["tests/browser/**/*.test.ts"] } },
+    ],
   },
 });

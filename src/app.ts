@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { WebClientOptions } from "@slack/web-api";
+import { Activity, whenQuiet } from "./activity.js";
 import { type ChannelOverrides, channelRegistry, createChannelModules } from "./channels/registry.js";
 import type { Config } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
@@ -74,6 +75,12 @@ export interface ThreadlineApp {
   readonly httpPort: number;
   /** The port `GET /metrics` is served on (known after start; useful with METRICS_PORT=0). */
   readonly metricsPort: number;
+  /**
+   * Resolves once the app has settled: no Slack envelope being handled, no App Home being published, no job
+   * running or due now. Jobs due later (a retry's backoff, a reminder, a nudge) do not count. For tests and
+   * tools that must know that nothing more will happen before they look.
+   */
+  idle(): Promise<void>;
 }
 
 /** Long enough for a carrier to fetch an MMS attachment even after retries, short enough not to linger. */
@@ -96,7 +103,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     onError: (error) => logger.warn({ err: error }, "database connection error outside a request"),
   });
   const { store, queue, pacing } = database;
-  const slackApp = createSlackApp(config, logger, overrides.slackClientOptions);
+  const activity = new Activity();
+  const slackApp = createSlackApp(config, logger, activity, overrides.slackClientOptions);
   const metrics = new Metrics({
     queueStats: () => queue.stats(),
     heldMessages: () => store.heldMessageCount(),
@@ -117,10 +125,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const channels = meteredChannels(channelRegistry(modules), metrics);
   const transcripts = new TranscriptSigner(config.publicUrl);
 
-  const home = new AppHome(store, slack, channels, logger.child({ component: "home" }), now, {
-    ...defaultHomeOptions,
-    ...overrides.home,
-  });
+  const home = new AppHome(
+    store,
+    slack,
+    channels,
+    logger.child({ component: "home" }),
+    now,
+    { ...defaultHomeOptions, ...overrides.home },
+    (publish) => activity.track(publish),
+  );
 
   const deliveryLogger = logger.child({ component: "delivery" });
   const worker = new DeliveryWorker(
@@ -200,7 +213,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const isRecorded = async (kind: ChannelKind, providerMessageId: string) =>
     (await store.messageByProviderId(kind, providerMessageId)) !== null;
   for (const module of Object.values(modules)) {
-    module.registerWebhooks(http, { conversations, isRecorded, logger });
+    module.registerWebhooks(http, { conversations, isRecorded, logger, now });
   }
   registerMedia(http, store, logger);
   registerTranscript(http, {
@@ -271,6 +284,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
           logger.warn({ err: error }, "could not list connected channels to warm their members"),
       );
     },
+
+    // A stopped app does nothing more: idle.
+    idle: () => whenQuiet(() => !started || (!activity.busy && worker.idle)),
 
     async stop() {
       if (!started) return;

@@ -12,6 +12,8 @@ export interface WebhookDependencies {
   /** Whether the provider's message is already stored: after a failure, decides between 2xx and 503. */
   readonly isRecorded: (kind: ChannelKind, providerMessageId: string) => Promise<boolean>;
   readonly logger: Logger;
+  /** The app's clock (epoch ms): it stamps when a message arrived, as it times waits, nudges and App Home. */
+  readonly now: () => number;
 }
 
 /** One customer channel: the port the core sends through, and the webhook routes that feed the core. */

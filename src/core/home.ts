@@ -36,6 +36,8 @@ export class AppHome {
     private readonly logger: CoreLogger,
     private readonly now: () => number,
     private readonly options: AppHomeOptions = defaultHomeOptions,
+    /** Runs a publish made in the background, so the app can tell when it has settled. */
+    private readonly background: (publish: () => Promise<void>) => Promise<void> = (publish) => publish(),
   ) {}
 
   /** The person opened their home tab. */
@@ -59,7 +61,7 @@ export class AppHome {
     for (const userId of userIds) {
       const at = this.viewers.get(userId);
       if (at === undefined || this.now() - at > this.options.refreshWindowMs) continue;
-      this.publish(userId).catch((error: unknown) =>
+      this.background(() => this.publish(userId)).catch((error: unknown) =>
         this.logger.warn(
           { err: error, user: userId },
           "could not refresh App Home; it refreshes on next open",

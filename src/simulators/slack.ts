@@ -255,6 +255,11 @@ export class SlackSimulator {
     return this.socket.isConnected;
   }
 
+  /** Envelopes delivered to the app and not yet acked: the app has not finished hearing what happened. */
+  get envelopesAwaitingAck(): number {
+    return this.socket.awaitingAck;
+  }
+
   /** Open connections that may receive envelopes (one per running app instance). */
   get openConnections(): number {
     return this.socket.routableCount;

@@ -1,5 +1,6 @@
 import { App, type Receiver, type ReceiverEvent, SocketModeReceiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
+import type { Activity } from "../activity.js";
 import type { Config } from "../config.js";
 import { boltLogger, type Logger } from "../logger.js";
 
@@ -14,25 +15,25 @@ class RecordThenAckReceiver implements Receiver {
   constructor(
     readonly socket: SocketModeReceiver,
     private readonly logger: Logger,
+    private readonly activity: Activity,
   ) {}
 
   init(app: App): void {
     const deferringApp = {
-      processEvent: async (event: ReceiverEvent) => {
-        if (!isEvent(event.body)) return app.processEvent(event);
-        try {
-          await app.processEvent({ ...event, ack: async () => {} });
-        } catch {
-          this.logger.warn(
-            { component: "slack" },
-            "Slack event not acknowledged; Slack will deliver it again",
-          );
-          return;
-        }
-        await event.ack();
-      },
+      processEvent: (event: ReceiverEvent) => this.activity.track(() => this.process(app, event)),
     };
     this.socket.init(deferringApp as unknown as App);
+  }
+
+  private async process(app: App, event: ReceiverEvent): Promise<void> {
+    if (!isEvent(event.body)) return app.processEvent(event);
+    try {
+      await app.processEvent({ ...event, ack: async () => {} });
+    } catch {
+      this.logger.warn({ component: "slack" }, "Slack event not acknowledged; Slack will deliver it again");
+      return;
+    }
+    await event.ack();
   }
 
   start(): Promise<unknown> {
@@ -64,6 +65,7 @@ export interface SlackApp {
 export function createSlackApp(
   config: Config,
   logger: Logger,
+  activity: Activity,
   clientOverrides: WebClientOptions = {},
 ): SlackApp {
   const log = boltLogger(logger);
@@ -81,7 +83,7 @@ export function createSlackApp(
   });
   const app = new App({
     token: config.slack.botToken,
-    receiver: new RecordThenAckReceiver(receiver, logger),
+    receiver: new RecordThenAckReceiver(receiver, logger, activity),
     logger: log,
     clientOptions: webClientOptions,
     deferInitialization: true,

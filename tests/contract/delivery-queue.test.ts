@@ -3,11 +3,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { MemoryDeliveryQueue } from "../../src/db/memory/delivery-queue.js";
-import { migrateDatabase } from "../../src/db/migrate.js";
 import { SqliteConnection } from "../../src/db/sqlite/connection.js";
 import { SqliteDeliveryQueue } from "../../src/db/sqlite/delivery-queue.js";
 import { SqliteOwnerLocks } from "../../src/db/sqlite/owner-locks.js";
 import { waitFor } from "../fakes/fake-slack.js";
+import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 import { deliveryQueueContract } from "./delivery-queue.contract.js";
 
 deliveryQueueContract("in memory", async () => {
@@ -45,7 +45,7 @@ async function ownerProcess(file: string, owner: string): Promise<() => Promise<
 deliveryQueueContract("SQLite", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-queue-"));
   const file = path.join(dir, "queue.db");
-  await migrateDatabase(`file:${file}`);
+  await migratedSqliteFile(file);
   const connection = new SqliteConnection(file);
   connection.open();
   const locks = new SqliteOwnerLocks(file);

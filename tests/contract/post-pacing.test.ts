@@ -2,9 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { MemoryPostPacing } from "../../src/db/memory/post-pacing.js";
-import { migrateDatabase } from "../../src/db/migrate.js";
 import { SqliteConnection } from "../../src/db/sqlite/connection.js";
 import { SqlitePostPacing } from "../../src/db/sqlite/post-pacing.js";
+import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 import { postPacingContract } from "./post-pacing.contract.js";
 
 postPacingContract("in memory", async () => {
@@ -16,7 +16,7 @@ postPacingContract("in memory", async () => {
 postPacingContract("SQLite", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-pacing-"));
   const file = path.join(dir, "pacing.db");
-  await migrateDatabase(`file:${file}`);
+  await migratedSqliteFile(file);
   const connections = [0, 1, 2].map(() => new SqliteConnection(file));
   for (const connection of connections) connection.open();
   return {

@@ -141,7 +141,7 @@ describe("refusals", () => {
     await harness.slack.blockAction(payload);
     const refusal = await waitFor(() => harness.slack.responses.find((r) => r.kind === "action"));
     expect(String(refusal.body.text)).toContain("no longer exists");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await harness.idle();
     expect(parentText()).toContain("threadline.close");
     expect(harness.logs.find("action refused")).toBeDefined();
   });

@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeSlack, waitFor } from "../fakes/fake-slack.js";
 import { FakeTwilio } from "../fakes/fake-twilio.js";
+import { migratedSqliteUrl } from "../support/migrated-sqlite.js";
 import { agent, customerNumber, inboxNumber, publicUrl, supportChannel } from "./harness.js";
 
 /**
@@ -93,7 +94,7 @@ beforeEach(async () => {
     PUBLIC_URL: publicUrl,
     PORT: String(port),
     METRICS_PORT: "0",
-    DATABASE_URL: `file:${path.join(databaseDir, "threadline.db")}`,
+    DATABASE_URL: await migratedSqliteUrl(path.join(databaseDir, "threadline.db")),
     LOG_LEVEL: "info",
   };
   app = new AppProcess(environment);
@@ -118,11 +119,25 @@ const sms = (body: string) =>
 const connect = () =>
   slack.slashCommand({ channel_id: supportChannel, user_id: agent.id, text: `connect sms ${inboxNumber}` });
 
-/** Restarts the app after a kill and waits until `done` holds, then a little longer to catch duplicates. */
+/** Restarts the app after a kill and waits until `done` holds and no job is left that could post a duplicate. */
 async function restartUntil(done: () => boolean): Promise<void> {
   await app.start();
   await waitFor(done, { timeoutMs: 20_000 });
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await waitFor(() => pendingJobs() === 0);
+}
+
+/** Jobs still to run, read from the database file (a done job is deleted). */
+function pendingJobs(): number {
+  const db = new Database(path.join(databaseDir, "threadline.db"), { readonly: true });
+  try {
+    return (
+      db.prepare(`SELECT COUNT(*) AS "count" FROM "DeliveryJob" WHERE "state" = 'pending'`).get() as {
+        count: number;
+      }
+    ).count;
+  } finally {
+    db.close();
+  }
 }
 
 const customerTexts = (threadTs: string) =>
@@ -224,12 +239,13 @@ describe("a crash while an agent's reply is being recorded", () => {
       ackTimeoutMs: 60_000,
     });
     reply.catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const delivered = slack.envelopes.find(
-      (envelope) =>
-        (envelope.payload as { event?: { text?: string } }).event?.text === "typed just before the crash",
-    )?.envelope_id;
-    expect(delivered).toBeDefined();
+    const delivered = await waitFor(
+      () =>
+        slack.envelopes.find(
+          (envelope) =>
+            (envelope.payload as { event?: { text?: string } }).event?.text === "typed just before the crash",
+        )?.envelope_id,
+    );
     expect(slack.acks.some((ack) => ack.envelope_id === delivered)).toBe(false);
     await app.kill("SIGKILL");
     blocker.exec("ROLLBACK");

@@ -11,8 +11,6 @@ afterEach(async () => {
   await harness.stop();
 });
 
-const settle = (ms = 400) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Texts of a thread's customer messages (the app's own notices excluded). */
 const customerTexts = (threadTs: string) =>
   harness
@@ -28,7 +26,7 @@ describe("exactly one thread per conversation", () => {
     expect(answers.map((a) => a.status)).toEqual(bodies.map(() => 200));
     const parent = await harness.waitForParent();
     await waitFor(() => customerTexts(parent.ts).length === 20);
-    await settle();
+    await harness.idle();
     expect(harness.parents()).toHaveLength(1);
     expect([...customerTexts(parent.ts)].sort()).toEqual([...bodies].sort());
   });
@@ -43,7 +41,7 @@ describe("idempotency", () => {
     expect([first.status, again.status]).toEqual([200, 200]);
     const parent = await harness.waitForParent();
     await waitFor(() => customerTexts(parent.ts).length === 1);
-    await settle();
+    await harness.idle();
     expect(customerTexts(parent.ts)).toEqual(["only once"]);
   });
 
@@ -65,7 +63,7 @@ describe("idempotency", () => {
       },
       { retryAttempt: 1 },
     );
-    await settle();
+    await harness.idle();
     expect(harness.twilio.sent).toHaveLength(1);
   });
 });
@@ -81,11 +79,11 @@ describe("Slack outages and limits", () => {
     for (const body of ["during 1", "during 2", "during 3", "during 4"]) {
       expect((await harness.sms(body)).status).toBe(200);
     }
-    await settle(1_000);
+    await harness.idle();
     expect(customerTexts(parent.ts)).toEqual(["before"]);
     harness.slack.setDown(false);
     await waitFor(() => customerTexts(parent.ts).length === 5, { timeoutMs: 15_000 });
-    await settle();
+    await harness.idle();
     expect(customerTexts(parent.ts)).toEqual(["before", "during 1", "during 2", "during 3", "during 4"]);
   });
 
@@ -148,7 +146,7 @@ describe("Twilio failures", () => {
     harness.twilio.failNext({ status: 500, code: 20500, message: "Internal Server Error" });
     await harness.reply(threadTs, "retry me");
     await waitFor(() => harness.twilio.sent.length === 1);
-    await settle();
+    await harness.idle();
     expect(harness.twilio.sent.map((m) => m.Body)).toEqual(["retry me"]);
     expect(harness.twilio.requests.filter((r) => r.method === "POST").length).toBe(2);
   });
@@ -164,7 +162,7 @@ describe("Twilio failures", () => {
       harness.replies(threadTs).find((m) => m.text.startsWith("⚠️ Not delivered to the customer")),
     );
     expect(notice.text).toContain("the phone number is not valid (Twilio error 21211)");
-    await settle();
+    await harness.idle();
     expect(harness.twilio.requests.filter((r) => r.method === "POST").length).toBe(1);
     expect(harness.twilio.sent).toHaveLength(0);
   });
@@ -197,7 +195,7 @@ describe("Socket Mode", () => {
 describe("unconnected numbers", () => {
   it("keeps messages to a number no channel is connected to and posts them, in order, on connect", async () => {
     for (const body of ["early 1", "early 2", "early 3"]) expect((await harness.sms(body)).status).toBe(200);
-    await settle();
+    await harness.idle();
     expect(harness.parents()).toHaveLength(0);
     await harness.connectInbox();
     const parent = await harness.waitForParent();

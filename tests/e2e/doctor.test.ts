@@ -1,11 +1,11 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Config, loadConfig } from "../../src/config.js";
 import { openDatabase } from "../../src/db/client.js";
-import { migrateDatabase } from "../../src/db/migrate.js";
+import { sqliteFilePath } from "../../src/db/migrate.js";
 import {
   type CheckResult,
   checkPublicUrl,
@@ -17,7 +17,25 @@ import {
 import { FakeGraph } from "../fakes/fake-graph.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
 import { FakeTwilio } from "../fakes/fake-twilio.js";
+import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 import { Harness } from "./harness.js";
+
+/** Runs a command to its end without blocking this process, whose fakes the command may call. */
+function spawnAsync(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeout: number },
+): Promise<{ stdout: string; status: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "ignore"] });
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ stdout, status }));
+  });
+}
 
 let slack: FakeSlack;
 let twilio: FakeTwilio;
@@ -52,7 +70,7 @@ const configFor = (overrides: Record<string, string> = {}): Config => loadConfig
 
 /** A migrated database whose inboxes are connected to these channels. */
 async function connect(config: Config, channels: Record<string, string>): Promise<void> {
-  await migrateDatabase(config.databaseUrl);
+  await migratedSqliteFile(sqliteFilePath(config.databaseUrl));
   const { connection, prisma } = openDatabase(config.databaseUrl);
   try {
     for (const [address, slackChannelId] of Object.entries(channels)) {
@@ -231,7 +249,7 @@ describe("npm run doctor", () => {
     expect(fs.existsSync(path.join(dir, "threadline.db"))).toBe(false);
 
     const config = configFor();
-    await migrateDatabase(config.databaseUrl);
+    await migratedSqliteFile(sqliteFilePath(config.databaseUrl));
     const migrationsDir = path.join(dir, "migrations");
     fs.cpSync(path.resolve(import.meta.dirname, "../../prisma/migrations"), migrationsDir, {
       recursive: true,
@@ -290,15 +308,15 @@ describe("npm run doctor", () => {
   });
 
   // tsx compiles the app on each start, which takes seconds.
-  it("runs as a command: prints the checklist and exits 1 when something is wrong", () => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
+  it("runs as a command: prints the checklist and exits 1 when something is wrong", async () => {
+    // Not spawnSync: the fake Slack and Twilio the doctor calls run in this process and must answer.
+    const run = await spawnAsync(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
       cwd: path.resolve(import.meta.dirname, "../.."),
       env: {
         ...process.env,
         ...environment({ SLACK_BOT_TOKEN: "xoxb-wrong" }),
         DOTENV_CONFIG_PATH: "/nonexistent",
       },
-      encoding: "utf8",
       timeout: 45_000,
     });
     expect(run.stdout).toContain("✖ Slack bot token");
@@ -307,11 +325,10 @@ describe("npm run doctor", () => {
     expect(run.status).toBe(1);
   }, 60_000);
 
-  it("runs as a command: lists every bad variable when the configuration is invalid", () => {
-    const invalid = spawnSync(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
+  it("runs as a command: lists every bad variable when the configuration is invalid", async () => {
+    const invalid = await spawnAsync(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
       cwd: path.resolve(import.meta.dirname, "../.."),
       env: { PATH: process.env.PATH ?? "", DOTENV_CONFIG_PATH: "/nonexistent" },
-      encoding: "utf8",
       timeout: 45_000,
     });
     expect(invalid.stdout).toContain("✖ Configuration: SLACK_BOT_TOKEN is required");

@@ -16,9 +16,6 @@ afterEach(async () => {
   await harness.stop();
 });
 
-/** Lets the app finish anything it might (wrongly) do, so "nothing happened" is a real observation. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
-
 /** What the agent was told, privately, in a thread. */
 const toldInThread = (ts: string) =>
   harness.slack.ephemerals
@@ -41,7 +38,7 @@ describe("edits and deletions of replies", () => {
     const [told] = await waitFor(() => toldInThread(threadTs).length === 1 && toldInThread(threadTs));
     expect(told).toContain("Your edit was not sent: the customer already has your original reply");
     expect(told).toContain("Send a correction as a new reply");
-    await settle();
+    await harness.idle();
     expect(harness.twilio.sent.map((m) => m.Body)).toEqual(["See you at 5pm"]);
   });
 
@@ -50,7 +47,7 @@ describe("edits and deletions of replies", () => {
     await harness.slack.deleteMessage({ channel: supportChannel, ts });
     const [told] = await waitFor(() => toldInThread(threadTs).length === 1 && toldInThread(threadTs));
     expect(told).toContain("Deleting this reply in Slack doesn't unsend it: the customer already has it");
-    await settle();
+    await harness.idle();
     expect(harness.twilio.sent.map((m) => m.Body)).toEqual(["Wrong customer, sorry"]);
   });
 
@@ -89,7 +86,7 @@ describe("edits and deletions of replies", () => {
     await harness.slack.deleteMessage({ channel: supportChannel, ts: customerPost?.ts as string });
     const sent = await sentReply("all good");
     await harness.slack.editMessage({ channel: supportChannel, ts: sent, text: "all good" });
-    await settle();
+    await harness.idle();
     expect(toldInThread(threadTs)).toHaveLength(1);
     expect(harness.twilio.sent.map((m) => m.Body)).toEqual(["all good"]);
   });
@@ -111,7 +108,7 @@ describe("a deleted parent", () => {
     await harness.reply(threadTs, "typed under the tombstone");
     const [told] = await waitFor(() => toldInThread(threadTs).length === 1 && toldInThread(threadTs));
     expect(told).toContain("continues in a newer thread in this channel");
-    await settle();
+    await harness.idle();
     expect(harness.twilio.sent.map((m) => m.Body)).toEqual(["Yes, here!"]);
   });
 

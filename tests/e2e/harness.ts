@@ -8,6 +8,7 @@ import { loadConfig } from "../../src/config.js";
 import { FakeGraph, postWebhook, type WebhookOptions } from "../fakes/fake-graph.js";
 import { FakeSlack, type StoredMessage, waitFor } from "../fakes/fake-slack.js";
 import { FakeTwilio } from "../fakes/fake-twilio.js";
+import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 
 export { waitFor };
 
@@ -105,6 +106,10 @@ export class Harness {
   }
 
   async startApp(): Promise<void> {
+    // A copy of the run's migrated template: the app finds nothing to migrate (a restart keeps its file).
+    if (!this.options.environment?.DATABASE_URL) {
+      await migratedSqliteFile(path.join(this.databaseDir, "threadline.db"));
+    }
     const config = loadConfig({
       SLACK_BOT_TOKEN: this.slack.botToken,
       SLACK_APP_TOKEN: this.slack.appToken,
@@ -133,6 +138,34 @@ export class Harness {
       ...this.options.overrides,
     });
     await this.app.start();
+  }
+
+  /**
+   * The app and the fake Slack have settled: the app idle (nothing running or due now) and no envelope awaiting
+   * its ack (an echo of the app's own post included). Before asserting that something did not happen. Fails
+   * after `timeoutMs` (a job held on purpose never settles: wait for what the test expects instead).
+   */
+  async idle({ timeoutMs = 10_000 } = {}): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the app did not settle within ${timeoutMs} ms: a job still running or due`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.settled(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async settled(): Promise<void> {
+    for (;;) {
+      await this.app.idle();
+      if (this.slack.envelopesAwaitingAck === 0) return;
+      await waitFor(() => this.slack.envelopesAwaitingAck === 0);
+    }
   }
 
   async restart(): Promise<void> {

@@ -102,10 +102,14 @@ describe("the public webhook port", () => {
     const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
     socket.on("error", () => {});
     await new Promise<void>((resolve) => socket.on("connect", () => resolve()));
-    // Headers and half the body, then nothing: the request never completes on its own.
-    const request = webhookRequest();
-    socket.write(request.slice(0, request.length - body.length / 2));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The headers, asking leave to send the body: the server's "100 Continue" says it is handling the request.
+    const request = webhookRequest("Expect: 100-continue\r\n");
+    const bodyStart = request.indexOf("\r\n\r\n") + 4;
+    const continued = new Promise((resolve) => socket.once("data", resolve));
+    socket.write(request.slice(0, bodyStart));
+    await continued;
+    // Half the body, then nothing: the request never completes on its own.
+    socket.write(request.slice(bodyStart, request.length - body.length / 2));
 
     await app.stop();
     await closed;

@@ -14,9 +14,6 @@ afterEach(async () => {
   await harness.stop();
 });
 
-/** Lets the app finish anything it might (wrongly) do, so "nothing happened" is a real observation. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
-
 async function start(environment: Record<string, string> = {}): Promise<void> {
   harness = await Harness.start({ environment });
   for (const user of [mallory, boss]) harness.slack.addUser(user);
@@ -118,7 +115,7 @@ describe("connecting a number another channel has", () => {
       }),
     ).toContain("does not carry an inbox");
 
-    await settle();
+    await harness.idle();
     expect(await harness.command("status", third)).toContain("SMS +1 555 000 1111");
     expect(await harness.command("status", second)).toContain("Nothing is connected");
     expect(channelNotices(supportChannel)).toHaveLength(1);

@@ -19,9 +19,6 @@ afterEach(async () => {
   await harness.stop();
 });
 
-/** Lets the app finish anything it might (wrongly) do, so "nothing happened" is a real observation. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
-
 /** What the agent was told, privately, in a thread. */
 const toldInThread = (threadTs: string) =>
   harness.slack.ephemerals.filter((e) => e.user === agent.id && e.thread_ts === threadTs).map((e) => e.text);
@@ -44,7 +41,7 @@ describe("a thread the inbox has left", () => {
 
     await harness.reply(moved.ts, "from the live thread", second);
     await waitFor(() => harness.twilio.sent.length === 1);
-    await settle();
+    await harness.idle();
     expect(harness.twilio.sent.map((m) => m.Body)).toEqual(["from the live thread"]);
     expect(harness.logs.find("reply in a thread the conversation has left; not sent")).toBeDefined();
   });
@@ -54,7 +51,7 @@ describe("a thread the inbox has left", () => {
     await harness.reply(oldThread, "anyone there?");
     const [told] = await waitFor(() => toldInThread(oldThread).length === 1 && toldInThread(oldThread));
     expect(told).toContain("Not sent to the customer: this inbox is disconnected");
-    await settle();
+    await harness.idle();
     expect(harness.twilio.sent).toEqual([]);
 
     // Connected again to the same channel, the thread is live again.
@@ -91,7 +88,7 @@ describe("a thread the inbox has left", () => {
         `Nothing was changed: this conversation now lives in <#${second}>`,
       );
     }
-    await settle();
+    await harness.idle();
     expect(await harness.command("status", second)).toContain("1 open (1 unassigned), 0 closed");
   });
 });
@@ -106,7 +103,7 @@ describe("a reply under one of the app's own posts that is no conversation", () 
     await harness.reply(notice.ts, "does this reach anyone?");
     await waitFor(() => toldInThread(notice.ts).length === 1, { timeoutMs: 10_000 });
     expect(toldInThread(notice.ts)[0]).toContain("Not sent to a customer");
-    await settle();
+    await harness.idle();
     expect(harness.twilio.sent).toEqual([]);
   });
 });

@@ -22,7 +22,6 @@ afterEach(async () => {
   await harness.stop();
 });
 
-const settle = (ms = 400) => new Promise((resolve) => setTimeout(resolve, ms));
 const lines = () => harness.replies(parent.ts).map((m) => m.text);
 const reactionsOn = (ts: string) =>
   harness.slack.reactions.filter((r) => r.timestamp === ts).map((r) => r.name);
@@ -86,8 +85,8 @@ describe("files out", () => {
       "x-content-type-options": "nosniff",
     });
     expect(Buffer.compare(Buffer.from(await served.arrayBuffer()), png)).toBe(0);
-    await settle(2_200);
-    expect((await fetch(local)).status).toBe(404);
+    // The link stops working once its 2 s are up.
+    await waitFor(async () => (await fetch(local)).status === 404);
     expect((await fetch(`${harness.baseUrl}/media/not-a-real-token-at-all`)).status).toBe(404);
   });
 
@@ -145,7 +144,7 @@ describe("delivery receipts", () => {
     await harness.statusCallback(sid, "sent");
     await harness.statusCallback(sid, "undelivered", 30003);
     await harness.statusCallback(sid, "delivered");
-    await settle();
+    await harness.idle();
     expect(reactionsOn(ts)).toEqual(["white_check_mark"]);
     expect(lines().some((l) => l.startsWith("⚠️"))).toBe(false);
     expect(harness.logs.find("stale delivery status ignored")).toBeDefined();
@@ -162,7 +161,7 @@ describe("delivery receipts", () => {
     });
     expect(answer.status).toBe(403);
     expect(harness.logs.find("Twilio status callback: signature rejected")).toBeDefined();
-    await settle();
+    await harness.idle();
     expect(reactionsOn(ts)).toEqual([]);
   });
 

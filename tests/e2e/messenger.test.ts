@@ -20,9 +20,6 @@ afterEach(async () => {
   await harness.stop();
 });
 
-/** Lets the app finish anything it might (wrongly) do, so "nothing happened" is a real observation. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
-
 const inbound = (...evts: Record<string, unknown>[]) =>
   harness.messengerWebhook(notification([{ pageId, events: evts }]));
 
@@ -109,7 +106,7 @@ describe("customer → Slack", () => {
       options,
     );
     expect(response.status).toBe(403);
-    await settle();
+    await harness.idle();
     expect(harness.parents()).toHaveLength(0);
     expect(harness.logs.find("Messenger webhook signature rejected")).toBeDefined();
   });
@@ -123,7 +120,7 @@ describe("customer → Slack", () => {
     );
     expect(response.status).toBe(200);
     const { replies } = await thread(2);
-    await settle();
+    await harness.idle();
     expect(harness.replies(harness.parents()[0]?.ts as string).map((m) => m.text)).toEqual([
       "first",
       "second",
@@ -136,7 +133,7 @@ describe("customer → Slack", () => {
     expect((await inbound(message)).status).toBe(200);
     expect((await inbound(message)).status).toBe(200);
     await thread(1);
-    await settle();
+    await harness.idle();
     expect(harness.replies(harness.parents()[0]?.ts as string)).toHaveLength(1);
   });
 
@@ -190,7 +187,7 @@ describe("Slack → customer", () => {
     const reactionsOn = (ts: string) =>
       harness.slack.reactions.filter((r) => r.timestamp === ts).map((r) => r.name);
     // The message is marked sent once the Send API answered; the report may only move it forward from there.
-    await settle();
+    await harness.idle();
     expect(
       (await inbound(events.delivery(pageId, psid, Date.now(), [sent?.messageId as string]))).status,
     ).toBe(200);
@@ -198,7 +195,7 @@ describe("Slack → customer", () => {
 
     const second = await harness.reply(parent.ts, "second reply");
     await waitFor(() => harness.graph.sends.length === 2);
-    await settle();
+    await harness.idle();
     await inbound(events.delivery(pageId, psid, Date.now()), events.read(pageId, psid, Date.now()));
     await waitFor(() => reactionsOn(second.ts).includes("white_check_mark"));
     expect(harness.logs.find("delivery report recorded")).toBeDefined();
@@ -226,7 +223,7 @@ describe("Slack → customer", () => {
       harness.replies(parent.ts).find((m) => m.text.startsWith("⚠️ Not sent to the customer")),
     );
     expect(notice.text).toContain("more than 7 days old");
-    await settle();
+    await harness.idle();
     expect(harness.graph.sends).toHaveLength(0);
   });
 
@@ -275,7 +272,7 @@ describe("Slack → customer", () => {
     harness.graph.failNext(graphErrors.temporary, 2);
     await harness.reply(parent.ts, "third time lucky");
     await waitFor(() => harness.graph.sends.length === 1);
-    await settle();
+    await harness.idle();
     expect(harness.graph.sends).toHaveLength(1);
     expect(harness.replies(parent.ts).some((m) => m.text.startsWith("⚠️"))).toBe(false);
   });

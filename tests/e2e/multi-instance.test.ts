@@ -50,6 +50,20 @@ afterAll(async () => {
 const deliverWebhook = (first: number, input: { from: string; to: string; body: string }) =>
   deliverSpread(twilio, instances, first, input);
 
+/** Jobs still to run on the shared database (a done job is deleted). */
+async function pendingJobs(): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ count: number }>(
+      `SELECT COUNT(*)::int AS "count" FROM "DeliveryJob" WHERE "state" = 'pending'`,
+    );
+    return rows[0]?.count ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
 /** An instance holding a delivery job's lease, if any (lease owners are host/pid/nonce: src/instance.ts). */
 async function leaseHolder(): Promise<Instance | undefined> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -143,8 +157,8 @@ describe("three instances on one PostgreSQL database", () => {
       timeoutMs: 20_000,
       message: "every reply sent",
     });
-    // A moment more, so a duplicate post or send after the restart would be seen.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // No job left that could still post or send a duplicate.
+    await waitFor(async () => (await pendingJobs()) === 0, { message: "every job done" });
 
     for (const { channel, customer, texts } of conversations) {
       expect(slack.topLevelMessages(channel)).toHaveLength(1);

@@ -92,8 +92,11 @@ describe("GET /metrics", () => {
     // No channel is connected yet: the message's job is parked until one is.
     await harness.sms("Anyone?");
     await waitFor(() => harness.logs.find("delivery job parked"));
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const waiting = await scrape();
+    // Read at scrape time: the oldest item's age grows while it waits.
+    const waiting = await waitFor(async () => {
+      const metrics = await scrape();
+      return (value(metrics, "threadline_delivery_queue_oldest_age_seconds") ?? 0) >= 1 && metrics;
+    });
     expect(value(waiting, 'threadline_delivery_queue_depth{state="parked"}')).toBe(1);
     expect(value(waiting, "threadline_delivery_queue_oldest_age_seconds")).toBeGreaterThanOrEqual(1);
 

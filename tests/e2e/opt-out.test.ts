@@ -20,7 +20,6 @@ afterEach(async () => {
   await harness.stop();
 });
 
-const settle = (ms = 400) => new Promise((resolve) => setTimeout(resolve, ms));
 const parentShowsOptedOut = (parent: StoredMessage) =>
   JSON.stringify(harness.slack.messages.find((m) => m.ts === parent.ts)?.blocks).includes("Opted out");
 const lines = (parent: StoredMessage, channel: string) =>
@@ -51,7 +50,7 @@ describe("opt-out per inbox", () => {
     await harness.reply(sales.ts, "Your order shipped", salesChannel);
     const sent = await waitFor(() => harness.twilio.sent[0]);
     expect(sent).toMatchObject({ From: salesNumber, To: customerNumber, Body: "Your order shipped" });
-    await settle();
+    await harness.idle();
     expect(harness.twilio.sent).toHaveLength(1);
     expect(parentShowsOptedOut(sales)).toBe(false);
     expect(lines(sales, salesChannel).some((l) => l.includes("opted out"))).toBe(false);
@@ -78,7 +77,7 @@ describe("Twilio Advanced Opt-Out (OptOutType)", () => {
     const help = await harness.sms("Aide", { to: inboxNumber });
     expect(help.params.OptOutType).toBe("HELP");
     await waitFor(() => lines(support, supportChannel).includes("Aide"));
-    await settle();
+    await harness.idle();
     expect(parentShowsOptedOut(support)).toBe(true);
 
     const start = await harness.sms("REPRENDRE", { to: inboxNumber });

@@ -1,3 +1,5 @@
+import path from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { notification } from "../fakes/fake-graph.js";
 import { RecordingServer } from "../fakes/recording-server.js";
@@ -24,8 +26,18 @@ afterEach(async () => {
   await Promise.all([harness.stop(), target.stop()]);
 });
 
-/** Lets the app finish anything it might (wrongly) do, so "nothing happened" is a real observation. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
+/** Delivery jobs claimed and not yet settled, read from the database file. */
+function runningJobs(): number {
+  const db = new Database(path.join(harness.databaseDir, "threadline.db"), { readonly: true });
+  try {
+    const row = db
+      .prepare(`SELECT COUNT(*) AS "count" FROM "DeliveryJob" WHERE "leaseOwner" IS NOT NULL`)
+      .get();
+    return (row as { count: number }).count;
+  } finally {
+    db.close();
+  }
+}
 
 const fromCustomer = (attachments: unknown[], from: string = psid) =>
   harness.messengerWebhook(
@@ -68,7 +80,7 @@ describe("Messenger: only files are downloaded, only from MESSENGER_MEDIA_HOSTS"
     expect(response.status).toBe(200);
     const lines = await threadUntil((line) => line.includes("🔗"));
     expect(lines[0]).toBe(`🔗 Look &lt;!channel&gt;: ${link.replace("&", "&amp;")}\n🔗 Old share: ${old}`);
-    await settle();
+    await harness.idle();
     expect(target.hits).toEqual([]);
     expect(harness.slack.uploads).toHaveLength(0);
   });
@@ -116,7 +128,8 @@ describe("Messenger: only files are downloaded, only from MESSENGER_MEDIA_HOSTS"
     const customers = Array.from({ length: 8 }, (_, i): string => `24000000000${String(i).padStart(5, "0")}`);
     for (const customer of customers) await fromCustomer([{ type: "image", payload: { url } }], customer);
     await waitFor(() => harness.graph.cdn.inFlight === 4);
-    await settle();
+    // Every file's job has started: four are downloading, the other four wait for a transfer slot.
+    await waitFor(() => runningJobs() === customers.length);
     expect(harness.graph.cdn.requests).toBe(4);
     harness.graph.releaseFiles();
     await waitFor(() => harness.slack.uploads.length === 8, { timeoutMs: 20_000 });
@@ -136,7 +149,7 @@ describe("Twilio media: the account's credentials go only to Twilio", () => {
     expect(lines).toContain(
       `⚠️ The customer sent image/png that could not be downloaded: ${new URL(url).host} is not a Twilio address.`,
     );
-    await settle();
+    await harness.idle();
     expect(target.hits).toEqual([]);
   });
 });
@@ -167,7 +180,7 @@ describe("Slack files: the bot token goes only to Slack", () => {
     expect(lines).toContain(
       `⚠️ Not delivered to the customer: ${new URL(target.url("/")).host} is not Slack's file host`,
     );
-    await settle();
+    await harness.idle();
     expect(target.hits).toEqual([]);
     expect(harness.twilio.sent).toHaveLength(0);
   });

@@ -26,9 +26,6 @@ afterEach(async () => {
   await harness.stop();
 });
 
-/** Lets the app finish anything it might (wrongly) do, so "nothing happened" is a real observation. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
-
 async function count(table: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -67,7 +64,7 @@ describe("Threadline on PostgreSQL (DATABASE_URL=postgresql://…)", () => {
     await harness.restart();
     await harness.sms("after the restart");
     await waitFor(() => harness.replies(parent.ts).some((message) => message.text === "after the restart"));
-    await settle();
+    await harness.idle();
     expect(harness.parents()).toHaveLength(2);
     expect(harness.slack.topLevelMessages("C0SUPPORT")).toHaveLength(posted);
     expect(harness.twilio.sent.filter((message) => message.Body === "Thanks, on its way")).toHaveLength(1);
@@ -97,7 +94,7 @@ describe("Threadline on PostgreSQL (DATABASE_URL=postgresql://…)", () => {
     await waitFor(() => harness.replies(parent.ts).some((message) => message.text === "STOP"));
     const refused = await harness.command(`text ${customerNumber} One more thing`);
     expect(refused).toContain("has opted out");
-    await settle();
+    await harness.idle();
     expect(harness.twilio.sent).toHaveLength(1);
   });
 

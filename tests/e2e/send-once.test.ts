@@ -21,7 +21,6 @@ afterEach(async () => {
   await harness.stop();
 });
 
-const settle = (ms = 400) => new Promise((resolve) => setTimeout(resolve, ms));
 /** 2,400 characters of distinct words: two SMS parts. */
 const longText = Array.from({ length: 500 }, (_, i) => `w${i}`).join(" ");
 const longParts = splitText(longText, 1600);
@@ -41,7 +40,7 @@ describe("a long reply whose later part fails", () => {
     harness.twilio.failNext({ status: 503, after: 1 });
     await harness.reply(parent.ts, longText);
     await replySent();
-    await settle();
+    await harness.idle();
     expect(bodies()).toEqual(longParts);
     expect(creates()).toHaveLength(3);
   });
@@ -50,7 +49,7 @@ describe("a long reply whose later part fails", () => {
     harness.twilio.failNext({ status: 500, after: 1, accepted: "answer_error" });
     await harness.reply(parent.ts, longText);
     const sent = await replySent();
-    await settle();
+    await harness.idle();
     expect(bodies()).toEqual(longParts);
     expect(creates()).toHaveLength(2);
     expect(sent).toMatchObject({ resent: 0, foundInLog: 1 });
@@ -62,7 +61,7 @@ describe("a send whose answer never came", () => {
     harness.twilio.failNext({ status: 500, accepted: "answer_error" });
     const { ts } = await harness.reply(parent.ts, "only once please");
     await replySent();
-    await settle();
+    await harness.idle();
     expect(bodies()).toEqual(["only once please"]);
     expect(creates()).toHaveLength(1);
     expect(logLookups().length).toBeGreaterThan(0);
@@ -75,7 +74,7 @@ describe("a send whose answer never came", () => {
     harness.twilio.failNext({ status: 201, accepted: "drop_connection" });
     await harness.reply(parent.ts, "cut off");
     await replySent();
-    await settle();
+    await harness.idle();
     expect(bodies()).toEqual(["cut off"]);
     expect(creates()).toHaveLength(1);
   });
@@ -84,7 +83,7 @@ describe("a send whose answer never came", () => {
     harness.twilio.failNext({ status: 500 });
     await harness.reply(parent.ts, "retry me");
     await replySent();
-    await settle();
+    await harness.idle();
     expect(bodies()).toEqual(["retry me"]);
     expect(creates()).toHaveLength(2);
   });
@@ -98,7 +97,7 @@ describe("a send whose answer never came", () => {
     harness.twilio.failNext({ status: 503 });
     await harness.reply(parent.ts, "ok");
     await waitFor(() => harness.twilio.sent.length === 2);
-    await settle();
+    await harness.idle();
     expect(bodies()).toEqual(["ok", "ok"]);
   });
 });
@@ -114,7 +113,7 @@ describe("delivery of a reply in several parts", () => {
   it("shows ✅ only once every part is delivered", async () => {
     const { ts, first, second } = await sentLongReply();
     expect((await harness.statusCallback(first, "delivered")).status).toBe(200);
-    await settle();
+    await harness.idle();
     expect(reactionsOn(ts)).toEqual([]);
     expect((await harness.statusCallback(second, "delivered")).status).toBe(200);
     await waitFor(() => reactionsOn(ts).includes("white_check_mark"));
@@ -128,7 +127,7 @@ describe("delivery of a reply in several parts", () => {
     const line = await waitFor(() => lines().find((l) => l.startsWith("⚠️ Not delivered")));
     expect(line).toContain("the carrier filtered it as spam (Twilio error 30007)");
     expect(line).toContain("part 2 of 2");
-    await settle();
+    await harness.idle();
     expect(reactionsOn(ts)).toEqual(["x"]);
   });
 });

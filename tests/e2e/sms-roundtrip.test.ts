@@ -19,9 +19,6 @@ afterEach(async () => {
   await harness.stop();
 });
 
-/** Lets the app finish anything it might (wrongly) do, so "nothing happened" is a real observation. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
-
 describe("connecting a channel", () => {
   it("connects a number to the channel the command was typed in", async () => {
     const answer = await harness.command(`connect sms ${inboxNumber}`);
@@ -147,7 +144,7 @@ describe("Slack → customer", () => {
       thread_ts: threadTs,
       event_ts: "1900000000.000100",
     });
-    await settle();
+    await harness.idle();
     expect(harness.twilio.sent).toHaveLength(0);
     // The app's own posts come back as events too (the fake echoes them, like Slack); none were sent.
     expect(harness.replies(threadTs).length).toBeGreaterThan(0);
@@ -175,7 +172,7 @@ describe("webhook input that must be refused", () => {
     });
     expect(answer.status).toBe(403);
     expect(harness.logs.find("Twilio webhook: signature rejected")).toBeDefined();
-    await settle();
+    await harness.idle();
     expect(harness.parents()).toHaveLength(0);
   });
 
@@ -196,7 +193,7 @@ describe("webhook input that must be refused", () => {
       body: "replayed elsewhere",
     });
     expect([unsigned.status, wrongUrl.status]).toEqual([403, 403]);
-    await settle();
+    await harness.idle();
     expect(harness.parents()).toHaveLength(0);
   });
 

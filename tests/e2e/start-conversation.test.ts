@@ -22,9 +22,6 @@ afterEach(async () => {
   await harness.stop();
 });
 
-/** Lets the app finish anything it might (wrongly) do, so "nothing happened" is a real observation. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
-
 describe("/threadline text", () => {
   it("texts a customer first: a new thread under the agent's name, sent by SMS, and the answer lands in it", async () => {
     await harness.connectInbox();
@@ -128,7 +125,7 @@ describe("/threadline text", () => {
     const refused = await harness.command(`text ${customerNumber} Last chance for our sale!`);
     expect(refused).toContain("+1 555 765 4321 has opted out (texted STOP)");
     expect(refused).toContain("Nothing was sent.");
-    await settle();
+    await harness.idle();
     expect(harness.twilio.sent).toEqual([]);
     expect(harness.replies(parent.ts).some((m) => m.text.includes("Last chance"))).toBe(false);
     expect(harness.logs.find("conversation not started")).toBeDefined();
@@ -139,7 +136,7 @@ describe("/threadline text", () => {
     const answer = await harness.command(`text ${customerNumber} Hello`);
     expect(answer).toContain("This channel only has Messenger inboxes");
     expect(answer).toContain("doesn't let a business message a customer first");
-    await settle();
+    await harness.idle();
     expect(harness.graph.sends).toEqual([]);
     expect(harness.parents()).toEqual([]);
   });
@@ -161,7 +158,7 @@ describe("/threadline text when SMS is not configured", () => {
       const answer = await disabled.command(`text ${customerNumber} Hello`);
       expect(answer).toContain("SMS is not configured on this Threadline server");
       expect(answer).toContain("Nothing was sent.");
-      await settle();
+      await harness.idle();
       expect(disabled.parents()).toEqual([]);
       expect(disabled.twilio.sent).toEqual([]);
     } finally {

@@ -50,7 +50,6 @@ function statusCallback(messageSid: string, status: MessageStatus) {
 }
 
 const lines = (parent: StoredMessage) => harness.replies(parent.ts).map((message) => message.text);
-const settle = (ms = 400) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Connects the sender, lets Maya write, and returns the thread's parent once her message is in it. */
 async function conversation(): Promise<StoredMessage> {
@@ -197,7 +196,7 @@ describe("WhatsApp through Twilio", () => {
       signature: "bm90LXRoZS1zaWduYXR1cmU=",
     });
     expect(forged.status).toBe(403);
-    await settle();
+    await harness.idle();
     expect(harness.parents()).toHaveLength(0);
     expect(harness.logs.find("Twilio webhook: signature rejected")).toBeDefined();
   });

@@ -3,7 +3,7 @@ import { attachmentsOf, inboundSchema, keywordOf } from "../twilio/inbound.js";
 import type { FormBody } from "../twilio/receiver.js";
 import { parsePhoneNumber } from "./address.js";
 
-export function parseInbound(body: FormBody): InboundMessage | { problem: string } {
+export function parseInbound(body: FormBody, receivedAt = new Date()): InboundMessage | { problem: string } {
   const parsed = inboundSchema.safeParse(body);
   if (!parsed.success) return { problem: parsed.error.issues.map((issue) => issue.message).join("; ") };
   const { MessageSid, From, To, Body, NumMedia, OptOutType } = parsed.data;
@@ -17,7 +17,7 @@ export function parseInbound(body: FormBody): InboundMessage | { problem: string
     providerMessageId: MessageSid,
     text: Body,
     attachments: attachmentsOf(body, NumMedia),
-    receivedAt: new Date(),
+    receivedAt,
     keyword: keywordOf(OptOutType),
   };
 }

@@ -22,7 +22,7 @@ export interface TwilioMessagingChannel {
   readonly label: string;
   /** What Twilio writes before this channel's addresses, e.g. "whatsapp:"; "" for plain phone numbers. */
   readonly addressPrefix: string;
-  parseInbound(body: FormBody): InboundMessage | { problem: string };
+  parseInbound(body: FormBody, receivedAt: Date): InboundMessage | { problem: string };
   /** A Twilio error code in words an agent can act on. */
   errorReason(code: string): string;
 }
@@ -102,7 +102,7 @@ function registerRoutes(
   server: FastifyInstance,
   config: TwilioConfig | null,
   publicUrl: string,
-  { conversations, isRecorded, logger }: WebhookDependencies,
+  { conversations, isRecorded, logger, now }: WebhookDependencies,
   receiver: Receiver,
 ): void {
   const log = logger.child({ provider: "twilio" });
@@ -133,7 +133,7 @@ function registerRoutes(
       return reply.code(400).send({ error: "no Threadline channel takes messages to this address" });
     }
     const channelLog = log.child({ channel: channel.kind });
-    const inbound = channel.parseInbound(body);
+    const inbound = channel.parseInbound(body, new Date(now()));
     if ("problem" in inbound) {
       channelLog.warn({ problem: inbound.problem }, "malformed Twilio webhook");
       return reply.code(400).send({ error: inbound.problem });

@@ -22,7 +22,10 @@ function cleanName(name: string | undefined): string | undefined {
   return cleaned ? cleaned : undefined;
 }
 
-export function parseWhatsAppInbound(body: FormBody): InboundMessage | { problem: string } {
+export function parseWhatsAppInbound(
+  body: FormBody,
+  receivedAt = new Date(),
+): InboundMessage | { problem: string } {
   const parsed = whatsappSchema.safeParse(body);
   if (!parsed.success) return { problem: parsed.error.issues.map((issue) => issue.message).join("; ") };
   const { MessageSid, From, To, Body, NumMedia, OptOutType, ProfileName, WaId } = parsed.data;
@@ -38,7 +41,7 @@ export function parseWhatsAppInbound(body: FormBody): InboundMessage | { problem
     providerMessageId: MessageSid,
     text: Body,
     attachments: attachmentsOf(body, NumMedia),
-    receivedAt: new Date(),
+    receivedAt,
     keyword: keywordOf(OptOutType),
   };
 }

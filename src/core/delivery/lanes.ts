@@ -40,6 +40,17 @@ export class Lanes {
     return count;
   }
 
+  /** Nothing running and nothing due now: every lane is empty, held, or waiting for a later time. */
+  get idle(): boolean {
+    if (this.active > 0 || this.ready.size > 0) return false;
+    const now = this.now();
+    for (const lane of this.lanes.values()) {
+      const head = lane.jobs[0];
+      if (head && !lane.held && head.runAt <= now) return false;
+    }
+    return true;
+  }
+
   /** Adds jobs (or fresher copies of known ones) and starts what can start. */
   add(jobs: readonly QueuedJob[], options: { partial?: boolean } = {}): void {
     const touched = new Set<string>();

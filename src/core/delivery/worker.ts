@@ -103,6 +103,11 @@ export class DeliveryWorker {
     );
   }
 
+  /** No job running or due now and no read of the table under way; jobs due later (a backoff, a nudge) wait. */
+  get idle(): boolean {
+    return this.inFlight.size === 0 && this.sweeping === null && !this.sweepRequested && this.lanes.idle;
+  }
+
   get activeJobs(): number {
     return this.inFlight.size;
   }

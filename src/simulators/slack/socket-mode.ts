@@ -63,6 +63,11 @@ export class SocketModeServer {
     return this.routable.length > 0;
   }
 
+  /** Envelopes sent and not yet acked (redeliveries waiting for a connection not counted). */
+  get awaitingAck(): number {
+    return this.inflight.size;
+  }
+
   /** Connections that may receive envelopes now. */
   get routableCount(): number {
     return this.routable.filter((ws) => ws.readyState === WebSocket.OPEN).length;

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { whenQuiet } from "../../../src/activity.js";
 import type { SlashCommands } from "../../../src/core/commands.js";
 import type { Conversations } from "../../../src/core/conversations.js";
 import type { DeliveryWorker } from "../../../src/core/delivery/worker.js";
@@ -82,7 +83,7 @@ describe("inbound delivery", () => {
   it("keeps messages for an unconnected number and posts them in order once it is connected", async () => {
     await conversations.receive(inbound("waiting 1"));
     await conversations.receive(inbound("waiting 2"));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await whenQuiet(() => worker.idle);
     expect(slack.posts).toHaveLength(0);
     expect(await connect()).toContain("2 messages that arrived meanwhile will be posted now");
     await vi.waitFor(() => expect(slack.posts.map((p) => p.post.text)).toEqual(["waiting 1", "waiting 2"]));
@@ -94,7 +95,7 @@ describe("inbound delivery", () => {
     expect((await conversations.receive(message)).result).toBe("recorded");
     expect((await conversations.receive(message)).result).toBe("duplicate");
     await vi.waitFor(() => expect(slack.posts).toHaveLength(1));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await whenQuiet(() => worker.idle);
     expect(slack.posts).toHaveLength(1);
   });
 });
@@ -136,7 +137,7 @@ describe("agent replies", () => {
     expect((await conversations.agentReplied(reply)).result).toBe("recorded");
     expect((await conversations.agentReplied(reply)).result).toBe("duplicate");
     await vi.waitFor(() => expect(sms.sent).toHaveLength(1));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await whenQuiet(() => worker.idle);
     expect(sms.sent).toHaveLength(1);
   });
 

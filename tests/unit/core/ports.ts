@@ -24,10 +24,10 @@ import type {
   ThreadPost,
 } from "../../../src/core/ports.js";
 import { openDatabase, type PrismaClient } from "../../../src/db/client.js";
-import { migrateDatabase } from "../../../src/db/migrate.js";
 import type { SqliteConnection } from "../../../src/db/sqlite/connection.js";
 import { SqliteConversationStore } from "../../../src/db/sqlite/conversation-store.js";
 import { SqliteDeliveryQueue } from "../../../src/db/sqlite/delivery-queue.js";
+import { migratedSqliteUrl } from "../../support/migrated-sqlite.js";
 
 /** In-memory SlackPort: records what the core posts; `failures` makes the next calls throw. */
 export class RecordingSlack implements SlackPort {
@@ -266,8 +266,7 @@ export const testWorker = {
 /** A migrated SQLite file in a temp folder: the core's tests use the real store adapter. */
 export async function testDatabase(): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-core-"));
-  const url = `file:${path.join(dir, "test.db")}`;
-  await migrateDatabase(url);
+  const url = await migratedSqliteUrl(path.join(dir, "test.db"));
   const { connection, prisma } = openDatabase(url);
   const queue = new SqliteDeliveryQueue(connection);
   return {

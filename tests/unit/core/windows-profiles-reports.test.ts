@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { whenQuiet } from "../../../src/activity.js";
 import type { Conversations } from "../../../src/core/conversations.js";
 import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
@@ -194,14 +195,14 @@ describe("contact profiles", () => {
     channel.profiles.set("+15551230001", { displayName: "Peter Chang", avatarUrl: null });
     channel.lookupFailure = new DeliveryError("X", "bad token", { transient: false });
     await threadWith(now);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await whenQuiet(() => worker.idle);
     expect(slack.parents[0]?.view.title).toBe("Conversation with Customer …0001");
     expect(channel.lookups).toBe(1);
   });
 
   it("keeps the fallback when the channel has no profile to give", async () => {
     await threadWith(now);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await whenQuiet(() => worker.idle);
     expect(slack.parents[0]?.view.title).toBe("Conversation with Customer …0001");
     expect(slack.updates).toHaveLength(0);
     expect(channel.lookups).toBe(1);

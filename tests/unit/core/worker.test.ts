@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { whenQuiet } from "../../../src/activity.js";
 import type { JobHandlers } from "../../../src/core/delivery/worker.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
 import type { Job, NewJob } from "../../../src/core/ports.js";
@@ -59,16 +60,35 @@ describe("DeliveryWorker over the in-memory queue", () => {
     process.on("warning", onWarning);
     try {
       const { runs, handlers } = recorder();
-      await startWorker(queue, handlers).start();
+      const worker = startWorker(queue, handlers);
+      await worker.start();
       const inFortyDays = Date.now() + 40 * 24 * 60 * 60 * 1000;
       await queue.enqueue([{ ...notice("later", "nudge"), runAt: inFortyDays }, notice("now", "post")]);
       await vi.waitFor(() => expect(runs.map((run) => run.text)).toEqual(["post"]));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await whenQuiet(() => worker.idle);
       expect(runs.map((run) => run.text)).toEqual(["post"]);
       expect(warnings.filter((warning) => warning.name === "TimeoutOverflowWarning")).toEqual([]);
     } finally {
       process.off("warning", onWarning);
     }
+  });
+
+  it("is idle only when no job runs or is due now: a job due tomorrow does not keep it busy", async () => {
+    const queue = new MemoryDeliveryQueue();
+    let release = () => {};
+    const { runs, handlers } = recorder(() => new Promise<void>((resolve) => (release = resolve)));
+    const worker = startWorker(queue, handlers);
+    await worker.start();
+    expect(worker.idle).toBe(true);
+    const tomorrow = Date.now() + 24 * 60 * 60 * 1000;
+    await queue.enqueue([{ ...notice("later", "tomorrow"), runAt: tomorrow }, notice("now", "now")]);
+    expect(worker.idle).toBe(false);
+    await vi.waitFor(() => expect(worker.activeJobs).toBe(1));
+    expect(worker.idle).toBe(false);
+    release();
+    await whenQuiet(() => worker.idle);
+    expect(runs.map((run) => run.text)).toEqual(["now"]);
+    expect((await queue.stats()).depth.pending).toBe(1);
   });
 
   it("runs each lane in commit order, lanes side by side, as soon as jobs are committed", async () => {
@@ -242,9 +262,15 @@ describe("DeliveryWorker over the in-memory queue", () => {
     const queue = new MemoryDeliveryQueue();
     let release = () => {};
     const { handlers } = recorder(() => new Promise<void>((resolve) => (release = resolve)));
+    const renewals = vi.spyOn(queue, "renew");
     await startWorker(queue, handlers, { leaseMs: 60 }).start();
     await queue.enqueue([notice("a", "slow")]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const claimedAt = Date.now();
+    // Renewed every 20 ms: wait until the job has outlived its first lease several times over.
+    await vi.waitFor(() => {
+      expect(renewals.mock.calls.length).toBeGreaterThanOrEqual(4);
+      expect(Date.now()).toBeGreaterThan(claimedAt + 2 * 60);
+    });
     expect(await queue.claim(1, "intruder", Date.now(), Date.now() + 1_000)).toBeNull();
     release();
     await vi.waitFor(async () => expect((await queue.stats()).depth.pending).toBe(0));

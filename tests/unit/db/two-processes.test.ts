@@ -2,11 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { whenQuiet } from "../../../src/activity.js";
 import { DeliveryWorker, type JobHandlers } from "../../../src/core/delivery/worker.js";
 import type { Job } from "../../../src/core/ports.js";
 import { openDatabase } from "../../../src/db/client.js";
-import { migrateDatabase } from "../../../src/db/migrate.js";
 import { SqliteDeliveryQueue } from "../../../src/db/sqlite/delivery-queue.js";
+import { migratedSqliteUrl } from "../../support/migrated-sqlite.js";
 import { silentLogger } from "../core/ports.js";
 
 /* Two processes on one SQLite file, each with its own connection, queue and worker, as `npm start` twice would
@@ -28,9 +29,7 @@ afterEach(async () => {
 async function sharedFile(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-two-"));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const url = `file:${path.join(dir, "threadline.db")}`;
-  await migrateDatabase(url);
-  return url;
+  return migratedSqliteUrl(path.join(dir, "threadline.db"));
 }
 
 /** One "process": its own connection to the file, queue and worker; every run is recorded in `events`. */
@@ -120,7 +119,7 @@ describe("two processes sharing one SQLite file", () => {
 
     await enqueue([a.queue, b.queue], 200);
     await vi.waitFor(() => expect(ended(events)).toHaveLength(200), { timeout: 20_000, interval: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await whenQuiet(() => a.worker.idle && b.worker.idle);
 
     const done = ended(events);
     expect(new Set(done).size).toBe(200);
@@ -154,7 +153,7 @@ describe("two processes sharing one SQLite file", () => {
     await enqueue([b.queue], 50, 150);
 
     await vi.waitFor(() => expect(new Set(ended(events)).size).toBe(200), { timeout: 20_000, interval: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await whenQuiet(() => b.worker.idle);
 
     const done = ended(events);
     expect(done).toHaveLength(200);

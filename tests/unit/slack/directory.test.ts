@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import { pino } from "pino";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ChannelDirectory, type SlackUser } from "../../../src/slack/directory.js";
 
 /**
@@ -11,6 +11,8 @@ class SlackStandIn {
   readonly users = new Map<string, SlackUser>();
   readonly channels = new Map<string, string[]>();
   readonly calls: string[] = [];
+  /** Listings read to their end. */
+  answered = 0;
   failing = false;
   private held: Promise<void> | undefined;
   private release: (() => void) | undefined;
@@ -48,6 +50,7 @@ class SlackStandIn {
     if (this.failing) throw new Error("slack_webapi_platform_error");
     if (method === "users.list") yield { members: [...this.users.values()].map((u) => structuredClone(u)) };
     else yield { members: [...(this.channels.get(args.channel ?? "") ?? [])] };
+    this.answered += 1;
   }
 }
 
@@ -58,7 +61,6 @@ let directory: ChannelDirectory;
 
 const names = async (channelId = "C1") =>
   (await directory.channelMembers(channelId)).map((m) => m.realName + (m.deleted ? " (gone)" : ""));
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 beforeEach(() => {
   slack = new SlackStandIn();
@@ -98,8 +100,7 @@ describe("ChannelDirectory", () => {
   it("warms in the background, and not again once loaded", async () => {
     directory.warm("C1");
     directory.warm("C1");
-    await settle();
-    expect(slack.calls.sort()).toEqual(["conversations.members", "users.list"]);
+    await vi.waitFor(() => expect(slack.calls.sort()).toEqual(["conversations.members", "users.list"]));
     expect(await names()).toEqual(["Ana", "Bruno"]);
     directory.warm("C1");
     expect(slack.calls).toHaveLength(2);
@@ -140,7 +141,7 @@ describe("ChannelDirectory", () => {
     directory.memberJoined("C1", "U3");
     expect(await names()).toEqual(["Ana", "Bruno", "Carla"]);
     release();
-    await settle();
+    await vi.waitFor(() => expect(slack.answered).toBe(4));
     expect(await names()).toEqual(["Ana", "Bruno", "Carla"]);
     expect(slack.calls.filter((c) => c === "users.list")).toHaveLength(2);
   });
@@ -150,17 +151,17 @@ describe("ChannelDirectory", () => {
     slack.channels.set("C1", ["U1", "U3"]);
     slack.user("U1", "Ana Maria");
     directory.revalidate();
-    await settle();
-    expect(await names()).toEqual(["Ana Maria", "Carla"]);
+    await vi.waitFor(async () => expect(await names()).toEqual(["Ana Maria", "Carla"]));
   });
 
   it("keeps what it has when a reload fails, and says so in the log", async () => {
     await names();
     slack.failing = true;
     directory.revalidate();
-    await settle();
+    await vi.waitFor(() =>
+      expect(logs.some((msg) => msg.startsWith("could not load channel members or users"))).toBe(true),
+    );
     expect(await names()).toEqual(["Ana", "Bruno"]);
-    expect(logs.some((msg) => msg.startsWith("could not load channel members or users"))).toBe(true);
   });
 
   it("fails a first load that fails, and loads again on the next read", async () => {
@@ -175,8 +176,7 @@ describe("ChannelDirectory", () => {
     slack.channels.set("C1", ["U1"]);
     clock += 60_000;
     expect(await names()).toEqual(["Ana", "Bruno"]);
-    await settle();
-    expect(await names()).toEqual(["Ana"]);
+    await vi.waitFor(async () => expect(await names()).toEqual(["Ana"]));
   });
 
   it("ignores events for channels it does not keep, without loading them", async () => {
@@ -210,8 +210,7 @@ describe("ChannelDirectory", () => {
     await names();
     slack.user("U4", "Dora");
     directory.memberJoined("C1", "U4");
-    await settle();
-    expect(await names()).toEqual(["Ana", "Bruno", "Dora"]);
+    await vi.waitFor(async () => expect(await names()).toEqual(["Ana", "Bruno", "Dora"]));
     expect(slack.calls.filter((c) => c === "users.info")).toHaveLength(1);
   });
 });

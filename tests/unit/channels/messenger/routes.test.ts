@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { whenQuiet } from "../../../../src/activity.js";
 import type { MessengerConfig } from "../../../../src/channels/messenger/config.js";
 import { createMessengerChannel } from "../../../../src/channels/messenger/index.js";
 import { SlashCommands } from "../../../../src/core/commands.js";
@@ -61,7 +62,7 @@ async function startReceiver(config: MessengerConfig | null) {
   http = createHttpServer(silentLogger);
   const isRecorded = async (kind: ChannelKind, mid: string) =>
     (await db.store.messageByProviderId(kind, mid)) !== null;
-  module.registerWebhooks(http, { conversations, isRecorded, logger: silentLogger });
+  module.registerWebhooks(http, { conversations, isRecorded, logger: silentLogger, now: Date.now });
   await http.listen({ port: 0, host: "127.0.0.1" });
   base = `http://127.0.0.1:${(http.server.address() as { port: number }).port}`;
   if (config) {
@@ -195,7 +196,7 @@ describe("POST /webhooks/messenger", () => {
     expect(response.status).toBe(200);
     expect((await send(first)).status).toBe(200);
     await vi.waitFor(() => expect(slack.posts.map((p) => p.post.text)).toEqual(["first", "second"]));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await whenQuiet(() => worker.idle);
     expect(slack.posts).toHaveLength(2);
     expect(await storedMessages()).toBe(2);
   });

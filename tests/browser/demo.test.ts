@@ -2,13 +2,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Demo, startDemo } from "../../src/demo/demo.js";
 import { waitFor } from "../../src/simulators/wait.js";
-import { demoPage } from "./demo-page.js";
+import { demoPage } from "../e2e/demo-page.js";
+import { launchChromium } from "../support/chromium.js";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const projectRoot = path.resolve(import.meta.dirname, "../..");
 /** How Threadline titles Maya's conversation (the demo's first customer, +15557654321). */
 const mayasThread = "Conversation with +1 555 765 4321";
@@ -20,7 +20,7 @@ describe("the demo page", () => {
 
   beforeAll(async () => {
     demo = await startDemo({ port: 0 });
-    browser = await chromium.launch({ executablePath: chromiumPath });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(demo.url);
     await page.locator("#live.on").waitFor();
