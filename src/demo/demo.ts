@@ -51,6 +51,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   try {
     server = await startDemoServer(options.port, driver, appPort, logger);
     driver.publicUrl = `http://localhost:${server.port}`;
+    slack.workspaceUrl = driver.publicUrl;
     const config = loadConfig({
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_APP_TOKEN: slack.appToken,

@@ -95,18 +95,31 @@ export class DemoDriver {
     );
   }
 
-  command(user: string, text: string): Promise<Json> {
+  /** `inThread`: the thread pane it was typed in, where its answers show. */
+  command(user: string, text: string, inThread: string | null = null): Promise<Json> {
     this.requireTeammate(user);
     return this.slackDoes(() =>
-      this.slack.slashCommand({ channel_id: supportChannel.id, user_id: user, text }),
+      this.slack.slashCommand({
+        channel_id: supportChannel.id,
+        user_id: user,
+        text,
+        ...(inThread && { shownInThread: inThread }),
+      }),
     );
   }
 
-  click(user: string, messageTs: string, actionId: string): Promise<Json> {
+  /** `inThread`: the thread pane the button was clicked in, where answers to the click show. */
+  click(user: string, messageTs: string, actionId: string, inThread: string | null = null): Promise<Json> {
     this.requireTeammate(user);
     return this.slackDoes(() =>
       this.slack.blockAction(
-        this.slack.buildButtonClick({ channel: supportChannel.id, messageTs, user, actionId }),
+        this.slack.buildButtonClick({
+          channel: supportChannel.id,
+          messageTs,
+          user,
+          actionId,
+          ...(inThread && { shownInThread: inThread }),
+        }),
       ),
     );
   }
@@ -136,7 +149,13 @@ export class DemoDriver {
     );
   }
 
-  select(user: string, messageTs: string, actionId: string, value: string, text: string): Promise<Json> {
+  select(
+    user: string,
+    messageTs: string,
+    actionId: string,
+    choice: { value: string; text: string },
+    inThread: string | null = null,
+  ): Promise<Json> {
     this.requireTeammate(user);
     return this.slackDoes(() =>
       this.slack.blockAction(
@@ -145,8 +164,8 @@ export class DemoDriver {
           messageTs,
           user,
           actionId,
-          value,
-          text,
+          ...choice,
+          ...(inThread && { shownInThread: inThread }),
         }),
       ),
     );

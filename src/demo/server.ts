@@ -21,11 +21,13 @@ const refreshDelayMs = 40;
 const keepAliveMs = 15_000;
 
 const teammate = z.string().min(1);
+/** The thread pane the person acted in (null: the channel), where answers to what they did show. */
+const inThread = z.string().nullable().default(null);
 const requests = {
   phone: z.object({ customer: z.string(), text: z.string().max(1600), picture: z.string().nullable() }),
   message: z.object({ user: teammate, text: z.string().max(4000), threadTs: z.string().nullable() }),
-  command: z.object({ user: teammate, text: z.string().max(2000) }),
-  button: z.object({ user: teammate, messageTs: z.string(), actionId: z.string() }),
+  command: z.object({ user: teammate, text: z.string().max(2000), inThread }),
+  button: z.object({ user: teammate, messageTs: z.string(), actionId: z.string(), inThread }),
   ephemeralButton: z.object({ user: teammate, ephemeralTs: z.string(), actionId: z.string() }),
   options: z.object({ user: teammate, messageTs: z.string(), actionId: z.string(), query: z.string() }),
   select: z.object({
@@ -34,6 +36,7 @@ const requests = {
     actionId: z.string(),
     value: z.string(),
     text: z.string(),
+    inThread,
   }),
 };
 
@@ -58,8 +61,10 @@ export async function startDemoServer(
   const actions: Record<string, Action> = {
     "/demo/phone": action(requests.phone, (i) => driver.customerTexts(i.customer, i.text, i.picture)),
     "/demo/slack/message": action(requests.message, (i) => driver.postMessage(i.user, i.text, i.threadTs)),
-    "/demo/slack/command": action(requests.command, (i) => driver.command(i.user, i.text)),
-    "/demo/slack/button": action(requests.button, (i) => driver.click(i.user, i.messageTs, i.actionId)),
+    "/demo/slack/command": action(requests.command, (i) => driver.command(i.user, i.text, i.inThread)),
+    "/demo/slack/button": action(requests.button, (i) =>
+      driver.click(i.user, i.messageTs, i.actionId, i.inThread),
+    ),
     "/demo/slack/ephemeral-button": action(requests.ephemeralButton, (i) =>
       driver.clickEphemeral(i.user, i.ephemeralTs, i.actionId),
     ),
@@ -67,7 +72,7 @@ export async function startDemoServer(
       driver.options(i.user, i.messageTs, i.actionId, i.query),
     ),
     "/demo/slack/select": action(requests.select, (i) =>
-      driver.select(i.user, i.messageTs, i.actionId, i.value, i.text),
+      driver.select(i.user, i.messageTs, i.actionId, { value: i.value, text: i.text }, i.inThread),
     ),
   };
 
@@ -79,7 +84,8 @@ export async function startDemoServer(
       return answerAction(act, (await readBody(req)).json, logger);
     }
     if (req.method !== "GET") return text("not found", 404);
-    if (path === "/") return pageFile("index.html");
+    // Slack's permalinks point here in the demo (find results): the page opens the thread they name.
+    if (path === "/" || /^\/archives\/[A-Z0-9]+\/p\d+$/.test(path)) return pageFile("index.html");
     if (path.startsWith("/demo/page/")) return pageFile(path.slice("/demo/page/".length));
     if (path === "/demo/events") return streams.open(req);
     const picture = /^\/demo\/pictures\/([a-z]+)\.png$/.exec(path)?.[1];

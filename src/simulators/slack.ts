@@ -97,6 +97,8 @@ export class SlackSimulator {
    * return fewer items than `limit` asks for; lower this to make a small workspace span several pages.
    */
   maxPageSize = 1000;
+  /** Where chat.getPermalink links point (a demo points them at its own page, which opens the thread). */
+  workspaceUrl = `https://${this.teamDomain}.slack.com`;
   /** How long Web API answers take after the call took effect (a slow Slack; a caller may die before it hears). */
   apiAnswerDelayMs = 0;
   /** Notified after every request the app makes (posts, updates, uploads, reactions, responses). */
@@ -137,6 +139,7 @@ export class SlackSimulator {
         openSocketUrl: () => this.socket.issueUrl(),
         echo: (channel, event) => this.echo(channel, event),
         maxPageSize: () => this.maxPageSize,
+        workspaceUrl: () => this.workspaceUrl,
       },
     );
   }
@@ -426,6 +429,7 @@ export class SlackSimulator {
       kind: "command",
       channel: channel.id,
       user: input.user_id,
+      ...(input.shownInThread && { threadTs: input.shownInThread }),
     });
     const payload = slashCommandPayload(this.workspace, channel, input, responseUrl);
     const envelope = {
@@ -446,6 +450,7 @@ export class SlackSimulator {
         text: answer,
         via: "command_ack",
         ...(blocks && { blocks }),
+        ...(input.shownInThread && { thread_ts: input.shownInThread }),
       });
     }
     return ack;
@@ -459,6 +464,7 @@ export class SlackSimulator {
       channel: ephemeral.channel,
       user: ephemeral.user,
       ephemeralTs: ephemeral.ts,
+      ...(ephemeral.thread_ts && { threadTs: ephemeral.thread_ts }),
     });
     return ephemeralButtonClickPayload(this.workspace, input, responseUrl);
   }
@@ -586,11 +592,15 @@ export class SlackSimulator {
   }
 
   private actionResponseUrl(input: MessageInteraction): string {
+    const message = this.workspace.findMessage(input.channel, input.messageTs);
+    const threadTs =
+      input.shownInThread ?? (message?.thread_ts !== message?.ts ? message?.thread_ts : undefined);
     return this.responseUrls.create({
       kind: "action",
       channel: input.channel,
       user: input.user,
       messageTs: input.messageTs,
+      ...(threadTs && { threadTs }),
     });
   }
 

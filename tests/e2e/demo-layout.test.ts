@@ -78,7 +78,9 @@ describe("the demo page at laptop and desktop widths", () => {
       const parent = demoPage.parent(page, mayasThread);
 
       // Nothing scrolls sideways, and the channel header reads on a line or two.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+      expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(
+        size.width,
+      );
       expect((await box(page.locator(".channel-header"))).height).toBeLessThanOrEqual(72);
       expect(await channel.evaluate((list) => list.scrollWidth - list.clientWidth)).toBeLessThanOrEqual(0);
       expect((await box(channel)).width).toBeGreaterThanOrEqual(400);
@@ -90,7 +92,9 @@ describe("the demo page at laptop and desktop widths", () => {
       await demoPage.openThread(page, mayasThread);
       const thread = page.locator("#thread-messages");
       await thread.locator(".file-image img").waitFor();
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+      expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(
+        size.width,
+      );
       expect(await channel.evaluate((list) => list.scrollWidth - list.clientWidth)).toBeLessThanOrEqual(0);
       expect(await thread.evaluate((list) => list.scrollWidth - list.clientWidth)).toBeLessThanOrEqual(0);
       const threadPane = page.locator("#thread");

@@ -218,35 +218,69 @@ function ephemeralRow(ephemeral) {
   )}</time></div>${body}<div class="only-you">Only visible to you</div></div></div>`;
 }
 
-function keepScrolledDown(element, render) {
-  const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < 60;
-  const before = element.scrollTop;
+// A list that was scrolled to its end stays there as messages arrive and pictures load, as Slack's does; one
+// the person scrolled up in stays where they put it, unless an answer to what they did arrives.
+const stuckToEnd = new WeakMap();
+
+function followEnd(list) {
+  stuckToEnd.set(list, true);
+  list.addEventListener("scroll", () =>
+    stuckToEnd.set(list, list.scrollHeight - list.scrollTop - list.clientHeight < 60),
+  );
+  // Pictures load after the list is drawn and push its end down without any scroll event.
+  list.addEventListener(
+    "load",
+    () => {
+      if (stuckToEnd.get(list)) list.scrollTop = list.scrollHeight;
+    },
+    true,
+  );
+}
+
+function keepScrolledDown(list, render, { toEnd = false } = {}) {
+  const before = list.scrollTop;
   render();
-  element.scrollTop = atBottom ? element.scrollHeight : before;
+  if (toEnd) stuckToEnd.set(list, true);
+  list.scrollTop = stuckToEnd.get(list) ? list.scrollHeight : before;
+}
+
+/** Ephemeral answers already drawn, so a new one (the answer to something the viewer did) is scrolled to. */
+const seenEphemerals = new Set();
+
+function anyNew(ephemerals) {
+  const fresh = ephemerals.filter((ephemeral) => !seenEphemerals.has(ephemeral.ts));
+  for (const ephemeral of fresh) seenEphemerals.add(ephemeral.ts);
+  return fresh.length > 0;
 }
 
 function renderChannel() {
   const { messages, ephemerals } = state.snapshot;
+  const mine = ephemerals.filter((ephemeral) => ephemeral.user === state.me && !ephemeral.threadTs);
   const rows = [
     ...messages.map((message) => ({ ts: Number(message.ts), html: messageRow(message) })),
-    ...ephemerals
-      .filter((ephemeral) => ephemeral.user === state.me && !ephemeral.threadTs)
-      .map((ephemeral) => ({ ts: Number(ephemeral.ts), html: ephemeralRow(ephemeral) })),
+    ...mine.map((ephemeral) => ({ ts: Number(ephemeral.ts), html: ephemeralRow(ephemeral) })),
   ].sort((a, b) => a.ts - b.ts);
   const list = $("channel-messages");
-  keepScrolledDown(list, () => {
-    list.innerHTML =
-      rows.length === 0
-        ? '<div class="channel-empty">No conversations yet. Send a text from the phone.</div>'
-        : rows.map((row) => row.html).join("");
-  });
+  keepScrolledDown(
+    list,
+    () => {
+      list.innerHTML =
+        rows.length === 0
+          ? '<div class="channel-empty">No conversations yet. Send a text from the phone.</div>'
+          : rows.map((row) => row.html).join("");
+    },
+    { toEnd: anyNew(mine) },
+  );
 }
 
 function renderThread() {
   const pane = $("thread");
   const parent = state.snapshot.messages.find((message) => message.ts === state.openThread);
   pane.hidden = !parent;
-  if (!parent) return;
+  if (!parent) {
+    delete $("thread-messages").dataset.parent;
+    return;
+  }
   const ephemerals = state.snapshot.ephemerals.filter(
     (ephemeral) => ephemeral.user === state.me && ephemeral.threadTs === parent.ts,
   );
@@ -256,11 +290,17 @@ function renderThread() {
   ].sort((a, b) => a.ts - b.ts);
   const count = parent.replies.length;
   const list = $("thread-messages");
-  keepScrolledDown(list, () => {
-    list.innerHTML = `${messageRow(parent, { inThread: true })}<div class="thread-divider"><span>${count} ${
-      count === 1 ? "reply" : "replies"
-    }</span></div>${rows.map((row) => row.html).join("")}`;
-  });
+  const opened = list.dataset.parent !== parent.ts;
+  list.dataset.parent = parent.ts;
+  keepScrolledDown(
+    list,
+    () => {
+      list.innerHTML = `${messageRow(parent, { inThread: true })}<div class="thread-divider"><span>${count} ${
+        count === 1 ? "reply" : "replies"
+      }</span></div>${rows.map((row) => row.html).join("")}`;
+    },
+    { toEnd: anyNew(ephemerals) || opened },
+  );
 }
 
 function render() {
@@ -270,6 +310,28 @@ function render() {
   renderAttachments();
   renderChannel();
   renderThread();
+}
+
+/** The thread whose pane `element` is in, or null in the channel: answers to a click show where it happened. */
+function paneOf(element) {
+  return element.closest("#thread") ? state.openThread : null;
+}
+
+/**
+ * A Slack permalink (`…/archives/<channel>/p<ts without its dot>`, `?thread_ts=` for a reply) as the thread
+ * it points at. The demo's Slack points permalinks at this page.
+ */
+function threadOfPermalink(href) {
+  const url = new URL(href, location.href);
+  const match = /^\/archives\/[A-Z0-9]+\/p(\d{7,})$/.exec(url.pathname);
+  if (url.origin !== location.origin || !match) return null;
+  return url.searchParams.get("thread_ts") ?? `${match[1].slice(0, -6)}.${match[1].slice(-6)}`;
+}
+
+function openThread(ts) {
+  state.openThread = ts;
+  render();
+  $("thread-text").focus();
 }
 
 // ---- the assign menu (an external_select: the app supplies the options) ----
@@ -282,9 +344,10 @@ async function openMenu(button) {
     query: "",
   };
   const answer = await post("/demo/slack/options", body);
+  const where = paneOf(button);
   const options = answer.options ?? (answer.option_groups ?? []).flatMap((group) => group.options);
   const menu = $("menu");
-  state.menu = body;
+  state.menu = { user: body.user, messageTs: body.messageTs, actionId: body.actionId, inThread: where };
   menu.innerHTML = options.length
     ? options
         .map(
@@ -320,7 +383,8 @@ function send(form, textarea, threadTs) {
     }
     textarea.value = "";
     try {
-      if (command) await post("/demo/slack/command", { user: state.me, text: command[1] });
+      if (command)
+        await post("/demo/slack/command", { user: state.me, text: command[1], inThread: threadTs() });
       else await post("/demo/slack/message", { user: state.me, text, threadTs: threadTs() });
     } catch {
       textarea.value = text;
@@ -371,6 +435,14 @@ function wire() {
   });
 
   document.addEventListener("click", async (event) => {
+    const link = event.target.closest("a[href]");
+    const linked = link && threadOfPermalink(link.href);
+    if (linked) {
+      event.preventDefault();
+      if (state.snapshot?.messages.some((message) => message.ts === linked)) openThread(linked);
+      else toast("That thread is not in this channel any more.");
+      return;
+    }
     const target = event.target.closest("button");
     if (!target) {
       closeMenu();
@@ -388,9 +460,7 @@ function wire() {
       state.picture = null;
       renderAttachments();
     } else if (target.dataset.openThread) {
-      state.openThread = target.dataset.openThread;
-      render();
-      $("thread-text").focus();
+      openThread(target.dataset.openThread);
     } else if (target.classList.contains("block-select")) {
       await openMenu(target).catch(() => {});
       return;
@@ -404,7 +474,7 @@ function wire() {
       target.disabled = true;
       const request = ephemeral
         ? post("/demo/slack/ephemeral-button", { user: state.me, ephemeralTs: messageTs, actionId })
-        : post("/demo/slack/button", { user: state.me, messageTs, actionId });
+        : post("/demo/slack/button", { user: state.me, messageTs, actionId, inThread: paneOf(target) });
       await request.catch(() => {});
       target.disabled = false;
     }
@@ -425,11 +495,16 @@ function first(snapshot) {
 }
 
 wire();
+followEnd($("channel-messages"));
+followEnd($("thread-messages"));
 const events = new EventSource("/demo/events");
 events.addEventListener("snapshot", (event) => {
   const snapshot = JSON.parse(event.data);
-  if (!state.snapshot) first(snapshot);
+  const isFirst = !state.snapshot;
+  if (isFirst) first(snapshot);
   state.snapshot = snapshot;
+  // Opened from a permalink (a find result opened in a new tab): show that thread.
+  if (isFirst && threadOfPermalink(location.href)) state.openThread = threadOfPermalink(location.href);
   $("live").textContent = "live";
   $("live").classList.add("on");
   render();
