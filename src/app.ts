@@ -26,6 +26,7 @@ import {
   defaultHttpTimeouts,
   type HttpTimeouts,
 } from "./http/server.js";
+import { loadAttachment, registerTranscriptAttachments } from "./http/transcript/attachments.js";
 import { registerTranscript } from "./http/transcript/route.js";
 import { TranscriptSigner } from "./http/transcript/signing.js";
 import { loadTranscript } from "./http/transcript/view.js";
@@ -193,6 +194,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   registerTranscript(http, {
     signer: transcripts,
     load: (conversationId) => loadTranscript(conversationId, { store, slack, channels }),
+    logger,
+  });
+  registerTranscriptAttachments(http, {
+    signer: transcripts,
+    load: (conversationId, messageId, index) =>
+      loadAttachment(conversationId, messageId, index, { store, slack, channels }),
     logger,
   });
   const metricsServer = createMetricsServer(metrics.registry, logger);

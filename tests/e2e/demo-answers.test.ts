@@ -75,6 +75,15 @@ describe("the demo page answers where the person acted", () => {
     await answer.waitFor();
     await waitFor(() => inView(answer, thread), { message: "the link in view in the thread pane" });
     expect(await page.locator("#channel-messages .message.ephemeral").count()).toBe(channelAnswers);
+
+    // The page it links shows Maya's picture (kept on Twilio's authenticated API) through Threadline.
+    const [transcript] = await Promise.all([page.waitForEvent("popup"), answer.locator("a").click()]);
+    const picture = transcript.locator("li.msg img");
+    await picture.waitFor();
+    await waitFor(() =>
+      picture.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth > 0),
+    );
+    await transcript.close();
   });
 
   it("opens the thread a find result links to, in the demo", async () => {
