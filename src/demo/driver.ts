@@ -133,6 +133,46 @@ export class DemoDriver {
     );
   }
 
+  /** A ⋯ menu's choice (an overflow element), e.g. "Remind me in 1 hour". */
+  chooseFromMenu(
+    user: string,
+    messageTs: string,
+    actionId: string,
+    value: string,
+    inThread: string | null = null,
+  ): Promise<Json> {
+    this.requireTeammate(user);
+    return this.slackDoes(() =>
+      this.slack.blockAction(
+        this.slack.buildOverflowChoice({
+          channel: supportChannel.id,
+          messageTs,
+          user,
+          actionId,
+          value,
+          ...(inThread && { shownInThread: inThread }),
+        }),
+      ),
+    );
+  }
+
+  /** Adds the emoji reaction, or takes it away when this person already reacted with it (as Slack's pill does). */
+  async toggleReaction(user: string, messageTs: string, name: string): Promise<void> {
+    this.requireTeammate(user);
+    const reacted = this.slack.reactions.some(
+      (r) =>
+        r.channel === supportChannel.id && r.timestamp === messageTs && r.name === name && r.user === user,
+    );
+    const reaction = { channel: supportChannel.id, ts: messageTs, user, name };
+    await this.slackDoes(() => (reacted ? this.slack.unreact(reaction) : this.slack.react(reaction)));
+  }
+
+  /** The person opens Threadline's Home tab; the app publishes it. */
+  async openHome(user: string): Promise<void> {
+    this.requireTeammate(user);
+    await this.slackDoes(() => this.slack.openHome(user));
+  }
+
   /** The options the app offers for a menu, as Slack asks for them while someone types. */
   options(user: string, messageTs: string, actionId: string, query: string): Promise<Json> {
     this.requireTeammate(user);

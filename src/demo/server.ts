@@ -30,6 +30,15 @@ const requests = {
   button: z.object({ user: teammate, messageTs: z.string(), actionId: z.string(), inThread }),
   ephemeralButton: z.object({ user: teammate, ephemeralTs: z.string(), actionId: z.string() }),
   options: z.object({ user: teammate, messageTs: z.string(), actionId: z.string(), query: z.string() }),
+  overflow: z.object({
+    user: teammate,
+    messageTs: z.string(),
+    actionId: z.string(),
+    value: z.string(),
+    inThread,
+  }),
+  reaction: z.object({ user: teammate, messageTs: z.string(), name: z.enum(["eyes", "white_check_mark"]) }),
+  home: z.object({ user: teammate }),
   select: z.object({
     user: teammate,
     messageTs: z.string(),
@@ -68,6 +77,13 @@ export async function startDemoServer(
     "/demo/slack/ephemeral-button": action(requests.ephemeralButton, (i) =>
       driver.clickEphemeral(i.user, i.ephemeralTs, i.actionId),
     ),
+    "/demo/slack/overflow": action(requests.overflow, (i) =>
+      driver.chooseFromMenu(i.user, i.messageTs, i.actionId, i.value, i.inThread),
+    ),
+    "/demo/slack/reaction": action(requests.reaction, (i) =>
+      driver.toggleReaction(i.user, i.messageTs, i.name),
+    ),
+    "/demo/slack/home": action(requests.home, (i) => driver.openHome(i.user)),
     "/demo/slack/options": action(requests.options, (i) =>
       driver.options(i.user, i.messageTs, i.actionId, i.query),
     ),

@@ -9,6 +9,10 @@ const state = {
   picture: null,
   openThread: null,
   menu: null,
+  /** "channel" or "home" (Threadline's Home tab). */
+  view: "channel",
+  /** Per customer, how many of the business's texts they have seen on their phone (the rest are unread). */
+  seen: {},
 };
 
 function formatNumber(number) {
@@ -74,13 +78,17 @@ function renderCustomers() {
   const { customers, phones } = state.snapshot;
   $("customers").innerHTML = customers
     .map((customer) => {
-      const count = phones[customer.number]?.length ?? 0;
+      const received = (phones[customer.number] ?? []).filter((text) => text.direction === "out").length;
       const selected = customer.number === state.customer;
+      if (selected) state.seen[customer.number] = received;
+      const count = received - (state.seen[customer.number] ?? 0);
       return `<button type="button" role="tab" aria-selected="${selected}" class="customer${
         selected ? " selected" : ""
       }" data-number="${escapeHtml(customer.number)}" title="${escapeHtml(formatNumber(customer.number))}">${avatar(
         customer.name,
-      )}<b>${escapeHtml(customer.name)}</b>${count ? `<span class="count">${count}</span>` : ""}</button>`;
+      )}<b>${escapeHtml(customer.name)}</b>${
+        count > 0 ? `<span class="count" aria-label="${count} unread">${count}</span>` : ""
+      }</button>`;
     })
     .join("");
 }
@@ -164,13 +172,33 @@ function messageBody(message, context) {
     )
     .join("");
   const reactions = message.reactions.length
-    ? `<div class="reactions">${message.reactions
-        .map(
-          (reaction) => `<span class="reaction">${emojiFor(reaction.name)} <b>${reaction.count}</b></span>`,
-        )
-        .join("")}</div>`
+    ? `<div class="reactions">${message.reactions.map((reaction) => reactionPill(reaction, message.ts)).join("")}</div>`
     : "";
   return content + files + reactions;
+}
+
+/** The reactions people can add here: Threadline's triage pair (👀 takes a conversation, ✅ closes it). */
+const triage = ["eyes", "white_check_mark"];
+
+function reactionPill(reaction, ts) {
+  const mine = reaction.users.includes(state.me);
+  const body = `${emojiFor(reaction.name)} <b>${reaction.users.length}</b>`;
+  if (!triage.includes(reaction.name)) return `<span class="reaction">${body}</span>`;
+  return `<button type="button" class="reaction${mine ? " mine" : ""}" data-react="${reaction.name}" data-ts="${escapeHtml(
+    ts,
+  )}" aria-pressed="${mine}">${body}</button>`;
+}
+
+/** Slack's hover bar: add one of the triage reactions. */
+function reactionTools(ts) {
+  return `<div class="message-tools">${triage
+    .map(
+      (name) =>
+        `<button type="button" class="tool" data-react="${name}" data-ts="${escapeHtml(ts)}" title="React with :${name}:">${emojiFor(
+          name,
+        )}</button>`,
+    )
+    .join("")}</div>`;
 }
 
 function messageRow(message, { inThread = false } = {}) {
@@ -178,7 +206,7 @@ function messageRow(message, { inThread = false } = {}) {
   const isNote = /^\s*(>\s*)?[*_]?note[*_]?:/i.test(message.text) && !author.isApp;
   const context = { names: state.snapshot.names, ts: message.ts };
   const replies = !inThread && message.replies.length > 0 ? repliesBar(message) : "";
-  return `<div class="message${isNote ? " note" : ""}" data-ts="${escapeHtml(message.ts)}">${avatar(
+  return `<div class="message${isNote ? " note" : ""}" data-ts="${escapeHtml(message.ts)}">${reactionTools(message.ts)}${avatar(
     author.face ?? author.name,
     author.isApp && !author.face,
   )}<div class="message-main"><div class="message-head"><b class="author">${escapeHtml(author.name)}</b>${
@@ -303,6 +331,20 @@ function renderThread() {
   );
 }
 
+function renderHome() {
+  const home = $("home");
+  const showing = state.view === "home";
+  home.hidden = !showing;
+  $("channel").hidden = showing;
+  $("channel-name").classList.toggle("active", !showing);
+  $("open-home").classList.toggle("active", showing);
+  if (!showing) return;
+  const published = state.snapshot.homes[state.me];
+  $("home-body").innerHTML = published
+    ? blocks(published, { names: state.snapshot.names, ts: "" })
+    : '<div class="channel-empty">Opening Home…</div>';
+}
+
 function render() {
   if (!state.snapshot) return;
   renderCustomers();
@@ -310,6 +352,13 @@ function render() {
   renderAttachments();
   renderChannel();
   renderThread();
+  renderHome();
+}
+
+async function openHome() {
+  state.view = "home";
+  render();
+  await post("/demo/slack/home", { user: state.me }).catch(() => {});
 }
 
 /** The thread whose pane `element` is in, or null in the channel: answers to a click show where it happened. */
@@ -330,6 +379,7 @@ function threadOfPermalink(href) {
 
 function openThread(ts) {
   state.openThread = ts;
+  state.view = "channel";
   render();
   $("thread-text").focus();
 }
@@ -347,7 +397,13 @@ async function openMenu(button) {
   const where = paneOf(button);
   const options = answer.options ?? (answer.option_groups ?? []).flatMap((group) => group.options);
   const menu = $("menu");
-  state.menu = { user: body.user, messageTs: body.messageTs, actionId: body.actionId, inThread: where };
+  state.menu = {
+    kind: "select",
+    user: body.user,
+    messageTs: body.messageTs,
+    actionId: body.actionId,
+    inThread: where,
+  };
   menu.innerHTML = options.length
     ? options
         .map(
@@ -360,6 +416,31 @@ async function openMenu(button) {
     : '<div class="menu-empty">No options</div>';
   const box = button.getBoundingClientRect();
   menu.style.left = `${box.left}px`;
+  menu.style.top = `${box.bottom + 4}px`;
+  menu.hidden = false;
+}
+
+/** A ⋯ menu: its options are in the message (an overflow element), so nothing is asked of the app. */
+function openOverflow(button) {
+  const options = JSON.parse(button.dataset.options);
+  const menu = $("menu");
+  state.menu = {
+    kind: "overflow",
+    user: state.me,
+    messageTs: button.dataset.messageTs,
+    actionId: button.dataset.actionId,
+    inThread: paneOf(button),
+  };
+  menu.innerHTML = options
+    .map(
+      (option) =>
+        `<button type="button" role="option" class="menu-item" data-value="${escapeHtml(option.value)}">${escapeHtml(
+          option.text,
+        )}</button>`,
+    )
+    .join("");
+  const box = button.getBoundingClientRect();
+  menu.style.left = `${Math.max(8, box.right - 260)}px`;
   menu.style.top = `${box.bottom + 4}px`;
   menu.hidden = false;
 }
@@ -426,7 +507,8 @@ function wire() {
   $("teammate").addEventListener("change", (event) => {
     state.me = event.target.value;
     localStorage.setItem("threadline-demo.me", state.me);
-    render();
+    if (state.view === "home") void openHome();
+    else render();
   });
 
   $("thread-close").addEventListener("click", () => {
@@ -464,11 +546,29 @@ function wire() {
     } else if (target.classList.contains("block-select")) {
       await openMenu(target).catch(() => {});
       return;
-    } else if (target.classList.contains("menu-item") && state.menu) {
-      const chosen = { ...state.menu, value: target.dataset.value, text: target.textContent };
-      closeMenu();
-      await post("/demo/slack/select", chosen).catch(() => {});
+    } else if (target.classList.contains("block-overflow")) {
+      openOverflow(target);
       return;
+    } else if (target.classList.contains("menu-item") && state.menu) {
+      const { kind, ...menu } = state.menu;
+      closeMenu();
+      const request =
+        kind === "overflow"
+          ? post("/demo/slack/overflow", { ...menu, value: target.dataset.value })
+          : post("/demo/slack/select", { ...menu, value: target.dataset.value, text: target.textContent });
+      await request.catch(() => {});
+      return;
+    } else if (target.dataset.react) {
+      await post("/demo/slack/reaction", {
+        user: state.me,
+        messageTs: target.dataset.ts,
+        name: target.dataset.react,
+      }).catch(() => {});
+    } else if (target.id === "open-home") {
+      await openHome();
+    } else if (target.id === "channel-name") {
+      state.view = "channel";
+      render();
     } else if (target.classList.contains("block-button")) {
       const { actionId, messageTs, ephemeral } = target.dataset;
       target.disabled = true;
@@ -500,6 +600,8 @@ followEnd($("thread-messages"));
 const events = new EventSource("/demo/events");
 events.addEventListener("snapshot", (event) => {
   const snapshot = JSON.parse(event.data);
+  // Back after the demo stopped: it is a new demo with nothing of the old one, so start the page afresh.
+  if (lost) location.reload();
   const isFirst = !state.snapshot;
   if (isFirst) first(snapshot);
   state.snapshot = snapshot;
@@ -509,7 +611,10 @@ events.addEventListener("snapshot", (event) => {
   $("live").classList.add("on");
   render();
 });
+let lost = false;
 events.addEventListener("error", () => {
-  $("live").textContent = "reconnecting…";
+  lost = true;
+  $("live").textContent = "stopped";
   $("live").classList.remove("on");
+  $("stopped").hidden = false;
 });

@@ -173,7 +173,7 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
     "auth.test": {
       token: "bot",
       run: () => ({
-        url: `https://${bot.teamDomain}.slack.com/`,
+        url: `${ctx.workspaceUrl()}/`,
         team: "Threadline Test",
         user: bot.botName,
         team_id: bot.teamId,
