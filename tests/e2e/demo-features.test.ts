@@ -57,7 +57,7 @@ describe("the demo page's Slack features", () => {
     await page.locator("#open-home").click();
     const home = page.locator("#home-body");
     await home.locator(".block-header", { hasText: "Your reminders" }).waitFor();
-    const reminder = home.locator(".block-section", { hasText: "⏰" });
+    const reminder = home.locator(".block-section", { has: page.locator('svg[aria-label="alarm_clock"]') });
     await reminder.locator("a", { hasText: "+1 555 333 8888" }).waitFor();
     expect(await page.locator("#channel").isHidden()).toBe(true);
 
