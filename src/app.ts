@@ -229,7 +229,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
         config.transcriptSecret ??
           (await database.settingOrCreate("transcript.secret", () => randomBytes(32).toString("base64url"))),
       );
-      await http.listen({ port: config.port, host: "0.0.0.0" });
+      await http.listen({ port: config.port, host: config.host });
       httpPort = (http.server.address() as AddressInfo).port;
       started = true;
       metricsPort = await listenOn(metricsServer, config.metrics.port, config.metrics.host);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,6 +21,8 @@ export interface DemoOptions {
 export interface Demo {
   /** The page, e.g. http://localhost:4321 */
   readonly url: string;
+  /** Where the app's webhook receiver listens: loopback only. */
+  readonly appUrl: string;
   stop(): Promise<void>;
 }
 
@@ -29,7 +32,12 @@ export interface Demo {
  * URL the app believes it has, so transcript links and MMS media links open in the browser.
  */
 export async function startDemo(options: DemoOptions): Promise<Demo> {
-  const [slack, twilio] = await Promise.all([SlackSimulator.start(), TwilioSimulator.start()]);
+  // Secrets of this run only: the simulators' fixed test tokens would let anyone who knows them sign webhooks.
+  const secret = () => randomBytes(24).toString("base64url");
+  const [slack, twilio] = await Promise.all([
+    SlackSimulator.start({ tokens: { bot: `xoxb-${secret()}`, app: `xapp-${secret()}` } }),
+    TwilioSimulator.start({ authToken: secret() }),
+  ]);
   for (const teammate of teammates) slack.addUser(teammate);
   slack.addChannel({
     ...supportChannel,
@@ -60,6 +68,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       TWILIO_AUTH_TOKEN: twilio.authToken,
       TWILIO_API_URL: twilio.baseUrl,
       PUBLIC_URL: driver.publicUrl,
+      // Only this machine reaches the demo's app; its page's server, on loopback too, checks the Host.
+      HOST: "127.0.0.1",
       PORT: "0",
       METRICS_PORT: "0",
       DATABASE_URL: `file:${path.join(databaseDir, "threadline.db")}`,
@@ -76,5 +86,5 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     await stop().catch(() => {});
     throw error;
   }
-  return { url: driver.publicUrl, stop };
+  return { url: driver.publicUrl, appUrl: `http://127.0.0.1:${appPort()}`, stop };
 }

@@ -92,7 +92,16 @@ export async function startDemoServer(
     ),
   };
 
+  let served = 0;
   const route = async (req: IncomingMessage, url: URL): Promise<Reply> => {
+    const refusal = foreignRequest(req, served);
+    if (refusal) {
+      logger.warn(
+        { host: req.headers.host, origin: req.headers.origin, path: url.pathname },
+        `demo: ${refusal}`,
+      );
+      return text(`${refusal}. Open the demo at http://localhost:${served}/.`, 403);
+    }
     const path = url.pathname;
     const act = actions[path];
     if (act) {
@@ -113,6 +122,7 @@ export async function startDemoServer(
     return text("not found", 404);
   };
   const server = await listen(route, port);
+  served = server.port;
   return {
     ...server,
     close: async () => {
@@ -120,6 +130,22 @@ export async function startDemoServer(
       await server.close();
     },
   };
+}
+
+/**
+ * The demo listens on loopback only, but a web page elsewhere could still reach it through the visitor's
+ * browser: by DNS rebinding (a name of its own that resolves to 127.0.0.1, so the Host is that name) or by
+ * posting across origins. Only requests addressed to localhost or 127.0.0.1 at this port, and not sent by
+ * another site's page, are served. Null when the request may be served, else why not.
+ */
+function foreignRequest(req: IncomingMessage, port: number): string | null {
+  const ours = [`localhost:${port}`, `127.0.0.1:${port}`];
+  const host = req.headers.host?.toLowerCase() ?? "";
+  if (!ours.includes(host)) return `refused a request addressed to ${JSON.stringify(host)}`;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !ours.some((address) => origin.toLowerCase() === `http://${address}`))
+    return `refused a request sent by the page at ${JSON.stringify(origin)}`;
+  return null;
 }
 
 async function answerAction(act: Action, body: unknown, logger: Logger): Promise<Reply> {

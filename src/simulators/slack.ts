@@ -65,6 +65,13 @@ const DEFAULT_SCOPES = [
   "commands",
 ];
 
+export interface SimulatorTokens {
+  readonly bot: `xoxb-${string}`;
+  readonly app: `xapp-${string}`;
+}
+
+const testTokens: SimulatorTokens = { bot: "xoxb-test-token", app: "xapp-test-token" };
+
 /** Slack gives up on an envelope that is not acked within 3 seconds. */
 const ACK_TIMEOUT_MS = 3_000;
 
@@ -80,8 +87,8 @@ interface AckOptions {
 const tombstone = { subtype: "tombstone", text: "This message was deleted.", user: "USLACKBOT" } as const;
 
 export class SlackSimulator {
-  readonly botToken = "xoxb-test-token";
-  readonly appToken = "xapp-test-token";
+  readonly botToken: string;
+  readonly appToken: string;
   readonly teamId = "T111";
   readonly teamDomain = "threadline-test";
   readonly botUserId = "UBOT";
@@ -112,7 +119,10 @@ export class SlackSimulator {
   private constructor(
     private readonly server: LocalServer,
     routing: SocketRouting,
+    tokens: SimulatorTokens,
   ) {
+    this.botToken = tokens.bot;
+    this.appToken = tokens.app;
     this.apiUrl = `${server.origin}/api/`;
     this.workspace = new Workspace(
       {
@@ -145,14 +155,17 @@ export class SlackSimulator {
   }
 
   /** `routing: "random"` hands each envelope to a random open connection (several app instances). */
-  static async start(options: { port?: number; routing?: SocketRouting } = {}): Promise<SlackSimulator> {
+  /** `tokens`: the bot and app tokens it accepts; fixed test values unless given (the demo makes its own per run). */
+  static async start(
+    options: { port?: number; routing?: SocketRouting; tokens?: SimulatorTokens } = {},
+  ): Promise<SlackSimulator> {
     let fake: SlackSimulator;
     const server = await listen(async (req, url) => {
       const reply = await fake.route(req, url);
       fake.changes.notify();
       return reply;
     }, options.port);
-    fake = new SlackSimulator(server, options.routing ?? "newest");
+    fake = new SlackSimulator(server, options.routing ?? "newest", options.tokens ?? testTokens);
     return fake;
   }
 

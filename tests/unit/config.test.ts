@@ -26,6 +26,7 @@ describe("loadConfig", () => {
       slack: { apiUrl: "https://slack.com/api/" }, // default from the contract, never called
       sms: null,
       publicUrl: "https://hooks.example.com",
+      host: "0.0.0.0",
       port: 3000,
       metrics: { host: "127.0.0.1", port: 9464 },
       databaseUrl: "file:./data/threadline.db",
@@ -94,6 +95,11 @@ describe("loadConfig", () => {
         expect.stringMatching(/^DATABASE_URL .*postgresql:\/\//),
       ]);
     }
+  });
+
+  it("takes HOST, the interface the webhook receiver listens on", () => {
+    expect(loadConfig({ ...minimal, HOST: "127.0.0.1" }).host).toBe("127.0.0.1");
+    expect(loadConfig({ ...minimal, HOST: "" }).host).toBe("0.0.0.0");
   });
 
   it("treats empty variables as unset", () => {
