@@ -8,7 +8,7 @@ import { createLogger } from "../logger.js";
 import type { LocalServer } from "../simulators/http.js";
 import { SlackSimulator } from "../simulators/slack.js";
 import { TwilioSimulator } from "../simulators/twilio.js";
-import { inboxNumber, supportChannel, teammates } from "./cast.js";
+import { customers, inboxNumber, supportChannel, teammates } from "./cast.js";
 import { DemoDriver } from "./driver.js";
 import { startDemoServer } from "./server.js";
 
@@ -39,6 +39,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     TwilioSimulator.start({ authToken: secret() }),
   ]);
   for (const teammate of teammates) slack.addUser(teammate);
+  // Their carrier's caller-name records, which Twilio Lookup reads: the app learns their names as it would.
+  for (const customer of customers) twilio.setCallerName(customer.number, customer.name);
   slack.addChannel({
     ...supportChannel,
     members: [slack.botUserId, ...teammates.map((teammate) => teammate.id)],
@@ -67,6 +69,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       TWILIO_ACCOUNT_SID: twilio.accountSid,
       TWILIO_AUTH_TOKEN: twilio.authToken,
       TWILIO_API_URL: twilio.baseUrl,
+      TWILIO_CALLER_NAME_LOOKUP: "true",
       PUBLIC_URL: driver.publicUrl,
       // Only this machine reaches the demo's app; its page's server, on loopback too, checks the Host.
       HOST: "127.0.0.1",

@@ -5,8 +5,8 @@ import { waitFor } from "../../src/simulators/wait.js";
 import { demoPage } from "./demo-page.js";
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const mayasThread = "Conversation with +1 555 765 4321";
-const leosThread = "Conversation with +1 555 333 8888";
+const mayasThread = "Conversation with Maya";
+const leosThread = "Conversation with Leo";
 
 /** Whether a person sees `item` in the scrolled list `list` without scrolling it. */
 async function inView(item: Locator, list: Locator): Promise<boolean> {
@@ -86,13 +86,14 @@ describe("the demo page answers where the person acted", () => {
     await transcript.close();
   });
 
-  it("opens the thread a find result links to, in the demo", async () => {
+  it("finds a customer by name and opens the thread a find result links to, in the demo", async () => {
     await page.locator("#thread-close").click();
-    await demoPage.command(page, "/threadline find Sundays");
+    await demoPage.command(page, "/threadline find Leo");
     const result = page.locator("#channel-messages .message.ephemeral", {
       hasText: "Conversations matching",
     });
     await result.waitFor();
+    expect(await result.textContent()).toContain("Leo (+1 555 333 8888)");
     const link = result.locator("a", { hasText: "thread" });
     expect(new URL((await link.getAttribute("href")) as string).origin).toBe(new URL(demo.url).origin);
     await link.click();

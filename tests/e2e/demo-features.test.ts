@@ -4,8 +4,8 @@ import { type Demo, startDemo } from "../../src/demo/demo.js";
 import { demoPage } from "./demo-page.js";
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const mayasThread = "Conversation with +1 555 765 4321";
-const leosThread = "Conversation with +1 555 333 8888";
+const mayasThread = "Conversation with Maya";
+const leosThread = "Conversation with Leo";
 
 /** What the demo's help advertises, done on the page as a person would. */
 describe("the demo page's Slack features", () => {
@@ -58,10 +58,10 @@ describe("the demo page's Slack features", () => {
     const home = page.locator("#home-body");
     await home.locator(".block-header", { hasText: "Your reminders" }).waitFor();
     const reminder = home.locator(".block-section", { has: page.locator('svg[aria-label="alarm_clock"]') });
-    await reminder.locator("a", { hasText: "+1 555 333 8888" }).waitFor();
+    await reminder.locator("a", { hasText: "Leo" }).waitFor();
     expect(await page.locator("#channel").isHidden()).toBe(true);
 
-    await reminder.locator("a", { hasText: "+1 555 333 8888" }).click();
+    await reminder.locator("a", { hasText: "Leo" }).click();
     await page.locator("#thread-messages .message", { hasText: "Do you deliver on Sundays?" }).waitFor();
     expect(await page.locator("#channel").isVisible()).toBe(true);
   });

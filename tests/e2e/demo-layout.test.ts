@@ -8,7 +8,7 @@ import { demoPage } from "./demo-page.js";
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Kept after the run (gitignored), so a person can look at what the test saw. */
 const screenshotDir = path.resolve(import.meta.dirname, "../output/demo-layout");
-const mayasThread = "Conversation with +1 555 765 4321";
+const mayasThread = "Conversation with Maya";
 
 /** Laptop and desktop windows the demo must be usable in. */
 const windows = [
@@ -81,7 +81,7 @@ describe("the demo page at laptop and desktop widths", () => {
       expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(
         size.width,
       );
-      expect((await box(page.locator(".channel-header"))).height).toBeLessThanOrEqual(72);
+      expect((await box(page.locator("#channel .channel-header"))).height).toBeLessThanOrEqual(72);
       expect(await channel.evaluate((list) => list.scrollWidth - list.clientWidth)).toBeLessThanOrEqual(0);
       expect((await box(channel)).width).toBeGreaterThanOrEqual(400);
       await fullyShown(parent.locator(".block-select"), channel, page);

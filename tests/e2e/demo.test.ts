@@ -11,7 +11,7 @@ import { demoPage } from "./demo-page.js";
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const projectRoot = path.resolve(import.meta.dirname, "../..");
 /** How Threadline titles Maya's conversation (the demo's first customer, +15557654321). */
-const mayasThread = "Conversation with +1 555 765 4321";
+const mayasThread = "Conversation with Maya";
 
 describe("the demo page", () => {
   let demo: Demo;

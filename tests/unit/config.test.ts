@@ -48,6 +48,7 @@ describe("loadConfig", () => {
       accountSid: twilio.TWILIO_ACCOUNT_SID,
       authToken: "secret",
       apiUrl: "http://127.0.0.1:8",
+      lookupCallerNames: false,
     });
   });
 
@@ -95,6 +96,17 @@ describe("loadConfig", () => {
         expect.stringMatching(/^DATABASE_URL .*postgresql:\/\//),
       ]);
     }
+  });
+
+  it("takes TWILIO_CALLER_NAME_LOOKUP, off unless true", () => {
+    const withTwilio = { ...minimal, ...twilio };
+    expect(loadConfig(withTwilio).sms?.lookupCallerNames).toBe(false);
+    expect(loadConfig({ ...withTwilio, TWILIO_CALLER_NAME_LOOKUP: "true" }).sms?.lookupCallerNames).toBe(
+      true,
+    );
+    expect(() => loadConfig({ ...withTwilio, TWILIO_CALLER_NAME_LOOKUP: "yes" })).toThrow(
+      /TWILIO_CALLER_NAME_LOOKUP must be true or false/,
+    );
   });
 
   it("takes HOST, the interface the webhook receiver listens on", () => {
