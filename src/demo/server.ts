@@ -12,6 +12,10 @@ const pageFiles: Record<string, string> = {
   "index.html": "text/html; charset=utf-8",
   "style.css": "text/css; charset=utf-8",
   "app.js": "text/javascript; charset=utf-8",
+  "state.js": "text/javascript; charset=utf-8",
+  "phone.js": "text/javascript; charset=utf-8",
+  "slack-view.js": "text/javascript; charset=utf-8",
+  "menus.js": "text/javascript; charset=utf-8",
   "render.js": "text/javascript; charset=utf-8",
 };
 
