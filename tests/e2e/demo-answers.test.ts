@@ -76,6 +76,14 @@ describe("the demo page answers where the person acted", () => {
     await waitFor(() => inView(answer, thread), { message: "the link in view in the thread pane" });
     expect(await page.locator("#channel-messages .message.ephemeral").count()).toBe(channelAnswers);
 
+    // A command typed in the thread's box is answered there too.
+    await page.locator("#thread-text").fill("/threadline status");
+    await page.locator("#thread-text").press("Enter");
+    const status = thread.locator(".message.ephemeral", { hasText: "+1 555 000 1111" });
+    await status.waitFor();
+    await waitFor(() => inView(status, thread), { message: "the status answer in view in the thread pane" });
+    expect(await page.locator("#channel-messages .message.ephemeral").count()).toBe(channelAnswers);
+
     // The page it links shows Maya's picture (kept on Twilio's authenticated API) through Threadline.
     const [transcript] = await Promise.all([page.waitForEvent("popup"), answer.locator("a").click()]);
     const picture = transcript.locator("li.msg img");
