@@ -2,10 +2,10 @@
 // Chromium (CHROMIUM_PATH, /usr/bin/chromium by default).   npx tsx scripts/demo-screenshot.ts
 import { chromium } from "playwright-core";
 import { startDemo } from "../src/demo/demo.js";
-import { demoPage } from "../tests/e2e/demo-page.js";
+import { demoPage } from "../tests/browser/demo-page.js";
 
-const maya = "Conversation with +1 555 765 4321";
-const leo = "Conversation with +1 555 333 8888";
+const maya = "Conversation with Maya";
+const leo = "Conversation with Leo";
 
 const demo = await startDemo({ port: 0 });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });

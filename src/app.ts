@@ -29,6 +29,7 @@ import {
   defaultHttpTimeouts,
   type HttpTimeouts,
 } from "./http/server.js";
+import { loadAttachment, registerTranscriptAttachments } from "./http/transcript/attachments.js";
 import { registerTranscript } from "./http/transcript/route.js";
 import { TranscriptSigner } from "./http/transcript/signing.js";
 import { loadTranscript } from "./http/transcript/view.js";
@@ -221,6 +222,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     load: (conversationId) => loadTranscript(conversationId, { store, slack, channels }),
     logger,
   });
+  registerTranscriptAttachments(http, {
+    signer: transcripts,
+    load: (conversationId, messageId, index) =>
+      loadAttachment(conversationId, messageId, index, { store, slack, channels }),
+    logger,
+  });
   const metricsServer = createMetricsServer(metrics.registry, logger);
   registerHealth(
     http,
@@ -260,7 +267,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
         config.transcriptSecret ??
           (await database.settingOrCreate("transcript.secret", () => randomBytes(32).toString("base64url"))),
       );
-      await http.listen({ port: config.port, host: "0.0.0.0" });
+      await http.listen({ port: config.port, host: config.host });
       httpPort = (http.server.address() as AddressInfo).port;
       started = true;
       metricsPort = await listenOn(metricsServer, config.metrics.port, config.metrics.host);

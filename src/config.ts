@@ -11,6 +11,8 @@ export interface Config extends ChannelConfigs {
   readonly slack: { readonly botToken: string; readonly appToken: string; readonly apiUrl: string };
   /** Base URL of the webhook receiver as the providers call it, without a trailing slash. */
   readonly publicUrl: string;
+  /** The interface the webhook receiver listens on: all of them (0.0.0.0) unless set, e.g. 127.0.0.1 behind a proxy. */
+  readonly host: string;
   readonly port: number;
   /** Where Prometheus scrapes `GET /metrics`: its own listener, never the public webhook port. */
   readonly metrics: { readonly host: string; readonly port: number };
@@ -41,6 +43,7 @@ const environmentSchema = z.object({
     .regex(/^xapp-\S+$/, "must be an app-level token starting with xapp-"),
   SLACK_API_URL: withDefault(httpUrl("trailing"), "https://slack.com/api/"),
   PUBLIC_URL: z.string({ error: "is required" }).pipe(httpUrl("none")),
+  HOST: withDefault(z.string().trim().min(1), "0.0.0.0"),
   PORT: withDefault(portNumber, "3000"),
   METRICS_PORT: withDefault(portNumber, "9464"),
   METRICS_HOST: withDefault(z.string().trim().min(1), "127.0.0.1"),
@@ -127,6 +130,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     }),
     ...channels,
     publicUrl: env.PUBLIC_URL,
+    host: env.HOST,
     port: env.PORT,
     metrics: Object.freeze({ host: env.METRICS_HOST, port: env.METRICS_PORT }),
     databaseUrl: env.DATABASE_URL,

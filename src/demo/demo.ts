@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,7 +8,7 @@ import { createLogger } from "../logger.js";
 import type { LocalServer } from "../simulators/http.js";
 import { SlackSimulator } from "../simulators/slack.js";
 import { TwilioSimulator } from "../simulators/twilio.js";
-import { inboxNumber, supportChannel, teammates } from "./cast.js";
+import { customers, inboxNumber, supportChannel, teammates } from "./cast.js";
 import { DemoDriver } from "./driver.js";
 import { startDemoServer } from "./server.js";
 
@@ -20,6 +21,8 @@ export interface DemoOptions {
 export interface Demo {
   /** The page, e.g. http://localhost:4321 */
   readonly url: string;
+  /** Where the app's webhook receiver listens: loopback only. */
+  readonly appUrl: string;
   stop(): Promise<void>;
 }
 
@@ -29,8 +32,15 @@ export interface Demo {
  * URL the app believes it has, so transcript links and MMS media links open in the browser.
  */
 export async function startDemo(options: DemoOptions): Promise<Demo> {
-  const [slack, twilio] = await Promise.all([SlackSimulator.start(), TwilioSimulator.start()]);
+  // Secrets of this run only: the simulators' fixed test tokens would let anyone who knows them sign webhooks.
+  const secret = () => randomBytes(24).toString("base64url");
+  const [slack, twilio] = await Promise.all([
+    SlackSimulator.start({ tokens: { bot: `xoxb-${secret()}`, app: `xapp-${secret()}` } }),
+    TwilioSimulator.start({ authToken: secret() }),
+  ]);
   for (const teammate of teammates) slack.addUser(teammate);
+  // Their carrier's caller-name records, which Twilio Lookup reads: the app learns their names as it would.
+  for (const customer of customers) twilio.setCallerName(customer.number, customer.name);
   slack.addChannel({
     ...supportChannel,
     members: [slack.botUserId, ...teammates.map((teammate) => teammate.id)],
@@ -51,6 +61,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   try {
     server = await startDemoServer(options.port, driver, appPort, logger);
     driver.publicUrl = `http://localhost:${server.port}`;
+    slack.workspaceUrl = driver.publicUrl;
     const config = loadConfig({
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_APP_TOKEN: slack.appToken,
@@ -58,7 +69,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       TWILIO_ACCOUNT_SID: twilio.accountSid,
       TWILIO_AUTH_TOKEN: twilio.authToken,
       TWILIO_API_URL: twilio.baseUrl,
+      TWILIO_CALLER_NAME_LOOKUP: "true",
       PUBLIC_URL: driver.publicUrl,
+      // Only this machine reaches the demo's app; its page's server, on loopback too, checks the Host.
+      HOST: "127.0.0.1",
       PORT: "0",
       METRICS_PORT: "0",
       DATABASE_URL: `file:${path.join(databaseDir, "threadline.db")}`,
@@ -75,5 +89,5 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     await stop().catch(() => {});
     throw error;
   }
-  return { url: driver.publicUrl, stop };
+  return { url: driver.publicUrl, appUrl: `http://127.0.0.1:${appPort()}`, stop };
 }

@@ -95,18 +95,31 @@ export class DemoDriver {
     );
   }
 
-  command(user: string, text: string): Promise<Json> {
+  /** `inThread`: the thread pane it was typed in, where its answers show. */
+  command(user: string, text: string, inThread: string | null = null): Promise<Json> {
     this.requireTeammate(user);
     return this.slackDoes(() =>
-      this.slack.slashCommand({ channel_id: supportChannel.id, user_id: user, text }),
+      this.slack.slashCommand({
+        channel_id: supportChannel.id,
+        user_id: user,
+        text,
+        ...(inThread && { shownInThread: inThread }),
+      }),
     );
   }
 
-  click(user: string, messageTs: string, actionId: string): Promise<Json> {
+  /** `inThread`: the thread pane the button was clicked in, where answers to the click show. */
+  click(user: string, messageTs: string, actionId: string, inThread: string | null = null): Promise<Json> {
     this.requireTeammate(user);
     return this.slackDoes(() =>
       this.slack.blockAction(
-        this.slack.buildButtonClick({ channel: supportChannel.id, messageTs, user, actionId }),
+        this.slack.buildButtonClick({
+          channel: supportChannel.id,
+          messageTs,
+          user,
+          actionId,
+          ...(inThread && { shownInThread: inThread }),
+        }),
       ),
     );
   }
@@ -118,6 +131,46 @@ export class DemoDriver {
     return this.slackDoes(() =>
       this.slack.blockAction(this.slack.buildEphemeralButtonClick({ ephemeral, actionId })),
     );
+  }
+
+  /** A ⋯ menu's choice (an overflow element), e.g. "Remind me in 1 hour". */
+  chooseFromMenu(
+    user: string,
+    messageTs: string,
+    actionId: string,
+    value: string,
+    inThread: string | null = null,
+  ): Promise<Json> {
+    this.requireTeammate(user);
+    return this.slackDoes(() =>
+      this.slack.blockAction(
+        this.slack.buildOverflowChoice({
+          channel: supportChannel.id,
+          messageTs,
+          user,
+          actionId,
+          value,
+          ...(inThread && { shownInThread: inThread }),
+        }),
+      ),
+    );
+  }
+
+  /** Adds the emoji reaction, or takes it away when this person already reacted with it (as Slack's pill does). */
+  async toggleReaction(user: string, messageTs: string, name: string): Promise<void> {
+    this.requireTeammate(user);
+    const reacted = this.slack.reactions.some(
+      (r) =>
+        r.channel === supportChannel.id && r.timestamp === messageTs && r.name === name && r.user === user,
+    );
+    const reaction = { channel: supportChannel.id, ts: messageTs, user, name };
+    await this.slackDoes(() => (reacted ? this.slack.unreact(reaction) : this.slack.react(reaction)));
+  }
+
+  /** The person opens Threadline's Home tab; the app publishes it. */
+  async openHome(user: string): Promise<void> {
+    this.requireTeammate(user);
+    await this.slackDoes(() => this.slack.openHome(user));
   }
 
   /** The options the app offers for a menu, as Slack asks for them while someone types. */
@@ -136,7 +189,13 @@ export class DemoDriver {
     );
   }
 
-  select(user: string, messageTs: string, actionId: string, value: string, text: string): Promise<Json> {
+  select(
+    user: string,
+    messageTs: string,
+    actionId: string,
+    choice: { value: string; text: string },
+    inThread: string | null = null,
+  ): Promise<Json> {
     this.requireTeammate(user);
     return this.slackDoes(() =>
       this.slack.blockAction(
@@ -145,8 +204,8 @@ export class DemoDriver {
           messageTs,
           user,
           actionId,
-          value,
-          text,
+          ...choice,
+          ...(inThread && { shownInThread: inThread }),
         }),
       ),
     );

@@ -12,6 +12,10 @@ const pageFiles: Record<string, string> = {
   "index.html": "text/html; charset=utf-8",
   "style.css": "text/css; charset=utf-8",
   "app.js": "text/javascript; charset=utf-8",
+  "state.js": "text/javascript; charset=utf-8",
+  "phone.js": "text/javascript; charset=utf-8",
+  "slack-view.js": "text/javascript; charset=utf-8",
+  "menus.js": "text/javascript; charset=utf-8",
   "render.js": "text/javascript; charset=utf-8",
 };
 
@@ -21,19 +25,31 @@ const refreshDelayMs = 40;
 const keepAliveMs = 15_000;
 
 const teammate = z.string().min(1);
+/** The thread pane the person acted in (null: the channel), where answers to what they did show. */
+const inThread = z.string().nullable().default(null);
 const requests = {
   phone: z.object({ customer: z.string(), text: z.string().max(1600), picture: z.string().nullable() }),
   message: z.object({ user: teammate, text: z.string().max(4000), threadTs: z.string().nullable() }),
-  command: z.object({ user: teammate, text: z.string().max(2000) }),
-  button: z.object({ user: teammate, messageTs: z.string(), actionId: z.string() }),
+  command: z.object({ user: teammate, text: z.string().max(2000), inThread }),
+  button: z.object({ user: teammate, messageTs: z.string(), actionId: z.string(), inThread }),
   ephemeralButton: z.object({ user: teammate, ephemeralTs: z.string(), actionId: z.string() }),
   options: z.object({ user: teammate, messageTs: z.string(), actionId: z.string(), query: z.string() }),
+  overflow: z.object({
+    user: teammate,
+    messageTs: z.string(),
+    actionId: z.string(),
+    value: z.string(),
+    inThread,
+  }),
+  reaction: z.object({ user: teammate, messageTs: z.string(), name: z.enum(["eyes", "white_check_mark"]) }),
+  home: z.object({ user: teammate }),
   select: z.object({
     user: teammate,
     messageTs: z.string(),
     actionId: z.string(),
     value: z.string(),
     text: z.string(),
+    inThread,
   }),
 };
 
@@ -58,20 +74,38 @@ export async function startDemoServer(
   const actions: Record<string, Action> = {
     "/demo/phone": action(requests.phone, (i) => driver.customerTexts(i.customer, i.text, i.picture)),
     "/demo/slack/message": action(requests.message, (i) => driver.postMessage(i.user, i.text, i.threadTs)),
-    "/demo/slack/command": action(requests.command, (i) => driver.command(i.user, i.text)),
-    "/demo/slack/button": action(requests.button, (i) => driver.click(i.user, i.messageTs, i.actionId)),
+    "/demo/slack/command": action(requests.command, (i) => driver.command(i.user, i.text, i.inThread)),
+    "/demo/slack/button": action(requests.button, (i) =>
+      driver.click(i.user, i.messageTs, i.actionId, i.inThread),
+    ),
     "/demo/slack/ephemeral-button": action(requests.ephemeralButton, (i) =>
       driver.clickEphemeral(i.user, i.ephemeralTs, i.actionId),
     ),
+    "/demo/slack/overflow": action(requests.overflow, (i) =>
+      driver.chooseFromMenu(i.user, i.messageTs, i.actionId, i.value, i.inThread),
+    ),
+    "/demo/slack/reaction": action(requests.reaction, (i) =>
+      driver.toggleReaction(i.user, i.messageTs, i.name),
+    ),
+    "/demo/slack/home": action(requests.home, (i) => driver.openHome(i.user)),
     "/demo/slack/options": action(requests.options, (i) =>
       driver.options(i.user, i.messageTs, i.actionId, i.query),
     ),
     "/demo/slack/select": action(requests.select, (i) =>
-      driver.select(i.user, i.messageTs, i.actionId, i.value, i.text),
+      driver.select(i.user, i.messageTs, i.actionId, { value: i.value, text: i.text }, i.inThread),
     ),
   };
 
+  let served = 0;
   const route = async (req: IncomingMessage, url: URL): Promise<Reply> => {
+    const refusal = foreignRequest(req, served);
+    if (refusal) {
+      logger.warn(
+        { host: req.headers.host, origin: req.headers.origin, path: url.pathname },
+        `demo: ${refusal}`,
+      );
+      return text(`${refusal}. Open the demo at http://localhost:${served}/.`, 403);
+    }
     const path = url.pathname;
     const act = actions[path];
     if (act) {
@@ -79,7 +113,8 @@ export async function startDemoServer(
       return answerAction(act, (await readBody(req)).json, logger);
     }
     if (req.method !== "GET") return text("not found", 404);
-    if (path === "/") return pageFile("index.html");
+    // Slack's permalinks point here in the demo (find results): the page opens the thread they name.
+    if (path === "/" || /^\/archives\/[A-Z0-9]+\/p\d+$/.test(path)) return pageFile("index.html");
     if (path.startsWith("/demo/page/")) return pageFile(path.slice("/demo/page/".length));
     if (path === "/demo/events") return streams.open(req);
     const picture = /^\/demo\/pictures\/([a-z]+)\.png$/.exec(path)?.[1];
@@ -91,6 +126,7 @@ export async function startDemoServer(
     return text("not found", 404);
   };
   const server = await listen(route, port);
+  served = server.port;
   return {
     ...server,
     close: async () => {
@@ -98,6 +134,22 @@ export async function startDemoServer(
       await server.close();
     },
   };
+}
+
+/**
+ * The demo listens on loopback only, but a web page elsewhere could still reach it through the visitor's
+ * browser: by DNS rebinding (a name of its own that resolves to 127.0.0.1, so the Host is that name) or by
+ * posting across origins. Only requests addressed to localhost or 127.0.0.1 at this port, and not sent by
+ * another site's page, are served. Null when the request may be served, else why not.
+ */
+function foreignRequest(req: IncomingMessage, port: number): string | null {
+  const ours = [`localhost:${port}`, `127.0.0.1:${port}`];
+  const host = req.headers.host?.toLowerCase() ?? "";
+  if (!ours.includes(host)) return `refused a request addressed to ${JSON.stringify(host)}`;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !ours.some((address) => origin.toLowerCase() === `http://${address}`))
+    return `refused a request sent by the page at ${JSON.stringify(origin)}`;
+  return null;
 }
 
 async function answerAction(act: Action, body: unknown, logger: Logger): Promise<Reply> {

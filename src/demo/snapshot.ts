@@ -12,11 +12,13 @@ export interface DemoSnapshot {
   readonly teammates: readonly { id: string; name: string }[];
   readonly customers: readonly { number: string; name: string }[];
   readonly pictures: readonly { id: string; label: string }[];
-  /** Slack user id → the name Slack shows, for mentions and authors. */
+  /** Slack user or channel id → the name Slack shows, for mentions and authors. */
   readonly names: Record<string, string>;
   readonly botUserId: string;
   readonly messages: readonly SlackMessageView[];
   readonly ephemerals: readonly EphemeralView[];
+  /** Each teammate's Home tab, as the app last published it (absent until they open it). */
+  readonly homes: Record<string, readonly Json[]>;
   readonly phones: Record<string, readonly PhoneMessageView[]>;
 }
 
@@ -28,7 +30,7 @@ export interface SlackMessageView {
   readonly text: string;
   readonly blocks: readonly Json[];
   readonly files: readonly { id: string; name: string; mimetype: string; url: string }[];
-  readonly reactions: readonly { name: string; count: number }[];
+  readonly reactions: readonly { name: string; users: readonly string[] }[];
   readonly edited: boolean;
   readonly replies: readonly SlackMessageView[];
 }
@@ -57,12 +59,13 @@ export function demoSnapshot(
 ): DemoSnapshot {
   const names: Record<string, string> = {};
   for (const user of slack.users.values()) names[user.id] = user.displayName || user.realName || user.name;
+  names[supportChannel.id] = supportChannel.name;
   const reactionsOf = (message: StoredMessage) => {
-    const counts = new Map<string, number>();
+    const users = new Map<string, string[]>();
     for (const reaction of slack.reactions)
       if (reaction.channel === message.channel && reaction.timestamp === message.ts)
-        counts.set(reaction.name, (counts.get(reaction.name) ?? 0) + 1);
-    return [...counts].map(([name, count]) => ({ name, count }));
+        users.set(reaction.name, [...(users.get(reaction.name) ?? []), reaction.user]);
+    return [...users].map(([name, who]) => ({ name, users: who }));
   };
   const view = (message: StoredMessage, replies: readonly SlackMessageView[]): SlackMessageView => ({
     ts: message.ts,
@@ -105,6 +108,9 @@ export function demoSnapshot(
     botUserId: slack.botUserId,
     messages,
     ephemerals,
+    homes: Object.fromEntries(
+      [...slack.homes].map(([user, home]) => [user, (home.view.blocks as Json[] | undefined) ?? []]),
+    ),
     phones: phones(twilio, inbound),
   };
 }

@@ -65,6 +65,13 @@ const DEFAULT_SCOPES = [
   "commands",
 ];
 
+export interface SimulatorTokens {
+  readonly bot: `xoxb-${string}`;
+  readonly app: `xapp-${string}`;
+}
+
+const testTokens: SimulatorTokens = { bot: "xoxb-test-token", app: "xapp-test-token" };
+
 /** Slack gives up on an envelope that is not acked within 3 seconds. */
 const ACK_TIMEOUT_MS = 3_000;
 
@@ -80,8 +87,8 @@ interface AckOptions {
 const tombstone = { subtype: "tombstone", text: "This message was deleted.", user: "USLACKBOT" } as const;
 
 export class SlackSimulator {
-  readonly botToken = "xoxb-test-token";
-  readonly appToken = "xapp-test-token";
+  readonly botToken: string;
+  readonly appToken: string;
   readonly teamId = "T111";
   readonly teamDomain = "threadline-test";
   readonly botUserId = "UBOT";
@@ -97,6 +104,8 @@ export class SlackSimulator {
    * return fewer items than `limit` asks for; lower this to make a small workspace span several pages.
    */
   maxPageSize = 1000;
+  /** Where chat.getPermalink links point (a demo points them at its own page, which opens the thread). */
+  workspaceUrl = `https://${this.teamDomain}.slack.com`;
   /** How long Web API answers take after the call took effect (a slow Slack; a caller may die before it hears). */
   apiAnswerDelayMs = 0;
   /** Notified after every request the app makes (posts, updates, uploads, reactions, responses). */
@@ -110,7 +119,10 @@ export class SlackSimulator {
   private constructor(
     private readonly server: LocalServer,
     routing: SocketRouting,
+    tokens: SimulatorTokens,
   ) {
+    this.botToken = tokens.bot;
+    this.appToken = tokens.app;
     this.apiUrl = `${server.origin}/api/`;
     this.workspace = new Workspace(
       {
@@ -137,19 +149,23 @@ export class SlackSimulator {
         openSocketUrl: () => this.socket.issueUrl(),
         echo: (channel, event) => this.echo(channel, event),
         maxPageSize: () => this.maxPageSize,
+        workspaceUrl: () => this.workspaceUrl,
       },
     );
   }
 
   /** `routing: "random"` hands each envelope to a random open connection (several app instances). */
-  static async start(options: { port?: number; routing?: SocketRouting } = {}): Promise<SlackSimulator> {
+  /** `tokens`: the bot and app tokens it accepts; fixed test values unless given (the demo makes its own per run). */
+  static async start(
+    options: { port?: number; routing?: SocketRouting; tokens?: SimulatorTokens } = {},
+  ): Promise<SlackSimulator> {
     let fake: SlackSimulator;
     const server = await listen(async (req, url) => {
       const reply = await fake.route(req, url);
       fake.changes.notify();
       return reply;
     }, options.port);
-    fake = new SlackSimulator(server, options.routing ?? "newest");
+    fake = new SlackSimulator(server, options.routing ?? "newest", options.tokens ?? testTokens);
     return fake;
   }
 
@@ -431,6 +447,7 @@ export class SlackSimulator {
       kind: "command",
       channel: channel.id,
       user: input.user_id,
+      ...(input.shownInThread && { threadTs: input.shownInThread }),
     });
     const payload = slashCommandPayload(this.workspace, channel, input, responseUrl);
     const envelope = {
@@ -451,6 +468,7 @@ export class SlackSimulator {
         text: answer,
         via: "command_ack",
         ...(blocks && { blocks }),
+        ...(input.shownInThread && { thread_ts: input.shownInThread }),
       });
     }
     return ack;
@@ -464,6 +482,7 @@ export class SlackSimulator {
       channel: ephemeral.channel,
       user: ephemeral.user,
       ephemeralTs: ephemeral.ts,
+      ...(ephemeral.thread_ts && { threadTs: ephemeral.thread_ts }),
     });
     return ephemeralButtonClickPayload(this.workspace, input, responseUrl);
   }
@@ -591,11 +610,15 @@ export class SlackSimulator {
   }
 
   private actionResponseUrl(input: MessageInteraction): string {
+    const message = this.workspace.findMessage(input.channel, input.messageTs);
+    const threadTs =
+      input.shownInThread ?? (message?.thread_ts !== message?.ts ? message?.thread_ts : undefined);
     return this.responseUrls.create({
       kind: "action",
       channel: input.channel,
       user: input.user,
       messageTs: input.messageTs,
+      ...(threadTs && { threadTs }),
     });
   }
 

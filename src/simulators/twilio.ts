@@ -68,6 +68,8 @@ export class TwilioSimulator {
   private readonly faults = new FaultQueue<TwilioFault | null>();
   private readonly listFaults = new FaultQueue<Omit<TwilioFault, "accepted">>();
   private readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
+  /** Caller names (CNAM) Lookup knows, by E.164 number. */
+  private readonly callerNames = new Map<string, string>();
 
   private constructor(
     private readonly server: LocalServer,
@@ -126,6 +128,11 @@ export class TwilioSimulator {
     const path = `/${API_VERSION}/Accounts/${this.accountSid}/Messages/${opts.messageSid ?? sid("MM")}/Media/${sid("ME")}`;
     this.media.set(path, { bytes, contentType });
     return this.baseUrl + path;
+  }
+
+  /** What Twilio Lookup's caller name (CNAM) says for `number`; a number without one answers null. */
+  setCallerName(number: string, name: string): void {
+    this.callerNames.set(number, name);
   }
 
   /** Registers an approved Content Template; returns its ContentSid (HX…). */
@@ -255,6 +262,25 @@ export class TwilioSimulator {
     return { status: response.status, body: await response.text() };
   }
 
+  /** Lookup v2's answer for a number, with `caller_name` when asked for (`Fields=caller_name`). */
+  private lookUp(number: string, url: URL): Reply {
+    if (!/^\+[1-9]\d{6,14}$/.test(number)) throw new TwilioError(404, 20404, defaultMessage(20404, ""));
+    const fields = (url.searchParams.get("Fields") ?? "").split(",");
+    const name = this.callerNames.get(number) ?? null;
+    return json({
+      calling_country_code: number.startsWith("+1") ? "1" : null,
+      country_code: number.startsWith("+1") ? "US" : null,
+      phone_number: number,
+      national_format: number,
+      valid: true,
+      validation_errors: [],
+      caller_name: fields.includes("caller_name")
+        ? { caller_name: name, caller_type: name ? "CONSUMER" : null, error_code: null }
+        : null,
+      url: `https://lookups.twilio.com/v2/PhoneNumbers/${encodeURIComponent(number)}`,
+    });
+  }
+
   private async route(req: IncomingMessage, url: URL): Promise<Reply> {
     const body = await readBody(req);
     const params = groupFields(body.fields);
@@ -267,6 +293,9 @@ export class TwilioSimulator {
     try {
       if (this.down) throw new TwilioError(503, 20503, defaultMessage(20503, ""));
       this.authenticate(req);
+      // Lookup v2 (lookups.twilio.com, reached through TWILIO_API_URL like the rest).
+      const lookup = /^\/v2\/PhoneNumbers\/([^/]+)$/.exec(url.pathname);
+      if (lookup && req.method === "GET") return this.lookUp(decodeURIComponent(lookup[1] ?? ""), url);
       const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(url.pathname);
       if (account && req.method === "GET") {
         if (account[1] !== this.accountSid) throw this.notFound();

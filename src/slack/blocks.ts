@@ -69,8 +69,18 @@ export function conversationIdFromBlockId(blockId: string | undefined): number |
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
-function controls(view: ParentView): KnownBlock {
+function controls(view: ParentView, assigneeName: string | null): KnownBlock {
   const closed = view.status === "closed";
+  // The menu shows who has the conversation, as Slack shows a select's chosen option.
+  const assigned =
+    view.assigneeId && assigneeName
+      ? {
+          initial_option: {
+            text: { type: "plain_text" as const, text: assigneeName.slice(0, 75) },
+            value: view.assigneeId,
+          },
+        }
+      : {};
   return {
     type: "actions",
     block_id: `${actionsBlockPrefix}${view.conversationId}`,
@@ -80,6 +90,7 @@ function controls(view: ParentView): KnownBlock {
         action_id: actionIds.assign,
         placeholder: { type: "plain_text", text: "Assign to team member" },
         min_query_length: 0,
+        ...assigned,
       },
       closed
         ? {
@@ -121,8 +132,14 @@ function controls(view: ParentView): KnownBlock {
   };
 }
 
-/** The thread's parent: who the customer is, where they wrote, and the conversation's current state. */
-export function parentMessage(view: ParentView): { text: string; blocks: KnownBlock[] } {
+/**
+ * The thread's parent: who the customer is, where they wrote, and the conversation's current state.
+ * `assigneeName`: the assignee's name as Slack shows it, for the assign menu.
+ */
+export function parentMessage(
+  view: ParentView,
+  assigneeName: string | null = null,
+): { text: string; blocks: KnownBlock[] } {
   const who = `*${escapeForSlack(view.channelLabel)}* · ${escapeForSlack(view.contactAddress)} → inbox ${escapeForSlack(view.inboxAddress)}`;
   const details: KnownBlock = view.contactAvatarUrl
     ? {
@@ -138,7 +155,7 @@ export function parentMessage(view: ParentView): { text: string; blocks: KnownBl
       { type: "header", text: { type: "plain_text", text: view.title.slice(0, 150), emoji: false } },
       details,
       { type: "context", elements: [{ type: "mrkdwn", text: stateLine(view) }] },
-      controls(view),
+      controls(view, assigneeName),
       {
         type: "context",
         elements: [

@@ -46,6 +46,9 @@ function findTagged(
   return found?.ts ? { ts: found.ts } : null;
 }
 
+/** The name given to someone Slack could not tell us about. */
+const unknownTeammate = "a teammate";
+
 /**
  * The SlackPort over Bolt's WebClient. The client is configured not to retry (the delivery queue does,
  * durably), so every failure surfaces here at once and is classified.
@@ -79,7 +82,7 @@ export class SlackGateway implements SlackPort {
   }
 
   async postParent(channelId: string, view: ParentView, earlier?: EarlierPost): Promise<{ ts: string }> {
-    const { text, blocks } = parentMessage(view);
+    const { text, blocks } = parentMessage(view, await this.assigneeName(view));
     return this.post(
       channelId,
       {
@@ -94,7 +97,7 @@ export class SlackGateway implements SlackPort {
   }
 
   async updateParent(channelId: string, ts: string, view: ParentView): Promise<void> {
-    const { text, blocks } = parentMessage(view);
+    const { text, blocks } = parentMessage(view, await this.assigneeName(view));
     await this.call(channelId, () => this.client.chat.update({ channel: channelId, ts, text, blocks }));
   }
 
@@ -249,6 +252,13 @@ export class SlackGateway implements SlackPort {
     return this.ownBotId;
   }
 
+  /** The name the assign menu shows (the gateway caches names; an unknown one leaves the menu's placeholder). */
+  private async assigneeName(view: ParentView): Promise<string | null> {
+    if (!view.assigneeId) return null;
+    const name = await this.userDisplayName(view.assigneeId);
+    return name === unknownTeammate ? null : name;
+  }
+
   async userDisplayName(userId: string): Promise<string> {
     return (await this.userProfile(userId)).name;
   }
@@ -268,7 +278,7 @@ export class SlackGateway implements SlackPort {
       return { name, avatarUrl };
     } catch {
       // A name is a courtesy in the customer's text; an unknown one must not hold the reply back.
-      return cached ?? { name: "a teammate", avatarUrl: null };
+      return cached ?? { name: unknownTeammate, avatarUrl: null };
     }
   }
 

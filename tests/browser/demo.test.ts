@@ -6,12 +6,12 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Demo, startDemo } from "../../src/demo/demo.js";
 import { waitFor } from "../../src/simulators/wait.js";
-import { demoPage } from "../e2e/demo-page.js";
 import { launchChromium } from "../support/chromium.js";
+import { demoPage } from "./demo-page.js";
 
 const projectRoot = path.resolve(import.meta.dirname, "../..");
 /** How Threadline titles Maya's conversation (the demo's first customer, +15557654321). */
-const mayasThread = "Conversation with +1 555 765 4321";
+const mayasThread = "Conversation with Maya";
 
 describe("the demo page", () => {
   let demo: Demo;

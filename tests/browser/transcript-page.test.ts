@@ -1,10 +1,9 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's locator.innerText() reads what a person sees; no DOM node here.
 import fs from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { encodePng } from "../../src/demo/png.js";
 import { agent, customerNumber, Harness, publicUrl, supportChannel, waitFor } from "../e2e/harness.js";
 import { transcriptLinks } from "../e2e/transcript-links.js";
 import { launchChromium } from "../support/chromium.js";
@@ -15,31 +14,20 @@ let harness: Harness;
 
 const { transcriptLink, local, startConversation } = transcriptLinks(() => harness);
 
-/** A picture the customer "sent", served without auth like a public MMS media URL. */
-async function servePicture(): Promise<{ url: string; server: Server }> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200" viewBox="0 0 320 200">
-<rect width="320" height="200" rx="16" fill="#f2c14e"/><rect x="90" y="50" width="140" height="100" rx="8" fill="#b5651d"/>
-<rect x="90" y="90" width="140" height="14" fill="#8a4b12"/><text x="160" y="185" font-family="sans-serif" font-size="16" text-anchor="middle" fill="#3b2a10">damaged box</text></svg>`;
-  const server = createServer((_request, response) => {
-    response.writeHead(200, { "content-type": "image/svg+xml" });
-    response.end(svg);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/media/box.svg`, server };
-}
+/** A 320 × 200 photo of a damaged box, as a customer's phone would send it. */
+const photo = encodePng(320, 200, (x, y) =>
+  x > 90 && x < 230 && y > 50 && y < 150 ? [181, 101, 29] : [242, 193, 78],
+);
 
 describe("the transcript page in a browser", () => {
   let browser: Browser;
-  let picture: { url: string; server: Server };
 
   beforeAll(async () => {
     browser = await launchChromium();
-    picture = await servePicture();
   });
 
   afterAll(async () => {
     await browser?.close();
-    picture?.server.close();
   });
 
   beforeEach(async () => {
@@ -58,7 +46,8 @@ describe("the transcript page in a browser", () => {
       from: customerNumber,
       to: "+15550001111",
       body: "Here is a photo. <script>window.pwned = true</script> <b>not bold</b>",
-      media: [{ url: picture.url, contentType: "image/svg+xml" }],
+      // On Twilio's API, which asks for the account's credentials: the browser must get it through Threadline.
+      media: [{ url: harness.twilio.addMedia(photo, "image/png"), contentType: "image/png" }],
     });
     await waitFor(() => harness.replies(threadTs).some((m) => m.text.startsWith("Here is a photo.")));
     await harness.reply(threadTs, "So sorry! A replacement ships today & arrives Friday.");
@@ -110,7 +99,7 @@ describe("the transcript page in a browser", () => {
 
     const image = page.locator("li.msg img");
     await image.waitFor();
-    expect(await image.getAttribute("src")).toBe(picture.url);
+    expect(await image.getAttribute("src")).toMatch(/^\/conversations\/\d+\/attachments\/\d+\/0\?sig=/);
     expect(
       await image.evaluate(
         (img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth,

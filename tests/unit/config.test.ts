@@ -26,6 +26,7 @@ describe("loadConfig", () => {
       slack: { apiUrl: "https://slack.com/api/" }, // default from the contract, never called
       sms: null,
       publicUrl: "https://hooks.example.com",
+      host: "0.0.0.0",
       port: 3000,
       metrics: { host: "127.0.0.1", port: 9464 },
       databaseUrl: "file:./data/threadline.db",
@@ -47,6 +48,7 @@ describe("loadConfig", () => {
       accountSid: twilio.TWILIO_ACCOUNT_SID,
       authToken: "secret",
       apiUrl: "http://127.0.0.1:8",
+      lookupCallerNames: false,
     });
   });
 
@@ -94,6 +96,22 @@ describe("loadConfig", () => {
         expect.stringMatching(/^DATABASE_URL .*postgresql:\/\//),
       ]);
     }
+  });
+
+  it("takes TWILIO_CALLER_NAME_LOOKUP, off unless true", () => {
+    const withTwilio = { ...minimal, ...twilio };
+    expect(loadConfig(withTwilio).sms?.lookupCallerNames).toBe(false);
+    expect(loadConfig({ ...withTwilio, TWILIO_CALLER_NAME_LOOKUP: "true" }).sms?.lookupCallerNames).toBe(
+      true,
+    );
+    expect(() => loadConfig({ ...withTwilio, TWILIO_CALLER_NAME_LOOKUP: "yes" })).toThrow(
+      /TWILIO_CALLER_NAME_LOOKUP must be true or false/,
+    );
+  });
+
+  it("takes HOST, the interface the webhook receiver listens on", () => {
+    expect(loadConfig({ ...minimal, HOST: "127.0.0.1" }).host).toBe("127.0.0.1");
+    expect(loadConfig({ ...minimal, HOST: "" }).host).toBe("0.0.0.0");
   });
 
   it("treats empty variables as unset", () => {

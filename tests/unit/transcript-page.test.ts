@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { escapeHtml, renderTranscript } from "../../src/http/transcript/render.js";
 import { TranscriptSigner } from "../../src/http/transcript/signing.js";
-import type { TranscriptView } from "../../src/http/transcript/view.js";
+import type { TranscriptAttachment, TranscriptView } from "../../src/http/transcript/view.js";
 
 const evil = `<img src=x onerror="alert(1)">'&`;
+
+/** The route's links, with a signature that would break out of an attribute if it were not escaped. */
+const linkOf = (file: TranscriptAttachment) =>
+  `/conversations/7/attachments/${file.messageId}/${file.index}?sig="><script>`;
 
 const view: TranscriptView = {
   title: `Conversation with ${evil}`,
@@ -25,8 +29,8 @@ const view: TranscriptView = {
       status: "received",
       error: null,
       attachments: [
-        { url: `https://media.example/a.jpg?x="><script>`, label: `photo${evil}`, isImage: true },
-        { url: "javascript:alert(1)", label: "not a link", isImage: false },
+        { messageId: 1, index: 0, label: `photo${evil}`, isImage: true, fetchable: true },
+        { messageId: 1, index: 1, label: "not a link", isImage: false, fetchable: false },
       ],
     },
     {
@@ -50,21 +54,21 @@ describe("the transcript page's HTML", () => {
   });
 
   it("shows Threadline's lines (nudges) between the messages, in time order", () => {
-    const html = renderTranscript(view);
+    const html = renderTranscript(view, linkOf);
     const [first, nudge, reply] = ["hi ", "⏱️ nudge", "reply"].map((text) => html.indexOf(text));
     expect(first).toBeGreaterThan(0);
     expect(nudge).toBeGreaterThan(first as number);
     expect(reply).toBeGreaterThan(nudge as number);
     expect(html).toContain(`⏱️ nudge ${escapeHtml(evil)}`);
-    const late = renderTranscript({
-      ...view,
-      events: [{ at: new Date("2026-11-26T00:00:00Z"), text: "late" }],
-    });
+    const late = renderTranscript(
+      { ...view, events: [{ at: new Date("2026-11-26T00:00:00Z"), text: "late" }] },
+      linkOf,
+    );
     expect(late.indexOf("⏱️ late")).toBeGreaterThan(late.indexOf("reply"));
   });
 
-  it("escapes every piece of customer and agent text, and links only web URLs", () => {
-    const html = renderTranscript(view);
+  it("escapes every piece of customer and agent text, and links only files Threadline can fetch", () => {
+    const html = renderTranscript(view, linkOf);
     expect(html).not.toContain("<img src=x");
     expect(html).not.toContain("<script>");
     expect(html).not.toContain('onerror="');
@@ -73,7 +77,9 @@ describe("the transcript page's HTML", () => {
     const escaped = escapeHtml(evil);
     // Title (twice), contact, channel, inbox, closed by, assignee, author, body, image label, agent, error.
     expect(html.split(escaped).length - 1).toBeGreaterThanOrEqual(12);
-    expect(html).toContain('<img src="https://media.example/a.jpg?x=&quot;&gt;&lt;script&gt;"');
+    expect(html).toContain('<img src="/conversations/7/attachments/1/0?sig=&quot;&gt;&lt;script&gt;"');
+    expect(html).toContain('<span class="file">📎 not a link</span>');
+    expect(html).not.toContain("attachments/1/1");
     expect(html).toContain("2026-11-25 01:02 UTC");
     expect(html).toContain("opted out");
   });

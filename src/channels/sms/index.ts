@@ -6,6 +6,7 @@ import { twilioProvider } from "../twilio/provider.js";
 import { registerTwilioChannel, twilioStatusPath } from "../twilio/receiver.js";
 import type { ChannelDefinition } from "../types.js";
 import { formatPhoneNumber, parsePhoneNumber } from "./address.js";
+import { createCallerNameLookup } from "./caller-name.js";
 import { twilioReason } from "./errors.js";
 import { createMediaFetcher, maxMmsBytes, mmsContentTypes, smsOptInWords, smsOptOutWords } from "./media.js";
 import { createSmsSender, createSmsSentFinder, smsBodyLimit, smsReplyParts } from "./sender.js";
@@ -49,6 +50,7 @@ export const smsChannel: ChannelDefinition<TwilioConfig> = {
         replyParts: smsReplyParts,
         send: client ? createSmsSender(client, publicUrl + twilioStatusPath) : notConfigured,
         ...(client ? { findSent: createSmsSentFinder(client) } : {}),
+        ...(client && config?.lookupCallerNames ? { lookupContact: createCallerNameLookup(client) } : {}),
         fetchMedia: config ? createMediaFetcher(config) : notConfigured,
       },
       registerWebhooks: (server, deps) =>

@@ -6,6 +6,11 @@ export interface TwilioConfig {
   readonly accountSid: string;
   readonly authToken: string;
   readonly apiUrl: string;
+  /**
+   * Whether a new SMS contact's name is looked up (Twilio Lookup's caller name, CNAM: US numbers only, billed
+   * per lookup), so threads and `find` know customers by name as well as by number.
+   */
+  readonly lookupCallerNames: boolean;
 }
 
 export const twilioEnvironment = {
@@ -17,6 +22,10 @@ export const twilioEnvironment = {
   ),
   TWILIO_AUTH_TOKEN: optional,
   TWILIO_API_URL: withDefault(httpUrl("none"), "https://api.twilio.com"),
+  TWILIO_CALLER_NAME_LOOKUP: withDefault(
+    z.enum(["true", "false"], { error: "must be true or false" }).transform((value) => value === "true"),
+    "false",
+  ),
 };
 
 export const twilioVariables = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"] as const;
@@ -26,9 +35,10 @@ export function twilioConfig(environment: Readonly<Record<string, unknown>>): Tw
     TWILIO_ACCOUNT_SID: accountSid,
     TWILIO_AUTH_TOKEN: authToken,
     TWILIO_API_URL: apiUrl,
+    TWILIO_CALLER_NAME_LOOKUP: lookupCallerNames,
   } = environment;
   return isSet(accountSid) && isSet(authToken) && isSet(apiUrl)
-    ? Object.freeze({ accountSid, authToken, apiUrl })
+    ? Object.freeze({ accountSid, authToken, apiUrl, lookupCallerNames: lookupCallerNames === true })
     : null;
 }
 

@@ -1,267 +1,8 @@
-import { blocks, emojiFor, escapeHtml, mrkdwn, timeOf } from "./render.js";
-
-const $ = (id) => document.getElementById(id);
-
-const state = {
-  snapshot: null,
-  me: localStorage.getItem("threadline-demo.me"),
-  customer: null,
-  picture: null,
-  openThread: null,
-  menu: null,
-};
-
-function formatNumber(number) {
-  const match = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(number);
-  return match ? `+1 (${match[1]}) ${match[2]}-${match[3]}` : number;
-}
-
-function hue(text) {
-  let hash = 0;
-  for (const char of text) hash = (hash * 31 + char.charCodeAt(0)) % 360;
-  return hash;
-}
-
-function initials(name) {
-  const words = name
-    .replace(/[^\p{L}\p{N} ]/gu, " ")
-    .trim()
-    .split(/\s+/);
-  return (words.length > 1 ? words[0][0] + words[1][0] : (words[0] ?? "?").slice(0, 2)).toUpperCase();
-}
-
-function avatar(name, isApp) {
-  if (isApp) return '<div class="avatar app" aria-hidden="true">T</div>';
-  return `<div class="avatar" style="background:hsl(${hue(name)} 45% 42%)" aria-hidden="true">${escapeHtml(
-    initials(name),
-  )}</div>`;
-}
-
-/** The demo customer a name such as "+1 555 765 4321" stands for, so their avatar matches the phone's. */
-function customerNamed(name) {
-  const digits = name.replace(/\D/g, "");
-  return state.snapshot.customers.find((customer) => customer.number.replace(/\D/g, "") === digits);
-}
-
-async function post(path, body) {
-  const response = await fetch(path, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const answer = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    toast(answer.error ?? `The demo answered ${response.status}`);
-    throw new Error(answer.error ?? String(response.status));
-  }
-  return answer;
-}
-
-let toastTimer;
-function toast(message) {
-  const element = $("toast");
-  element.textContent = message;
-  element.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => {
-    element.hidden = true;
-  }, 4000);
-}
-
-// ---- the phone ----
-
-function renderCustomers() {
-  const { customers, phones } = state.snapshot;
-  $("customers").innerHTML = customers
-    .map((customer) => {
-      const count = phones[customer.number]?.length ?? 0;
-      const selected = customer.number === state.customer;
-      return `<button type="button" role="tab" aria-selected="${selected}" class="customer${
-        selected ? " selected" : ""
-      }" data-number="${escapeHtml(customer.number)}" title="${escapeHtml(formatNumber(customer.number))}">${avatar(
-        customer.name,
-      )}<b>${escapeHtml(customer.name)}</b>${count ? `<span class="count">${count}</span>` : ""}</button>`;
-    })
-    .join("");
-}
-
-function renderPhone() {
-  const messages = state.snapshot.phones[state.customer] ?? [];
-  const list = $("phone-messages");
-  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  if (messages.length === 0) {
-    list.innerHTML = `<div class="phone-empty">Text Acme Support as ${escapeHtml(
-      state.snapshot.customers.find((c) => c.number === state.customer)?.name ?? "a customer",
-    )}.<br>Your message becomes a thread in Slack.</div>`;
-    return;
-  }
-  const lastSent = messages.findLastIndex((message) => message.direction === "in");
-  list.innerHTML = messages
-    .map((message, index) => {
-      const mine = message.direction === "in";
-      const pictures = message.media
-        .map((url) => `<img class="bubble-picture" src="${escapeHtml(url)}" alt="Picture">`)
-        .join("");
-      const body = message.body ? `<div class="bubble">${escapeHtml(message.body)}</div>` : "";
-      const receipt =
-        mine && index === lastSent
-          ? `<div class="receipt">${message.status === "refused" ? "Not delivered" : "Delivered"}</div>`
-          : "";
-      return `<div class="phone-message ${mine ? "mine" : "theirs"}">${pictures}${body}${receipt}</div>`;
-    })
-    .join("");
-  if (atBottom || list.dataset.customer !== state.customer) list.scrollTop = list.scrollHeight;
-  list.dataset.customer = state.customer;
-}
-
-function renderAttachments() {
-  const { pictures } = state.snapshot;
-  $("attach-tray").innerHTML = pictures
-    .map(
-      (picture) =>
-        `<button type="button" class="sample${picture.id === state.picture ? " selected" : ""}" data-picture="${escapeHtml(
-          picture.id,
-        )}"><img src="/demo/pictures/${escapeHtml(picture.id)}.png" alt=""><span>${escapeHtml(picture.label)}</span></button>`,
-    )
-    .join("");
-  const attached = $("attached");
-  const chosen = pictures.find((picture) => picture.id === state.picture);
-  attached.hidden = !chosen;
-  attached.innerHTML = chosen
-    ? `<img src="/demo/pictures/${escapeHtml(chosen.id)}.png" alt="${escapeHtml(chosen.label)}"><button type="button" id="detach" aria-label="Remove picture">✕</button>`
-    : "";
-}
-
-// ---- Slack ----
-
-function authorOf(message) {
-  const { names, botUserId } = state.snapshot;
-  if (message.user !== botUserId)
-    return { name: names[message.user] ?? message.user, face: null, isApp: false };
-  if (!message.username) return { name: names[botUserId] ?? "Threadline", face: null, isApp: true };
-  // A customer's message, posted by the app under the customer's name.
-  return {
-    name: message.username,
-    face: customerNamed(message.username)?.name ?? message.username,
-    isApp: true,
-  };
-}
-
-function messageBody(message, context) {
-  const content =
-    message.blocks.length > 0 && message.blocks[0].type !== "rich_text"
-      ? blocks(message.blocks, context)
-      : `<div class="text">${mrkdwn(message.text, state.snapshot.names)}${
-          message.edited ? ' <span class="edited">(edited)</span>' : ""
-        }</div>`;
-  const files = message.files
-    .map((file) =>
-      file.mimetype.startsWith("image/")
-        ? `<a class="file-image" href="${escapeHtml(file.url)}" target="_blank" rel="noopener"><img src="${escapeHtml(
-            file.url,
-          )}" alt="${escapeHtml(file.name)}"></a>`
-        : `<a class="file-chip" href="${escapeHtml(file.url)}" target="_blank" rel="noopener">📄 ${escapeHtml(file.name)}</a>`,
-    )
-    .join("");
-  const reactions = message.reactions.length
-    ? `<div class="reactions">${message.reactions
-        .map(
-          (reaction) => `<span class="reaction">${emojiFor(reaction.name)} <b>${reaction.count}</b></span>`,
-        )
-        .join("")}</div>`
-    : "";
-  return content + files + reactions;
-}
-
-function messageRow(message, { inThread = false } = {}) {
-  const author = authorOf(message);
-  const isNote = /^\s*(>\s*)?[*_]?note[*_]?:/i.test(message.text) && !author.isApp;
-  const context = { names: state.snapshot.names, ts: message.ts };
-  const replies = !inThread && message.replies.length > 0 ? repliesBar(message) : "";
-  return `<div class="message${isNote ? " note" : ""}" data-ts="${escapeHtml(message.ts)}">${avatar(
-    author.face ?? author.name,
-    author.isApp && !author.face,
-  )}<div class="message-main"><div class="message-head"><b class="author">${escapeHtml(author.name)}</b>${
-    author.isApp ? '<span class="app-badge">APP</span>' : ""
-  }${isNote ? '<span class="note-badge">internal note</span>' : ""}<time>${timeOf(Number(message.ts))}</time></div>${messageBody(
-    message,
-    context,
-  )}${replies}</div></div>`;
-}
-
-function repliesBar(message) {
-  const people = [
-    ...new Set(
-      message.replies
-        .map((reply) => authorOf(reply))
-        .map((author) => (author.isApp && !author.face ? "" : (author.face ?? author.name))),
-    ),
-  ].slice(0, 4);
-  const last = message.replies.at(-1);
-  const count = message.replies.length;
-  return `<button type="button" class="replies-bar" data-open-thread="${escapeHtml(message.ts)}">${people
-    .map((name) => avatar(name, name === ""))
-    .join(
-      "",
-    )}<span class="replies-count">${count} ${count === 1 ? "reply" : "replies"}</span><span class="replies-last">Last reply ${timeOf(
-    Number(last.ts),
-  )}</span></button>`;
-}
-
-function ephemeralRow(ephemeral) {
-  const context = { names: state.snapshot.names, ts: ephemeral.ts, ephemeral: true };
-  const body = ephemeral.blocks.length
-    ? blocks(ephemeral.blocks, context)
-    : `<div class="text">${mrkdwn(ephemeral.text, state.snapshot.names)}</div>`;
-  return `<div class="message ephemeral">${avatar("Threadline", true)}<div class="message-main"><div class="message-head"><b class="author">Threadline</b><span class="app-badge">APP</span><time>${timeOf(
-    Number(ephemeral.ts),
-  )}</time></div>${body}<div class="only-you">Only visible to you</div></div></div>`;
-}
-
-function keepScrolledDown(element, render) {
-  const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < 60;
-  const before = element.scrollTop;
-  render();
-  element.scrollTop = atBottom ? element.scrollHeight : before;
-}
-
-function renderChannel() {
-  const { messages, ephemerals } = state.snapshot;
-  const rows = [
-    ...messages.map((message) => ({ ts: Number(message.ts), html: messageRow(message) })),
-    ...ephemerals
-      .filter((ephemeral) => ephemeral.user === state.me && !ephemeral.threadTs)
-      .map((ephemeral) => ({ ts: Number(ephemeral.ts), html: ephemeralRow(ephemeral) })),
-  ].sort((a, b) => a.ts - b.ts);
-  const list = $("channel-messages");
-  keepScrolledDown(list, () => {
-    list.innerHTML =
-      rows.length === 0
-        ? '<div class="channel-empty">No conversations yet. Send a text from the phone.</div>'
-        : rows.map((row) => row.html).join("");
-  });
-}
-
-function renderThread() {
-  const pane = $("thread");
-  const parent = state.snapshot.messages.find((message) => message.ts === state.openThread);
-  pane.hidden = !parent;
-  if (!parent) return;
-  const ephemerals = state.snapshot.ephemerals.filter(
-    (ephemeral) => ephemeral.user === state.me && ephemeral.threadTs === parent.ts,
-  );
-  const rows = [
-    ...parent.replies.map((reply) => ({ ts: Number(reply.ts), html: messageRow(reply, { inThread: true }) })),
-    ...ephemerals.map((ephemeral) => ({ ts: Number(ephemeral.ts), html: ephemeralRow(ephemeral) })),
-  ].sort((a, b) => a.ts - b.ts);
-  const count = parent.replies.length;
-  const list = $("thread-messages");
-  keepScrolledDown(list, () => {
-    list.innerHTML = `${messageRow(parent, { inThread: true })}<div class="thread-divider"><span>${count} ${
-      count === 1 ? "reply" : "replies"
-    }</span></div>${rows.map((row) => row.html).join("")}`;
-  });
-}
+import { closeMenu, openMenu, openOverflow } from "./menus.js";
+import { renderAttachments, renderCustomers, renderPhone } from "./phone.js";
+import { escapeHtml } from "./render.js";
+import { followEnd, renderChannel, renderHome, renderThread } from "./slack-view.js";
+import { $, formatNumber, paneOf, post, state, threadOfPermalink, toast } from "./state.js";
 
 function render() {
   if (!state.snapshot) return;
@@ -270,40 +11,20 @@ function render() {
   renderAttachments();
   renderChannel();
   renderThread();
+  renderHome();
 }
 
-// ---- the assign menu (an external_select: the app supplies the options) ----
-
-async function openMenu(button) {
-  const body = {
-    user: state.me,
-    messageTs: button.dataset.messageTs,
-    actionId: button.dataset.actionId,
-    query: "",
-  };
-  const answer = await post("/demo/slack/options", body);
-  const options = answer.options ?? (answer.option_groups ?? []).flatMap((group) => group.options);
-  const menu = $("menu");
-  state.menu = body;
-  menu.innerHTML = options.length
-    ? options
-        .map(
-          (option) =>
-            `<button type="button" role="option" class="menu-item" data-value="${escapeHtml(option.value)}">${escapeHtml(
-              option.text.text,
-            )}</button>`,
-        )
-        .join("")
-    : '<div class="menu-empty">No options</div>';
-  const box = button.getBoundingClientRect();
-  menu.style.left = `${box.left}px`;
-  menu.style.top = `${box.bottom + 4}px`;
-  menu.hidden = false;
+async function openHome() {
+  state.view = "home";
+  render();
+  await post("/demo/slack/home", { user: state.me }).catch(() => {});
 }
 
-function closeMenu() {
-  $("menu").hidden = true;
-  state.menu = null;
+function openThread(ts) {
+  state.openThread = ts;
+  state.view = "channel";
+  render();
+  $("thread-text").focus();
 }
 
 // ---- wiring ----
@@ -320,7 +41,8 @@ function send(form, textarea, threadTs) {
     }
     textarea.value = "";
     try {
-      if (command) await post("/demo/slack/command", { user: state.me, text: command[1] });
+      if (command)
+        await post("/demo/slack/command", { user: state.me, text: command[1], inThread: threadTs() });
       else await post("/demo/slack/message", { user: state.me, text, threadTs: threadTs() });
     } catch {
       textarea.value = text;
@@ -362,7 +84,8 @@ function wire() {
   $("teammate").addEventListener("change", (event) => {
     state.me = event.target.value;
     localStorage.setItem("threadline-demo.me", state.me);
-    render();
+    if (state.view === "home") void openHome();
+    else render();
   });
 
   $("thread-close").addEventListener("click", () => {
@@ -371,6 +94,14 @@ function wire() {
   });
 
   document.addEventListener("click", async (event) => {
+    const link = event.target.closest("a[href]");
+    const linked = link && threadOfPermalink(link.href);
+    if (linked) {
+      event.preventDefault();
+      if (state.snapshot?.messages.some((message) => message.ts === linked)) openThread(linked);
+      else toast("That thread is not in this channel any more.");
+      return;
+    }
     const target = event.target.closest("button");
     if (!target) {
       closeMenu();
@@ -388,23 +119,39 @@ function wire() {
       state.picture = null;
       renderAttachments();
     } else if (target.dataset.openThread) {
-      state.openThread = target.dataset.openThread;
-      render();
-      $("thread-text").focus();
+      openThread(target.dataset.openThread);
     } else if (target.classList.contains("block-select")) {
       await openMenu(target).catch(() => {});
       return;
-    } else if (target.classList.contains("menu-item") && state.menu) {
-      const chosen = { ...state.menu, value: target.dataset.value, text: target.textContent };
-      closeMenu();
-      await post("/demo/slack/select", chosen).catch(() => {});
+    } else if (target.classList.contains("block-overflow")) {
+      openOverflow(target);
       return;
+    } else if (target.classList.contains("menu-item") && state.menu) {
+      const { kind, ...menu } = state.menu;
+      closeMenu();
+      const request =
+        kind === "overflow"
+          ? post("/demo/slack/overflow", { ...menu, value: target.dataset.value })
+          : post("/demo/slack/select", { ...menu, value: target.dataset.value, text: target.textContent });
+      await request.catch(() => {});
+      return;
+    } else if (target.dataset.react) {
+      await post("/demo/slack/reaction", {
+        user: state.me,
+        messageTs: target.dataset.ts,
+        name: target.dataset.react,
+      }).catch(() => {});
+    } else if (target.id === "open-home") {
+      await openHome();
+    } else if (target.id === "channel-name") {
+      state.view = "channel";
+      render();
     } else if (target.classList.contains("block-button")) {
       const { actionId, messageTs, ephemeral } = target.dataset;
       target.disabled = true;
       const request = ephemeral
         ? post("/demo/slack/ephemeral-button", { user: state.me, ephemeralTs: messageTs, actionId })
-        : post("/demo/slack/button", { user: state.me, messageTs, actionId });
+        : post("/demo/slack/button", { user: state.me, messageTs, actionId, inThread: paneOf(target) });
       await request.catch(() => {});
       target.disabled = false;
     }
@@ -425,16 +172,26 @@ function first(snapshot) {
 }
 
 wire();
+followEnd($("channel-messages"));
+followEnd($("thread-messages"));
 const events = new EventSource("/demo/events");
 events.addEventListener("snapshot", (event) => {
   const snapshot = JSON.parse(event.data);
-  if (!state.snapshot) first(snapshot);
+  // Back after the demo stopped: it is a new demo with nothing of the old one, so start the page afresh.
+  if (lost) location.reload();
+  const isFirst = !state.snapshot;
+  if (isFirst) first(snapshot);
   state.snapshot = snapshot;
+  // Opened from a permalink (a find result opened in a new tab): show that thread.
+  if (isFirst && threadOfPermalink(location.href)) state.openThread = threadOfPermalink(location.href);
   $("live").textContent = "live";
   $("live").classList.add("on");
   render();
 });
+let lost = false;
 events.addEventListener("error", () => {
-  $("live").textContent = "reconnecting…";
+  lost = true;
+  $("live").textContent = "stopped";
   $("live").classList.remove("on");
+  $("stopped").hidden = false;
 });

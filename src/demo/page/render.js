@@ -9,6 +9,8 @@ const drawn = {
   no_entry_sign:
     '<circle cx="8" cy="8" r="6" fill="none" stroke="#dd2e44" stroke-width="2.2"/><path d="M3.8 3.8l8.4 8.4" stroke="#dd2e44" stroke-width="2.2"/>',
   eyes: '<ellipse cx="5" cy="8" rx="3.4" ry="5" fill="#fff" stroke="#555" stroke-width=".8"/><ellipse cx="11" cy="8" rx="3.4" ry="5" fill="#fff" stroke="#555" stroke-width=".8"/><circle cx="6" cy="9" r="1.7" fill="#292f33"/><circle cx="12" cy="9" r="1.7" fill="#292f33"/>',
+  alarm_clock:
+    '<circle cx="8" cy="9" r="5.6" fill="#fff" stroke="#dd2e44" stroke-width="1.6"/><path d="M8 5.8V9l2.2 1.4" stroke="#292f33" stroke-width="1.3" fill="none" stroke-linecap="round"/><path d="M2.2 4.2l2.3-2M13.8 4.2l-2.3-2" stroke="#dd2e44" stroke-width="1.6" stroke-linecap="round"/>',
   warning:
     '<path d="M8 1.5l7 12.5H1z" fill="#ffcc4d" stroke="#e0a800" stroke-width=".8" stroke-linejoin="round"/><path d="M8 6v4" stroke="#292f33" stroke-width="1.6" stroke-linecap="round"/><circle cx="8" cy="12" r=".9" fill="#292f33"/>',
 };
@@ -19,6 +21,7 @@ const characters = {
   "🟢": "large_green_circle",
   "🚫": "no_entry_sign",
   "👀": "eyes",
+  "⏰": "alarm_clock",
   "⚠": "warning",
 };
 const typed = { "+1": "👍", wave: "👋", tada: "🎉", paperclip: "📎" };
@@ -31,7 +34,7 @@ export function emojiFor(name) {
 
 /** Known emoji characters in escaped text, drawn. */
 function drawEmoji(html) {
-  return html.replace(/(✅|❌|🟢|🚫|👀|⚠)\uFE0F?/gu, (_whole, char) => emojiFor(characters[char]));
+  return html.replace(/(✅|❌|🟢|🚫|👀|⏰|⚠)\uFE0F?/gu, (_whole, char) => emojiFor(characters[char]));
 }
 
 export function escapeHtml(text) {
@@ -66,12 +69,14 @@ function token(inner, names) {
     const id = target.slice(1);
     return `<span class="mention">@${escapeHtml(names[id] ?? label ?? id)}</span>`;
   }
-  if (target.startsWith("#")) return `<span class="mention">#${escapeHtml(label ?? target.slice(1))}</span>`;
+  if (target.startsWith("#"))
+    return `<span class="mention">#${escapeHtml(label ?? names[target.slice(1)] ?? target.slice(1))}</span>`;
   if (target.startsWith("!date^")) return escapeHtml(slackDate(Number(target.split("^")[1])));
   if (target.startsWith("!")) return `<span class="mention">@${escapeHtml(target.slice(1))}</span>`;
   const href = unescapeSlack(target);
   if (!/^https?:\/\//.test(href)) return escapeHtml(unescapeSlack(label ?? target));
-  return `<a href="${escapeHtml(href)}" target="_blank" rel="noopener">${escapeHtml(unescapeSlack(label ?? target))}</a>`;
+  // A link's label may be formatted (`<url|*bold*>`), as Slack shows it.
+  return `<a href="${escapeHtml(href)}" target="_blank" rel="noopener">${inline(escapeHtml(unescapeSlack(label ?? target)))}</a>`;
 }
 
 /** Bold, italic, strike and code inside one line of already-escaped text. */
@@ -104,7 +109,8 @@ export function mrkdwn(text, names) {
       return block
         .split("\n")
         .map((line) =>
-          line.startsWith("&gt; ") || line === "&gt;"
+          // Slack quotes a line that starts with `>`, with or without a space after it.
+          line.startsWith("&gt;")
             ? `<blockquote>${inline(line.replace(/^&gt; ?/, ""))}</blockquote>`
             : inline(line),
         )
@@ -152,10 +158,17 @@ function element(item, context) {
     return `<button type="button" class="block-button${style}" ${data}>${escapeHtml(item.text?.text ?? "")}</button>`;
   }
   if (item.type === "external_select" || item.type === "static_select" || item.type === "users_select") {
-    const placeholder = item.placeholder?.text ?? "Select";
-    return `<span class="block-select-wrap"><button type="button" class="block-select" ${data}>${escapeHtml(
-      placeholder,
+    // Slack shows the chosen option (initial_option), else the placeholder.
+    const chosen = item.initial_option?.text?.text;
+    return `<span class="block-select-wrap"><button type="button" class="block-select${chosen ? " chosen" : ""}" ${data}>${escapeHtml(
+      chosen ?? item.placeholder?.text ?? "Select",
     )}<span class="caret" aria-hidden="true"></span></button></span>`;
+  }
+  if (item.type === "overflow") {
+    const options = (item.options ?? []).map((option) => ({ value: option.value, text: option.text.text }));
+    return `<button type="button" class="block-overflow" ${data} data-options="${escapeHtml(
+      JSON.stringify(options),
+    )}" aria-label="More actions">⋯</button>`;
   }
   return "";
 }

@@ -1,10 +1,4 @@
-import {
-  isWebUrl,
-  type TranscriptAttachment,
-  type TranscriptEvent,
-  type TranscriptMessage,
-  type TranscriptView,
-} from "./view.js";
+import type { TranscriptAttachment, TranscriptEvent, TranscriptMessage, TranscriptView } from "./view.js";
 
 const htmlEscapes: Record<string, string> = {
   "&": "&amp;",
@@ -36,25 +30,26 @@ const statusWords: Record<string, string> = {
   not_sent: "not sent",
 };
 
-function attachment(file: TranscriptAttachment): string {
+/** Where the page links a message's file (through Threadline, signed like the page). */
+export type AttachmentLink = (file: TranscriptAttachment) => string;
+
+function attachment(file: TranscriptAttachment, linkOf: AttachmentLink): string {
   const label = escapeHtml(file.label);
-  if (file.isImage) {
-    const url = escapeHtml(file.url);
-    return `<a class="image" href="${url}"><img src="${url}" alt="${label}" loading="lazy"></a>`;
-  }
-  return isWebUrl(file.url)
-    ? `<a class="file" href="${escapeHtml(file.url)}">📎 ${label}</a>`
-    : `<span class="file">📎 ${label}</span>`;
+  if (!file.fetchable) return `<span class="file">📎 ${label}</span>`;
+  const url = escapeHtml(linkOf(file));
+  return file.isImage
+    ? `<a class="image" href="${url}"><img src="${url}" alt="${label}" loading="lazy"></a>`
+    : `<a class="file" href="${url}">📎 ${label}</a>`;
 }
 
-function message(item: TranscriptMessage): string {
+function message(item: TranscriptMessage, linkOf: AttachmentLink): string {
   const failed = ["failed", "undelivered", "not_sent"].includes(item.status);
   const status = `<span class="status${failed ? " bad" : ""}">${escapeHtml(statusWords[item.status] ?? item.status)}${
     item.error ? `: ${escapeHtml(item.error)}` : ""
   }</span>`;
   const body = item.body ? `<p class="body">${escapeHtml(item.body)}</p>` : "";
   const files = item.attachments.length
-    ? `<div class="files">${item.attachments.map(attachment).join("")}</div>`
+    ? `<div class="files">${item.attachments.map((file) => attachment(file, linkOf)).join("")}</div>`
     : "";
   return `<li class="msg ${item.direction}">
 <div class="meta"><span class="author">${escapeHtml(item.author)}</span> · ${when(item.at)} · ${status}</div>
@@ -67,12 +62,12 @@ function event(item: TranscriptEvent): string {
 }
 
 /** Messages in their order, each event placed before the first message that came after it. */
-function timeline(view: TranscriptView): string[] {
+function timeline(view: TranscriptView, linkOf: AttachmentLink): string[] {
   const events = [...view.events].sort((a, b) => a.at.getTime() - b.at.getTime());
   const items: string[] = [];
   for (const item of view.messages) {
     while (events[0] && events[0].at <= item.at) items.push(event(events.shift() as TranscriptEvent));
-    items.push(message(item));
+    items.push(message(item, linkOf));
   }
   return [...items, ...events.map(event)];
 }
@@ -119,7 +114,7 @@ ${content}
 `;
 }
 
-export function renderTranscript(view: TranscriptView): string {
+export function renderTranscript(view: TranscriptView, linkOf: AttachmentLink): string {
   const status =
     view.status === "closed"
       ? `<span class="badge closed">Closed</span>${view.closedBy ? ` by ${escapeHtml(view.closedBy)}` : ""}${view.closedAt ? ` · ${when(view.closedAt)}` : ""}`
@@ -139,7 +134,7 @@ export function renderTranscript(view: TranscriptView): string {
     .join("");
   const messages =
     view.messages.length > 0
-      ? `<ol>${timeline(view).join("\n")}</ol>`
+      ? `<ol>${timeline(view, linkOf).join("\n")}</ol>`
       : '<p class="empty">No messages yet.</p>';
   return page(view.title, `<h1>${escapeHtml(view.title)}</h1>\n<dl>${details}</dl>\n${messages}`);
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Logger } from "../../logger.js";
+import { attachmentUrl } from "./attachments.js";
 import { renderNotice, renderTranscript } from "./render.js";
 import type { TranscriptSigner } from "./signing.js";
 import type { TranscriptView } from "./view.js";
@@ -7,13 +8,13 @@ import type { TranscriptView } from "./view.js";
 export const transcriptPath = "/conversations/:id";
 
 /**
- * The page may show customer photos from other hosts; nothing else loads and no script runs, even if an
- * escaping bug let markup through. The link itself is the credential, so it must not leak in a Referer to
- * those hosts nor sit in a shared cache.
+ * The page shows pictures only through Threadline's own attachment route; nothing else loads and no script
+ * runs, even if an escaping bug let markup through. The link itself is the credential, so it must not leak in
+ * a Referer nor sit in a shared cache.
  */
 const securityHeaders = {
   "content-security-policy":
-    "default-src 'none'; img-src https: http:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   "referrer-policy": "no-referrer",
   "x-content-type-options": "nosniff",
   "x-robots-tag": "noindex",
@@ -61,7 +62,12 @@ export function registerTranscript(
         return html(reply, 404, renderNotice("Not found", "This conversation does not exist (any more)."));
       }
       log.info({ conversationId, messages: view.messages.length }, "transcript viewed");
-      return html(reply, 200, renderTranscript(view));
+      const sig = String(request.query.sig);
+      return html(
+        reply,
+        200,
+        renderTranscript(view, (file) => attachmentUrl(conversationId, file.messageId, file.index, sig)),
+      );
     },
   );
 }

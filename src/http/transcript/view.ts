@@ -2,10 +2,15 @@ import type { ConversationContext, Message, MessageStatus, Nudge } from "../../c
 import { contactName } from "../../core/parent-view.js";
 import type { ChannelRegistry, SlackPort } from "../../core/ports.js";
 
+/** A message's file; the page links it through Threadline (attachments.ts), never at its source. */
 export interface TranscriptAttachment {
-  readonly url: string;
+  readonly messageId: number;
+  /** Its place among the message's attachments. */
+  readonly index: number;
   readonly label: string;
   readonly isImage: boolean;
+  /** False for a link Threadline never fetches (not http or https): shown as its name only. */
+  readonly fetchable: boolean;
 }
 
 export interface TranscriptMessage {
@@ -49,7 +54,7 @@ export interface TranscriptSources {
   conversationNudges(conversationId: number): Promise<readonly Nudge[]>;
 }
 
-/** Only web links become <img> or <a>; anything else (javascript:, data:) is shown as text. */
+/** Only web links are fetched and linked; anything else (javascript:, data:) is shown as text. */
 export const isWebUrl = (url: string) => /^https?:\/\//i.test(url);
 
 export async function loadTranscript(
@@ -99,11 +104,13 @@ export async function loadTranscript(
       body: message.body,
       status: message.status,
       error: message.errorMessage,
-      attachments: message.attachments.map((attachment) => ({
-        url: attachment.url,
+      attachments: message.attachments.map((attachment, index) => ({
+        messageId: message.id,
+        index,
         label: attachment.name ?? attachment.contentType ?? "attachment",
         isImage:
           isWebUrl(attachment.url) && (attachment.contentType ?? "").toLowerCase().startsWith("image/"),
+        fetchable: isWebUrl(attachment.url),
       })),
     })),
     events: nudges.map((nudge) => ({

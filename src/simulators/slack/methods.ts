@@ -29,6 +29,8 @@ export interface MethodContext {
   echo(channel: FakeChannel, event: Json): void;
   /** The most items a page of users.list or conversations.members holds, whatever the `limit`. */
   maxPageSize(): number;
+  /** Where permalinks point: the workspace's address, without a trailing slash. */
+  workspaceUrl(): string;
 }
 
 export interface MethodSpec {
@@ -171,7 +173,7 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
     "auth.test": {
       token: "bot",
       run: () => ({
-        url: `https://${bot.teamDomain}.slack.com/`,
+        url: `${ctx.workspaceUrl()}/`,
         team: "Threadline Test",
         user: bot.botName,
         team_id: bot.teamId,
@@ -279,7 +281,7 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
       run: (args) => {
         const channel = visibleChannel(str(args, "channel"));
         const message = existingMessage(channel, str(args, "message_ts"));
-        const base = `https://${bot.teamDomain}.slack.com/archives/${channel.id}/p${message.ts.replace(".", "")}`;
+        const base = `${ctx.workspaceUrl()}/archives/${channel.id}/p${message.ts.replace(".", "")}`;
         const isReply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
         const permalink = isReply ? `${base}?thread_ts=${message.thread_ts}&cid=${channel.id}` : base;
         return { channel: channel.id, permalink };

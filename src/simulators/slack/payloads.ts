@@ -155,6 +155,11 @@ export interface SlashCommandInput {
   user_id: string;
   text: string;
   command?: string;
+  /**
+   * The thread the command was typed in. Slack does not tell the app (the payload has no thread), but its
+   * client shows the answers there.
+   */
+  shownInThread?: string;
 }
 
 /** Slash command payloads are all strings, even over Socket Mode (they mirror the HTTP form post). */
@@ -188,6 +193,11 @@ export interface MessageInteraction {
   messageTs: string;
   user: string;
   actionId: string;
+  /**
+   * The thread pane the person clicked in (a parent is shown in the channel and atop its thread): Slack's
+   * client shows ephemeral answers to the click there. A reply's own thread is implied.
+   */
+  shownInThread?: string;
 }
 
 /** The parts shared by every payload of a user acting on an element of a message. */

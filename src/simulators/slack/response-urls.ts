@@ -12,6 +12,8 @@ export interface ResponseTarget {
   messageTs?: string;
   /** Set when that message is an ephemeral one (Slack keeps no copy; the fake's record is changed). */
   ephemeralTs?: string;
+  /** The thread the person acted in, where Slack's client shows ephemeral answers that name no thread. */
+  threadTs?: string;
 }
 
 function isTrue(value: unknown): boolean {
@@ -80,6 +82,7 @@ export class ResponseUrls {
       const channel = ws.channels.get(target.channel);
       if (channel) this.echo(channel, ws.messageEvent(message));
     } else {
+      const shownIn = threadTs ?? target.threadTs;
       ws.ephemerals.push({
         channel: target.channel,
         user: target.user,
@@ -87,7 +90,7 @@ export class ResponseUrls {
         text,
         via: "response_url",
         ...(blocks && { blocks }),
-        ...(threadTs && { thread_ts: threadTs }),
+        ...(shownIn && { thread_ts: shownIn }),
       });
     }
     return json({ ok: true });
