@@ -4,6 +4,7 @@ import type { WebClientOptions } from "@slack/web-api";
 import { type ChannelOverrides, channelRegistry, createChannelModules } from "./channels/registry.js";
 import type { Config } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
+import { AssigneesInChannel } from "./core/assignees-in-channel.js";
 import { SlashCommands } from "./core/commands.js";
 import { CutOffParents } from "./core/cut-off-parents.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
@@ -12,6 +13,7 @@ import { DeliveryWorker } from "./core/delivery/worker.js";
 import { AppHome, type AppHomeOptions, defaultHomeOptions } from "./core/home.js";
 import { InboxPolicy } from "./core/inbox-policy.js";
 import { customerLane, slackLane } from "./core/lanes.js";
+import { ChannelMembership } from "./core/membership.js";
 import type { ChannelKind } from "./core/model.js";
 import { ReactionTriage } from "./core/reaction-triage.js";
 import { Reminders } from "./core/reminders.js";
@@ -109,10 +111,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const channels = meteredChannels(channelRegistry(modules), metrics);
   const transcripts = new TranscriptSigner(config.publicUrl);
 
-  const home = new AppHome(store, slack, channels, logger.child({ component: "home" }), now, {
+  const membership = new ChannelMembership(slack, logger.child({ component: "membership" }));
+  const home = new AppHome(store, slack, membership, channels, logger.child({ component: "home" }), now, {
     ...defaultHomeOptions,
     ...overrides.home,
   });
+  const assignees = new AssigneesInChannel(
+    store,
+    membership,
+    logger.child({ component: "assignees" }),
+    (userIds) => home.refresh(userIds),
+  );
+  directory.onMembersLoaded((channelId) => assignees.checkSoon(channelId, "members reloaded"));
 
   const deliveryLogger = logger.child({ component: "delivery" });
   const worker = new DeliveryWorker(
@@ -161,6 +171,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger.child({ component: "commands" }),
     new InboxPolicy(config.admins),
     now,
+    (channelId) => assignees.checkSoon(channelId, "inbox connected"),
   );
 
   registerListeners(slackApp.app, {
@@ -168,6 +179,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     cutOffParents: new CutOffParents(store, slack, logger.child({ component: "threads" })),
     commands,
     actions,
+    assignees,
     transcripts: new TranscriptAccessPolicy(
       store,
       slack,

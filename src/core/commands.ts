@@ -54,6 +54,8 @@ export class SlashCommands {
     private readonly logger: CoreLogger,
     private readonly policy: InboxPolicy = new InboxPolicy([]),
     now: () => number = Date.now,
+    /** Told of a channel an inbox was connected or moved to: its conversations' assignees must be in it. */
+    private readonly inboxArrived: (channelId: string) => void = () => {},
   ) {
     this.starter = new ConversationStarter(store, channels, logger);
     this.finder = new ConversationFinder(store, slack, channels, logger);
@@ -144,6 +146,7 @@ export class SlashCommands {
       "inbox moved",
     );
     this.slack.warmChannel(context.channelId);
+    this.inboxArrived(context.channelId);
     return `Moved ${shown} here from <#${request.from}>, and told that channel. Each conversation continues here in a new thread with the customer's next message.${waitingText(outcome.released)}`;
   }
 
@@ -194,6 +197,7 @@ export class SlashCommands {
       "inbox connected",
     );
     this.slack.warmChannel(context.channelId);
+    if (outcome.before.slackChannelId !== context.channelId) this.inboxArrived(context.channelId);
     if (outcome.before.slackChannelId === context.channelId) {
       return { text: `${shown} is already connected to this channel.${waitingText(released)}` };
     }

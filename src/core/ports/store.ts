@@ -195,6 +195,11 @@ export interface ConversationStore extends HomeQueries {
    * twice posts once. False when it already was.
    */
   recordNudge(nudge: Nudge, jobs: readonly NewJob[]): Promise<boolean>;
+  /**
+   * Unassigns the open conversation if `assigneeId` still has it, with the jobs that say so; false when someone
+   * changed it meanwhile (nothing is written then).
+   */
+  unassign(conversationId: number, assigneeId: string, jobs: readonly NewJob[]): Promise<boolean>;
   /** Forgets the conversation's thread if it is still `threadTs` (its parent was deleted), remembering it as past. */
   forgetThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean>;
 

@@ -12,6 +12,7 @@ import {
   type TeamSettings,
 } from "../../core/model.js";
 import type {
+  Assignment,
   ConversationList,
   ConversationMatch,
   ConversationStore,
@@ -212,6 +213,14 @@ export class PgConversationStore implements ConversationStore {
         statements.insertNudge([nudge.conversationId, unansweredSince, assigneeId, postedAt]),
       );
       if (inserted.rowCount === 0) return { outcome: false, jobs: [] };
+      return { outcome: true, jobs: await this.queue.insert(client, jobs, new Date()) };
+    });
+  }
+
+  async unassign(conversationId: number, assigneeId: string, jobs: readonly NewJob[]): Promise<boolean> {
+    return this.commit(async (client): Promise<Committed<boolean>> => {
+      const cleared = await client.query(statements.unassign([conversationId, assigneeId, new Date()]));
+      if (cleared.rowCount === 0) return { outcome: false, jobs: [] };
       return { outcome: true, jobs: await this.queue.insert(client, jobs, new Date()) };
     });
   }
@@ -423,16 +432,20 @@ export class PgConversationStore implements ConversationStore {
     await this.prisma.inbox.update({ where: { id: inboxId }, data: { deliveryProblem: problem } });
   }
 
-  openAssignedTo(userId: string, limit: number): Promise<ConversationList> {
-    return this.home.openAssignedTo(userId, limit);
+  openAssignedTo(userId: string, inboxIds: readonly number[], limit: number): Promise<ConversationList> {
+    return this.home.openAssignedTo(userId, inboxIds, limit);
   }
 
   unassignedOpen(inboxIds: readonly number[], limitPerInbox: number): Promise<readonly InboxQueue[]> {
     return this.home.unassignedOpen(inboxIds, limitPerInbox);
   }
 
-  remindersOf(userId: string): Promise<readonly ScheduledReminder[]> {
-    return this.home.remindersOf(userId);
+  remindersOf(userId: string, inboxIds: readonly number[]): Promise<readonly ScheduledReminder[]> {
+    return this.home.remindersOf(userId, inboxIds);
+  }
+
+  openAssignmentsIn(slackChannelId: string): Promise<readonly Assignment[]> {
+    return this.home.openAssignmentsIn(slackChannelId);
   }
 
   connectedInboxes() {

@@ -77,6 +77,11 @@ export const statements = {
       (SELECT to_jsonb(t) FROM "TeamSettings" t JOIN "inbox" i ON t."slackChannelId" = i."slackChannelId")
         AS "team"`,
   ),
+  unassign: prepared(
+    "threadline_unassign",
+    `UPDATE "Conversation" SET "assigneeId" = NULL, "updatedAt" = $3
+      WHERE "id" = $1 AND "assigneeId" = $2 AND "status" = 'open'`,
+  ),
   endWait: prepared(
     "threadline_end_wait",
     `UPDATE "Conversation" SET "unansweredSince" = NULL, "updatedAt" = $2 WHERE "id" = $1`,

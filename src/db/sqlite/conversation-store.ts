@@ -12,6 +12,7 @@ import {
   type TeamSettings,
 } from "../../core/model.js";
 import type {
+  Assignment,
   ConversationList,
   ConversationMatch,
   ConversationStore,
@@ -213,6 +214,15 @@ export class SqliteConversationStore implements ConversationStore {
         sqliteDate(nudge.postedAt),
       );
       return inserted.changes > 0 ? this.queue.insert(jobs) : null;
+    });
+    if (committed) this.queue.announce(committed);
+    return committed !== null;
+  }
+
+  async unassign(conversationId: number, assigneeId: string, jobs: readonly NewJob[]): Promise<boolean> {
+    const committed = await this.connection.write(() => {
+      const cleared = this.statements.unassign.run(sqliteDate(new Date()), conversationId, assigneeId);
+      return cleared.changes > 0 ? this.queue.insert(jobs) : null;
     });
     if (committed) this.queue.announce(committed);
     return committed !== null;
@@ -473,16 +483,20 @@ export class SqliteConversationStore implements ConversationStore {
     return this.prisma.nudge.findMany({ where: { conversationId }, orderBy: { postedAt: "asc" } });
   }
 
-  openAssignedTo(userId: string, limit: number): Promise<ConversationList> {
-    return this.home.openAssignedTo(userId, limit);
+  openAssignedTo(userId: string, inboxIds: readonly number[], limit: number): Promise<ConversationList> {
+    return this.home.openAssignedTo(userId, inboxIds, limit);
   }
 
   unassignedOpen(inboxIds: readonly number[], limitPerInbox: number): Promise<readonly InboxQueue[]> {
     return this.home.unassignedOpen(inboxIds, limitPerInbox);
   }
 
-  remindersOf(userId: string): Promise<readonly ScheduledReminder[]> {
-    return this.home.remindersOf(userId);
+  remindersOf(userId: string, inboxIds: readonly number[]): Promise<readonly ScheduledReminder[]> {
+    return this.home.remindersOf(userId, inboxIds);
+  }
+
+  openAssignmentsIn(slackChannelId: string): Promise<readonly Assignment[]> {
+    return this.home.openAssignmentsIn(slackChannelId);
   }
 
   connectedInboxes() {

@@ -32,6 +32,8 @@ export function storeStatements(db: Database.Database) {
       db.prepare(`INSERT INTO "Nudge" ("conversationId", "unansweredSince", "assigneeId", "postedAt")
       VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     teamSettings: db.prepare(`SELECT * FROM "TeamSettings" WHERE "slackChannelId" = ?`),
+    unassign: db.prepare(`UPDATE "Conversation" SET "assigneeId" = NULL, "updatedAt" = ?
+      WHERE "id" = ? AND "assigneeId" = ? AND "status" = 'open'`),
     endWait: db.prepare(`UPDATE "Conversation" SET "unansweredSince" = NULL, "updatedAt" = ? WHERE "id" = ?`),
     conversationByThread: db.prepare(
       `SELECT * FROM "Conversation" WHERE "slackChannelId" = ? AND "slackThreadTs" = ?`,
