@@ -161,18 +161,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const actions = new ConversationActions(
     store,
     slack,
+    membership,
     logger.child({ component: "actions" }),
     (before, changes) => home.conversationChanged(before, changes),
   );
-  const commands = new SlashCommands(
-    store,
-    slack,
-    channels,
-    logger.child({ component: "commands" }),
-    new InboxPolicy(config.admins),
+  const commands = new SlashCommands(store, slack, channels, logger.child({ component: "commands" }), {
+    policy: new InboxPolicy(config.admins),
     now,
-    (channelId) => assignees.checkSoon(channelId, "inbox connected"),
-  );
+    membership,
+    inboxArrived: (channelId) => assignees.checkSoon(channelId, "inbox connected"),
+  });
 
   registerListeners(slackApp.app, {
     conversations,
@@ -182,15 +180,20 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     assignees,
     transcripts: new TranscriptAccessPolicy(
       store,
-      slack,
+      membership,
       transcripts,
       logger.child({ component: "transcript" }),
     ),
     directory,
     home,
-    triage: new ReactionTriage(store, slack, actions, logger.child({ component: "triage" })),
-    reminders: new Reminders(store, slack, logger.child({ component: "reminders" }), now, (userId) =>
-      home.refresh([userId]),
+    triage: new ReactionTriage(store, membership, actions, logger.child({ component: "triage" })),
+    reminders: new Reminders(
+      store,
+      slack,
+      membership,
+      logger.child({ component: "reminders" }),
+      now,
+      (userId) => home.refresh([userId]),
     ),
     logger: logger.child({ component: "slack" }),
   });

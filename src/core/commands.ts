@@ -4,6 +4,7 @@ import { ConversationFinder } from "./find-conversations.js";
 import { TeamCommands } from "./hours/team-commands.js";
 import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lanes.js";
+import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
 import type { ChannelRegistry, ConversationStore, CoreLogger, SlackPort } from "./ports.js";
 import { ConversationStarter } from "./start-conversation.js";
@@ -27,6 +28,17 @@ export interface CommandAnswer {
   readonly moveOffer?: MoveRequest;
 }
 
+/** What the commands are built with besides their ports; each has a default for tests. */
+export interface CommandOptions {
+  /** Who may connect, disconnect and move inboxes. */
+  readonly policy?: InboxPolicy;
+  readonly now?: () => number;
+  /** Whether the person acting is in the channel (the one check every action uses). */
+  readonly membership?: ChannelMembership;
+  /** Told of a channel an inbox was connected or moved to: its conversations' assignees must be in it. */
+  readonly inboxArrived?: (channelId: string) => void;
+}
+
 const managing = "connect, disconnect or move inboxes";
 
 /** A date Slack shows in each reader's time zone, with a UTC fallback for clients that can't. */
@@ -47,19 +59,23 @@ export class SlashCommands {
   private readonly finder: ConversationFinder;
   private readonly teamCommands: TeamCommands;
 
+  private readonly policy: InboxPolicy;
+  private readonly membership: ChannelMembership;
+  private readonly inboxArrived: (channelId: string) => void;
+
   constructor(
     private readonly store: ConversationStore,
     private readonly slack: SlackPort,
     private readonly channels: ChannelRegistry,
     private readonly logger: CoreLogger,
-    private readonly policy: InboxPolicy = new InboxPolicy([]),
-    now: () => number = Date.now,
-    /** Told of a channel an inbox was connected or moved to: its conversations' assignees must be in it. */
-    private readonly inboxArrived: (channelId: string) => void = () => {},
+    options: CommandOptions = {},
   ) {
+    this.policy = options.policy ?? new InboxPolicy([]);
+    this.membership = options.membership ?? new ChannelMembership(slack, logger);
+    this.inboxArrived = options.inboxArrived ?? (() => {});
     this.starter = new ConversationStarter(store, channels, logger);
     this.finder = new ConversationFinder(store, slack, channels, logger);
-    this.teamCommands = new TeamCommands(store, policy, logger, now);
+    this.teamCommands = new TeamCommands(store, this.policy, logger, options.now ?? Date.now);
   }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {
@@ -102,8 +118,16 @@ export class SlashCommands {
     if (request.to !== context.channelId) {
       return `This button was offered in <#${request.to}>, so it can't move ${shown} into this channel. Nothing was moved.`;
     }
-    const refused = this.policy.refusal(context.userId, managing);
-    if (refused) return refused;
+    const refused =
+      this.policy.refusal(context.userId, managing) ??
+      (await this.membership.refusal(context.userId, context.channelId, "move an inbox into it"));
+    if (refused) {
+      this.logger.warn(
+        { kind: request.kind, inbox: request.address, ...context, reason: refused },
+        "inbox move refused",
+      );
+      return `${refused} Nothing was moved.`;
+    }
     const unavailable = await this.cannotConnect(request.kind, context.channelId);
     if (unavailable) return unavailable;
 
