@@ -169,6 +169,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     policy: new InboxPolicy(config.admins),
     now,
     membership,
+    starting: config.starting,
     inboxArrived: (channelId) => assignees.checkSoon(channelId, "inbox connected"),
   });
 

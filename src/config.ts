@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type ChannelConfigs, eachChannel } from "./channels/registry.js";
+import type { StartLimits } from "./core/start-limits.js";
 import { httpUrl, optional, withDefault } from "./env-schema.js";
 import { ConfigError } from "./errors.js";
 
@@ -19,7 +20,27 @@ export interface Config extends ChannelConfigs {
   readonly transcriptSecret: string | null;
   /** Slack user ids who alone may connect, disconnect and move inboxes; empty means anyone in the channel. */
   readonly admins: readonly string[];
+  /** Who may text customers first from Slack (`/threadline text`), where, and how often. */
+  readonly starting: StartLimits;
 }
+
+const slackUserIds = z
+  .string()
+  .regex(/^[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*$/, "must be Slack user ids (U…) separated by commas")
+  .transform((list) => list.split(",").map((id) => id.trim()));
+
+/* Limits on starting conversations from Slack (issue 21): who and how many an hour; to which countries is the
+ * phone channels' own variable (channels/twilio/config.ts). */
+const startLimitsSchema = {
+  THREADLINE_SENDERS: optional.pipe(slackUserIds.optional()),
+  TEXT_LIMIT_PER_HOUR: withDefault(
+    z.coerce
+      .number({ error: "must be a whole number of conversations per hour" })
+      .int("must be a whole number of conversations per hour")
+      .min(1, "must be at least 1"),
+    "20",
+  ),
+};
 
 const portNumber = z.coerce
   .number({ error: "must be a port number" })
@@ -50,13 +71,8 @@ const environmentSchema = z.object({
   ),
   LOG_LEVEL: withDefault(z.enum(["debug", "info", "warn", "error"]), "info"),
   TRANSCRIPT_SECRET: optional.pipe(z.string().min(32, "must be at least 32 characters").optional()),
-  THREADLINE_ADMINS: optional.pipe(
-    z
-      .string()
-      .regex(/^[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*$/, "must be Slack user ids (U…) separated by commas")
-      .transform((list) => list.split(",").map((id) => id.trim()))
-      .optional(),
-  ),
+  THREADLINE_ADMINS: optional.pipe(slackUserIds.optional()),
+  ...startLimitsSchema,
 });
 
 /** Each channel's variables, from its folder (channels sharing a provider share its variables). */
@@ -107,5 +123,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     logLevel: env.LOG_LEVEL,
     transcriptSecret: env.TRANSCRIPT_SECRET ?? null,
     admins: Object.freeze([...new Set(env.THREADLINE_ADMINS ?? [])]),
+    starting: Object.freeze({
+      senders: Object.freeze([...new Set(env.THREADLINE_SENDERS ?? [])]),
+      perHour: env.TEXT_LIMIT_PER_HOUR,
+    }),
   });
 }

@@ -8,6 +8,7 @@ import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
 import type { ChannelRegistry, ConversationStore, CoreLogger, SlackPort } from "./ports.js";
 import { ConversationStarter } from "./start-conversation.js";
+import { defaultStartLimits, type StartLimits, StartPolicy } from "./start-limits.js";
 
 export interface CommandContext {
   readonly channelId: string;
@@ -35,6 +36,8 @@ export interface CommandOptions {
   readonly now?: () => number;
   /** Whether the person acting is in the channel (the one check every action uses). */
   readonly membership?: ChannelMembership;
+  /** Who may text customers first, where, how often. */
+  readonly starting?: StartLimits;
   /** Told of a channel an inbox was connected or moved to: its conversations' assignees must be in it. */
   readonly inboxArrived?: (channelId: string) => void;
 }
@@ -73,9 +76,16 @@ export class SlashCommands {
     this.policy = options.policy ?? new InboxPolicy([]);
     this.membership = options.membership ?? new ChannelMembership(slack, logger);
     this.inboxArrived = options.inboxArrived ?? (() => {});
-    this.starter = new ConversationStarter(store, channels, logger);
+    const now = options.now ?? Date.now;
+    const starting = new StartPolicy(
+      options.starting ?? defaultStartLimits,
+      this.membership,
+      store,
+      channels,
+    );
+    this.starter = new ConversationStarter(store, channels, logger, starting, now);
     this.finder = new ConversationFinder(store, slack, channels, logger);
-    this.teamCommands = new TeamCommands(store, this.policy, logger, options.now ?? Date.now);
+    this.teamCommands = new TeamCommands(store, this.policy, logger, now);
   }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {

@@ -26,6 +26,8 @@ const inbound = (text: string, overrides: Partial<InboundMessage> = {}): Inbound
   ...overrides,
 });
 
+const anHourAgo = () => new Date(Date.now() - 3_600_000);
+
 const noticeJob = (conversationId: number, text: string): NewJob => ({
   lane: `slack:${conversationId}`,
   kind: "slack.notice",
@@ -360,7 +362,13 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       const inboxId = await connectSms();
       const seen: unknown[] = [];
       const outcome = await store.startConversation(
-        { inboxId, contactAddress: "+15557654321", userId: "U7", text: "Your table is ready" },
+        {
+          inboxId,
+          contactAddress: "+15557654321",
+          userId: "U7",
+          text: "Your table is ready",
+          countStartsSince: anHourAgo(),
+        },
         (state) => {
           seen.push({ contact: state.contact, conversation: state.conversation, inbox: state.inbox.id });
           return {
@@ -390,7 +398,13 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       const answer = await record(inbound("thanks!"));
       expect(answer).toMatchObject({ result: "recorded", conversationId: outcome.conversationId });
       const again = await store.startConversation(
-        { inboxId, contactAddress: "+15557654321", userId: "U7", text: "See you" },
+        {
+          inboxId,
+          contactAddress: "+15557654321",
+          userId: "U7",
+          text: "See you",
+          countStartsSince: anHourAgo(),
+        },
         (state) => {
           expect(state.conversation?.id).toBe(outcome.conversationId);
           return { conversation: {}, jobs: () => [] };
@@ -403,17 +417,52 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       });
     });
 
+    it("counts each person's starts since the moment asked, on every instance, not the refused ones", async () => {
+      const inboxId = await connectSms();
+      const counts: number[] = [];
+      const start = (userId: string, contactAddress: string, since = anHourAgo(), refuse = false) =>
+        store.startConversation(
+          { inboxId, contactAddress, userId, text: "hi", countStartsSince: since },
+          (state) => {
+            counts.push(state.recentStarts);
+            return refuse ? { refused: "no" } : { conversation: {}, jobs: () => [] };
+          },
+        );
+      await start("U7", "+15557650001");
+      await start("U7", "+15557650002");
+      await start("U7", "+15557650003", anHourAgo(), true);
+      await start("U8", "+15557650001");
+      await start("U7", "+15557650001");
+      expect(counts).toEqual([0, 1, 2, 0, 2]);
+      // Starts before the moment don't count, and are dropped when the person starts again.
+      await start("U7", "+15557650004", new Date(Date.now() + 1_000));
+      await start("U7", "+15557650005", anHourAgo());
+      expect(counts.slice(5)).toEqual([0, 1]);
+    });
+
     it("writes nothing when the start is refused", async () => {
       const inboxId = await connectSms();
       await record(inbound("STOP"), { conversation: { optedOut: true } });
       const refused = await store.startConversation(
-        { inboxId, contactAddress: "+15557654321", userId: "U7", text: "hello" },
+        {
+          inboxId,
+          contactAddress: "+15557654321",
+          userId: "U7",
+          text: "hello",
+          countStartsSince: anHourAgo(),
+        },
         (state) =>
           state.conversation?.optedOut ? { refused: "opted out" } : { conversation: {}, jobs: () => [] },
       );
       expect(refused).toEqual({ result: "refused", reason: "opted out" });
       const unknown = await store.startConversation(
-        { inboxId, contactAddress: "+15559990000", userId: "U7", text: "hello" },
+        {
+          inboxId,
+          contactAddress: "+15559990000",
+          userId: "U7",
+          text: "hello",
+          countStartsSince: anHourAgo(),
+        },
         () => ({ refused: "no" }),
       );
       expect(unknown).toEqual({ result: "refused", reason: "no" });

@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { httpUrl, isSet, optional, withDefault } from "../../env-schema.js";
+import { isPhoneCountry } from "./phone.js";
 
 /** One Twilio account serves every Twilio channel (its Auth Token also signs the webhooks). */
 export interface TwilioConfig {
   readonly accountSid: string;
   readonly authToken: string;
   readonly apiUrl: string;
+  /** ISO 3166 alpha-2 codes of the countries agents may text first (SMS_COUNTRIES); null: the connected numbers'. */
+  readonly countries: readonly string[] | null;
 }
 
 export const twilioEnvironment = {
@@ -17,6 +20,21 @@ export const twilioEnvironment = {
   ),
   TWILIO_AUTH_TOKEN: optional,
   TWILIO_API_URL: withDefault(httpUrl("none"), "https://api.twilio.com"),
+  // Issue 21: with the other limits on starting conversations (THREADLINE_SENDERS, TEXT_LIMIT_PER_HOUR).
+  SMS_COUNTRIES: optional.pipe(
+    z
+      .string()
+      .transform((list) => [...new Set(list.split(",").map((code) => code.trim().toUpperCase()))])
+      .superRefine((codes, context) => {
+        for (const code of codes.filter((c) => !isPhoneCountry(c))) {
+          context.addIssue({
+            code: "custom",
+            message: `must be ISO 3166 two-letter country codes separated by commas (e.g. US,CA); "${code}" is not one`,
+          });
+        }
+      })
+      .optional(),
+  ),
 };
 
 export const twilioVariables = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"] as const;
@@ -26,9 +44,15 @@ export function twilioConfig(environment: Readonly<Record<string, unknown>>): Tw
     TWILIO_ACCOUNT_SID: accountSid,
     TWILIO_AUTH_TOKEN: authToken,
     TWILIO_API_URL: apiUrl,
+    SMS_COUNTRIES: countries,
   } = environment;
   return isSet(accountSid) && isSet(authToken) && isSet(apiUrl)
-    ? Object.freeze({ accountSid, authToken, apiUrl })
+    ? Object.freeze({
+        accountSid,
+        authToken,
+        apiUrl,
+        countries: Array.isArray(countries) ? Object.freeze([...countries]) : null,
+      })
     : null;
 }
 

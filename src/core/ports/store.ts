@@ -106,10 +106,14 @@ export interface NewStart {
   readonly contactAddress: string;
   readonly userId: string;
   readonly text: string;
+  /** Starts by `userId` after this moment are counted (`StartState.recentStarts`); older records are dropped. */
+  readonly countStartsSince: Date;
 }
 
 /** What a start found: the contact and conversation are null when they don't exist yet. */
 export interface StartState {
+  /** How many conversations the person started since `NewStart.countStartsSince`, on every instance. */
+  readonly recentStarts: number;
   readonly inbox: Inbox;
   readonly contact: Contact | null;
   readonly conversation: Conversation | null;

@@ -280,13 +280,20 @@ export class PgConversationStore implements ConversationStore {
           (await this.one(statements.conversationForUpdate([inbox.id, contactId]), client));
         if (!conversationRow)
           throw new Error(`the conversation of ${start.contactAddress} could not be created`);
+        await client.query(statements.lockStarts([start.userId]));
+        const recent = await this.one(
+          statements.recentStarts([start.userId, start.countStartsSince]),
+          client,
+        );
         const decision = decide({
+          recentStarts: Number(recent?.count ?? 0),
           inbox,
           contact: newContact ? null : toContact(contactRow),
           conversation: newConversation ? null : toConversation(conversationRow),
         });
         if ("refused" in decision) throw new StartRefused(decision.refused);
         const conversationId = Number(conversationRow.id);
+        await client.query(statements.recordStart([start.userId, start.countStartsSince, now]));
         await this.update(client, "Conversation", conversationId, decision.conversation, now);
         const message = await this.one(
           statements.insertStart([conversationId, start.text, inbox.kind, start.userId, now]),

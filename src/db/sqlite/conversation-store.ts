@@ -270,7 +270,10 @@ export class SqliteConversationStore implements ConversationStore {
       const conversationRow = contactRow
         ? (this.statements.conversation.get(inbox.id, contactRow.id) as Row | undefined)
         : undefined;
+      const since = sqliteDate(start.countStartsSince);
+      const recent = this.statements.recentStarts.get(start.userId, since) as Row;
       const decision = decide({
+        recentStarts: Number(recent.count),
         inbox,
         contact: contactRow ? toContact(contactRow) : null,
         conversation: conversationRow ? toConversation(conversationRow) : null,
@@ -279,6 +282,8 @@ export class SqliteConversationStore implements ConversationStore {
         return { outcome: { result: "refused" as const, reason: decision.refused }, jobs: [] };
       }
       const now = sqliteDate(new Date());
+      this.statements.forgetStarts.run(start.userId, since);
+      this.statements.recordStart.run(start.userId, now);
       const contactId = Number(
         (contactRow ?? (this.statements.insertContact.get(inbox.kind, start.contactAddress, now, now) as Row))
           .id,

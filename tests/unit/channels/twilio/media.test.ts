@@ -30,7 +30,7 @@ afterEach(() => {
 
 /** Twilio's real API host, because the allow-list is about it; `fetch` is replaced, nothing leaves the process. */
 const twilioApi = "https://api.twilio.com"; // default TWILIO_API_URL
-const fetchMedia = createMediaFetcher({ accountSid, authToken: "token", apiUrl: twilioApi });
+const fetchMedia = createMediaFetcher({ accountSid, authToken: "token", apiUrl: twilioApi, countries: null });
 const redirectTo = (location: string) => () => new Response(null, { status: 307, headers: { location } });
 const image = () => new Response(png, { headers: { "content-type": "image/png" } });
 
