@@ -5,6 +5,7 @@ import { Activity, whenQuiet } from "./activity.js";
 import { type ChannelOverrides, channelRegistry, createChannelModules } from "./channels/registry.js";
 import type { Config } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
+import { AssigneesInChannel } from "./core/assignees-in-channel.js";
 import { SlashCommands } from "./core/commands.js";
 import { CutOffParents } from "./core/cut-off-parents.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
@@ -14,6 +15,7 @@ import { AppHome, type AppHomeOptions, defaultHomeOptions } from "./core/home.js
 import { defaultHousekeeping, Housekeeping, type HousekeepingOptions } from "./core/housekeeping.js";
 import { InboxPolicy } from "./core/inbox-policy.js";
 import { customerLane, slackLane } from "./core/lanes.js";
+import { ChannelMembership } from "./core/membership.js";
 import type { ChannelKind } from "./core/model.js";
 import { ReactionTriage } from "./core/reaction-triage.js";
 import { Reminders } from "./core/reminders.js";
@@ -126,15 +128,24 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const channels = meteredChannels(channelRegistry(modules), metrics);
   const transcripts = new TranscriptSigner(config.publicUrl);
 
+  const membership = new ChannelMembership(slack, logger.child({ component: "membership" }));
   const home = new AppHome(
     store,
     slack,
+    membership,
     channels,
     logger.child({ component: "home" }),
     now,
     { ...defaultHomeOptions, ...overrides.home },
     (publish) => activity.track(publish),
   );
+  const assignees = new AssigneesInChannel(
+    store,
+    membership,
+    logger.child({ component: "assignees" }),
+    (userIds) => home.refresh(userIds),
+  );
+  directory.onMembersLoaded((channelId) => assignees.checkSoon(channelId, "members reloaded"));
 
   const deliveryLogger = logger.child({ component: "delivery" });
   const worker = new DeliveryWorker(
@@ -177,36 +188,42 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const actions = new ConversationActions(
     store,
     slack,
+    membership,
     logger.child({ component: "actions" }),
     (before, changes) => home.conversationChanged(before, changes),
   );
-  const commands = new SlashCommands(
-    store,
-    slack,
-    channels,
-    logger.child({ component: "commands" }),
-    new InboxPolicy(config.admins),
+  const commands = new SlashCommands(store, slack, channels, logger.child({ component: "commands" }), {
+    policy: new InboxPolicy(config.admins),
     now,
-  );
+    membership,
+    starting: config.starting,
+    inboxArrived: (channelId) => assignees.checkSoon(channelId, "inbox connected"),
+  });
 
   registerListeners(slackApp.app, {
     conversations,
     cutOffParents: new CutOffParents(store, slack, logger.child({ component: "threads" })),
     commands,
     actions,
+    assignees,
     transcripts: new TranscriptAccessPolicy(
       store,
-      slack,
+      membership,
       transcripts,
       logger.child({ component: "transcript" }),
     ),
     directory,
     home,
-    triage: new ReactionTriage(store, slack, actions, logger.child({ component: "triage" })),
-    reminders: new Reminders(store, slack, logger.child({ component: "reminders" }), now, (userId) =>
-      home.refresh([userId]),
+    triage: new ReactionTriage(store, membership, actions, logger.child({ component: "triage" })),
+    reminders: new Reminders(
+      store,
+      slack,
+      membership,
+      logger.child({ component: "reminders" }),
+      now,
+      (userId) => home.refresh([userId]),
     ),
-    sendAgain: new SendAgain(store, slack, logger.child({ component: "actions" })),
+    sendAgain: new SendAgain(store, membership, logger.child({ component: "actions" })),
     logger: logger.child({ component: "slack" }),
   });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type ChannelConfigs, eachChannel } from "./channels/registry.js";
+import type { StartLimits } from "./core/start-limits.js";
 import { httpUrl, optional, withDefault } from "./env-schema.js";
 import { ConfigError } from "./errors.js";
 import { parseTrustProxy, type TrustProxy } from "./net/trust-proxy.js";
@@ -26,7 +27,27 @@ export interface Config extends ChannelConfigs {
   readonly trustProxy: TrustProxy;
   /** Conversations closed longer ago than this many days are purged; null keeps them. */
   readonly retentionDays: number | null;
+  /** Who may text customers first from Slack (`/threadline text`), where, and how often. */
+  readonly starting: StartLimits;
 }
+
+const slackUserIds = z
+  .string()
+  .regex(/^[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*$/, "must be Slack user ids (U…) separated by commas")
+  .transform((list) => list.split(",").map((id) => id.trim()));
+
+/* Limits on starting conversations from Slack (issue 21): who and how many an hour; to which countries is the
+ * phone channels' own variable (channels/twilio/config.ts). */
+const startLimitsSchema = {
+  THREADLINE_SENDERS: optional.pipe(slackUserIds.optional()),
+  TEXT_LIMIT_PER_HOUR: withDefault(
+    z.coerce
+      .number({ error: "must be a whole number of conversations per hour" })
+      .int("must be a whole number of conversations per hour")
+      .min(1, "must be at least 1"),
+    "20",
+  ),
+};
 
 const portNumber = z.coerce
   .number({ error: "must be a port number" })
@@ -58,13 +79,8 @@ const environmentSchema = z.object({
   ),
   LOG_LEVEL: withDefault(z.enum(["debug", "info", "warn", "error"]), "info"),
   TRANSCRIPT_SECRET: optional.pipe(z.string().min(32, "must be at least 32 characters").optional()),
-  THREADLINE_ADMINS: optional.pipe(
-    z
-      .string()
-      .regex(/^[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*$/, "must be Slack user ids (U…) separated by commas")
-      .transform((list) => list.split(",").map((id) => id.trim()))
-      .optional(),
-  ),
+  THREADLINE_ADMINS: optional.pipe(slackUserIds.optional()),
+  ...startLimitsSchema,
   TRUST_PROXY: optional.pipe(
     z
       .string()
@@ -139,5 +155,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     admins: Object.freeze([...new Set(env.THREADLINE_ADMINS ?? [])]),
     trustProxy: env.TRUST_PROXY ?? false,
     retentionDays: env.RETENTION_DAYS ?? null,
+    starting: Object.freeze({
+      senders: Object.freeze([...new Set(env.THREADLINE_SENDERS ?? [])]),
+      perHour: env.TEXT_LIMIT_PER_HOUR,
+    }),
   });
 }

@@ -1,6 +1,7 @@
 import { assigneeOptions, type MenuOption, unassignValue } from "./assignment.js";
 import { leftThreadReason } from "./inbox-policy.js";
 import { slackLane } from "./lanes.js";
+import type { ChannelMembership } from "./membership.js";
 import type { Conversation, ConversationContext } from "./model.js";
 import type { ConversationChanges, ConversationStore, CoreLogger, NewJob, SlackPort } from "./ports.js";
 
@@ -25,6 +26,7 @@ export class ConversationActions {
   constructor(
     private readonly store: ConversationStore,
     private readonly slack: SlackPort,
+    private readonly membership: ChannelMembership,
     private readonly logger: CoreLogger,
     /** Told of every change once committed (App Home refreshes the homes it concerns). */
     private readonly changed: (before: Conversation, changes: ConversationChanges) => void = () => {},
@@ -36,7 +38,13 @@ export class ConversationActions {
     context: ActionContext,
   ): Promise<MenuOption[]> {
     const found = await this.find(conversationId, context);
-    if ("reason" in found) return [];
+    if ("reason" in found) {
+      this.logger.warn(
+        { conversationId, user: context.userId, channel: context.channelId, reason: found.reason },
+        "assignment menu left empty",
+      );
+      return [];
+    }
     const { conversation } = found;
     const channelId = conversation.slackChannelId as string;
     const members = await this.slack.channelMembers(channelId);
@@ -47,12 +55,8 @@ export class ConversationActions {
     const assigneeId = selected === unassignValue ? null : selected;
     return this.change(conversationId, context, async (found) => {
       if (found.conversation.assigneeId === assigneeId) return null;
-      if (assigneeId) {
-        const members = await this.slack.channelMembers(found.conversation.slackChannelId as string);
-        const member = members.find((m) => m.id === assigneeId);
-        if (!member || member.isBot || member.deleted) {
-          return { refused: "That person is not a member of this channel, so they can't be assigned here." };
-        }
+      if (assigneeId && !(await this.membership.isMember(found.inbox.slackChannelId as string, assigneeId))) {
+        return { refused: "That person is not a member of this channel, so they can't be assigned here." };
       }
       const line = assigneeId
         ? `<@${context.userId}> assigned this conversation to <@${assigneeId}>.`
@@ -106,7 +110,13 @@ export class ConversationActions {
       return { reason: "This conversation no longer exists in Threadline, so nothing was changed." };
     }
     const left = leftThreadReason(found, context);
-    return left ? { reason: `Nothing was changed: ${left}` } : found;
+    if (left) return { reason: `Nothing was changed: ${left}` };
+    const outsider = await this.membership.refusal(
+      context.userId,
+      found.inbox.slackChannelId as string,
+      "assign, close or reopen its conversations",
+    );
+    return outsider ? { reason: `${outsider} Nothing was changed.` } : found;
   }
 
   private async change(

@@ -6,9 +6,11 @@ import { HeldMessageCommands } from "./held-messages.js";
 import { TeamCommands } from "./hours/team-commands.js";
 import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lanes.js";
+import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
 import type { ChannelRegistry, ConversationStore, CoreLogger, SlackPort } from "./ports.js";
 import { ConversationStarter } from "./start-conversation.js";
+import { defaultStartLimits, type StartLimits, StartPolicy } from "./start-limits.js";
 
 export interface CommandContext {
   readonly channelId: string;
@@ -29,6 +31,19 @@ export interface CommandAnswer {
   readonly moveOffer?: MoveRequest;
   /** `/threadline forget` asks for a confirmation with a button. */
   readonly forgetOffer?: ForgetRequest;
+}
+
+/** What the commands are built with besides their ports; each has a default for tests. */
+export interface CommandOptions {
+  /** Who may connect, disconnect and move inboxes. */
+  readonly policy?: InboxPolicy;
+  readonly now?: () => number;
+  /** Whether the person acting is in the channel (the one check every action uses). */
+  readonly membership?: ChannelMembership;
+  /** Who may text customers first, where, how often. */
+  readonly starting?: StartLimits;
+  /** Told of a channel an inbox was connected or moved to: its conversations' assignees must be in it. */
+  readonly inboxArrived?: (channelId: string) => void;
 }
 
 const managing = "connect, disconnect or move inboxes";
@@ -53,19 +68,32 @@ export class SlashCommands {
   private readonly held: HeldMessageCommands;
   private readonly eraser: ContactEraser;
 
+  private readonly policy: InboxPolicy;
+  private readonly membership: ChannelMembership;
+  private readonly inboxArrived: (channelId: string) => void;
+
   constructor(
     private readonly store: ConversationStore,
     private readonly slack: SlackPort,
     private readonly channels: ChannelRegistry,
     private readonly logger: CoreLogger,
-    private readonly policy: InboxPolicy = new InboxPolicy([]),
-    now: () => number = Date.now,
+    options: CommandOptions = {},
   ) {
-    this.starter = new ConversationStarter(store, channels, logger);
+    this.policy = options.policy ?? new InboxPolicy([]);
+    this.membership = options.membership ?? new ChannelMembership(slack, logger);
+    this.inboxArrived = options.inboxArrived ?? (() => {});
+    const now = options.now ?? Date.now;
+    const starting = new StartPolicy(
+      options.starting ?? defaultStartLimits,
+      this.membership,
+      store,
+      channels,
+    );
+    this.starter = new ConversationStarter(store, channels, logger, starting, now);
     this.finder = new ConversationFinder(store, slack, channels, logger);
-    this.teamCommands = new TeamCommands(store, policy, logger, now);
-    this.held = new HeldMessageCommands(store, channels, logger, policy);
-    this.eraser = new ContactEraser(store, channels, policy, logger);
+    this.teamCommands = new TeamCommands(store, this.policy, logger, now);
+    this.held = new HeldMessageCommands(store, channels, logger, this.policy);
+    this.eraser = new ContactEraser(store, channels, this.policy, logger);
   }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {
@@ -117,8 +145,16 @@ export class SlashCommands {
     if (request.to !== context.channelId) {
       return `This button was offered in <#${request.to}>, so it can't move ${shown} into this channel. Nothing was moved.`;
     }
-    const refused = this.policy.refusal(context.userId, managing);
-    if (refused) return refused;
+    const refused =
+      this.policy.refusal(context.userId, managing) ??
+      (await this.membership.refusal(context.userId, context.channelId, "move an inbox into it"));
+    if (refused) {
+      this.logger.warn(
+        { kind: request.kind, inbox: request.address, ...context, reason: refused },
+        "inbox move refused",
+      );
+      return `${refused} Nothing was moved.`;
+    }
     const unavailable = await this.cannotConnect(request.kind, context.channelId);
     if (unavailable) return unavailable;
 
@@ -161,6 +197,7 @@ export class SlashCommands {
       "inbox moved",
     );
     this.slack.warmChannel(context.channelId);
+    this.inboxArrived(context.channelId);
     return `Moved ${shown} here from <#${request.from}>, and told that channel. Each conversation continues here in a new thread with the customer's next message.${waitingText(outcome.released)}`;
   }
 
@@ -211,6 +248,7 @@ export class SlashCommands {
       "inbox connected",
     );
     this.slack.warmChannel(context.channelId);
+    if (outcome.before.slackChannelId !== context.channelId) this.inboxArrived(context.channelId);
     if (outcome.before.slackChannelId === context.channelId) {
       return { text: `${shown} is already connected to this channel.${waitingText(released)}` };
     }

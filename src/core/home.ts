@@ -1,7 +1,8 @@
 import { formatDuration } from "./hours/business-hours.js";
 import { businessTimeBetween } from "./hours/business-time.js";
 import { teamHours } from "./hours/team-service.js";
-import type { Conversation, TeamSettings } from "./model.js";
+import type { ChannelMembership } from "./membership.js";
+import type { Conversation, Inbox, TeamSettings } from "./model.js";
 import type {
   ChannelRegistry,
   ConversationChanges,
@@ -11,6 +12,9 @@ import type {
   HomeItem,
   SlackPort,
 } from "./ports.js";
+
+/** Where each listed conversation's inbox is connected now, by inbox id. */
+type InboxChannels = ReadonlyMap<number, string>;
 
 export interface AppHomeOptions {
   /** Someone who opened their home this recently has it published again when their assignments change. */
@@ -22,16 +26,19 @@ export interface AppHomeOptions {
 export const defaultHomeOptions: AppHomeOptions = { refreshWindowMs: 15 * 60_000, listLimit: 15 };
 
 /**
- * Each person's App Home: their open conversations (oldest waiting first), the unassigned ones of the inboxes
- * in channels they are in, and their reminders. Built on demand, one query per list. Who opened their home
- * recently is kept in memory per instance, so a restart (or another instance) refreshes only on next open.
+ * Each person's App Home: their open conversations (oldest waiting first), the unassigned ones, and their
+ * reminders — every list only of the inboxes connected now to channels the person is in, so leaving a channel
+ * (or an inbox moving away) takes its customers off their home. Built on demand, one query per list. Who opened
+ * their home recently is kept in memory per instance, so a restart (or another instance) refreshes only on next
+ * open.
  */
 export class AppHome {
   private readonly viewers = new Map<string, number>();
 
   constructor(
     private readonly store: ConversationStore,
-    private readonly slack: SlackPort,
+    private readonly slack: Pick<SlackPort, "publishHome">,
+    private readonly membership: ChannelMembership,
     private readonly channels: ChannelRegistry,
     private readonly logger: CoreLogger,
     private readonly now: () => number,
@@ -72,21 +79,22 @@ export class AppHome {
 
   private async publish(userId: string): Promise<void> {
     const limit = this.options.listLimit;
-    const [assigned, scheduled, inboxes] = await Promise.all([
-      this.store.openAssignedTo(userId, limit),
-      this.store.remindersOf(userId),
-      this.visibleInboxes(userId),
+    const inboxes = await this.visibleInboxes(userId);
+    const inboxIds = inboxes.map((inbox) => inbox.id);
+    const [assigned, scheduled, queues] = await Promise.all([
+      this.store.openAssignedTo(userId, inboxIds, limit),
+      this.store.remindersOf(userId, inboxIds),
+      this.store.unassignedOpen(inboxIds, limit),
     ]);
     // A due reminder is firing (its job is still running): it is no longer the person's to wait for.
     const reminders = scheduled.filter((reminder) => reminder.runAt.getTime() > this.now());
-    const queues = await this.store.unassignedOpen(
-      inboxes.map((inbox) => inbox.id),
-      limit,
-    );
     const byInbox = new Map(queues.map((queue) => [queue.inboxId, queue]));
     const listed = [...assigned.summaries, ...queues.flatMap((queue) => queue.summaries)];
     const targets = await this.targets(listed.concat(reminders.map((reminder) => reminder.conversation)));
-    const item = (summary: ConversationSummary) => this.item(summary, targets);
+    const inboxChannels: InboxChannels = new Map(
+      inboxes.map((inbox) => [inbox.id, inbox.slackChannelId as string]),
+    );
+    const item = (summary: ConversationSummary) => this.item(summary, targets, inboxChannels);
     await this.slack.publishHome({
       userId,
       at: new Date(this.now()),
@@ -109,15 +117,17 @@ export class AppHome {
     );
   }
 
-  /** Inboxes connected to channels the person is a member of (the directory knows the members). */
-  private async visibleInboxes(userId: string) {
+  /**
+   * Inboxes connected to channels the person is a member of (the directory knows the members). A channel whose
+   * members can't be read fails the whole home rather than showing less or more than the person may see.
+   */
+  private async visibleInboxes(userId: string): Promise<readonly Inbox[]> {
     const connected = await this.store.connectedInboxes();
     const channelIds = [...new Set(connected.map((inbox) => inbox.slackChannelId as string))];
     const visible = new Set<string>();
     await Promise.all(
       channelIds.map(async (channelId) => {
-        const members = await this.slack.channelMembers(channelId);
-        if (members.some((member) => member.id === userId)) visible.add(channelId);
+        if (await this.membership.isMember(channelId, userId)) visible.add(channelId);
       }),
     );
     return connected.filter((inbox) => visible.has(inbox.slackChannelId as string));
@@ -142,15 +152,22 @@ export class AppHome {
     return waited >= team.slaMinutes * 60_000 ? formatDuration(team.slaMinutes) : null;
   }
 
-  private item(summary: ConversationSummary, targets: ReadonlyMap<string, TeamSettings>): HomeItem {
+  private item(
+    summary: ConversationSummary,
+    targets: ReadonlyMap<string, TeamSettings>,
+    inboxChannels: InboxChannels,
+  ): HomeItem {
     const channel = this.channels[summary.kind];
     const address = summary.contactAddress;
+    // A thread in a channel the inbox has left is not where the conversation goes on: no link to it.
+    const live =
+      summary.slackChannelId !== null && summary.slackChannelId === inboxChannels.get(summary.inboxId);
     return {
       conversationId: summary.conversationId,
       title: summary.contactName ?? channel.fallbackContactName?.(address) ?? channel.formatAddress(address),
       channelLabel: channel.label,
-      slackChannelId: summary.slackChannelId,
-      slackThreadTs: summary.slackThreadTs,
+      slackChannelId: live ? summary.slackChannelId : null,
+      slackThreadTs: live ? summary.slackThreadTs : null,
       waitingSince: summary.waitingSince,
       overTarget: this.overTarget(summary, targets.get(summary.slackChannelId ?? "")),
     };

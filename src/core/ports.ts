@@ -112,6 +112,13 @@ export interface CustomerChannel {
    * a conversation (`capabilities.firstMessage` is not "never").
    */
   parseContactAddress?(input: string): string | null;
+  /**
+   * The country (ISO 3166 alpha-2) an address is in, for channels whose addresses are phone numbers; null for a
+   * number in no country (international networks such as +882 satellite phones).
+   */
+  addressCountry?(address: string): string | null;
+  /** The countries agents may write to first in, when the operator chose them; else those of the connected numbers. */
+  readonly allowedCountries?: readonly string[] | null;
   /** How an address reads in Slack ("(555) 000-1111"). */
   readonly capabilities: ChannelCapabilities;
   formatAddress(address: string): string;

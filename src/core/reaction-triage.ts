@@ -1,5 +1,6 @@
 import type { ActionOutcome, ConversationActions } from "./actions.js";
-import type { ConversationStore, CoreLogger, SlackPort } from "./ports.js";
+import type { ChannelMembership } from "./membership.js";
+import type { ConversationStore, CoreLogger } from "./ports.js";
 
 /** Slack's triage-channel convention: 👀 takes a conversation, ✅ closes it. Removing a reaction does nothing. */
 export const triageReactions = { eyes: "assign", white_check_mark: "close" } as const;
@@ -18,7 +19,7 @@ export type TriageOutcome = ActionOutcome | { readonly result: "ignored"; readon
 export class ReactionTriage {
   constructor(
     private readonly store: ConversationStore,
-    private readonly slack: SlackPort,
+    private readonly membership: ChannelMembership,
     private readonly actions: ConversationActions,
     private readonly logger: CoreLogger,
   ) {}
@@ -33,11 +34,15 @@ export class ReactionTriage {
     const found = await this.store.conversationByThread(reaction.channelId, reaction.ts);
     if (!found) return { result: "ignored", why: "not on a conversation's parent" };
     const conversationId = found.conversation.id;
-    const members = await this.slack.channelMembers(reaction.channelId);
-    const member = members.find((m) => m.id === reaction.userId);
-    if (!member || member.isBot || member.deleted) {
+    const outsider = await this.membership.refusal(
+      reaction.userId,
+      reaction.channelId,
+      "triage its conversations",
+    );
+    // Slack can't show a non-member an ephemeral answer in the channel, so the reaction is only logged.
+    if (outsider) {
       this.logger.warn(
-        { conversationId, user: reaction.userId, reaction: name },
+        { conversationId, user: reaction.userId, reaction: name, reason: outsider },
         "triage reaction ignored: not from a person in the channel",
       );
       return { result: "ignored", why: "not from a person in the channel" };

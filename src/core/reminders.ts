@@ -1,6 +1,7 @@
 import type { ActionContext } from "./actions.js";
 import { leftThreadReason } from "./inbox-policy.js";
 import { reminderLane } from "./lanes.js";
+import type { ChannelMembership } from "./membership.js";
 import type { ConversationStore, CoreLogger, SlackPort } from "./ports.js";
 import { isKnownTimeZone, isReminderChoice, reminderTime } from "./reminder-time.js";
 
@@ -22,6 +23,7 @@ export class Reminders {
   constructor(
     private readonly store: ConversationStore,
     private readonly slack: SlackPort,
+    private readonly membership: ChannelMembership,
     private readonly logger: CoreLogger,
     private readonly now: () => number,
     /** Told who set a reminder, so their App Home can list it. */
@@ -43,6 +45,12 @@ export class Reminders {
     }
     const left = leftThreadReason(found, context);
     if (left) return refuse(`No reminder was set: ${left}`);
+    const outsider = await this.membership.refusal(
+      context.userId,
+      found.inbox.slackChannelId as string,
+      "set reminders on its conversations",
+    );
+    if (outsider) return refuse(`${outsider} No reminder was set.`);
     if (found.conversation.status === "closed") {
       return refuse("This conversation is closed, so no reminder was set. Reopen it first if it needs one.");
     }

@@ -2,7 +2,8 @@ import type { ActionContext, ActionOutcome } from "./actions.js";
 import { outcomeUnknownCode } from "./delivery-status.js";
 import { leftThreadReason } from "./inbox-policy.js";
 import { customerLane } from "./lanes.js";
-import type { ConversationStore, CoreLogger, SlackPort } from "./ports.js";
+import type { ChannelMembership } from "./membership.js";
+import type { ConversationStore, CoreLogger } from "./ports.js";
 
 /**
  * **Send again** on a reply whose provider could not confirm whether it went out: a member of the conversation's
@@ -12,7 +13,7 @@ import type { ConversationStore, CoreLogger, SlackPort } from "./ports.js";
 export class SendAgain {
   constructor(
     private readonly store: ConversationStore,
-    private readonly slack: SlackPort,
+    private readonly membership: ChannelMembership,
     private readonly logger: CoreLogger,
   ) {}
 
@@ -30,11 +31,8 @@ export class SendAgain {
     const left = leftThreadReason(found, { channelId: context.channelId });
     if (left) return refused(`Nothing was sent: ${left}`);
     const channelId = found.inbox.slackChannelId as string;
-    const members = await this.slack.channelMembers(channelId);
-    const member = members.find((each) => each.id === context.userId);
-    if (!member || member.isBot || member.deleted) {
-      return refused(`Only members of <#${channelId}> can send this reply again.`);
-    }
+    const notMember = await this.membership.refusal(context.userId, channelId, "send this reply again");
+    if (notMember) return refused(notMember);
     if (message.status !== "not_sent" || message.errorCode !== outcomeUnknownCode) {
       return refused("This reply is not waiting to be sent again (it was already sent again, or settled).");
     }

@@ -8,6 +8,7 @@ import type {
   StartDecision,
   StartState,
 } from "./ports.js";
+import type { StartPolicy } from "./start-limits.js";
 import { parseTemplateReply } from "./templates.js";
 
 /** What `/threadline text` asks for: `to`, and `from` when given, as the agent typed them. */
@@ -30,18 +31,21 @@ export class ConversationStarter {
     private readonly store: ConversationStore,
     private readonly channels: ChannelRegistry,
     private readonly logger: CoreLogger,
+    private readonly policy: StartPolicy,
+    private readonly now: () => number,
   ) {}
 
   async start(request: StartRequest, context: { channelId: string; userId: string }): Promise<string> {
+    // The reason may quote the number, as typed or as shown: the log names it no more than the command's text.
+    const numberShownAs = [request.to];
     const refuse = (reason: string) => {
-      this.logger.info(
-        // The reason may quote the number typed: the log names it no more than the command's text.
-        { ...context, from: request.from, reason: reason.replaceAll(request.to, "<number>") },
-        "conversation not started",
-      );
+      const logged = numberShownAs.reduce((text, shown) => text.replaceAll(shown, "<number>"), reason);
+      this.logger.info({ ...context, from: request.from, reason: logged }, "conversation not started");
       return `${reason} Nothing was sent.`;
     };
     if (!request.message.trim()) return refuse(`Say what to send, e.g. ${usage}.`);
+    const sender = await this.policy.senderRefusal(context.userId, context.channelId);
+    if (sender) return refuse(sender);
     const inboxes = await this.store.inboxesForChannel(context.channelId);
     const picked = this.pickInbox(inboxes, request.from);
     if (typeof picked === "string") return refuse(picked);
@@ -63,6 +67,10 @@ export class ConversationStarter {
       );
     }
     if (contactAddress === picked.address) return refuse("That is this inbox's own number.");
+    const shownContact = channel.formatAddress(contactAddress);
+    numberShownAs.push(shownContact, contactAddress);
+    const country = await this.policy.countryRefusal(channel, contactAddress, shownContact);
+    if (country) return refuse(country);
     const template = parseTemplateReply(request.message, channel.capabilities.templates, channel.label);
     if (template && "problem" in template) return refuse(`The template can't be sent: ${template.problem}`);
     if (channel.capabilities.firstMessage === "template" && !template) {
@@ -71,9 +79,14 @@ export class ConversationStarter {
         `${channel.label} lets a business write first only with an approved template: \`/threadline text ${request.to} template: ${example} [variables…]\`.`,
       );
     }
-    const shownContact = channel.formatAddress(contactAddress);
     const outcome = await this.store.startConversation(
-      { inboxId: picked.id, contactAddress, userId: context.userId, text: request.message },
+      {
+        inboxId: picked.id,
+        contactAddress,
+        userId: context.userId,
+        text: request.message,
+        countStartsSince: this.policy.countSince(this.now()),
+      },
       (state) => this.decide(state, shownContact),
     );
     if (outcome.result === "refused") return refuse(outcome.reason);
@@ -116,6 +129,9 @@ export class ConversationStarter {
   }
 
   private decide(state: StartState, shownContact: string): StartDecision {
+    // Counted in the start's transaction, so starts on several instances at once can't pass the limit together.
+    const tooMany = this.policy.rateRefusal(state.recentStarts);
+    if (tooMany) return { refused: tooMany };
     if (state.conversation?.optedOut) {
       return {
         refused: `${shownContact} has opted out (texted STOP), so they can't be texted until they text START.`,

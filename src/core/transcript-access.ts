@@ -1,5 +1,6 @@
+import type { ChannelMembership } from "./membership.js";
 import type { ConversationContext } from "./model.js";
-import type { CoreLogger, SlackPort, TranscriptLinks } from "./ports.js";
+import type { CoreLogger, TranscriptLinks } from "./ports.js";
 
 export type TranscriptAccess =
   | { readonly result: "granted"; readonly url: string; readonly expiresAt: Date }
@@ -16,7 +17,7 @@ export interface TranscriptSources {
 export class TranscriptAccessPolicy {
   constructor(
     private readonly store: TranscriptSources,
-    private readonly slack: Pick<SlackPort, "channelMembers">,
+    private readonly membership: Pick<ChannelMembership, "refusal">,
     private readonly links: TranscriptLinks,
     private readonly logger: CoreLogger,
   ) {}
@@ -41,10 +42,8 @@ export class TranscriptAccessPolicy {
     if (home !== asker.channelId || found.conversation.slackChannelId !== asker.channelId) {
       return refused(`This conversation now lives in <#${home}>; open it from its thread there.`);
     }
-    const members = await this.slack.channelMembers(home);
-    if (!members.some((member) => member.id === asker.userId)) {
-      return refused(`Only members of <#${home}> can see this conversation; join the channel first.`);
-    }
+    const outsider = await this.membership.refusal(asker.userId, home, "see this conversation");
+    if (outsider) return refused(outsider);
     const link = this.links.urlFor(conversationId);
     this.logger.info(
       { conversationId, user: asker.userId, channel: asker.channelId, expiresAt: link.expiresAt },

@@ -45,6 +45,7 @@ export class ChannelDirectory {
   private readonly workspaceUsers: LiveList<Map<string, Teammate>>;
   private readonly channels = new Map<string, LiveList<Set<string>>>();
   private readonly options: DirectoryOptions;
+  private readonly membersLoaded: ((channelId: string) => void)[] = [];
 
   constructor(
     private readonly client: WebClient,
@@ -67,6 +68,14 @@ export class ChannelDirectory {
       if (user) members.push(user);
     }
     return members;
+  }
+
+  /**
+   * Calls `listener` each time a channel's members were loaded from Slack (first use, a reconnect, the age
+   * bound): someone may have left while their event was missed.
+   */
+  onMembersLoaded(listener: (channelId: string) => void): void {
+    this.membersLoaded.push(listener);
   }
 
   /** Loads the channel's members and the workspace's users in the background, unless already loaded. */
@@ -110,7 +119,14 @@ export class ChannelDirectory {
   private channel(channelId: string): LiveList<Set<string>> {
     let list = this.channels.get(channelId);
     if (list) this.channels.delete(channelId);
-    else list = new LiveList(() => this.fetchMembers(channelId), this.now);
+    else
+      list = new LiveList(
+        () => this.fetchMembers(channelId),
+        this.now,
+        () => {
+          for (const listener of this.membersLoaded) listener(channelId);
+        },
+      );
     this.channels.set(channelId, list);
     for (const oldest of this.channels.keys()) {
       if (this.channels.size <= this.options.maxChannels) break;

@@ -11,6 +11,8 @@ export class LiveList<T> {
   constructor(
     private readonly load: () => Promise<T>,
     private readonly now: () => number,
+    /** Told of each loaded value, once it is the one in hand. */
+    private readonly onLoaded: (value: T) => void = () => {},
   ) {}
 
   get loaded(): boolean {
@@ -40,6 +42,7 @@ export class LiveList<T> {
         for (const change of changes) change(fresh);
         this.value = fresh;
         this.loadedAt = startedAt;
+        this.onLoaded(fresh);
         return fresh;
       })
       .finally(() => {

@@ -26,6 +26,8 @@ const inbound = (text: string, overrides: Partial<InboundMessage> = {}): Inbound
   ...overrides,
 });
 
+const anHourAgo = () => new Date(Date.now() - 3_600_000);
+
 const noticeJob = (conversationId: number, text: string): NewJob => ({
   lane: `slack:${conversationId}`,
   kind: "slack.notice",
@@ -413,7 +415,13 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       const inboxId = await connectSms();
       const seen: unknown[] = [];
       const outcome = await store.startConversation(
-        { inboxId, contactAddress: "+15557654321", userId: "U7", text: "Your table is ready" },
+        {
+          inboxId,
+          contactAddress: "+15557654321",
+          userId: "U7",
+          text: "Your table is ready",
+          countStartsSince: anHourAgo(),
+        },
         (state) => {
           seen.push({ contact: state.contact, conversation: state.conversation, inbox: state.inbox.id });
           return {
@@ -443,7 +451,13 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       const answer = await record(inbound("thanks!"));
       expect(answer).toMatchObject({ result: "recorded", conversationId: outcome.conversationId });
       const again = await store.startConversation(
-        { inboxId, contactAddress: "+15557654321", userId: "U7", text: "See you" },
+        {
+          inboxId,
+          contactAddress: "+15557654321",
+          userId: "U7",
+          text: "See you",
+          countStartsSince: anHourAgo(),
+        },
         (state) => {
           expect(state.conversation?.id).toBe(outcome.conversationId);
           return { conversation: {}, jobs: () => [] };
@@ -456,17 +470,52 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       });
     });
 
+    it("counts each person's starts since the moment asked, on every instance, not the refused ones", async () => {
+      const inboxId = await connectSms();
+      const counts: number[] = [];
+      const start = (userId: string, contactAddress: string, since = anHourAgo(), refuse = false) =>
+        store.startConversation(
+          { inboxId, contactAddress, userId, text: "hi", countStartsSince: since },
+          (state) => {
+            counts.push(state.recentStarts);
+            return refuse ? { refused: "no" } : { conversation: {}, jobs: () => [] };
+          },
+        );
+      await start("U7", "+15557650001");
+      await start("U7", "+15557650002");
+      await start("U7", "+15557650003", anHourAgo(), true);
+      await start("U8", "+15557650001");
+      await start("U7", "+15557650001");
+      expect(counts).toEqual([0, 1, 2, 0, 2]);
+      // Starts before the moment don't count, and are dropped when the person starts again.
+      await start("U7", "+15557650004", new Date(Date.now() + 1_000));
+      await start("U7", "+15557650005", anHourAgo());
+      expect(counts.slice(5)).toEqual([0, 1]);
+    });
+
     it("writes nothing when the start is refused", async () => {
       const inboxId = await connectSms();
       await record(inbound("STOP"), { conversation: { optedOut: true } });
       const refused = await store.startConversation(
-        { inboxId, contactAddress: "+15557654321", userId: "U7", text: "hello" },
+        {
+          inboxId,
+          contactAddress: "+15557654321",
+          userId: "U7",
+          text: "hello",
+          countStartsSince: anHourAgo(),
+        },
         (state) =>
           state.conversation?.optedOut ? { refused: "opted out" } : { conversation: {}, jobs: () => [] },
       );
       expect(refused).toEqual({ result: "refused", reason: "opted out" });
       const unknown = await store.startConversation(
-        { inboxId, contactAddress: "+15559990000", userId: "U7", text: "hello" },
+        {
+          inboxId,
+          contactAddress: "+15559990000",
+          userId: "U7",
+          text: "hello",
+          countStartsSince: anHourAgo(),
+        },
         () => ({ refused: "no" }),
       );
       expect(unknown).toEqual({ result: "refused", reason: "no" });
@@ -682,7 +731,19 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       });
       await store.write({ conversations: [[closed, { status: "closed" }]] });
 
-      const mine = await store.openAssignedTo("U1", 10);
+      const inboxId = (await store.findInbox("sms", "+15550001111"))?.id as number;
+      const otherInboxId = (await store.findInbox("sms", "+15550002222"))?.id as number;
+      const otherConversation = otherInbox.result === "recorded" ? otherInbox.conversationId : -1;
+      await store.write({ conversations: [[otherConversation, { assigneeId: "U1" }]] });
+      // Only the inboxes asked for (those of the channels the person is in) are listed and counted.
+      expect(await store.openAssignedTo("U1", [otherInboxId], 10)).toMatchObject({
+        total: 1,
+        summaries: [{ conversationId: otherConversation }],
+      });
+      expect(await store.openAssignedTo("U1", [], 10)).toEqual({ total: 0, summaries: [] });
+      await store.write({ conversations: [[otherConversation, { assigneeId: null }]] });
+
+      const mine = await store.openAssignedTo("U1", [inboxId, otherInboxId], 10);
       expect(mine.total).toBe(3);
       expect(mine.summaries.map((c) => [c.conversationId, c.waitingSince])).toEqual([
         [early, at(10)],
@@ -696,18 +757,16 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         assigneeId: "U1",
         lastInboundAt: at(10),
       });
-      expect(await store.openAssignedTo("U1", 1)).toMatchObject({
+      expect(await store.openAssignedTo("U1", [inboxId], 1)).toMatchObject({
         total: 3,
         summaries: [{ conversationId: early }],
       });
-      expect(await store.openAssignedTo("U2", 10)).toEqual({ total: 0, summaries: [] });
+      expect(await store.openAssignedTo("U2", [inboxId], 10)).toEqual({ total: 0, summaries: [] });
 
-      const inboxId = (await store.findInbox("sms", "+15550001111"))?.id as number;
-      const otherInboxId = (await store.findInbox("sms", "+15550002222"))?.id as number;
       const queues = await store.unassignedOpen([inboxId, otherInboxId], 5);
       expect(queues.map((q) => [q.inboxId, q.total, q.summaries.map((c) => c.conversationId)])).toEqual([
         [inboxId, 1, [unassigned]],
-        [otherInboxId, 1, [otherInbox.result === "recorded" ? otherInbox.conversationId : -1]],
+        [otherInboxId, 1, [otherConversation]],
       ]);
       expect(queues[0]?.summaries[0]?.waitingSince).toEqual(at(20));
       expect(await store.unassignedOpen([], 5)).toEqual([]);
@@ -736,13 +795,57 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       const soon = Date.UTC(2026, 10, 26, 10);
       const later = Date.UTC(2026, 10, 27, 9);
       await subject.queue.enqueue([reminder("U1", later), reminder("U1", soon), reminder("U10", soon)]);
-      const reminders = await store.remindersOf("U1");
+      const inboxId = (await store.findInbox("sms", "+15550001111"))?.id as number;
+      const reminders = await store.remindersOf("U1", [inboxId]);
       expect(reminders.map((r) => [r.runAt, r.conversation.conversationId])).toEqual([
         [new Date(soon), conversationId],
         [new Date(later), conversationId],
       ]);
       expect(reminders[0]?.conversation).toMatchObject({ contactAddress: "+15557654321", status: "open" });
-      expect(await store.remindersOf("U2")).toEqual([]);
+      expect(await store.remindersOf("U2", [inboxId])).toEqual([]);
+      // Reminders on conversations of other inboxes (channels the person is not in) are left out.
+      expect(await store.remindersOf("U1", [inboxId + 1])).toEqual([]);
+      expect(await store.remindersOf("U1", [])).toEqual([]);
+    });
+
+    it("lists a channel's open assignments, and unassigns only while the assignee still has the conversation", async () => {
+      const first = await record(inbound("one", { contactAddress: "+15557650001" }));
+      const second = await record(inbound("two", { contactAddress: "+15557650002" }));
+      const elsewhere = await record(inbound("three", { inboxAddress: "+15550002222" }));
+      if (first.result !== "recorded" || second.result !== "recorded" || elsewhere.result !== "recorded") {
+        throw new Error("not recorded");
+      }
+      for (const address of ["+15550001111", "+15550002222"]) {
+        await store.connectInbox({
+          kind: "sms",
+          address,
+          to: address.endsWith("1111") ? "C1" : "C2",
+          userId: "U1",
+          from: [null],
+        });
+      }
+      await store.write({
+        conversations: [
+          [first.conversationId, { assigneeId: "U1" }],
+          [second.conversationId, { assigneeId: "U2", status: "closed" }],
+          [elsewhere.conversationId, { assigneeId: "U1" }],
+        ],
+      });
+      expect(await store.openAssignmentsIn("C1")).toEqual([
+        { conversationId: first.conversationId, assigneeId: "U1" },
+      ]);
+      expect(await store.openAssignmentsIn("C9")).toEqual([]);
+
+      announced = [];
+      const job = noticeJob(first.conversationId, "unassigned");
+      expect(await store.unassign(first.conversationId, "U2", [job])).toBe(false);
+      expect(await store.unassign(second.conversationId, "U2", [job])).toBe(false);
+      expect(announced).toEqual([]);
+      expect(await store.unassign(first.conversationId, "U1", [job])).toBe(true);
+      expect(announced.map((queued) => queued.payload)).toEqual([job.payload]);
+      expect((await store.conversationContext(first.conversationId))?.conversation.assigneeId).toBeNull();
+      expect(await store.unassign(first.conversationId, "U1", [job])).toBe(false);
+      expect(await store.openAssignmentsIn("C1")).toEqual([]);
     });
 
     it("keeps each channel's team settings, and gives them to the inbound decision of its inboxes", async () => {

@@ -127,6 +127,16 @@ describe("reminders", () => {
     expect(JSON.stringify(current.blocks)).not.toContain("threadline.remind");
   });
 
+  it("does not fire for someone who left the conversation's channel in the meantime", async () => {
+    await remind("in1h");
+    await harness.slack.leaveChannel({ channel: supportChannel, user: agent.id });
+    ahead = hourMs + 1_000;
+    await waitFor(() =>
+      harness.logs.find("reminder dropped: the person is no longer in the conversation's channel"),
+    );
+    expect(threadLines()).not.toContain(reminderLine);
+  });
+
   it("survives a restart: a reminder due while the app was down fires when it is back", async () => {
     await remind("in1h");
     await harness.app.stop();

@@ -49,6 +49,7 @@ describe("loadConfig", () => {
       authToken: "secret",
       apiUrl: "http://127.0.0.1:8",
       lookupCallerNames: false,
+      countries: null,
     });
   });
 
@@ -195,6 +196,40 @@ describe("loadConfig", () => {
         expect.stringMatching(
           /^RETENTION_DAYS must be (a whole number of days|at least 1 day|at most 36500 days)/,
         ),
+      ]);
+    }
+  });
+
+  it("reads the limits on starting conversations, with their defaults, and names every bad value", () => {
+    expect(loadConfig(minimal).starting).toEqual({ senders: [], perHour: 20 });
+    expect(loadConfig({ ...minimal, ...twilio }).sms?.countries).toBeNull();
+    expect(
+      loadConfig({
+        ...minimal,
+        THREADLINE_SENDERS: "U0ANA, U0BRUNO",
+        TEXT_LIMIT_PER_HOUR: "5",
+      }).starting,
+    ).toEqual({ senders: ["U0ANA", "U0BRUNO"], perHour: 5 });
+    expect(loadConfig({ ...minimal, ...twilio, SMS_COUNTRIES: " us,CA , us" }).sms?.countries).toEqual([
+      "US",
+      "CA",
+    ]);
+    expect(
+      problemsOf({
+        ...minimal,
+        THREADLINE_SENDERS: "@ana",
+        SMS_COUNTRIES: "USA,FR,XX",
+        TEXT_LIMIT_PER_HOUR: "0",
+      }),
+    ).toEqual([
+      "THREADLINE_SENDERS must be Slack user ids (U…) separated by commas",
+      "TEXT_LIMIT_PER_HOUR must be at least 1",
+      'SMS_COUNTRIES must be ISO 3166 two-letter country codes separated by commas (e.g. US,CA); "USA" is not one',
+      'SMS_COUNTRIES must be ISO 3166 two-letter country codes separated by commas (e.g. US,CA); "XX" is not one',
+    ]);
+    for (const bad of ["many", "2.5"]) {
+      expect(problemsOf({ ...minimal, TEXT_LIMIT_PER_HOUR: bad })).toEqual([
+        "TEXT_LIMIT_PER_HOUR must be a whole number of conversations per hour",
       ]);
     }
   });

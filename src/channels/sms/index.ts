@@ -2,6 +2,7 @@ import type { ChannelCapabilities } from "../../core/ports.js";
 import { DeliveryError } from "../../errors.js";
 import { createTwilioClient } from "../twilio/client.js";
 import { type TwilioConfig, twilioRedactPaths } from "../twilio/config.js";
+import { phoneCountry } from "../twilio/phone.js";
 import { twilioProvider } from "../twilio/provider.js";
 import { registerTwilioChannel, twilioStatusPath } from "../twilio/receiver.js";
 import type { ChannelDefinition } from "../types.js";
@@ -46,6 +47,8 @@ export const smsChannel: ChannelDefinition<TwilioConfig> = {
         capabilities: smsCapabilities,
         parseInboxAddress: parsePhoneNumber,
         parseContactAddress: parsePhoneNumber,
+        addressCountry: phoneCountry,
+        allowedCountries: config?.countries ?? null,
         formatAddress: formatPhoneNumber,
         replyParts: smsReplyParts,
         send: client ? createSmsSender(client, publicUrl + twilioStatusPath) : notConfigured,

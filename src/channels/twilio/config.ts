@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { httpUrl, isSet, optional, withDefault } from "../../env-schema.js";
+import { isPhoneCountry } from "./phone.js";
 
 /** One Twilio account serves every Twilio channel (its Auth Token also signs the webhooks). */
 export interface TwilioConfig {
@@ -11,6 +12,8 @@ export interface TwilioConfig {
    * per lookup), so threads and `find` know customers by name as well as by number.
    */
   readonly lookupCallerNames: boolean;
+  /** ISO 3166 alpha-2 codes of the countries agents may text first (SMS_COUNTRIES); null: the connected numbers'. */
+  readonly countries: readonly string[] | null;
 }
 
 export const twilioEnvironment = {
@@ -26,6 +29,21 @@ export const twilioEnvironment = {
     z.enum(["true", "false"], { error: "must be true or false" }).transform((value) => value === "true"),
     "false",
   ),
+  // With the other limits on starting conversations (THREADLINE_SENDERS, TEXT_LIMIT_PER_HOUR).
+  SMS_COUNTRIES: optional.pipe(
+    z
+      .string()
+      .transform((list) => [...new Set(list.split(",").map((code) => code.trim().toUpperCase()))])
+      .superRefine((codes, context) => {
+        for (const code of codes.filter((c) => !isPhoneCountry(c))) {
+          context.addIssue({
+            code: "custom",
+            message: `must be ISO 3166 two-letter country codes separated by commas (e.g. US,CA); "${code}" is not one`,
+          });
+        }
+      })
+      .optional(),
+  ),
 };
 
 export const twilioVariables = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"] as const;
@@ -36,9 +54,16 @@ export function twilioConfig(environment: Readonly<Record<string, unknown>>): Tw
     TWILIO_AUTH_TOKEN: authToken,
     TWILIO_API_URL: apiUrl,
     TWILIO_CALLER_NAME_LOOKUP: lookupCallerNames,
+    SMS_COUNTRIES: countries,
   } = environment;
   return isSet(accountSid) && isSet(authToken) && isSet(apiUrl)
-    ? Object.freeze({ accountSid, authToken, apiUrl, lookupCallerNames: lookupCallerNames === true })
+    ? Object.freeze({
+        accountSid,
+        authToken,
+        apiUrl,
+        lookupCallerNames: lookupCallerNames === true,
+        countries: Array.isArray(countries) ? Object.freeze([...countries]) : null,
+      })
     : null;
 }
 

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js";
 
 /* Phone numbers as Twilio's channels (SMS, WhatsApp) read and show them. */
 
@@ -31,4 +31,19 @@ export function formatPhoneNumber(e164: string): string {
   formatted.set(e164, shown);
   if (formatted.size > maxRemembered) formatted.delete(formatted.keys().next().value as string);
   return shown;
+}
+
+/**
+ * The country an E.164 number is in. A number outside the ranges in use (test and fictional ones such as
+ * +1 555 01xx) is placed in its calling code's main country (+1 → US, +44 → GB); a number of an international
+ * network (+882, +883, +870) is in none.
+ */
+export function phoneCountry(e164: string): string | null {
+  const number = parsePhoneNumberFromString(e164);
+  return number?.country ?? number?.getPossibleCountries()[0] ?? null;
+}
+
+/** Whether `code` is an ISO 3166 alpha-2 code of a country that has phone numbers. */
+export function isPhoneCountry(code: string): code is CountryCode {
+  return isSupportedCountry(code);
 }

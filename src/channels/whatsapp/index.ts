@@ -2,6 +2,7 @@ import type { ChannelCapabilities } from "../../core/ports.js";
 import { DeliveryError } from "../../errors.js";
 import { createTwilioClient } from "../twilio/client.js";
 import { type TwilioConfig, twilioRedactPaths } from "../twilio/config.js";
+import { phoneCountry } from "../twilio/phone.js";
 import { twilioProvider } from "../twilio/provider.js";
 import { registerTwilioChannel, twilioStatusPath } from "../twilio/receiver.js";
 import type { ChannelDefinition } from "../types.js";
@@ -62,6 +63,8 @@ export const whatsappChannel: ChannelDefinition<TwilioConfig> = {
         capabilities: whatsappCapabilities,
         parseInboxAddress: parseWhatsAppNumber,
         parseContactAddress: parseWhatsAppNumber,
+        addressCountry: phoneCountry,
+        allowedCountries: config?.countries ?? null,
         formatAddress: formatPhoneNumber,
         replyParts: whatsappReplyParts,
         send: client ? createWhatsAppSender(client, publicUrl + twilioStatusPath) : notConfigured,

@@ -28,6 +28,12 @@ export interface InboxQueue extends ConversationList {
   readonly inboxId: number;
 }
 
+/** Who a conversation is assigned to. */
+export interface Assignment {
+  readonly conversationId: number;
+  readonly assigneeId: string;
+}
+
 /** A reminder someone set on a conversation, not yet due. */
 export interface ScheduledReminder {
   readonly jobId: number;
@@ -36,12 +42,17 @@ export interface ScheduledReminder {
 }
 
 export interface HomeQueries {
-  /** The person's open conversations, oldest waiting first (those with nothing unanswered last). */
-  openAssignedTo(userId: string, limit: number): Promise<ConversationList>;
+  /**
+   * The person's open conversations in `inboxIds` (the inboxes of the channels they are in), oldest waiting
+   * first (those with nothing unanswered last).
+   */
+  openAssignedTo(userId: string, inboxIds: readonly number[], limit: number): Promise<ConversationList>;
   /** Each inbox's open, unassigned conversations, oldest message first; inboxes with none are left out. */
   unassignedOpen(inboxIds: readonly number[], limitPerInbox: number): Promise<readonly InboxQueue[]>;
-  /** The reminders `userId` set that have not fired yet, soonest first. */
-  remindersOf(userId: string): Promise<readonly ScheduledReminder[]>;
+  /** The reminders `userId` set on conversations of `inboxIds` that have not fired yet, soonest first. */
+  remindersOf(userId: string, inboxIds: readonly number[]): Promise<readonly ScheduledReminder[]>;
+  /** Open conversations with an assignee, of the inboxes connected to `slackChannelId`. */
+  openAssignmentsIn(slackChannelId: string): Promise<readonly Assignment[]>;
   /** Every inbox connected to a channel. */
   connectedInboxes(): Promise<readonly Inbox[]>;
 }

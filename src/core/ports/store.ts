@@ -106,10 +106,14 @@ export interface NewStart {
   readonly contactAddress: string;
   readonly userId: string;
   readonly text: string;
+  /** Starts by `userId` after this moment are counted (`StartState.recentStarts`); older records are dropped. */
+  readonly countStartsSince: Date;
 }
 
 /** What a start found: the contact and conversation are null when they don't exist yet. */
 export interface StartState {
+  /** How many conversations the person started since `NewStart.countStartsSince`, on every instance. */
+  readonly recentStarts: number;
   readonly inbox: Inbox;
   readonly contact: Contact | null;
   readonly conversation: Conversation | null;
@@ -218,6 +222,11 @@ export interface ConversationStore extends HomeQueries {
    * twice posts once. False when it already was.
    */
   recordNudge(nudge: Nudge, jobs: readonly NewJob[]): Promise<boolean>;
+  /**
+   * Unassigns the open conversation if `assigneeId` still has it, with the jobs that say so; false when someone
+   * changed it meanwhile (nothing is written then).
+   */
+  unassign(conversationId: number, assigneeId: string, jobs: readonly NewJob[]): Promise<boolean>;
   /** Forgets the conversation's thread if it is still `threadTs` (its parent was deleted), remembering it as past. */
   forgetThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean>;
 

@@ -12,6 +12,7 @@ import {
   type TeamSettings,
 } from "../../core/model.js";
 import type {
+  Assignment,
   ContactKey,
   ConversationList,
   ConversationMatch,
@@ -226,6 +227,14 @@ export class PgConversationStore implements ConversationStore {
     });
   }
 
+  async unassign(conversationId: number, assigneeId: string, jobs: readonly NewJob[]): Promise<boolean> {
+    return this.commit(async (client): Promise<Committed<boolean>> => {
+      const cleared = await client.query(statements.unassign([conversationId, assigneeId, new Date()]));
+      if (cleared.rowCount === 0) return { outcome: false, jobs: [] };
+      return { outcome: true, jobs: await this.queue.insert(client, jobs, new Date()) };
+    });
+  }
+
   async recordSentPart(messageId: number, part: Omit<SentPart, "messageId">): Promise<void> {
     await this.pool.query(
       statements.insertSentPart([messageId, part.index, part.providerMessageId, part.status, new Date()]),
@@ -281,13 +290,20 @@ export class PgConversationStore implements ConversationStore {
           (await this.one(statements.conversationForUpdate([inbox.id, contactId]), client));
         if (!conversationRow)
           throw new Error(`the conversation of ${start.contactAddress} could not be created`);
+        await client.query(statements.lockStarts([start.userId]));
+        const recent = await this.one(
+          statements.recentStarts([start.userId, start.countStartsSince]),
+          client,
+        );
         const decision = decide({
+          recentStarts: Number(recent?.count ?? 0),
           inbox,
           contact: newContact ? null : toContact(contactRow),
           conversation: newConversation ? null : toConversation(conversationRow),
         });
         if ("refused" in decision) throw new StartRefused(decision.refused);
         const conversationId = Number(conversationRow.id);
+        await client.query(statements.recordStart([start.userId, start.countStartsSince, now]));
         await this.update(client, "Conversation", conversationId, decision.conversation, now);
         const message = await this.one(
           statements.insertStart([conversationId, start.text, inbox.kind, start.userId, now]),
@@ -450,16 +466,20 @@ export class PgConversationStore implements ConversationStore {
     await this.prisma.inbox.update({ where: { id: inboxId }, data: { deliveryProblem: problem } });
   }
 
-  openAssignedTo(userId: string, limit: number): Promise<ConversationList> {
-    return this.home.openAssignedTo(userId, limit);
+  openAssignedTo(userId: string, inboxIds: readonly number[], limit: number): Promise<ConversationList> {
+    return this.home.openAssignedTo(userId, inboxIds, limit);
   }
 
   unassignedOpen(inboxIds: readonly number[], limitPerInbox: number): Promise<readonly InboxQueue[]> {
     return this.home.unassignedOpen(inboxIds, limitPerInbox);
   }
 
-  remindersOf(userId: string): Promise<readonly ScheduledReminder[]> {
-    return this.home.remindersOf(userId);
+  remindersOf(userId: string, inboxIds: readonly number[]): Promise<readonly ScheduledReminder[]> {
+    return this.home.remindersOf(userId, inboxIds);
+  }
+
+  openAssignmentsIn(slackChannelId: string): Promise<readonly Assignment[]> {
+    return this.home.openAssignmentsIn(slackChannelId);
   }
 
   connectedInboxes() {

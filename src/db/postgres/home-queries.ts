@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { reminderLanePrefix } from "../../core/lanes.js";
 import type {
+  Assignment,
   ConversationList,
   ConversationSummary,
   HomeQueries,
@@ -22,8 +23,8 @@ const statements = {
     "threadline_home_assigned",
     `SELECT * FROM (SELECT ${summaryColumns}, ${waitingSince} AS "waitingSince", COUNT(*) OVER ()::int AS "total"
         FROM "Conversation" c JOIN "Contact" ct ON ct."id" = c."contactId"
-        WHERE c."assigneeId" = $1 AND c."status" = 'open') s
-      ORDER BY "waitingSince" ASC NULLS LAST, "lastInboundAt" ASC NULLS LAST, "conversationId" LIMIT $2`,
+        WHERE c."assigneeId" = $1 AND c."status" = 'open' AND c."inboxId" = ANY($2::int[])) s
+      ORDER BY "waitingSince" ASC NULLS LAST, "lastInboundAt" ASC NULLS LAST, "conversationId" LIMIT $3`,
   ),
   unassigned: prepared(
     "threadline_home_unassigned",
@@ -44,7 +45,15 @@ const statements = {
       JOIN "Conversation" c ON c."id" = (j."payload"::jsonb ->> 'conversationId')::int
       JOIN "Contact" ct ON ct."id" = c."contactId"
       WHERE j."state" = 'pending' AND j."kind" = 'slack.reminder' AND starts_with(j."lane", $1)
+        AND c."inboxId" = ANY($2::int[])
       ORDER BY j."runAt", j."id"`,
+  ),
+  assignmentsIn: prepared(
+    "threadline_home_assignments_in",
+    `SELECT c."id" AS "conversationId", c."assigneeId"
+      FROM "Inbox" i JOIN "Conversation" c ON c."inboxId" = i."id"
+      WHERE i."slackChannelId" = $1 AND c."status" = 'open' AND c."assigneeId" IS NOT NULL
+      ORDER BY c."id"`,
   ),
 };
 
@@ -52,8 +61,13 @@ const statements = {
 export class PgHomeQueries implements HomeQueries {
   constructor(private readonly pool: pg.Pool) {}
 
-  async openAssignedTo(userId: string, limit: number): Promise<ConversationList> {
-    const { rows } = await this.pool.query(statements.assigned([userId, limit]));
+  async openAssignedTo(
+    userId: string,
+    inboxIds: readonly number[],
+    limit: number,
+  ): Promise<ConversationList> {
+    if (inboxIds.length === 0) return { total: 0, summaries: [] };
+    const { rows } = await this.pool.query(statements.assigned([userId, [...inboxIds], limit]));
     return { total: Number((rows[0] as Row | undefined)?.total ?? 0), summaries: rows.map(toSummary) };
   }
 
@@ -73,12 +87,21 @@ export class PgHomeQueries implements HomeQueries {
     return [...queues.values()];
   }
 
-  async remindersOf(userId: string): Promise<readonly ScheduledReminder[]> {
-    const { rows } = await this.pool.query(statements.reminders([reminderLanePrefix(userId)]));
+  async remindersOf(userId: string, inboxIds: readonly number[]): Promise<readonly ScheduledReminder[]> {
+    if (inboxIds.length === 0) return [];
+    const { rows } = await this.pool.query(statements.reminders([reminderLanePrefix(userId), [...inboxIds]]));
     return (rows as Row[]).map((row) => ({
       jobId: Number(row.jobId),
       runAt: new Date(Number(row.runAt)),
       conversation: toSummary(row),
+    }));
+  }
+
+  async openAssignmentsIn(slackChannelId: string): Promise<readonly Assignment[]> {
+    const { rows } = await this.pool.query(statements.assignmentsIn([slackChannelId]));
+    return (rows as Row[]).map((row) => ({
+      conversationId: Number(row.conversationId),
+      assigneeId: String(row.assigneeId),
     }));
   }
 

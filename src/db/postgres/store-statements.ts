@@ -77,6 +77,22 @@ export const statements = {
       (SELECT to_jsonb(t) FROM "TeamSettings" t JOIN "inbox" i ON t."slackChannelId" = i."slackChannelId")
         AS "team"`,
   ),
+  // One start at a time per person (a transaction lock), so two instances can't both take the last one.
+  lockStarts: prepared("threadline_lock_starts", `SELECT pg_advisory_xact_lock(hashtext('start:' || $1))`),
+  recentStarts: prepared(
+    "threadline_recent_starts",
+    `SELECT COUNT(*)::int AS "count" FROM "ConversationStart" WHERE "slackUserId" = $1 AND "createdAt" > $2`,
+  ),
+  recordStart: prepared(
+    "threadline_record_start",
+    `WITH "old" AS (DELETE FROM "ConversationStart" WHERE "slackUserId" = $1 AND "createdAt" <= $2)
+      INSERT INTO "ConversationStart" ("slackUserId", "createdAt") VALUES ($1, $3)`,
+  ),
+  unassign: prepared(
+    "threadline_unassign",
+    `UPDATE "Conversation" SET "assigneeId" = NULL, "updatedAt" = $3
+      WHERE "id" = $1 AND "assigneeId" = $2 AND "status" = 'open'`,
+  ),
   endWait: prepared(
     "threadline_end_wait",
     `UPDATE "Conversation" SET "unansweredSince" = NULL, "updatedAt" = $2 WHERE "id" = $1`,

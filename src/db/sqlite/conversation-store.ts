@@ -12,6 +12,7 @@ import {
   type TeamSettings,
 } from "../../core/model.js";
 import type {
+  Assignment,
   ContactKey,
   ConversationList,
   ConversationMatch,
@@ -233,6 +234,15 @@ export class SqliteConversationStore implements ConversationStore {
     return committed !== null;
   }
 
+  async unassign(conversationId: number, assigneeId: string, jobs: readonly NewJob[]): Promise<boolean> {
+    const committed = await this.connection.write(() => {
+      const cleared = this.statements.unassign.run(sqliteDate(new Date()), conversationId, assigneeId);
+      return cleared.changes > 0 ? this.queue.insert(jobs) : null;
+    });
+    if (committed) this.queue.announce(committed);
+    return committed !== null;
+  }
+
   async recordSentPart(messageId: number, part: Omit<SentPart, "messageId">): Promise<void> {
     await this.connection.write(() =>
       this.statements.insertSentPart.run({
@@ -275,7 +285,10 @@ export class SqliteConversationStore implements ConversationStore {
       const conversationRow = contactRow
         ? (this.statements.conversation.get(inbox.id, contactRow.id) as Row | undefined)
         : undefined;
+      const since = sqliteDate(start.countStartsSince);
+      const recent = this.statements.recentStarts.get(start.userId, since) as Row;
       const decision = decide({
+        recentStarts: Number(recent.count),
         inbox,
         contact: contactRow ? toContact(contactRow) : null,
         conversation: conversationRow ? toConversation(conversationRow) : null,
@@ -284,6 +297,8 @@ export class SqliteConversationStore implements ConversationStore {
         return { outcome: { result: "refused" as const, reason: decision.refused }, jobs: [] };
       }
       const now = sqliteDate(new Date());
+      this.statements.forgetStarts.run(start.userId, since);
+      this.statements.recordStart.run(start.userId, now);
       const contactId = Number(
         (contactRow ?? (this.statements.insertContact.get(inbox.kind, start.contactAddress, now, now) as Row))
           .id,
@@ -508,16 +523,20 @@ export class SqliteConversationStore implements ConversationStore {
     return this.prisma.nudge.findMany({ where: { conversationId }, orderBy: { postedAt: "asc" } });
   }
 
-  openAssignedTo(userId: string, limit: number): Promise<ConversationList> {
-    return this.home.openAssignedTo(userId, limit);
+  openAssignedTo(userId: string, inboxIds: readonly number[], limit: number): Promise<ConversationList> {
+    return this.home.openAssignedTo(userId, inboxIds, limit);
   }
 
   unassignedOpen(inboxIds: readonly number[], limitPerInbox: number): Promise<readonly InboxQueue[]> {
     return this.home.unassignedOpen(inboxIds, limitPerInbox);
   }
 
-  remindersOf(userId: string): Promise<readonly ScheduledReminder[]> {
-    return this.home.remindersOf(userId);
+  remindersOf(userId: string, inboxIds: readonly number[]): Promise<readonly ScheduledReminder[]> {
+    return this.home.remindersOf(userId, inboxIds);
+  }
+
+  openAssignmentsIn(slackChannelId: string): Promise<readonly Assignment[]> {
+    return this.home.openAssignmentsIn(slackChannelId);
   }
 
   connectedInboxes() {

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { reminderLanePrefix } from "../../core/lanes.js";
 import type { ChannelKind, ConversationStatus, Inbox } from "../../core/model.js";
 import type {
+  Assignment,
   ConversationList,
   ConversationSummary,
   HomeQueries,
@@ -57,8 +58,13 @@ export class SqliteHomeQueries implements HomeQueries {
     return this.prepared;
   }
 
-  async openAssignedTo(userId: string, limit: number): Promise<ConversationList> {
-    const rows = this.statements.assigned.all({ userId, limit }) as Row[];
+  async openAssignedTo(
+    userId: string,
+    inboxIds: readonly number[],
+    limit: number,
+  ): Promise<ConversationList> {
+    if (inboxIds.length === 0) return { total: 0, summaries: [] };
+    const rows = this.statements.assigned.all({ userId, inboxIds: JSON.stringify(inboxIds), limit }) as Row[];
     return { total: Number(rows[0]?.total ?? 0), summaries: rows.map(toSummary) };
   }
 
@@ -85,11 +91,23 @@ export class SqliteHomeQueries implements HomeQueries {
     return (this.statements.connected.all() as Row[]).map(toInbox);
   }
 
-  async remindersOf(userId: string): Promise<readonly ScheduledReminder[]> {
+  async openAssignmentsIn(slackChannelId: string): Promise<readonly Assignment[]> {
+    return (this.statements.assignmentsIn.all(slackChannelId) as Row[]).map((row) => ({
+      conversationId: Number(row.conversationId),
+      assigneeId: String(row.assigneeId),
+    }));
+  }
+
+  async remindersOf(userId: string, inboxIds: readonly number[]): Promise<readonly ScheduledReminder[]> {
+    if (inboxIds.length === 0) return [];
     const prefix = reminderLanePrefix(userId);
     // Lanes from the prefix up to (not including) the prefix with its last character incremented.
     const until = `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
-    const rows = this.statements.scheduledReminders.all({ from: prefix, until }) as Row[];
+    const rows = this.statements.scheduledReminders.all({
+      from: prefix,
+      until,
+      inboxIds: JSON.stringify(inboxIds),
+    }) as Row[];
     return rows.map((row) => ({
       jobId: Number(row.jobId),
       runAt: new Date(Number(row.runAt)),
@@ -105,6 +123,7 @@ function homeStatements(db: Database.Database) {
         COUNT(*) OVER () AS "total"
       FROM "Conversation" c JOIN "Contact" ct ON ct."id" = c."contactId"
       WHERE c."assigneeId" = @userId AND c."status" = 'open'
+        AND c."inboxId" IN (SELECT "value" FROM json_each(@inboxIds))
       ORDER BY "waitingSince" IS NULL, "waitingSince", c."lastInboundAt", c."id" LIMIT @limit`),
     unassigned: db.prepare(`SELECT ${summaryColumns}, ${waitingSince} AS "waitingSince", r."total"
       FROM (SELECT "id", COUNT(*) OVER (PARTITION BY "inboxId") AS "total",
@@ -124,6 +143,12 @@ function homeStatements(db: Database.Database) {
       JOIN "Conversation" c ON c."id" = json_extract(j."payload", '$.conversationId')
       JOIN "Contact" ct ON ct."id" = c."contactId"
       WHERE j."lane" >= @from AND j."lane" < @until AND +j."state" = 'pending' AND j."kind" = 'slack.reminder'
+        AND c."inboxId" IN (SELECT "value" FROM json_each(@inboxIds))
       ORDER BY j."runAt", j."id"`),
+    // On the Conversation (inboxId, status, assigneeId) index, inbox by inbox.
+    assignmentsIn: db.prepare(`SELECT c."id" AS "conversationId", c."assigneeId"
+      FROM "Inbox" i JOIN "Conversation" c ON c."inboxId" = i."id"
+      WHERE i."slackChannelId" = ? AND c."status" = 'open' AND c."assigneeId" IS NOT NULL
+      ORDER BY c."id"`),
   };
 }

@@ -32,6 +32,14 @@ export function storeStatements(db: Database.Database) {
       db.prepare(`INSERT INTO "Nudge" ("conversationId", "unansweredSince", "assigneeId", "postedAt")
       VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     teamSettings: db.prepare(`SELECT * FROM "TeamSettings" WHERE "slackChannelId" = ?`),
+    // On the ConversationStart (slackUserId, createdAt) index; the table holds about an hour of starts.
+    recentStarts: db.prepare(
+      `SELECT COUNT(*) AS "count" FROM "ConversationStart" WHERE "slackUserId" = ? AND "createdAt" > ?`,
+    ),
+    recordStart: db.prepare(`INSERT INTO "ConversationStart" ("slackUserId", "createdAt") VALUES (?, ?)`),
+    forgetStarts: db.prepare(`DELETE FROM "ConversationStart" WHERE "slackUserId" = ? AND "createdAt" <= ?`),
+    unassign: db.prepare(`UPDATE "Conversation" SET "assigneeId" = NULL, "updatedAt" = ?
+      WHERE "id" = ? AND "assigneeId" = ? AND "status" = 'open'`),
     endWait: db.prepare(`UPDATE "Conversation" SET "unansweredSince" = NULL, "updatedAt" = ? WHERE "id" = ?`),
     conversationByThread: db.prepare(
       `SELECT * FROM "Conversation" WHERE "slackChannelId" = ? AND "slackThreadTs" = ?`,

@@ -1,5 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { ConversationActions } from "../../core/actions.js";
+import type { AssigneesInChannel } from "../../core/assignees-in-channel.js";
 import type { SlashCommands } from "../../core/commands.js";
 import type { Conversations } from "../../core/conversations.js";
 import type { CutOffParents } from "../../core/cut-off-parents.js";
@@ -31,6 +32,8 @@ export interface ListenerDependencies {
   readonly cutOffParents: CutOffParents;
   readonly commands: SlashCommands;
   readonly actions: ConversationActions;
+  /** Clears assignments whose assignee is no longer in the conversation's channel. */
+  readonly assignees: AssigneesInChannel;
   readonly transcripts: TranscriptAccessPolicy;
   readonly home: AppHome;
   readonly triage: ReactionTriage;

@@ -20,6 +20,10 @@ let commands: SlashCommands;
 beforeEach(async () => {
   slack = new RecordingSlack();
   slack.members.set("C2", true);
+  // The person who confirms the move is in the channel it moves to.
+  slack.teammates = [
+    { id: "U2", handle: "u2", realName: "U Two", displayName: "", isBot: false, deleted: false },
+  ];
   const channels = registryOf(new RecordingChannel("sms"));
   core = await startCore({ slack, channels, maxAttempts: 3 });
   ({ db, conversations } = core);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ChannelMembership } from "../../../src/core/membership.js";
 import type { ConversationContext } from "../../../src/core/model.js";
 import { TranscriptAccessPolicy } from "../../../src/core/transcript-access.js";
 import { silentLogger } from "./ports.js";
@@ -47,7 +48,7 @@ const member = (id: string) => ({
 function policy(found: ConversationContext | null) {
   return new TranscriptAccessPolicy(
     { conversationContext: async () => found },
-    { channelMembers: async () => [member("U1")] },
+    new ChannelMembership({ channelMembers: async () => [member("U1")] }, silentLogger),
     { urlFor: (id) => ({ url: `https://t.example/conversations/${id}?sig=x`, expiresAt: new Date(0) }) },
     silentLogger,
   );

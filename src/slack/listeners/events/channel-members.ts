@@ -6,8 +6,11 @@ interface MembershipEvent {
   channel?: unknown;
 }
 
-/** Who is in a channel, kept current for the assignment menu as people join and leave. */
-export function register(app: App, { directory, logger }: ListenerDependencies): void {
+/**
+ * Who is in a channel, kept current as people join and leave; someone who leaves loses the channel's
+ * conversations assigned to them.
+ */
+export function register(app: App, { directory, assignees, logger }: ListenerDependencies): void {
   app.event("member_joined_channel", async ({ event }) => {
     const { user, channel } = event as MembershipEvent;
     if (typeof user !== "string" || typeof channel !== "string") {
@@ -23,7 +26,11 @@ export function register(app: App, { directory, logger }: ListenerDependencies):
       logger.warn({ event }, "member_left_channel without a user or channel; ignored");
       return;
     }
-    if (user === context.botUserId) directory.forgetChannel(channel);
-    else directory.memberLeft(channel, user);
+    if (user === context.botUserId) {
+      directory.forgetChannel(channel);
+      return;
+    }
+    directory.memberLeft(channel, user);
+    assignees.checkSoon(channel, "member_left_channel");
   });
 }

@@ -35,6 +35,7 @@ const fetchMedia = createMediaFetcher({
   authToken: "token",
   apiUrl: twilioApi,
   lookupCallerNames: false,
+  countries: null,
 });
 const redirectTo = (location: string) => () => new Response(null, { status: 307, headers: { location } });
 const image = () => new Response(png, { headers: { "content-type": "image/png" } });
