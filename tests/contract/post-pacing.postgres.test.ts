@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
-import { PgPostPacing } from "../../src/db/postgres/post-pacing.js";
+import { SqlPostPacing } from "../../src/db/post-pacing.js";
+import { PgSql } from "../../src/db/postgres/sql.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { postPacingContract } from "./post-pacing.contract.js";
 
@@ -20,7 +21,7 @@ postPacingContract("PostgreSQL", async () => {
   const url = await cluster.migratedDatabase(`pacing_${++databases}`);
   const pools = [0, 1, 2].map(() => new pg.Pool({ connectionString: url, max: 8 }));
   return {
-    instances: pools.map((pool) => new PgPostPacing(pool)),
+    instances: pools.map((pool) => new SqlPostPacing(new PgSql(pool))),
     async close() {
       await Promise.all(pools.map((pool) => pool.end()));
     },

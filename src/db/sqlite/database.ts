@@ -1,11 +1,12 @@
 import { prismaOver } from "../client.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import type { AppDatabase } from "../open.js";
+import { SqlPostPacing } from "../post-pacing.js";
 import { settingOrCreate } from "../settings.js";
 import { SqliteConnection } from "./connection.js";
 import { SqliteConversationStore } from "./conversation-store.js";
 import { SqliteDeliveryQueue } from "./delivery-queue.js";
-import { SqlitePostPacing } from "./post-pacing.js";
+import { SqliteSql } from "./sql.js";
 
 /** The embedded database: one connection shared by the hot path's statements and Prisma Client. */
 export function sqliteDatabase(
@@ -18,7 +19,7 @@ export function sqliteDatabase(
   return {
     store: new SqliteConversationStore(connection, queue, prisma, lanesOf),
     queue,
-    pacing: new SqlitePostPacing(connection),
+    pacing: new SqlPostPacing(new SqliteSql(connection)),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();
