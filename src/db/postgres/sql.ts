@@ -1,20 +1,15 @@
-import { type Expression, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from "kysely";
+import { PostgresAdapter, PostgresQueryCompiler } from "kysely";
 import type pg from "pg";
-import { compileOnly } from "../sql/compile-only.js";
+import { sqlBuilder } from "../sql/builder.js";
 import type { PreparedStatement, SqlDatabase } from "../sql/database.js";
-import { compileStatement, type SqlBuilder, type StatementDefinition } from "../sql/statement.js";
+import { compileStatement, type StatementDefinition } from "../sql/statement.js";
 import { prepared } from "./pool.js";
 
-/** Writes PostgreSQL's SQL; pg runs it. */
-export const postgresBuilder: SqlBuilder = {
-  db: compileOnly({
-    adapter: new PostgresAdapter(),
-    compiler: new PostgresQueryCompiler(),
-    introspector: (db) => new PostgresIntrospector(db),
-  }),
-  greatest: <T>(left: Expression<T>, right: Expression<T>) => sql<T>`greatest(${left}, ${right})`,
-  integer: (value) => sql<number>`cast(${value} as bigint)`,
-};
+/** How PostgreSQL spells what differs (src/db/sql/builder.ts); pg runs the statements. */
+export const postgresBuilder = sqlBuilder(new PostgresAdapter(), new PostgresQueryCompiler(), {
+  greatest: "greatest",
+  integerCast: "bigint",
+});
 
 /** The statements written once, run as named prepared statements through the instance's pool. */
 export class PgSql implements SqlDatabase {

@@ -1,4 +1,5 @@
-import type { CompiledStatement, SqlBuilder, StatementDefinition } from "./statement.js";
+import type { SqlBuilder } from "./builder.js";
+import type { CompiledStatement, StatementDefinition } from "./statement.js";
 
 /**
  * One database as the code written once sees it: how to write its statements, and how to run them. Each

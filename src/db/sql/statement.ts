@@ -1,5 +1,5 @@
-import { type Compilable, type Expression, type Kysely, type RawBuilder, sql } from "kysely";
-import type { DB } from "../generated-kysely/types.js";
+import { type Compilable, type RawBuilder, sql } from "kysely";
+import type { SqlBuilder } from "./builder.js";
 
 /*
  * A statement is written once, with Kysely, for both databases, and compiled once per database when the store
@@ -14,19 +14,6 @@ class Placeholder {
 
 /** The values a statement is called with, as expressions to write it with. */
 export type Params<Values> = { readonly [Name in keyof Values]: RawBuilder<Values[Name]> };
-
-/** What differs between the databases while writing a statement (each dialect module provides it). */
-export interface SqlBuilder {
-  /** Builds the statement; only compiles, never runs anything. */
-  readonly db: Kysely<DB>;
-  /** The larger of two values: SQLite's two-argument `max`, PostgreSQL's `greatest`. */
-  greatest<T>(left: Expression<T>, right: Expression<T>): RawBuilder<T>;
-  /**
-   * A value used as a 64-bit integer in arithmetic. PostgreSQL cannot infer a parameter's type from `$1 + $2`,
-   * so it is cast there; SQLite takes the value as it is.
-   */
-  integer(value: Expression<number>): RawBuilder<number>;
-}
 
 /** A statement as written, for either database; `compileStatement` turns it into text for one of them. */
 export interface StatementDefinition<Values, Row> {

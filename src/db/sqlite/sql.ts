@@ -1,20 +1,15 @@
 import type Database from "better-sqlite3";
-import { type Expression, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql } from "kysely";
-import { compileOnly } from "../sql/compile-only.js";
+import { SqliteAdapter, SqliteQueryCompiler } from "kysely";
+import { sqlBuilder } from "../sql/builder.js";
 import type { PreparedStatement, SqlDatabase } from "../sql/database.js";
-import { compileStatement, type SqlBuilder, type StatementDefinition } from "../sql/statement.js";
+import { compileStatement, type StatementDefinition } from "../sql/statement.js";
 import type { SqliteConnection } from "./connection.js";
 
-/** Writes SQLite's SQL; better-sqlite3 runs it. */
-export const sqliteBuilder: SqlBuilder = {
-  db: compileOnly({
-    adapter: new SqliteAdapter(),
-    compiler: new SqliteQueryCompiler(),
-    introspector: (db) => new SqliteIntrospector(db),
-  }),
-  greatest: <T>(left: Expression<T>, right: Expression<T>) => sql<T>`max(${left}, ${right})`,
-  integer: (value) => sql<number>`${value}`,
-};
+/** How SQLite spells what differs (src/db/sql/builder.ts); better-sqlite3 runs the statements. */
+export const sqliteBuilder = sqlBuilder(new SqliteAdapter(), new SqliteQueryCompiler(), {
+  greatest: "max",
+  integerCast: null,
+});
 
 /** The statements written once, run as better-sqlite3 prepared statements on the app's one connection. */
 export class SqliteSql implements SqlDatabase {
