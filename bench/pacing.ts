@@ -4,6 +4,7 @@ import path from "node:path";
 import type { PaceSlots } from "../src/core/ports/pacing.js";
 import { type AppDatabase, createDatabase } from "../src/db/open.js";
 import { startPostgres } from "../tests/support/postgres.js";
+import { printCostPerCall } from "./cost-per-call.js";
 
 /*
  * npx tsx bench/pacing.ts [--postgres] — what one pace reservation (the statement before every Slack post)
@@ -20,15 +21,8 @@ async function measure(name: string, database: AppDatabase): Promise<void> {
   const reserve = () => database.pacing.reserve(`C${sequence++ % channels}`, Date.now(), slots, 1e12);
   for (let i = 0; i < 2_000; i++) await reserve();
   for (const group of [1, 16]) {
-    const count = 6_000;
-    const cpuBefore = process.cpuUsage();
-    const began = performance.now();
-    for (let i = 0; i < count / group; i++) await Promise.all(Array.from({ length: group }, reserve));
-    const cpu = process.cpuUsage(cpuBefore);
-    const wallUs = ((performance.now() - began) * 1000) / count;
-    console.log(
-      `${name}, ${group === 1 ? "alone" : `${group} at once`}: ${((cpu.user + cpu.system) / count).toFixed(1)} µs of CPU, ${wallUs.toFixed(1)} µs wall per reservation`,
-    );
+    const label = `${name}, ${group === 1 ? "alone" : `${group} at once`}`;
+    await printCostPerCall(label, "reservation", { count: 6_000, group }, reserve);
   }
   await database.close();
 }
