@@ -5,6 +5,7 @@ import {
   Kysely,
   type QueryCompiler,
   type RawBuilder,
+  type SelectQueryBuilder,
   sql,
 } from "kysely";
 import type { DB } from "../generated-kysely/types.js";
@@ -17,6 +18,10 @@ export interface SqlBuilder {
   greatest<T>(left: Expression<T>, right: Expression<T>): RawBuilder<T>;
   /** A value used as a 64-bit integer in arithmetic. */
   integer(value: Expression<number>): RawBuilder<number>;
+  /** `query` locking the rows it reads until the transaction ends, so racing instances decide one by one. */
+  locked<Tables, From extends keyof Tables, Row>(
+    query: SelectQueryBuilder<Tables, From, Row>,
+  ): SelectQueryBuilder<Tables, From, Row>;
 }
 
 /** What a database spells its own way; its dialect module names it (src/db/sqlite/sql.ts, src/db/postgres/sql.ts). */
@@ -28,6 +33,11 @@ export interface SqlSpelling {
    * takes a value as it is (null: no cast).
    */
   readonly integerCast: "bigint" | null;
+  /**
+   * Whether a read that decides a write locks its rows (`FOR UPDATE`, PostgreSQL). SQLite has none, and needs
+   * none: its write transactions run one at a time.
+   */
+  readonly lockRows: boolean;
 }
 
 /** The builder of one database, from Kysely's adapter and compiler for it; its driver runs nothing. */
@@ -53,5 +63,6 @@ export function sqlBuilder(
     greatest: <T>(left: Expression<T>, right: Expression<T>) =>
       sql<T>`${sql.raw(spelling.greatest)}(${left}, ${right})`,
     integer: (value) => (cast === null ? sql<number>`${value}` : sql<number>`cast(${value} as ${cast})`),
+    locked: (query) => (spelling.lockRows ? query.forUpdate() : query),
   };
 }
