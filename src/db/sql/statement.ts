@@ -26,7 +26,8 @@ export interface StatementDefinition<Values, Row> {
 export interface CompiledStatement<Values> {
   readonly name: string;
   readonly text: string;
-  bind(values: Values): unknown[];
+  /** The parameters of a call, each passed through `convert` when given (what the driver cannot bind). */
+  bind(values: Values, convert?: (value: unknown) => unknown): unknown[];
 }
 
 export function statement<Values, Row>(
@@ -51,9 +52,16 @@ export function compileStatement<Values, Row>(
   return {
     name: definition.name,
     text,
-    bind(values) {
+    // A plain loop: this runs on every call.
+    bind(values, convert) {
       const record = values as Record<string, unknown>;
-      return names.map((name, index) => (name === undefined ? parameters[index] : record[name]));
+      const bound = new Array<unknown>(names.length);
+      for (let index = 0; index < names.length; index++) {
+        const name = names[index];
+        const value = name === undefined ? parameters[index] : record[name];
+        bound[index] = convert ? convert(value) : value;
+      }
+      return bound;
     },
   };
 }

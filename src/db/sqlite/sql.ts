@@ -48,7 +48,7 @@ export class SqliteSql implements SqlDatabase {
       this.prepared.set(key, statement);
     }
     // better-sqlite3 binds neither dates nor booleans: they are stored as Prisma stores them.
-    const parameters = compiled.bind(values).map(columnValue);
+    const parameters = compiled.bind(values, columnValue);
     // A statement that returns no rows refuses `all`: it is `run`.
     if (statement.reader) return statement.all(parameters) as Row[];
     statement.run(parameters);
