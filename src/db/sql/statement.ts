@@ -1,4 +1,5 @@
 import { type Compilable, type RawBuilder, sql } from "kysely";
+import { AppError } from "../../errors.js";
 import type { SqlBuilder } from "./builder.js";
 
 /*
@@ -30,10 +31,25 @@ export interface CompiledStatement<Values> {
   bind(values: Values, convert?: (value: unknown) => unknown): unknown[];
 }
 
+/** Two statements were given one name: PostgreSQL would refuse the second text under it on a connection. */
+export class StatementNameTakenError extends AppError {
+  constructor(readonly statementName: string) {
+    super(
+      "SQL_STATEMENT_NAME_TAKEN",
+      `Two statements are named "${statementName}": PostgreSQL prepares statements by name, so each needs its own.`,
+    );
+  }
+}
+
+const takenNames = new Set<string>();
+
+/** Defines a statement (once, at module level): its name must be unique in the app. */
 export function statement<Values, Row>(
   name: string,
   build: (builder: SqlBuilder, params: Params<Values>) => Compilable<Row>,
 ): StatementDefinition<Values, Row> {
+  if (takenNames.has(name)) throw new StatementNameTakenError(name);
+  takenNames.add(name);
   return { name, build };
 }
 

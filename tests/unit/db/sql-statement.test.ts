@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { postgresBuilder } from "../../../src/db/postgres/sql.js";
-import { compileStatement, statement } from "../../../src/db/sql/statement.js";
+import { compileStatement, StatementNameTakenError, statement } from "../../../src/db/sql/statement.js";
 import { sqliteBuilder } from "../../../src/db/sqlite/sql.js";
 
 // A value used twice, one written as a literal, one Kysely passes as a parameter of its own.
@@ -32,5 +32,11 @@ describe("a statement written once", () => {
     for (const builder of [sqliteBuilder, postgresBuilder]) {
       expect(compileStatement(later, builder).bind({ key: "C1", at: 7 })).toEqual([7, 7, "C1", 5]);
     }
+  });
+
+  it("refuses a second statement under a name already taken, which PostgreSQL would refuse on a connection", () => {
+    const again = () => statement("test_later", ({ db }) => db.selectFrom("Setting").selectAll());
+    expect(again).toThrow(StatementNameTakenError);
+    expect(again).toThrow(/"test_later"/);
   });
 });
