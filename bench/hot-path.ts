@@ -7,6 +7,7 @@ import { openDatabase } from "../src/db/client.js";
 import { migrateDatabase } from "../src/db/migrate.js";
 import { SqliteConversationStore } from "../src/db/sqlite/conversation-store.js";
 import { SqliteDeliveryQueue } from "../src/db/sqlite/delivery-queue.js";
+import { printCostPerCall } from "./cost-per-call.js";
 
 /*
  * npx tsx bench/hot-path.ts — the CPU one inbound message costs in the store alone: find or create the inbox,
@@ -43,15 +44,7 @@ const record = () =>
 
 for (let i = 0; i < 2_000; i++) await record();
 for (const group of [1, 16, 64]) {
-  const count = 6_000;
-  const cpuBefore = process.cpuUsage();
-  const began = performance.now();
-  for (let i = 0; i < count / group; i++) await Promise.all(Array.from({ length: group }, record));
-  const cpu = process.cpuUsage(cpuBefore);
-  const wallUs = ((performance.now() - began) * 1000) / count;
-  console.log(
-    `groups of ${group}: ${((cpu.user + cpu.system) / count).toFixed(1)} µs of CPU, ${wallUs.toFixed(1)} µs wall per message`,
-  );
+  await printCostPerCall(`groups of ${group}`, "message", { count: 6_000, group }, record);
 }
 await prisma.$disconnect();
 connection.close();

@@ -14,12 +14,14 @@ const header = `// GENERATED from ../schema.prisma by scripts/postgres-schema.ts
 `;
 
 /**
- * The PostgreSQL schema for a SQLite one: the other provider, its own client output, and timestamps with a time
- * zone (the pg driver reads a plain timestamp as local time, so the hot path's statements would shift dates).
+ * The PostgreSQL schema for a SQLite one: the other provider, its own client output (and no Kysely types), and
+ * timestamps with a time zone (the pg driver reads a plain timestamp as local time, so the hot path's statements
+ * would shift dates).
  * Everything else maps as it is: Int → integer, BigInt → bigint, Boolean → boolean, Bytes → bytea, String → text.
  */
 export function postgresSchemaFrom(source: string): string {
-  const body = source.replace(/^(\/\/.*\n)+\n?/, "");
+  // Kysely's types serve both databases: they are generated once, from the SQLite schema.
+  const body = replaceOnce(source.replace(/^(\/\/.*\n)+\n?/, ""), kyselyGenerator(source), "");
   const replaced = replaceOnce(
     replaceOnce(
       body,
@@ -35,6 +37,13 @@ export function postgresSchemaFrom(source: string): string {
       rest.includes("@db.") ? `${field}${rest}` : `${field}${rest.trimEnd()} @db.Timestamptz(3)`,
   );
   return `${header}\n${withTimestamps}`;
+}
+
+/** The `generator kysely` block of `source`, with its comment and the blank line after it. */
+function kyselyGenerator(source: string): string {
+  const block = /^(\/\/.*\n)*generator kysely \{\n[\s\S]*?^\}\n\n/m.exec(source);
+  if (!block) throw new Error("expected a `generator kysely` block in prisma/schema.prisma");
+  return block[0];
 }
 
 function replaceOnce(text: string, from: string, to: string): string {

@@ -1,5 +1,6 @@
-// Runs `prisma generate` (package.json "postinstall") so that `npm ci` produces src/db/generated (SQLite) and
-// src/db/generated-pg (PostgreSQL, from prisma/postgresql/schema.prisma), also offline.
+// Runs `prisma generate` (package.json "postinstall") so that `npm ci` produces src/db/generated (SQLite),
+// src/db/generated-pg (PostgreSQL, from prisma/postgresql/schema.prisma) and src/db/generated-kysely (the table
+// types of the SQL written once for both), also offline.
 //
 // Every Prisma CLI command first makes sure the native schema engine is present and downloads it from
 // binaries.prisma.sh when it is not, which fails without internet. `generate` never runs that engine, and the
@@ -12,8 +13,11 @@ import { fileURLToPath } from "node:url";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 const schemas = [
-  { schema: "prisma/schema.prisma", entry: "src/db/generated/client.ts" },
-  { schema: "prisma/postgresql/schema.prisma", entry: "src/db/generated-pg/client.ts" },
+  {
+    schema: "prisma/schema.prisma",
+    entries: ["src/db/generated/client.ts", "src/db/generated-kysely/types.ts"],
+  },
+  { schema: "prisma/postgresql/schema.prisma", entries: ["src/db/generated-pg/client.ts"] },
 ];
 
 function fail(message) {
@@ -35,12 +39,17 @@ const env = {
   // A user who has the real engine binary keeps it; the CLI only checks that the file exists.
   PRISMA_SCHEMA_ENGINE_BINARY:
     process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? resolveFile("@prisma/schema-engine-wasm/schema_engine_bg"),
+  // Prisma starts a generator that is not its own (prisma-kysely) as a command; npm puts node_modules/.bin on the
+  // PATH for postinstall, a plain `node scripts/prisma-generate.mjs` does not.
+  PATH: [path.join(projectRoot, "node_modules", ".bin"), process.env.PATH]
+    .filter(Boolean)
+    .join(path.delimiter),
   // Both would otherwise try to reach Prisma's servers (update check and telemetry) and wait on the network.
   PRISMA_HIDE_UPDATE_MESSAGE: "1",
   CHECKPOINT_DISABLE: "1",
 };
 
-for (const { schema, entry } of schemas) {
+for (const { schema, entries } of schemas) {
   const result = spawnSync(process.execPath, [prismaCli, "generate", "--schema", schema], {
     cwd: projectRoot,
     env,
@@ -53,7 +62,9 @@ for (const { schema, entry } of schemas) {
     );
   }
   // Guards against a generator output change that would leave src/db imports pointing at a missing file.
-  if (!existsSync(path.join(projectRoot, entry))) {
-    fail(`\`prisma generate\` succeeded but ${entry} is missing.`);
+  for (const entry of entries) {
+    if (!existsSync(path.join(projectRoot, entry))) {
+      fail(`\`prisma generate\` succeeded but ${entry} is missing.`);
+    }
   }
 }

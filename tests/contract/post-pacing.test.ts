@@ -2,8 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { MemoryPostPacing } from "../../src/db/memory/post-pacing.js";
+import { SqlPostPacing } from "../../src/db/post-pacing.js";
 import { SqliteConnection } from "../../src/db/sqlite/connection.js";
-import { SqlitePostPacing } from "../../src/db/sqlite/post-pacing.js";
+import { SqliteSql } from "../../src/db/sqlite/sql.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 import { postPacingContract } from "./post-pacing.contract.js";
 
@@ -20,7 +21,7 @@ postPacingContract("SQLite", async () => {
   const connections = [0, 1, 2].map(() => new SqliteConnection(file));
   for (const connection of connections) connection.open();
   return {
-    instances: connections.map((connection) => new SqlitePostPacing(connection)),
+    instances: connections.map((connection) => new SqlPostPacing(new SqliteSql(connection))),
     async close() {
       for (const connection of connections) connection.close();
       fs.rmSync(dir, { recursive: true, force: true });

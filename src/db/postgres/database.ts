@@ -1,11 +1,12 @@
 import { migrateDatabase } from "../migrate.js";
 import type { AppDatabase, DatabaseOptions } from "../open.js";
+import { SqlPostPacing } from "../post-pacing.js";
 import { settingOrCreate } from "../settings.js";
 import { prismaOverPool } from "./client.js";
 import { PgConversationStore } from "./conversation-store.js";
 import { PgDeliveryQueue } from "./delivery-queue.js";
 import { inTransaction, openPool } from "./pool.js";
-import { PgPostPacing } from "./post-pacing.js";
+import { PgSql } from "./sql.js";
 
 /** A database shared by several instances: one pool per instance for the statements and Prisma Client. */
 export function postgresDatabase(databaseUrl: string, options: DatabaseOptions): AppDatabase {
@@ -19,7 +20,7 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
   return {
     store: new PgConversationStore(pool, queue, prisma, options.lanesOf),
     queue,
-    pacing: new PgPostPacing(pool),
+    pacing: new SqlPostPacing(new PgSql(pool)),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.

@@ -2,12 +2,13 @@ import type Database from "better-sqlite3";
 import { prismaOver } from "../client.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import type { AppDatabase, DatabaseOptions } from "../open.js";
+import { SqlPostPacing } from "../post-pacing.js";
 import { settingOrCreate } from "../settings.js";
 import { SqliteConnection } from "./connection.js";
 import { SqliteConversationStore } from "./conversation-store.js";
 import { SqliteDeliveryQueue } from "./delivery-queue.js";
 import { SqliteOwnerLocks } from "./owner-locks.js";
-import { SqlitePostPacing } from "./post-pacing.js";
+import { SqliteSql } from "./sql.js";
 
 /** The embedded database: one connection shared by the hot path's statements and Prisma Client. */
 export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): AppDatabase {
@@ -19,7 +20,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
   return {
     store: new SqliteConversationStore(connection, queue, prisma, options.lanesOf),
     queue,
-    pacing: new SqlitePostPacing(connection),
+    pacing: new SqlPostPacing(new SqliteSql(connection)),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();

@@ -1,0 +1,68 @@
+import {
+  type DialectAdapter,
+  DummyDriver,
+  type Expression,
+  Kysely,
+  type QueryCompiler,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  sql,
+} from "kysely";
+import type { DB } from "../generated-kysely/types.js";
+
+/** How a statement is written for one database: Kysely for the most, and the few expressions that differ. */
+export interface SqlBuilder {
+  /** Builds the statement; only compiles, never runs anything. */
+  readonly db: Kysely<DB>;
+  /** The larger of two values. */
+  greatest<T>(left: Expression<T>, right: Expression<T>): RawBuilder<T>;
+  /** A value used as a 64-bit integer in arithmetic. */
+  integer(value: Expression<number>): RawBuilder<number>;
+  /** `query` locking the rows it reads until the transaction ends, so racing instances decide one by one. */
+  locked<Tables, From extends keyof Tables, Row>(
+    query: SelectQueryBuilder<Tables, From, Row>,
+  ): SelectQueryBuilder<Tables, From, Row>;
+}
+
+/** What a database spells its own way; its dialect module names it (src/db/sqlite/sql.ts, src/db/postgres/sql.ts). */
+export interface SqlSpelling {
+  /** The function returning the larger of two values: SQLite's two-argument `max`, PostgreSQL's `greatest`. */
+  readonly greatest: "max" | "greatest";
+  /**
+   * What a parameter used in arithmetic is cast to: PostgreSQL cannot infer its type from `$1 + $2`; SQLite
+   * takes a value as it is (null: no cast).
+   */
+  readonly integerCast: "bigint" | null;
+  /**
+   * Whether a read that decides a write locks its rows (`FOR UPDATE`, PostgreSQL). SQLite has none, and needs
+   * none: its write transactions run one at a time.
+   */
+  readonly lockRows: boolean;
+}
+
+/** The builder of one database, from Kysely's adapter and compiler for it; its driver runs nothing. */
+export function sqlBuilder(
+  adapter: DialectAdapter,
+  compiler: QueryCompiler,
+  spelling: SqlSpelling,
+): SqlBuilder {
+  const db = new Kysely<DB>({
+    dialect: {
+      createAdapter: () => adapter,
+      createDriver: () => new DummyDriver(),
+      createQueryCompiler: () => compiler,
+      // Only `db.introspection` asks for it, and nothing reads the schema through Kysely: Prisma owns it.
+      createIntrospector: () => {
+        throw new Error("the SQL builder compiles statements only");
+      },
+    },
+  });
+  const cast = spelling.integerCast === null ? null : sql.raw(spelling.integerCast);
+  return {
+    db,
+    greatest: <T>(left: Expression<T>, right: Expression<T>) =>
+      sql<T>`${sql.raw(spelling.greatest)}(${left}, ${right})`,
+    integer: (value) => (cast === null ? sql<number>`${value}` : sql<number>`cast(${value} as ${cast})`),
+    locked: (query) => (spelling.lockRows ? query.forUpdate() : query),
+  };
+}
