@@ -1,0 +1,150 @@
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FakeSlack } from "../fakes/fake-slack.js";
+
+const projectRoot = path.resolve(import.meta.dirname, "../..");
+
+let slack: FakeSlack;
+let dir: string;
+const occupied: net.Server[] = [];
+
+beforeAll(() => {
+  // These tests run what `npm start` runs.
+  execFileSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { cwd: projectRoot, stdio: "ignore" });
+});
+
+beforeEach(async () => {
+  slack = await FakeSlack.start();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-start-"));
+});
+
+afterEach(async () => {
+  await Promise.all(occupied.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  await slack.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A port some other program holds, on `host`. */
+async function occupiedPort(host: string): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  occupied.push(server);
+  return (server.address() as net.AddressInfo).port;
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Ended {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `node dist/main.js` with this environment (and nothing else), run until it exits by itself. */
+function start(overrides: Record<string, string>): Promise<Ended> {
+  const child = spawn(process.execPath, ["dist/main.js"], {
+    cwd: projectRoot,
+    env: {
+      PATH: process.env.PATH ?? "",
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_APP_TOKEN: slack.appToken,
+      SLACK_API_URL: slack.apiUrl,
+      PUBLIC_URL: "https://threadline.invalid",
+      DATABASE_URL: `file:${path.join(dir, "threadline.db")}`,
+      PORT: "0",
+      METRICS_PORT: "0",
+      ...overrides,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Exit 1 with exactly one plain line on stderr, which names the doctor, and no stack anywhere. */
+function expectOnePlainLine(ended: Ended): string {
+  expect(ended.code).toBe(1);
+  const lines = ended.stderr.trimEnd().split("\n");
+  expect(lines).toHaveLength(1);
+  const [line] = lines;
+  expect(line).toMatch(/^Threadline cannot start: /);
+  expect(line).toContain("then run `npm run doctor`");
+  expect(`${ended.stdout}${ended.stderr}`).not.toMatch(/\n\s+at |\\n\s+at |"stack"/);
+  expect(ended.stdout).not.toContain("migration failed");
+  return line ?? "";
+}
+
+describe("npm start, when something outside the code is wrong", () => {
+  it("names PORT when the webhook port is taken", async () => {
+    const port = await occupiedPort("0.0.0.0");
+    const line = expectOnePlainLine(await start({ PORT: String(port) }));
+    expect(line).toContain(`port ${port} (PORT) is already in use by another program`);
+    expect(line).toContain("Set PORT to a free port");
+  });
+
+  it("names METRICS_PORT when the metrics port is taken", async () => {
+    const port = await occupiedPort("127.0.0.1");
+    const line = expectOnePlainLine(await start({ METRICS_PORT: String(port) }));
+    expect(line).toContain(`port ${port} (METRICS_PORT) is already in use by another program`);
+    expect(line).toContain("Set METRICS_PORT to a free port");
+  });
+
+  it("names METRICS_HOST when it is not an address of this machine", async () => {
+    // 192.0.2.0/24 is reserved for documentation (RFC 5737): never assigned to this machine.
+    const line = expectOnePlainLine(await start({ METRICS_HOST: "192.0.2.1" }));
+    expect(line).toContain("192.0.2.1 (METRICS_HOST) is not an address of this machine");
+  });
+
+  it("says Slack could not be reached, without the SDK's stack", async () => {
+    const port = await closedPort();
+    const apiUrl = `http://127.0.0.1:${port}/api/`;
+    const line = expectOnePlainLine(await start({ SLACK_API_URL: apiUrl }));
+    expect(line).toContain(
+      `Slack could not be reached at ${apiUrl} (connect ECONNREFUSED 127.0.0.1:${port})`,
+    );
+    expect(line).toContain("SLACK_API_URL");
+  });
+
+  it("names the token Slack refused", async () => {
+    const bot = expectOnePlainLine(await start({ SLACK_BOT_TOKEN: "xoxb-not-this-app" }));
+    expect(bot).toContain("Slack refused SLACK_BOT_TOKEN (invalid_auth)");
+    const app = expectOnePlainLine(await start({ SLACK_APP_TOKEN: "xapp-not-this-app" }));
+    expect(app).toContain("Slack refused SLACK_APP_TOKEN (invalid_auth)");
+  });
+
+  it("says a SQLite database cannot be created, not that a migration failed", async () => {
+    const aFile = path.join(dir, "not-a-folder");
+    fs.writeFileSync(aFile, "");
+    const line = expectOnePlainLine(await start({ DATABASE_URL: `file:${aFile}/threadline.db` }));
+    expect(line).toContain(`the SQLite database ${aFile}/threadline.db cannot be created or opened`);
+    expect(line).toContain("Point DATABASE_URL at a file in a folder this user can write to");
+  });
+
+  it("says a PostgreSQL server cannot be reached, not that a migration failed", async () => {
+    const port = await closedPort();
+    const line = expectOnePlainLine(
+      await start({ DATABASE_URL: `postgresql://threadline:secret@127.0.0.1:${port}/threadline` }),
+    );
+    expect(line).toContain(`cannot connect to PostgreSQL 127.0.0.1:${port}/threadline`);
+    expect(line).toContain("Check the host and port in DATABASE_URL");
+    expect(line).not.toContain("secret");
+  });
+});
