@@ -2,7 +2,7 @@ import type { ConnectedInbox } from "../db/health.js";
 import { type PostgresProblem, PostgresUnreachable, postgresWhere } from "../db/postgres/connect-problem.js";
 import { inspectPostgres } from "../db/postgres/health.js";
 import { errorMessage } from "../errors.js";
-import type { CheckResult } from "./checks.js";
+import type { CheckResult } from "./result.js";
 
 export type PostgresDatabaseCheck = CheckResult & {
   /** The connected inboxes when the database can be read for them, else why not. */
