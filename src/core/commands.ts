@@ -66,7 +66,7 @@ export class SlashCommands {
       case "help":
         return { text: helpText(this.channels) };
       case "invalid":
-        return { text: `${command.problem}\n\n${helpText(this.channels)}` };
+        return { text: command.problem };
       case "status":
         return { text: await this.status(context) };
       case "connect":

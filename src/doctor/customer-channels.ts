@@ -1,5 +1,5 @@
 import { eachChannel } from "../channels/registry.js";
-import type { ChannelOverrides } from "../channels/types.js";
+import type { ChannelDefinition, ChannelOverrides } from "../channels/types.js";
 import type { Config } from "../config.js";
 import type { CheckResult } from "./result.js";
 
@@ -22,10 +22,20 @@ export async function checkCustomerChannels(
     {
       name: "Customer channels",
       status: "warn",
-      detail:
-        "no customer channel is configured: no SMS, WhatsApp or Messenger message can arrive or be sent",
-      fix: "Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN for SMS/MMS and WhatsApp, or MESSENGER_PAGE_ACCESS_TOKEN, MESSENGER_APP_SECRET and MESSENGER_VERIFY_TOKEN for Messenger (see .env.example and docs/INSTALL.md, steps 4 and 5).",
+      detail: `no customer channel is configured (${channels.map(([kind]) => kind).join(", ")}): no customer message can arrive or be sent`,
+      fix: `Set ${howToEnable(channels)} (see .env.example and docs/INSTALL.md, steps 4 and 5).`,
     },
     ...checks,
   ];
+}
+
+/** "A and B for x and y, or C for z": the variables that enable each group of channels sharing them. */
+function howToEnable(channels: readonly (readonly [string, ChannelDefinition<unknown>])[]): string {
+  const and = new Intl.ListFormat("en", { type: "conjunction" });
+  const groups = new Map<string, string[]>();
+  for (const [kind, definition] of channels) {
+    const variables = and.format(definition.enabledBy);
+    groups.set(variables, [...(groups.get(variables) ?? []), kind]);
+  }
+  return [...groups].map(([variables, kinds]) => `${variables} for ${and.format(kinds)}`).join(", or ");
 }
