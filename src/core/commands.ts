@@ -37,7 +37,8 @@ function slackDate(date: Date): string {
 
 function connectedByLine(inbox: Inbox): string {
   const by = inbox.connectedBy ? ` by <@${inbox.connectedBy}>` : "";
-  const at = inbox.connectedAt ? ` on ${slackDate(inbox.connectedAt)}` : "";
+  // Slack writes the day as "today", "yesterday" or "Mar 3, 2026": no "on" before it ("on today" was wrong).
+  const at = inbox.connectedAt ? ` ${slackDate(inbox.connectedAt)}` : "";
   return by || at ? `connected${by}${at}` : "";
 }
 
