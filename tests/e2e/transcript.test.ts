@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TranscriptSigner } from "../../src/http/transcript/signing.js";
@@ -301,11 +300,6 @@ describe.skipIf(!fs.existsSync(chromiumPath))("the transcript page in a browser"
 
     const png = await page.screenshot({ fullPage: true });
     expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
-    if (process.env.UPDATE_SCREENSHOTS === "1") {
-      const docs = path.resolve(import.meta.dirname, "../../docs");
-      fs.mkdirSync(docs, { recursive: true });
-      fs.writeFileSync(path.join(docs, "transcript.png"), png);
-    }
     await context.close();
   });
 
