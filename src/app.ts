@@ -229,7 +229,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       started = true;
       const { port, host } = config.metrics;
       metricsPort = await listenNamed(
-        { port, host, portVariable: "METRICS_PORT", hostVariable: "METRICS_HOST" },
+        { port, host, portVariable: "METRICS_PORT", hostVariable: "METRICS_HOST", after: httpAt },
         () => listenOn(metricsServer, port, host),
       );
       await worker.start();

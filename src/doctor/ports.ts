@@ -64,31 +64,41 @@ function urlHost(host: string): string {
 }
 
 /** Whether the webhook receiver's and the metrics' ports can be listened on, as `npm start` will. */
-export function checkPorts(
+export async function checkPorts(
   webhooks: { readonly port: number; readonly host: string },
   metrics: { readonly port: number; readonly host: string },
   timeoutMs = 2_000,
 ): Promise<CheckResult[]> {
-  return Promise.all([
-    checkPort({
-      name: "Webhook port",
-      ...webhooks,
-      portVariable: "PORT",
-      hostVariable: "HOST",
-      heldByThreadline: async (port) =>
-        (await probeThreadline(`http://${urlHost(webhooks.host)}:${port}`, timeoutMs)).threadline,
-    }),
-    checkPort({
-      name: "Metrics port",
-      ...metrics,
-      portVariable: "METRICS_PORT",
-      hostVariable: "METRICS_HOST",
-      heldByThreadline: async (port) => {
-        const answer = await fetch(`http://${urlHost(metrics.host)}:${port}/metrics`, {
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        return (await answer.text()).includes("threadline_");
+  const webhookPort = checkPort({
+    name: "Webhook port",
+    ...webhooks,
+    portVariable: "PORT",
+    hostVariable: "HOST",
+    heldByThreadline: async (port) =>
+      (await probeThreadline(`http://${urlHost(webhooks.host)}:${port}`, timeoutMs)).threadline,
+  });
+  if (metrics.port !== 0 && metrics.port === webhooks.port) {
+    return [
+      await webhookPort,
+      {
+        name: "Metrics port",
+        status: "fail",
+        detail: `METRICS_PORT and PORT are both ${metrics.port}`,
+        fix: "Give METRICS_PORT a port of its own (9464 unless set).",
       },
-    }),
-  ]);
+    ];
+  }
+  const metricsPort = checkPort({
+    name: "Metrics port",
+    ...metrics,
+    portVariable: "METRICS_PORT",
+    hostVariable: "METRICS_HOST",
+    heldByThreadline: async (port) => {
+      const answer = await fetch(`http://${urlHost(metrics.host)}:${port}/metrics`, {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return (await answer.text()).includes("threadline_");
+    },
+  });
+  return Promise.all([webhookPort, metricsPort]);
 }

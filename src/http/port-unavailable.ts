@@ -6,6 +6,8 @@ export interface ListenAt {
   readonly host: string;
   readonly portVariable: string;
   readonly hostVariable: string;
+  /** Another of our own listeners, started before this one: the same port there is a clash, not a stranger. */
+  readonly after?: { readonly port: number; readonly portVariable: string };
 }
 
 /** The operating system refused a listener its port or address. */
@@ -18,6 +20,12 @@ export class PortUnavailable extends StartupFailure {
 function explain(code: string | undefined, at: ListenAt): { message: string; fix: string } | null {
   switch (code) {
     case "EADDRINUSE":
+      if (at.after?.port === at.port) {
+        return {
+          message: `${at.portVariable} and ${at.after.portVariable} are both ${at.port}`,
+          fix: `Give ${at.portVariable} a port of its own`,
+        };
+      }
       return {
         message: `port ${at.port} (${at.portVariable}) is already in use by another program`,
         fix: `Set ${at.portVariable} to a free port, or stop the program using ${at.port}`,

@@ -267,6 +267,8 @@ describe("npm run doctor", () => {
     } finally {
       await harness.stop();
     }
+    const [, clash] = await checkPorts({ port: 4400, host: "0.0.0.0" }, { port: 4400, host: "127.0.0.1" });
+    expect(clash).toMatchObject({ status: "fail", detail: "METRICS_PORT and PORT are both 4400" });
     // 192.0.2.0/24 is reserved for documentation (RFC 5737): never an address of this machine.
     const [, metrics] = await checkPorts({ port: 0, host: "0.0.0.0" }, { port: 9464, host: "192.0.2.1" });
     expect(metrics).toMatchObject({

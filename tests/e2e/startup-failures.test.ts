@@ -107,6 +107,13 @@ describe("npm start, when something outside the code is wrong", () => {
     expect(line).toContain("Set METRICS_PORT to a free port");
   });
 
+  it("says PORT and METRICS_PORT clash when they are the same port", async () => {
+    const port = await closedPort();
+    const line = expectOnePlainLine(await start({ PORT: String(port), METRICS_PORT: String(port) }));
+    expect(line).toContain(`METRICS_PORT and PORT are both ${port}`);
+    expect(line).toContain("Give METRICS_PORT a port of its own");
+  });
+
   it("names METRICS_HOST when it is not an address of this machine", async () => {
     // 192.0.2.0/24 is reserved for documentation (RFC 5737): never assigned to this machine.
     const line = expectOnePlainLine(await start({ METRICS_HOST: "192.0.2.1" }));
