@@ -1,21 +1,16 @@
-import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeSlack } from "../fakes/fake-slack.js";
-
-const projectRoot = path.resolve(import.meta.dirname, "../..");
+import { buildIfStale, type Ended, expectOnePlainLine, runMain } from "./start-failure-process.js";
 
 let slack: FakeSlack;
 let dir: string;
 const occupied: net.Server[] = [];
 
-beforeAll(() => {
-  // These tests run what `npm start` runs.
-  execFileSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { cwd: projectRoot, stdio: "ignore" });
-});
+beforeAll(buildIfStale);
 
 beforeEach(async () => {
   slack = await FakeSlack.start();
@@ -36,6 +31,20 @@ async function occupiedPort(host: string): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
+/** `npm start` with a working environment but for `overrides`. */
+function start(overrides: Record<string, string>): Promise<Ended> {
+  return runMain({
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_APP_TOKEN: slack.appToken,
+    SLACK_API_URL: slack.apiUrl,
+    PUBLIC_URL: "https://threadline.invalid",
+    DATABASE_URL: `file:${path.join(dir, "threadline.db")}`,
+    PORT: "0",
+    METRICS_PORT: "0",
+    ...overrides,
+  });
+}
+
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
   const server = net.createServer();
@@ -43,53 +52,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-interface Ended {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `node dist/main.js` with this environment (and nothing else), run until it exits by itself. */
-function start(overrides: Record<string, string>): Promise<Ended> {
-  const child = spawn(process.execPath, ["dist/main.js"], {
-    cwd: projectRoot,
-    env: {
-      PATH: process.env.PATH ?? "",
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_APP_TOKEN: slack.appToken,
-      SLACK_API_URL: slack.apiUrl,
-      PUBLIC_URL: "https://threadline.invalid",
-      DATABASE_URL: `file:${path.join(dir, "threadline.db")}`,
-      PORT: "0",
-      METRICS_PORT: "0",
-      ...overrides,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString("utf8");
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
-
-/** Exit 1 with exactly one plain line on stderr, which names the doctor, and no stack anywhere. */
-function expectOnePlainLine(ended: Ended): string {
-  expect(ended.code).toBe(1);
-  const lines = ended.stderr.trimEnd().split("\n");
-  expect(lines).toHaveLength(1);
-  const [line] = lines;
-  expect(line).toMatch(/^Threadline cannot start: /);
-  expect(line).toContain("then run `npm run doctor`");
-  expect(`${ended.stdout}${ended.stderr}`).not.toMatch(/\n\s+at |\\n\s+at |"stack"/);
-  expect(ended.stdout).not.toContain("migration failed");
-  return line ?? "";
 }
 
 describe("npm start, when something outside the code is wrong", () => {

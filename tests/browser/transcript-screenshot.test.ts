@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { agent, customerNumber, Harness, publicUrl, supportChannel, waitFor } from "./harness.js";
+import { agent, customerNumber, Harness, publicUrl, supportChannel, waitFor } from "../e2e/harness.js";
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
