@@ -68,13 +68,22 @@ describe("connecting a channel", () => {
 
   it("answers a mistake with its reason and one example, not the whole help", async () => {
     const answers = await Promise.all(
-      ["connect sms 555-0001", "stauts", "frobnicate", "disconnect", "status now", "hours Mon-Fri 9-5"].map(
-        (text) => harness.command(text),
-      ),
+      [
+        "connect sms 555-0001",
+        "stauts",
+        "frobnicate",
+        "disconnect",
+        "status now",
+        "hours Mon-Fri 9-5",
+        "sla soon",
+        "connect fax 1",
+      ].map((text) => harness.command(text)),
     );
     for (const answer of answers) {
       expect(answer).not.toContain("*Inboxes*");
       expect(answer.split("\n")).toHaveLength(1);
+      // One example, one command to copy.
+      expect(answer.match(/`\/threadline [^`]+`/g), answer).toHaveLength(1);
     }
     const [malformed, typo, unknown, disconnect] = answers;
     expect(malformed).toBe(
