@@ -4,6 +4,14 @@ import type { CheckResult } from "./result.js";
 /** Domains reserved for examples (RFC 2606): the value is still the placeholder from .env.example. */
 const exampleDomain = /(^|\.)example(\.(com|net|org))?$/;
 
+function isExample(publicUrl: string): boolean {
+  try {
+    return exampleDomain.test(new URL(publicUrl).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** PUBLIC_URL is what providers sign and call: a bare https origin, so `PUBLIC_URL + path` is exact. */
 export function checkPublicUrl(publicUrl: string): CheckResult {
   const name = "PUBLIC_URL";
@@ -18,7 +26,7 @@ export function checkPublicUrl(publicUrl: string): CheckResult {
       fix: "Set PUBLIC_URL to https://your.host",
     };
   }
-  if (exampleDomain.test(url.hostname)) {
+  if (isExample(publicUrl)) {
     return {
       name,
       status: "fail",
@@ -74,6 +82,8 @@ export async function probeThreadline(
  */
 export async function checkPublicUrlReaches(publicUrl: string, timeoutMs = 5_000): Promise<CheckResult> {
   const name = "PUBLIC_URL reaches Threadline";
+  // example.com answers, and not like Threadline: that would only distract from the fix above.
+  if (isExample(publicUrl)) return { name, status: "skip", detail: "needs a real PUBLIC_URL" };
   try {
     const { threadline, status } = await probeThreadline(publicUrl, timeoutMs);
     if (threadline) return { name, status: "ok", detail: `${publicUrl} leads to this Threadline's receiver` };

@@ -397,7 +397,7 @@ describe("npm run doctor", () => {
     expect(checkPublicUrl("https://localhost:3000").status).toBe("warn");
   });
 
-  it("fails the placeholder PUBLIC_URL of .env.example, and other example domains", () => {
+  it("fails the placeholder PUBLIC_URL of .env.example, and other example domains", async () => {
     for (const placeholder of [
       "https://threadline.example.com",
       "https://example.org",
@@ -409,6 +409,7 @@ describe("npm run doctor", () => {
         fix: expect.stringContaining("Set PUBLIC_URL to the https address of your tunnel or reverse proxy"),
       });
     }
+    expect(await checkPublicUrlReaches("https://threadline.example.com")).toMatchObject({ status: "skip" });
   });
 
   // tsx compiles the app on each start, which takes seconds.
