@@ -25,6 +25,7 @@ import { createDatabase } from "./db/open.js";
 import { registerHealth } from "./http/health.js";
 import { mediaPath, registerMedia } from "./http/media.js";
 import { closeServer, createMetricsServer, listenOn } from "./http/metrics.js";
+import { listenNamed } from "./http/port-unavailable.js";
 import {
   closeWithDeadline,
   createHttpServer,
@@ -284,14 +285,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
         config.transcriptSecret ??
           (await database.settingOrCreate("transcript.secret", () => randomBytes(32).toString("base64url"))),
       );
-      await http.listen({ port: config.port, host: config.host });
+      const httpAt = { port: config.port, host: config.host, portVariable: "PORT", hostVariable: "HOST" };
+      await listenNamed(httpAt, () => http.listen({ port: httpAt.port, host: httpAt.host }));
       httpPort = (http.server.address() as AddressInfo).port;
       started = true;
-      metricsPort = await listenOn(metricsServer, config.metrics.port, config.metrics.host);
+      const { port, host } = config.metrics;
+      metricsPort = await listenNamed(
+        { port, host, portVariable: "METRICS_PORT", hostVariable: "METRICS_HOST", after: httpAt },
+        () => listenOn(metricsServer, port, host),
+      );
       await worker.start();
       housekeeping.start();
-      await slackApp.app.init();
-      await slackApp.app.start();
+      await slackApp.connect();
       const enabled = Object.values(channels)
         .filter((c) => c.enabled)
         .map((c) => c.kind);

@@ -1,6 +1,7 @@
 import "dotenv/config";
 import { loadConfig } from "./config.js";
-import { exitCode, formatReport, runDoctor } from "./doctor/checks.js";
+import { exitCode, formatReport } from "./doctor/report.js";
+import { runDoctor } from "./doctor/run.js";
 import { ConfigError } from "./errors.js";
 
 // `npm run doctor`: checks the configuration and every service Threadline depends on, with a fix for each

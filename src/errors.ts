@@ -22,6 +22,19 @@ export class ConfigError extends AppError {
 }
 
 /**
+ * Start-up cannot go on until a person changes something outside the code: `message` says what went wrong,
+ * `fix` what to change, naming the variable. The entrypoint prints both on one line and exits.
+ */
+export class StartupFailure extends AppError {
+  readonly fix: string;
+
+  constructor(code: string, message: string, fix: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.fix = fix;
+  }
+}
+
+/**
  * How the delivery queue treats a failure; adapters classify their providers' errors into these, so the core
  * never names a provider's error codes.
  * - `transient`: retry with backoff. `rate_limited`: retry after `retryAfterMs`, not counted against the limit.

@@ -3,7 +3,7 @@ import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { isPostgresUrl } from "./db/database-url.js";
 import { assertSqliteDriverLoads, SqliteDriverError } from "./db/sqlite-driver.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError, StartupFailure } from "./errors.js";
 import { createLogger } from "./logger.js";
 
 let config: ReturnType<typeof loadConfig>;
@@ -48,7 +48,14 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 try {
   await app.start();
 } catch (error) {
-  logger.fatal({ err: error }, "Threadline failed to start");
+  if (error instanceof StartupFailure) {
+    // Something to change outside the code: one plain line saying what, no stack.
+    process.stderr.write(
+      `Threadline cannot start: ${error.message}. ${error.fix}, then run \`npm run doctor\` to check the rest.\n`,
+    );
+  } else {
+    logger.fatal({ err: error }, "Threadline failed to start");
+  }
   await app.stop().catch(() => {});
   process.exit(1);
 }

@@ -1,5 +1,34 @@
-import { kindsOf } from "./command-parser.js";
+import type { ChannelKind } from "./model.js";
 import type { ChannelRegistry } from "./ports.js";
+
+/** The channels are the registry's keys: the core never lists them itself. */
+export const kindsOf = (channels: ChannelRegistry) => Object.keys(channels) as ChannelKind[];
+
+/** A channel's address example is the address, then what it is in brackets: the address alone goes in a command. */
+export function exampleAddress(addressExample: string): { address: string; note: string } {
+  const [address = "", ...note] = addressExample.split(" ");
+  return { address, note: note.length > 0 ? ` ${note.join(" ")}` : "" };
+}
+
+/** One working example of each subcommand, for answers to a mistake. */
+export function commandExamples(channels: ChannelRegistry): Readonly<Record<string, string>> {
+  const [first] = kindsOf(channels).map((kind) => channels[kind]);
+  const inbox = first
+    ? `${first.kind} ${exampleAddress(first.addressExample).address}`
+    : "<channel> <address>";
+  return {
+    connect: `/threadline connect ${inbox}`,
+    disconnect: `/threadline disconnect ${inbox.split(" ")[1]}`,
+    status: "/threadline status",
+    text: "/threadline text +15557654321 Your table is ready",
+    find: "/threadline find refund",
+    hours: "/threadline hours Mon-Fri 09:00-17:00 America/New_York",
+    away: "/threadline away We're closed; we answer from 9am.",
+    sla: "/threadline sla 15m",
+    template: "/threadline template",
+    help: "/threadline help",
+  };
+}
 
 /** How to send an approved template, for channels that have them; null when none does. */
 export function templateHelp(channels: ChannelRegistry): string | null {
@@ -12,27 +41,36 @@ export function templateHelp(channels: ChannelRegistry): string | null {
   return `• In a ${labels} conversation's thread, reply \`template: ${first.capabilities.templates.idExample} Maya "Tuesday 3pm"\` to send an approved template (its variables {{1}}, {{2}}… in order; quotes keep spaces). Outside the 24-hour window it is the only thing ${labels} lets you send. (Slack doesn't pass slash commands typed in threads to apps, hence the reply.)`;
 }
 
+/** Every command, grouped by what it is about: the channel's inboxes, its conversations, the team's settings. */
 export function helpText(channels: ChannelRegistry): string {
   const examples = kindsOf(channels).map((kind) => channels[kind]);
   const template = templateHelp(channels);
   return [
-    "*Threadline* turns customer conversations into threads in this channel. Run these in the channel to connect:",
-    ...examples.map(
-      (channel) =>
-        `• \`/threadline connect ${channel.kind} ${channel.addressExample}\` — this channel receives that ${channel.label} inbox's conversations`,
-    ),
-    "• Connecting an inbox another channel has asks first, with a *Move it here* button, and tells that channel",
+    "*Threadline* turns customer conversations into threads in this channel.",
+    "",
+    "*Inboxes*",
+    "• `/threadline connect <channel> <address>` — this channel receives that inbox's conversations (an inbox another channel has moves here once you confirm):",
+    ...examples.map((channel) => {
+      const { address, note } = exampleAddress(channel.addressExample);
+      return `    \`/threadline connect ${channel.kind} ${address}\`${note}`;
+    }),
     "• `/threadline disconnect <number or page-id>` — stop receiving them here",
-    "• `/threadline status` — what is connected here, who connected it and when, with open, closed and unassigned counts, and customer messages held back from Slack and why",
+    "• `/threadline status` — what is connected here, by whom and when, with open, closed and unassigned counts, and customer messages held back from Slack and why",
     "• `/threadline retry` — once the cause is fixed, post the customer messages held back from Slack, in order",
-    "• `/threadline text +15557654321 Your table is ready` — write to a customer first from this channel's number (add `from <number>` after theirs when there are several; where only a template may start a conversation, write `template: <id> [variables…]` as the message); the conversation gets a thread here and their answer lands in it",
+    "",
+    "*Conversations*",
+    "• Reply in a conversation's thread to answer the customer; start with `note:` to keep it internal. Sent replies can't be edited or unsent: send a correction as a new reply.",
+    "• `/threadline text +15557654321 Your table is ready` — write to a customer first (`from <number>` after theirs picks the sending number); their answer lands in the new thread",
     ...(template ? [template] : []),
-    "• `/threadline find <words | name | number>` — the 10 most recent conversations here whose messages or contact match (up to 6 words, of two letters or more), with links to their threads",
-    "• `/threadline hours Mon-Fri 09:00-17:00 America/New_York` — this channel's business hours (days like `Mon,Wed,Fri` or `Sat`, one time range, an IANA time zone or `UTC`); `/threadline hours` shows them and whether you are open now, `hours off` is always open",
-    "• `/threadline away We're closed; we answer from 9am.` — sent once per closed period to a customer who writes while you are closed (`away off` stops it); `/threadline sla 15m` — a nudge in the thread when a customer has waited that long in business hours (`sla off` stops it). Replies typed while closed go out at once",
+    "• `/threadline find <words | name | number>` — the 10 most recent matching conversations here (up to 6 words of two letters or more), with links",
+    "• React :eyes: on a conversation's first message to take it, :white_check_mark: to close it; its ⋯ menu sets a reminder. The *Home* tab lists yours.",
     "• `/threadline forget <customer's number or user id>` — erase everything Threadline keeps about that customer, in every inbox, after you confirm; the channel is told who erased whom",
-    "• `/threadline help` — this help",
-    "Reply in a conversation's thread to answer the customer; start with `note:` to keep a message internal. Sent messages can't be edited or unsent: once a reply is sent, send a correction as a new reply.",
-    "On a conversation's first message, react with :eyes: to take it or :white_check_mark: to close it; its ⋯ menu sets a reminder. Threadline's *Home* tab lists your conversations and reminders.",
+    "",
+    "*Team settings*",
+    "• `/threadline hours Mon-Fri 09:00-17:00 America/New_York` — business hours (`hours` shows them, `hours off` is always open)",
+    "• `/threadline away We're closed; we answer from 9am.` — sent once per closed period to a customer who writes (`away off` stops it)",
+    "• `/threadline sla 15m` — a nudge in the thread when a customer has waited that long in business hours (`sla off` stops it)",
+    "",
+    "`/threadline help` shows this again.",
   ].join("\n");
 }

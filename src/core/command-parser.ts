@@ -1,3 +1,4 @@
+import { commandExamples, exampleAddress, kindsOf } from "./command-help.js";
 import { parseTeamCommand, type TeamCommand } from "./hours/team-commands.js";
 import type { ChannelKind } from "./model.js";
 import type { ChannelRegistry } from "./ports.js";
@@ -14,10 +15,8 @@ export type SlashCommand =
   | { readonly name: "team"; readonly command: TeamCommand }
   | { readonly name: "help" }
   | { readonly name: "template" }
+  /** `problem` says what is wrong with one example of what works. */
   | { readonly name: "invalid"; readonly problem: string };
-
-/** The channels are the registry's keys: the core never lists them itself. */
-export const kindsOf = (channels: ChannelRegistry) => Object.keys(channels) as ChannelKind[];
 
 const isChannelKind = (word: string, channels: ChannelRegistry): word is ChannelKind =>
   Object.hasOwn(channels, word);
@@ -65,13 +64,14 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
     case "status":
       return args.length === 0
         ? { name: "status" }
-        : { name: "invalid", problem: "`status` takes no arguments." };
+        : { name: "invalid", problem: "`status` takes no arguments. For example: `/threadline status`." };
     case "retry":
       return args.length === 0
         ? { name: "retry" }
         : {
             name: "invalid",
-            problem: "`retry` takes no arguments: it queues again every message held here.",
+            problem:
+              "`retry` takes no arguments: it queues again every message held here. For example: `/threadline retry`.",
           };
     case "connect": {
       const [kindWord = "", ...rest] = args;
@@ -79,21 +79,22 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
       if (!isChannelKind(kind, channels)) {
         return {
           name: "invalid",
-          problem: `Say which channel to connect: ${kindsOf(channels).join(", ")}.`,
+          problem: `Say which channel to connect: ${kindsOf(channels).join(", ")}. For example: \`${commandExamples(channels).connect}\`.`,
         };
       }
       const channel = channels[kind];
-      const address = channel.parseInboxAddress(rest.join(" "));
-      if (!address) {
+      const inbox = channel.parseInboxAddress(rest.join(" "));
+      if (!inbox) {
         const given = rest.join(" ");
+        const address = exampleAddress(channel.addressExample);
         return {
           name: "invalid",
           problem: given
-            ? `\`${given}\` is not a valid ${channel.label} address. Use ${channel.addressExample}.`
-            : `Give the ${channel.label} address to connect, e.g. ${channel.addressExample}.`,
+            ? `\`${given}\` is not a valid ${channel.label} address. For example: \`/threadline connect ${kind} ${address.address}\`${address.note}.`
+            : `Give the ${channel.label} address to connect. For example: \`/threadline connect ${kind} ${address.address}\`${address.note}.`,
         };
       }
-      return { name: "connect", kind, address };
+      return { name: "connect", kind, address: inbox };
     }
     case "disconnect": {
       const words =
@@ -108,13 +109,42 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
         return {
           name: "invalid",
           problem: given
-            ? `\`${given}\` is not a phone number or Page id I know how to read.`
-            : "Give the number or Page id to disconnect.",
+            ? `\`${given}\` is not a phone number or Page id I know how to read. For example: \`${commandExamples(channels).disconnect}\`.`
+            : `Give the number or Page id to disconnect. For example: \`${commandExamples(channels).disconnect}\`.`,
         };
       }
       return { name: "disconnect", addresses };
     }
     default:
-      return { name: "invalid", problem: `I don't know the command \`${verb}\`.` };
+      return { name: "invalid", problem: unknownCommand(verb, channels) };
   }
+}
+
+/** Edits (insertions, deletions, substitutions) between two words. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** An unknown subcommand, with the example of the one it most likely meant (a typo of one or two letters). */
+function unknownCommand(verb: string, channels: ChannelRegistry): string {
+  const examples = commandExamples(channels);
+  const [closest] = Object.keys(examples)
+    .map((known) => ({ known, edits: distance(verb.toLowerCase(), known) }))
+    .filter(({ edits }) => edits <= 2)
+    .sort((a, b) => a.edits - b.edits);
+  return closest
+    ? `I don't know the command \`${verb}\`. Did you mean \`${examples[closest.known]}\`?`
+    : `I don't know the command \`${verb}\`; \`/threadline help\` lists the commands.`;
 }

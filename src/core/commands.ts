@@ -56,7 +56,8 @@ function slackDate(date: Date): string {
 
 function connectedByLine(inbox: Inbox): string {
   const by = inbox.connectedBy ? ` by <@${inbox.connectedBy}>` : "";
-  const at = inbox.connectedAt ? ` on ${slackDate(inbox.connectedAt)}` : "";
+  // Slack writes the day as "today", "yesterday" or "Mar 3, 2026": no "on" before it ("on today" was wrong).
+  const at = inbox.connectedAt ? ` ${slackDate(inbox.connectedAt)}` : "";
   return by || at ? `connected${by}${at}` : "";
 }
 
@@ -102,7 +103,7 @@ export class SlashCommands {
       case "help":
         return { text: helpText(this.channels) };
       case "invalid":
-        return { text: `${command.problem}\n\n${helpText(this.channels)}` };
+        return { text: command.problem };
       case "status":
         return { text: await this.status(context) };
       case "retry":

@@ -1,4 +1,4 @@
-import { kindsOf } from "./command-parser.js";
+import { kindsOf } from "./command-help.js";
 import type { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lanes.js";
 import type { ChannelRegistry, ContactKey, ConversationStore, CoreLogger, Erasure, NewJob } from "./ports.js";

@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import Database from "better-sqlite3";
-import { AppError, errorMessage } from "../errors.js";
+import { AppError, errorMessage, StartupFailure } from "../errors.js";
 import { isPostgresUrl } from "./database-url.js";
 import { appliedMigrations, withMigrationLock } from "./postgres/migration-lock.js";
 import { externalEntitiesFor, runSchemaEngine } from "./schema-engine.js";
@@ -65,15 +65,32 @@ export async function migrateDatabase(
     }
     return { applied };
   } catch (error) {
+    // A database that cannot be reached or created is not a failed migration, and says what to change itself.
+    if (error instanceof StartupFailure) throw error;
     throw new MigrationError(`Database migration failed: ${errorMessage(error)}`, { cause: error });
   }
 }
 
 async function migrateSqlite(databaseUrl: string, migrationsList: MigrationList): Promise<string[]> {
   const filePath = sqliteFilePath(databaseUrl);
-  fs.mkdirSync(path.dirname(filePath), { recursive: true });
+  createSqliteFile(filePath);
   if (isUpToDate(filePath, migrationsList)) return [];
   return applyMigrations(`file:${filePath}`, migrationsList);
+}
+
+/** Creates the file and its folder if needed, so that a place the app cannot write is reported as such. */
+function createSqliteFile(filePath: string): void {
+  try {
+    fs.mkdirSync(path.dirname(filePath), { recursive: true });
+    new Database(filePath, { timeout: 5_000 }).close();
+  } catch (error) {
+    throw new StartupFailure(
+      "DATABASE_UNAVAILABLE",
+      `the SQLite database ${filePath} cannot be created or opened (${errorMessage(error)})`,
+      "Point DATABASE_URL at a file in a folder this user can write to, e.g. file:./data/threadline.db",
+      { cause: error },
+    );
+  }
 }
 
 /** The schema engine takes a lock of its own, but gives up after 10 s: ours makes other instances wait. */

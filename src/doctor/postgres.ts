@@ -1,12 +1,8 @@
 import type { ConnectedInbox } from "../db/health.js";
-import {
-  inspectPostgres,
-  type PostgresProblem,
-  PostgresUnreachable,
-  postgresWhere,
-} from "../db/postgres/health.js";
+import { type PostgresProblem, PostgresUnreachable, postgresWhere } from "../db/postgres/connect-problem.js";
+import { inspectPostgres } from "../db/postgres/health.js";
 import { errorMessage } from "../errors.js";
-import type { CheckResult } from "./checks.js";
+import type { CheckResult } from "./result.js";
 
 export type PostgresDatabaseCheck = CheckResult & {
   /** The connected inboxes when the database can be read for them, else why not. */
@@ -57,12 +53,14 @@ export async function checkPostgresDatabase(
       detail: `PostgreSQL ${found.where} is reachable and fully migrated`,
     };
   } catch (error) {
-    const where = error instanceof PostgresUnreachable ? error.where : safeWhere(databaseUrl);
     return {
       name,
       status: "fail",
       inboxes: "needs a reachable database",
-      detail: `cannot connect to PostgreSQL ${where}: ${errorMessage(error)}`,
+      detail:
+        error instanceof PostgresUnreachable
+          ? error.message
+          : `cannot connect to PostgreSQL ${safeWhere(databaseUrl)}: ${errorMessage(error)}`,
       fix: connectFixes[error instanceof PostgresUnreachable ? error.problem : "other"],
     };
   }

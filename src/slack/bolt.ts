@@ -3,6 +3,7 @@ import type { WebClientOptions } from "@slack/web-api";
 import type { Activity } from "../activity.js";
 import type { Config } from "../config.js";
 import { boltLogger, type Logger } from "../logger.js";
+import { slackConnectFailure } from "./connect-failure.js";
 
 /**
  * Bolt acknowledges an Events API envelope before its listeners run, and Slack never redelivers an
@@ -52,6 +53,8 @@ export type SlackConnectionState = "connecting" | "connected" | "reconnecting" |
 export interface SlackApp {
   readonly app: App;
   readonly receiver: SocketModeReceiver;
+  /** Checks the bot token and opens the socket; a failure is a SlackUnavailable saying what to change. */
+  connect(): Promise<void>;
   connectionState(): SlackConnectionState;
   /** Runs `listener` each time the socket connects again after the first time (events may have been missed). */
   onReconnected(listener: () => void): void;
@@ -115,6 +118,15 @@ export function createSlackApp(
   return {
     app,
     receiver,
+    async connect() {
+      // init() asks auth.test with the bot token; start() asks apps.connections.open with the app token.
+      await app.init().catch((error: unknown) => {
+        throw slackConnectFailure(error, "SLACK_BOT_TOKEN", config.slack.apiUrl);
+      });
+      await app.start().catch((error: unknown) => {
+        throw slackConnectFailure(error, "SLACK_APP_TOKEN", config.slack.apiUrl);
+      });
+    },
     connectionState: () => state,
     onReconnected: (listener) => reconnectListeners.push(listener),
   };

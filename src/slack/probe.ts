@@ -1,4 +1,4 @@
-import { ErrorCode, WebClient, type WebClientOptions } from "@slack/web-api";
+import { ErrorCode, type Logger, LogLevel, WebClient, type WebClientOptions } from "@slack/web-api";
 
 export type ProbeFailure = { readonly ok: false; readonly code: string };
 
@@ -23,6 +23,16 @@ export function slackErrorCode(error: unknown): string {
   return "unreachable";
 }
 
+const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
+
 /**
  * Read-only questions the doctor asks Slack, one WebClient per token. No retries: a check should answer
  * quickly with what is wrong now.
@@ -37,6 +47,8 @@ export class SlackProbe {
   ) {
     const shared: WebClientOptions = {
       slackApiUrl: tokens.apiUrl,
+      // The doctor reports each failure in its checklist; the SDK's own warnings would only clutter it.
+      logger: silentLogger,
       retryConfig: { retries: 0 },
       timeout: 10_000,
       ...options,

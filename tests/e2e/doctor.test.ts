@@ -1,41 +1,22 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Config, loadConfig } from "../../src/config.js";
 import { openDatabase } from "../../src/db/client.js";
 import { sqliteFilePath } from "../../src/db/migrate.js";
-import {
-  type CheckResult,
-  checkPublicUrl,
-  checkPublicUrlReaches,
-  exitCode,
-  formatReport,
-  runDoctor,
-} from "../../src/doctor/checks.js";
+import { checkPorts } from "../../src/doctor/ports.js";
+import { checkPublicUrl, checkPublicUrlReaches } from "../../src/doctor/public-url.js";
+import { exitCode, formatReport } from "../../src/doctor/report.js";
+import type { CheckResult } from "../../src/doctor/result.js";
+import { runDoctor } from "../../src/doctor/run.js";
 import { FakeGraph } from "../fakes/fake-graph.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
 import { FakeTwilio } from "../fakes/fake-twilio.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 import { Harness } from "./harness.js";
-
-/** Runs a command to its end without blocking this process, whose fakes the command may call. */
-function spawnAsync(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeout: number },
-): Promise<{ stdout: string; status: number | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "ignore"] });
-    let stdout = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ stdout, status }));
-  });
-}
 
 let slack: FakeSlack;
 let twilio: FakeTwilio;
@@ -46,7 +27,14 @@ beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-doctor-"));
 });
 
+const occupied: net.Server[] = [];
+const held = new Set<net.Socket>();
+
 afterEach(async () => {
+  // The doctor's probes may leave their connections open; closing a server waits for those.
+  for (const socket of held) socket.destroy();
+  held.clear();
+  await Promise.all(occupied.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
   await Promise.all([slack.stop(), twilio.stop()]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -62,8 +50,48 @@ function environment(overrides: Record<string, string> = {}): Record<string, str
     // .invalid never resolves (RFC 2606), so the reachability probe stays off the network.
     PUBLIC_URL: "https://threadline.invalid",
     DATABASE_URL: `file:${path.join(dir, "threadline.db")}`,
+    // Any free port: the defaults may be taken by whatever else runs on this machine.
+    PORT: "0",
+    METRICS_PORT: "0",
     ...overrides,
   };
+}
+
+/** `npm run doctor` in a child process, while this process keeps serving the fake Slack and Twilio. */
+function doctorCommand(
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
+    cwd: path.resolve(import.meta.dirname, "../.."),
+    env: { PATH: process.env.PATH ?? "", ...env, DOTENV_CONFIG_PATH: "/nonexistent" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  return new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
+}
+
+/** A port some other program holds: it accepts connections and never answers. */
+async function occupiedPort(host: string): Promise<number> {
+  const server = net.createServer((socket) => held.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  occupied.push(server);
+  return (server.address() as net.AddressInfo).port;
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 const configFor = (overrides: Record<string, string> = {}): Config => loadConfig(environment(overrides));
@@ -187,6 +215,69 @@ describe("npm run doctor", () => {
     expect(byName(results, "Twilio credentials").status).toBe("skip");
   });
 
+  it("warns when no customer channel is configured at all", async () => {
+    slack.addChannel({ id: "C0SUPPORT", name: "support", members: [slack.botUserId] });
+    const config = configFor({ TWILIO_ACCOUNT_SID: "", TWILIO_AUTH_TOKEN: "" });
+    await connect(config, { "+15550001111": "C0SUPPORT" });
+    const results = await runDoctor(config);
+    expect(byName(results, "Customer channels")).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("no customer channel is configured"),
+      fix: expect.stringContaining(
+        "Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN for sms and whatsapp, or MESSENGER_PAGE_ACCESS_TOKEN, MESSENGER_APP_SECRET, and MESSENGER_VERIFY_TOKEN for messenger",
+      ),
+    });
+  });
+
+  it("fails a port another program holds, naming its variable", async () => {
+    const webhooks = await occupiedPort("0.0.0.0");
+    const metrics = await occupiedPort("127.0.0.1");
+    const results = await runDoctor(configFor({ PORT: String(webhooks), METRICS_PORT: String(metrics) }));
+    expect(byName(results, "Webhook port")).toMatchObject({
+      status: "fail",
+      detail: `port ${webhooks} (PORT) is already in use by another program`,
+      fix: expect.stringContaining("Set PORT to a free port"),
+    });
+    expect(byName(results, "Metrics port")).toMatchObject({
+      status: "fail",
+      detail: `port ${metrics} (METRICS_PORT) is already in use by another program`,
+      fix: expect.stringContaining("Set METRICS_PORT to a free port"),
+    });
+    expect(exitCode(results)).toBe(1);
+  });
+
+  it("accepts the ports of a Threadline already running, and names a METRICS_HOST not of this machine", async () => {
+    const harness = await Harness.start();
+    try {
+      const results = await checkPorts(
+        { port: harness.app.httpPort, host: "0.0.0.0" },
+        { port: harness.app.metricsPort, host: "127.0.0.1" },
+      );
+      expect(results).toMatchObject([
+        {
+          name: "Webhook port",
+          status: "ok",
+          detail: expect.stringContaining("in use by a running Threadline"),
+        },
+        {
+          name: "Metrics port",
+          status: "ok",
+          detail: expect.stringContaining("in use by a running Threadline"),
+        },
+      ]);
+    } finally {
+      await harness.stop();
+    }
+    const [, clash] = await checkPorts({ port: 4400, host: "0.0.0.0" }, { port: 4400, host: "127.0.0.1" });
+    expect(clash).toMatchObject({ status: "fail", detail: "METRICS_PORT and PORT are both 4400" });
+    // 192.0.2.0/24 is reserved for documentation (RFC 5737): never an address of this machine.
+    const [, metrics] = await checkPorts({ port: 0, host: "0.0.0.0" }, { port: 9464, host: "192.0.2.1" });
+    expect(metrics).toMatchObject({
+      status: "fail",
+      detail: "192.0.2.1 (METRICS_HOST) is not an address of this machine",
+    });
+  });
+
   it("fails each connected channel that is archived, gone, or lacks the app", async () => {
     slack.addChannel({ id: "C0ARCHIVED", name: "old-support", members: [slack.botUserId], archived: true });
     slack.addChannel({ id: "C0NOAPP", name: "sales", members: [] });
@@ -295,40 +386,60 @@ describe("npm run doctor", () => {
   });
 
   it("checks that PUBLIC_URL is a bare https origin", () => {
-    expect(checkPublicUrl("https://threadline.example.com").status).toBe("ok");
-    expect(checkPublicUrl("http://threadline.example.com")).toMatchObject({
+    expect(checkPublicUrl("https://inbox.acme-support.com").status).toBe("ok");
+    expect(checkPublicUrl("http://inbox.acme-support.com")).toMatchObject({
       status: "fail",
       detail: expect.stringContaining("not https"),
     });
-    expect(checkPublicUrl("https://threadline.example.com/hooks?x=1")).toMatchObject({
+    expect(checkPublicUrl("https://inbox.acme-support.com/hooks?x=1")).toMatchObject({
       status: "fail",
       detail: expect.stringMatching(/path \(\/hooks\).*query string/),
     });
     expect(checkPublicUrl("https://localhost:3000").status).toBe("warn");
   });
 
+  it("fails the placeholder PUBLIC_URL of .env.example, and other example domains", async () => {
+    for (const placeholder of [
+      "https://threadline.example.com",
+      "https://example.org",
+      "https://inbox.example",
+    ]) {
+      expect(checkPublicUrl(placeholder), placeholder).toMatchObject({
+        status: "fail",
+        detail: expect.stringContaining("is the example from .env.example"),
+        fix: expect.stringContaining("Set PUBLIC_URL to the https address of your tunnel or reverse proxy"),
+      });
+    }
+    expect(await checkPublicUrlReaches("https://threadline.example.com")).toMatchObject({ status: "skip" });
+  });
+
   // tsx compiles the app on each start, which takes seconds.
   it("runs as a command: prints the checklist and exits 1 when something is wrong", async () => {
-    // Not spawnSync: the fake Slack and Twilio the doctor calls run in this process and must answer.
-    const run = await spawnAsync(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
-      cwd: path.resolve(import.meta.dirname, "../.."),
-      env: {
-        ...process.env,
-        ...environment({ SLACK_BOT_TOKEN: "xoxb-wrong" }),
-        DOTENV_CONFIG_PATH: "/nonexistent",
-      },
-      timeout: 45_000,
-    });
+    const run = await doctorCommand(environment({ SLACK_BOT_TOKEN: "xoxb-wrong" }));
     expect(run.stdout).toContain("✖ Slack bot token");
     expect(run.stdout).toContain("fix: Copy the Bot User OAuth Token");
     expect(run.stdout).not.toContain("xoxb-wrong");
     expect(run.status).toBe(1);
   }, 60_000);
 
-  it("runs as a command: lists every bad variable when the configuration is invalid", async () => {
-    const invalid = await spawnAsync(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
+  it("runs as a command: Slack out of reach gets the network's fix, and nothing but the checklist is printed", async () => {
+    const closed = await closedPort();
+    const run = await doctorCommand(environment({ SLACK_API_URL: `http://127.0.0.1:${closed}/api/` }));
+    expect(run.stdout).toMatch(/^✔ PUBLIC_URL: /);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toContain("✖ Slack bot token: Slack could not be reached (auth.test)");
+    expect(run.stdout).toContain("✖ Slack app token: Slack could not be reached (apps.connections.open)");
+    expect(run.stdout).toContain("fix: Check this machine's network connection");
+    expect(run.stdout).not.toContain("Copy the Bot User OAuth Token");
+    expect(run.stdout).not.toContain("App-Level Tokens");
+    expect(run.status).toBe(1);
+  }, 60_000);
+
+  it("runs as a command: lists every bad variable when the configuration is invalid", () => {
+    const invalid = spawnSync(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
       cwd: path.resolve(import.meta.dirname, "../.."),
       env: { PATH: process.env.PATH ?? "", DOTENV_CONFIG_PATH: "/nonexistent" },
+      encoding: "utf8",
       timeout: 45_000,
     });
     expect(invalid.stdout).toContain("✖ Configuration: SLACK_BOT_TOKEN is required");

@@ -127,7 +127,7 @@ describe("three instances on one PostgreSQL database", () => {
     if (!victim) throw new Error("no instance was killed");
     const survivors = instances.filter((instance) => instance !== victim);
 
-    // The living instances see the victim's owner lock gone (decision 0015) and take over the jobs it leased,
+    // The living instances see the victim's owner lock gone (decision 0016) and take over the jobs it leased,
     // long before its 60 s leases would run out.
     await waitFor(
       () => conversations.every(({ channel, texts }) => customerTexts(channel).length >= texts.length),

@@ -62,6 +62,49 @@ describe("connecting a channel", () => {
     expect(await harness.command("frobnicate")).toContain("I don't know the command `frobnicate`");
     expect(await harness.command("help")).toContain("/threadline status");
   });
+
+  it("answers a mistake with its reason and one example, not the whole help", async () => {
+    const answers = await Promise.all(
+      [
+        "connect sms 555-0001",
+        "stauts",
+        "frobnicate",
+        "disconnect",
+        "status now",
+        "hours Mon-Fri 9-5",
+        "sla soon",
+        "connect fax 1",
+      ].map((text) => harness.command(text)),
+    );
+    for (const answer of answers) {
+      expect(answer).not.toContain("*Inboxes*");
+      expect(answer.split("\n")).toHaveLength(1);
+      // One example, one command to copy.
+      expect(answer.match(/`\/threadline [^`]+`/g), answer).toHaveLength(1);
+    }
+    const [malformed, typo, unknown, disconnect] = answers;
+    expect(malformed).toBe(
+      "`555-0001` is not a valid SMS address. For example: `/threadline connect sms +15550001111` (E.164: + and country code).",
+    );
+    expect(typo).toBe("I don't know the command `stauts`. Did you mean `/threadline status`?");
+    expect(unknown).toBe("I don't know the command `frobnicate`; `/threadline help` lists the commands.");
+    expect(disconnect).toBe(
+      "Give the number or Page id to disconnect. For example: `/threadline disconnect +15550001111`.",
+    );
+  });
+
+  it("groups the help: inboxes, conversations, team settings", async () => {
+    const help = await harness.command("help");
+    const headings = help.split("\n").filter((line) => /^\*[A-Z][a-z ]+\*$/.test(line));
+    expect(headings).toEqual(["*Inboxes*", "*Conversations*", "*Team settings*"]);
+    const section = (name: string) => help.split(`*${name}*`)[1]?.split("\n\n")[0] ?? "";
+    expect(section("Inboxes")).toContain("/threadline connect sms");
+    expect(section("Inboxes")).toContain("/threadline status");
+    expect(section("Conversations")).toContain("/threadline find");
+    expect(section("Conversations")).toContain("/threadline text");
+    expect(section("Team settings")).toContain("/threadline hours");
+    expect(section("Team settings")).toContain("/threadline sla");
+  });
 });
 
 describe("customer → Slack", () => {

@@ -64,7 +64,7 @@ function parseTime(text: string, closing: boolean): number | null {
 export function parseBusinessHours(text: string): HoursParse {
   const fail = (problem: string): HoursParse => ({
     ok: false,
-    problem: `${problem}. Give days, one time range and a time zone, e.g. ${hoursExample} (days like \`Mon,Wed,Fri\` or \`Sat\` work too; \`UTC\` is a time zone), or \`/threadline hours off\` to be always open.`,
+    problem: `${problem}. Give days, one time range and a time zone (days like \`Mon,Wed,Fri\` or \`Sat\` work too, \`UTC\` is a time zone, \`off\` is always open). For example: ${hoursExample}.`,
   });
   // Spaces around `-` and `,` are forgiven: `Mon - Fri 09:00 - 17:00`.
   const words = text

@@ -41,7 +41,7 @@ export function parseTeamCommand(
       if (!text) return { name: verb };
       if (text.length > maxAwayLength) {
         return {
-          problem: `That away message is ${text.length} characters; keep it under ${maxAwayLength}, e.g. \`/threadline away We're closed now and answer from 9am.\``,
+          problem: `That away message is ${text.length} characters; keep it under ${maxAwayLength}. For example: \`/threadline away We're closed now and answer from 9am.\``,
         };
       }
       return { name: verb, message: off ? null : text };
@@ -51,7 +51,7 @@ export function parseTeamCommand(
       const minutes = parseDuration(text);
       return minutes === null
         ? {
-            problem: `\`${text}\` is not a response time. Give minutes or hours from 1m to 24h, e.g. \`/threadline sla 15m\` or \`/threadline sla 2h\`, or \`/threadline sla off\`.`,
+            problem: `\`${text}\` is not a response time: give minutes or hours from 1m to 24h (\`off\` clears it). For example: \`/threadline sla 15m\`.`,
           }
         : { name: verb, minutes };
     }

@@ -121,7 +121,7 @@ export interface DeliveryQueue {
   /**
    * Leases of owners whose process has ended run out now, so their jobs are taken up at once rather than when
    * the lease runs out; returns how many. Each owner is alive while something that dies with its process is
-   * held (decision 0015); an owner the queue cannot judge is left to its lease.
+   * held (decision 0016); an owner the queue cannot judge is left to its lease.
    */
   expireLeasesOfDeadOwners(): Promise<number>;
   stats(now?: number): Promise<QueueStats>;

@@ -159,7 +159,7 @@ export interface PgDeliveryQueueOptions {
  * head they hold (see `claim`) or is unparked; settling a head hands its lane's next job to the settler, and the
  * worker's sweep takes on what a dead instance left. Claims lock the row with `FOR UPDATE SKIP LOCKED` and lease
  * it, so instances never run the same job at once; a dead one's jobs are taken over once its owner lock is seen
- * gone (decision 0015), or else when their lease runs out.
+ * gone (decision 0016), or else when their lease runs out.
  */
 export class PgDeliveryQueue implements DeliveryQueue {
   private readonly listeners: ((jobs: readonly QueuedJob[]) => void)[] = [];

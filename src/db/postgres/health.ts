@@ -1,7 +1,7 @@
 import pg from "pg";
-import { AppError, errorMessage } from "../../errors.js";
 import type { ConnectedInbox } from "../health.js";
 import { readMigrationsList } from "../migrate.js";
+import { PostgresUnreachable, postgresWhere, problemOf } from "./connect-problem.js";
 import { appliedMigrations } from "./migration-lock.js";
 
 export interface PostgresInspection {
@@ -13,36 +13,6 @@ export interface PostgresInspection {
   readonly failed: readonly string[];
   /** Inboxes connected to a Slack channel; null while the Inbox table does not exist yet. */
   readonly inboxes: readonly ConnectedInbox[] | null;
-}
-
-export type PostgresProblem = "auth" | "unreachable" | "no-database" | "other";
-
-/** Connecting failed; `problem` says which fix applies. */
-export class PostgresUnreachable extends AppError {
-  constructor(
-    readonly where: string,
-    readonly problem: PostgresProblem,
-    cause: unknown,
-  ) {
-    super("DATABASE_UNREACHABLE", errorMessage(cause), { cause });
-  }
-}
-
-export function postgresWhere(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  return `${url.hostname}:${url.port || "5432"}${url.pathname}`;
-}
-
-function problemOf(error: unknown): PostgresProblem {
-  const code = (error as { code?: string }).code;
-  // 28P01: wrong password; 28000: no such role, or pg_hba.conf refuses this user/host.
-  if (code === "28P01" || code === "28000") return "auth";
-  if (code === "3D000") return "no-database";
-  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ETIMEDOUT") {
-    return "unreachable";
-  }
-  if (errorMessage(error).includes("timeout")) return "unreachable";
-  return "other";
 }
 
 /**

@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { MigrationRecord } from "../migrate.js";
+import { PostgresUnreachable, postgresWhere, problemOf } from "./connect-problem.js";
 
 /**
  * The advisory lock key of Threadline's migrations: any fixed number, the same in every instance. Chosen so it
@@ -19,7 +20,12 @@ export async function withMigrationLock<T>(
   const client = new pg.Client({ connectionString: databaseUrl, application_name: "threadline-migrate" });
   // An error on an idle client would otherwise be thrown as an unhandled 'error' event.
   client.on("error", () => {});
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw new PostgresUnreachable(postgresWhere(databaseUrl), problemOf(error), error);
+  }
   try {
     await client.query("SELECT pg_advisory_lock($1)", [migrationLockKey.toString()]);
     try {

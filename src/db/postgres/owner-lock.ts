@@ -11,7 +11,7 @@ export const ownerLockClass = 0x544c_4f57;
 const reconnectMs = 1_000;
 
 /**
- * This instance's session-level advisory lock on a connection of its own (decision 0015): PostgreSQL holds it
+ * This instance's session-level advisory lock on a connection of its own (decision 0016): PostgreSQL holds it
  * while the session lives and drops it when the process dies and its socket closes, so another instance that
  * finds it free in `pg_locks` knows this one is gone. A dropped connection is reopened and the lock taken again.
  */

@@ -5,7 +5,7 @@ import type { SqlBuilder } from "./builder.js";
 /*
  * A statement is written once, with Kysely, for both databases, and compiled once per database when the store
  * that runs it is built. The values of a call are bound by name into the compiled text's placeholders, so a
- * call costs what a hand-written prepared statement costs: no builder runs on the hot path (decision 0018).
+ * call costs what a hand-written prepared statement costs: no builder runs on the hot path (decision 0024).
  */
 
 /** Where a value of the call goes: stands in the compiled statement's parameters until a call binds it. */

@@ -17,7 +17,7 @@ function openLockFile(file: string, options?: Database.Options): Database.Databa
 }
 
 /**
- * Which lease owners on one SQLite database still run (decision 0015). Each process holds an exclusive SQLite
+ * Which lease owners on one SQLite database still run (decision 0016). Each process holds an exclusive SQLite
  * lock on a file named after its owner id, `<database>-owners/<owner>.lock`, from its start to its stop: the
  * operating system drops the lock the moment the process ends, however it ends (SIGKILL, OOM, a container whose
  * node is PID 1 again after a restart), and a zombie holds no files. Whoever can take a file's lock knows its

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresSchemaPath } from "../../../scripts/postgres-schema.js";
 import {
   defaultPostgresMigrationsDir,
-  MigrationError,
   migrateDatabase,
   readMigrationsList,
 } from "../../../src/db/migrate.js";
+import { PostgresUnreachable } from "../../../src/db/postgres/connect-problem.js";
 import { migrationLockKey } from "../../../src/db/postgres/migration-lock.js";
 import { messageWords } from "../../../src/db/postgres/search.js";
 import { postgresExternalEntities, runSchemaEngine } from "../../../src/db/schema-engine.js";
@@ -122,8 +122,11 @@ describe("migrateDatabase on PostgreSQL", () => {
   it("names the problem when the server cannot be reached", async () => {
     const unreachable = cluster.url("threadline").replace(/:\d+\//, ":1/");
     const failure = await migrateDatabase(unreachable).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(MigrationError);
-    expect((failure as MigrationError).message).toMatch(/^Database migration failed: .*ECONNREFUSED/);
+    // Not a failed migration: nothing was tried. The error says what to change.
+    expect(failure).toBeInstanceOf(PostgresUnreachable);
+    expect(failure).toMatchObject({ code: "DATABASE_UNREACHABLE", problem: "unreachable" });
+    expect((failure as PostgresUnreachable).message).toMatch(/^cannot connect to PostgreSQL .*ECONNREFUSED/);
+    expect((failure as PostgresUnreachable).fix).toContain("DATABASE_URL");
   });
 });
 
