@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { PaceSlots } from "../src/core/ports/pacing.js";
-import { type AppDatabase, createDatabase } from "../src/db/open.js";
+import type { AppDatabase } from "../src/db/database.js";
+import { createDatabase } from "../src/db/open.js";
 import { startPostgres } from "../tests/support/postgres.js";
 import { printCostPerCall } from "./cost-per-call.js";
 

@@ -9,9 +9,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { errorMessage } from "../src/core/errors.js";
 import { defaultMigrationsDir, defaultPostgresMigrationsDir, readMigrationsList } from "../src/db/migrate.js";
 import { externalEntitiesFor, runSchemaEngine } from "../src/db/schema-engine.js";
-import { errorMessage } from "../src/errors.js";
 import { startPostgres } from "../tests/support/postgres.js";
 import { postgresSchemaPath, sqliteSchemaPath, writePostgresSchema } from "./postgres-schema.js";
 

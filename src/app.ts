@@ -2,8 +2,14 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { WebClientOptions } from "@slack/web-api";
 import { Activity, whenQuiet } from "./activity.js";
-import { type ChannelOverrides, channelRegistry, createChannelModules } from "./channels/registry.js";
-import type { Config } from "./config.js";
+import {
+  type ChannelOverrides,
+  channelDefinitions,
+  channelRegistry,
+  channelSecretPaths,
+  createChannelModules,
+} from "./channels/registry.js";
+import { type Config, parseConfig } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
 import { AssigneesInChannel } from "./core/assignees-in-channel.js";
 import { SlashCommands } from "./core/commands.js";
@@ -37,7 +43,7 @@ import { registerTranscript } from "./http/transcript/route.js";
 import { TranscriptSigner } from "./http/transcript/signing.js";
 import { loadTranscript } from "./http/transcript/view.js";
 import { instanceId } from "./instance.js";
-import { createLogger, type Logger } from "./logger.js";
+import { createLogger, type Logger, type LogLevel } from "./logger.js";
 import { MeteredConversations, meteredChannels, meteredSlack } from "./metrics/instrument.js";
 import { Metrics } from "./metrics/metrics.js";
 import { createSlackApp } from "./slack/bolt.js";
@@ -93,12 +99,22 @@ const mediaTtlMs = 24 * 60 * 60 * 1000;
 /** Long enough for a webhook to commit, short enough that a stalled client never holds a restart. */
 const shutdownGraceMs = 10_000;
 
+/** The configuration from the environment, with every registered channel's variables. */
+export function loadConfig(environment: NodeJS.ProcessEnv): Config {
+  return parseConfig(environment, channelDefinitions);
+}
+
+/** The logger, redacting every registered channel's secrets. */
+export function appLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
+  return createLogger(level, { secretPaths: channelSecretPaths(), ...(destination && { destination }) });
+}
+
 /**
  * The composition root: builds every part and wires them together. It does no I/O until start(), so tests
  * can build several apps, and the entrypoint stays a few lines.
  */
 export function createApp(config: Config, overrides: AppOverrides = {}): ThreadlineApp {
-  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const logger = overrides.logger ?? appLogger(config.logLevel);
   const now = overrides.now ?? Date.now;
   const owner = instanceId();
   const database = createDatabase(config.databaseUrl, {

@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { type ChannelConfigs, eachChannel } from "./channels/registry.js";
+import type { ChannelConfigs, ChannelDefinitions } from "./channels/registry.js";
+import type { ChannelDefinition } from "./channels/types.js";
+import type { ChannelKind } from "./core/model.js";
 import type { StartLimits } from "./core/start-limits.js";
 import { httpUrl, optional, withDefault } from "./env-schema.js";
 import { ConfigError } from "./errors.js";
+import type { LogLevel } from "./logger.js";
 import { parseTrustProxy, type TrustProxy } from "./net/trust-proxy.js";
-
-export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** Each channel's configuration sits under its kind (`config.<kind>`): null when its credentials are absent. */
 export interface Config extends ChannelConfigs {
@@ -104,14 +105,18 @@ const environmentSchema = z.object({
   ),
 });
 
+type Definitions = readonly (readonly [ChannelKind, ChannelDefinition<unknown>])[];
+
 /** Each channel's variables, from its folder (channels sharing a provider share its variables). */
-const channelEnvironmentSchema = z.object(
-  Object.assign({}, ...eachChannel().map(([, definition]) => definition.environment)) as z.ZodRawShape,
-);
+function channelEnvironmentSchema(definitions: Definitions) {
+  return z.object(
+    Object.assign({}, ...definitions.map(([, definition]) => definition.environment)) as z.ZodRawShape,
+  );
+}
 
 /** A channel needs all of its variables or none: half a configuration is a mistake worth naming (once). */
-function halfConfiguredChannels(environment: NodeJS.ProcessEnv): string[] {
-  const problems = eachChannel().flatMap(([, { enabledBy }]) => {
+function halfConfiguredChannels(environment: NodeJS.ProcessEnv, definitions: Definitions): string[] {
+  const problems = definitions.flatMap(([, { enabledBy }]) => {
     const present = enabledBy.filter((name) => (environment[name] ?? "").trim() !== "");
     if (present.length === 0) return [];
     return enabledBy
@@ -121,21 +126,25 @@ function halfConfiguredChannels(environment: NodeJS.ProcessEnv): string[] {
   return [...new Set(problems)];
 }
 
-/** Parses the environment once into a frozen Config, or throws ConfigError naming every bad variable. */
-export function loadConfig(environment: NodeJS.ProcessEnv): Config {
+/**
+ * Parses the environment once into a frozen Config, or throws ConfigError naming every bad variable. The
+ * channels' own variables come with their definitions, which the composition root hands in (src/app.ts).
+ */
+export function parseConfig(environment: NodeJS.ProcessEnv, channelsByKind: ChannelDefinitions): Config {
+  const definitions = Object.entries(channelsByKind) as [ChannelKind, ChannelDefinition<unknown>][];
   const parsed = environmentSchema.safeParse(environment);
-  const channelsParsed = channelEnvironmentSchema.safeParse(environment);
+  const channelsParsed = channelEnvironmentSchema(definitions).safeParse(environment);
   const problems = [
     ...[parsed, channelsParsed].flatMap((result) =>
       result.success ? [] : result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
     ),
-    ...halfConfiguredChannels(environment),
+    ...halfConfiguredChannels(environment, definitions),
   ];
   if (!parsed.success || !channelsParsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const channelEnvironment = channelsParsed.data;
   const channels = Object.fromEntries(
-    eachChannel().map(([kind, definition]) => [kind, definition.config(channelEnvironment)]),
+    definitions.map(([kind, definition]) => [kind, definition.config(channelEnvironment)]),
   ) as ChannelConfigs;
 
   return Object.freeze({

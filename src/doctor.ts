@@ -1,5 +1,5 @@
 import "dotenv/config";
-import { loadConfig } from "./config.js";
+import { loadConfig } from "./app.js";
 import { exitCode, formatReport } from "./doctor/report.js";
 import { runDoctor } from "./doctor/run.js";
 import { ConfigError } from "./errors.js";

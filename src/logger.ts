@@ -1,8 +1,8 @@
 import { type Logger as PinoLogger, pino } from "pino";
-import { eachChannel } from "./channels/registry.js";
-import type { LogLevel } from "./config.js";
 
 export type Logger = PinoLogger;
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** Secrets can reach a log line through a logged request or error; pino removes them by path. */
 const redactedPaths = [
@@ -14,13 +14,18 @@ const redactedPaths = [
   "*.headers.authorization",
   "*.headers.cookie",
   "config.slack",
-  // Each channel names where its own secrets sit.
-  ...new Set(eachChannel().flatMap(([, definition]) => definition.redactPaths)),
 ];
 
-export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
+export interface LoggerOptions {
+  /** More paths to redact: each channel names where its own secrets sit (the composition root passes them). */
+  readonly secretPaths?: readonly string[];
+  readonly destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(level: LogLevel, { secretPaths = [], destination }: LoggerOptions = {}): Logger {
+  const paths = [...new Set([...redactedPaths, ...secretPaths])];
   return pino(
-    { level, base: { app: "threadline" }, redact: { paths: redactedPaths, censor: "[redacted]" } },
+    { level, base: { app: "threadline" }, redact: { paths, censor: "[redacted]" } },
     destination ?? process.stdout,
   );
 }

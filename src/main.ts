@@ -1,10 +1,8 @@
 import "dotenv/config";
-import { createApp } from "./app.js";
-import { loadConfig } from "./config.js";
+import { appLogger, createApp, loadConfig } from "./app.js";
 import { isPostgresUrl } from "./db/database-url.js";
 import { assertSqliteDriverLoads, SqliteDriverError } from "./db/sqlite-driver.js";
 import { ConfigError, StartupFailure } from "./errors.js";
-import { createLogger } from "./logger.js";
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -26,7 +24,7 @@ try {
   process.exit(1);
 }
 
-const logger = createLogger(config.logLevel);
+const logger = appLogger(config.logLevel);
 const app = createApp(config, { logger });
 
 let stopping = false;

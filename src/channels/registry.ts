@@ -1,3 +1,4 @@
+import type { ChannelKind } from "../core/model.js";
 import type { ChannelRegistry } from "../core/ports.js";
 import { messengerChannel } from "./messenger/index.js";
 import { smsChannel } from "./sms/index.js";
@@ -14,9 +15,9 @@ export const channelDefinitions = {
   sms: smsChannel,
   messenger: messengerChannel,
   whatsapp: whatsappChannel,
-};
+} satisfies Record<ChannelKind, unknown>;
 
-export type ChannelKind = keyof typeof channelDefinitions;
+export type ChannelDefinitions = typeof channelDefinitions;
 
 /** Each channel's configuration, under its kind: null when the channel is disabled. */
 export type ChannelConfigs = {
@@ -24,6 +25,11 @@ export type ChannelConfigs = {
 };
 
 export const channelKinds = Object.keys(channelDefinitions) as ChannelKind[];
+
+/** Where every channel's secrets sit in logged objects. */
+export function channelSecretPaths(): string[] {
+  return [...new Set(eachChannel().flatMap(([, definition]) => definition.redactPaths))];
+}
 
 /** Every definition, typed by what all of them share (each reads only the config it parsed itself). */
 export function eachChannel(): readonly [ChannelKind, ChannelDefinition<unknown>][] {

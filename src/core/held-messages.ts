@@ -1,4 +1,3 @@
-import type { CommandContext } from "./commands.js";
 import type { InboxPolicy } from "./inbox-policy.js";
 import type { Inbox } from "./model.js";
 import type { ChannelRegistry, ConversationStore, CoreLogger } from "./ports.js";
@@ -35,7 +34,7 @@ export class HeldMessageCommands {
   }
 
   /** `/threadline retry`: queues what is held in this channel's inboxes again, each conversation in order. */
-  async retry(context: CommandContext): Promise<string> {
+  async retry(context: { readonly channelId: string; readonly userId: string }): Promise<string> {
     const refused = this.policy.refusal(context.userId, "queue held messages again");
     if (refused) {
       this.logger.warn(context, "retry refused: not an admin");

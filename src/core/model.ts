@@ -1,8 +1,12 @@
 /**
- * The customer-side channels Threadline bridges: the keys of the registry (src/channels/registry.ts), each with
- * a folder under src/channels/. The core knows them only by this type and their capabilities.
+ * The customer-side channels Threadline bridges, which the core knows only by kind and capabilities. Each
+ * channel's folder adds its kind here (`declare module "…/core/model.js" { interface ChannelKinds { <kind>: true } }`
+ * in its index.ts), so the core names no channel and adding one stays a folder and a registry line.
  */
-export type ChannelKind = import("../channels/registry.js").ChannelKind;
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each channel's folder
+export interface ChannelKinds {}
+
+export type ChannelKind = keyof ChannelKinds & string;
 
 export type ConversationStatus = "open" | "closed";
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { AppError, errorMessage } from "../errors.js";
+import { AppError, errorMessage } from "../core/errors.js";
 import { readMigrationsList, sqliteFilePath } from "./migrate.js";
 
 export class DatabaseUnusable extends AppError {

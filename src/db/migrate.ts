@@ -4,9 +4,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import Database from "better-sqlite3";
-import { AppError, errorMessage, StartupFailure } from "../errors.js";
+import { AppError, errorMessage } from "../core/errors.js";
+import { StartupFailure } from "../errors.js";
 import { isPostgresUrl } from "./database-url.js";
-import { appliedMigrations, withMigrationLock } from "./postgres/migration-lock.js";
+import { appliedMigrations, type MigrationRecord, withMigrationLock } from "./postgres/migration-lock.js";
 import { externalEntitiesFor, runSchemaEngine } from "./schema-engine.js";
 import { assertSqliteDriverLoads } from "./sqlite-driver.js";
 
@@ -109,14 +110,6 @@ async function applyMigrations(url: string, migrationsList: MigrationList): Prom
     },
   ]);
   return appliedMigrationNames;
-}
-
-/** A row of `_prisma_migrations`, as far as telling whether the folder is applied needs. */
-export interface MigrationRecord {
-  readonly migration_name: string;
-  readonly checksum: string;
-  readonly finished_at: unknown;
-  readonly rolled_back_at: unknown;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { type PaceSlots, type PostPacing, type Reservation, tolerance } from "../core/ports/pacing.js";
-import type { PreparedStatement, SqlDatabase } from "./sql/database.js";
+import type { SqlDatabase } from "./sql/database.js";
+import type { PreparedStatement } from "./sql/statement.js";
 import { statement } from "./sql/statement.js";
 
 interface ReserveRow {

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { AppError, errorMessage } from "../errors.js";
+import { AppError, errorMessage } from "../core/errors.js";
 
 /**
  * better-sqlite3's native addon could not be loaded. Without this check the failure surfaces much later and

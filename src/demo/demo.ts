@@ -2,9 +2,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createApp, type ThreadlineApp } from "../app.js";
-import { type LogLevel, loadConfig } from "../config.js";
-import { createLogger } from "../logger.js";
+import { appLogger, createApp, loadConfig, type ThreadlineApp } from "../app.js";
+import type { LogLevel } from "../logger.js";
 import type { LocalServer } from "../simulators/http.js";
 import { SlackSimulator } from "../simulators/slack.js";
 import { TwilioSimulator } from "../simulators/twilio.js";
@@ -46,7 +45,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     members: [slack.botUserId, ...teammates.map((teammate) => teammate.id)],
   });
   const databaseDir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-demo-"));
-  const logger = createLogger(options.logLevel ?? "error", process.stderr);
+  const logger = appLogger(options.logLevel ?? "error", process.stderr);
   let app: ThreadlineApp | undefined;
   let server: LocalServer | undefined;
   const appPort = () => app?.httpPort ?? 0;

@@ -1,4 +1,4 @@
-import { AppError } from "../errors.js";
+import { AppError } from "../core/errors.js";
 import type { Logger } from "../logger.js";
 import type { Json } from "../simulators/slack/types.js";
 import type { SlackSimulator } from "../simulators/slack.js";

@@ -1,9 +1,9 @@
 import type { Config } from "../config.js";
+import { errorMessage } from "../core/errors.js";
 import { isPostgresUrl } from "../db/database-url.js";
 import { type ConnectedInbox, connectedInboxes, DatabaseUnusable, inspectDatabase } from "../db/health.js";
 import { defaultMigrationsDir, defaultPostgresMigrationsDir } from "../db/migrate.js";
 import { assertSqliteDriverLoads, SqliteDriverError } from "../db/sqlite-driver.js";
-import { errorMessage } from "../errors.js";
 import { checkPostgresDatabase } from "./postgres.js";
 import type { CheckResult } from "./result.js";
 

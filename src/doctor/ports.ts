@@ -1,5 +1,5 @@
 import net from "node:net";
-import { errorMessage } from "../errors.js";
+import { errorMessage } from "../core/errors.js";
 import { probeThreadline } from "./public-url.js";
 import type { CheckResult } from "./result.js";
 

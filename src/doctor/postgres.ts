@@ -1,7 +1,7 @@
+import { errorMessage } from "../core/errors.js";
 import type { ConnectedInbox } from "../db/health.js";
 import { type PostgresProblem, PostgresUnreachable, postgresWhere } from "../db/postgres/connect-problem.js";
 import { inspectPostgres } from "../db/postgres/health.js";
-import { errorMessage } from "../errors.js";
 import type { CheckResult } from "./result.js";
 
 export type PostgresDatabaseCheck = CheckResult & {

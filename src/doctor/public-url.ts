@@ -1,4 +1,4 @@
-import { errorMessage } from "../errors.js";
+import { errorMessage } from "../core/errors.js";
 import type { CheckResult } from "./result.js";
 
 /** Domains reserved for examples (RFC 2606): the value is still the placeholder from .env.example. */

@@ -1,4 +1,4 @@
-import { DeliveryError } from "../errors.js";
+import { DeliveryError } from "../core/errors.js";
 import { mediaTransfers } from "./transfer-slots.js";
 
 /**

@@ -1,5 +1,5 @@
 import { ErrorCode, type WebAPICallError } from "@slack/web-api";
-import { DeliveryError } from "../errors.js";
+import { DeliveryError } from "../core/errors.js";
 
 /** Errors that make a whole channel unusable until someone re-invites the app, unarchives or reconnects. */
 const channelUnavailable = new Set(["channel_not_found", "not_in_channel", "is_archived"]);

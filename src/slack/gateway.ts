@@ -1,9 +1,9 @@
 import type { ChatPostMessageArguments, WebClient } from "@slack/web-api";
 import type { Teammate } from "../core/assignment.js";
+import { DeliveryError } from "../core/errors.js";
 import type { MediaContent } from "../core/model.js";
 import type { EarlierPost, HomeView, ParentView, SlackPort, ThreadPost } from "../core/ports.js";
 import { MemoryPostPacing } from "../db/memory/post-pacing.js";
-import { DeliveryError } from "../errors.js";
 import { download } from "../net/download.js";
 import { hostList, hostOf, shownHost } from "../net/host-list.js";
 import { mediaTransfers } from "../net/transfer-slots.js";

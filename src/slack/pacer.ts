@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { DeliveryError } from "../core/errors.js";
 import { type PaceSlots, type PostPacing, tolerance } from "../core/ports/pacing.js";
-import { DeliveryError } from "../errors.js";
 
 /** Slack's documented pace for chat.postMessage: about one message per second per channel, short bursts allowed. */
 export interface PaceRule {

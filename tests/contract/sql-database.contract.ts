@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { PreparedStatement, SqlDatabase } from "../../src/db/sql/database.js";
+import type { SqlDatabase } from "../../src/db/sql/database.js";
+import type { PreparedStatement } from "../../src/db/sql/statement.js";
 import { statement } from "../../src/db/sql/statement.js";
 import { all, first } from "../../src/db/sql/transaction.js";
 import { dateFrom } from "../../src/db/sqlite/rows.js";

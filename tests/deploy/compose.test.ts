@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/app.js";
 import { ConfigError } from "../../src/errors.js";
 
 // docker-compose.yml is checked against the configuration contract without a Docker daemon: every instance's

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/logger.js";
+import { appLogger } from "../../src/app.js";
 import {
   CapturedLogs,
   customerNumber,
@@ -120,7 +120,7 @@ describe("logs", () => {
     // The app's own logger (with its redaction) at debug, the level that logs the most.
     await harness.stop();
     const logs = new CapturedLogs();
-    harness = await Harness.start({ overrides: { logger: createLogger("debug", logs.stream) } });
+    harness = await Harness.start({ overrides: { logger: appLogger("debug", logs.stream) } });
     await harness.connectInbox();
     const inbound = await harness.sms("Hello");
     const parent = await harness.waitForParent();

@@ -1,4 +1,4 @@
-import { DeliveryError } from "../../errors.js";
+import { DeliveryError } from "../../core/errors.js";
 import { GraphRequestError } from "./graph-client.js";
 
 /**

@@ -1,4 +1,4 @@
-import { AppError } from "../../errors.js";
+import { AppError } from "../../core/errors.js";
 import type { MessengerConfig } from "./config.js";
 
 /** The `error` object of a Graph error answer. */

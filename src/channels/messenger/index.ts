@@ -1,6 +1,6 @@
+import { DeliveryError } from "../../core/errors.js";
 import type { ReplyWindowRules } from "../../core/policies/reply-window.js";
 import type { ChannelCapabilities } from "../../core/ports.js";
-import { DeliveryError } from "../../errors.js";
 import type { ChannelDefinition, ChannelModule } from "../types.js";
 import { fallbackContactName, parsePageId } from "./address.js";
 import { type MessengerConfig, messengerConfig, messengerEnvironment, messengerVariables } from "./config.js";
@@ -68,6 +68,12 @@ export function createMessengerChannel(config: MessengerConfig | null): ChannelM
     },
     registerWebhooks: (server, deps) => registerMessengerWebhooks(server, config, deps),
   };
+}
+
+declare module "../../core/model.js" {
+  interface ChannelKinds {
+    messenger: true;
+  }
 }
 
 /** Facebook Messenger through the Graph API's Send API. */

@@ -1,5 +1,5 @@
+import { DeliveryError } from "../../core/errors.js";
 import type { ChannelCapabilities } from "../../core/ports.js";
-import { DeliveryError } from "../../errors.js";
 import { createTwilioClient } from "../twilio/client.js";
 import { type TwilioConfig, twilioRedactPaths } from "../twilio/config.js";
 import { phoneCountry } from "../twilio/phone.js";
@@ -31,6 +31,12 @@ export const smsCapabilities: ChannelCapabilities = {
   optOutWords: smsOptOutWords,
   optInWords: smsOptInWords,
 };
+
+declare module "../../core/model.js" {
+  interface ChannelKinds {
+    sms: true;
+  }
+}
 
 /** Text messages (SMS/MMS) through Twilio. */
 export const smsChannel: ChannelDefinition<TwilioConfig> = {

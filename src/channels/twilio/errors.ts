@@ -1,4 +1,4 @@
-import { DeliveryError } from "../../errors.js";
+import { DeliveryError } from "../../core/errors.js";
 
 /** Twilio error codes (shared by its channels) in the words an agent can act on. Source: Twilio's error dictionary. */
 const reasons: Record<number, string> = {

@@ -1,4 +1,4 @@
-import type { DeliveryError } from "../../errors.js";
+import type { DeliveryError } from "../../core/errors.js";
 import { classifyTwilioError, twilioReason } from "../twilio/errors.js";
 
 /** Twilio's WhatsApp error codes (the 63xxx range) in words an agent can act on; others as for SMS. */

@@ -1,5 +1,5 @@
+import { DeliveryError } from "../../core/errors.js";
 import type { ChannelCapabilities } from "../../core/ports.js";
-import { DeliveryError } from "../../errors.js";
 import { createTwilioClient } from "../twilio/client.js";
 import { type TwilioConfig, twilioRedactPaths } from "../twilio/config.js";
 import { phoneCountry } from "../twilio/phone.js";
@@ -47,6 +47,12 @@ export const whatsappCapabilities: ChannelCapabilities = {
   optOutWords: [],
   optInWords: [],
 };
+
+declare module "../../core/model.js" {
+  interface ChannelKinds {
+    whatsapp: true;
+  }
+}
 
 /** WhatsApp through Twilio's Messaging API: the same account, webhook and create call as SMS. */
 export const whatsappChannel: ChannelDefinition<TwilioConfig> = {

@@ -1,4 +1,4 @@
-import { DeliveryError, errorMessage } from "../../errors.js";
+import { DeliveryError, errorMessage } from "../errors.js";
 import type { Job } from "../ports.js";
 
 /** What a look for a job's earlier attempt answered: what it found (null: nothing), or that it could not tell. */

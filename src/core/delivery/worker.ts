@@ -1,4 +1,4 @@
-import { DeliveryError, errorMessage, JobParked } from "../../errors.js";
+import { DeliveryError, errorMessage, JobParked } from "../errors.js";
 import { laneConversationId } from "../lanes.js";
 import type { CoreLogger, DeliveryQueue, Job, JobKind, QueuedJob } from "../ports.js";
 import { type BackoffPolicy, retryDelayMs } from "./backoff.js";

@@ -1,4 +1,5 @@
-import { errorMessage, StartupFailure } from "../../errors.js";
+import { errorMessage } from "../../core/errors.js";
+import { StartupFailure } from "../../errors.js";
 
 export type PostgresProblem = "auth" | "unreachable" | "no-database" | "other";
 

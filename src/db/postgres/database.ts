@@ -1,5 +1,5 @@
+import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
-import type { AppDatabase, DatabaseOptions } from "../open.js";
 import { SqlPostPacing } from "../post-pacing.js";
 import { settingOrCreate } from "../settings.js";
 import { prismaOverPool } from "./client.js";

@@ -1,6 +1,13 @@
 import pg from "pg";
-import type { MigrationRecord } from "../migrate.js";
 import { PostgresUnreachable, postgresWhere, problemOf } from "./connect-problem.js";
+
+/** A row of `_prisma_migrations`, as far as telling whether the folder is applied needs. */
+export interface MigrationRecord {
+  readonly migration_name: string;
+  readonly checksum: string;
+  readonly finished_at: unknown;
+  readonly rolled_back_at: unknown;
+}
 
 /**
  * The advisory lock key of Threadline's migrations: any fixed number, the same in every instance. Chosen so it

@@ -1,7 +1,8 @@
 import { PostgresAdapter, PostgresQueryCompiler } from "kysely";
 import type pg from "pg";
 import { sqlBuilder } from "../sql/builder.js";
-import type { PreparedStatement, SqlDatabase } from "../sql/database.js";
+import type { SqlDatabase } from "../sql/database.js";
+import type { PreparedStatement } from "../sql/statement.js";
 import { type CompiledStatement, compileStatement, type StatementDefinition } from "../sql/statement.js";
 import type { TransactionBody } from "../sql/transaction.js";
 import { inTransaction } from "./pool.js";

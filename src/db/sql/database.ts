@@ -1,5 +1,5 @@
 import type { SqlBuilder } from "./builder.js";
-import type { CompiledStatement, StatementDefinition } from "./statement.js";
+import type { PreparedStatement, StatementDefinition } from "./statement.js";
 import type { TransactionBody } from "./transaction.js";
 
 /**
@@ -16,16 +16,4 @@ export interface SqlDatabase {
    * nothing of it is kept and the promise rejects with that error. On SQLite it joins the next group commit.
    */
   transaction<T>(body: () => TransactionBody<T>): Promise<T>;
-}
-
-export interface PreparedStatement<Values, Row> {
-  readonly compiled: CompiledStatement<Values>;
-  /** Runs the statement outside any transaction of ours: for reads. */
-  read(values: Values): Promise<Row[]>;
-  /**
-   * Runs the statement in a transaction of its own, committed before it answers, without waiting for other
-   * writes (SQLite's next group commit): for a write another instance may look for the moment it is done.
-   * Its rows (RETURNING), none for a statement that returns nothing.
-   */
-  commitNow(values: Values): Promise<Row[]>;
 }

@@ -1,5 +1,5 @@
 import { type Compilable, type RawBuilder, sql } from "kysely";
-import { AppError } from "../../errors.js";
+import { AppError } from "../../core/errors.js";
 import type { SqlBuilder } from "./builder.js";
 
 /*
@@ -80,4 +80,16 @@ export function compileStatement<Values, Row>(
       return bound;
     },
   };
+}
+
+export interface PreparedStatement<Values, Row> {
+  readonly compiled: CompiledStatement<Values>;
+  /** Runs the statement outside any transaction of ours: for reads. */
+  read(values: Values): Promise<Row[]>;
+  /**
+   * Runs the statement in a transaction of its own, committed before it answers, without waiting for other
+   * writes (SQLite's next group commit): for a write another instance may look for the moment it is done.
+   * Its rows (RETURNING), none for a statement that returns nothing.
+   */
+  commitNow(values: Values): Promise<Row[]>;
 }

@@ -1,4 +1,4 @@
-import type { PreparedStatement } from "./database.js";
+import type { PreparedStatement } from "./statement.js";
 
 /**
  * A transaction's work, written once as a generator: it yields each statement it runs and is resumed with its

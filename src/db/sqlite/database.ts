@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { prismaOver } from "../client.js";
+import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
-import type { AppDatabase, DatabaseOptions } from "../open.js";
 import { SqlPostPacing } from "../post-pacing.js";
 import { settingOrCreate } from "../settings.js";
 import { SqliteConnection } from "./connection.js";

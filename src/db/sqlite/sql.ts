@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import { SqliteAdapter, SqliteQueryCompiler } from "kysely";
 import { sqlBuilder } from "../sql/builder.js";
-import type { PreparedStatement, SqlDatabase } from "../sql/database.js";
+import type { SqlDatabase } from "../sql/database.js";
+import type { PreparedStatement } from "../sql/statement.js";
 import { type CompiledStatement, compileStatement, type StatementDefinition } from "../sql/statement.js";
 import type { TransactionBody } from "../sql/transaction.js";
 import type { SqliteConnection } from "./connection.js";

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/app.js";
 import { channelDefinitions, channelKinds } from "../../../src/channels/registry.js";
-import { loadConfig } from "../../../src/config.js";
 
 const srcDir = path.resolve(import.meta.dirname, "../../../src");
 

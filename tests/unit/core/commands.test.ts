@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/app.js";
 import { channelRegistry, createChannelModules } from "../../../src/channels/registry.js";
-import { loadConfig } from "../../../src/config.js";
 import { parseSlashCommand } from "../../../src/core/command-parser.js";
 
 const channels = channelRegistry(

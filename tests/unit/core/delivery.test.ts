@@ -3,9 +3,9 @@ import { whenQuiet } from "../../../src/activity.js";
 import type { SlashCommands } from "../../../src/core/commands.js";
 import type { Conversations } from "../../../src/core/conversations.js";
 import type { DeliveryWorker } from "../../../src/core/delivery/worker.js";
+import { DeliveryError } from "../../../src/core/errors.js";
 import type { InboundMessage } from "../../../src/core/model.js";
 import type { ParentView } from "../../../src/core/ports.js";
-import { DeliveryError } from "../../../src/errors.js";
 import {
   RecordingChannel,
   RecordingSlack,

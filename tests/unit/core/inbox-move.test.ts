@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SlashCommands } from "../../../src/core/commands.js";
 import type { Conversations } from "../../../src/core/conversations.js";
-import { DeliveryError } from "../../../src/errors.js";
+import { DeliveryError } from "../../../src/core/errors.js";
 import {
   RecordingChannel,
   RecordingSlack,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Conversations } from "../../../src/core/conversations.js";
-import { DeliveryError } from "../../../src/errors.js";
+import { DeliveryError } from "../../../src/core/errors.js";
 import {
   RecordingChannel,
   RecordingSlack,

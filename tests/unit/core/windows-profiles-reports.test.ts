@@ -3,8 +3,8 @@ import { whenQuiet } from "../../../src/activity.js";
 import type { Conversations } from "../../../src/core/conversations.js";
 import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
+import { DeliveryError } from "../../../src/core/errors.js";
 import type { ChannelKind, ContactProfile, InboundMessage } from "../../../src/core/model.js";
-import { DeliveryError } from "../../../src/errors.js";
 import {
   RecordingChannel,
   RecordingSlack,

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { whenQuiet } from "../../../src/activity.js";
 import type { JobHandlers } from "../../../src/core/delivery/worker.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
+import { DeliveryError, JobParked } from "../../../src/core/errors.js";
 import type { Job, NewJob } from "../../../src/core/ports.js";
 import { MemoryDeliveryQueue } from "../../../src/db/memory/delivery-queue.js";
-import { DeliveryError, JobParked } from "../../../src/errors.js";
 import { silentLogger } from "./ports.js";
 
 const notice = (lane: string, text: string): NewJob => ({

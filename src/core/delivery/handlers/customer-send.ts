@@ -1,10 +1,10 @@
-import { DeliveryError } from "../../../errors.js";
 import {
   failedReaction,
   outcomeUnknownCode,
   replyStatus,
   unconfirmedReaction,
 } from "../../delivery-status.js";
+import { DeliveryError } from "../../errors.js";
 import { slackLane } from "../../lanes.js";
 import type { Attachment, ChannelKind, ConversationContext, Message, SentPart } from "../../model.js";
 import { mediaRefusal as channelMediaRefusal, optedOutReason } from "../../policies/channel-rules.js";

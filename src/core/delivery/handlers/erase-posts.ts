@@ -1,4 +1,4 @@
-import { DeliveryError } from "../../../errors.js";
+import { DeliveryError } from "../../errors.js";
 import type { Job } from "../../ports.js";
 import type { HandlerDependencies } from "./dependencies.js";
 

@@ -1,4 +1,4 @@
-import { DeliveryError } from "../../../errors.js";
+import { DeliveryError } from "../../errors.js";
 import type { MediaContent } from "../../model.js";
 import type { Job } from "../../ports.js";
 import { escapeForSlack } from "../../text.js";

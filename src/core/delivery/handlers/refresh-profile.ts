@@ -1,4 +1,4 @@
-import { DeliveryError } from "../../../errors.js";
+import { DeliveryError } from "../../errors.js";
 import { contactLane, slackLane } from "../../lanes.js";
 import type { ContactProfile } from "../../model.js";
 import type { Job } from "../../ports.js";

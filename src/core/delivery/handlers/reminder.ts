@@ -1,4 +1,4 @@
-import { DeliveryError } from "../../../errors.js";
+import { DeliveryError } from "../../errors.js";
 import { slackLane } from "../../lanes.js";
 import { ChannelMembership } from "../../membership.js";
 import type { Job } from "../../ports.js";

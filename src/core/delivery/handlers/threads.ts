@@ -1,4 +1,4 @@
-import { DeliveryError, JobParked } from "../../../errors.js";
+import { DeliveryError, JobParked } from "../../errors.js";
 import type { ConversationContext, Message } from "../../model.js";
 import { parentView } from "../../parent-view.js";
 import type { EarlierPost, Job } from "../../ports.js";

@@ -1,7 +1,7 @@
 import type { App, BlockAction, BlockElementAction } from "@slack/bolt";
 import type { ActionContext, ActionOutcome } from "../../../core/actions.js";
 import { actionIds, conversationIdFromBlockId } from "../../blocks.js";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 type Control = (
   conversationId: number,

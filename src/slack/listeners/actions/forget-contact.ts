@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import type { ForgetRequest } from "../../../core/erasure.js";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 export const forgetContactActionId = "threadline.forgetContact";
 

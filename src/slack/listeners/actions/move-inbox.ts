@@ -2,7 +2,7 @@ import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import { channelKinds } from "../../../channels/registry.js";
 import type { MoveRequest } from "../../../core/commands.js";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 export const moveInboxActionId = "threadline.moveInbox";
 

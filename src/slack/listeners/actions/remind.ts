@@ -1,6 +1,6 @@
 import type { App, BlockAction } from "@slack/bolt";
 import { conversationIdFromBlockId, remindActionId, slackDate } from "../../blocks.js";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 /** "Remind me" on a thread's parent: schedules the reminder and tells the person when, just to them. */
 export function register(app: App, { reminders }: ListenerDependencies): void {

@@ -1,6 +1,6 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { sendAgainActionId } from "../../blocks.js";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 /**
  * **Send again** under the line saying a reply's outcome is unknown. Done: the line loses its button and says

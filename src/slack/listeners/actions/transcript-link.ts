@@ -1,6 +1,6 @@
 import type { App, BlockAction } from "@slack/bolt";
 import { conversationIdFromBlockId, transcriptActionIds } from "../../blocks.js";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 const minutesLeft = (expiresAt: Date) => Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 60_000));
 

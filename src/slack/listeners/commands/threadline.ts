@@ -3,7 +3,7 @@ import { commandForLog } from "../../../core/command-log.js";
 import type { CommandAnswer } from "../../../core/commands.js";
 import { forgetOfferBlocks } from "../actions/forget-contact.js";
 import { moveOfferBlocks } from "../actions/move-inbox.js";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 /** Slack shows "operation timed out" after 3 s; past this we ack with a holding answer and respond later. */
 const ackBudgetMs = 2_500;

@@ -1,5 +1,5 @@
 import type { App } from "@slack/bolt";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 /** Someone opened Threadline's Home tab: their queue is published for them. */
 export function register(app: App, { home, logger }: ListenerDependencies): void {

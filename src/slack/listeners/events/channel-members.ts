@@ -1,5 +1,5 @@
 import type { App } from "@slack/bolt";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 interface MembershipEvent {
   user?: unknown;

@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { SlackUser } from "../../directory.js";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 /** Names, deactivations and newcomers, kept current for the assignment menu. */
 export function register(app: App, { directory, logger }: ListenerDependencies): void {

@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { SlackMessageChange } from "../../../core/edits.js";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 interface ChangedMessage {
   subtype?: string;

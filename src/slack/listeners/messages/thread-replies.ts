@@ -1,5 +1,5 @@
 import type { App } from "@slack/bolt";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 /** Subtypes of a message a person typed; every other subtype (edits, deletions, joins…) is not a reply. */
 const humanSubtypes = new Set([undefined, "file_share", "thread_broadcast"]);

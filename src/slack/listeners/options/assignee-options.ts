@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import { actionIds, conversationIdFromBlockId } from "../../blocks.js";
-import type { ListenerDependencies } from "../index.js";
+import type { ListenerDependencies } from "../dependencies.js";
 
 interface SuggestionBody {
   block_id?: string;

@@ -1,0 +1,39 @@
+import type { PostPacing } from "../core/ports/pacing.js";
+import type { ConversationStore, DeliveryQueue } from "../core/ports.js";
+
+/** The app's database, whichever DATABASE_URL names: the two ports, and what the app does with it as a whole. */
+export interface AppDatabase {
+  readonly store: ConversationStore;
+  readonly queue: DeliveryQueue;
+  /** The pace of posts per Slack channel, shared by every process on this database. */
+  readonly pacing: PostPacing;
+  /**
+   * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
+   * instances' jobs).
+   */
+  open(logger: MigrationLogger): Promise<void>;
+  /**
+   * Commits a small write through the path webhooks take and takes it back in the same transaction: rejects
+   * when nothing can be committed now (a full disk, a read-only file), which a read cannot tell.
+   */
+  probeWrite(): Promise<void>;
+  /** The value of setting `key`, created with `create()` the first time; instances agree on the first one. */
+  settingOrCreate(key: string, create: () => string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface MigrationLogger {
+  info(obj: object, msg?: string): void;
+}
+
+export interface DatabaseOptions {
+  /**
+   * This instance's name: the worker's lease owner, marked alive in the database while this process runs, and
+   * named in the job notices it sends other instances.
+   */
+  readonly instance: string;
+  /** The lanes of a conversation's jobs (held lanes are released when its inbox is connected). */
+  readonly lanesOf: (conversationId: number) => readonly string[];
+  /** Errors of idle connections and of the job notices, which belong to no request. */
+  readonly onError: (error: Error) => void;
+}

@@ -1,0 +1,32 @@
+/** What every Slack listener may use: the core's services, the channel directory and the logger. */
+import type { ConversationActions } from "../../core/actions.js";
+import type { AssigneesInChannel } from "../../core/assignees-in-channel.js";
+import type { SlashCommands } from "../../core/commands.js";
+import type { Conversations } from "../../core/conversations.js";
+import type { CutOffParents } from "../../core/cut-off-parents.js";
+import type { AppHome } from "../../core/home.js";
+import type { ReactionTriage } from "../../core/reaction-triage.js";
+import type { Reminders } from "../../core/reminders.js";
+import type { SendAgain } from "../../core/send-again.js";
+import type { TranscriptAccessPolicy } from "../../core/transcript-access.js";
+import type { Logger } from "../../logger.js";
+import type { ChannelDirectory } from "../directory.js";
+
+export interface ListenerDependencies {
+  readonly conversations: Conversations;
+  /** Records a thread from its parent's metadata when a reply finds it unrecorded. */
+  readonly cutOffParents: CutOffParents;
+  readonly commands: SlashCommands;
+  readonly actions: ConversationActions;
+  /** Clears assignments whose assignee is no longer in the conversation's channel. */
+  readonly assignees: AssigneesInChannel;
+  readonly transcripts: TranscriptAccessPolicy;
+  readonly home: AppHome;
+  readonly triage: ReactionTriage;
+  readonly reminders: Reminders;
+  /** **Send again** on a reply whose outcome is unknown. */
+  readonly sendAgain: SendAgain;
+  /** The assignment menu's members and names, which the membership and user events keep current. */
+  readonly directory: ChannelDirectory;
+  readonly logger: Logger;
+}
