@@ -125,9 +125,15 @@ describe("Dockerfile", () => {
     expect(of(builder as Stage, "WORKDIR").at(-1)?.args).toBe("/app");
   });
 
-  it("compiles the generated Prisma clients into dist/: both are generated under src/, which the build compiles", () => {
-    const generated = [...read("scripts/prisma-generate.mjs").matchAll(/entry: "([^"]+)"/g)].map((m) => m[1]);
-    expect(generated).toEqual(["src/db/generated/client.ts", "src/db/generated-pg/client.ts"]);
+  it("compiles the generated Prisma clients and Kysely types into dist/: all are generated under src/, which the build compiles", () => {
+    const generated = [...read("scripts/prisma-generate.mjs").matchAll(/entries: \[([^\]]+)\]/g)].flatMap(
+      (m) => [...(m[1] ?? "").matchAll(/"([^"]+)"/g)].map((entry) => entry[1]),
+    );
+    expect(generated).toEqual([
+      "src/db/generated/client.ts",
+      "src/db/generated-kysely/types.ts",
+      "src/db/generated-pg/client.ts",
+    ]);
     expect(read("scripts/build.mjs")).toContain('path.join(projectRoot, "src")');
   });
 
