@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { DeliveryError } from "../core/errors.js";
-import { type PaceSlots, type PostPacing, tolerance } from "../core/ports/pacing.js";
+import type { PaceSlots, PostPacing } from "../core/ports/pacing.js";
 
 /** Slack's documented pace for chat.postMessage: about one message per second per channel, short bursts allowed. */
 export interface PaceRule {
@@ -14,15 +14,10 @@ export const slackPostPace: PaceRule = { perSecond: 1, burst: 3 };
  * How late after its slot a post may reach Slack, in ms: posts leave at their slots but arrive 5–20 ms later
  * under load (event loops, the network), and not all equally late. Slack's bucket refills from when a post
  * arrives, so `reserveSlot` counts a post that finds the bucket full as arriving this late (decision 0015).
- * Twice the jitter measured; it costs throughput only when a channel's burst has refilled, never while it is busy.
+ * Twice the jitter measured, for leaving late and arriving late together; it costs throughput only when a
+ * channel's burst has refilled, never while it is busy.
  */
 export const arrivalSpreadMs = 40;
-
-/**
- * A post leaving later than this after its slot (a stalled event loop) moves the channel's next slot by as
- * much, so that the lateness cannot eat into the spread allowed for the network.
- */
-export const lateDepartureMs = 15;
 
 /**
  * How far ahead a post may reserve its slot and wait for it, holding one of the worker's slots meanwhile: enough
@@ -73,24 +68,6 @@ export class ChannelPacer {
     }
     const wait = reservation.postAt - now;
     if (wait > 0) await sleep(wait);
-    const departure = this.now();
-    if (departure - reservation.postAt > lateDepartureMs) await this.departingLate(channelId, departure);
-  }
-
-  /**
-   * This post leaves at `departure`, later than its slot: no slot after it may come sooner than an interval
-   * after it could arrive. A pause whose burst-free first slot is exactly that.
-   */
-  private departingLate(channelId: string, departure: number): Promise<void> {
-    const nextAt = departure + this.slots.spreadMs + this.slots.intervalMs;
-    return this.pacing
-      .pauseUntil(channelId, nextAt - tolerance(this.slots), this.slots)
-      .catch((error: unknown) => {
-        throw new DeliveryError("PACE_UNAVAILABLE", "could not record a late post in the channel's pace", {
-          transient: true,
-          cause: error,
-        });
-      });
   }
 
   /** Slack answered 429: no instance posts to `channelId` before `retryAfterMs` has passed. */
