@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StoredMessage } from "../fakes/fake-slack.js";
-import { agent, Harness, supportChannel, waitFor } from "./harness.js";
+import { agent, customerNumber, Harness, supportChannel, waitFor } from "./harness.js";
 
 /* A reply whose send keeps failing (Twilio answers 500) until its attempts run out (here 3, a few ms apart,
  * through the app's delivery overrides) is not dropped with a log line: the thread shows it failed, with the
@@ -86,5 +86,24 @@ describe("a reply whose send is given up", () => {
     expect(line.text).toContain("could not confirm whether this reply reached the customer");
     expect(failedLine()).toBeUndefined();
     expect(harness.twilio.sent.map((m) => m.Body)).toEqual(["maybe sent"]);
+  });
+});
+
+describe("a conversation's first message (/threadline text) whose Slack post is given up", () => {
+  it("is not sent, and the channel is told once Slack answers again", async () => {
+    // Slack refuses the new thread's parent until the attempts run out (a 503 before accepting anything).
+    harness.slack.failNext("chat.postMessage", { status: 503, times: maxAttempts });
+    expect(await harness.command(`text ${customerNumber} Your table is ready`)).toContain("Sending to");
+    const line = await waitFor(() =>
+      harness.slack.topLevelMessages(supportChannel).find((m) => m.text.startsWith("⚠️")),
+    );
+    expect(line.text).toMatch(
+      new RegExp(
+        `^⚠️ <@${agent.id}>, your first message to \\+15557654321 \\(\`/threadline text\`\\) did not go out: Slack kept failing for \\d+ seconds? \\(3 attempts\\), so it was not posted in its thread; it was not sent\\. Try \`/threadline text\` again\\.$`,
+      ),
+    );
+    const [gaveUp] = logged("delivery gave up after too many attempts");
+    expect(String(gaveUp?.lost)).toContain("was neither posted in Slack nor sent");
+    expect(harness.twilio.sent).toEqual([]);
   });
 });

@@ -3,7 +3,6 @@ import { defaultLookupPatienceMs, EarlierAttempts } from "../earlier-attempts.js
 import type { JobHandlers } from "../worker.js";
 import { channelNotice } from "./channel-notice.js";
 import { customerSend } from "./customer-send.js";
-import { customerSendGaveUp } from "./customer-send-gave-up.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import { erasePosts } from "./erase-posts.js";
 import { notice } from "./notice.js";
@@ -20,22 +19,11 @@ import { threadAccess } from "./threads.js";
 import { updateParent } from "./update-parent.js";
 
 export type { HandlerDependencies } from "./dependencies.js";
+export { deliveryGiveUps } from "./gave-up.js";
 
 /** Posts of customer messages (and their files) are held, not dropped, when they fail for good. */
 const customerMessagePosts: ReadonlySet<JobKind> = new Set(["slack.postInbound", "slack.postMedia"]);
 export const holdOnFailure = (job: Job) => customerMessagePosts.has(job.kind);
-
-/**
- * What giving a job up tells a person, beyond the worker's error log of what was lost (decision 0026): a reply
- * the provider kept refusing is shown failed in its thread, with **Send again**. Other kinds are only logged.
- */
-export function deliveryGiveUps(deps: HandlerDependencies): (job: Job, error: unknown) => Promise<void> {
-  const earlier = new EarlierAttempts(deps.lookupPatienceMs ?? defaultLookupPatienceMs, deps.now ?? Date.now);
-  const reply = customerSendGaveUp(deps, threadAccess(deps, earlier), replyOutcomes(deps));
-  return async (job, error) => {
-    if (job.kind === "customer.send") await reply(job, error);
-  };
-}
 
 /** One handler per job kind, each in its own file; what their look-ups answered is kept per job across attempts. */
 export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
