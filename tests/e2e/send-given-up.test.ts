@@ -52,7 +52,7 @@ describe("a reply whose send is given up", () => {
     expect(harness.twilio.sent).toEqual([]);
     const [gaveUp] = logged("delivery gave up after too many attempts");
     expect(gaveUp?.level).toBe(50);
-    expect(String(gaveUp?.lost)).toMatch(/^reply \d+ was not sent to the customer/);
+    expect(String(gaveUp?.lost)).toMatch(/^reply \d+ to the customer was given up/);
 
     // The provider is back (its faults are used up): one click sends it, once.
     await clickSendAgain(line);

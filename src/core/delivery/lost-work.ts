@@ -7,7 +7,7 @@ import type { QueuedJob } from "../ports.js";
 export function lostWork(job: QueuedJob): string {
   switch (job.kind) {
     case "customer.send":
-      return `reply ${job.payload.messageId} was not sent to the customer (shown failed in its thread)`;
+      return `reply ${job.payload.messageId} to the customer was given up; its thread shows what became of it`;
     case "slack.postInbound":
       return `customer message ${job.payload.messageId} is not in Slack`;
     case "slack.postMedia":
