@@ -30,6 +30,7 @@ describe("which replies Send again may queue once more", () => {
 
 describe("how long a send kept failing, in words", () => {
   it("seconds, then minutes, then hours", () => {
+    expect(howLong(300)).toBe("less than a second");
     expect(howLong(1_000)).toBe("1 second");
     expect(howLong(45_000)).toBe("45 seconds");
     expect(howLong(12 * 60_000)).toBe("12 minutes");

@@ -8,6 +8,7 @@ import { plural, type ThreadAccess } from "./threads.js";
 
 /** "3 hours", "12 minutes", "40 seconds": how long a send kept failing, in the words an agent reads. */
 export function howLong(ms: number): string {
+  if (ms < 1000) return "less than a second";
   const seconds = Math.round(ms / 1000);
   if (seconds < 120) return plural(seconds, "second");
   const minutes = Math.round(seconds / 60);
