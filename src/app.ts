@@ -15,7 +15,12 @@ import { AssigneesInChannel } from "./core/assignees-in-channel.js";
 import { SlashCommands } from "./core/commands.js";
 import { CutOffParents } from "./core/cut-off-parents.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
-import { deliveryHandlers, holdOnFailure } from "./core/delivery/handlers/index.js";
+import {
+  deliveryGiveUps,
+  deliveryHandlers,
+  type HandlerDependencies,
+  holdOnFailure,
+} from "./core/delivery/handlers/index.js";
 import { DeliveryWorker } from "./core/delivery/worker.js";
 import { AppHome, type AppHomeOptions, defaultHomeOptions } from "./core/home.js";
 import { defaultHousekeeping, Housekeeping, type HousekeepingOptions } from "./core/housekeeping.js";
@@ -165,23 +170,24 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   directory.onMembersLoaded((channelId) => assignees.checkSoon(channelId, "members reloaded"));
 
   const deliveryLogger = logger.child({ component: "delivery" });
+  const handlerDependencies: HandlerDependencies = {
+    store,
+    queue,
+    slack,
+    channels,
+    transcripts,
+    logger: deliveryLogger,
+    mediaUrl: (token) => `${config.publicUrl}${mediaPath(token)}`,
+    mediaTtlMs: overrides.mediaTtlMs ?? mediaTtlMs,
+    now,
+    reminderSettled: (userId) => home.refresh([userId]),
+    ...(overrides.delivery?.lookupPatienceMs === undefined
+      ? {}
+      : { lookupPatienceMs: overrides.delivery.lookupPatienceMs }),
+  };
   const worker = new DeliveryWorker(
     queue,
-    deliveryHandlers({
-      store,
-      queue,
-      slack,
-      channels,
-      transcripts,
-      logger: deliveryLogger,
-      mediaUrl: (token) => `${config.publicUrl}${mediaPath(token)}`,
-      mediaTtlMs: overrides.mediaTtlMs ?? mediaTtlMs,
-      now,
-      reminderSettled: (userId) => home.refresh([userId]),
-      ...(overrides.delivery?.lookupPatienceMs === undefined
-        ? {}
-        : { lookupPatienceMs: overrides.delivery.lookupPatienceMs }),
-    }),
+    deliveryHandlers(handlerDependencies),
     {
       concurrency: overrides.delivery?.concurrency ?? 16,
       owner,
@@ -189,6 +195,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       sweepMs: overrides.delivery?.sweepMs ?? 10_000,
       ownerCheckMs: overrides.delivery?.ownerCheckMs,
       holdOnFailure,
+      gaveUp: deliveryGiveUps(handlerDependencies),
       backoff: { ...defaultBackoff, ...overrides.delivery?.backoff },
       now,
     },

@@ -1,4 +1,4 @@
-import type { MessageStatus } from "./model.js";
+import type { Message, MessageStatus } from "./model.js";
 
 /**
  * How far a message has got. Provider callbacks arrive out of order and more than once ("sent" after
@@ -27,6 +27,23 @@ export const failedReaction = "x";
 export const unconfirmedReaction = "grey_question";
 /** The error code of such a reply: it waits, `not_sent`, until someone sends it again. */
 export const outcomeUnknownCode = "OUTCOME_UNKNOWN";
+
+/**
+ * The error code of a reply whose send was given up (the provider kept failing until the attempts ran out) and
+ * whose provider's log shows nothing more of it went out than its recorded parts: it may be sent again.
+ */
+export const gaveUpCode = "GAVE_UP";
+
+/**
+ * Whether **Send again** may queue the reply once more: only a reply that is not (or may not be) with the
+ * customer and is not on its way, never one a provider accepted or reported on.
+ */
+export function waitsToBeSentAgain(message: Pick<Message, "status" | "errorCode">): boolean {
+  return (
+    (message.status === "not_sent" && message.errorCode === outcomeUnknownCode) ||
+    (message.status === "failed" && message.errorCode === gaveUpCode)
+  );
+}
 
 const failures: ReadonlySet<MessageStatus> = new Set(["failed", "undelivered"]);
 

@@ -1,13 +1,13 @@
 import type { ActionContext, ActionOutcome } from "./actions.js";
-import { outcomeUnknownCode } from "./delivery-status.js";
+import { waitsToBeSentAgain } from "./delivery-status.js";
 import { leftThreadReason } from "./inbox-policy.js";
 import { customerLane } from "./lanes.js";
 import type { ChannelMembership } from "./membership.js";
 import type { ConversationStore, CoreLogger } from "./ports.js";
 
 /**
- * **Send again** on a reply whose provider could not confirm whether it went out: a member of the conversation's
- * channel queues it once more, through the outbox, as a fresh attempt. Two clicks at once queue two jobs on the
+ * **Send again** on a reply whose provider could not confirm whether it went out, or whose send was given up
+ * with nothing (more) of it out: a member of the conversation's channel queues it once more, through the outbox, as a fresh attempt. Two clicks at once queue two jobs on the
  * conversation's lane; the second finds the reply no longer pending and sends nothing.
  */
 export class SendAgain {
@@ -33,7 +33,7 @@ export class SendAgain {
     const channelId = found.inbox.slackChannelId as string;
     const notMember = await this.membership.refusal(context.userId, channelId, "send this reply again");
     if (notMember) return refused(notMember);
-    if (message.status !== "not_sent" || message.errorCode !== outcomeUnknownCode) {
+    if (!waitsToBeSentAgain(message)) {
       return refused("This reply is not waiting to be sent again (it was already sent again, or settled).");
     }
     await this.store.write({

@@ -66,7 +66,7 @@ export class TwilioSimulator {
   private down = false;
   /** null lets a request through: how a fault waits for its turn (`after`). */
   private readonly faults = new FaultQueue<TwilioFault | null>();
-  private readonly listFaults = new FaultQueue<Omit<TwilioFault, "accepted">>();
+  private readonly listFaults = new FaultQueue<Omit<TwilioFault, "accepted"> | null>();
   private readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
   /** Caller names (CNAM) Lookup knows, by E.164 number. */
   private readonly callerNames = new Map<string, string>();
@@ -113,8 +113,12 @@ export class TwilioSimulator {
     this.faults.add(fault, fault.times);
   }
 
-  /** The next reads of the message log (GET Messages.json) answer with Twilio's legacy error JSON. */
-  failNextList(fault: Omit<TwilioFault, "accepted">): void {
+  /**
+   * The next reads of the message log (GET Messages.json) answer with Twilio's legacy error JSON; `after`: once
+   * that many reads have answered normally.
+   */
+  failNextList(fault: Omit<TwilioFault, "accepted"> & { after?: number }): void {
+    if (fault.after) this.listFaults.add(null, fault.after);
     this.listFaults.add(fault, fault.times);
   }
 

@@ -146,6 +146,27 @@ describe("/threadline forget", () => {
     expect(count("Contact")).toBe(0);
   });
 
+  it("says in the channel when Slack kept refusing to replace the erased customer's posts until the attempts ran out", async () => {
+    await start({
+      overrides: { delivery: { backoff: { baseDelayMs: 20, maxDelayMs: 40, maxAttempts: 3 } } },
+    });
+    await customerWrites("Hello");
+    await harness.idle();
+    harness.slack.failNext("chat.update", { status: 503, times: 3 });
+    expect((await forget(customerNumber)).result).toContain("Erased +1 555 765 4321");
+    const line = await waitFor(() =>
+      harness.parents().find((message) => message.text.startsWith("⚠️ Slack kept failing")),
+    );
+    expect(line.text).toMatch(
+      /^⚠️ Slack kept failing for (\d+ seconds?|less than a second) \(3 attempts\), so 2 of Threadline's posts about an erased customer could not be replaced here: they may still show them\. Delete them in Slack if they must go\.$/,
+    );
+    expect(line.text).not.toContain("555");
+    const [gaveUp] = harness.logs.lines.filter((l) => l.msg === "delivery gave up after too many attempts");
+    expect(String(gaveUp?.lost)).toContain(
+      "2 posts of an erased customer in channel C0SUPPORT may still show them",
+    );
+  });
+
   it("says why when nothing can be erased, and lets only admins erase when THREADLINE_ADMINS is set", async () => {
     await start({ environment: { THREADLINE_ADMINS: agent.id } });
     harness.slack.addUser({ id: "U0OTHER", name: "oli", realName: "Oli Other", displayName: "Oli" });

@@ -3,6 +3,7 @@ import { laneConversationId } from "../lanes.js";
 import type { CoreLogger, DeliveryQueue, Job, JobKind, QueuedJob } from "../ports.js";
 import { type BackoffPolicy, retryDelayMs } from "./backoff.js";
 import { Lanes, type StepResult } from "./lanes.js";
+import { lostWork } from "./lost-work.js";
 
 export type JobHandlers = { readonly [K in JobKind]: (job: Extract<Job, { kind: K }>) => Promise<void> };
 
@@ -22,6 +23,11 @@ export interface WorkerOptions {
    * (`/threadline retry`): a customer's message must not be dropped on the way to Slack.
    */
   readonly holdOnFailure?: (job: Job) => boolean;
+  /**
+   * Called when a job is given up (it failed for good, or its attempts ran out), before it is marked failed: tells
+   * a person what was lost where they will see it (a reply failed in its thread). Throwing retries the job.
+   */
+  readonly gaveUp?: (job: Job, error: unknown) => Promise<void>;
   readonly now?: () => number;
 }
 
@@ -253,8 +259,12 @@ export class DeliveryWorker {
       }
       if (delivery && !delivery.transient) {
         if (this.options.holdOnFailure?.(job)) return this.hold(job, delivery.reason, error, context);
+        await this.options.gaveUp?.(job, error);
         await this.queue.fail(job, owner, `${delivery.code}: ${delivery.message}`);
-        this.logger.error({ ...context, err: error, code: delivery.code }, "delivery failed permanently");
+        this.logger.error(
+          { ...context, err: error, code: delivery.code, lost: lostWork(job) },
+          "delivery failed permanently",
+        );
         return ["failed", "settled"];
       }
       const rateLimited = delivery?.category === "rate_limited";
@@ -263,8 +273,12 @@ export class DeliveryWorker {
           const reason = `still failing after ${job.attempts} attempts (${delivery?.reason ?? errorMessage(error)})`;
           return this.hold(job, reason, error, context);
         }
+        await this.options.gaveUp?.(job, error);
         await this.queue.fail(job, owner, errorMessage(error));
-        this.logger.error({ ...context, err: error }, "delivery gave up after too many attempts");
+        this.logger.error(
+          { ...context, err: error, lost: lostWork(job) },
+          "delivery gave up after too many attempts",
+        );
         return ["failed", "settled"];
       }
       const delay = Math.max(

@@ -189,6 +189,33 @@ describe("DeliveryWorker over the in-memory queue", () => {
     await vi.waitFor(() => expect(runs.filter((run) => run.text === "refused")).toHaveLength(3));
   });
 
+  it("tells the give-up hook of every job it gives up, before failing it; a hook that throws gets the job tried again", async () => {
+    const queue = new MemoryDeliveryQueue();
+    const { runs, handlers } = recorder(async (job) => {
+      const { text } = job.payload as { text: string };
+      if (text === "refused") throw new DeliveryError("SLACK_no_text", "no text", { transient: false });
+      throw new DeliveryError("SLACK_HTTP", "Slack answered HTTP 503", { transient: true });
+    });
+    const told: { text: string; attempts: number; code: string }[] = [];
+    let hookFails = 1;
+    const gaveUp = async (job: Job, error: unknown) => {
+      const { text } = job.payload as { text: string };
+      if (text === "flaky" && hookFails-- > 0) throw new Error("disk full");
+      told.push({ text, attempts: job.attempts, code: (error as DeliveryError).code });
+    };
+    await startWorker(queue, handlers, { gaveUp }).start();
+    await queue.enqueue([notice("a", "refused"), notice("b", "flaky")]);
+    await vi.waitFor(async () =>
+      expect((await queue.stats()).depth).toEqual({ pending: 0, parked: 0, failed: 2 }),
+    );
+    // The hook failed once on "flaky" after its third attempt: a fourth ran, and then it was given up.
+    expect(told).toEqual([
+      { text: "refused", attempts: 1, code: "SLACK_no_text" },
+      { text: "flaky", attempts: 4, code: "SLACK_HTTP" },
+    ]);
+    expect(runs.filter((run) => run.text === "flaky")).toHaveLength(4);
+  });
+
   it("holds a parked lane until its head is unparked, then runs it in order", async () => {
     const queue = new MemoryDeliveryQueue();
     let blocked = true;

@@ -14,10 +14,12 @@ import { postStarted } from "./post-started.js";
 import { react } from "./react.js";
 import { refreshProfile } from "./refresh-profile.js";
 import { reminder } from "./reminder.js";
+import { replyOutcomes } from "./reply-outcomes.js";
 import { threadAccess } from "./threads.js";
 import { updateParent } from "./update-parent.js";
 
 export type { HandlerDependencies } from "./dependencies.js";
+export { deliveryGiveUps } from "./gave-up.js";
 
 /** Posts of customer messages (and their files) are held, not dropped, when they fail for good. */
 const customerMessagePosts: ReadonlySet<JobKind> = new Set(["slack.postInbound", "slack.postMedia"]);
@@ -39,7 +41,7 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     "slack.reminder": reminder(deps),
     "slack.postAutoReply": postAutoReply(deps, threads),
     "slack.nudge": nudge(deps),
-    "customer.send": customerSend(deps, threads, earlier),
+    "customer.send": customerSend(deps, threads, earlier, replyOutcomes(deps)),
     "contact.refreshProfile": refreshProfile(deps, threads),
   };
   return Object.fromEntries(

@@ -3,7 +3,7 @@ import { sendAgainActionId } from "../../blocks.js";
 import type { ListenerDependencies } from "../dependencies.js";
 
 /**
- * **Send again** under the line saying a reply's outcome is unknown. Done: the line loses its button and says
+ * **Send again** under the line saying a reply's outcome is unknown, or that its send was given up. Done: the line loses its button and says
  * who sent it again, so one line sends at most once more; refused: the reason, just to the clicker.
  */
 export function register(app: App, { sendAgain, logger }: ListenerDependencies): void {
