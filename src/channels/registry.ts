@@ -1,5 +1,5 @@
 import type { ChannelKind } from "../core/model.js";
-import type { ChannelRegistry } from "../core/ports.js";
+import type { ChannelRegistry } from "../core/ports/channel.js";
 import { messengerChannel } from "./messenger/index.js";
 import { smsChannel } from "./sms/index.js";
 import type { ChannelDefinition, ChannelModule, ChannelOverrides } from "./types.js";

@@ -16,16 +16,16 @@ import type {
   SentPart,
 } from "./model.js";
 import { optInChange } from "./policies/channel-rules.js";
+import type { ChannelRegistry } from "./ports/channel.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { NewJob } from "./ports/queue.js";
 import type {
-  ChannelRegistry,
   ConversationStore,
-  CoreLogger,
   InboundEffects,
   InboundOutcome,
   InboundState,
-  NewJob,
   Write,
-} from "./ports.js";
+} from "./ports/store.js";
 import { replyStatusWrite } from "./reply-status.js";
 import { isInternalNote } from "./text.js";
 

@@ -2,7 +2,9 @@ import type { ActionContext } from "./actions.js";
 import { leftThreadReason } from "./inbox-policy.js";
 import { reminderLane } from "./lanes.js";
 import type { ChannelMembership } from "./membership.js";
-import type { ConversationStore, CoreLogger, SlackPort } from "./ports.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { SlackPort } from "./ports/slack.js";
+import type { ConversationStore } from "./ports/store.js";
 import { isKnownTimeZone, isReminderChoice, reminderTime } from "./reminder-time.js";
 
 export type ReminderOutcome =

@@ -3,7 +3,8 @@ import { outcomeUnknownCode } from "./delivery-status.js";
 import { leftThreadReason } from "./inbox-policy.js";
 import { customerLane } from "./lanes.js";
 import type { ChannelMembership } from "./membership.js";
-import type { ConversationStore, CoreLogger } from "./ports.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { ConversationStore } from "./ports/store.js";
 
 /**
  * **Send again** on a reply whose provider could not confirm whether it went out: a member of the conversation's

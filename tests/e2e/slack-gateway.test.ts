@@ -1,7 +1,7 @@
 import { WebClient } from "@slack/web-api";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ParentView } from "../../src/core/ports.js";
+import type { ParentView } from "../../src/core/ports/slack.js";
 import { MemoryPostPacing } from "../../src/db/memory/post-pacing.js";
 import { ChannelDirectory } from "../../src/slack/directory.js";
 import { SlackGateway } from "../../src/slack/gateway.js";

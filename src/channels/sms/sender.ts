@@ -1,4 +1,4 @@
-import type { ReplyPart } from "../../core/ports.js";
+import type { ReplyPart } from "../../core/ports/channel.js";
 import { splitText } from "../split-text.js";
 import type { TwilioClient } from "../twilio/client.js";
 import {

@@ -1,5 +1,5 @@
 import { DeliveryError } from "../../core/errors.js";
-import type { ChannelCapabilities } from "../../core/ports.js";
+import type { ChannelCapabilities } from "../../core/ports/channel.js";
 import { createTwilioClient } from "../twilio/client.js";
 import { type TwilioConfig, twilioRedactPaths } from "../twilio/config.js";
 import { phoneCountry } from "../twilio/phone.js";

@@ -1,4 +1,4 @@
-import type { QueuedJob } from "../ports.js";
+import type { QueuedJob } from "../ports/queue.js";
 
 /** setTimeout's longest delay: Node fires a longer one at once (with a TimeoutOverflowWarning). */
 const longestTimerMs = 2 ** 31 - 1;

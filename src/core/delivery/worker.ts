@@ -1,6 +1,7 @@
 import { DeliveryError, errorMessage, JobParked } from "../errors.js";
 import { laneConversationId } from "../lanes.js";
-import type { CoreLogger, DeliveryQueue, Job, JobKind, QueuedJob } from "../ports.js";
+import type { CoreLogger } from "../ports/logger.js";
+import type { DeliveryQueue, Job, JobKind, QueuedJob } from "../ports/queue.js";
 import { type BackoffPolicy, retryDelayMs } from "./backoff.js";
 import { Lanes, type StepResult } from "./lanes.js";
 

@@ -7,7 +7,7 @@ import type {
   HomeQueries,
   InboxQueue,
   ScheduledReminder,
-} from "../../core/ports.js";
+} from "../../core/ports/home.js";
 import { summaryColumns, toSummary, waitingSince } from "../sqlite/home-queries.js";
 import { toInbox } from "../sqlite/rows.js";
 import { prepared } from "./pool.js";

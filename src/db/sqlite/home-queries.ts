@@ -8,7 +8,7 @@ import type {
   HomeQueries,
   InboxQueue,
   ScheduledReminder,
-} from "../../core/ports.js";
+} from "../../core/ports/home.js";
 import { optionalDate, text as optionalText, toInbox } from "./rows.js";
 
 type Row = Record<string, unknown>;

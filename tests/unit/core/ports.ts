@@ -14,15 +14,12 @@ import type {
   ChannelCapabilities,
   ChannelRegistry,
   CustomerChannel,
-  EarlierPost,
-  HomeView,
   OutboundPart,
   OutboundRequest,
-  ParentView,
   ReplyPart,
-  SlackPort,
-  ThreadPost,
-} from "../../../src/core/ports.js";
+} from "../../../src/core/ports/channel.js";
+import type { HomeView } from "../../../src/core/ports/home.js";
+import type { EarlierPost, ParentView, SlackPort, ThreadPost } from "../../../src/core/ports/slack.js";
 import { openDatabase, type PrismaClient } from "../../../src/db/client.js";
 import type { SqliteConnection } from "../../../src/db/sqlite/connection.js";
 import { SqliteConversationStore } from "../../../src/db/sqlite/conversation-store.js";

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { whenQuiet } from "../../../src/activity.js";
 import { DeliveryWorker, type JobHandlers } from "../../../src/core/delivery/worker.js";
-import type { Job } from "../../../src/core/ports.js";
+import type { Job } from "../../../src/core/ports/queue.js";
 import { openDatabase } from "../../../src/db/client.js";
 import { SqliteDeliveryQueue } from "../../../src/db/sqlite/delivery-queue.js";
 import { migratedSqliteUrl } from "../../support/migrated-sqlite.js";

@@ -12,12 +12,12 @@ import { type ReplyWindow, replyWindowDecision } from "../../policies/reply-wind
 import type {
   AcceptedPart,
   CustomerChannel,
-  Job,
   OutboundMedia,
   OutboundPart,
   OutboundRequest,
   TemplateRequest,
-} from "../../ports.js";
+} from "../../ports/channel.js";
+import type { Job } from "../../ports/queue.js";
 import { replyStatusWrite } from "../../reply-status.js";
 import { parseTemplateReply } from "../../templates.js";
 import { mentionedUserIds, mrkdwnToPlainText } from "../../text.js";
