@@ -20,7 +20,7 @@ import { DeliveryWorker } from "./core/delivery/worker.js";
 import { AppHome, type AppHomeOptions, defaultHomeOptions } from "./core/home.js";
 import { defaultHousekeeping, Housekeeping, type HousekeepingOptions } from "./core/housekeeping.js";
 import { InboxPolicy } from "./core/inbox-policy.js";
-import { customerLane, slackLane } from "./core/lanes.js";
+import { customerLane, slackLane } from "./core/lane-names.js";
 import { ChannelMembership } from "./core/membership.js";
 import type { ChannelKind } from "./core/model.js";
 import { ReactionTriage } from "./core/reaction-triage.js";

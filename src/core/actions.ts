@@ -1,6 +1,6 @@
 import { assigneeOptions, type MenuOption, unassignValue } from "./assignment.js";
 import { leftThreadReason } from "./inbox-policy.js";
-import { slackLane } from "./lanes.js";
+import { slackLane } from "./lane-names.js";
 import type { ChannelMembership } from "./membership.js";
 import type { Conversation, ConversationContext } from "./model.js";
 import type { CoreLogger } from "./ports/logger.js";

@@ -1,4 +1,4 @@
-import { slackLane } from "./lanes.js";
+import { slackLane } from "./lane-names.js";
 import type { ChannelMembership } from "./membership.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { ConversationStore } from "./ports/store.js";

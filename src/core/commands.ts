@@ -5,7 +5,7 @@ import { ConversationFinder } from "./find-conversations.js";
 import { HeldMessageCommands } from "./held-messages.js";
 import { TeamCommands } from "./hours/team-commands.js";
 import { InboxPolicy } from "./inbox-policy.js";
-import { channelLane } from "./lanes.js";
+import { channelLane } from "./lane-names.js";
 import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
 import type { ChannelRegistry } from "./ports/channel.js";

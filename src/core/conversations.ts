@@ -3,7 +3,7 @@ import { messageChanged, type SlackMessageChange } from "./edits.js";
 import { businessTimeBetween } from "./hours/business-time.js";
 import { serviceOnInbound, teamHours } from "./hours/team-service.js";
 import { leftThreadReason } from "./inbox-policy.js";
-import { customerLane, nudgeLane, slackLane } from "./lanes.js";
+import { customerLane, nudgeLane, slackLane } from "./lane-names.js";
 import type {
   AgentReply,
   ChannelKind,

@@ -1,6 +1,6 @@
 import { kindsOf } from "./command-help.js";
 import type { InboxPolicy } from "./inbox-policy.js";
-import { channelLane } from "./lanes.js";
+import { channelLane } from "./lane-names.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { NewJob } from "./ports/queue.js";

@@ -1,6 +1,6 @@
 import type { ActionContext } from "./actions.js";
 import { leftThreadReason } from "./inbox-policy.js";
-import { reminderLane } from "./lanes.js";
+import { reminderLane } from "./lane-names.js";
 import type { ChannelMembership } from "./membership.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { SlackPort } from "./ports/slack.js";

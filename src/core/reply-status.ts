@@ -1,5 +1,5 @@
 import { deliveredReaction, failedReaction, isFailure } from "./delivery-status.js";
-import { slackLane } from "./lanes.js";
+import { slackLane } from "./lane-names.js";
 import type { Message, MessageStatus } from "./model.js";
 import type { NewJob } from "./ports/queue.js";
 import type { MessageChanges, Write } from "./ports/store.js";

@@ -1,7 +1,7 @@
 import type { ActionContext, ActionOutcome } from "./actions.js";
 import { outcomeUnknownCode } from "./delivery-status.js";
 import { leftThreadReason } from "./inbox-policy.js";
-import { customerLane } from "./lanes.js";
+import { customerLane } from "./lane-names.js";
 import type { ChannelMembership } from "./membership.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { ConversationStore } from "./ports/store.js";

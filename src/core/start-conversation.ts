@@ -1,4 +1,4 @@
-import { slackLane } from "./lanes.js";
+import { slackLane } from "./lane-names.js";
 import type { Inbox } from "./model.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";

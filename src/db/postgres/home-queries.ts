@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { reminderLanePrefix } from "../../core/lanes.js";
+import { reminderLanePrefix } from "../../core/lane-names.js";
 import type {
   Assignment,
   ConversationList,

@@ -7,7 +7,7 @@ import { SlashCommands } from "../../../src/core/commands.js";
 import { Conversations } from "../../../src/core/conversations.js";
 import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
-import { customerLane, slackLane } from "../../../src/core/lanes.js";
+import { customerLane, slackLane } from "../../../src/core/lane-names.js";
 import type { Attachment, ChannelKind, MediaContent } from "../../../src/core/model.js";
 import type {
   AcceptedPart,

@@ -5,7 +5,7 @@ import {
   unconfirmedReaction,
 } from "../../delivery-status.js";
 import { DeliveryError } from "../../errors.js";
-import { slackLane } from "../../lanes.js";
+import { slackLane } from "../../lane-names.js";
 import type { Attachment, ChannelKind, ConversationContext, Message, SentPart } from "../../model.js";
 import { mediaRefusal as channelMediaRefusal, optedOutReason } from "../../policies/channel-rules.js";
 import { type ReplyWindow, replyWindowDecision } from "../../policies/reply-window.js";
