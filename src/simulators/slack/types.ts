@@ -172,3 +172,8 @@ export interface SocketAck {
   payload: Json;
   at: Date;
 }
+
+/** How long to wait for the app to ack what is sent to it (Slack's own limit when absent). */
+export interface AckOptions {
+  ackTimeoutMs?: number;
+}

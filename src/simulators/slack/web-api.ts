@@ -5,6 +5,23 @@ import { json, type Reply, type RequestBody, text } from "../http.js";
 import { type Args, createMethods, type MethodContext, type MethodSpec, SlackApiError } from "./methods.js";
 import type { ApiCall, FailSpec, RateLimitSpec } from "./types.js";
 
+/** The scopes the app is granted unless a test takes some away. */
+export const DEFAULT_SCOPES = [
+  "chat:write",
+  "chat:write.customize",
+  "channels:history",
+  "groups:history",
+  "channels:read",
+  "groups:read",
+  "channels:join",
+  "users:read",
+  "files:read",
+  "files:write",
+  "reactions:read",
+  "reactions:write",
+  "commands",
+];
+
 class TokenBucket {
   private tokens: number;
   private last = Date.now();
