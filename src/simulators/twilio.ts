@@ -31,19 +31,6 @@ import {
   whatsappWindowMs,
 } from "./twilio/wire.js";
 
-export type {
-  AdvancedOptOut,
-  InboundInput,
-  MessageStatus,
-  SentMessage,
-  TwilioFault,
-  TwilioParams,
-  TwilioRequest,
-  WebhookResult,
-  WhatsAppInboundInput,
-} from "./twilio/wire.js";
-export { twilioSignature } from "./twilio/wire.js";
-
 /** Twilio's REST API for Messages and media, plus the webhook client that calls the app like Twilio does. */
 export class TwilioSimulator {
   readonly accountSid: string;
@@ -86,18 +73,18 @@ export class TwilioSimulator {
   static async start(
     options: { accountSid?: string; authToken?: string; port?: number } = {},
   ): Promise<TwilioSimulator> {
-    let fake: TwilioSimulator;
+    let simulator: TwilioSimulator;
     const server = await listen(async (req, url) => {
-      const reply = await fake.route(req, url);
-      fake.changes.notify();
+      const reply = await simulator.route(req, url);
+      simulator.changes.notify();
       return reply;
     }, options.port);
-    fake = new TwilioSimulator(
+    simulator = new TwilioSimulator(
       server,
       options.accountSid ?? sid("AC"),
       options.authToken ?? "test-auth-token",
     );
-    return fake;
+    return simulator;
   }
 
   stop(): Promise<void> {

@@ -13,18 +13,18 @@ import { checkPublicUrl, checkPublicUrlReaches } from "../../src/doctor/public-u
 import { exitCode, formatReport } from "../../src/doctor/report.js";
 import type { CheckResult } from "../../src/doctor/result.js";
 import { runDoctor } from "../../src/doctor/run.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
+import { TwilioSimulator } from "../../src/simulators/twilio.js";
 import { FakeGraph } from "../fakes/fake-graph.js";
-import { FakeSlack } from "../fakes/fake-slack.js";
-import { FakeTwilio } from "../fakes/fake-twilio.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 import { Harness } from "./harness.js";
 
-let slack: FakeSlack;
-let twilio: FakeTwilio;
+let slack: SlackSimulator;
+let twilio: TwilioSimulator;
 let dir: string;
 
 beforeEach(async () => {
-  [slack, twilio] = await Promise.all([FakeSlack.start(), FakeTwilio.start()]);
+  [slack, twilio] = await Promise.all([SlackSimulator.start(), TwilioSimulator.start()]);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-doctor-"));
 });
 

@@ -1,6 +1,6 @@
 import { blockErrors, MAX_VIEW_BLOCKS, withBlockIds } from "./blocks.js";
 import { messageChangedEvent } from "./payloads.js";
-import type { FakeChannel, Json, MessageMetadata, SlackFile, StoredMessage } from "./types.js";
+import type { Json, MessageMetadata, SimulatedChannel, SlackFile, StoredMessage } from "./types.js";
 import { compareTs, type Workspace } from "./workspace.js";
 
 export type Args = Record<string, unknown>;
@@ -26,7 +26,7 @@ export interface MethodContext {
   /** The Socket Mode URL handed out by apps.connections.open. */
   openSocketUrl(): string;
   /** Delivers the event Slack dispatches for a change the bot made, if the bot is in `channel`. */
-  echo(channel: FakeChannel, event: Json): void;
+  echo(channel: SimulatedChannel, event: Json): void;
   /** The most items a page of users.list or conversations.members holds, whatever the `limit`. */
   maxPageSize(): number;
   /** Where permalinks point: the workspace's address, without a trailing slash. */
@@ -132,13 +132,13 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
   };
 
   /** A private channel the bot is not in does not exist as far as the bot can tell. */
-  const visibleChannel = (id: string | undefined): FakeChannel => {
+  const visibleChannel = (id: string | undefined): SimulatedChannel => {
     const channel = id ? ws.channels.get(id) : undefined;
     if (!channel || (channel.isPrivate && !ws.isBotMember(channel))) return fail("channel_not_found");
     return channel;
   };
 
-  const postableChannel = (id: string | undefined): FakeChannel => {
+  const postableChannel = (id: string | undefined): SimulatedChannel => {
     const channel = visibleChannel(id);
     if (channel.archived) fail("is_archived");
     if (!ws.isBotMember(channel) && !(hasScope("chat:write.public") && !channel.isPrivate))
@@ -146,18 +146,18 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
     return channel;
   };
 
-  const readable = (id: string | undefined, kind: "read" | "history"): FakeChannel => {
+  const readable = (id: string | undefined, kind: "read" | "history"): SimulatedChannel => {
     const channel = visibleChannel(id);
     requireScope(`${channel.isPrivate ? "groups" : "channels"}:${kind}`);
     return channel;
   };
 
-  const existingMessage = (channel: FakeChannel, ts: string | undefined): StoredMessage => {
+  const existingMessage = (channel: SimulatedChannel, ts: string | undefined): StoredMessage => {
     const message = ts ? ws.findMessage(channel.id, ts) : undefined;
     return message ?? fail("message_not_found");
   };
 
-  const threadRoot = (channel: FakeChannel, threadTs: string | undefined): string | undefined => {
+  const threadRoot = (channel: SimulatedChannel, threadTs: string | undefined): string | undefined => {
     if (!threadTs) return undefined;
     const target = ws.findMessage(channel.id, threadTs);
     if (target) return ws.rootTs(target);
@@ -166,7 +166,7 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
     return threadTs;
   };
 
-  const echoMessage = (channel: FakeChannel, message: StoredMessage) =>
+  const echoMessage = (channel: SimulatedChannel, message: StoredMessage) =>
     ctx.echo(channel, ws.messageEvent(message));
 
   return {
@@ -452,7 +452,7 @@ export function createMethods(ctx: MethodContext): Record<string, MethodSpec> {
         const channelId = str(args, "channel_id") ?? str(args, "channels")?.split(",")[0];
         const initialComment = str(args, "initial_comment");
         let message: StoredMessage | undefined;
-        let channel: FakeChannel | undefined;
+        let channel: SimulatedChannel | undefined;
         if (channelId) {
           channel = postableChannel(channelId);
           message = ws.addMessage(

@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { findElement } from "./blocks.js";
 import type {
   Ephemeral,
-  FakeChannel,
-  FakeUser,
   Json,
   MessageVersion,
+  SimulatedChannel,
+  SimulatedUser,
   SocketEnvelope,
   StoredMessage,
 } from "./types.js";
@@ -71,7 +71,7 @@ export function interactiveEnvelope(payload: Json): SocketEnvelope {
 
 export function messageChangedEvent(
   ws: Workspace,
-  channel: FakeChannel,
+  channel: SimulatedChannel,
   message: StoredMessage,
   previous: MessageVersion,
   editTs: string,
@@ -91,7 +91,7 @@ export function messageChangedEvent(
 
 export function messageDeletedEvent(
   ws: Workspace,
-  channel: FakeChannel,
+  channel: SimulatedChannel,
   message: StoredMessage,
   deleteTs: string,
 ): Json {
@@ -109,13 +109,13 @@ export function messageDeletedEvent(
 }
 
 /** Membership events name the channel's type with one letter: C public, G private. */
-function membershipChannelType(channel: FakeChannel): "C" | "G" {
+function membershipChannelType(channel: SimulatedChannel): "C" | "G" {
   return channel.isPrivate ? "G" : "C";
 }
 
 export function memberJoinedChannelEvent(
   ws: Workspace,
-  channel: FakeChannel,
+  channel: SimulatedChannel,
   user: string,
   inviter: string | undefined,
 ): Json {
@@ -130,7 +130,7 @@ export function memberJoinedChannelEvent(
   };
 }
 
-export function memberLeftChannelEvent(ws: Workspace, channel: FakeChannel, user: string): Json {
+export function memberLeftChannelEvent(ws: Workspace, channel: SimulatedChannel, user: string): Json {
   return {
     type: "member_left_channel",
     user,
@@ -142,11 +142,11 @@ export function memberLeftChannelEvent(ws: Workspace, channel: FakeChannel, user
 }
 
 /** `user_change` carries the whole user object, as users.info shows it. */
-export function userChangeEvent(ws: Workspace, user: FakeUser): Json {
+export function userChangeEvent(ws: Workspace, user: SimulatedUser): Json {
   return { type: "user_change", user: ws.userJson(user), cache_ts: unixNow(), event_ts: ws.nextTs() };
 }
 
-export function teamJoinEvent(ws: Workspace, user: FakeUser): Json {
+export function teamJoinEvent(ws: Workspace, user: SimulatedUser): Json {
   return { type: "team_join", user: ws.userJson(user), cache_ts: unixNow(), event_ts: ws.nextTs() };
 }
 
@@ -165,7 +165,7 @@ export interface SlashCommandInput {
 /** Slash command payloads are all strings, even over Socket Mode (they mirror the HTTP form post). */
 export function slashCommandPayload(
   ws: Workspace,
-  channel: FakeChannel,
+  channel: SimulatedChannel,
   input: SlashCommandInput,
   responseUrl: string,
 ): Json {

@@ -13,11 +13,11 @@ import type {
   ChannelInput,
   DisconnectReason,
   FailSpec,
-  FakeChannel,
-  FakeUser,
   Json,
   PublishedHome,
   RateLimitSpec,
+  SimulatedChannel,
+  SimulatedUser,
   SlackFile,
   SocketAck,
   SocketEnvelope,
@@ -143,14 +143,14 @@ export class SlackSimulator {
   static async start(
     options: { port?: number; routing?: SocketRouting; tokens?: SimulatorTokens } = {},
   ): Promise<SlackSimulator> {
-    let fake: SlackSimulator;
+    let simulator: SlackSimulator;
     const server = await listen(async (req, url) => {
-      const reply = await fake.route(req, url);
-      fake.changes.notify();
+      const reply = await simulator.route(req, url);
+      simulator.changes.notify();
       return reply;
     }, options.port);
-    fake = new SlackSimulator(server, options.routing ?? "newest", options.tokens ?? testTokens);
-    return fake;
+    simulator = new SlackSimulator(server, options.routing ?? "newest", options.tokens ?? testTokens);
+    return simulator;
   }
 
   async stop(): Promise<void> {
@@ -158,11 +158,11 @@ export class SlackSimulator {
     await this.server.close();
   }
 
-  addChannel(input: ChannelInput): FakeChannel {
+  addChannel(input: ChannelInput): SimulatedChannel {
     return this.workspace.addChannel(input);
   }
 
-  addUser(input: UserInput): FakeUser {
+  addUser(input: UserInput): SimulatedUser {
     return this.workspace.addUser(input);
   }
 
@@ -179,11 +179,11 @@ export class SlackSimulator {
     return file;
   }
 
-  get channels(): ReadonlyMap<string, FakeChannel> {
+  get channels(): ReadonlyMap<string, SimulatedChannel> {
     return this.workspace.channels;
   }
 
-  get users(): ReadonlyMap<string, FakeUser> {
+  get users(): ReadonlyMap<string, SimulatedUser> {
     return this.workspace.users;
   }
 
@@ -316,7 +316,7 @@ export class SlackSimulator {
     return response ?? text("not found", 404);
   }
 
-  private echo(channel: FakeChannel, event: Json): void {
+  private echo(channel: SimulatedChannel, event: Json): void {
     if (!this.echoBotMessages || !this.workspace.isBotMember(channel)) return;
     // After the HTTP answer, as with Slack; an echo the app never acks is not the test's concern.
     setImmediate(() => {

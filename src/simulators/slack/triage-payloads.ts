@@ -1,4 +1,4 @@
-import type { FakeChannel, Json, Reaction } from "./types.js";
+import type { Json, Reaction, SimulatedChannel } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
 /* Events of App Home and triage: reaction_added / reaction_removed and app_home_opened,
@@ -8,7 +8,7 @@ import type { Workspace } from "./workspace.js";
 export function reactionEvent(
   ws: Workspace,
   type: "reaction_added" | "reaction_removed",
-  channel: FakeChannel,
+  channel: SimulatedChannel,
   reaction: Reaction,
   itemUser: string | undefined,
 ): Json {

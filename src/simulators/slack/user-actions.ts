@@ -10,10 +10,10 @@ import {
 import { appHomeOpenedEvent, reactionEvent } from "./triage-payloads.js";
 import type {
   AckOptions,
-  FakeChannel,
-  FakeUser,
   Json,
   Reaction,
+  SimulatedChannel,
+  SimulatedUser,
   SlackFile,
   StoredMessage,
   UserInput,
@@ -153,7 +153,7 @@ export class UserActions {
    */
   async updateUser(
     id: string,
-    changes: Partial<Omit<FakeUser, "id">>,
+    changes: Partial<Omit<SimulatedUser, "id">>,
     opts: AckOptions = {},
   ): Promise<string> {
     const user = this.workspace.users.get(id);
@@ -211,12 +211,16 @@ export class UserActions {
     return this.sendEvent(appHomeOpenedEvent(this.workspace, user, tab), opts);
   }
 
-  private async deliverIfMember(channel: FakeChannel, event: Json, opts: AckOptions): Promise<string | null> {
+  private async deliverIfMember(
+    channel: SimulatedChannel,
+    event: Json,
+    opts: AckOptions,
+  ): Promise<string | null> {
     return this.workspace.isBotMember(channel) ? this.sendEvent(event, opts) : null;
   }
 }
 
-export function requireChannel(workspace: Workspace, id: string): FakeChannel {
+export function requireChannel(workspace: Workspace, id: string): SimulatedChannel {
   const channel = workspace.channels.get(id);
   if (!channel) throw new Error(`no channel ${id}; addChannel() it first`);
   return channel;
@@ -226,7 +230,7 @@ function requireMessage(
   workspace: Workspace,
   channelId: string,
   ts: string,
-): { channel: FakeChannel; message: StoredMessage } {
+): { channel: SimulatedChannel; message: StoredMessage } {
   const channel = requireChannel(workspace, channelId);
   const message = workspace.findMessage(channel.id, ts);
   if (!message) throw new Error(`no message ${ts} in ${channelId}`);

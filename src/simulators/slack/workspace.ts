@@ -1,13 +1,13 @@
 import type {
   ChannelInput,
   Ephemeral,
-  FakeChannel,
-  FakeUser,
   Json,
   MessageVersion,
   PublishedHome,
   Reaction,
   ResponseUrlPost,
+  SimulatedChannel,
+  SimulatedUser,
   SlackFile,
   StoredMessage,
   Upload,
@@ -46,10 +46,10 @@ const MIME_TYPES: Record<string, string> = {
 
 const BASE_SECONDS = 1_700_000_000;
 
-/** Channels, users, messages and files of the fake workspace, and how Slack renders them as JSON. */
+/** Channels, users, messages and files of the simulated workspace, and how Slack renders them as JSON. */
 export class Workspace {
-  readonly channels = new Map<string, FakeChannel>();
-  readonly users = new Map<string, FakeUser>();
+  readonly channels = new Map<string, SimulatedChannel>();
+  readonly users = new Map<string, SimulatedUser>();
   readonly messages: StoredMessage[] = [];
   /** channel + ts → message, so lookups stay O(1) when a benchmark stores tens of thousands of messages. */
   private readonly byTs = new Map<string, StoredMessage>();
@@ -83,8 +83,8 @@ export class Workspace {
     return `${prefix}${String(this.idCounter).padStart(10, "0")}`;
   }
 
-  addChannel(input: ChannelInput): FakeChannel {
-    const channel: FakeChannel = {
+  addChannel(input: ChannelInput): SimulatedChannel {
+    const channel: SimulatedChannel = {
       id: input.id,
       name: input.name,
       isPrivate: input.isPrivate ?? false,
@@ -96,8 +96,8 @@ export class Workspace {
     return channel;
   }
 
-  addUser(input: UserInput): FakeUser {
-    const user: FakeUser = {
+  addUser(input: UserInput): SimulatedUser {
+    const user: SimulatedUser = {
       id: input.id,
       name: input.name,
       realName: input.realName ?? input.name,
@@ -110,11 +110,11 @@ export class Workspace {
     return user;
   }
 
-  isBotMember(channel: FakeChannel): boolean {
+  isBotMember(channel: SimulatedChannel): boolean {
     return channel.members.has(this.ids.botUserId);
   }
 
-  channelType(channel: FakeChannel): "channel" | "group" {
+  channelType(channel: SimulatedChannel): "channel" | "group" {
     return channel.isPrivate ? "group" : "channel";
   }
 
@@ -216,7 +216,7 @@ export class Workspace {
       .sort((a, b) => compareTs(a.ts, b.ts));
   }
 
-  channelJson(channel: FakeChannel): Json {
+  channelJson(channel: SimulatedChannel): Json {
     return {
       id: channel.id,
       name: channel.name,
@@ -241,7 +241,7 @@ export class Workspace {
     };
   }
 
-  userJson(user: FakeUser): Json {
+  userJson(user: SimulatedUser): Json {
     const image = `https://avatars.example/${user.id}_72.png`;
     return {
       id: user.id,
