@@ -3,12 +3,12 @@ import type { AddressInfo } from "node:net";
 import type { WebClientOptions } from "@slack/web-api";
 import { Activity, whenQuiet } from "./activity.js";
 import {
-  type ChannelOverrides,
   channelDefinitions,
   channelRegistry,
   channelSecretPaths,
   createChannelModules,
 } from "./channels/registry.js";
+import type { ChannelOverrides } from "./channels/types.js";
 import { type Config, parseConfig } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
 import { AssigneesInChannel } from "./core/assignees-in-channel.js";

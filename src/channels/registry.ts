@@ -5,8 +5,6 @@ import { smsChannel } from "./sms/index.js";
 import type { ChannelDefinition, ChannelModule, ChannelOverrides } from "./types.js";
 import { whatsappChannel } from "./whatsapp/index.js";
 
-export type { ChannelOverrides } from "./types.js";
-
 /**
  * Every customer channel, keyed by kind: adding a channel is adding a folder and a line here. Config, the
  * doctor, metrics and the logger read the definitions; the core sees each channel's port and capabilities.

@@ -5,7 +5,8 @@ import type { ChannelMembership } from "./membership.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { SlackPort } from "./ports/slack.js";
 import type { ConversationStore } from "./ports/store.js";
-import { isKnownTimeZone, isReminderChoice, reminderTime } from "./reminder-time.js";
+import { isReminderChoice, reminderTime } from "./reminder-time.js";
+import { isKnownTimeZone } from "./zoned-time.js";
 
 export type ReminderOutcome =
   | {

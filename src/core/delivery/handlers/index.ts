@@ -17,8 +17,6 @@ import { reminder } from "./reminder.js";
 import { threadAccess } from "./threads.js";
 import { updateParent } from "./update-parent.js";
 
-export type { HandlerDependencies } from "./dependencies.js";
-
 /** Posts of customer messages (and their files) are held, not dropped, when they fail for good. */
 const customerMessagePosts: ReadonlySet<JobKind> = new Set(["slack.postInbound", "slack.postMedia"]);
 export const holdOnFailure = (job: Job) => customerMessagePosts.has(job.kind);
