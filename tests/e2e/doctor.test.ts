@@ -62,7 +62,7 @@ function environment(overrides: Record<string, string> = {}): Record<string, str
 function doctorCommand(
   env: Record<string, string>,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/doctor/main.ts"], {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: { PATH: process.env.PATH ?? "", ...env, DOTENV_CONFIG_PATH: "/nonexistent" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -437,7 +437,7 @@ describe("npm run doctor", () => {
   }, 60_000);
 
   it("runs as a command: lists every bad variable when the configuration is invalid", () => {
-    const invalid = spawnSync(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
+    const invalid = spawnSync(process.execPath, ["--import", "tsx", "src/doctor/main.ts"], {
       cwd: path.resolve(import.meta.dirname, "../.."),
       env: { PATH: process.env.PATH ?? "", DOTENV_CONFIG_PATH: "/nonexistent" },
       encoding: "utf8",
