@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { SlackSimulator } from "../src/simulators/slack/simulator.js";
 import type { StoredMessage } from "../src/simulators/slack/types.js";
-import { TwilioSimulator } from "../src/simulators/twilio.js";
+import { TwilioSimulator } from "../src/simulators/twilio/simulator.js";
 import { type GoalId, goals } from "./goals.js";
 
 /*

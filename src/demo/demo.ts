@@ -6,7 +6,7 @@ import { appLogger, createApp, loadConfig, type ThreadlineApp } from "../app.js"
 import type { LogLevel } from "../logger.js";
 import type { LocalServer } from "../simulators/http.js";
 import { SlackSimulator } from "../simulators/slack/simulator.js";
-import { TwilioSimulator } from "../simulators/twilio.js";
+import { TwilioSimulator } from "../simulators/twilio/simulator.js";
 import { customers, inboxNumber, supportChannel, teammates } from "./cast.js";
 import { DemoDriver } from "./driver.js";
 import { startDemoServer } from "./server.js";

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
 import type { SlackSimulator } from "../../src/simulators/slack/simulator.js";
-import type { TwilioSimulator } from "../../src/simulators/twilio.js";
+import type { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
 import { waitFor } from "../../src/simulators/wait.js";
 import { publicUrl } from "./harness.js";
 

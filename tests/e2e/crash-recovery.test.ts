@@ -6,7 +6,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
-import { TwilioSimulator } from "../../src/simulators/twilio.js";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
 import { waitFor } from "../../src/simulators/wait.js";
 import { migratedSqliteUrl } from "../support/migrated-sqlite.js";
 import { agent, customerNumber, inboxNumber, publicUrl, supportChannel } from "./harness.js";

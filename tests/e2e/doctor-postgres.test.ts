@@ -8,7 +8,7 @@ import { exitCode } from "../../src/doctor/report.js";
 import type { CheckResult } from "../../src/doctor/result.js";
 import { runDoctor } from "../../src/doctor/run.js";
 import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
-import { TwilioSimulator } from "../../src/simulators/twilio.js";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { waitFor } from "./harness.js";
 

@@ -14,7 +14,7 @@ import { exitCode, formatReport } from "../../src/doctor/report.js";
 import type { CheckResult } from "../../src/doctor/result.js";
 import { runDoctor } from "../../src/doctor/run.js";
 import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
-import { TwilioSimulator } from "../../src/simulators/twilio.js";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
 import { FakeGraph } from "../fakes/fake-graph.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 import { Harness } from "./harness.js";

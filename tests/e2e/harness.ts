@@ -6,7 +6,7 @@ import { pino } from "pino";
 import { type AppOverrides, createApp, loadConfig, type ThreadlineApp } from "../../src/app.js";
 import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
 import type { StoredMessage } from "../../src/simulators/slack/types.js";
-import { TwilioSimulator } from "../../src/simulators/twilio.js";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
 import { waitFor } from "../../src/simulators/wait.js";
 import { FakeGraph, postWebhook, type WebhookOptions } from "../fakes/fake-graph.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";

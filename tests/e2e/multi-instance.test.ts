@@ -3,7 +3,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
-import { TwilioSimulator } from "../../src/simulators/twilio.js";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
 import { waitFor } from "../../src/simulators/wait.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { deliverSpread, type Instance, startInstances } from "./app-instances.js";

@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
 import { twilioSignature } from "../../src/simulators/twilio/wire.js";
-import { TwilioSimulator } from "../../src/simulators/twilio.js";
 
 /** protocols §4.4: twilio-node has no base-URL option, so rewrite the host of every request. */
 class LocalRequestClient extends twilio.RequestClient {
