@@ -8,7 +8,7 @@ import { loadConfig } from "../../src/app.js";
 import type { Config } from "../../src/config.js";
 import { openDatabase } from "../../src/db/client.js";
 import { sqliteFilePath } from "../../src/db/migrate.js";
-import { checkPorts } from "../../src/doctor/ports.js";
+import { checkPorts } from "../../src/doctor/listening-ports.js";
 import { checkPublicUrl, checkPublicUrlReaches } from "../../src/doctor/public-url.js";
 import { exitCode, formatReport } from "../../src/doctor/report.js";
 import type { CheckResult } from "../../src/doctor/result.js";

@@ -3,7 +3,7 @@ import type { HandlerDependencies } from "../../../src/core/delivery/handlers/de
 import { erasePosts } from "../../../src/core/delivery/handlers/erase-posts.js";
 import { DeliveryError } from "../../../src/core/errors.js";
 import type { Job } from "../../../src/core/ports/queue.js";
-import { RecordingSlack } from "./ports.js";
+import { RecordingSlack } from "./harness.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const job = {

@@ -18,7 +18,7 @@ import {
   type TestDatabase,
   testDatabase,
   testWorker,
-} from "../../core/ports.js";
+} from "../../core/harness.js";
 
 /*
  * The Messenger webhook through the real receiver, core and SQLite store, against the fake Graph API; Slack
