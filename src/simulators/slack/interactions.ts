@@ -10,7 +10,7 @@ import {
   overflowChoicePayload,
   type SlashCommandInput,
   slashCommandPayload,
-} from "./payloads.js";
+} from "./interaction-payloads.js";
 import type { ResponseUrls } from "./response-urls.js";
 import { ACK_TIMEOUT_MS, type SocketModeServer } from "./socket-mode.js";
 import type { AckOptions, Ephemeral, Json } from "./types.js";

@@ -1,5 +1,5 @@
 import { blockErrors, MAX_VIEW_BLOCKS, withBlockIds } from "./blocks.js";
-import { messageChangedEvent } from "./payloads.js";
+import { messageChangedEvent } from "./events.js";
 import type { Json, MessageMetadata, SimulatedChannel, SlackFile, StoredMessage } from "./types.js";
 import { compareTs, type Workspace } from "./workspace.js";
 

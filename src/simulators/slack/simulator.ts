@@ -2,9 +2,9 @@ import type { IncomingMessage } from "node:http";
 import { Changes } from "../changes.js";
 import { type LocalServer, listen, type Reply, readBody, text } from "../http.js";
 import { waitFor } from "../wait.js";
+import { eventEnvelope } from "./events.js";
 import { receiveUpload, serveFile } from "./file-transfers.js";
 import { Interactions } from "./interactions.js";
-import { eventEnvelope } from "./payloads.js";
 import { ResponseUrls } from "./response-urls.js";
 import { ACK_TIMEOUT_MS, SocketModeServer, type SocketRouting } from "./socket-mode.js";
 import type {

@@ -1,13 +1,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import {
+  appHomeOpenedEvent,
   memberJoinedChannelEvent,
   memberLeftChannelEvent,
   messageChangedEvent,
   messageDeletedEvent,
+  reactionEvent,
   teamJoinEvent,
   userChangeEvent,
-} from "./payloads.js";
-import { appHomeOpenedEvent, reactionEvent } from "./triage-payloads.js";
+} from "./events.js";
 import type {
   AckOptions,
   Json,
