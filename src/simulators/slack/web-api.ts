@@ -2,7 +2,9 @@ import type { IncomingMessage } from "node:http";
 import { STATUS_CODES } from "node:http";
 import { FaultQueue } from "../faults.js";
 import { json, type Reply, type RequestBody, text } from "../http.js";
-import { type Args, createMethods, type MethodContext, type MethodSpec, SlackApiError } from "./methods.js";
+import type { MethodContext, MethodSpec } from "./method-access.js";
+import { type Args, SlackApiError } from "./method-args.js";
+import { createMethods } from "./methods.js";
 import type { ApiCall, FailSpec, RateLimitSpec } from "./types.js";
 
 /** The scopes the app is granted unless a test takes some away. */
