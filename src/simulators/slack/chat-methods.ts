@@ -12,6 +12,7 @@ import {
   metadataArg,
   str,
 } from "./method-args.js";
+import { apiMessage, messageBase } from "./rendering.js";
 import type { Json } from "./types.js";
 
 /** The bot's messages, reactions and App Home: chat.*, reactions.add, views.publish. */
@@ -60,7 +61,7 @@ export function chatMethods(ctx: MethodContext, access: MethodAccess): Record<st
           }),
         );
         echoMessage(channel, message);
-        return { channel: channel.id, ts: message.ts, message: ws.apiMessage(message) };
+        return { channel: channel.id, ts: message.ts, message: apiMessage(ws, message) };
       },
     },
 
@@ -89,7 +90,7 @@ export function chatMethods(ctx: MethodContext, access: MethodAccess): Record<st
         );
         if (!blocks?.length) delete message.blocks;
         ctx.echo(channel, messageChangedEvent(ws, channel, message, previous, editTs));
-        return { channel: channel.id, ts: message.ts, text: message.text, message: ws.messageBase(message) };
+        return { channel: channel.id, ts: message.ts, text: message.text, message: messageBase(ws, message) };
       },
     },
 

@@ -1,5 +1,6 @@
 import type { MethodAccess, MethodContext, MethodSpec } from "./method-access.js";
 import { blocksArg, bool, defined, fail, jsonArg, page, str } from "./method-args.js";
+import { apiMessage, channelJson, userJson } from "./rendering.js";
 import type { SimulatedChannel, SlackFile, StoredMessage } from "./types.js";
 import { compareTs } from "./workspace.js";
 
@@ -11,7 +12,7 @@ export function conversationMethods(ctx: MethodContext, access: MethodAccess): R
   return {
     "conversations.info": {
       token: "bot",
-      run: (args) => ({ channel: ws.channelJson(readable(str(args, "channel"), "read")) }),
+      run: (args) => ({ channel: channelJson(ws, readable(str(args, "channel"), "read")) }),
     },
 
     "conversations.members": {
@@ -33,7 +34,7 @@ export function conversationMethods(ctx: MethodContext, access: MethodAccess): R
         const already = ws.isBotMember(channel);
         channel.members.add(bot.botUserId);
         return {
-          channel: ws.channelJson(channel),
+          channel: channelJson(ws, channel),
           ...(already && {
             warning: "already_in_channel",
             response_metadata: { warnings: ["already_in_channel"] },
@@ -56,7 +57,7 @@ export function conversationMethods(ctx: MethodContext, access: MethodAccess): R
         const { items, nextCursor } = page(thread, args, 1000);
         const includeMetadata = bool(args, "include_all_metadata");
         return {
-          messages: items.map((m) => ws.apiMessage(m, includeMetadata)),
+          messages: items.map((m) => apiMessage(ws, m, includeMetadata)),
           has_more: nextCursor !== "",
           response_metadata: { next_cursor: nextCursor },
         };
@@ -69,7 +70,7 @@ export function conversationMethods(ctx: MethodContext, access: MethodAccess): R
         requireScope("users:read");
         const id = str(args, "user");
         const user = id ? ws.users.get(id) : undefined;
-        return { user: ws.userJson(user ?? fail("user_not_found")) };
+        return { user: userJson(ws, user ?? fail("user_not_found")) };
       },
     },
 
@@ -79,7 +80,7 @@ export function conversationMethods(ctx: MethodContext, access: MethodAccess): R
         requireScope("users:read");
         const { items, nextCursor } = page([...ws.users.values()], args, 200, ctx.maxPageSize());
         return {
-          members: items.map((user) => ws.userJson(user)),
+          members: items.map((user) => userJson(ws, user)),
           cache_ts: Math.floor(Date.now() / 1000),
           response_metadata: { next_cursor: nextCursor },
         };
@@ -96,7 +97,7 @@ export function conversationMethods(ctx: MethodContext, access: MethodAccess): R
           .topLevel(channel.id)
           .filter((message) => compareTs(message.ts, oldest) > 0)
           .reverse()
-          .map((message) => ws.apiMessage(message, withMetadata));
+          .map((message) => apiMessage(ws, message, withMetadata));
         return { messages, has_more: false, response_metadata: { next_cursor: "" } };
       },
     },

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { messageBase, userJson } from "./rendering.js";
 import type {
   Json,
   MessageVersion,
@@ -74,8 +75,8 @@ export function messageChangedEvent(
     ts: editTs,
     event_ts: editTs,
     channel_type: ws.channelType(channel),
-    message: ws.messageBase(message),
-    previous_message: ws.messageBase(previous),
+    message: messageBase(ws, message),
+    previous_message: messageBase(ws, previous),
   };
 }
 
@@ -94,7 +95,7 @@ export function messageDeletedEvent(
     ts: deleteTs,
     event_ts: deleteTs,
     channel_type: ws.channelType(channel),
-    previous_message: ws.messageBase(message),
+    previous_message: messageBase(ws, message),
   };
 }
 
@@ -133,11 +134,11 @@ export function memberLeftChannelEvent(ws: Workspace, channel: SimulatedChannel,
 
 /** `user_change` carries the whole user object, as users.info shows it. */
 export function userChangeEvent(ws: Workspace, user: SimulatedUser): Json {
-  return { type: "user_change", user: ws.userJson(user), cache_ts: unixNow(), event_ts: ws.nextTs() };
+  return { type: "user_change", user: userJson(ws, user), cache_ts: unixNow(), event_ts: ws.nextTs() };
 }
 
 export function teamJoinEvent(ws: Workspace, user: SimulatedUser): Json {
-  return { type: "team_join", user: ws.userJson(user), cache_ts: unixNow(), event_ts: ws.nextTs() };
+  return { type: "team_join", user: userJson(ws, user), cache_ts: unixNow(), event_ts: ws.nextTs() };
 }
 
 /** reaction_added / reaction_removed on a message. */

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { findElement } from "./blocks.js";
 import { VERIFICATION_TOKEN } from "./events.js";
+import { apiMessage } from "./rendering.js";
 import type { Ephemeral, Json, SimulatedChannel, SocketEnvelope, StoredMessage } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
@@ -119,7 +120,7 @@ export function buttonClickPayload(
     type: "block_actions",
     ...common,
     trigger_id: triggerId(),
-    message: ws.apiMessage(message),
+    message: apiMessage(ws, message),
     state: { values: {} },
     response_url: responseUrl,
     actions: [
@@ -195,7 +196,7 @@ export function externalSelectPayload(
     type: "block_actions",
     ...common,
     trigger_id: triggerId(),
-    message: ws.apiMessage(message),
+    message: apiMessage(ws, message),
     state: {
       values: { [blockId]: { [input.actionId]: { type: "external_select", selected_option: selected } } },
     },
@@ -227,7 +228,7 @@ export function overflowChoicePayload(
     type: "block_actions",
     ...common,
     trigger_id: triggerId(),
-    message: ws.apiMessage(message),
+    message: apiMessage(ws, message),
     state: { values: {} },
     response_url: responseUrl,
     actions: [

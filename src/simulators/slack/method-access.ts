@@ -1,5 +1,6 @@
 import type { Args } from "./method-args.js";
 import { fail } from "./method-args.js";
+import { messageEvent } from "./rendering.js";
 import type { Json, SimulatedChannel, StoredMessage } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
@@ -83,7 +84,7 @@ export function methodAccess(ctx: MethodContext): MethodAccess {
   };
 
   const echoMessage = (channel: SimulatedChannel, message: StoredMessage) =>
-    ctx.echo(channel, ws.messageEvent(message));
+    ctx.echo(channel, messageEvent(ws, message));
   return {
     hasScope,
     requireScope,

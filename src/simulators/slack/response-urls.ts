@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { json, type Reply, type RequestBody } from "../http.js";
 import { blockErrors, withBlockIds } from "./blocks.js";
+import { messageEvent } from "./rendering.js";
 import type { Json, SimulatedChannel } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
@@ -80,7 +81,7 @@ export class ResponseUrls {
         ...(threadTs && { thread_ts: threadTs }),
       });
       const channel = ws.channels.get(target.channel);
-      if (channel) this.echo(channel, ws.messageEvent(message));
+      if (channel) this.echo(channel, messageEvent(ws, message));
     } else {
       const shownIn = threadTs ?? target.threadTs;
       ws.ephemerals.push({

@@ -9,6 +9,7 @@ import {
   teamJoinEvent,
   userChangeEvent,
 } from "./events.js";
+import { messageEvent } from "./rendering.js";
 import type {
   AckOptions,
   Json,
@@ -74,7 +75,7 @@ export class UserActions {
       ...(subtype && { subtype }),
     });
     const envelopeId = this.workspace.isBotMember(channel)
-      ? await this.sendEvent(this.workspace.messageEvent(message), input)
+      ? await this.sendEvent(messageEvent(this.workspace, message), input)
       : null;
     return { ts: message.ts, envelopeId };
   }
