@@ -6,8 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { FakeSlack, type StoredMessage } from "../tests/fakes/fake-slack.js";
-import { FakeTwilio } from "../tests/fakes/fake-twilio.js";
+import { SlackSimulator } from "../src/simulators/slack/simulator.js";
+import type { StoredMessage } from "../src/simulators/slack/types.js";
+import { TwilioSimulator } from "../src/simulators/twilio/simulator.js";
 import { type GoalId, goals } from "./goals.js";
 
 /*
@@ -165,14 +166,14 @@ export async function stopEverything(): Promise<void> {
 // ---- Fakes ----
 
 export interface Fakes {
-  readonly slack: FakeSlack;
-  readonly twilio: FakeTwilio;
+  readonly slack: SlackSimulator;
+  readonly twilio: TwilioSimulator;
   stop(): Promise<void>;
 }
 
 /** `routing: "random"` when several app instances share the fake Slack (each event to one of them). */
 export async function startFakes(options: { routing?: "random" } = {}): Promise<Fakes> {
-  const [slack, twilio] = await Promise.all([FakeSlack.start(options), FakeTwilio.start()]);
+  const [slack, twilio] = await Promise.all([SlackSimulator.start(options), TwilioSimulator.start()]);
   slack.addUser({ id: agentId, name: "ana", realName: "Ana Alves", displayName: "Ana" });
   const fakes: Fakes = {
     slack,
@@ -312,7 +313,7 @@ export class PostedMessages {
   private scanned = 0;
 
   constructor(
-    private readonly slack: FakeSlack,
+    private readonly slack: SlackSimulator,
     private readonly prefix: string,
   ) {}
 
@@ -365,9 +366,9 @@ export function nextMessageSid(): string {
   return `SM${process.pid.toString(16).padStart(8, "0")}${Date.now().toString(16).padStart(12, "0")}${sidCounter.toString(16).padStart(12, "0")}`;
 }
 
-/** An inbound SMS exactly as FakeTwilio.sendInbound posts it, signed for PUBLIC_URL, ready to send. */
+/** An inbound SMS exactly as TwilioSimulator.sendInbound posts it, signed for PUBLIC_URL, ready to send. */
 export function signedInbound(
-  twilio: FakeTwilio,
+  twilio: TwilioSimulator,
   input: { from: string; to: string; body: string },
 ): SignedRequest {
   const { messageSid, params } = twilio.inboundParams({ ...input, messageSid: nextMessageSid() });

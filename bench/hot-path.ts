@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { customerLane, slackLane } from "../src/core/lanes.js";
+import { customerLane, slackLane } from "../src/core/lane-names.js";
 import type { InboundMessage } from "../src/core/model.js";
 import { openDatabase } from "../src/db/client.js";
 import { migrateDatabase } from "../src/db/migrate.js";

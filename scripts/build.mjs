@@ -25,7 +25,7 @@ function note(message) {
 }
 
 /** What node runs: `npm start`, `npm run doctor`, `npm run demo`. Each becomes dist/<same path>.js. */
-const entryPoints = ["main.ts", "doctor.ts", "demo/main.ts"];
+const entryPoints = ["main.ts", "doctor/main.ts", "demo/main.ts"];
 
 /**
  * Left to Node's own loader at run time: packages that load files by path from their own folder (a native

@@ -3,12 +3,12 @@ import type { AddressInfo } from "node:net";
 import type { WebClientOptions } from "@slack/web-api";
 import { Activity, whenQuiet } from "./activity.js";
 import {
-  type ChannelOverrides,
   channelDefinitions,
   channelRegistry,
   channelSecretPaths,
   createChannelModules,
 } from "./channels/registry.js";
+import type { ChannelOverrides } from "./channels/types.js";
 import { type Config, parseConfig } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
 import { AssigneesInChannel } from "./core/assignees-in-channel.js";
@@ -25,7 +25,7 @@ import { DeliveryWorker } from "./core/delivery/worker.js";
 import { AppHome, type AppHomeOptions, defaultHomeOptions } from "./core/home.js";
 import { defaultHousekeeping, Housekeeping, type HousekeepingOptions } from "./core/housekeeping.js";
 import { InboxPolicy } from "./core/inbox-policy.js";
-import { customerLane, slackLane } from "./core/lanes.js";
+import { customerLane, slackLane } from "./core/lane-names.js";
 import { ChannelMembership } from "./core/membership.js";
 import type { ChannelKind } from "./core/model.js";
 import { ReactionTriage } from "./core/reaction-triage.js";

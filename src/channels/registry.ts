@@ -1,11 +1,9 @@
 import type { ChannelKind } from "../core/model.js";
-import type { ChannelRegistry } from "../core/ports.js";
+import type { ChannelRegistry } from "../core/ports/channel.js";
 import { messengerChannel } from "./messenger/index.js";
 import { smsChannel } from "./sms/index.js";
 import type { ChannelDefinition, ChannelModule, ChannelOverrides } from "./types.js";
 import { whatsappChannel } from "./whatsapp/index.js";
-
-export type { ChannelOverrides } from "./types.js";
 
 /**
  * Every customer channel, keyed by kind: adding a channel is adding a folder and a line here. Config, the

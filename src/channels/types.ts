@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import type { Conversations } from "../core/conversations.js";
 import type { ChannelKind } from "../core/model.js";
-import type { CustomerChannel } from "../core/ports.js";
+import type { CustomerChannel } from "../core/ports/channel.js";
 import type { CheckResult } from "../doctor/result.js";
 import type { Logger } from "../logger.js";
 import type { TwilioClient } from "./twilio/client.js";

@@ -1,9 +1,12 @@
 import { assigneeOptions, type MenuOption, unassignValue } from "./assignment.js";
 import { leftThreadReason } from "./inbox-policy.js";
-import { slackLane } from "./lanes.js";
+import { slackLane } from "./lane-names.js";
 import type { ChannelMembership } from "./membership.js";
 import type { Conversation, ConversationContext } from "./model.js";
-import type { ConversationChanges, ConversationStore, CoreLogger, NewJob, SlackPort } from "./ports.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { NewJob } from "./ports/queue.js";
+import type { SlackPort } from "./ports/slack.js";
+import type { ConversationChanges, ConversationStore } from "./ports/store.js";
 
 /** Who acted, and where: actions are only accepted from the conversation's own thread parent. */
 export interface ActionContext {

@@ -1,6 +1,7 @@
-import { slackLane } from "./lanes.js";
+import { slackLane } from "./lane-names.js";
 import type { ChannelMembership } from "./membership.js";
-import type { ConversationStore, CoreLogger } from "./ports.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { ConversationStore } from "./ports/store.js";
 
 /**
  * A conversation is assigned only to a member of the channel it lives in. When that stops being true (the

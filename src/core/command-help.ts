@@ -1,5 +1,5 @@
 import type { ChannelKind } from "./model.js";
-import type { ChannelRegistry } from "./ports.js";
+import type { ChannelRegistry } from "./ports/channel.js";
 
 /** The channels are the registry's keys: the core never lists them itself. */
 export const kindsOf = (channels: ChannelRegistry) => Object.keys(channels) as ChannelKind[];

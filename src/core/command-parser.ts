@@ -1,7 +1,7 @@
 import { commandExamples, exampleAddress, kindsOf } from "./command-help.js";
 import { parseTeamCommand, type TeamCommand } from "./hours/team-commands.js";
 import type { ChannelKind } from "./model.js";
-import type { ChannelRegistry } from "./ports.js";
+import type { ChannelRegistry } from "./ports/channel.js";
 import type { StartRequest } from "./start-conversation.js";
 
 export type SlashCommand =

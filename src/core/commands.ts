@@ -5,10 +5,13 @@ import { ConversationFinder } from "./find-conversations.js";
 import { HeldMessageCommands } from "./held-messages.js";
 import { TeamCommands } from "./hours/team-commands.js";
 import { InboxPolicy } from "./inbox-policy.js";
-import { channelLane } from "./lanes.js";
+import { channelLane } from "./lane-names.js";
 import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
-import type { ChannelRegistry, ConversationStore, CoreLogger, SlackPort } from "./ports.js";
+import type { ChannelRegistry } from "./ports/channel.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { SlackPort } from "./ports/slack.js";
+import type { ConversationStore } from "./ports/store.js";
 import { ConversationStarter } from "./start-conversation.js";
 import { defaultStartLimits, type StartLimits, StartPolicy } from "./start-limits.js";
 

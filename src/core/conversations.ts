@@ -3,7 +3,7 @@ import { messageChanged, type SlackMessageChange } from "./edits.js";
 import { businessTimeBetween } from "./hours/business-time.js";
 import { serviceOnInbound, teamHours } from "./hours/team-service.js";
 import { leftThreadReason } from "./inbox-policy.js";
-import { customerLane, nudgeLane, slackLane } from "./lanes.js";
+import { customerLane, nudgeLane, slackLane } from "./lane-names.js";
 import type {
   AgentReply,
   ChannelKind,
@@ -16,16 +16,16 @@ import type {
   SentPart,
 } from "./model.js";
 import { optInChange } from "./policies/channel-rules.js";
+import type { ChannelRegistry } from "./ports/channel.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { NewJob } from "./ports/queue.js";
 import type {
-  ChannelRegistry,
   ConversationStore,
-  CoreLogger,
   InboundEffects,
   InboundOutcome,
   InboundState,
-  NewJob,
   Write,
-} from "./ports.js";
+} from "./ports/store.js";
 import { replyStatusWrite } from "./reply-status.js";
 import { isInternalNote } from "./text.js";
 

@@ -1,4 +1,6 @@
-import type { ConversationStore, CoreLogger, SlackPort } from "./ports.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { SlackPort } from "./ports/slack.js";
+import type { ConversationStore } from "./ports/store.js";
 
 /**
  * Parents whose recording was cut off: Slack took the post, but the instance that made it died before it

@@ -1,5 +1,6 @@
 import type { Message, MessageStatus } from "./model.js";
-import type { ConversationStore, CoreLogger } from "./ports.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { ConversationStore } from "./ports/store.js";
 
 /** A message in a channel the app is in that someone edited or deleted, as the Slack listener hands it over. */
 export interface SlackMessageChange {

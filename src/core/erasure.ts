@@ -1,7 +1,10 @@
 import { kindsOf } from "./command-help.js";
 import type { InboxPolicy } from "./inbox-policy.js";
-import { channelLane } from "./lanes.js";
-import type { ChannelRegistry, ContactKey, ConversationStore, CoreLogger, Erasure, NewJob } from "./ports.js";
+import { channelLane } from "./lane-names.js";
+import type { ChannelRegistry } from "./ports/channel.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { NewJob } from "./ports/queue.js";
+import type { ContactKey, ConversationStore, Erasure } from "./ports/store.js";
 
 /** Erasing a customer, offered by `/threadline forget` and done when its button is clicked. */
 export interface ForgetRequest {

@@ -1,11 +1,8 @@
 import { contactName } from "./parent-view.js";
-import type {
-  ChannelRegistry,
-  ConversationMatch,
-  ConversationStore,
-  CoreLogger,
-  SlackPort,
-} from "./ports.js";
+import type { ChannelRegistry } from "./ports/channel.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { SlackPort } from "./ports/slack.js";
+import type { ConversationMatch, ConversationStore } from "./ports/store.js";
 import { maxSearchWords, searchText } from "./search-words.js";
 import { escapeForSlack, mrkdwnToPlainText } from "./text.js";
 

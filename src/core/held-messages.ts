@@ -1,6 +1,8 @@
 import type { InboxPolicy } from "./inbox-policy.js";
 import type { Inbox } from "./model.js";
-import type { ChannelRegistry, ConversationStore, CoreLogger } from "./ports.js";
+import type { ChannelRegistry } from "./ports/channel.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { ConversationStore } from "./ports/store.js";
 
 const messages = (count: number) => `${count} customer message${count === 1 ? "" : "s"}`;
 

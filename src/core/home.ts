@@ -3,15 +3,11 @@ import { businessTimeBetween } from "./hours/business-time.js";
 import { teamHours } from "./hours/team-service.js";
 import type { ChannelMembership } from "./membership.js";
 import type { Conversation, Inbox, TeamSettings } from "./model.js";
-import type {
-  ChannelRegistry,
-  ConversationChanges,
-  ConversationStore,
-  ConversationSummary,
-  CoreLogger,
-  HomeItem,
-  SlackPort,
-} from "./ports.js";
+import type { ChannelRegistry } from "./ports/channel.js";
+import type { ConversationSummary, HomeItem } from "./ports/home.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { SlackPort } from "./ports/slack.js";
+import type { ConversationChanges, ConversationStore } from "./ports/store.js";
 
 /** Where each listed conversation's inbox is connected now, by inbox id. */
 type InboxChannels = ReadonlyMap<number, string>;

@@ -1,4 +1,5 @@
-import type { ConversationStore, CoreLogger } from "./ports.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { ConversationStore } from "./ports/store.js";
 
 const day = 24 * 60 * 60 * 1000;
 

@@ -1,4 +1,5 @@
-import type { CoreLogger, SlackPort } from "./ports.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { SlackPort } from "./ports/slack.js";
 
 /**
  * Whether someone is a person in a channel: a member who is not a bot or a deactivated account. Every button,

@@ -1,5 +1,6 @@
 import type { ConversationContext } from "./model.js";
-import type { CustomerChannel, ParentView, TranscriptLinks } from "./ports.js";
+import type { CustomerChannel } from "./ports/channel.js";
+import type { ParentView, TranscriptLinks } from "./ports/slack.js";
 
 export function contactName(context: ConversationContext, channel: CustomerChannel): string {
   const { displayName, address } = context.contact;

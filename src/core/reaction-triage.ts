@@ -1,6 +1,7 @@
 import type { ActionOutcome, ConversationActions } from "./actions.js";
 import type { ChannelMembership } from "./membership.js";
-import type { ConversationStore, CoreLogger } from "./ports.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { ConversationStore } from "./ports/store.js";
 
 /** Slack's triage-channel convention: 👀 takes a conversation, ✅ closes it. Removing a reaction does nothing. */
 export const triageReactions = { eyes: "assign", white_check_mark: "close" } as const;

@@ -3,8 +3,6 @@
 
 import { instantOf, wallClock } from "./zoned-time.js";
 
-export { isKnownTimeZone } from "./zoned-time.js";
-
 /** Each choice with how it reads after "Remind me". */
 export const reminderChoices = {
   in1h: "in 1 hour",

@@ -1,9 +1,12 @@
 import type { ActionContext } from "./actions.js";
 import { leftThreadReason } from "./inbox-policy.js";
-import { reminderLane } from "./lanes.js";
+import { reminderLane } from "./lane-names.js";
 import type { ChannelMembership } from "./membership.js";
-import type { ConversationStore, CoreLogger, SlackPort } from "./ports.js";
-import { isKnownTimeZone, isReminderChoice, reminderTime } from "./reminder-time.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { SlackPort } from "./ports/slack.js";
+import type { ConversationStore } from "./ports/store.js";
+import { isReminderChoice, reminderTime } from "./reminder-time.js";
+import { isKnownTimeZone } from "./zoned-time.js";
 
 export type ReminderOutcome =
   | {

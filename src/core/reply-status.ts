@@ -1,7 +1,8 @@
 import { deliveredReaction, failedReaction, isFailure } from "./delivery-status.js";
-import { slackLane } from "./lanes.js";
+import { slackLane } from "./lane-names.js";
 import type { Message, MessageStatus } from "./model.js";
-import type { MessageChanges, NewJob, Write } from "./ports.js";
+import type { NewJob } from "./ports/queue.js";
+import type { MessageChanges, Write } from "./ports/store.js";
 
 export interface ReplyFailure {
   readonly errorCode: string | null;

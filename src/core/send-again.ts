@@ -1,9 +1,10 @@
 import type { ActionContext, ActionOutcome } from "./actions.js";
 import { waitsToBeSentAgain } from "./delivery-status.js";
 import { leftThreadReason } from "./inbox-policy.js";
-import { customerLane } from "./lanes.js";
+import { customerLane } from "./lane-names.js";
 import type { ChannelMembership } from "./membership.js";
-import type { ConversationStore, CoreLogger } from "./ports.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { ConversationStore } from "./ports/store.js";
 
 /**
  * **Send again** on a reply whose provider could not confirm whether it went out, or whose send was given up

@@ -1,13 +1,9 @@
-import { slackLane } from "./lanes.js";
+import { slackLane } from "./lane-names.js";
 import type { Inbox } from "./model.js";
-import type {
-  ChannelRegistry,
-  ConversationStore,
-  CoreLogger,
-  NewJob,
-  StartDecision,
-  StartState,
-} from "./ports.js";
+import type { ChannelRegistry } from "./ports/channel.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { NewJob } from "./ports/queue.js";
+import type { ConversationStore, StartDecision, StartState } from "./ports/store.js";
 import type { StartPolicy } from "./start-limits.js";
 import { parseTemplateReply } from "./templates.js";
 

@@ -1,5 +1,6 @@
 import type { ChannelMembership } from "./membership.js";
-import type { ChannelRegistry, ConversationStore, CustomerChannel } from "./ports.js";
+import type { ChannelRegistry, CustomerChannel } from "./ports/channel.js";
+import type { ConversationStore } from "./ports/store.js";
 
 /**
  * Who may text customers first from Slack and how often (THREADLINE_SENDERS, TEXT_LIMIT_PER_HOUR); where to is

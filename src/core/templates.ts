@@ -1,4 +1,4 @@
-import type { ChannelCapabilities, TemplateRequest } from "./ports.js";
+import type { ChannelCapabilities, TemplateRequest } from "./ports/channel.js";
 
 /**
  * An agent asks for an approved template by starting a thread reply with `template:` (Slack refuses slash

@@ -1,6 +1,7 @@
 import type { ChannelMembership } from "./membership.js";
 import type { ConversationContext } from "./model.js";
-import type { CoreLogger, TranscriptLinks } from "./ports.js";
+import type { CoreLogger } from "./ports/logger.js";
+import type { TranscriptLinks } from "./ports/slack.js";
 
 export type TranscriptAccess =
   | { readonly result: "granted"; readonly url: string; readonly expiresAt: Date }

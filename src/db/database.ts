@@ -1,5 +1,6 @@
 import type { PostPacing } from "../core/ports/pacing.js";
-import type { ConversationStore, DeliveryQueue } from "../core/ports.js";
+import type { DeliveryQueue } from "../core/ports/queue.js";
+import type { ConversationStore } from "../core/ports/store.js";
 
 /** The app's database, whichever DATABASE_URL names: the two ports, and what the app does with it as a whole. */
 export interface AppDatabase {

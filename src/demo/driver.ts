@@ -1,8 +1,8 @@
 import { AppError } from "../core/errors.js";
 import type { Logger } from "../logger.js";
+import type { SlackSimulator } from "../simulators/slack/simulator.js";
 import type { Json } from "../simulators/slack/types.js";
-import type { SlackSimulator } from "../simulators/slack.js";
-import type { TwilioSimulator } from "../simulators/twilio.js";
+import type { TwilioSimulator } from "../simulators/twilio/simulator.js";
 import { customers, inboxNumber, supportChannel, teammates } from "./cast.js";
 import { samplePictures } from "./samples.js";
 

@@ -1,6 +1,6 @@
+import type { SlackSimulator } from "../simulators/slack/simulator.js";
 import type { Json, StoredMessage } from "../simulators/slack/types.js";
-import type { SlackSimulator } from "../simulators/slack.js";
-import type { TwilioSimulator } from "../simulators/twilio.js";
+import type { TwilioSimulator } from "../simulators/twilio/simulator.js";
 import { customers, inboxNumber, supportChannel, teammates } from "./cast.js";
 import type { PhoneInbound } from "./driver.js";
 import { samplePictures } from "./samples.js";

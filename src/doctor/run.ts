@@ -5,7 +5,7 @@ import { SlackProbe } from "../slack/probe.js";
 import { readManifest, type SlackManifest } from "../slack/scopes.js";
 import { checkCustomerChannels } from "./customer-channels.js";
 import { checkDatabases, type DatabaseDependencies } from "./database.js";
-import { checkPorts } from "./ports.js";
+import { checkPorts } from "./listening-ports.js";
 import { checkPublicUrl, checkPublicUrlReaches } from "./public-url.js";
 import type { CheckResult } from "./result.js";
 import { checkAppToken, checkBotToken, checkChannels, checkScopes } from "./slack.js";

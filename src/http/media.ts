@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { ConversationStore } from "../core/ports.js";
+import type { ConversationStore } from "../core/ports/store.js";
 import type { Logger } from "../logger.js";
 
 export const mediaPath = (token: string) => `/media/${token}`;

@@ -2,7 +2,8 @@ import { channelDefinitions } from "../channels/registry.js";
 import { Conversations, type InboundOutcome, type ReplyOutcome } from "../core/conversations.js";
 import { DeliveryError } from "../core/errors.js";
 import type { AgentReply, ChannelKind, InboundMessage } from "../core/model.js";
-import type { ChannelRegistry, SlackPort } from "../core/ports.js";
+import type { ChannelRegistry } from "../core/ports/channel.js";
+import type { SlackPort } from "../core/ports/slack.js";
 import type { Metrics } from "./metrics.js";
 
 /** Counts each inbound message by the outcome the core gave it, and times each first response. */

@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { JobObserver } from "../core/delivery/worker.js";
-import type { QueueStats } from "../core/ports.js";
+import type { QueueStats } from "../core/ports/queue.js";
 import type { SlackConnectionState } from "../slack/bolt.js";
 
 export interface MetricSources {

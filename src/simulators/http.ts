@@ -44,7 +44,7 @@ export async function listen(handler: Handler, port = 0): Promise<LocalServer> {
     handler(req, url).then(
       (reply) => send(res, reply),
       (err: unknown) => {
-        // A bug in a fake must show up in the test output instead of leaving the client waiting.
+        // A bug in a simulator must show up in the test output instead of leaving the client waiting.
         console.error("fake server handler failed:", err);
         send(res, text(String(err), 500));
       },

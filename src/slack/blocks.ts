@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import type { ParentView } from "../core/ports.js";
+import type { ParentView } from "../core/ports/slack.js";
 import { reminderChoices } from "../core/reminder-time.js";
 import { escapeForSlack } from "../core/text.js";
 

@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import type { HomeItem, HomeView } from "../core/ports.js";
+import type { HomeItem, HomeView } from "../core/ports/home.js";
 import { escapeForSlack } from "../core/text.js";
 import { slackDate } from "./blocks.js";
 

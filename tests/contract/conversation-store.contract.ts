@@ -1,12 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { InboundMessage } from "../../src/core/model.js";
-import type {
-  ConversationStore,
-  DeliveryQueue,
-  InboundEffects,
-  NewJob,
-  QueuedJob,
-} from "../../src/core/ports.js";
+import type { DeliveryQueue, NewJob, QueuedJob } from "../../src/core/ports/queue.js";
+import type { ConversationStore, InboundEffects } from "../../src/core/ports/store.js";
 
 export interface StoreUnderTest {
   readonly store: ConversationStore;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testDatabase } from "../unit/core/ports.js";
+import { testDatabase } from "../unit/core/harness.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
 import { retentionContract } from "./retention.contract.js";
 import { sharedRowsContract } from "./shared-rows.contract.js";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DeliveryQueue, Job, NewJob, QueuedJob } from "../../src/core/ports.js";
+import type { DeliveryQueue, Job, NewJob, QueuedJob } from "../../src/core/ports/queue.js";
 
 export interface QueueUnderTest {
   readonly queue: DeliveryQueue;

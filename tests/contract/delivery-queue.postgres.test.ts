@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NewJob, QueuedJob } from "../../src/core/ports.js";
+import type { NewJob, QueuedJob } from "../../src/core/ports/queue.js";
 import { PgDeliveryQueue } from "../../src/db/postgres/delivery-queue.js";
 import { ownerLockClass, PgOwnerLock } from "../../src/db/postgres/owner-lock.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";

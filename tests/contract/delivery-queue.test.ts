@@ -6,7 +6,7 @@ import { MemoryDeliveryQueue } from "../../src/db/memory/delivery-queue.js";
 import { SqliteConnection } from "../../src/db/sqlite/connection.js";
 import { SqliteDeliveryQueue } from "../../src/db/sqlite/delivery-queue.js";
 import { SqliteOwnerLocks } from "../../src/db/sqlite/owner-locks.js";
-import { waitFor } from "../fakes/fake-slack.js";
+import { waitFor } from "../../src/simulators/wait.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 import { deliveryQueueContract } from "./delivery-queue.contract.js";
 

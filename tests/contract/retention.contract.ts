@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { slackLane } from "../../src/core/lanes.js";
+import { slackLane } from "../../src/core/lane-names.js";
 import type { InboundMessage } from "../../src/core/model.js";
-import type { ConversationStore, Erasure, QueuedJob } from "../../src/core/ports.js";
+import type { QueuedJob } from "../../src/core/ports/queue.js";
+import type { ConversationStore, Erasure } from "../../src/core/ports/store.js";
 import type { StoreUnderTest } from "./conversation-store.contract.js";
 
 let sequence = 0;

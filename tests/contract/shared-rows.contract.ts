@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ConversationStore, DeliveryQueue } from "../../src/core/ports.js";
+import type { DeliveryQueue } from "../../src/core/ports/queue.js";
+import type { ConversationStore } from "../../src/core/ports/store.js";
 import type { PrismaClient } from "../../src/db/client.js";
 
 export interface RowsUnderTest {

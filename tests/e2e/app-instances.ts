@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
-import { type FakeSlack, waitFor } from "../fakes/fake-slack.js";
-import type { FakeTwilio } from "../fakes/fake-twilio.js";
+import type { SlackSimulator } from "../../src/simulators/slack/simulator.js";
+import type { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
+import { waitFor } from "../../src/simulators/wait.js";
 import { publicUrl } from "./harness.js";
 
 const projectRoot = path.resolve(import.meta.dirname, "../..");
@@ -64,8 +65,8 @@ export class Instance {
  */
 export async function startInstances(
   count: number,
-  slack: FakeSlack,
-  twilio: FakeTwilio,
+  slack: SlackSimulator,
+  twilio: TwilioSimulator,
   databaseUrl: string,
 ): Promise<Instance[]> {
   const environment = {
@@ -100,7 +101,7 @@ export async function freePort(): Promise<number> {
  * Twilio's MessageSid, which the app deduplicates on.
  */
 export async function deliverSpread(
-  twilio: FakeTwilio,
+  twilio: TwilioSimulator,
   instances: readonly Instance[],
   first: number,
   input: { from: string; to: string; body: string },

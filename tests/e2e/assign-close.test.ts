@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { StoredMessage } from "../fakes/fake-slack.js";
+import type { StoredMessage } from "../../src/simulators/slack/types.js";
 import { agent, Harness, supportChannel, waitFor } from "./harness.js";
 
 let harness: Harness;

@@ -2,7 +2,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { TranscriptSigner } from "../../src/http/transcript/signing.js";
-import type { StoredMessage } from "../fakes/fake-slack.js";
+import type { StoredMessage } from "../../src/simulators/slack/types.js";
 import { agent, Harness, publicUrl, supportChannel, waitFor } from "./harness.js";
 
 let harness: Harness | undefined;

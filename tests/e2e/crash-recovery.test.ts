@@ -5,8 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeSlack, waitFor } from "../fakes/fake-slack.js";
-import { FakeTwilio } from "../fakes/fake-twilio.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
+import { waitFor } from "../../src/simulators/wait.js";
 import { migratedSqliteUrl } from "../support/migrated-sqlite.js";
 import { agent, customerNumber, inboxNumber, publicUrl, supportChannel } from "./harness.js";
 
@@ -71,15 +72,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-let slack: FakeSlack;
-let twilio: FakeTwilio;
+let slack: SlackSimulator;
+let twilio: TwilioSimulator;
 let environment: Record<string, string>;
 let app: AppProcess;
 let port: number;
 let databaseDir: string;
 
 beforeEach(async () => {
-  [slack, twilio] = await Promise.all([FakeSlack.start(), FakeTwilio.start()]);
+  [slack, twilio] = await Promise.all([SlackSimulator.start(), TwilioSimulator.start()]);
   slack.addUser({ id: agent.id, name: agent.name, realName: agent.realName, displayName: agent.displayName });
   slack.addChannel({ id: supportChannel, name: "support", members: [slack.botUserId, agent.id] });
   databaseDir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-crash-"));

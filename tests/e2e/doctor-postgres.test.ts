@@ -7,15 +7,15 @@ import type { Config } from "../../src/config.js";
 import { exitCode } from "../../src/doctor/report.js";
 import type { CheckResult } from "../../src/doctor/result.js";
 import { runDoctor } from "../../src/doctor/run.js";
-import { FakeSlack } from "../fakes/fake-slack.js";
-import { FakeTwilio } from "../fakes/fake-twilio.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { waitFor } from "./harness.js";
 
 let cluster: PostgresCluster;
 let databases = 0;
-let slack: FakeSlack;
-let twilio: FakeTwilio;
+let slack: SlackSimulator;
+let twilio: TwilioSimulator;
 
 beforeAll(async () => {
   cluster = await startPostgres();
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  [slack, twilio] = await Promise.all([FakeSlack.start(), FakeTwilio.start()]);
+  [slack, twilio] = await Promise.all([SlackSimulator.start(), TwilioSimulator.start()]);
 });
 
 afterEach(async () => {

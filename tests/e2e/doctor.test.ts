@@ -8,23 +8,23 @@ import { loadConfig } from "../../src/app.js";
 import type { Config } from "../../src/config.js";
 import { openDatabase } from "../../src/db/client.js";
 import { sqliteFilePath } from "../../src/db/migrate.js";
-import { checkPorts } from "../../src/doctor/ports.js";
+import { checkPorts } from "../../src/doctor/listening-ports.js";
 import { checkPublicUrl, checkPublicUrlReaches } from "../../src/doctor/public-url.js";
 import { exitCode, formatReport } from "../../src/doctor/report.js";
 import type { CheckResult } from "../../src/doctor/result.js";
 import { runDoctor } from "../../src/doctor/run.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
 import { FakeGraph } from "../fakes/fake-graph.js";
-import { FakeSlack } from "../fakes/fake-slack.js";
-import { FakeTwilio } from "../fakes/fake-twilio.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 import { Harness } from "./harness.js";
 
-let slack: FakeSlack;
-let twilio: FakeTwilio;
+let slack: SlackSimulator;
+let twilio: TwilioSimulator;
 let dir: string;
 
 beforeEach(async () => {
-  [slack, twilio] = await Promise.all([FakeSlack.start(), FakeTwilio.start()]);
+  [slack, twilio] = await Promise.all([SlackSimulator.start(), TwilioSimulator.start()]);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-doctor-"));
 });
 
@@ -62,7 +62,7 @@ function environment(overrides: Record<string, string> = {}): Record<string, str
 function doctorCommand(
   env: Record<string, string>,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/doctor/main.ts"], {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: { PATH: process.env.PATH ?? "", ...env, DOTENV_CONFIG_PATH: "/nonexistent" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -437,7 +437,7 @@ describe("npm run doctor", () => {
   }, 60_000);
 
   it("runs as a command: lists every bad variable when the configuration is invalid", () => {
-    const invalid = spawnSync(process.execPath, ["--import", "tsx", "src/doctor.ts"], {
+    const invalid = spawnSync(process.execPath, ["--import", "tsx", "src/doctor/main.ts"], {
       cwd: path.resolve(import.meta.dirname, "../.."),
       env: { PATH: process.env.PATH ?? "", DOTENV_CONFIG_PATH: "/nonexistent" },
       encoding: "utf8",

@@ -4,9 +4,11 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { type AppOverrides, createApp, loadConfig, type ThreadlineApp } from "../../src/app.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
+import type { StoredMessage } from "../../src/simulators/slack/types.js";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
+import { waitFor } from "../../src/simulators/wait.js";
 import { FakeGraph, postWebhook, type WebhookOptions } from "../fakes/fake-graph.js";
-import { FakeSlack, type StoredMessage, waitFor } from "../fakes/fake-slack.js";
-import { FakeTwilio } from "../fakes/fake-twilio.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 
 export { waitFor };
@@ -65,8 +67,8 @@ export class Harness {
   readonly logs = new CapturedLogs();
 
   private constructor(
-    readonly slack: FakeSlack,
-    readonly twilio: FakeTwilio,
+    readonly slack: SlackSimulator,
+    readonly twilio: TwilioSimulator,
     readonly graph: FakeGraph,
     readonly databaseDir: string,
     private readonly options: HarnessOptions,
@@ -74,8 +76,8 @@ export class Harness {
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const [slack, twilio, graph] = await Promise.all([
-      FakeSlack.start(),
-      FakeTwilio.start(),
+      SlackSimulator.start(),
+      TwilioSimulator.start(),
       FakeGraph.start({ accessToken: messenger.pageAccessToken }),
     ]);
     slack.addUser({

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Ephemeral } from "../fakes/fake-slack.js";
+import type { Ephemeral } from "../../src/simulators/slack/types.js";
 import { agent, Harness, inboxNumber, supportChannel, waitFor } from "./harness.js";
 
 const second = "C0SECOND";

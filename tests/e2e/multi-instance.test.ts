@@ -2,8 +2,9 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeSlack, waitFor } from "../fakes/fake-slack.js";
-import { FakeTwilio } from "../fakes/fake-twilio.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
+import { waitFor } from "../../src/simulators/wait.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { deliverSpread, type Instance, startInstances } from "./app-instances.js";
 import { agent } from "./harness.js";
@@ -21,8 +22,8 @@ const conversations = [0, 1, 2].map((n) => ({
 }));
 
 let cluster: PostgresCluster;
-let slack: FakeSlack;
-let twilio: FakeTwilio;
+let slack: SlackSimulator;
+let twilio: TwilioSimulator;
 let instances: Instance[];
 let databaseUrl: string;
 
@@ -30,8 +31,8 @@ beforeAll(async () => {
   execFileSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { cwd: projectRoot, stdio: "ignore" });
   [cluster, slack, twilio] = await Promise.all([
     startPostgres(),
-    FakeSlack.start({ routing: "random" }),
-    FakeTwilio.start(),
+    SlackSimulator.start({ routing: "random" }),
+    TwilioSimulator.start(),
   ]);
   slack.addUser({ id: agent.id, name: agent.name, realName: agent.realName, displayName: agent.displayName });
   for (const { channel } of conversations)

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { StoredMessage } from "../fakes/fake-slack.js";
+import type { StoredMessage } from "../../src/simulators/slack/types.js";
 import { agent, customerNumber, Harness, inboxNumber, supportChannel, waitFor } from "./harness.js";
 
 /* Carriers and Twilio block a customer per sending number: an opt-out is kept per inbox × contact (the

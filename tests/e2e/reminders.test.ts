@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { FakeUser, ResponseUrlPost, StoredMessage } from "../fakes/fake-slack.js";
+import type { ResponseUrlPost, SimulatedUser, StoredMessage } from "../../src/simulators/slack/types.js";
 import { agent, Harness, supportChannel, waitFor } from "./harness.js";
 
 const hourMs = 3_600_000;
@@ -18,7 +18,7 @@ beforeEach(async () => {
     // A short sweep, so a reminder whose time the moved clock has reached is picked up at once.
     overrides: { now: clock, delivery: { sweepMs: 50, backoff: { baseDelayMs: 50, maxDelayMs: 400 } } },
   });
-  (harness.slack.users.get(agent.id) as FakeUser).tz = "Asia/Tokyo";
+  (harness.slack.users.get(agent.id) as SimulatedUser).tz = "Asia/Tokyo";
   await harness.connectInbox();
   await harness.sms("Call me back tomorrow?");
   parent = await harness.waitForParent();
@@ -102,7 +102,7 @@ describe("reminders", () => {
   });
 
   it("says the time is in UTC when the person's time zone can't be read", async () => {
-    (harness.slack.users.get(agent.id) as FakeUser).tz = "Not/A_Zone";
+    (harness.slack.users.get(agent.id) as SimulatedUser).tz = "Not/A_Zone";
     const answer = await remind("tomorrow");
     expect(answer.body.text).toContain("your Slack time zone could not be read, so times are in UTC");
     expect(confirmedTime(answer).getUTCHours()).toBe(9);

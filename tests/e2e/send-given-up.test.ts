@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { StoredMessage } from "../fakes/fake-slack.js";
+import type { StoredMessage } from "../../src/simulators/slack/types.js";
 import { agent, customerNumber, Harness, supportChannel, waitFor } from "./harness.js";
 
 /* A reply whose send keeps failing (Twilio answers 500) until its attempts run out (here 3, a few ms apart,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { splitText } from "../../src/channels/split-text.js";
-import type { StoredMessage } from "../fakes/fake-slack.js";
+import type { StoredMessage } from "../../src/simulators/slack/types.js";
 import { Harness, waitFor } from "./harness.js";
 
 /* A reply reaches the customer once, whatever fails in between: a long reply's later part, or an answer that

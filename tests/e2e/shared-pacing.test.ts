@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeSlack, waitFor } from "../fakes/fake-slack.js";
-import { FakeTwilio } from "../fakes/fake-twilio.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
+import { waitFor } from "../../src/simulators/wait.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { deliverSpread, type Instance, startInstances } from "./app-instances.js";
 import { agent } from "./harness.js";
@@ -17,16 +18,16 @@ const customers = Array.from({ length: 6 }, (_, n) => ({
 }));
 
 let cluster: PostgresCluster;
-let slack: FakeSlack;
-let twilio: FakeTwilio;
+let slack: SlackSimulator;
+let twilio: TwilioSimulator;
 let instances: Instance[];
 
 beforeAll(async () => {
   execFileSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { cwd: projectRoot, stdio: "ignore" });
   [cluster, slack, twilio] = await Promise.all([
     startPostgres(),
-    FakeSlack.start({ routing: "random" }),
-    FakeTwilio.start(),
+    SlackSimulator.start({ routing: "random" }),
+    TwilioSimulator.start(),
   ]);
   slack.addUser({ id: agent.id, name: agent.name, realName: agent.realName, displayName: agent.displayName });
   slack.addChannel({ id: channel, name: "busy", members: [slack.botUserId, agent.id] });

@@ -1,15 +1,15 @@
 import { WebClient } from "@slack/web-api";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ParentView } from "../../src/core/ports.js";
+import type { ParentView } from "../../src/core/ports/slack.js";
 import { MemoryPostPacing } from "../../src/db/memory/post-pacing.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
 import { ChannelDirectory } from "../../src/slack/directory.js";
 import { SlackGateway } from "../../src/slack/gateway.js";
 import { ChannelPacer, slackPostPace } from "../../src/slack/pacer.js";
-import { FakeSlack } from "../fakes/fake-slack.js";
 
 /** The Slack adapter alone against the fake: the calls the delivery queue's crash recovery relies on. */
-let slack: FakeSlack;
+let slack: SlackSimulator;
 let gateway: SlackGateway;
 
 const view: ParentView = {
@@ -30,7 +30,7 @@ const view: ParentView = {
 let client: WebClient;
 
 beforeEach(async () => {
-  slack = await FakeSlack.start();
+  slack = await SlackSimulator.start();
   slack.addChannel({ id: "C1", name: "support", members: [slack.botUserId] });
   client = new WebClient(slack.botToken, {
     slackApiUrl: slack.apiUrl,

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { FakeSlack } from "../fakes/fake-slack.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { buildIfStale, expectOnePlainLine, runMain } from "./start-failure-process.js";
 
-let slack: FakeSlack;
+let slack: SlackSimulator;
 let cluster: PostgresCluster;
 
 beforeAll(async () => {
   buildIfStale();
-  [slack, cluster] = await Promise.all([FakeSlack.start(), startPostgres()]);
+  [slack, cluster] = await Promise.all([SlackSimulator.start(), startPostgres()]);
 });
 
 afterAll(async () => {

@@ -3,17 +3,17 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeSlack } from "../fakes/fake-slack.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
 import { buildIfStale, type Ended, expectOnePlainLine, runMain } from "./start-failure-process.js";
 
-let slack: FakeSlack;
+let slack: SlackSimulator;
 let dir: string;
 const occupied: net.Server[] = [];
 
 beforeAll(buildIfStale);
 
 beforeEach(async () => {
-  slack = await FakeSlack.start();
+  slack = await SlackSimulator.start();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-start-"));
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { StoredMessage } from "../fakes/fake-slack.js";
+import type { StoredMessage } from "../../src/simulators/slack/types.js";
 import { Harness, waitFor } from "./harness.js";
 
 /* An attempt whose outcome is unknown marks its job uncertain, and the mark holds until the job is done: when

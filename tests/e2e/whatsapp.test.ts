@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
-import type { StoredMessage } from "../fakes/fake-slack.js";
-import type { MessageStatus } from "../fakes/fake-twilio.js";
+import type { StoredMessage } from "../../src/simulators/slack/types.js";
+import type { MessageStatus } from "../../src/simulators/twilio/wire.js";
 import { agent, customerNumber, Harness, publicUrl, supportChannel, waitFor } from "./harness.js";
 
 /** The Twilio WhatsApp sender the tests connect. */

@@ -1,6 +1,7 @@
 import { App, LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeSlack, waitFor } from "../fakes/fake-slack.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
+import { waitFor } from "../../src/simulators/wait.js";
 
 interface Seen {
   text?: string;
@@ -8,13 +9,13 @@ interface Seen {
   retryNum?: number;
 }
 
-describe("FakeSlack driving a real Bolt app in Socket Mode", () => {
-  let fake: FakeSlack;
+describe("SlackSimulator driving a real Bolt app in Socket Mode", () => {
+  let fake: SlackSimulator;
   let app: App;
   const seen: Seen[] = [];
 
   beforeAll(async () => {
-    fake = await FakeSlack.start();
+    fake = await SlackSimulator.start();
     fake.addUser({ id: "U1", name: "alice", realName: "Alice Agent" });
     fake.addChannel({ id: "C1", name: "support", members: ["U1", fake.botUserId] });
     app = new App({

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { FakeSlack, type SocketEnvelope, waitFor } from "../fakes/fake-slack.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
+import type { SocketEnvelope } from "../../src/simulators/slack/types.js";
+import { waitFor } from "../../src/simulators/wait.js";
 
 /** A bare Socket Mode client, to see the frames Bolt hides (and to not ack when a test wants that). */
 class RawClient {
@@ -14,7 +16,7 @@ class RawClient {
     });
   }
 
-  static async connect(fake: FakeSlack): Promise<RawClient> {
+  static async connect(fake: SlackSimulator): Promise<RawClient> {
     const response = await fetch(`${fake.apiUrl}apps.connections.open`, {
       method: "POST",
       headers: { authorization: `Bearer ${fake.appToken}` },
@@ -36,11 +38,11 @@ class RawClient {
   }
 }
 
-describe("FakeSlack Socket Mode wire protocol", () => {
-  let fake: FakeSlack;
+describe("SlackSimulator Socket Mode wire protocol", () => {
+  let fake: SlackSimulator;
 
   beforeEach(async () => {
-    fake = await FakeSlack.start();
+    fake = await SlackSimulator.start();
     fake.addChannel({ id: "C1", name: "support", members: ["U1", fake.botUserId] });
   });
 
@@ -174,9 +176,9 @@ describe("FakeSlack Socket Mode wire protocol", () => {
   });
 });
 
-describe("FakeSlack Socket Mode with several connections (several app instances)", () => {
+describe("SlackSimulator Socket Mode with several connections (several app instances)", () => {
   /** Sends `events` events, each acked by whichever client got it; returns how many each client got. */
-  const deliveriesTo = async (fake: FakeSlack, clients: RawClient[], events: number) => {
+  const deliveriesTo = async (fake: SlackSimulator, clients: RawClient[], events: number) => {
     for (const client of clients)
       client.ws.on("message", (data) => {
         const frame = JSON.parse(data.toString()) as { envelope_id?: string };
@@ -187,7 +189,7 @@ describe("FakeSlack Socket Mode with several connections (several app instances)
   };
 
   it("hands every envelope to the newest connection by default", async () => {
-    const fake = await FakeSlack.start();
+    const fake = await SlackSimulator.start();
     try {
       const clients = [await RawClient.connect(fake), await RawClient.connect(fake)];
       expect(fake.openConnections).toBe(2);
@@ -198,7 +200,7 @@ describe("FakeSlack Socket Mode with several connections (several app instances)
   });
 
   it("spreads envelopes over the open connections with routing: random", async () => {
-    const fake = await FakeSlack.start({ routing: "random" });
+    const fake = await SlackSimulator.start({ routing: "random" });
     try {
       const clients = [
         await RawClient.connect(fake),

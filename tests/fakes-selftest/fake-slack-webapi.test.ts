@@ -1,6 +1,6 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeSlack } from "../fakes/fake-slack.js";
+import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
 
 /** The error code of a rejected WebClient call (platform error or HTTP error). */
 async function errorOf(call: Promise<unknown>): Promise<string> {
@@ -13,12 +13,12 @@ async function errorOf(call: Promise<unknown>): Promise<string> {
   throw new Error("expected the call to fail");
 }
 
-describe("FakeSlack Web API through @slack/web-api", () => {
-  let fake: FakeSlack;
+describe("SlackSimulator Web API through @slack/web-api", () => {
+  let fake: SlackSimulator;
   let client: WebClient;
 
   beforeEach(async () => {
-    fake = await FakeSlack.start();
+    fake = await SlackSimulator.start();
     client = new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
     fake.addUser({ id: "U1", name: "alice", realName: "Alice Agent", displayName: "alice" });
     fake.addChannel({ id: "C1", name: "support", members: ["U1", fake.botUserId] });

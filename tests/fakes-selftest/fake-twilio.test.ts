@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeTwilio, twilioSignature } from "../fakes/fake-twilio.js";
+import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
+import { twilioSignature } from "../../src/simulators/twilio/wire.js";
 
 /** protocols §4.4: twilio-node has no base-URL option, so rewrite the host of every request. */
 class LocalRequestClient extends twilio.RequestClient {
@@ -40,13 +41,13 @@ async function startReceiver(): Promise<{ server: Server; url: string; received:
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
-describe("FakeTwilio", () => {
-  let fake: FakeTwilio;
+describe("TwilioSimulator", () => {
+  let fake: TwilioSimulator;
   let client: twilio.Twilio;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   beforeAll(async () => {
-    fake = await FakeTwilio.start();
+    fake = await TwilioSimulator.start();
     client = twilio(fake.accountSid, fake.authToken, { httpClient: new LocalRequestClient(fake.baseUrl) });
     receiver = await startReceiver();
   });

@@ -1,6 +1,6 @@
 import { DeliveryError } from "../../core/errors.js";
 import type { ReplyWindowRules } from "../../core/policies/reply-window.js";
-import type { ChannelCapabilities } from "../../core/ports.js";
+import type { ChannelCapabilities } from "../../core/ports/channel.js";
 import type { ChannelDefinition, ChannelModule } from "../types.js";
 import { fallbackContactName, parsePageId } from "./address.js";
 import { type MessengerConfig, messengerConfig, messengerEnvironment, messengerVariables } from "./config.js";

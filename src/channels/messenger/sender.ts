@@ -1,4 +1,4 @@
-import type { AcceptedPart, OutboundPart, OutboundRequest, ReplyPart } from "../../core/ports.js";
+import type { AcceptedPart, OutboundPart, OutboundRequest, ReplyPart } from "../../core/ports/channel.js";
 import { splitText } from "../split-text.js";
 import { classifyGraphError } from "./errors.js";
 import type { GraphClient } from "./graph-client.js";

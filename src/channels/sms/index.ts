@@ -1,15 +1,15 @@
 import { DeliveryError } from "../../core/errors.js";
-import type { ChannelCapabilities } from "../../core/ports.js";
+import type { ChannelCapabilities } from "../../core/ports/channel.js";
 import { createTwilioClient } from "../twilio/client.js";
 import { type TwilioConfig, twilioRedactPaths } from "../twilio/config.js";
-import { phoneCountry } from "../twilio/phone.js";
+import { twilioReason } from "../twilio/errors.js";
+import { createMediaFetcher } from "../twilio/media.js";
+import { formatPhoneNumber, parsePhoneNumber, phoneCountry } from "../twilio/phone.js";
 import { twilioProvider } from "../twilio/provider.js";
 import { registerTwilioChannel, twilioStatusPath } from "../twilio/receiver.js";
 import type { ChannelDefinition } from "../types.js";
-import { formatPhoneNumber, parsePhoneNumber } from "./address.js";
 import { createCallerNameLookup } from "./caller-name.js";
-import { twilioReason } from "./errors.js";
-import { createMediaFetcher, maxMmsBytes, mmsContentTypes, smsOptInWords, smsOptOutWords } from "./media.js";
+import { maxMmsBytes, mmsContentTypes, smsOptInWords, smsOptOutWords } from "./media.js";
 import { createSmsSender, createSmsSentFinder, smsBodyLimit, smsReplyParts } from "./sender.js";
 import { parseInbound } from "./webhook.js";
 

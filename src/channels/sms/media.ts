@@ -8,5 +8,3 @@ export const maxMmsBytes = 5 * 1024 * 1024;
  */
 export const smsOptOutWords = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"];
 export const smsOptInWords = ["START", "UNSTOP", "YES"];
-
-export { createMediaFetcher } from "../twilio/media.js";

@@ -1,13 +1,13 @@
-import type { ReplyPart } from "../../core/ports.js";
+import type { ReplyPart } from "../../core/ports/channel.js";
 import { splitText } from "../split-text.js";
 import type { TwilioClient } from "../twilio/client.js";
+import { classifyTwilioError } from "../twilio/errors.js";
 import {
   createTwilioSender,
   createTwilioSentFinder,
   type TwilioSending,
   textAndMedia,
 } from "../twilio/sending.js";
-import { classifyTwilioError } from "./errors.js";
 
 /** Twilio refuses bodies over 1600 characters (error 21617); longer replies go out as consecutive parts. */
 export const smsBodyLimit = 1600;

@@ -1,7 +1,7 @@
 import type { InboundMessage } from "../../core/model.js";
 import { attachmentsOf, inboundSchema, keywordOf } from "../twilio/inbound.js";
+import { parsePhoneNumber } from "../twilio/phone.js";
 import type { FormBody } from "../twilio/receiver.js";
-import { parsePhoneNumber } from "./address.js";
 
 export function parseInbound(body: FormBody, receivedAt = new Date()): InboundMessage | { problem: string } {
   const parsed = inboundSchema.safeParse(body);

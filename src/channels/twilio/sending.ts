@@ -1,5 +1,5 @@
 import type { DeliveryError } from "../../core/errors.js";
-import type { AcceptedPart, OutboundPart, OutboundRequest } from "../../core/ports.js";
+import type { AcceptedPart, OutboundPart, OutboundRequest } from "../../core/ports/channel.js";
 import type { TwilioClient } from "./client.js";
 
 type CreateOptions = Parameters<TwilioClient["messages"]["create"]>[0];

@@ -15,5 +15,3 @@ export function parseWhatsAppNumber(input: string): string | null {
     : trimmed;
   return parsePhoneNumber(number);
 }
-
-export { formatPhoneNumber } from "../twilio/phone.js";

@@ -1,14 +1,15 @@
 import { DeliveryError } from "../../core/errors.js";
-import type { ChannelCapabilities } from "../../core/ports.js";
+import type { ChannelCapabilities } from "../../core/ports/channel.js";
 import { createTwilioClient } from "../twilio/client.js";
 import { type TwilioConfig, twilioRedactPaths } from "../twilio/config.js";
-import { phoneCountry } from "../twilio/phone.js";
+import { createMediaFetcher } from "../twilio/media.js";
+import { formatPhoneNumber, phoneCountry } from "../twilio/phone.js";
 import { twilioProvider } from "../twilio/provider.js";
 import { registerTwilioChannel, twilioStatusPath } from "../twilio/receiver.js";
 import type { ChannelDefinition } from "../types.js";
-import { formatPhoneNumber, parseWhatsAppNumber, whatsappPrefix } from "./address.js";
+import { parseWhatsAppNumber, whatsappPrefix } from "./address.js";
 import { whatsappReason } from "./errors.js";
-import { createMediaFetcher, maxWhatsAppBytes, whatsappMediaTypes } from "./media.js";
+import { maxWhatsAppBytes, whatsappMediaTypes } from "./media.js";
 import {
   createWhatsAppSender,
   createWhatsAppSentFinder,

@@ -22,5 +22,3 @@ export const whatsappMediaTypes = [
 ];
 
 export const maxWhatsAppBytes = 16 * 1024 * 1024;
-
-export { createMediaFetcher } from "../twilio/media.js";

@@ -1,4 +1,4 @@
-import type { AcceptedPart, OutboundRequest, ReplyPart, TemplateRequest } from "../../core/ports.js";
+import type { AcceptedPart, OutboundRequest, ReplyPart, TemplateRequest } from "../../core/ports/channel.js";
 import { splitText } from "../split-text.js";
 import type { TwilioClient } from "../twilio/client.js";
 import {

@@ -1,5 +1,5 @@
 import { DeliveryError, errorMessage } from "../errors.js";
-import type { Job } from "../ports.js";
+import type { Job } from "../ports/queue.js";
 
 /** What a look for a job's earlier attempt answered: what it found (null: nothing), or that it could not tell. */
 export type EarlierAttempt<T> = { readonly found: T | null } | { readonly unknown: string };

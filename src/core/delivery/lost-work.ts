@@ -1,4 +1,4 @@
-import type { QueuedJob } from "../ports.js";
+import type { QueuedJob } from "../ports/queue.js";
 
 /**
  * What a job given up leaves undone, for the error log: ids and kinds, never a customer's text or number (the

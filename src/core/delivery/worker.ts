@@ -1,8 +1,9 @@
 import { DeliveryError, errorMessage, JobParked } from "../errors.js";
-import { laneConversationId } from "../lanes.js";
-import type { CoreLogger, DeliveryQueue, Job, JobKind, QueuedJob } from "../ports.js";
+import { laneConversationId } from "../lane-names.js";
+import type { CoreLogger } from "../ports/logger.js";
+import type { DeliveryQueue, Job, JobKind, QueuedJob } from "../ports/queue.js";
 import { type BackoffPolicy, retryDelayMs } from "./backoff.js";
-import { Lanes, type StepResult } from "./lanes.js";
+import { LaneScheduler, type StepResult } from "./lane-scheduler.js";
 import { lostWork } from "./lost-work.js";
 
 export type JobHandlers = { readonly [K in JobKind]: (job: Extract<Job, { kind: K }>) => Promise<void> };
@@ -48,7 +49,7 @@ const sweepPage = 1_000;
  * by the periodic sweep for work others left (a dead instance's expired leases), and never after each job.
  */
 export class DeliveryWorker {
-  private lanes: Lanes;
+  private lanes: LaneScheduler;
   private readonly inFlight = new Map<number, Promise<void>>();
   private running = false;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -100,8 +101,8 @@ export class DeliveryWorker {
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  private newLanes(): Lanes {
-    return new Lanes(
+  private newLanes(): LaneScheduler {
+    return new LaneScheduler(
       this.options.concurrency,
       this.now,
       (lane, job) => this.execute(lane, job),

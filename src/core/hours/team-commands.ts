@@ -1,6 +1,7 @@
 import type { InboxPolicy } from "../inbox-policy.js";
 import type { TeamSettings } from "../model.js";
-import type { ConversationStore, CoreLogger } from "../ports.js";
+import type { CoreLogger } from "../ports/logger.js";
+import type { ConversationStore } from "../ports/store.js";
 import { wallClock } from "../zoned-time.js";
 import {
   type BusinessHours,

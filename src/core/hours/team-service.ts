@@ -1,5 +1,5 @@
 import type { Conversation, TeamSettings } from "../model.js";
-import type { ConversationChanges } from "../ports.js";
+import type { ConversationChanges } from "../ports/store.js";
 import { type BusinessHours, parseBusinessHours } from "./business-hours.js";
 import { addBusinessTime, isOpen, nextOpening } from "./business-time.js";
 

@@ -1,4 +1,4 @@
-import type { ChannelCapabilities, CustomerChannel } from "../ports.js";
+import type { ChannelCapabilities, CustomerChannel } from "../ports/channel.js";
 
 /**
  * Whether a customer's message opts them out of (or back into) messages from the inbox: only a message that is

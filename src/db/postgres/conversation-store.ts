@@ -11,10 +11,10 @@ import {
   type SentPart,
   type TeamSettings,
 } from "../../core/model.js";
+import type { Assignment, ConversationList, InboxQueue, ScheduledReminder } from "../../core/ports/home.js";
+import type { NewJob, QueuedJob } from "../../core/ports/queue.js";
 import type {
-  Assignment,
   ContactKey,
-  ConversationList,
   ConversationMatch,
   ConversationStore,
   Erasure,
@@ -24,17 +24,13 @@ import type {
   InboxChange,
   InboxChangeOutcome,
   InboxCounts,
-  InboxQueue,
-  NewJob,
   NewReply,
   NewStart,
-  QueuedJob,
-  ScheduledReminder,
   StartDecision,
   StartOutcome,
   StartState,
   Write,
-} from "../../core/ports.js";
+} from "../../core/ports/store.js";
 import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettings } from "../sqlite/rows.js";
 import { writeTeamSettings } from "../team-settings.js";
 import type { PgPrismaClient } from "./client.js";

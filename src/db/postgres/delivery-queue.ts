@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { DeliveryQueue, Job, NewJob, QueuedJob, QueueStats } from "../../core/ports.js";
+import type { DeliveryQueue, Job, NewJob, QueuedJob, QueueStats } from "../../core/ports/queue.js";
 import { JobNotifications, type JobsNotice, jobsChannel, notifyJobs } from "./job-notifications.js";
 import { ownerLockClass, PgOwnerLock, unlockedOwnersSql } from "./owner-lock.js";
 import { inTransaction, prepared } from "./pool.js";

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { ContactKey, Erasure } from "../../core/ports.js";
+import type { ContactKey, Erasure } from "../../core/ports/store.js";
 
 /**
  * Deleting conversations for good on PostgreSQL (retention, erasure): the conversation and everything that

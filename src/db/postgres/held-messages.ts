@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { HeldMessages } from "../../core/ports.js";
+import type { HeldMessages } from "../../core/ports/store.js";
 import { prepared } from "./pool.js";
 
 /**

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { reminderLanePrefix } from "../../core/lanes.js";
+import { reminderLanePrefix } from "../../core/lane-names.js";
 import type {
   Assignment,
   ConversationList,
@@ -7,7 +7,7 @@ import type {
   HomeQueries,
   InboxQueue,
   ScheduledReminder,
-} from "../../core/ports.js";
+} from "../../core/ports/home.js";
 import { summaryColumns, toSummary, waitingSince } from "../sqlite/home-queries.js";
 import { toInbox } from "../sqlite/rows.js";
 import { prepared } from "./pool.js";

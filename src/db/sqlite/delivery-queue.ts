@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { DeliveryQueue, Job, NewJob, QueuedJob, QueueStats } from "../../core/ports.js";
+import type { DeliveryQueue, Job, NewJob, QueuedJob, QueueStats } from "../../core/ports/queue.js";
 import type { SqliteConnection } from "./connection.js";
 import type { SqliteOwnerLocks } from "./owner-locks.js";
 import { sqliteDate } from "./prisma-adapter.js";

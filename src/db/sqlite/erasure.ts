@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { ContactKey, Erasure } from "../../core/ports.js";
+import type { ContactKey, Erasure } from "../../core/ports/store.js";
 import { sqliteDate } from "./prisma-adapter.js";
 
 type Row = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { HeldMessages } from "../../core/ports.js";
+import type { HeldMessages } from "../../core/ports/store.js";
 
 /**
  * A customer message is held when its post (`slack.postInbound`) waits in a lane whose head is parked: on a

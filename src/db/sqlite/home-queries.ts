@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { reminderLanePrefix } from "../../core/lanes.js";
+import { reminderLanePrefix } from "../../core/lane-names.js";
 import type { ChannelKind, ConversationStatus, Inbox } from "../../core/model.js";
 import type {
   Assignment,
@@ -8,7 +8,7 @@ import type {
   HomeQueries,
   InboxQueue,
   ScheduledReminder,
-} from "../../core/ports.js";
+} from "../../core/ports/home.js";
 import { optionalDate, text as optionalText, toInbox } from "./rows.js";
 
 type Row = Record<string, unknown>;

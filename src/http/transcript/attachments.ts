@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { MediaContent } from "../../core/model.js";
-import type { ChannelRegistry, SlackPort } from "../../core/ports.js";
+import type { ChannelRegistry } from "../../core/ports/channel.js";
+import type { SlackPort } from "../../core/ports/slack.js";
 import type { Logger } from "../../logger.js";
 import { servedAs } from "../media.js";
 import type { TranscriptSigner } from "./signing.js";

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { AppError } from "../../core/errors.js";
-import type { TranscriptLinks } from "../../core/ports.js";
+import type { TranscriptLinks } from "../../core/ports/slack.js";
 
 /** Long enough to open the link and read, short enough that a forwarded or leaked link soon stops working. */
 export const transcriptLinkTtlMs = 15 * 60 * 1000;

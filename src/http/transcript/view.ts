@@ -1,6 +1,7 @@
 import type { ConversationContext, Message, MessageStatus, Nudge } from "../../core/model.js";
 import { contactName } from "../../core/parent-view.js";
-import type { ChannelRegistry, SlackPort } from "../../core/ports.js";
+import type { ChannelRegistry } from "../../core/ports/channel.js";
+import type { SlackPort } from "../../core/ports/slack.js";
 
 /** A message's file; the page links it through Threadline (attachments.ts), never at its source. */
 export interface TranscriptAttachment {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Json } from "./types.js";
 
 // Slack's documented Block Kit limits, checked because real Slack rejects the whole message with
-// invalid_blocks when one is exceeded; a fake that accepted them would hide the bug until production.
+// invalid_blocks when one is exceeded; a simulator that accepted them would hide the bug until production.
 // A message holds 50 blocks; a view (modal, home tab) 100.
 const MAX_BLOCKS = 50;
 export const MAX_VIEW_BLOCKS = 100;

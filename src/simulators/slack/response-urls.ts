@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { json, type Reply, type RequestBody } from "../http.js";
 import { blockErrors, withBlockIds } from "./blocks.js";
-import type { FakeChannel, Json } from "./types.js";
+import { messageEvent } from "./rendering.js";
+import type { Json, SimulatedChannel } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
 export interface ResponseTarget {
@@ -10,7 +11,7 @@ export interface ResponseTarget {
   user: string;
   /** The message an action came from; replace_original and delete_original act on it. */
   messageTs?: string;
-  /** Set when that message is an ephemeral one (Slack keeps no copy; the fake's record is changed). */
+  /** Set when that message is an ephemeral one (Slack keeps no copy; the simulator's record is changed). */
   ephemeralTs?: string;
   /** The thread the person acted in, where Slack's client shows ephemeral answers that name no thread. */
   threadTs?: string;
@@ -21,7 +22,7 @@ function isTrue(value: unknown): boolean {
 }
 
 /**
- * response_url endpoints on the fake. Bolt's respond() POSTs them directly (not through slackApiUrl),
+ * response_url endpoints on the simulator. Bolt's respond() POSTs them directly (not through slackApiUrl),
  * so payloads must carry a local URL; posts are recorded and rendered the way Slack would.
  */
 export class ResponseUrls {
@@ -30,7 +31,7 @@ export class ResponseUrls {
   constructor(
     private readonly ws: Workspace,
     private readonly origin: string,
-    private readonly echo: (channel: FakeChannel, event: Json) => void,
+    private readonly echo: (channel: SimulatedChannel, event: Json) => void,
   ) {}
 
   create(target: ResponseTarget): string {
@@ -41,7 +42,7 @@ export class ResponseUrls {
     return this.origin + path;
   }
 
-  /** Undefined when `url` is not a response_url this fake handed out. */
+  /** Undefined when `url` is not a response_url this simulator handed out. */
   receive(url: URL, body: RequestBody): Reply | undefined {
     const target = this.targets.get(url.pathname);
     if (!target) return undefined;
@@ -80,7 +81,7 @@ export class ResponseUrls {
         ...(threadTs && { thread_ts: threadTs }),
       });
       const channel = ws.channels.get(target.channel);
-      if (channel) this.echo(channel, ws.messageEvent(message));
+      if (channel) this.echo(channel, messageEvent(ws, message));
     } else {
       const shownIn = threadTs ?? target.threadTs;
       ws.ephemerals.push({

@@ -11,6 +11,8 @@ const DISCONNECT_GRACE_MS = 10_000;
 const HOST = "applink-fake-1";
 // How long stop() lets clients finish the close handshake before cutting them off.
 const STOP_GRACE_MS = 1_000;
+/** Slack gives up on an envelope that is not acked within 3 seconds. */
+export const ACK_TIMEOUT_MS = 3_000;
 
 /**
  * Which open connection gets an envelope: the newest (a reconnecting client's new socket takes over at once), or

@@ -9,7 +9,7 @@ export interface ChannelInput {
   archived?: boolean;
 }
 
-export interface FakeChannel {
+export interface SimulatedChannel {
   id: string;
   name: string;
   isPrivate: boolean;
@@ -29,7 +29,7 @@ export interface UserInput {
   tz?: string;
 }
 
-export interface FakeUser {
+export interface SimulatedUser {
   id: string;
   name: string;
   realName: string;
@@ -89,7 +89,7 @@ export interface StoredMessage extends MessageVersion {
   deleted?: boolean;
   /** Earlier versions, oldest first; chat.update and edits push the replaced version here. */
   history: MessageVersion[];
-  /** When the fake stored it (epoch ms, sub-millisecond): benchmarks measure delivery latency with it. */
+  /** When the simulator stored it (epoch ms, sub-millisecond): benchmarks measure delivery latency with it. */
   receivedAt?: number;
 }
 
@@ -171,4 +171,9 @@ export interface SocketAck {
   envelope_id: string;
   payload: Json;
   at: Date;
+}
+
+/** How long to wait for the app to ack what is sent to it (Slack's own limit when absent). */
+export interface AckOptions {
+  ackTimeoutMs?: number;
 }

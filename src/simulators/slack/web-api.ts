@@ -2,8 +2,27 @@ import type { IncomingMessage } from "node:http";
 import { STATUS_CODES } from "node:http";
 import { FaultQueue } from "../faults.js";
 import { json, type Reply, type RequestBody, text } from "../http.js";
-import { type Args, createMethods, type MethodContext, type MethodSpec, SlackApiError } from "./methods.js";
+import type { MethodContext, MethodSpec } from "./method-access.js";
+import { type Args, SlackApiError } from "./method-args.js";
+import { createMethods } from "./methods.js";
 import type { ApiCall, FailSpec, RateLimitSpec } from "./types.js";
+
+/** The scopes the app is granted unless a test takes some away. */
+export const DEFAULT_SCOPES = [
+  "chat:write",
+  "chat:write.customize",
+  "channels:history",
+  "groups:history",
+  "channels:read",
+  "groups:read",
+  "channels:join",
+  "users:read",
+  "files:read",
+  "files:write",
+  "reactions:read",
+  "reactions:write",
+  "commands",
+];
 
 class TokenBucket {
   private tokens: number;

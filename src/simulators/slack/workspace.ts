@@ -1,13 +1,12 @@
 import type {
   ChannelInput,
   Ephemeral,
-  FakeChannel,
-  FakeUser,
-  Json,
   MessageVersion,
   PublishedHome,
   Reaction,
   ResponseUrlPost,
+  SimulatedChannel,
+  SimulatedUser,
   SlackFile,
   StoredMessage,
   Upload,
@@ -44,12 +43,13 @@ const MIME_TYPES: Record<string, string> = {
   vcf: "text/vcard",
 };
 
-const BASE_SECONDS = 1_700_000_000;
+/** When the workspace began (epoch seconds): what channels and profiles report as created or updated. */
+export const BASE_SECONDS = 1_700_000_000;
 
-/** Channels, users, messages and files of the fake workspace, and how Slack renders them as JSON. */
+/** Channels, users, messages and files of the simulated workspace (rendering.ts renders them as JSON). */
 export class Workspace {
-  readonly channels = new Map<string, FakeChannel>();
-  readonly users = new Map<string, FakeUser>();
+  readonly channels = new Map<string, SimulatedChannel>();
+  readonly users = new Map<string, SimulatedUser>();
   readonly messages: StoredMessage[] = [];
   /** channel + ts → message, so lookups stay O(1) when a benchmark stores tens of thousands of messages. */
   private readonly byTs = new Map<string, StoredMessage>();
@@ -83,8 +83,8 @@ export class Workspace {
     return `${prefix}${String(this.idCounter).padStart(10, "0")}`;
   }
 
-  addChannel(input: ChannelInput): FakeChannel {
-    const channel: FakeChannel = {
+  addChannel(input: ChannelInput): SimulatedChannel {
+    const channel: SimulatedChannel = {
       id: input.id,
       name: input.name,
       isPrivate: input.isPrivate ?? false,
@@ -96,8 +96,8 @@ export class Workspace {
     return channel;
   }
 
-  addUser(input: UserInput): FakeUser {
-    const user: FakeUser = {
+  addUser(input: UserInput): SimulatedUser {
+    const user: SimulatedUser = {
       id: input.id,
       name: input.name,
       realName: input.realName ?? input.name,
@@ -110,11 +110,11 @@ export class Workspace {
     return user;
   }
 
-  isBotMember(channel: FakeChannel): boolean {
+  isBotMember(channel: SimulatedChannel): boolean {
     return channel.members.has(this.ids.botUserId);
   }
 
-  channelType(channel: FakeChannel): "channel" | "group" {
+  channelType(channel: SimulatedChannel): "channel" | "group" {
     return channel.isPrivate ? "group" : "channel";
   }
 
@@ -215,162 +215,10 @@ export class Workspace {
       .filter((m) => m.channel === channel && (!m.thread_ts || m.thread_ts === m.ts) && !m.deleted)
       .sort((a, b) => compareTs(a.ts, b.ts));
   }
-
-  channelJson(channel: FakeChannel): Json {
-    return {
-      id: channel.id,
-      name: channel.name,
-      name_normalized: channel.name,
-      // Private channels created since 2021 have C ids and is_channel:true; only legacy G ids are groups.
-      is_channel: !channel.id.startsWith("G"),
-      is_group: channel.id.startsWith("G"),
-      is_im: false,
-      is_mpim: false,
-      is_private: channel.isPrivate,
-      is_archived: channel.archived,
-      is_general: false,
-      is_shared: false,
-      is_ext_shared: false,
-      is_org_shared: false,
-      is_member: this.isBotMember(channel),
-      created: channel.created,
-      creator: [...channel.members][0] ?? this.ids.botUserId,
-      context_team_id: this.ids.teamId,
-      topic: { value: "", creator: "", last_set: 0 },
-      purpose: { value: "", creator: "", last_set: 0 },
-    };
-  }
-
-  userJson(user: FakeUser): Json {
-    const image = `https://avatars.example/${user.id}_72.png`;
-    return {
-      id: user.id,
-      team_id: this.ids.teamId,
-      name: user.name,
-      deleted: user.deleted,
-      real_name: user.realName,
-      tz: user.tz,
-      tz_label: user.tz,
-      tz_offset: tzOffsetSeconds(user.tz),
-      profile: {
-        real_name: user.realName,
-        real_name_normalized: user.realName,
-        display_name: user.displayName,
-        display_name_normalized: user.displayName,
-        image_72: image,
-        team: this.ids.teamId,
-        ...(user.isBot && user.id === this.ids.botUserId && { bot_id: this.ids.botId }),
-      },
-      is_admin: false,
-      is_owner: false,
-      is_bot: user.isBot,
-      is_app_user: false,
-      updated: BASE_SECONDS,
-    };
-  }
-
-  botProfile(): Json {
-    return {
-      id: this.ids.botId,
-      deleted: false,
-      name: this.ids.botName,
-      updated: BASE_SECONDS,
-      app_id: this.ids.appId,
-      icons: {
-        image_36: "https://a.slack-edge.com/80588/img/plugins/app/bot_36.png",
-        image_48: "https://a.slack-edge.com/80588/img/plugins/app/bot_48.png",
-        image_72: "https://a.slack-edge.com/80588/img/plugins/app/service_72.png",
-      },
-      team_id: this.ids.teamId,
-    };
-  }
-
-  /** The fields every rendering of a message shares (history, events, interaction payloads). */
-  messageBase(message: MessageVersion): Json {
-    const out: Json = { type: "message" };
-    if (message.subtype) out.subtype = message.subtype;
-    out.text = message.text;
-    if (message.user) out.user = message.user;
-    if (message.bot_id) {
-      out.bot_id = message.bot_id;
-      out.app_id = this.ids.appId;
-      out.bot_profile = this.botProfile();
-    }
-    if (message.username) out.username = message.username;
-    if (message.icon_emoji) out.icons = { emoji: message.icon_emoji };
-    else if (message.icon_url) out.icons = { image_48: message.icon_url };
-    out.ts = message.ts;
-    out.team = this.ids.teamId;
-    if (message.client_msg_id) out.client_msg_id = message.client_msg_id;
-    if (message.blocks) out.blocks = message.blocks;
-    if (message.attachments) out.attachments = message.attachments;
-    if (message.files) {
-      out.files = message.files;
-      out.upload = message.user === this.ids.botUserId;
-      out.display_as_bot = false;
-    }
-    if (message.edited) out.edited = message.edited;
-    if (message.thread_ts && message.thread_ts !== message.ts) {
-      out.thread_ts = message.thread_ts;
-      const parent = this.findMessage(message.channel, message.thread_ts);
-      if (parent?.user) out.parent_user_id = parent.user;
-    }
-    return out;
-  }
-
-  /** A message as conversations.replies and interaction payloads show it. */
-  apiMessage(message: StoredMessage, includeMetadata = false): Json {
-    const out = this.messageBase(message);
-    const replies =
-      message.thread_ts && message.thread_ts !== message.ts ? [] : this.replies(message.channel, message.ts);
-    const last = replies.at(-1);
-    if (last) {
-      const replyUsers = [...new Set(replies.map((r) => r.user).filter((u) => u !== undefined))];
-      Object.assign(out, {
-        thread_ts: message.ts,
-        reply_count: replies.length,
-        reply_users_count: replyUsers.length,
-        reply_users: replyUsers,
-        latest_reply: last.ts,
-      });
-    }
-    if (includeMetadata && message.metadata) out.metadata = message.metadata;
-    return out;
-  }
-
-  /** The `message` event Slack dispatches when `message` is posted. */
-  messageEvent(message: StoredMessage): Json {
-    const channel = this.channels.get(message.channel);
-    return {
-      ...this.messageBase(message),
-      channel: message.channel,
-      event_ts: message.ts,
-      channel_type: channel ? this.channelType(channel) : "channel",
-    };
-  }
 }
 
 export function compareTs(a: string, b: string): number {
   const [aSec = 0, aMicro = 0] = a.split(".").map(Number);
   const [bSec = 0, bMicro = 0] = b.split(".").map(Number);
   return aSec - bSec || aMicro - bMicro;
-}
-
-/** The zone's offset from UTC now, in seconds, as users.info's `tz_offset` gives it. */
-function tzOffsetSeconds(timeZone: string): number {
-  // Slack only ever reports zones it knows; a test may set an unknown one to see the app cope.
-  if (!isKnownZone(timeZone)) return 0;
-  const now = new Date();
-  const local = new Date(now.toLocaleString("en-US", { timeZone }));
-  const utc = new Date(now.toLocaleString("en-US", { timeZone: "UTC" }));
-  return Math.round((local.getTime() - utc.getTime()) / 1000);
-}
-
-function isKnownZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,9 @@
 import {
+  type AdvancedOptOut,
   API_VERSION,
   type InboundInput,
+  type MessageStatus,
+  type SentMessage,
   segments,
   sid,
   type TwilioParams,
@@ -84,4 +87,52 @@ export function whatsappInboundParams(
     params[`MediaUrl${i}`] = m.url;
   });
   return { messageSid, params };
+}
+
+/**
+ * The OptOutType an incoming message carries when the number is in a Messaging Service with Advanced Opt-Out.
+ * Only the whole body matches, in any case: "sToP" does, "Stop please" does not.
+ */
+export function optOutType(advancedOptOut: AdvancedOptOut | null, body: string): string | undefined {
+  if (!advancedOptOut) return undefined;
+  const word = body.toUpperCase();
+  return Object.entries(advancedOptOut).find(([, keywords]) =>
+    keywords.some((keyword) => keyword.toUpperCase() === word),
+  )?.[0];
+}
+
+/** The parameters of a status callback (§4.5) for a message the app sent (undefined: one the simulator never sent). */
+export function statusCallbackParams(
+  accountSid: string,
+  message: SentMessage | undefined,
+  input: { readonly messageSid: string; readonly status: MessageStatus; readonly errorCode?: number },
+): TwilioParams {
+  const params: TwilioParams = {
+    SmsSid: input.messageSid,
+    SmsStatus: input.status,
+    MessageStatus: input.status,
+    MessageSid: input.messageSid,
+    AccountSid: accountSid,
+    ApiVersion: API_VERSION,
+  };
+  if (message) {
+    params.To = message.To;
+    if (message.From) params.From = message.From;
+    if (message.MessagingServiceSid) params.MessagingServiceSid = message.MessagingServiceSid;
+  }
+  if (message?.To.startsWith(whatsappPrefix)) {
+    // WhatsApp's callbacks name the channel, and a read receipt says so as an event (§4.5).
+    params.ChannelPrefix = "whatsapp";
+    params.ChannelInstallSid = `XE${accountSid.slice(2)}`;
+    params.ChannelToAddress = message.To.slice(whatsappPrefix.length).replace(/^\+/, "");
+    if (input.status === "read") params.EventType = "READ";
+  }
+  // A failure the simulator decided itself (63016 outside the window) is reported unless the test names one.
+  const failed = input.status === "failed" || input.status === "undelivered";
+  const errorCode = input.errorCode ?? (failed ? message?.errorCode : null);
+  if (errorCode !== null && errorCode !== undefined) params.ErrorCode = String(errorCode);
+  if (input.status === "delivered" || input.status === "undelivered") {
+    params.RawDlrDoneDate = new Date().toISOString().replace(/\D/g, "").slice(2, 12);
+  }
+  return params;
 }

@@ -5,7 +5,7 @@ import type { Conversations } from "../../../src/core/conversations.js";
 import type { DeliveryWorker } from "../../../src/core/delivery/worker.js";
 import { DeliveryError } from "../../../src/core/errors.js";
 import type { InboundMessage } from "../../../src/core/model.js";
-import type { ParentView } from "../../../src/core/ports.js";
+import type { ParentView } from "../../../src/core/ports/slack.js";
 import {
   RecordingChannel,
   RecordingSlack,
@@ -13,7 +13,7 @@ import {
   startCore,
   type TestCore,
   type TestDatabase,
-} from "./ports.js";
+} from "./harness.js";
 
 let core: TestCore;
 let db: TestDatabase;

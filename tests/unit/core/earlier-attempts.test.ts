@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EarlierAttempts, LookupFailed } from "../../../src/core/delivery/earlier-attempts.js";
 import { DeliveryError } from "../../../src/core/errors.js";
-import type { Job } from "../../../src/core/ports.js";
+import type { Job } from "../../../src/core/ports/queue.js";
 
 const job = (id: number, uncertain = true): Job =>
   ({

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { HandlerDependencies } from "../../../src/core/delivery/handlers/dependencies.js";
 import { erasePosts } from "../../../src/core/delivery/handlers/erase-posts.js";
 import { DeliveryError } from "../../../src/core/errors.js";
-import type { Job } from "../../../src/core/ports.js";
-import { RecordingSlack } from "./ports.js";
+import type { Job } from "../../../src/core/ports/queue.js";
+import { RecordingSlack } from "./harness.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const job = {

@@ -9,7 +9,7 @@ import {
   startCore,
   type TestCore,
   type TestDatabase,
-} from "./ports.js";
+} from "./harness.js";
 
 let core: TestCore;
 let db: TestDatabase;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isKnownTimeZone, isReminderChoice, reminderTime } from "../../../src/core/reminder-time.js";
+import { isReminderChoice, reminderTime } from "../../../src/core/reminder-time.js";
+import { isKnownTimeZone } from "../../../src/core/zoned-time.js";
 
 describe("reminder times, in the chooser's time zone", () => {
   // Wednesday 25 November 2026, 23:30 in Los Angeles (UTC-8) is already Thursday in UTC.

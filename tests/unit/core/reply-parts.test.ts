@@ -8,7 +8,7 @@ import {
   startCore,
   type TestCore,
   type TestDatabase,
-} from "./ports.js";
+} from "./harness.js";
 
 /* The core decides which parts of a reply remain: recorded parts are never sent again, and a status that
  * arrives for a part while the reply is still going out is summed up when it finishes. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ChannelMembership } from "../../../src/core/membership.js";
 import type { ConversationContext } from "../../../src/core/model.js";
 import { TranscriptAccessPolicy } from "../../../src/core/transcript-access.js";
-import { silentLogger } from "./ports.js";
+import { silentLogger } from "./harness.js";
 
 function context(inboxChannel: string | null, threadChannel: string | null): ConversationContext {
   return {

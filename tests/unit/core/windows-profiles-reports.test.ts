@@ -14,7 +14,7 @@ import {
   type TestCore,
   type TestDatabase,
   testWorker,
-} from "./ports.js";
+} from "./harness.js";
 
 /** What the delivery handlers need besides the ports under test. */
 const handlerDefaults = {

@@ -3,9 +3,9 @@ import { whenQuiet } from "../../../src/activity.js";
 import type { JobHandlers } from "../../../src/core/delivery/worker.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
 import { DeliveryError, JobParked } from "../../../src/core/errors.js";
-import type { Job, NewJob } from "../../../src/core/ports.js";
+import type { Job, NewJob } from "../../../src/core/ports/queue.js";
 import { MemoryDeliveryQueue } from "../../../src/db/memory/delivery-queue.js";
-import { silentLogger } from "./ports.js";
+import { silentLogger } from "./harness.js";
 
 const notice = (lane: string, text: string): NewJob => ({
   lane,

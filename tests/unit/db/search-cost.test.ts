@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSearchInboxes } from "../../support/search-seed.js";
-import { type TestDatabase, testDatabase } from "../core/ports.js";
+import { type TestDatabase, testDatabase } from "../core/harness.js";
 
 // /threadline find searches one channel's inboxes, beside a large inbox whose hits must not show. What the search
 // costs in each (it must follow what the channel holds) is measured by bench/search.ts, not asserted here.

@@ -4,11 +4,11 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { whenQuiet } from "../../../src/activity.js";
 import { DeliveryWorker, type JobHandlers } from "../../../src/core/delivery/worker.js";
-import type { Job } from "../../../src/core/ports.js";
+import type { Job } from "../../../src/core/ports/queue.js";
 import { openDatabase } from "../../../src/db/client.js";
 import { SqliteDeliveryQueue } from "../../../src/db/sqlite/delivery-queue.js";
 import { migratedSqliteUrl } from "../../support/migrated-sqlite.js";
-import { silentLogger } from "../core/ports.js";
+import { silentLogger } from "../core/harness.js";
 
 /* Two processes on one SQLite file, each with its own connection, queue and worker, as `npm start` twice would
  * have: the leased claim must run every job once, and every lane in id order, even when one of them dies. */

@@ -1,6 +1,7 @@
 import { gaveUpCode } from "../../delivery-status.js";
 import { DeliveryError, errorMessage } from "../../errors.js";
-import type { Job, OutboundRequest } from "../../ports.js";
+import type { OutboundRequest } from "../../ports/channel.js";
+import type { Job } from "../../ports/queue.js";
 import { parseTemplateReply } from "../../templates.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import type { ReplyOutcomes } from "./reply-outcomes.js";

@@ -4,12 +4,12 @@ import { mediaRefusal as channelMediaRefusal, optedOutReason } from "../../polic
 import { type ReplyWindow, replyWindowDecision } from "../../policies/reply-window.js";
 import type {
   CustomerChannel,
-  Job,
   OutboundMedia,
   OutboundPart,
   OutboundRequest,
   TemplateRequest,
-} from "../../ports.js";
+} from "../../ports/channel.js";
+import type { Job } from "../../ports/queue.js";
 import { parseTemplateReply } from "../../templates.js";
 import type { EarlierAttempts } from "../earlier-attempts.js";
 import type { HandlerDependencies } from "./dependencies.js";

@@ -1,11 +1,8 @@
-import type {
-  ChannelRegistry,
-  ConversationStore,
-  CoreLogger,
-  DeliveryQueue,
-  SlackPort,
-  TranscriptLinks,
-} from "../../ports.js";
+import type { ChannelRegistry } from "../../ports/channel.js";
+import type { CoreLogger } from "../../ports/logger.js";
+import type { DeliveryQueue } from "../../ports/queue.js";
+import type { SlackPort, TranscriptLinks } from "../../ports/slack.js";
+import type { ConversationStore } from "../../ports/store.js";
 
 export interface HandlerDependencies {
   readonly store: ConversationStore;

@@ -1,5 +1,5 @@
 import { DeliveryError } from "../../errors.js";
-import type { Job } from "../../ports.js";
+import type { Job } from "../../ports/queue.js";
 import type { HandlerDependencies } from "./dependencies.js";
 
 /**

@@ -1,5 +1,5 @@
-import { channelLane } from "../../lanes.js";
-import type { Job } from "../../ports.js";
+import { channelLane } from "../../lane-names.js";
+import type { Job } from "../../ports/queue.js";
 import { defaultLookupPatienceMs, EarlierAttempts } from "../earlier-attempts.js";
 import { customerSendGaveUp, howLong } from "./customer-send-gave-up.js";
 import type { HandlerDependencies } from "./dependencies.js";

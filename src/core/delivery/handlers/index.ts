@@ -1,4 +1,4 @@
-import type { Job, JobKind } from "../../ports.js";
+import type { Job, JobKind } from "../../ports/queue.js";
 import { defaultLookupPatienceMs, EarlierAttempts } from "../earlier-attempts.js";
 import type { JobHandlers } from "../worker.js";
 import { channelNotice } from "./channel-notice.js";

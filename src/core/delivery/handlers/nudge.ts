@@ -1,8 +1,8 @@
 import { formatDuration } from "../../hours/business-hours.js";
 import { addBusinessTime } from "../../hours/business-time.js";
 import { teamHours } from "../../hours/team-service.js";
-import { nudgeLane, slackLane } from "../../lanes.js";
-import type { Job } from "../../ports.js";
+import { nudgeLane, slackLane } from "../../lane-names.js";
+import type { Job } from "../../ports/queue.js";
 import type { HandlerDependencies } from "./dependencies.js";
 
 /**

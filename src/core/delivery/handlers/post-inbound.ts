@@ -1,5 +1,5 @@
 import { contactName } from "../../parent-view.js";
-import type { Job } from "../../ports.js";
+import type { Job } from "../../ports/queue.js";
 import { escapeForSlack } from "../../text.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import { plural, type ThreadAccess } from "./threads.js";

@@ -1,6 +1,6 @@
 import { DeliveryError } from "../../errors.js";
 import type { MediaContent } from "../../model.js";
-import type { Job } from "../../ports.js";
+import type { Job } from "../../ports/queue.js";
 import { escapeForSlack } from "../../text.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";

@@ -1,5 +1,5 @@
-import { customerLane } from "../../lanes.js";
-import type { Job } from "../../ports.js";
+import { customerLane } from "../../lane-names.js";
+import type { Job } from "../../ports/queue.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";
 

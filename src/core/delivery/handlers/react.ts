@@ -1,4 +1,4 @@
-import type { Job } from "../../ports.js";
+import type { Job } from "../../ports/queue.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";
 

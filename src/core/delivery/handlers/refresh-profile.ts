@@ -1,7 +1,7 @@
 import { DeliveryError } from "../../errors.js";
-import { contactLane, slackLane } from "../../lanes.js";
+import { contactLane, slackLane } from "../../lane-names.js";
 import type { ContactProfile } from "../../model.js";
-import type { Job } from "../../ports.js";
+import type { Job } from "../../ports/queue.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";
 

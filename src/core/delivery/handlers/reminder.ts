@@ -1,7 +1,7 @@
 import { DeliveryError } from "../../errors.js";
-import { slackLane } from "../../lanes.js";
+import { slackLane } from "../../lane-names.js";
 import { ChannelMembership } from "../../membership.js";
-import type { Job } from "../../ports.js";
+import type { Job } from "../../ports/queue.js";
 import type { HandlerDependencies } from "./dependencies.js";
 
 /**

@@ -4,9 +4,10 @@ import {
   replyStatus,
   unconfirmedReaction,
 } from "../../delivery-status.js";
-import { slackLane } from "../../lanes.js";
+import { slackLane } from "../../lane-names.js";
 import type { ChannelKind, ConversationContext, Message, SentPart } from "../../model.js";
-import type { AcceptedPart, CustomerChannel, NewJob, OutboundRequest } from "../../ports.js";
+import type { AcceptedPart, CustomerChannel, OutboundRequest } from "../../ports/channel.js";
+import type { NewJob } from "../../ports/queue.js";
 import { replyStatusWrite } from "../../reply-status.js";
 import { mentionedUserIds, mrkdwnToPlainText } from "../../text.js";
 import type { HandlerDependencies } from "./dependencies.js";

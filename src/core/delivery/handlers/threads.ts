@@ -1,7 +1,8 @@
 import { DeliveryError, JobParked } from "../../errors.js";
 import type { ConversationContext, Message } from "../../model.js";
 import { parentView } from "../../parent-view.js";
-import type { EarlierPost, Job } from "../../ports.js";
+import type { Job } from "../../ports/queue.js";
+import type { EarlierPost } from "../../ports/slack.js";
 import type { EarlierAttempts } from "../earlier-attempts.js";
 import type { HandlerDependencies } from "./dependencies.js";
 

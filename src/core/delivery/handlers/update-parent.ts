@@ -1,5 +1,5 @@
 import { parentView } from "../../parent-view.js";
-import type { Job } from "../../ports.js";
+import type { Job } from "../../ports/queue.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMessengerChannel } from "../../../../src/channels/messenger/index.js";
 import { DeliveryError } from "../../../../src/core/errors.js";
-import type { AcceptedPart, OutboundMedia, OutboundRequest } from "../../../../src/core/ports.js";
+import type { AcceptedPart, OutboundMedia, OutboundRequest } from "../../../../src/core/ports/channel.js";
 import { FakeGraph, graphErrors } from "../../../fakes/fake-graph.js";
 
 let graph: FakeGraph;

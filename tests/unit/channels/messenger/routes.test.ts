@@ -8,7 +8,7 @@ import { Conversations } from "../../../../src/core/conversations.js";
 import { deliveryHandlers } from "../../../../src/core/delivery/handlers/index.js";
 import { DeliveryWorker } from "../../../../src/core/delivery/worker.js";
 import type { ChannelKind } from "../../../../src/core/model.js";
-import type { ChannelRegistry } from "../../../../src/core/ports.js";
+import type { ChannelRegistry } from "../../../../src/core/ports/channel.js";
 import { createHttpServer } from "../../../../src/http/server.js";
 import { events, FakeGraph, graphErrors, notification, postWebhook } from "../../../fakes/fake-graph.js";
 import {
@@ -18,7 +18,7 @@ import {
   type TestDatabase,
   testDatabase,
   testWorker,
-} from "../../core/ports.js";
+} from "../../core/harness.js";
 
 /*
  * The Messenger webhook through the real receiver, core and SQLite store, against the fake Graph API; Slack

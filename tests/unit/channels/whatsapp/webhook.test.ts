@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { contentVariables, whatsappReplyParts } from "../../../../src/channels/whatsapp/sender.js";
 import { parseWhatsAppInbound } from "../../../../src/channels/whatsapp/webhook.js";
-import { TwilioSimulator } from "../../../../src/simulators/twilio.js";
+import { TwilioSimulator } from "../../../../src/simulators/twilio/simulator.js";
 
 const sid = `SM${"a1".repeat(16)}`;
 

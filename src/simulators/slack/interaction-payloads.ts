@@ -1,22 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { findElement } from "./blocks.js";
-import type {
-  Ephemeral,
-  FakeChannel,
-  FakeUser,
-  Json,
-  MessageVersion,
-  SocketEnvelope,
-  StoredMessage,
-} from "./types.js";
-import type { Identity, Workspace } from "./workspace.js";
+import { VERIFICATION_TOKEN } from "./events.js";
+import { apiMessage } from "./rendering.js";
+import type { Ephemeral, Json, SimulatedChannel, SocketEnvelope, StoredMessage } from "./types.js";
+import type { Workspace } from "./workspace.js";
 
-/** The legacy verification token Slack still puts in every payload. */
-const VERIFICATION_TOKEN = "fake-verification-token";
-
-function unixNow(): number {
-  return Math.floor(Date.now() / 1000);
-}
+/* Interactivity as the app receives it over Socket Mode: slash commands, button clicks, menu choices and
+ * suggestions, shaped as Slack's payload references document them. */
 
 function actionTs(): string {
   return (Date.now() / 1000).toFixed(6);
@@ -26,128 +16,8 @@ function triggerId(): string {
   return `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString("hex")}`;
 }
 
-export function eventEnvelope(
-  ids: Identity,
-  event: Json,
-  opts: { retryAttempt?: number; eventId?: string },
-): SocketEnvelope {
-  const eventId = opts.eventId ?? `Ev${randomBytes(6).toString("hex").toUpperCase()}`;
-  const context = { et: event.type, tid: ids.teamId, aid: ids.appId, cid: event.channel };
-  const retryAttempt = opts.retryAttempt ?? 0;
-  return {
-    envelope_id: randomUUID(),
-    type: "events_api",
-    accepts_response_payload: false,
-    retry_attempt: retryAttempt,
-    retry_reason: retryAttempt > 0 ? "timeout" : "",
-    payload: {
-      token: VERIFICATION_TOKEN,
-      team_id: ids.teamId,
-      context_team_id: ids.teamId,
-      context_enterprise_id: null,
-      api_app_id: ids.appId,
-      event,
-      type: "event_callback",
-      event_id: eventId,
-      event_time: unixNow(),
-      authorizations: [
-        {
-          enterprise_id: null,
-          team_id: ids.teamId,
-          user_id: ids.botUserId,
-          is_bot: true,
-          is_enterprise_install: false,
-        },
-      ],
-      is_ext_shared_channel: false,
-      event_context: `4-${Buffer.from(JSON.stringify(context)).toString("base64url")}`,
-    },
-  };
-}
-
 export function interactiveEnvelope(payload: Json): SocketEnvelope {
   return { envelope_id: randomUUID(), type: "interactive", accepts_response_payload: true, payload };
-}
-
-export function messageChangedEvent(
-  ws: Workspace,
-  channel: FakeChannel,
-  message: StoredMessage,
-  previous: MessageVersion,
-  editTs: string,
-): Json {
-  return {
-    type: "message",
-    subtype: "message_changed",
-    hidden: true,
-    channel: channel.id,
-    ts: editTs,
-    event_ts: editTs,
-    channel_type: ws.channelType(channel),
-    message: ws.messageBase(message),
-    previous_message: ws.messageBase(previous),
-  };
-}
-
-export function messageDeletedEvent(
-  ws: Workspace,
-  channel: FakeChannel,
-  message: StoredMessage,
-  deleteTs: string,
-): Json {
-  return {
-    type: "message",
-    subtype: "message_deleted",
-    hidden: true,
-    channel: channel.id,
-    deleted_ts: message.ts,
-    ts: deleteTs,
-    event_ts: deleteTs,
-    channel_type: ws.channelType(channel),
-    previous_message: ws.messageBase(message),
-  };
-}
-
-/** Membership events name the channel's type with one letter: C public, G private. */
-function membershipChannelType(channel: FakeChannel): "C" | "G" {
-  return channel.isPrivate ? "G" : "C";
-}
-
-export function memberJoinedChannelEvent(
-  ws: Workspace,
-  channel: FakeChannel,
-  user: string,
-  inviter: string | undefined,
-): Json {
-  return {
-    type: "member_joined_channel",
-    user,
-    channel: channel.id,
-    channel_type: membershipChannelType(channel),
-    team: ws.ids.teamId,
-    ...(inviter && { inviter }),
-    event_ts: ws.nextTs(),
-  };
-}
-
-export function memberLeftChannelEvent(ws: Workspace, channel: FakeChannel, user: string): Json {
-  return {
-    type: "member_left_channel",
-    user,
-    channel: channel.id,
-    channel_type: membershipChannelType(channel),
-    team: ws.ids.teamId,
-    event_ts: ws.nextTs(),
-  };
-}
-
-/** `user_change` carries the whole user object, as users.info shows it. */
-export function userChangeEvent(ws: Workspace, user: FakeUser): Json {
-  return { type: "user_change", user: ws.userJson(user), cache_ts: unixNow(), event_ts: ws.nextTs() };
-}
-
-export function teamJoinEvent(ws: Workspace, user: FakeUser): Json {
-  return { type: "team_join", user: ws.userJson(user), cache_ts: unixNow(), event_ts: ws.nextTs() };
 }
 
 export interface SlashCommandInput {
@@ -165,7 +35,7 @@ export interface SlashCommandInput {
 /** Slash command payloads are all strings, even over Socket Mode (they mirror the HTTP form post). */
 export function slashCommandPayload(
   ws: Workspace,
-  channel: FakeChannel,
+  channel: SimulatedChannel,
   input: SlashCommandInput,
   responseUrl: string,
 ): Json {
@@ -250,7 +120,7 @@ export function buttonClickPayload(
     type: "block_actions",
     ...common,
     trigger_id: triggerId(),
-    message: ws.apiMessage(message),
+    message: apiMessage(ws, message),
     state: { values: {} },
     response_url: responseUrl,
     actions: [
@@ -326,7 +196,7 @@ export function externalSelectPayload(
     type: "block_actions",
     ...common,
     trigger_id: triggerId(),
-    message: ws.apiMessage(message),
+    message: apiMessage(ws, message),
     state: {
       values: { [blockId]: { [input.actionId]: { type: "external_select", selected_option: selected } } },
     },
@@ -358,7 +228,7 @@ export function overflowChoicePayload(
     type: "block_actions",
     ...common,
     trigger_id: triggerId(),
-    message: ws.apiMessage(message),
+    message: apiMessage(ws, message),
     state: { values: {} },
     response_url: responseUrl,
     actions: [

@@ -1,4 +1,4 @@
-import type { QueuedJob } from "../ports.js";
+import type { QueuedJob } from "../ports/queue.js";
 
 /** setTimeout's longest delay: Node fires a longer one at once (with a TimeoutOverflowWarning). */
 const longestTimerMs = 2 ** 31 - 1;
@@ -19,7 +19,7 @@ interface Lane {
  * The worker's in-memory view of the lanes: jobs in id order per lane, one running at a time per lane, at most
  * `concurrency` running overall, and a timer (not a slot) for a head that is not due yet.
  */
-export class Lanes {
+export class LaneScheduler {
   private readonly lanes = new Map<string, Lane>();
   private readonly ready = new Set<string>();
   private active = 0;

@@ -7,22 +7,19 @@ import { SlashCommands } from "../../../src/core/commands.js";
 import { Conversations } from "../../../src/core/conversations.js";
 import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
-import { customerLane, slackLane } from "../../../src/core/lanes.js";
+import { customerLane, slackLane } from "../../../src/core/lane-names.js";
 import type { Attachment, ChannelKind, MediaContent } from "../../../src/core/model.js";
 import type {
   AcceptedPart,
   ChannelCapabilities,
   ChannelRegistry,
   CustomerChannel,
-  EarlierPost,
-  HomeView,
   OutboundPart,
   OutboundRequest,
-  ParentView,
   ReplyPart,
-  SlackPort,
-  ThreadPost,
-} from "../../../src/core/ports.js";
+} from "../../../src/core/ports/channel.js";
+import type { HomeView } from "../../../src/core/ports/home.js";
+import type { EarlierPost, ParentView, SlackPort, ThreadPost } from "../../../src/core/ports/slack.js";
 import { openDatabase, type PrismaClient } from "../../../src/db/client.js";
 import type { SqliteConnection } from "../../../src/db/sqlite/connection.js";
 import { SqliteConversationStore } from "../../../src/db/sqlite/conversation-store.js";

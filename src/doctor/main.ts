@@ -1,8 +1,8 @@
 import "dotenv/config";
-import { loadConfig } from "./app.js";
-import { exitCode, formatReport } from "./doctor/report.js";
-import { runDoctor } from "./doctor/run.js";
-import { ConfigError } from "./errors.js";
+import { loadConfig } from "../app.js";
+import { ConfigError } from "../errors.js";
+import { exitCode, formatReport } from "./report.js";
+import { runDoctor } from "./run.js";
 
 // `npm run doctor`: checks the configuration and every service Threadline depends on, with a fix for each
 // problem. Exits 1 when something must be fixed before `npm start` can work.
