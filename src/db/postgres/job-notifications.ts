@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { DedicatedConnection } from "./dedicated-connection.js";
 
 /** The NOTIFY channel on which an instance tells the others which jobs it committed. */
 export const jobsChannel = "threadline_jobs";
@@ -33,42 +34,33 @@ const reconnectMs = { first: 1_000, max: 30_000 };
  * A lost connection is reopened; what was committed meanwhile is found by the worker's periodic sweep.
  */
 export class JobNotifications {
-  private client: pg.Client | null = null;
-  private closed = false;
-  private retry: NodeJS.Timeout | null = null;
-  private delayMs = reconnectMs.first;
+  private readonly connection: DedicatedConnection;
 
   constructor(
-    private readonly databaseUrl: string,
+    databaseUrl: string,
     private readonly self: string,
     private readonly onNotice: (ids: readonly number[]) => void,
     private readonly onError: (error: Error) => void,
-  ) {}
-
-  /** Resolves once LISTEN is active, so nothing committed after it is missed. */
-  async start(): Promise<void> {
-    const client = new pg.Client({
-      connectionString: this.databaseUrl,
-      application_name: "threadline-listen",
+  ) {
+    this.connection = new DedicatedConnection({
+      databaseUrl,
+      applicationName: "threadline-listen",
+      configure: (client) => client.on("notification", (message) => this.receive(message.payload)),
+      setUp: async (client) => {
+        await client.query(`LISTEN ${jobsChannel}`);
+      },
+      reopenDelayMs: (attempt) => Math.min(reconnectMs.first * 2 ** (attempt - 1), reconnectMs.max),
+      onError,
     });
-    client.on("notification", (message) => this.receive(message.payload));
-    client.on("error", (error) => {
-      this.onError(error);
-      this.reconnect(client);
-    });
-    client.on("end", () => this.reconnect(client));
-    this.client = client;
-    await client.connect();
-    await client.query(`LISTEN ${jobsChannel}`);
-    this.delayMs = reconnectMs.first;
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.retry) clearTimeout(this.retry);
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => {});
+  /** Resolves once LISTEN is active, so nothing committed after it is missed. */
+  start(): Promise<void> {
+    return this.connection.open();
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
   }
 
   private receive(payload: string | undefined): void {
@@ -78,22 +70,5 @@ export class JobNotifications {
     } catch (error) {
       this.onError(new Error(`ignored a malformed ${jobsChannel} notice: ${String(error)}`));
     }
-  }
-
-  private reconnect(dropped: pg.Client): void {
-    if (this.closed || this.client !== dropped || this.retry) return;
-    this.client = null;
-    dropped.end().catch(() => {});
-    const delay = this.delayMs;
-    this.delayMs = Math.min(delay * 2, reconnectMs.max);
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      if (this.closed) return;
-      this.start().catch((error: Error) => {
-        this.onError(error);
-        if (this.client) this.reconnect(this.client);
-      });
-    }, delay);
-    this.retry.unref();
   }
 }

@@ -1,4 +1,4 @@
-import pg from "pg";
+import { DedicatedConnection } from "./dedicated-connection.js";
 
 /**
  * The first key of every owner's advisory lock (the second is a hash of the owner id): a fixed number, unlikely to
@@ -16,61 +16,37 @@ const reconnectMs = 1_000;
  * finds it free in `pg_locks` knows this one is gone. A dropped connection is reopened and the lock taken again.
  */
 export class PgOwnerLock {
-  private client: pg.Client | null = null;
   private locked = false;
-  private closed = false;
-  private retry: NodeJS.Timeout | null = null;
+  private readonly connection: DedicatedConnection;
 
-  constructor(
-    private readonly databaseUrl: string,
-    private readonly owner: string,
-    private readonly onError: (error: Error) => void,
-  ) {}
+  constructor(databaseUrl: string, owner: string, onError: (error: Error) => void) {
+    this.connection = new DedicatedConnection({
+      databaseUrl,
+      applicationName: "threadline-owner",
+      setUp: async (client) => {
+        await client.query("SELECT pg_advisory_lock($1, hashtext($2))", [ownerLockClass, owner]);
+        this.locked = true;
+      },
+      reopenDelayMs: () => reconnectMs,
+      onDrop: () => {
+        this.locked = false;
+      },
+      onError,
+    });
+  }
 
   /** Whether the lock is held now: while it is not, PostgreSQL may be restarting, and nobody is judged. */
   get held(): boolean {
     return this.locked;
   }
 
-  async hold(): Promise<void> {
-    const client = new pg.Client({
-      connectionString: this.databaseUrl,
-      application_name: "threadline-owner",
-    });
-    client.on("error", (error) => {
-      this.onError(error);
-      this.reconnect(client);
-    });
-    client.on("end", () => this.reconnect(client));
-    this.client = client;
-    await client.connect();
-    await client.query("SELECT pg_advisory_lock($1, hashtext($2))", [ownerLockClass, this.owner]);
-    this.locked = true;
+  hold(): Promise<void> {
+    return this.connection.open();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     this.locked = false;
-    if (this.retry) clearTimeout(this.retry);
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => {});
-  }
-
-  private reconnect(dropped: pg.Client): void {
-    if (this.closed || this.client !== dropped || this.retry) return;
-    this.client = null;
-    this.locked = false;
-    dropped.end().catch(() => {});
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      if (this.closed) return;
-      this.hold().catch((error: Error) => {
-        this.onError(error);
-        if (this.client) this.reconnect(this.client);
-      });
-    }, reconnectMs);
-    this.retry.unref();
+    await this.connection.close();
   }
 }
 
