@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import {
   appEnvironment,
+  connectInboxes,
   type Fakes,
   freePort,
   log,
@@ -12,6 +13,7 @@ import {
   projectRoot,
   running,
   sleep,
+  tempDatabase,
   until,
 } from "./harness.js";
 
@@ -170,4 +172,18 @@ async function healthStatus(port: number): Promise<number> {
   } catch {
     return 0;
   }
+}
+
+/** A new database, the app on it, and `count` inboxes each connected to its own channel (`connectInboxes`). */
+export async function startWithInboxes(
+  fakes: Fakes,
+  name: string,
+  tag: string,
+  count: number,
+  options: StartOptions = {},
+): Promise<{ db: ReturnType<typeof tempDatabase>; app: AppProcess }> {
+  const db = tempDatabase(name);
+  const app = await AppProcess.start(fakes, db.url, options);
+  await connectInboxes(fakes, tag, count);
+  return { db, app };
 }

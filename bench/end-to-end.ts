@@ -1,10 +1,9 @@
 import fs from "node:fs";
-import { AppProcess } from "./app-process.js";
+import { startWithInboxes } from "./app-process.js";
 import { goalTargets } from "./goals.js";
 import {
   agentId,
   type BenchOptions,
-  connectInboxes,
   contactNumber,
   type Fakes,
   inboxNumberFor,
@@ -19,7 +18,7 @@ import {
   signedInbound,
   sleep,
   startFakes,
-  tempDatabase,
+  warmUp,
   whileProgressing,
 } from "./harness.js";
 
@@ -39,23 +38,14 @@ const goalRate = 500;
 export async function endToEnd(report: Report, { quick, cpuProfileDir }: BenchOptions): Promise<void> {
   const seconds = quick ? 1 : 3;
   const fakes = await startFakes();
-  const db = tempDatabase("e2e");
-  const app = await AppProcess.start(fakes, db.url, { cpuProfileDir });
-  await connectInboxes(fakes, "E2", inboxCount);
-
-  // Warm-up, not measured: JIT compilation and first query plans.
-  const warmup = Array.from({ length: 200 }, (_, i) =>
-    signedInbound(fakes.twilio, {
-      from: contactNumber(900_000 + (i % 100)),
-      to: inboxOf(900_000 + (i % 100)),
-      body: `warmup ${i}`,
-    }),
-  );
-  await sendAtRate(app.baseUrl, warmup, 100);
-  await new PostedMessages(fakes.slack, "warmup ").waitFor(warmup.length, "the warm-up in Slack");
+  const { db, app } = await startWithInboxes(fakes, "e2e", "E2", inboxCount, { cpuProfileDir });
+  const warmedUp = await warmUp(fakes, app.baseUrl, (i) => ({
+    from: contactNumber(900_000 + (i % 100)),
+    to: inboxOf(900_000 + (i % 100)),
+  }));
 
   let contactBase = 0;
-  let messages = warmup.length;
+  let messages = warmedUp;
   for (const rate of [200, goalRate]) {
     const total = rate * seconds;
     // One conversation per channel, each getting 1 msg/s: within Slack's pace, so no message waits for it.

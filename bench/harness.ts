@@ -470,3 +470,21 @@ export function machine(): string {
     `${os.type()} ${os.release()}`,
   ].join(", ");
 }
+
+/**
+ * Not measured: `count` customer messages at 100 msg/s, `sender(i)` saying who writes to which inbox, until all
+ * are in Slack (JIT compilation and first query plans). Answers how many were sent.
+ */
+export async function warmUp(
+  fakes: Fakes,
+  baseUrl: string,
+  sender: (i: number) => { from: string; to: string },
+  count = 200,
+): Promise<number> {
+  const requests = Array.from({ length: count }, (_, i) =>
+    signedInbound(fakes.twilio, { ...sender(i), body: `warmup ${i}` }),
+  );
+  await sendAtRate(baseUrl, requests, 100);
+  await new PostedMessages(fakes.slack, "warmup ").waitFor(count, "the warm-up in Slack");
+  return count;
+}

@@ -1,9 +1,8 @@
 import fs from "node:fs";
-import { AppProcess } from "./app-process.js";
+import { startWithInboxes } from "./app-process.js";
 import { goalTargets } from "./goals.js";
 import {
   type BenchOptions,
-  connectInboxes,
   contactNumber,
   type Fakes,
   inboxNumberFor,
@@ -16,7 +15,7 @@ import {
   signedInbound,
   sleep,
   startFakes,
-  tempDatabase,
+  warmUp,
   whileProgressing,
 } from "./harness.js";
 
@@ -36,17 +35,14 @@ const burst = 3;
 export async function spread(report: Report, { quick, cpuProfileDir }: BenchOptions): Promise<void> {
   const rounds = quick ? 1 : 3;
   const fakes = await startFakes();
-  const db = tempDatabase("spread");
-  const app = await AppProcess.start(fakes, db.url, { cpuProfileDir });
-  await connectInboxes(fakes, "SP", channels);
+  const { db, app } = await startWithInboxes(fakes, "spread", "SP", channels, { cpuProfileDir });
   fakes.slack.rateLimit("chat.postMessage", { perSecond, burst });
 
-  // Warm-up, not measured, on other conversations; then every channel's bucket refills.
-  const warmup = Array.from({ length: 200 }, (_, i) =>
-    inbound(fakes, 10_000 + i, (i * 2) % channels, `warmup ${i}`),
-  );
-  await sendAtRate(app.baseUrl, warmup, rate);
-  await new PostedMessages(fakes.slack, "warmup ").waitFor(warmup.length, "the warm-up in Slack");
+  // Warm-up on other conversations; then every channel's bucket refills.
+  await warmUp(fakes, app.baseUrl, (i) => ({
+    from: contactNumber(10_000 + i),
+    to: inboxNumberFor((i * 2) % channels),
+  }));
   await sleep((burst / perSecond) * 1000);
 
   const random = mulberry32(20261207);
