@@ -15,7 +15,7 @@ import type {
   MessageStatus,
   SentPart,
 } from "./model.js";
-import { optInChange } from "./policies/channel-rules.js";
+import { type OptInChange, optInChange } from "./policies/channel-rules.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { NewJob } from "./ports/queue.js";
@@ -249,11 +249,12 @@ export class Conversations {
 
   /**
    * The provider's own reading of the message wins when it gives one (it knows the inbox's custom keywords;
-   * HELP changes nothing); otherwise the channel's default words decide.
+   * HELP changes nothing); otherwise the channel's words and plain-language requests decide.
    */
-  private optInChange(inbound: InboundMessage): "opt_out" | "opt_in" | null {
+  private optInChange(inbound: InboundMessage): OptInChange | null {
     if (inbound.keyword === "help") return null;
-    return inbound.keyword ?? optInChange(this.channels[inbound.kind].capabilities, inbound.text);
+    if (inbound.keyword) return { change: inbound.keyword, confirmation: null };
+    return optInChange(this.channels[inbound.kind].capabilities, inbound.text);
   }
 
   /** What a customer's message changes besides itself: reopening, the reply window, opt-out, and the jobs. */
@@ -265,9 +266,12 @@ export class Conversations {
     const channel = this.channels[inbound.kind];
     const optIn = this.optInChange(inbound);
     // Per conversation (inbox × contact): providers block a customer per sending number.
-    const optInChanged = optIn !== null && (optIn === "opt_out") !== conversation.optedOut;
-    const optedOut = optInChanged ? optIn === "opt_out" : conversation.optedOut;
+    const optInChanged = optIn !== null && (optIn.change === "opt_out") !== conversation.optedOut;
+    const optedOut = optInChanged ? optIn.change === "opt_out" : conversation.optedOut;
     const service = serviceOnInbound(state.team, conversation, this.now(), !optedOut && channel.enabled);
+    // The one text confirming an opt-out the provider did not see; an away reply never goes to an opted-out customer.
+    const confirmation = optInChanged ? (optIn?.confirmation ?? null) : null;
+    const autoReply = confirmation ?? service.awayReply;
     return {
       conversation: {
         lastInboundAt: latest && latest > inbound.receivedAt ? latest : inbound.receivedAt,
@@ -275,7 +279,7 @@ export class Conversations {
         ...(optInChanged ? { optedOut } : {}),
         ...service.conversation,
       },
-      ...(service.awayReply === null ? {} : { autoReply: service.awayReply }),
+      ...(autoReply === null ? {} : { autoReply }),
       jobs: ({ conversationId, messageId, autoReplyId }) => {
         const lane = slackLane(conversationId);
         const jobs: NewJob[] = [];
@@ -305,20 +309,22 @@ export class Conversations {
         }
         if (optInChanged) {
           const [start = "START"] = channel.capabilities.optInWords;
+          const reason = confirmation ? `, in their own words: “${inbound.text.trim()}”` : "";
           const text =
-            optIn === "opt_out"
-              ? `🚫 The customer opted out. Replies in this thread will not be sent until they text ${start}.`
+            optIn?.change === "opt_out"
+              ? `🚫 The customer opted out${reason}. Replies in this thread will not be sent until they text ${start}.`
               : "✅ The customer opted back in. Replies are sent again.";
           jobs.push({ lane, kind: "slack.notice", payload: { conversationId, text } });
         }
         // Shown after the customer's message; sent on the customer lane, in order with agents' replies.
         if (autoReplyId !== null) {
+          const optOut = confirmation !== null ? { optOutConfirmation: true as const } : {};
           jobs.push(
-            { lane, kind: "slack.postAutoReply", payload: { messageId: autoReplyId } },
+            { lane, kind: "slack.postAutoReply", payload: { messageId: autoReplyId, ...optOut } },
             {
               lane: customerLane(conversationId),
               kind: "customer.send",
-              payload: { messageId: autoReplyId },
+              payload: { messageId: autoReplyId, ...optOut },
             },
           );
         }

@@ -57,6 +57,65 @@ describe("opt-out per inbox", () => {
   });
 });
 
+describe("opt-out in plain words", () => {
+  it("'stop texting me' opts out with one confirmation text; the thread shows why; later replies are refused", async () => {
+    const support = await conversationIn(supportChannel, inboxNumber);
+
+    await harness.sms("Please stop texting me!", { to: inboxNumber });
+    await waitFor(() => parentShowsOptedOut(support));
+    await waitFor(() =>
+      lines(support, supportChannel).some(
+        (l) => l.startsWith("🚫 The customer opted out") && l.includes("“Please stop texting me!”"),
+      ),
+    );
+    const confirmation = await waitFor(() => harness.twilio.sent[0]);
+    expect(confirmation).toMatchObject({ From: inboxNumber, To: customerNumber });
+    expect(confirmation.Body).toBe(
+      "You have been unsubscribed and will receive no more messages from this number. Reply START to resubscribe.",
+    );
+    await waitFor(() =>
+      lines(support, supportChannel).some(
+        (l) => l.startsWith("🚫 Opt-out confirmation sent:") && l.includes(confirmation.Body),
+      ),
+    );
+
+    await harness.reply(support.ts, "Sorry to see you go", supportChannel);
+    await waitFor(() =>
+      lines(support, supportChannel).some((l) =>
+        l.startsWith("⚠️ Not sent to the customer: the customer has opted out"),
+      ),
+    );
+    await harness.sms("Don't text me", { to: inboxNumber });
+    await waitFor(() => lines(support, supportChannel).includes("Don't text me"));
+    await harness.idle();
+    expect(harness.twilio.sent).toHaveLength(1);
+    expect(
+      lines(support, supportChannel).filter((l) => l.startsWith("🚫 The customer opted out")),
+    ).toHaveLength(1);
+  });
+
+  it("'cancel my order' is an ordinary message: nothing changes and replies are sent", async () => {
+    const support = await conversationIn(supportChannel, inboxNumber);
+    await harness.sms("cancel my order", { to: inboxNumber });
+    await waitFor(() => lines(support, supportChannel).includes("cancel my order"));
+    await harness.reply(support.ts, "Done, it is cancelled", supportChannel);
+    await waitFor(() => harness.twilio.sent.some((m) => m.Body === "Done, it is cancelled"));
+    await harness.idle();
+    expect(harness.twilio.sent).toHaveLength(1);
+    expect(parentShowsOptedOut(support)).toBe(false);
+  });
+
+  it("STOP, which Twilio blocks and confirms itself, gets no second confirmation from us", async () => {
+    const support = await conversationIn(supportChannel, inboxNumber);
+    await harness.sms("STOP", { to: inboxNumber });
+    await waitFor(() =>
+      lines(support, supportChannel).some((l) => l.startsWith("🚫 The customer opted out.")),
+    );
+    await harness.idle();
+    expect(harness.twilio.sent).toHaveLength(0);
+  });
+});
+
 describe("Twilio Advanced Opt-Out (OptOutType)", () => {
   beforeEach(() => {
     harness.twilio.advancedOptOut = {

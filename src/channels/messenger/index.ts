@@ -32,6 +32,7 @@ export const messengerCapabilities: ChannelCapabilities = {
   // Messenger has no opt-out keywords: people block the Page in the app instead (Graph error 551).
   optOutWords: [],
   optInWords: [],
+  honoursOptOutRequests: false,
 };
 
 export function createMessengerChannel(config: MessengerConfig | null): ChannelModule {

@@ -30,6 +30,7 @@ export const smsCapabilities: ChannelCapabilities = {
   templates: null,
   optOutWords: smsOptOutWords,
   optInWords: smsOptInWords,
+  honoursOptOutRequests: true,
 };
 
 declare module "../../core/model.js" {

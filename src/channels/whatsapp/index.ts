@@ -47,6 +47,7 @@ export const whatsappCapabilities: ChannelCapabilities = {
   // Twilio filters no opt-out words on WhatsApp: "STOP" reaches the thread as a message (README, Opt-out).
   optOutWords: [],
   optInWords: [],
+  honoursOptOutRequests: false,
 };
 
 declare module "../../core/model.js" {

@@ -1,14 +1,34 @@
 import type { ChannelCapabilities, CustomerChannel } from "../ports/channel.js";
+import { optOutRequest } from "./opt-out-request.js";
 
 /**
- * Whether a customer's message opts them out of (or back into) messages from the inbox: only a message that is
- * one of the channel's words as a whole, in any case, counts ("STOP please" does not).
+ * A customer's message that opts them out of (or back into) messages from the inbox. `confirmation`: the text the
+ * app sends the customer, when the provider did not see a keyword and so neither blocks nor confirms.
  */
-export function optInChange(capabilities: ChannelCapabilities, text: string): "opt_out" | "opt_in" | null {
+export interface OptInChange {
+  readonly change: "opt_out" | "opt_in";
+  readonly confirmation: string | null;
+}
+
+/**
+ * Whether a customer's message opts them out of (or back into) messages from the inbox: a message that is one of
+ * the channel's words as a whole, in any case ("STOP please" is not), and, on channels that honour them, the
+ * plain-language requests of `optOutRequest` ("stop texting me", "OPT OUT").
+ */
+export function optInChange(capabilities: ChannelCapabilities, text: string): OptInChange | null {
   const word = text.trim().toUpperCase();
-  if (capabilities.optOutWords.includes(word)) return "opt_out";
-  if (capabilities.optInWords.includes(word)) return "opt_in";
+  if (capabilities.optOutWords.includes(word)) return { change: "opt_out", confirmation: null };
+  if (capabilities.optInWords.includes(word)) return { change: "opt_in", confirmation: null };
+  if (capabilities.honoursOptOutRequests && optOutRequest(text)) {
+    return { change: "opt_out", confirmation: optOutConfirmation(capabilities) };
+  }
   return null;
+}
+
+/** The one text a customer who asked in their own words gets: what happened and how to undo it. */
+export function optOutConfirmation(capabilities: ChannelCapabilities): string {
+  const [start] = capabilities.optInWords;
+  return `You have been unsubscribed and will receive no more messages from this number.${start ? ` Reply ${start} to resubscribe.` : ""}`;
 }
 
 const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;

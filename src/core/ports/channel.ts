@@ -37,6 +37,11 @@ export interface ChannelCapabilities {
    */
   readonly optOutWords: readonly string[];
   readonly optInWords: readonly string[];
+  /**
+   * Whether a plain request to stop ("stop texting me", `optOutRequest`) that the provider does not block on opts
+   * the customer out too, with a confirmation the app sends: channels under texting rules.
+   */
+  readonly honoursOptOutRequests: boolean;
 }
 
 /** An approved template to send instead of free text: the provider's id and its numbered variables, in order. */

@@ -37,14 +37,17 @@ export interface JobPayloads {
   "slack.erasePosts": { channelId: string; ts: string[]; text: string };
   /** At its `runAt`, a line in the conversation's thread mentioning `userId`, unless the conversation is closed. */
   "slack.reminder": { conversationId: number; userId: string };
-  /** The away reply (an outbound message with no author), shown in the thread; `customer.send` sends it. */
-  "slack.postAutoReply": { messageId: number };
+  /**
+   * The away reply (an outbound message with no author), shown in the thread; `customer.send` sends it.
+   * `optOutConfirmation`: it is instead the text confirming an opt-out, sent even though the customer opted out.
+   */
+  "slack.postAutoReply": { messageId: number; optOutConfirmation?: true };
   /**
    * At its `runAt`, a line in the thread mentioning the assignee, unless the wait that began at `since` (epoch
    * ms) has ended (a reply, a close, the assignee's note) or the team cleared its response-time target.
    */
   "slack.nudge": { conversationId: number; since: number };
-  "customer.send": { messageId: number };
+  "customer.send": { messageId: number; optOutConfirmation?: true };
   /**
    * Looks the contact's profile up and stores it. `inline`: queued on the conversation's Slack lane ahead of
    * its first post, so it never fails (a failed lookup hands over to a retrying job on the contact's lane).

@@ -208,6 +208,7 @@ export class RecordingChannel implements CustomerChannel {
     templates: null,
     optOutWords: ["STOP"],
     optInWords: ["START"],
+    honoursOptOutRequests: true,
   };
 
   replyParts<M>(text: string, media: readonly M[]): ReplyPart<M>[] {

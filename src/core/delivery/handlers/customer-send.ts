@@ -70,7 +70,8 @@ export function customerSend(
       );
     }
     const { capabilities } = channel;
-    if (context.conversation.optedOut) {
+    // The confirmation of an opt-out is the one message an opted-out customer still gets.
+    if (context.conversation.optedOut && !job.payload.optOutConfirmation) {
       return report("OPTED_OUT", optedOutReason(capabilities), "not_sent");
     }
     const asked = parseTemplateReply(text, capabilities.templates, channel.label);

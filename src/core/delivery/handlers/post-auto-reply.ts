@@ -3,9 +3,10 @@ import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";
 
 export const autoReplyLine = "🌙 Auto-reply sent — outside business hours";
+export const optOutConfirmationLine = "🚫 Opt-out confirmation sent";
 
 /**
- * The away reply, shown in the thread under the customer's message with what it said. Its ts is recorded on the
+ * The away reply (or an opt-out's confirmation), shown in the thread under the customer's message with what it said. Its ts is recorded on the
  * message, so delivery marks (✅ ❌) land on it like on an agent's reply. `customer.send` sends it on its own
  * lane: a Slack outage does not hold the customer's answer back.
  */
@@ -19,7 +20,7 @@ export function postAutoReply({ store, slack, logger }: HandlerDependencies, thr
         channelId,
         threadTs,
         {
-          text: `${autoReplyLine}:\n${message.body.replace(/^/gm, "> ")}`,
+          text: `${job.payload.optOutConfirmation ? optOutConfirmationLine : autoReplyLine}:\n${message.body.replace(/^/gm, "> ")}`,
           messageId: message.id,
         },
         threads.earlierPost(job, context, "message", () =>
