@@ -30,6 +30,7 @@ import { ChannelMembership } from "./core/membership.js";
 import type { ChannelKind } from "./core/model.js";
 import { ReactionTriage } from "./core/reaction-triage.js";
 import { Reminders } from "./core/reminders.js";
+import { SavedReplies, SavedReplyForm } from "./core/saved-replies.js";
 import { SendAgain } from "./core/send-again.js";
 import { TranscriptAccessPolicy } from "./core/transcript-access.js";
 import { createDatabase } from "./db/open.js";
@@ -202,12 +203,22 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     deliveryLogger,
     metrics.jobObserver,
   );
+  const inboxPolicy = new InboxPolicy(config.admins);
+  const savedReplies = new SavedReplies(
+    database.snippets,
+    slack,
+    inboxPolicy,
+    membership,
+    logger.child({ component: "saved-replies" }),
+    now,
+  );
   const conversations = new MeteredConversations(
     metrics,
     store,
     channels,
     logger.child({ component: "conversations" }),
     now,
+    { savedReplies },
   );
   const actions = new ConversationActions(
     store,
@@ -217,9 +228,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     (before, changes) => home.conversationChanged(before, changes),
   );
   const commands = new SlashCommands(store, slack, channels, logger.child({ component: "commands" }), {
-    policy: new InboxPolicy(config.admins),
+    policy: inboxPolicy,
     now,
     membership,
+    savedReplies,
     starting: config.starting,
     inboxArrived: (channelId) => assignees.checkSoon(channelId, "inbox connected"),
   });
@@ -248,6 +260,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       (userId) => home.refresh([userId]),
     ),
     sendAgain: new SendAgain(store, membership, logger.child({ component: "actions" })),
+    savedReplyForm: new SavedReplyForm(
+      savedReplies,
+      store,
+      database.snippets,
+      membership,
+      logger.child({ component: "saved-replies" }),
+    ),
     logger: logger.child({ component: "slack" }),
   });
 

@@ -26,6 +26,8 @@ export function commandExamples(channels: ChannelRegistry): Readonly<Record<stri
     away: "/threadline away We're closed; we answer from 9am.",
     sla: "/threadline sla 15m",
     template: "/threadline template",
+    snippet: "/threadline snippet add hours Hi {first_name}, we're open 9am–5pm.",
+    snippets: "/threadline snippets",
     help: "/threadline help",
   };
 }
@@ -62,6 +64,7 @@ export function helpText(channels: ChannelRegistry): string {
     "• Reply in a conversation's thread to answer the customer; start with `note:` to keep it internal. Sent replies can't be edited or unsent: send a correction as a new reply.",
     "• `/threadline text +15557654321 Your table is ready` — write to a customer first (`from <number>` after theirs picks the sending number); their answer lands in the new thread",
     ...(template ? [template] : []),
+    "• `/threadline snippet add <name> <text>` — a saved reply of this channel (`{first_name}`, `{name}`, `{agent}` are filled in); reply `;name` in a thread to send it, with any text after the name added at the end. `/threadline snippets` lists them, `snippet remove <name>` removes one",
     "• `/threadline find <words | name | number>` — the 10 most recent matching conversations here (up to 6 words of two letters or more), with links",
     "• React :eyes: on a conversation's first message to take it, :white_check_mark: to close it; its ⋯ menu sets a reminder. The *Home* tab lists yours.",
     "• `/threadline forget <customer's number or user id>` — erase everything Threadline keeps about that customer, in every inbox, after you confirm; the channel is told who erased whom",

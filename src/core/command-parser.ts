@@ -2,6 +2,7 @@ import { commandExamples, exampleAddress, kindsOf } from "./command-help.js";
 import { parseTeamCommand, type TeamCommand } from "./hours/team-commands.js";
 import type { ChannelKind } from "./model.js";
 import type { ChannelRegistry } from "./ports/channel.js";
+import { parseSnippetCommand, type SnippetCommand } from "./snippet-text.js";
 import type { StartRequest } from "./start-conversation.js";
 
 export type SlashCommand =
@@ -15,6 +16,7 @@ export type SlashCommand =
   | { readonly name: "team"; readonly command: TeamCommand }
   | { readonly name: "help" }
   | { readonly name: "template" }
+  | { readonly name: "snippet"; readonly command: SnippetCommand }
   /** `problem` says what is wrong with one example of what works. */
   | { readonly name: "invalid"; readonly problem: string };
 
@@ -45,6 +47,16 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
       return { name: "find", text: findCommand.exec(text)?.[1]?.trim() ?? "" };
     case "template":
       return { name: "template" };
+    case "snippets":
+    case "snippet": {
+      const parsed =
+        verb.toLowerCase() === "snippets" && args.length === 0
+          ? ({ action: "list" } as const)
+          : parseSnippetCommand(afterVerb.exec(text)?.[1] ?? "");
+      return "problem" in parsed
+        ? { name: "invalid", problem: parsed.problem }
+        : { name: "snippet", command: parsed };
+    }
     case "forget":
       return { name: "forget", text: afterVerb.exec(text)?.[1]?.trim() ?? "" };
     case "hours":

@@ -12,6 +12,7 @@ import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { SlackPort } from "./ports/slack.js";
 import type { ConversationStore } from "./ports/store.js";
+import type { SavedReplies } from "./saved-replies.js";
 import { ConversationStarter } from "./start-conversation.js";
 import { defaultStartLimits, type StartLimits, StartPolicy } from "./start-limits.js";
 
@@ -47,6 +48,8 @@ export interface CommandOptions {
   readonly starting?: StartLimits;
   /** Told of a channel an inbox was connected or moved to: its conversations' assignees must be in it. */
   readonly inboxArrived?: (channelId: string) => void;
+  /** The channels' saved replies (`snippet …`); absent, the command says they are not available. */
+  readonly savedReplies?: SavedReplies;
 }
 
 const managing = "connect, disconnect or move inboxes";
@@ -75,6 +78,7 @@ export class SlashCommands {
   private readonly policy: InboxPolicy;
   private readonly membership: ChannelMembership;
   private readonly inboxArrived: (channelId: string) => void;
+  private readonly savedReplies: SavedReplies | null;
 
   constructor(
     private readonly store: ConversationStore,
@@ -86,6 +90,7 @@ export class SlashCommands {
     this.policy = options.policy ?? new InboxPolicy([]);
     this.membership = options.membership ?? new ChannelMembership(slack, logger);
     this.inboxArrived = options.inboxArrived ?? (() => {});
+    this.savedReplies = options.savedReplies ?? null;
     const now = options.now ?? Date.now;
     const starting = new StartPolicy(
       options.starting ?? defaultStartLimits,
@@ -127,6 +132,12 @@ export class SlashCommands {
         };
       case "team":
         return { text: await this.teamCommands.run(command.command, context) };
+      case "snippet":
+        return {
+          text: this.savedReplies
+            ? await this.savedReplies.run(command.command, context)
+            : "Saved replies are not available on this Threadline server.",
+        };
     }
   }
 

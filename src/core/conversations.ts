@@ -27,9 +27,17 @@ import type {
   Write,
 } from "./ports/store.js";
 import { replyStatusWrite } from "./reply-status.js";
+import { quoted, type SavedReplies } from "./saved-replies.js";
+import { savedReplyRequest } from "./snippet-text.js";
 import { isInternalNote } from "./text.js";
 
 export type { InboundOutcome };
+
+/** What a thread reply may ask for besides being sent as typed; each is optional (tests of the core leave them out). */
+export interface ReplyKinds {
+  /** `;name`: a saved reply of the channel. */
+  readonly savedReplies?: SavedReplies;
+}
 
 /** A provider's report on a message we sent (a status callback, a delivery or read event). */
 export interface ProviderStatus {
@@ -73,6 +81,8 @@ export class Conversations {
     private readonly logger: CoreLogger,
     /** The clock business hours and waits are measured with. */
     private readonly now: () => number = Date.now,
+    /** What a thread reply may ask for besides being sent as typed. */
+    private readonly replyKinds: ReplyKinds = {},
   ) {}
 
   async receive(inbound: InboundMessage): Promise<InboundOutcome> {
@@ -141,18 +151,42 @@ export class Conversations {
       return { result: "refused", reason: `Not sent to the customer: ${left}` };
     }
 
+    const saved = await this.savedReply(reply, context);
+    if (saved && "refused" in saved) return { result: "refused", reason: saved.refused };
+    const conversationId = context.conversation.id;
     const messageId = await this.store.recordReply(
       {
-        conversationId: context.conversation.id,
+        conversationId,
         provider: context.inbox.kind,
         channelId: reply.channelId,
         ts: reply.ts,
         userId: reply.userId,
-        text: reply.text,
+        text: saved?.text ?? reply.text,
         files: reply.files,
       },
       (id) => [
-        { lane: customerLane(context.conversation.id), kind: "customer.send", payload: { messageId: id } },
+        // A reply from a form is posted in the thread first (under its writer's name), and sent from there.
+        reply.fromForm
+          ? {
+              lane: slackLane(conversationId),
+              kind: "slack.postStarted" as const,
+              payload: { messageId: id, formKey: reply.ts },
+            }
+          : {
+              lane: customerLane(conversationId),
+              kind: "customer.send" as const,
+              payload: { messageId: id },
+            },
+        // The thread shows what the customer gets, not only the `;name` the agent typed.
+        ...(saved
+          ? [
+              {
+                lane: slackLane(conversationId),
+                kind: "slack.notice" as const,
+                payload: { conversationId, text: saved.shown },
+              },
+            ]
+          : []),
       ],
     );
     const outcome: ReplyOutcome =
@@ -176,6 +210,29 @@ export class Conversations {
       );
     }
     return outcome;
+  }
+
+  /** A `;name` reply as the text it sends and the line that shows it in the thread; null for any other reply. */
+  private async savedReply(
+    reply: AgentReply,
+    context: ConversationContext,
+  ): Promise<{ text: string; shown: string } | { refused: string } | null> {
+    const request = this.replyKinds.savedReplies ? savedReplyRequest(reply.text) : null;
+    if (!request || !this.replyKinds.savedReplies) return null;
+    const expanded = await this.replyKinds.savedReplies.expand(request, {
+      channelId: reply.channelId,
+      userId: reply.userId,
+      contact: context.contact,
+    });
+    if ("refused" in expanded) return expanded;
+    this.logger.info(
+      { conversationId: context.conversation.id, user: reply.userId, name: request.name },
+      "saved reply used",
+    );
+    return {
+      text: expanded.text,
+      shown: `📝 Saved reply \`;${request.name}\` sent as:\n${quoted(expanded.text)}`,
+    };
   }
 
   /** How long the customer had waited when this reply came, if it ended a wait. */

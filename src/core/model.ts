@@ -92,6 +92,11 @@ export interface AgentReply {
   readonly userId: string;
   readonly text: string;
   readonly files: readonly Attachment[];
+  /**
+   * Written in a form of the app (the saved-reply modal), not posted in Slack by the person: `ts` is a key of
+   * the form's, and the app posts the text in the thread under their name before sending it.
+   */
+  readonly fromForm?: true;
 }
 
 export interface Inbox {

@@ -1,5 +1,6 @@
 import type { PostPacing } from "../core/ports/pacing.js";
 import type { DeliveryQueue } from "../core/ports/queue.js";
+import type { SnippetStore } from "../core/ports/snippets.js";
 import type { ConversationStore } from "../core/ports/store.js";
 
 /** The app's database, whichever DATABASE_URL names: the two ports, and what the app does with it as a whole. */
@@ -8,6 +9,8 @@ export interface AppDatabase {
   readonly queue: DeliveryQueue;
   /** The pace of posts per Slack channel, shared by every process on this database. */
   readonly pacing: PostPacing;
+  /** The channels' saved replies. */
+  readonly snippets: SnippetStore;
   /**
    * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
    * instances' jobs).

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { savedReplyShortcutId } from "../../src/slack/saved-reply-modal.js";
 import { eventScopes, featureScopes, methodScopes, readManifest } from "../../src/slack/scopes.js";
 
 const srcDir = path.resolve(import.meta.dirname, "../../src");
@@ -100,6 +101,18 @@ describe("manifest.json", () => {
     expect(manifest.settings.event_subscriptions?.bot_events).toEqual(
       expect.arrayContaining(["message.channels", "message.groups"]),
     );
+  });
+
+  it("declares every shortcut the app registers, with its callback id", () => {
+    const registered = allSource().flatMap((text) =>
+      [...text.matchAll(/app\.shortcut<?\w*>?\((\w+)/g)].map((m) => m[1] as string),
+    );
+    expect(registered).toEqual(["savedReplyShortcutId"]);
+    const shortcuts = (manifest.features as { shortcuts?: { callback_id: string; type: string }[] })
+      .shortcuts;
+    expect(shortcuts).toEqual([
+      expect.objectContaining({ type: "message", callback_id: savedReplyShortcutId }),
+    ]);
   });
 
   it("declares every slash command the app registers, and runs in Socket Mode with interactivity", () => {

@@ -13,7 +13,9 @@ export function lostWork(job: QueuedJob): string {
     case "slack.postMedia":
       return `file ${job.payload.index + 1} of customer message ${job.payload.messageId} is not in Slack`;
     case "slack.postStarted":
-      return `the first message ${job.payload.messageId} of a conversation started with /threadline text was neither posted in Slack nor sent`;
+      return job.payload.formKey
+        ? `reply ${job.payload.messageId} written in the saved-reply form was neither posted in Slack nor sent`
+        : `the first message ${job.payload.messageId} of a conversation started with /threadline text was neither posted in Slack nor sent`;
     case "slack.postAutoReply":
       return `away reply ${job.payload.messageId} is not shown in its thread (it is sent all the same)`;
     case "slack.react":

@@ -2,6 +2,7 @@ import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
 import { settingOrCreate } from "../settings.js";
+import { SqlSnippetStore } from "../snippets.js";
 import { prismaOverPool } from "./client.js";
 import { PgConversationStore } from "./conversation-store.js";
 import { PgDeliveryQueue } from "./delivery-queue.js";
@@ -21,6 +22,7 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     store: new PgConversationStore(pool, queue, prisma, options.lanesOf),
     queue,
     pacing: new SqlPostPacing(new PgSql(pool)),
+    snippets: new SqlSnippetStore(new PgSql(pool)),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.

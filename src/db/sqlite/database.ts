@@ -4,6 +4,7 @@ import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
 import { settingOrCreate } from "../settings.js";
+import { SqlSnippetStore } from "../snippets.js";
 import { SqliteConnection } from "./connection.js";
 import { SqliteConversationStore } from "./conversation-store.js";
 import { SqliteDeliveryQueue } from "./delivery-queue.js";
@@ -21,6 +22,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
     store: new SqliteConversationStore(connection, queue, prisma, options.lanesOf),
     queue,
     pacing: new SqlPostPacing(new SqliteSql(connection)),
+    snippets: new SqlSnippetStore(new SqliteSql(connection)),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();

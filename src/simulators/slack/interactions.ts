@@ -11,6 +11,7 @@ import {
   type SlashCommandInput,
   slashCommandPayload,
 } from "./interaction-payloads.js";
+import type { Modals } from "./modals.js";
 import type { ResponseUrls } from "./response-urls.js";
 import { ACK_TIMEOUT_MS, type SocketModeServer } from "./socket-mode.js";
 import type { AckOptions, Ephemeral, Json } from "./types.js";
@@ -26,6 +27,7 @@ export class Interactions {
     private readonly workspace: Workspace,
     private readonly socket: SocketModeServer,
     private readonly responseUrls: ResponseUrls,
+    private readonly modals: Modals,
   ) {}
 
   /** Runs a slash command; resolves with the app's ack payload. */
@@ -73,6 +75,35 @@ export class Interactions {
       ...(ephemeral.thread_ts && { threadTs: ephemeral.thread_ts }),
     });
     return ephemeralButtonClickPayload(this.workspace, input, responseUrl);
+  }
+
+  /** The person picks a message shortcut on a message; resolves with the app's ack. */
+  messageShortcut(input: {
+    channel: string;
+    messageTs: string;
+    user: string;
+    callbackId: string;
+  }): Promise<Json> {
+    const responseUrl = this.responseUrls.create({
+      kind: "action",
+      channel: input.channel,
+      user: input.user,
+    });
+    const payload = this.modals.shortcutPayload(input, responseUrl);
+    return this.socket.send(interactiveEnvelope(payload), ACK_TIMEOUT_MS);
+  }
+
+  /** The person chooses an option of a select in their open modal. */
+  chooseInModal(input: { viewId: string; actionId: string; value: string }): Promise<Json> {
+    return this.socket.send(interactiveEnvelope(this.modals.selectPayload(input)), ACK_TIMEOUT_MS);
+  }
+
+  /** The person submits their open modal, having typed `typed` (action_id → text); resolves with the app's ack. */
+  async submitModal(input: { viewId: string; typed?: Record<string, string> }): Promise<Json> {
+    const payload = this.modals.submissionPayload(input);
+    const ack = await this.socket.send(interactiveEnvelope(payload), ACK_TIMEOUT_MS);
+    this.modals.submitted(input.viewId, ack);
+    return ack;
   }
 
   blockAction(payload: Json, opts: AckOptions = {}): Promise<Json> {

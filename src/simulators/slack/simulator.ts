@@ -5,6 +5,7 @@ import { waitFor } from "../wait.js";
 import { eventEnvelope } from "./events.js";
 import { receiveUpload, serveFile } from "./file-transfers.js";
 import { Interactions } from "./interactions.js";
+import { Modals, type OpenModal } from "./modals.js";
 import { ResponseUrls } from "./response-urls.js";
 import { ACK_TIMEOUT_MS, SocketModeServer, type SocketRouting } from "./socket-mode.js";
 import type {
@@ -70,6 +71,7 @@ export class SlackSimulator {
   private readonly responseUrls: ResponseUrls;
   private readonly actions: UserActions;
   private readonly interactions: Interactions;
+  private readonly modalsOpen: Modals;
 
   // What people do that the app hears about as events (user-actions.ts).
   readonly userMessage: UserActions["userMessage"] = (...args) => this.actions.userMessage(...args);
@@ -85,6 +87,11 @@ export class SlackSimulator {
   // What people do with the app's commands, buttons and menus (interactions.ts).
   readonly slashCommand: Interactions["slashCommand"] = (...args) => this.interactions.slashCommand(...args);
   readonly blockAction: Interactions["blockAction"] = (...args) => this.interactions.blockAction(...args);
+  readonly messageShortcut: Interactions["messageShortcut"] = (...args) =>
+    this.interactions.messageShortcut(...args);
+  readonly chooseInModal: Interactions["chooseInModal"] = (...args) =>
+    this.interactions.chooseInModal(...args);
+  readonly submitModal: Interactions["submitModal"] = (...args) => this.interactions.submitModal(...args);
   readonly blockSuggestion: Interactions["blockSuggestion"] = (...args) =>
     this.interactions.blockSuggestion(...args);
   readonly buildButtonClick: Interactions["buildButtonClick"] = (...args) =>
@@ -122,6 +129,7 @@ export class SlackSimulator {
     this.responseUrls = new ResponseUrls(this.workspace, server.origin, (channel, event) =>
       this.echo(channel, event),
     );
+    this.modalsOpen = new Modals(this.workspace);
     this.webApi = new WebApi(
       { bot: this.botToken, app: this.appToken },
       {
@@ -133,9 +141,10 @@ export class SlackSimulator {
         maxPageSize: () => this.maxPageSize,
         workspaceUrl: () => this.workspaceUrl,
       },
+      this.modalsOpen.methods(),
     );
     this.actions = new UserActions(this.workspace, (event, opts) => this.sendEvent(event, opts));
-    this.interactions = new Interactions(this.workspace, this.socket, this.responseUrls);
+    this.interactions = new Interactions(this.workspace, this.socket, this.responseUrls, this.modalsOpen);
   }
 
   /** `routing: "random"` hands each envelope to a random open connection (several app instances). */
@@ -294,6 +303,15 @@ export class SlackSimulator {
   }
 
   /** Each user's home tab as views.publish last set it. */
+  /** The modals the app opened, by view id; `openModalOf(user)` is the one a person has in front of them. */
+  get modals(): ReadonlyMap<string, OpenModal> {
+    return this.modalsOpen.open;
+  }
+
+  openModalOf(user: string): OpenModal | undefined {
+    return this.modalsOpen.openFor(user);
+  }
+
   get homes(): ReadonlyMap<string, PublishedHome> {
     return this.workspace.homes;
   }

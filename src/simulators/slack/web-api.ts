@@ -71,8 +71,10 @@ export class WebApi {
   constructor(
     private readonly tokens: { bot: string; app: string },
     private readonly ctx: MethodContext,
+    /** Methods of other parts of the simulator (the modals'). */
+    more: Record<string, MethodSpec> = {},
   ) {
-    this.methods = createMethods(ctx);
+    this.methods = { ...createMethods(ctx), ...more };
   }
 
   failNext(method: string, spec: FailSpec): void {

@@ -7,6 +7,7 @@ import type { CutOffParents } from "../../core/cut-off-parents.js";
 import type { AppHome } from "../../core/home.js";
 import type { ReactionTriage } from "../../core/reaction-triage.js";
 import type { Reminders } from "../../core/reminders.js";
+import type { SavedReplyForm } from "../../core/saved-replies.js";
 import type { SendAgain } from "../../core/send-again.js";
 import type { TranscriptAccessPolicy } from "../../core/transcript-access.js";
 import type { Logger } from "../../logger.js";
@@ -26,6 +27,8 @@ export interface ListenerDependencies {
   readonly reminders: Reminders;
   /** **Send again** on a reply whose outcome is unknown. */
   readonly sendAgain: SendAgain;
+  /** The parent's shortcut "Reply with a saved reply". */
+  readonly savedReplyForm: SavedReplyForm;
   /** The assignment menu's members and names, which the membership and user events keep current. */
   readonly directory: ChannelDirectory;
   readonly logger: Logger;

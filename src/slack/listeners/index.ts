@@ -14,6 +14,7 @@ import * as users from "./events/users.js";
 import * as messageEdits from "./messages/edits.js";
 import * as threadReplies from "./messages/thread-replies.js";
 import * as assigneeOptions from "./options/assignee-options.js";
+import * as savedReplyShortcut from "./shortcuts/saved-reply.js";
 
 const listeners = [
   threadlineCommand,
@@ -30,6 +31,7 @@ const listeners = [
   reactions,
   remind,
   sendAgain,
+  savedReplyShortcut,
 ];
 
 export function registerListeners(app: App, deps: ListenerDependencies): void {

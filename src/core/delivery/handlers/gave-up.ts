@@ -30,7 +30,8 @@ export function deliveryGiveUps(deps: HandlerDependencies): (job: Job, error: un
 
   async function firstMessage(job: Extract<Job, { kind: "slack.postStarted" }>): Promise<void> {
     const message = await store.message(job.payload.messageId);
-    if (!message || message.slackTs || message.status !== "pending") return;
+    const formKey = job.payload.formKey;
+    if (!message || (message.slackTs && message.slackTs !== formKey) || message.status !== "pending") return;
     const context = await store.conversationContext(message.conversationId);
     const channelId = context?.inbox.slackChannelId;
     const reason = `${failingFor(job)}, so it was not posted in its thread; it was not sent.`;
@@ -42,7 +43,9 @@ export function deliveryGiveUps(deps: HandlerDependencies): (job: Job, error: un
           ? [
               notice(
                 channelId,
-                `⚠️ ${who} first message to ${context.contact.address} (\`/threadline text\`) did not go out: ${reason} Try \`/threadline text\` again.`,
+                formKey
+                  ? `⚠️ ${who} saved reply to ${context.contact.address} did not go out: ${reason} Send it again from the conversation's thread.`
+                  : `⚠️ ${who} first message to ${context.contact.address} (\`/threadline text\`) did not go out: ${reason} Try \`/threadline text\` again.`,
               ),
             ]
           : [],

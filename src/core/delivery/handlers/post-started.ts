@@ -4,14 +4,16 @@ import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";
 
 /**
- * An agent's first message to a customer (`/threadline text`): posted in the conversation's thread (a new one
+ * An agent's first message to a customer (`/threadline text`), or a reply written in a form (the saved-reply
+ * modal): posted in the conversation's thread (a new one
  * when it has none) under the agent's name and picture, then handed to `customer.send` in the same write as
  * its Slack ts, so delivery marks (✅ ❌) and failure notices have a message to go on.
  */
 export function postStarted({ store, slack, logger }: HandlerDependencies, threads: ThreadAccess) {
   return async (job: Extract<Job, { kind: "slack.postStarted" }>) => {
     const loaded = await threads.loadMessage(job.payload.messageId);
-    if (!loaded || loaded.message.slackTs) return;
+    // Posted already, unless its ts is still the key of the form it was written in.
+    if (!loaded || (loaded.message.slackTs && loaded.message.slackTs !== job.payload.formKey)) return;
     const { message, context } = loaded;
     const author = message.authorSlackUserId
       ? await slack.userProfile(message.authorSlackUserId)
