@@ -19,7 +19,7 @@ export const optOutKeywords = [
 
 /* Phrases, on the message normalised to lower-case words separated by single spaces. Each asks for the
  * messages themselves to stop: a verb of stopping aimed at the messages or at "me", never at an order or a visit. */
-const messages = "(?:texting|messaging|texts|messages|sms|contacting|sending|emailing|calling)";
+const messages = "(?:texting|messaging|texts|messages|contacting|sending|emailing|calling)";
 const polite = "(?:please |pls |plz |kindly )?";
 const phrases: readonly RegExp[] = [
   // "stop texting me", "please stop sending me messages", "stop all messages"
@@ -27,7 +27,7 @@ const phrases: readonly RegExp[] = [
   new RegExp(`^${polite}stop ${messages}(?: me)? (?:texts|messages)(?: please)?$`),
   // "don't text me", "do not message me anymore", "never text me again"
   new RegExp(
-    `^${polite}(?:don't|dont|do not|never) (?:text|message|contact|sms|send) me(?: (?:any ?more|again|please|ever))*$`,
+    `^${polite}(?:don't|dont|do not|never) (?:text|message|contact|send) me(?: (?:any ?more|again|please|ever))*$`,
   ),
   // "remove me from your list", "take me off your mailing list", "delete my number"
   /^(?:please )?(?:remove|take) (?:me|my number) (?:from|off) (?:your|the|this)(?: \w+)? list(?: please)?$/,
