@@ -31,6 +31,7 @@ import type { ChannelKind } from "./core/model.js";
 import { ReactionTriage } from "./core/reaction-triage.js";
 import { Reminders } from "./core/reminders.js";
 import { SavedReplies, SavedReplyForm } from "./core/saved-replies.js";
+import { ScheduledSends } from "./core/scheduled-sends.js";
 import { SendAgain } from "./core/send-again.js";
 import { TranscriptAccessPolicy } from "./core/transcript-access.js";
 import { createDatabase } from "./db/open.js";
@@ -161,6 +162,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     now,
     { ...defaultHomeOptions, ...overrides.home },
     (publish) => activity.track(publish),
+    database.scheduledMessages,
   );
   const assignees = new AssigneesInChannel(
     store,
@@ -182,6 +184,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     mediaTtlMs: overrides.mediaTtlMs ?? mediaTtlMs,
     now,
     reminderSettled: (userId) => home.refresh([userId]),
+    scheduledMessages: database.scheduledMessages,
     ...(overrides.delivery?.lookupPatienceMs === undefined
       ? {}
       : { lookupPatienceMs: overrides.delivery.lookupPatienceMs }),
@@ -212,13 +215,25 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger.child({ component: "saved-replies" }),
     now,
   );
+  const scheduledSends = new ScheduledSends(
+    store,
+    database.scheduledMessages,
+    slack,
+    membership,
+    logger.child({ component: "scheduled" }),
+    now,
+    (userId) => home.refresh([userId]),
+  );
   const conversations = new MeteredConversations(
     metrics,
     store,
     channels,
     logger.child({ component: "conversations" }),
     now,
-    { savedReplies },
+    {
+      savedReplies,
+      scheduled: scheduledSends,
+    },
   );
   const actions = new ConversationActions(
     store,
@@ -260,6 +275,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       (userId) => home.refresh([userId]),
     ),
     sendAgain: new SendAgain(store, membership, logger.child({ component: "actions" })),
+    scheduledSends,
     savedReplyForm: new SavedReplyForm(
       savedReplies,
       store,

@@ -65,6 +65,7 @@ export function helpText(channels: ChannelRegistry): string {
     "• `/threadline text +15557654321 Your table is ready` — write to a customer first (`from <number>` after theirs picks the sending number); their answer lands in the new thread",
     ...(template ? [template] : []),
     "• `/threadline snippet add <name> <text>` — a saved reply of this channel (`{first_name}`, `{name}`, `{agent}` are filled in); reply `;name` in a thread to send it, with any text after the name added at the end. `/threadline snippets` lists them, `snippet remove <name>` removes one",
+    "• In a thread, `later tomorrow 9am: …` (`9am`, `Mon 09:00`, `in 2h`, `in 30m`) sends the reply at that time in your time zone; its line has a Cancel button",
     "• `/threadline find <words | name | number>` — the 10 most recent matching conversations here (up to 6 words of two letters or more), with links",
     "• React :eyes: on a conversation's first message to take it, :white_check_mark: to close it; its ⋯ menu sets a reminder. The *Home* tab lists yours.",
     "• `/threadline forget <customer's number or user id>` — erase everything Threadline keeps about that customer, in every inbox, after you confirm; the channel is told who erased whom",

@@ -28,6 +28,8 @@ import type {
 } from "./ports/store.js";
 import { replyStatusWrite } from "./reply-status.js";
 import { quoted, type SavedReplies } from "./saved-replies.js";
+import type { ScheduledSends } from "./scheduled-sends.js";
+import { parseLaterReply } from "./scheduled-time.js";
 import { savedReplyRequest } from "./snippet-text.js";
 import { isInternalNote } from "./text.js";
 
@@ -37,6 +39,8 @@ export type { InboundOutcome };
 export interface ReplyKinds {
   /** `;name`: a saved reply of the channel. */
   readonly savedReplies?: SavedReplies;
+  /** `later <when>: …`: sent at that time. */
+  readonly scheduled?: ScheduledSends;
 }
 
 /** A provider's report on a message we sent (a status callback, a delivery or read event). */
@@ -66,7 +70,7 @@ export type ReplyOutcome =
       readonly messageId: number;
       readonly firstResponse: FirstResponse | null;
     }
-  | { readonly result: "duplicate" | "not_a_conversation" | "internal_note" }
+  | { readonly result: "duplicate" | "not_a_conversation" | "internal_note" | "scheduled" }
   /** Typed in a thread the conversation has left: not sent, and `reason` tells the agent why. */
   | { readonly result: "refused"; readonly reason: string };
 
@@ -151,6 +155,12 @@ export class Conversations {
       return { result: "refused", reason: `Not sent to the customer: ${left}` };
     }
 
+    const later = this.replyKinds.scheduled ? parseLaterReply(reply.text) : null;
+    if (later && this.replyKinds.scheduled) {
+      const scheduled = await this.replyKinds.scheduled.schedule(reply, context, later);
+      if (scheduled.result === "refused") return scheduled;
+      return { result: scheduled.result === "duplicate" ? "duplicate" : "scheduled" };
+    }
     const saved = await this.savedReply(reply, context);
     if (saved && "refused" in saved) return { result: "refused", reason: saved.refused };
     const conversationId = context.conversation.id;

@@ -6,6 +6,7 @@ import type { Conversation, Inbox, TeamSettings } from "./model.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { ConversationSummary, HomeItem } from "./ports/home.js";
 import type { CoreLogger } from "./ports/logger.js";
+import type { ScheduledMessageStore } from "./ports/scheduled-messages.js";
 import type { SlackPort } from "./ports/slack.js";
 import type { ConversationChanges, ConversationStore } from "./ports/store.js";
 
@@ -41,6 +42,8 @@ export class AppHome {
     private readonly options: AppHomeOptions = defaultHomeOptions,
     /** Runs a publish made in the background, so the app can tell when it has settled. */
     private readonly background: (publish: () => Promise<void>) => Promise<void> = (publish) => publish(),
+    /** The messages people scheduled (`later <when>: …`); none listed without it. */
+    private readonly scheduledMessages: Pick<ScheduledMessageStore, "pendingBy"> | null = null,
   ) {}
 
   /** The person opened their home tab. */
@@ -77,10 +80,11 @@ export class AppHome {
     const limit = this.options.listLimit;
     const inboxes = await this.visibleInboxes(userId);
     const inboxIds = inboxes.map((inbox) => inbox.id);
-    const [assigned, scheduled, queues] = await Promise.all([
+    const [assigned, scheduled, queues, written] = await Promise.all([
       this.store.openAssignedTo(userId, inboxIds, limit),
       this.store.remindersOf(userId, inboxIds),
       this.store.unassignedOpen(inboxIds, limit),
+      this.scheduledMessages?.pendingBy(userId) ?? [],
     ]);
     // A due reminder is firing (its job is still running): it is no longer the person's to wait for.
     const reminders = scheduled.filter((reminder) => reminder.runAt.getTime() > this.now());
@@ -106,6 +110,16 @@ export class AppHome {
         };
       }),
       reminders: reminders.map((r) => ({ runAt: r.runAt, item: item(r.conversation) })),
+      // Only in channels the person is still in, like every other list here.
+      scheduled: written
+        .filter((message) => inboxes.some((inbox) => inbox.slackChannelId === message.slackChannelId))
+        .slice(0, limit)
+        .map((message) => ({
+          sendAt: message.sendAt,
+          slackChannelId: message.slackChannelId,
+          threadTs: message.threadTs,
+          preview: message.body.length > 80 ? `${message.body.slice(0, 79)}…` : message.body,
+        })),
     });
     this.logger.info(
       { user: userId, assigned: assigned.total, inboxes: inboxes.length, reminders: reminders.length },

@@ -26,3 +26,5 @@ export const reminderLane = (userId: string, conversationId: number, runAt: numb
 /** Each response-time nudge waits on a lane of its own, named by its wait, so it holds back nothing. */
 export const nudgeLane = (conversationId: number, since: number) => `nudge:${conversationId}:${since}`;
 export const reminderLanePrefix = (userId: string) => `reminder:${userId}:`;
+/** A scheduled message's due send: a lane of its own, so waiting for its time holds nothing else back. */
+export const scheduledLane = (scheduledId: number) => `scheduled:${scheduledId}`;

@@ -1,5 +1,6 @@
 import type { PostPacing } from "../core/ports/pacing.js";
 import type { DeliveryQueue } from "../core/ports/queue.js";
+import type { ScheduledMessageStore } from "../core/ports/scheduled-messages.js";
 import type { SnippetStore } from "../core/ports/snippets.js";
 import type { ConversationStore } from "../core/ports/store.js";
 
@@ -11,6 +12,8 @@ export interface AppDatabase {
   readonly pacing: PostPacing;
   /** The channels' saved replies. */
   readonly snippets: SnippetStore;
+  /** Messages written `later <when>: …`, until sent or cancelled. */
+  readonly scheduledMessages: ScheduledMessageStore;
   /**
    * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
    * instances' jobs).

@@ -45,18 +45,22 @@ export const sendAgainActionId = "threadline.sendAgain";
 
 /** A thread line with a **Send again** button for the reply `messageId`. */
 export function sendAgainBlocks(text: string, messageId: number): KnownBlock[] {
+  return buttonBlocks(text, sendAgainActionId, "Send again", String(messageId));
+}
+
+export const cancelScheduledActionId = "threadline.cancelScheduled";
+
+/** The line of a scheduled message, with the **Cancel** button anyone in the channel may use. */
+export function cancelScheduledBlocks(text: string, scheduledId: number): KnownBlock[] {
+  return buttonBlocks(text, cancelScheduledActionId, "Cancel", String(scheduledId));
+}
+
+function buttonBlocks(text: string, actionId: string, label: string, value: string): KnownBlock[] {
   return [
     { type: "section", text: { type: "mrkdwn", text } },
     {
       type: "actions",
-      elements: [
-        {
-          type: "button",
-          action_id: sendAgainActionId,
-          text: { type: "plain_text", text: "Send again" },
-          value: String(messageId),
-        },
-      ],
+      elements: [{ type: "button", action_id: actionId, text: { type: "plain_text", text: label }, value }],
     },
   ];
 }

@@ -8,7 +8,7 @@ import { MemoryPostPacing } from "../db/memory/post-pacing.js";
 import { download } from "../net/download.js";
 import { hostList, hostOf, shownHost } from "../net/host-list.js";
 import { mediaTransfers } from "../net/transfer-slots.js";
-import { parentMessage, sendAgainBlocks } from "./blocks.js";
+import { cancelScheduledBlocks, parentMessage, sendAgainBlocks } from "./blocks.js";
 import type { ChannelDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
 import { homeBlocks } from "./home-view.js";
@@ -120,6 +120,9 @@ export class SlackGateway implements SlackPort {
         ...(post.iconUrl ? { icon_url: post.iconUrl } : {}),
         ...(post.broadcast ? { reply_broadcast: true } : {}),
         ...(post.sendAgain === undefined ? {} : { blocks: sendAgainBlocks(post.text, post.sendAgain) }),
+        ...(post.cancelScheduled === undefined
+          ? {}
+          : { blocks: cancelScheduledBlocks(post.text, post.cancelScheduled) }),
         ...(post.messageId === undefined
           ? {}
           : { metadata: { event_type: messageEvent, event_payload: { message_id: post.messageId } } }),

@@ -87,5 +87,19 @@ export function homeBlocks(home: HomeView, workspaceUrl: string): KnownBlock[] {
             .join("\n"),
     ),
   );
+  if (home.scheduled.length > 0) {
+    blocks.push(
+      { type: "divider" },
+      { type: "header", text: { type: "plain_text", text: "Your scheduled messages" } },
+      section(
+        home.scheduled
+          .map(
+            (message) =>
+              `🕘 ${slackDate(message.sendAt)} — <${threadUrl(workspaceUrl, message.slackChannelId, message.threadTs)}|${message.preview.replaceAll("|", "¦").replace(/\s+/g, " ")}>`,
+          )
+          .join("\n"),
+      ),
+    );
+  }
   return blocks.slice(0, maxBlocks);
 }

@@ -32,6 +32,10 @@ export function lostWork(job: QueuedJob): string {
       return `the reminder of ${job.payload.userId} on conversation ${job.payload.conversationId} did not fire`;
     case "slack.nudge":
       return `the response-time nudge of conversation ${job.payload.conversationId} was not posted`;
+    case "customer.scheduled":
+      return `scheduled message ${job.payload.scheduledId} (for ${job.payload.when}) was not sent; it shows as scheduled until cancelled`;
+    case "slack.scheduledNotice":
+      return `the line of scheduled message ${job.payload.scheduledId} (with its Cancel button) was not posted`;
     case "contact.refreshProfile":
       return `the contact's name and picture of conversation ${job.payload.conversationId} were not refreshed`;
   }

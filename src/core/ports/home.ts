@@ -84,4 +84,12 @@ export interface HomeView {
     readonly items: readonly HomeItem[];
   }[];
   readonly reminders: readonly { readonly runAt: Date; readonly item: HomeItem }[];
+  /** Messages the person wrote `later <when>: …` that are still to be sent, soonest first. */
+  readonly scheduled: readonly {
+    readonly sendAt: Date;
+    readonly slackChannelId: string;
+    readonly threadTs: string;
+    /** The start of the text (Slack text). */
+    readonly preview: string;
+  }[];
 }

@@ -15,6 +15,8 @@ export type JobKind =
   | "slack.postAutoReply"
   | "slack.nudge"
   | "customer.send"
+  | "customer.scheduled"
+  | "slack.scheduledNotice"
   | "contact.refreshProfile";
 
 export interface JobPayloads {
@@ -49,6 +51,10 @@ export interface JobPayloads {
    */
   "slack.nudge": { conversationId: number; since: number };
   "customer.send": { messageId: number; optOutConfirmation?: true };
+  /** At its `runAt`, a scheduled message is sent as its writer's reply, unless cancelled; `when` reads its time. */
+  "customer.scheduled": { scheduledId: number; when: string };
+  /** The "🕘 Scheduled for …" line, with its Cancel button, in the thread. */
+  "slack.scheduledNotice": { scheduledId: number; text: string };
   /**
    * Looks the contact's profile up and stores it. `inline`: queued on the conversation's Slack lane ahead of
    * its first post, so it never fails (a failed lookup hands over to a retrying job on the contact's lane).

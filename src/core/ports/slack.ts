@@ -40,6 +40,8 @@ export interface ThreadPost {
   readonly messageId?: number;
   /** A reply (its message id) whose outcome is unknown: the post offers a **Send again** button for it. */
   readonly sendAgain?: number;
+  /** A scheduled message (its id): the post offers a **Cancel** button for it. */
+  readonly cancelScheduled?: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
+import { SqlScheduledMessages } from "../scheduled-messages.js";
 import { settingOrCreate } from "../settings.js";
 import { SqlSnippetStore } from "../snippets.js";
 import { prismaOverPool } from "./client.js";
@@ -23,6 +24,7 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     queue,
     pacing: new SqlPostPacing(new PgSql(pool)),
     snippets: new SqlSnippetStore(new PgSql(pool)),
+    scheduledMessages: new SqlScheduledMessages(new PgSql(pool)),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.

@@ -3,6 +3,7 @@ import { prismaOver } from "../client.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
+import { SqlScheduledMessages } from "../scheduled-messages.js";
 import { settingOrCreate } from "../settings.js";
 import { SqlSnippetStore } from "../snippets.js";
 import { SqliteConnection } from "./connection.js";
@@ -23,6 +24,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
     queue,
     pacing: new SqlPostPacing(new SqliteSql(connection)),
     snippets: new SqlSnippetStore(new SqliteSql(connection)),
+    scheduledMessages: new SqlScheduledMessages(new SqliteSql(connection)),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();

@@ -8,6 +8,7 @@ import type { AppHome } from "../../core/home.js";
 import type { ReactionTriage } from "../../core/reaction-triage.js";
 import type { Reminders } from "../../core/reminders.js";
 import type { SavedReplyForm } from "../../core/saved-replies.js";
+import type { ScheduledSends } from "../../core/scheduled-sends.js";
 import type { SendAgain } from "../../core/send-again.js";
 import type { TranscriptAccessPolicy } from "../../core/transcript-access.js";
 import type { Logger } from "../../logger.js";
@@ -27,6 +28,8 @@ export interface ListenerDependencies {
   readonly reminders: Reminders;
   /** **Send again** on a reply whose outcome is unknown. */
   readonly sendAgain: SendAgain;
+  /** `later <when>: …` messages and their **Cancel** button. */
+  readonly scheduledSends: ScheduledSends;
   /** The parent's shortcut "Reply with a saved reply". */
   readonly savedReplyForm: SavedReplyForm;
   /** The assignment menu's members and names, which the membership and user events keep current. */

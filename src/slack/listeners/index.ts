@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import * as cancelScheduled from "./actions/cancel-scheduled.js";
 import * as conversationControls from "./actions/conversation-controls.js";
 import * as forgetContact from "./actions/forget-contact.js";
 import * as moveInbox from "./actions/move-inbox.js";
@@ -32,6 +33,7 @@ const listeners = [
   remind,
   sendAgain,
   savedReplyShortcut,
+  cancelScheduled,
 ];
 
 export function registerListeners(app: App, deps: ListenerDependencies): void {

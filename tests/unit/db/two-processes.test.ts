@@ -54,6 +54,8 @@ function process(name: string, url: string, events: Event[], stall: (jobId: numb
     "slack.postAutoReply": run,
     "slack.nudge": run,
     "customer.send": run,
+    "customer.scheduled": run,
+    "slack.scheduledNotice": run,
     "contact.refreshProfile": run,
   };
   const worker = new DeliveryWorker(

@@ -1,6 +1,7 @@
 import type { ChannelRegistry } from "../../ports/channel.js";
 import type { CoreLogger } from "../../ports/logger.js";
 import type { DeliveryQueue } from "../../ports/queue.js";
+import type { ScheduledMessageStore } from "../../ports/scheduled-messages.js";
 import type { SlackPort, TranscriptLinks } from "../../ports/slack.js";
 import type { ConversationStore } from "../../ports/store.js";
 
@@ -19,6 +20,8 @@ export interface HandlerDependencies {
   readonly transcripts?: TranscriptLinks;
   /** How long an uncertain job's look-ups for its earlier attempt may keep failing before it stops waiting. */
   readonly lookupPatienceMs?: number;
-  /** A person's reminder fired or was dropped: their App Home no longer lists it. */
+  /** Messages written `later <when>: …` (the app wires it; tests of other handlers may leave it out). */
+  readonly scheduledMessages?: ScheduledMessageStore;
+  /** A person's reminder or scheduled message fired or was dropped: their App Home no longer lists it. */
   readonly reminderSettled?: (userId: string) => void;
 }

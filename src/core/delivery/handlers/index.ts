@@ -15,6 +15,7 @@ import { react } from "./react.js";
 import { refreshProfile } from "./refresh-profile.js";
 import { reminder } from "./reminder.js";
 import { replyOutcomes } from "./reply-outcomes.js";
+import { scheduledNotice, scheduledSend } from "./scheduled.js";
 import { threadAccess } from "./threads.js";
 import { updateParent } from "./update-parent.js";
 
@@ -43,6 +44,8 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     "slack.nudge": nudge(deps),
     "customer.send": customerSend(deps, threads, earlier, replyOutcomes(deps)),
     "contact.refreshProfile": refreshProfile(deps, threads),
+    "slack.scheduledNotice": scheduledNotice(deps, threads),
+    "customer.scheduled": scheduledSend(deps),
   };
   return Object.fromEntries(
     Object.entries(handlers).map(([kind, handler]) => [

@@ -1,0 +1,12 @@
+import { PgSql } from "../../src/db/postgres/sql.js";
+import { SqlScheduledMessages } from "../../src/db/scheduled-messages.js";
+import { pgPoolsPerTest } from "../support/postgres-per-test.js";
+import { scheduledMessagesContract } from "./scheduled-messages.contract.js";
+
+const pgPools = pgPoolsPerTest("scheduled");
+
+// Two pools on one database, as two instances have: a racing send and cancel meet in PostgreSQL.
+scheduledMessagesContract("PostgreSQL", async () => {
+  const { pools, close } = await pgPools(2);
+  return { instances: pools.map((pool) => new SqlScheduledMessages(new PgSql(pool))), close };
+});
