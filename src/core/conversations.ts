@@ -157,7 +157,14 @@ export class Conversations {
 
     const later = this.replyKinds.scheduled ? parseLaterReply(reply.text) : null;
     if (later && this.replyKinds.scheduled) {
-      const scheduled = await this.replyKinds.scheduled.schedule(reply, context, later);
+      // `later 9am: ;hours` schedules the saved reply, filled in now.
+      const saved = await this.savedReply({ ...reply, text: later.body }, context);
+      if (saved && "refused" in saved) return { result: "refused", reason: saved.refused };
+      const scheduled = await this.replyKinds.scheduled.schedule(
+        reply,
+        context,
+        saved ? { when: later.when, body: saved.text, savedReply: true } : later,
+      );
       if (scheduled.result === "refused") return scheduled;
       return { result: scheduled.result === "duplicate" ? "duplicate" : "scheduled" };
     }

@@ -5,6 +5,7 @@ import type { CoreLogger } from "./ports/logger.js";
 import type { ScheduledMessageStore } from "./ports/scheduled-messages.js";
 import type { SlackPort } from "./ports/slack.js";
 import type { ConversationStore } from "./ports/store.js";
+import { quoted } from "./saved-replies.js";
 import { formatWhen, scheduledTime } from "./scheduled-time.js";
 import { isKnownTimeZone } from "./zoned-time.js";
 
@@ -32,7 +33,8 @@ export class ScheduledSends {
   async schedule(
     reply: AgentReply,
     context: ConversationContext,
-    later: { readonly when: string; readonly body: string },
+    /** `savedReply`: the body is a saved reply filled in, which the line in the thread then shows. */
+    later: { readonly when: string; readonly body: string; readonly savedReply?: boolean },
   ): Promise<ScheduleOutcome> {
     const refuse = (reason: string): ScheduleOutcome => {
       this.logger.warn(
@@ -67,7 +69,10 @@ export class ScheduledSends {
         {
           lane: slackLane(context.conversation.id),
           kind: "slack.scheduledNotice",
-          payload: { scheduledId: added.id, text: `🕘 Scheduled for ${when} by <@${reply.userId}>.` },
+          payload: {
+            scheduledId: added.id,
+            text: `🕘 Scheduled for ${when} by <@${reply.userId}>${later.savedReply ? `:\n${quoted(later.body)}` : "."}`,
+          },
         },
         {
           lane: scheduledLane(added.id),

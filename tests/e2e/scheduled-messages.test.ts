@@ -156,6 +156,24 @@ describe("scheduled messages", () => {
     expect(harness.twilio.sent).toHaveLength(0);
   });
 
+  it("can be a saved reply, filled in when scheduled and shown on the line; an unknown one schedules nothing", async () => {
+    await harness.command("snippet add hours Hi {first_name}, we open at 9.");
+    await harness.reply(parent.ts, "later in 1h: ;hours See you then.");
+    await waitFor(() =>
+      lineOf()?.text.endsWith(`by <@${agent.id}>:\n> Hi there, we open at 9. See you then.`),
+    );
+    await harness.reply(parent.ts, "later in 1h: ;nope");
+    await waitFor(() =>
+      toldInThread().includes(
+        "Not sent to the customer: there is no saved reply `nope` in this channel. `/threadline snippets` lists them.",
+      ),
+    );
+    ahead = 2 * hourMs;
+    await waitFor(() => harness.twilio.sent[0]?.Body === "Hi there, we open at 9. See you then.");
+    await harness.idle();
+    expect(harness.twilio.sent).toHaveLength(1);
+  });
+
   it("refuse a time that has passed or can't be read, with a clear answer, and schedule nothing", async () => {
     await harness.reply(parent.ts, "later today 00:00: Good morning");
     await waitFor(() =>
