@@ -37,7 +37,9 @@ export class OpenAiModel implements LanguageModel {
     options: { readonly maxTokens: number; readonly signal?: AbortSignal },
   ): Promise<Completion> {
     try {
-      const answer = await this.client.chat.completions.create(
+      // The chat completions endpoint, which every OpenAI-compatible server has (the Responses API is OpenAI's).
+      const { completions } = this.client.chat;
+      const answer = await completions.create(
         {
           model: this.name,
           messages: messages.map((message) => ({ role: message.role, content: message.content })),

@@ -30,6 +30,8 @@ export const methodScopes: Readonly<Record<string, readonly string[]>> = {
   "reactions.add": ["reactions:write"],
   // App Home is a feature of the app (the manifest's home tab), not a scope.
   "views.publish": [],
+  // A modal opened from a click (the AI draft's Edit) comes with interactivity, not a scope.
+  "views.open": [],
 };
 
 /** Scopes that come with a feature rather than a method. */

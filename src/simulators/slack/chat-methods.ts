@@ -153,6 +153,28 @@ export function chatMethods(ctx: MethodContext, access: MethodAccess): Record<st
       },
     },
 
+    "views.open": {
+      token: "bot",
+      run: (args) => {
+        const triggerId = str(args, "trigger_id");
+        if (!triggerId) return fail("invalid_arguments");
+        const view = jsonArg(args, "view", "invalid_arguments");
+        if (typeof view !== "object" || view === null) return fail("invalid_arguments");
+        const { type, blocks, title } = view as Json;
+        if (type !== "modal" || !Array.isArray(blocks) || typeof title !== "object") {
+          return fail("invalid_arguments");
+        }
+        const errors = blockErrors(blocks as Json[], MAX_VIEW_BLOCKS);
+        if (errors.length > 0) {
+          fail("invalid_arguments", { response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } });
+        }
+        const id = `V${String(ws.modals.length + 1).padStart(10, "0")}`;
+        const opened = { ...(view as Json), blocks: withBlockIds(blocks as Json[]) };
+        ws.modals.push({ id, triggerId, view: opened });
+        return { view: { id, team_id: bot.teamId, ...opened } };
+      },
+    },
+
     "views.publish": {
       token: "bot",
       run: (args) => {

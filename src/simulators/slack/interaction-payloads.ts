@@ -2,7 +2,14 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { findElement } from "./blocks.js";
 import { VERIFICATION_TOKEN } from "./events.js";
 import { apiMessage } from "./rendering.js";
-import type { Ephemeral, Json, SimulatedChannel, SocketEnvelope, StoredMessage } from "./types.js";
+import type {
+  Ephemeral,
+  Json,
+  OpenedModal,
+  SimulatedChannel,
+  SocketEnvelope,
+  StoredMessage,
+} from "./types.js";
 import type { Workspace } from "./workspace.js";
 
 /* Interactivity as the app receives it over Socket Mode: slash commands, button clicks, menu choices and
@@ -256,5 +263,43 @@ export function blockSuggestionPayload(ws: Workspace, input: MessageInteraction 
     action_id: input.actionId,
     block_id: blockId,
     value: input.value,
+  };
+}
+
+/**
+ * A person pressing the submit button of a modal the app opened: `values` as Slack's `view.state.values` gives
+ * them (block id → action id → the element's state, e.g. `{ type: "plain_text_input", value }`).
+ */
+export function viewSubmissionPayload(
+  ws: Workspace,
+  input: { modal: OpenedModal; user: string; values: Json },
+): Json {
+  const { ids } = ws;
+  const { view } = input.modal;
+  return {
+    type: "view_submission",
+    team: { id: ids.teamId, domain: ids.teamDomain },
+    user: actingUser(ws, input.user),
+    api_app_id: ids.appId,
+    token: VERIFICATION_TOKEN,
+    trigger_id: triggerId(),
+    view: {
+      id: input.modal.id,
+      team_id: ids.teamId,
+      type: "modal",
+      blocks: view.blocks,
+      private_metadata: view.private_metadata ?? "",
+      callback_id: view.callback_id ?? "",
+      state: { values: input.values },
+      hash: `${Date.now()}.${randomBytes(4).toString("hex")}`,
+      title: view.title,
+      close: view.close ?? null,
+      submit: view.submit ?? null,
+      app_id: ids.appId,
+      bot_id: ids.botId,
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
   };
 }

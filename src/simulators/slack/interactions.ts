@@ -10,10 +10,11 @@ import {
   overflowChoicePayload,
   type SlashCommandInput,
   slashCommandPayload,
+  viewSubmissionPayload,
 } from "./interaction-payloads.js";
 import type { ResponseUrls } from "./response-urls.js";
 import { ACK_TIMEOUT_MS, type SocketModeServer } from "./socket-mode.js";
-import type { AckOptions, Ephemeral, Json } from "./types.js";
+import type { AckOptions, Ephemeral, Json, OpenedModal } from "./types.js";
 import { requireChannel } from "./user-actions.js";
 import type { Workspace } from "./workspace.js";
 
@@ -85,6 +86,14 @@ export class Interactions {
     const errors = optionsResponseErrors(answer);
     if (errors.length > 0) throw new Error(`Slack would reject this options response: ${errors.join("; ")}`);
     return answer;
+  }
+
+  /** A person submitting a modal the app opened; resolves with the app's ack (empty, or `response_action`). */
+  submitView(input: { modal: OpenedModal; user: string; values: Json } & AckOptions): Promise<Json> {
+    return this.socket.send(
+      interactiveEnvelope(viewSubmissionPayload(this.workspace, input)),
+      input.ackTimeoutMs ?? ACK_TIMEOUT_MS,
+    );
   }
 
   /** block_actions payload for a user clicking the button `actionId` in a stored message. */

@@ -89,6 +89,7 @@ export class SlackSimulator {
     this.interactions.blockSuggestion(...args);
   readonly buildButtonClick: Interactions["buildButtonClick"] = (...args) =>
     this.interactions.buildButtonClick(...args);
+  readonly submitView: Interactions["submitView"] = (...args) => this.interactions.submitView(...args);
   readonly buildEphemeralButtonClick: Interactions["buildEphemeralButtonClick"] = (...args) =>
     this.interactions.buildEphemeralButtonClick(...args);
   readonly buildExternalSelect: Interactions["buildExternalSelect"] = (...args) =>
@@ -190,6 +191,11 @@ export class SlackSimulator {
   /** Every message, deleted ones included (flagged), each with the `history` of its earlier versions. */
   get messages(): StoredMessage[] {
     return this.workspace.messages;
+  }
+
+  /** Modals the app opened with views.open, in order. */
+  get modals() {
+    return this.workspace.modals;
   }
 
   get ephemerals() {

@@ -40,6 +40,13 @@ export interface SimulatedUser {
 }
 
 /** A home tab as views.publish last set it for a user. */
+/** A modal the app opened with views.open, for a test to read and submit. */
+export interface OpenedModal {
+  id: string;
+  triggerId: string;
+  view: Json;
+}
+
 export interface PublishedHome {
   user: string;
   view: Json;

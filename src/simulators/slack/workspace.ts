@@ -2,6 +2,7 @@ import type {
   ChannelInput,
   Ephemeral,
   MessageVersion,
+  OpenedModal,
   PublishedHome,
   Reaction,
   ResponseUrlPost,
@@ -57,6 +58,8 @@ export class Workspace {
   readonly reactions: Reaction[] = [];
   /** Each user's home tab, as views.publish last set it. */
   readonly homes = new Map<string, PublishedHome>();
+  /** Modals opened with views.open, in order. */
+  readonly modals: OpenedModal[] = [];
   readonly uploads: Upload[] = [];
   readonly responses: ResponseUrlPost[] = [];
   private readonly files = new Map<string, StoredFile>();

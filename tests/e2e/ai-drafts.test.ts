@@ -1,0 +1,303 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { AiOverrides } from "../../src/ai/assistant-wiring.js";
+import { OpenAiSimulator, simulatedMark } from "../../src/simulators/openai/simulator.js";
+import type { Ephemeral, StoredMessage } from "../../src/simulators/slack/types.js";
+import { agent, customerNumber, Harness, inboxNumber, supportChannel, waitFor } from "./harness.js";
+
+/* AI drafts end to end: the real Bolt app against the fake Slack, the real `openai` client against the
+ * OpenAI-compatible simulator over HTTP, replies to the customer through the fake Twilio. */
+
+let harness: Harness;
+let model: OpenAiSimulator;
+let parent: StoredMessage;
+
+const question = "Hi, my order #1234 hasn't arrived yet. Can you check where it is?";
+
+async function start(options: { ai?: AiOverrides; environment?: Record<string, string> } = {}) {
+  model = await OpenAiSimulator.start();
+  harness = await Harness.start({
+    environment: {
+      AI_BASE_URL: model.baseUrl,
+      AI_MODEL: model.model,
+      AI_API_KEY: model.apiKey as string,
+      ...options.environment,
+    },
+    ...(options.ai && { overrides: { ai: options.ai } }),
+  });
+  await harness.connectInbox();
+  await harness.sms(question);
+  parent = await harness.waitForParent();
+  await waitFor(() => harness.replies(parent.ts).length === 1);
+}
+
+afterEach(async () => {
+  await harness.stop();
+  await model.stop();
+});
+
+const mine = () => harness.slack.ephemerals.filter((e) => e.user === agent.id && e.thread_ts === parent.ts);
+
+/** ✨ Draft reply on the parent; resolves with what the person is shown in the thread. */
+async function clickDraft(): Promise<Ephemeral> {
+  const before = mine().length;
+  await harness.slack.blockAction(
+    harness.slack.buildButtonClick({
+      channel: supportChannel,
+      messageTs: parent.ts,
+      user: agent.id,
+      actionId: "threadline.ai.draft",
+    }),
+  );
+  return waitFor(() => mine()[before]);
+}
+
+function click(ephemeral: Ephemeral, actionId: string) {
+  return harness.slack.blockAction(harness.slack.buildEphemeralButtonClick({ ephemeral, actionId }));
+}
+
+async function metrics(): Promise<string> {
+  return (await fetch(harness.metricsUrl)).text();
+}
+
+describe("AI reply drafts", () => {
+  it("drafts a reply for the person who asked; Send posts it under their name and texts it to the customer", async () => {
+    await start();
+    const draft = await clickDraft();
+    expect(draft.text).toContain(simulatedMark);
+    const buttons = JSON.stringify(draft.blocks);
+    for (const label of ["Send", "Edit", "Discard"]) expect(buttons).toContain(`"text":"${label}"`);
+    // Nothing is sent until the person clicks Send.
+    await harness.idle();
+    expect(harness.twilio.sent).toEqual([]);
+    expect(harness.replies(parent.ts)).toHaveLength(1);
+
+    // What the model was asked: the instructions, the channel's limit and the conversation.
+    const [request] = model.requests;
+    expect(request?.messages[0]).toMatchObject({ role: "system" });
+    expect(request?.messages[1]?.content).toContain(`Customer: ${question}`);
+    expect(request?.messages[1]?.content).toContain("The customer writes by SMS");
+    const draftText = String(draft.text).replace("✨ Draft reply: ", "");
+
+    await click(draft, "threadline.ai.send");
+    const posted = await waitFor(() => harness.replies(parent.ts)[1]);
+    expect(posted).toMatchObject({
+      text: draftText,
+      username: agent.displayName,
+      icon_url: `https://avatars.example/${agent.id}_72.png`,
+    });
+    const [sent] = await waitFor(() => harness.twilio.sent.length === 1 && harness.twilio.sent);
+    expect(sent).toMatchObject({ From: inboxNumber, To: customerNumber, Body: draftText });
+    // The draft is gone; delivery marks the reply like one typed in the thread.
+    await waitFor(() => mine().length === 0);
+    await harness.statusCallback(sent?.sid as string, "delivered");
+    await waitFor(() =>
+      harness.slack.reactions.some((r) => r.timestamp === posted.ts && r.name === "white_check_mark"),
+    );
+
+    const scraped = await metrics();
+    expect(scraped).toContain('threadline_ai_requests_total{task="draft",outcome="ok"} 1');
+    expect(scraped).toMatch(/threadline_ai_tokens_total\{task="draft",kind="prompt"\} [1-9]/);
+    // Logs say what happened, never what the model was told or answered.
+    // Slack's own client logs the API calls it makes at debug level (the draft is in chat.postMessage there,
+    // as every customer message is): that is Slack's debug output, not ours.
+    const logged = JSON.stringify(harness.logs.lines.filter((line) => line.component !== "bolt"));
+    expect(harness.logs.find("AI model answered")).toMatchObject({ task: "draft", user: agent.id });
+    expect(logged).not.toContain("hasn't arrived");
+    expect(logged).not.toContain(simulatedMark);
+    expect(logged).not.toContain("You draft the next reply");
+  });
+
+  it("Edit opens the draft in a modal and sends what the person wrote", async () => {
+    await start();
+    const draft = await clickDraft();
+    await click(draft, "threadline.ai.edit");
+    const modal = await waitFor(() => harness.slack.modals[0]);
+    expect(JSON.stringify(modal.view)).toContain(simulatedMark);
+    const ack = await harness.slack.submitView({
+      modal,
+      user: agent.id,
+      values: { draft: { text: { type: "plain_text_input", value: "It ships today, tracking to follow." } } },
+    });
+    expect(ack.response_action).toBeUndefined();
+    await waitFor(() => harness.twilio.sent.some((m) => m.Body === "It ships today, tracking to follow."));
+    expect(harness.replies(parent.ts)[1]).toMatchObject({
+      text: "It ships today, tracking to follow.",
+      username: agent.displayName,
+    });
+    await waitFor(() => mine().length === 0);
+  });
+
+  it("refuses an empty edit in the modal, and sends nothing", async () => {
+    await start();
+    await click(await clickDraft(), "threadline.ai.edit");
+    const modal = await waitFor(() => harness.slack.modals[0]);
+    const ack = await harness.slack.submitView({
+      modal,
+      user: agent.id,
+      values: { draft: { text: { type: "plain_text_input", value: "   " } } },
+    });
+    expect(ack).toMatchObject({ response_action: "errors", errors: { draft: "Write a reply, or Cancel." } });
+    await harness.idle();
+    expect(harness.twilio.sent).toEqual([]);
+  });
+
+  it("Discard removes the draft and sends nothing", async () => {
+    await start();
+    await click(await clickDraft(), "threadline.ai.discard");
+    await waitFor(() => mine().length === 0);
+    await harness.idle();
+    expect(harness.twilio.sent).toEqual([]);
+    expect(harness.replies(parent.ts)).toHaveLength(1);
+    expect(harness.logs.find("AI draft discarded")).toBeDefined();
+  });
+
+  it("grounds the draft on a similar closed conversation and the answer agents gave there", async () => {
+    await start();
+    await harness.sms("Where is my parcel? The tracking page shows nothing", { from: "+15559990000" });
+    const other = await waitFor(() => harness.parents()[1]);
+    await harness.reply(other.ts, "Parcels ship from Lisbon within 2 days; tracking shows up after that.");
+    await waitFor(() => harness.twilio.sent.length === 1);
+    await harness.slack.blockAction(
+      harness.slack.buildButtonClick({
+        channel: supportChannel,
+        messageTs: other.ts,
+        user: agent.id,
+        actionId: "threadline.close",
+      }),
+    );
+    await harness.idle();
+    await harness.sms("The tracking page for my parcel shows nothing");
+    await waitFor(() => harness.replies(parent.ts).length === 2);
+    await clickDraft();
+    const prompt = String(model.requests.at(-1)?.messages[1]?.content);
+    expect(prompt).toContain("Past customer message: Where is my parcel?");
+    expect(prompt).toContain("Past agent answer: Parcels ship from Lisbon within 2 days");
+  });
+});
+
+describe("AI summaries", () => {
+  it("✨ Summarize in the ⋯ menu answers only the person who asked", async () => {
+    await start();
+    const before = harness.slack.responses.length;
+    await harness.slack.blockAction(
+      harness.slack.buildOverflowChoice({
+        channel: supportChannel,
+        messageTs: parent.ts,
+        user: agent.id,
+        actionId: "threadline.remind",
+        value: "ai.summarize",
+      }),
+    );
+    const answer = await waitFor(() => harness.slack.responses[before]);
+    expect(answer.body).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(String(answer.body.text)).toContain("*Summary*");
+    expect(String(answer.body.text)).toContain(simulatedMark);
+    expect(model.requests[0]?.messages[0]?.content).toContain("summarize");
+    expect(await metrics()).toContain('threadline_ai_requests_total{task="summary",outcome="ok"} 1');
+  });
+
+  it("sends the new assignee a private summary of a conversation of 10+ messages, not of a shorter one", async () => {
+    await start();
+    const assign = () =>
+      harness.slack.blockAction(
+        harness.slack.buildExternalSelect({
+          channel: supportChannel,
+          messageTs: parent.ts,
+          user: agent.id,
+          actionId: "threadline.assign",
+          value: agent.id,
+          text: agent.displayName,
+        }),
+      );
+    const unassign = () =>
+      harness.slack.blockAction(
+        harness.slack.buildExternalSelect({
+          channel: supportChannel,
+          messageTs: parent.ts,
+          user: agent.id,
+          actionId: "threadline.assign",
+          value: "unassign",
+          text: "Unassign",
+        }),
+      );
+    await assign();
+    await harness.idle();
+    expect(model.requests).toEqual([]);
+    expect(mine()).toEqual([]);
+    await unassign();
+    for (let index = 2; index <= 10; index += 1) await harness.sms(`Message number ${index}`);
+    await waitFor(
+      () =>
+        harness.replies(parent.ts).filter((reply) => reply.text.startsWith("Message number")).length === 9,
+    );
+    await harness.idle();
+    await assign();
+    const summary = await waitFor(() => mine()[0]);
+    expect(summary.text).toContain("You were assigned this conversation. Its summary, just for you:");
+    expect(summary.text).toContain(simulatedMark);
+  });
+});
+
+describe("AI failures and limits", () => {
+  it("a model that doesn't answer in time: the person gets the reason, nothing changes", async () => {
+    await start({ ai: { timeoutMs: 300 } });
+    model.fail({ hang: true });
+    const answer = await clickDraft();
+    expect(answer.text).toBe("No draft: the AI model took too long to answer. Nothing was changed.");
+    expect(answer.blocks).toBeUndefined();
+    expect(harness.logs.find("AI model gave no answer")).toMatchObject({ code: "AI_TIMEOUT" });
+    expect(await metrics()).toContain('threadline_ai_failures_total{task="draft",code="AI_TIMEOUT"} 1');
+    await harness.idle();
+    expect(harness.twilio.sent).toEqual([]);
+  });
+
+  it("a model error and an unknown model are explained", async () => {
+    await start({ environment: { AI_MODEL: "no-such-model" } });
+    expect((await clickDraft()).text).toBe(
+      'No draft: the AI server has no model "no-such-model" (check AI_MODEL). Nothing was changed.',
+    );
+    model.fail({ status: 500 });
+    expect((await clickDraft()).text).toContain("the AI model's server had an error");
+  });
+
+  it("refuses a person who asks too often, and counts it", async () => {
+    await start({ ai: { rateLimit: { requests: 2, windowMs: 60_000 } } });
+    await clickDraft();
+    await clickDraft();
+    const refused = await clickDraft();
+    expect(refused.text).toMatch(
+      /^You've asked the AI model often in the last few minutes: try again in 1 minute/,
+    );
+    expect(model.requests).toHaveLength(2);
+    expect(await metrics()).toContain('threadline_ai_requests_total{task="draft",outcome="rate_limited"} 1');
+  });
+
+  it("with AI_REDACT=on, phone numbers and e-mails are hidden from the model and put back in the draft", async () => {
+    await start({ environment: { AI_REDACT: "on" } });
+    await harness.sms("Call me on +1 (555) 222-3333 or mail jo.doe@example.com");
+    await waitFor(() => harness.replies(parent.ts).length === 2);
+    model.answerWith(() => "We'll call you on [PHONE_1] and confirm to [EMAIL_1].");
+    const draft = await clickDraft();
+    const sent = JSON.stringify(model.requests[0]?.messages);
+    expect(sent).not.toContain("222-3333");
+    expect(sent).not.toContain("jo.doe@example.com");
+    expect(sent).toContain("Customer: Call me on [PHONE_1] or mail [EMAIL_1]");
+    expect(draft.text).toBe(
+      "✨ Draft reply: We'll call you on +1 (555) 222-3333 and confirm to jo.doe@example.com.",
+    );
+  });
+});
+
+describe("without an AI model", () => {
+  it("shows no AI control anywhere", async () => {
+    model = await OpenAiSimulator.start();
+    harness = await Harness.start();
+    await harness.connectInbox();
+    await harness.sms(question);
+    parent = await harness.waitForParent();
+    const blocks = JSON.stringify(parent.blocks);
+    expect(blocks).toContain("threadline.remind");
+    expect(blocks).not.toContain("threadline.ai");
+    expect(blocks).not.toContain("✨");
+  });
+});
