@@ -19,14 +19,22 @@ export const draftInputIds = { block: "draft", action: "text" } as const;
 
 const draftBlockPrefix = "threadline.aiDraft:";
 
-export function conversationIdFromDraftBlock(blockId: string | undefined): number | null {
+/** Which draft a button belongs to: its conversation, and the draft's own id (one draft is sent once). */
+export interface DraftRef {
+  readonly conversationId: number;
+  readonly draftId: string;
+}
+
+export function draftFromBlock(blockId: string | undefined): DraftRef | null {
   if (!blockId?.startsWith(draftBlockPrefix)) return null;
-  const id = Number(blockId.slice(draftBlockPrefix.length));
-  return Number.isSafeInteger(id) && id > 0 ? id : null;
+  const [conversation, draftId] = blockId.slice(draftBlockPrefix.length).split(":");
+  const conversationId = Number(conversation);
+  if (!Number.isSafeInteger(conversationId) || conversationId <= 0 || !draftId) return null;
+  return { conversationId, draftId };
 }
 
 /** The draft, shown only to the person who asked, with what they can do with it. */
-export function draftBlocks(conversationId: number, text: string, model: string): KnownBlock[] {
+export function draftBlocks(draft: DraftRef, text: string, model: string): KnownBlock[] {
   return [
     {
       type: "context",
@@ -40,7 +48,7 @@ export function draftBlocks(conversationId: number, text: string, model: string)
     { type: "section", text: { type: "plain_text", text, emoji: false } },
     {
       type: "actions",
-      block_id: `${draftBlockPrefix}${conversationId}`,
+      block_id: `${draftBlockPrefix}${draft.conversationId}:${draft.draftId}`,
       elements: [
         {
           type: "button",
@@ -59,16 +67,15 @@ export function draftBlocks(conversationId: number, text: string, model: string)
           type: "button",
           action_id: aiActionIds.discard,
           text: { type: "plain_text", text: "Discard" },
-          value: String(conversationId),
+          value: draft.draftId,
         },
       ],
     },
   ];
 }
 
-/** What the Edit modal carries back: the conversation, its channel and the draft's response_url (to remove it). */
-export interface EditedDraft {
-  readonly conversationId: number;
+/** What the Edit modal carries back: the draft, its channel and its response_url (to remove it once sent). */
+export interface EditedDraft extends DraftRef {
   readonly channelId: string;
   readonly responseUrl: string | null;
 }
@@ -105,9 +112,16 @@ export function editDraftModal(text: string, draft: EditedDraft): ModalView {
 export function parseEditedDraft(metadata: string): EditedDraft | null {
   try {
     const parsed = JSON.parse(metadata) as Partial<EditedDraft>;
-    if (typeof parsed.conversationId !== "number" || typeof parsed.channelId !== "string") return null;
+    if (
+      typeof parsed.conversationId !== "number" ||
+      typeof parsed.draftId !== "string" ||
+      typeof parsed.channelId !== "string"
+    ) {
+      return null;
+    }
     return {
       conversationId: parsed.conversationId,
+      draftId: parsed.draftId,
       channelId: parsed.channelId,
       responseUrl: typeof parsed.responseUrl === "string" ? parsed.responseUrl : null,
     };

@@ -107,6 +107,17 @@ describe("AI reply drafts", () => {
     expect(logged).not.toContain("You draft the next reply");
   });
 
+  it("sends a draft once, however often its Send is clicked", async () => {
+    await start();
+    const draft = await clickDraft();
+    await Promise.all([click(draft, "threadline.ai.send"), click(draft, "threadline.ai.send")]);
+    await waitFor(() => harness.twilio.sent.length === 1);
+    await harness.idle();
+    expect(harness.twilio.sent).toHaveLength(1);
+    expect(harness.replies(parent.ts)).toHaveLength(2);
+    expect(harness.logs.find("AI draft already sent; click ignored")).toBeDefined();
+  });
+
   it("Edit opens the draft in a modal and sends what the person wrote", async () => {
     await start();
     const draft = await clickDraft();
@@ -125,6 +136,10 @@ describe("AI reply drafts", () => {
       username: agent.displayName,
     });
     await waitFor(() => mine().length === 0);
+    // The draft it came from can't be sent a second time.
+    await click(draft, "threadline.ai.send");
+    await waitFor(() => mine().some((e) => e.text === "This draft was already sent."));
+    expect(harness.twilio.sent).toHaveLength(1);
   });
 
   it("refuses an empty edit in the modal, and sends nothing", async () => {

@@ -41,6 +41,15 @@ export interface AssistantOptions {
   readonly observe?: AiObserver;
 }
 
+/** A draft, by its conversation and its own id: each draft is sent at most once, by Send or by Edit. */
+export interface DraftRef {
+  readonly conversationId: number;
+  readonly draftId: string;
+}
+
+/** Drafts remembered as sent, the oldest forgotten first: far more than anyone has open at once. */
+const rememberedDrafts = 10_000;
+
 /** A conversation this long gets its new assignee a summary, so they need not read it all. */
 export const summaryOnAssignMessages = 10;
 
@@ -55,6 +64,8 @@ const summaryTokens = 300;
  */
 export class AiAssistant {
   private readonly limit: PerPersonLimit;
+  /** Drafts sent (or being sent) by this instance: a double click, or Send after Edit's Send, sends once. */
+  private readonly sentDrafts = new Set<string>();
 
   constructor(
     private readonly store: ConversationStore,
@@ -99,9 +110,28 @@ export class AiAssistant {
    * A person clicked Send on their draft (or on the text they edited): it is posted in the thread under their
    * name and picture and recorded as their reply, so it goes out through the outbox like one they typed.
    */
-  async sendDraft(conversationId: number, text: string, context: AiContext): Promise<AiAnswer> {
+  async sendDraft(draft: DraftRef, text: string, context: AiContext): Promise<AiAnswer> {
+    const { conversationId, draftId } = draft;
     const reply = text.trim();
     if (!reply) return { result: "refused", reason: "The draft is empty: nothing was sent." };
+    if (this.sentDrafts.has(draftId)) {
+      this.logger.info({ conversationId, user: context.userId }, "AI draft already sent; click ignored");
+      return { result: "refused", reason: "This draft was already sent." };
+    }
+    this.sentDrafts.add(draftId);
+    if (this.sentDrafts.size > rememberedDrafts) {
+      this.sentDrafts.delete(this.sentDrafts.values().next().value as string);
+    }
+    try {
+      return await this.postDraft(conversationId, reply, context);
+    } catch (error) {
+      // Not sent after all: the person may try again.
+      this.sentDrafts.delete(draftId);
+      throw error;
+    }
+  }
+
+  private async postDraft(conversationId: number, reply: string, context: AiContext): Promise<AiAnswer> {
     const found = await this.store.conversationContext(conversationId);
     const threadTs = found?.conversation.slackThreadTs;
     const channelId = found?.conversation.slackChannelId;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { App, BlockAction } from "@slack/bolt";
 import { aiActionIds, draftBlocks } from "../../ai-blocks.js";
 import { conversationIdFromBlockId } from "../../blocks.js";
@@ -33,7 +34,9 @@ export function register(app: App, { ai, logger }: ListenerDependencies): void {
         text: answer.result === "answer" ? `✨ Draft reply: ${answer.text}` : answer.reason,
         ...(answer.result === "answer" &&
           ai &&
-          conversationId !== null && { blocks: draftBlocks(conversationId, answer.text, ai.modelName) }),
+          conversationId !== null && {
+            blocks: draftBlocks({ conversationId, draftId: randomUUID() }, answer.text, ai.modelName),
+          }),
       })
       .catch((error: unknown) =>
         logger.warn({ err: error, conversationId, user: userId }, "could not show the AI draft"),

@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import {
   aiActionIds,
-  conversationIdFromDraftBlock,
+  draftFromBlock,
   draftInputIds,
   editDraftCallbackId,
   editDraftModal,
@@ -20,16 +20,12 @@ export function register(app: App, { ai, logger }: ListenerDependencies): void {
     { action_id: aiActionIds.send },
     async ({ body, action, ack, respond }) => {
       await ack();
-      const conversationId = conversationIdFromDraftBlock(action.block_id);
+      const draft = draftFromBlock(action.block_id);
       const context = { userId: body.user.id, channelId: body.channel?.id ?? body.container?.channel_id };
       const outcome =
-        ai === null || conversationId === null
+        ai === null || draft === null
           ? notConfigured
-          : await aiAnswer(
-              ai.assistant.sendDraft(conversationId, action.value ?? "", context),
-              logger,
-              "send",
-            );
+          : await aiAnswer(ai.assistant.sendDraft(draft, action.value ?? "", context), logger, "send");
       if (outcome.result === "refused") {
         await respond({ response_type: "ephemeral", replace_original: false, text: outcome.reason });
         return;
@@ -43,7 +39,7 @@ export function register(app: App, { ai, logger }: ListenerDependencies): void {
     async ({ body, action, ack, respond }) => {
       await ack();
       logger.info(
-        { conversationId: conversationIdFromDraftBlock(action.block_id), user: body.user.id },
+        { conversationId: draftFromBlock(action.block_id)?.conversationId, user: body.user.id },
         "AI draft discarded",
       );
       await respond({ delete_original: true });
@@ -54,20 +50,23 @@ export function register(app: App, { ai, logger }: ListenerDependencies): void {
     { action_id: aiActionIds.edit },
     async ({ body, action, ack, client, respond }) => {
       await ack();
-      const conversationId = conversationIdFromDraftBlock(action.block_id);
+      const draft = draftFromBlock(action.block_id);
       const channelId = body.channel?.id ?? body.container?.channel_id;
-      if (conversationId === null || !channelId) return;
+      if (draft === null || !channelId) return;
       await client.views
         .open({
           trigger_id: body.trigger_id,
           view: editDraftModal(action.value ?? "", {
-            conversationId,
+            ...draft,
             channelId,
             responseUrl: body.response_url ?? null,
           }),
         })
         .catch(async (error: unknown) => {
-          logger.warn({ err: error, conversationId, user: body.user.id }, "could not open the draft editor");
+          logger.warn(
+            { err: error, conversationId: draft.conversationId, user: body.user.id },
+            "could not open the draft editor",
+          );
           await respond({
             response_type: "ephemeral",
             replace_original: false,
@@ -93,7 +92,7 @@ export function register(app: App, { ai, logger }: ListenerDependencies): void {
       ai === null || draft === null
         ? notConfigured
         : await aiAnswer(
-            ai.assistant.sendDraft(draft.conversationId, text, { userId, channelId: draft.channelId }),
+            ai.assistant.sendDraft(draft, text, { userId, channelId: draft.channelId }),
             logger,
             "send",
           );
