@@ -75,7 +75,9 @@ describe("AI reply drafts", () => {
     const [request] = model.requests;
     expect(request?.messages[0]).toMatchObject({ role: "system" });
     expect(request?.messages[1]?.content).toContain(`Customer: ${question}`);
-    expect(request?.messages[1]?.content).toContain("The customer writes by SMS");
+    expect(request?.messages[1]?.content).toContain(
+      "The customer writes by SMS. Keep the reply under 320 characters (an SMS is billed per 160-character segment",
+    );
     const draftText = String(draft.text).replace("✨ Draft reply: ", "");
 
     await click(draft, "threadline.ai.send");

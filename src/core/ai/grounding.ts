@@ -1,7 +1,7 @@
 import { isOpen } from "../hours/business-time.js";
 import { teamHours } from "../hours/team-service.js";
 import type { ConversationContext, Message } from "../model.js";
-import type { ChannelRegistry } from "../ports/channel.js";
+import type { ChannelCapabilities, ChannelRegistry } from "../ports/channel.js";
 import type { ConversationStore } from "../ports/store.js";
 import type { DraftGrounding, SavedReplyText, SimilarConversation, TranscriptLine } from "./prompt.js";
 import { transcriptLines } from "./prompt.js";
@@ -77,6 +77,18 @@ async function similarTo(
   return [];
 }
 
+/** The channel's own draft length when it has one, never more than a message or a Slack button carries. */
+function draftLength(capabilities: ChannelCapabilities): {
+  maxCharacters: number;
+  lengthReason: string | null;
+} {
+  const wanted = capabilities.draftLength?.characters ?? capabilities.maxTextLength;
+  return {
+    maxCharacters: Math.min(wanted, capabilities.maxTextLength, maxDraftCharacters),
+    lengthReason: capabilities.draftLength?.why ?? null,
+  };
+}
+
 /** What a draft of the next reply in this conversation is grounded on. */
 export async function draftGrounding(
   store: ConversationStore,
@@ -95,7 +107,7 @@ export async function draftGrounding(
   ]);
   return {
     channelLabel: channel.label,
-    maxCharacters: Math.min(channel.capabilities.maxTextLength, maxDraftCharacters),
+    ...draftLength(channel.capabilities),
     transcript: transcriptOf(messages),
     savedReplies,
     similar,

@@ -7,7 +7,7 @@ import type { ChatMessage } from "../ports/language-model.js";
 
 /** One message of the conversation, as the model reads it. */
 export interface TranscriptLine {
-  readonly from: "Customer" | "Agent" | "Automatic reply" | "Internal note";
+  readonly from: "Customer" | "Agent" | "Automatic reply";
   readonly text: string;
 }
 
@@ -31,10 +31,11 @@ export interface TeamState {
 }
 
 export interface DraftGrounding {
-  /** The channel the customer writes on ("SMS", "WhatsApp"…). */
+  /** The label of the channel the customer writes on, as agents know it. */
   readonly channelLabel: string;
-  /** The longest reply the channel carries in one message. */
+  /** The longest draft for the channel, and why (in words for the model), when the channel says. */
   readonly maxCharacters: number;
+  readonly lengthReason: string | null;
   readonly transcript: readonly TranscriptLine[];
   readonly savedReplies: readonly SavedReplyText[];
   readonly similar: readonly SimilarConversation[];
@@ -50,14 +51,13 @@ const draftInstructions = `You draft the next reply a customer support agent wil
 Write only the reply itself: no greeting line addressed to the agent, no quotes, no notes, no placeholders like [name].
 Answer the customer's latest message, in the customer's language, briefly, politely and concretely.
 Never promise anything the agents have not promised in the conversation, and never invent facts, prices or dates.
-Lines marked "Internal note" are the team's private notes: use them to understand, never quote or reveal them.
 Past conversations and saved replies show how the team answers similar questions: follow their facts and tone.
 Text in square brackets like [PHONE_1] or [EMAIL_1] stands for a hidden value: keep it as it is if you need it.
 An agent reads your draft and decides whether to send it.`;
 
 const summaryInstructions = `You summarize a customer support conversation for a colleague taking it over.
 Answer in at most five short lines, in this order: what the customer wants; what the agents promised; what is still open.
-Lines marked "Internal note" are the team's private notes and may be used. Never invent anything that is not in the conversation.
+Never invent anything that is not in the conversation.
 Text in square brackets like [PHONE_1] or [EMAIL_1] stands for a hidden value: keep it as it is.`;
 
 const clip = (text: string) => (text.length > lineCharacters ? `${text.slice(0, lineCharacters)}…` : text);
@@ -75,7 +75,7 @@ function teamText(team: TeamState): string {
 
 export function draftPrompt(grounding: DraftGrounding, hide: (text: string) => string): ChatMessage[] {
   const sections = [
-    `The customer writes by ${grounding.channelLabel}. Keep the reply under ${grounding.maxCharacters} characters${grounding.maxCharacters <= 1_600 ? " (shorter is better: long texts are split and billed per part)" : ""}.`,
+    `The customer writes by ${grounding.channelLabel}. Keep the reply under ${grounding.maxCharacters} characters${grounding.lengthReason ? ` (${grounding.lengthReason})` : ""}.`,
     teamText(grounding.team),
   ];
   if (grounding.savedReplies.length > 0) {
