@@ -37,6 +37,8 @@ describe("AI failures and limits", () => {
     expect(answer.text).toBe("No draft: the AI model took too long to answer. Nothing was changed.");
     expect(answer.blocks).toBeUndefined();
     expect(harness.logs.find("AI model gave no answer")).toMatchObject({ code: "AI_TIMEOUT" });
+    const ours = harness.logs.lines.filter((line) => line.component !== "bolt" || line.level >= 30);
+    expect(JSON.stringify(ours)).not.toContain("hasn't arrived");
     expect(await metrics()).toContain('threadline_ai_failures_total{task="draft",code="AI_TIMEOUT"} 1');
     await harness.idle();
     expect(harness.twilio.sent).toEqual([]);
