@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { WebClientOptions } from "@slack/web-api";
 import { Activity, whenQuiet } from "./activity.js";
+import { type AiOverrides, createAssistant } from "./ai/assistant-wiring.js";
 import {
   channelDefinitions,
   channelRegistry,
@@ -51,6 +52,7 @@ import { TranscriptSigner } from "./http/transcript/signing.js";
 import { loadTranscript } from "./http/transcript/view.js";
 import { instanceId } from "./instance.js";
 import { createLogger, type Logger, type LogLevel } from "./logger.js";
+import { aiMetrics } from "./metrics/ai.js";
 import { MeteredConversations, meteredChannels, meteredSlack } from "./metrics/instrument.js";
 import { Metrics } from "./metrics/metrics.js";
 import { createSlackApp } from "./slack/bolt.js";
@@ -81,6 +83,8 @@ export interface AppOverrides extends ChannelOverrides {
   readonly home?: Partial<AppHomeOptions>;
   /** How often expired files and, with RETENTION_DAYS, old closed conversations are deleted. */
   readonly housekeeping?: Partial<Pick<HousekeepingOptions, "intervalMs" | "batchSize">>;
+  /** The AI model's timeout and the per-person rate limit (tests shorten them). */
+  readonly ai?: AiOverrides;
   /** The webhook receiver's timeouts, and how long stop() waits for requests in flight before cutting them. */
   readonly http?: Partial<HttpTimeouts> & { readonly shutdownGraceMs?: number };
 }
@@ -145,6 +149,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       directory,
       Date.now,
       new ChannelPacer(pacing, overrides.slackPace ?? slackPostPace),
+      undefined,
+      { ai: config.ai !== null },
     ),
     metrics,
   );
@@ -235,12 +241,37 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       scheduled: scheduledSends,
     },
   );
+  const ai = createAssistant(
+    config,
+    {
+      store,
+      channels,
+      slack,
+      client: slackApp.app.client,
+      conversations,
+      logger: logger.child({ component: "ai" }),
+      observe: aiMetrics(metrics.registry),
+      now,
+    },
+    overrides.ai,
+  );
   const actions = new ConversationActions(
     store,
     slack,
     membership,
     logger.child({ component: "actions" }),
-    (before, changes) => home.conversationChanged(before, changes),
+    (before, changes) => {
+      home.conversationChanged(before, changes);
+      const assigneeId = changes.assigneeId;
+      if (ai && assigneeId && assigneeId !== before.assigneeId) {
+        // In the background, counted so idle() waits for it: the assignment itself is already done.
+        activity
+          .track(() => ai.assistant.assigned(before.id, assigneeId))
+          .catch((error: unknown) =>
+            logger.warn({ err: error, conversationId: before.id }, "could not send the assignee a summary"),
+          );
+      }
+    },
   );
   const commands = new SlashCommands(store, slack, channels, logger.child({ component: "commands" }), {
     policy: inboxPolicy,
@@ -283,6 +314,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       membership,
       logger.child({ component: "saved-replies" }),
     ),
+    ai,
     logger: logger.child({ component: "slack" }),
   });
 

@@ -30,6 +30,18 @@ export interface Config extends ChannelConfigs {
   readonly retentionDays: number | null;
   /** Who may text customers first from Slack (`/threadline text`), where, and how often. */
   readonly starting: StartLimits;
+  /** The OpenAI-compatible model that drafts replies and summaries; null: no AI control anywhere. */
+  readonly ai: AiConfig | null;
+}
+
+export interface AiConfig {
+  /** Any OpenAI-compatible API (`https://api.openai.com/v1`, Ollama's `http://localhost:11434/v1`…). */
+  readonly baseUrl: string;
+  /** Null for local servers that take none; it is sent to `baseUrl` and nowhere else. */
+  readonly apiKey: string | null;
+  readonly model: string;
+  /** Phone numbers and e-mail addresses are replaced with placeholders in what is sent (`AI_REDACT=on`). */
+  readonly redact: boolean;
 }
 
 const slackUserIds = z
@@ -49,6 +61,25 @@ const startLimitsSchema = {
     "20",
   ),
 };
+
+/* The AI model (drafts and summaries): all unset is no AI; the base URL and the model go together. */
+const aiSchema = {
+  AI_BASE_URL: optional.pipe(httpUrl("none").optional()),
+  AI_API_KEY: optional,
+  AI_MODEL: optional,
+  AI_REDACT: optional.pipe(z.enum(["on", "off"], { error: "must be on or off" }).optional()),
+};
+
+function halfConfiguredAi(environment: NodeJS.ProcessEnv): string[] {
+  const given = (name: string) => (environment[name] ?? "").trim() !== "";
+  if (given("AI_BASE_URL") === given("AI_MODEL")) {
+    if (given("AI_BASE_URL")) return [];
+    return ["AI_API_KEY", "AI_REDACT"].filter(given).map((name) => `${name} needs AI_BASE_URL and AI_MODEL`);
+  }
+  return given("AI_BASE_URL")
+    ? ["AI_MODEL is required when AI_BASE_URL is set (the model's name, e.g. gpt-4o-mini or llama3.1)"]
+    : ["AI_BASE_URL is required when AI_MODEL is set (the API's address, e.g. http://localhost:11434/v1)"];
+}
 
 const portNumber = z.coerce
   .number({ error: "must be a port number" })
@@ -82,6 +113,7 @@ const environmentSchema = z.object({
   TRANSCRIPT_SECRET: optional.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   THREADLINE_ADMINS: optional.pipe(slackUserIds.optional()),
   ...startLimitsSchema,
+  ...aiSchema,
   TRUST_PROXY: optional.pipe(
     z
       .string()
@@ -139,6 +171,7 @@ export function parseConfig(environment: NodeJS.ProcessEnv, channelsByKind: Chan
       result.success ? [] : result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
     ),
     ...halfConfiguredChannels(environment, definitions),
+    ...halfConfiguredAi(environment),
   ];
   if (!parsed.success || !channelsParsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
@@ -168,5 +201,14 @@ export function parseConfig(environment: NodeJS.ProcessEnv, channelsByKind: Chan
       senders: Object.freeze([...new Set(env.THREADLINE_SENDERS ?? [])]),
       perHour: env.TEXT_LIMIT_PER_HOUR,
     }),
+    ai:
+      env.AI_BASE_URL && env.AI_MODEL
+        ? Object.freeze({
+            baseUrl: env.AI_BASE_URL,
+            apiKey: env.AI_API_KEY ?? null,
+            model: env.AI_MODEL,
+            redact: env.AI_REDACT === "on",
+          })
+        : null,
   });
 }

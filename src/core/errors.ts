@@ -78,3 +78,29 @@ export class JobParked extends AppError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Why the AI model gave no answer, classified by the model adapter so the core names no SDK's errors. The
+ * `reason` is for the person who asked, in plain words; nothing was changed or sent.
+ */
+export type LanguageModelErrorCode =
+  | "AI_TIMEOUT"
+  | "AI_UNREACHABLE"
+  | "AI_KEY_REFUSED"
+  | "AI_MODEL_NOT_FOUND"
+  | "AI_RATE_LIMITED"
+  | "AI_SERVER_ERROR"
+  | "AI_REQUEST_REFUSED"
+  | "AI_EMPTY_ANSWER";
+
+export class LanguageModelError extends AppError {
+  declare readonly code: LanguageModelErrorCode;
+
+  constructor(
+    code: LanguageModelErrorCode,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, reason, options);
+  }
+}

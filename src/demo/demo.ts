@@ -5,6 +5,7 @@ import path from "node:path";
 import { appLogger, createApp, loadConfig, type ThreadlineApp } from "../app.js";
 import type { LogLevel } from "../logger.js";
 import type { LocalServer } from "../simulators/http.js";
+import { OpenAiSimulator } from "../simulators/openai/simulator.js";
 import { SlackSimulator } from "../simulators/slack/simulator.js";
 import { TwilioSimulator } from "../simulators/twilio/simulator.js";
 import { customers, inboxNumber, supportChannel, teammates } from "./cast.js";
@@ -33,9 +34,11 @@ export interface Demo {
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   // Secrets of this run only: the simulators' fixed test tokens would let anyone who knows them sign webhooks.
   const secret = () => randomBytes(24).toString("base64url");
-  const [slack, twilio] = await Promise.all([
+  const [slack, twilio, model] = await Promise.all([
     SlackSimulator.start({ tokens: { bot: `xoxb-${secret()}`, app: `xapp-${secret()}` } }),
     TwilioSimulator.start({ authToken: secret() }),
+    // Drafts and summaries come from a simulated model, named so and marked "[simulated model]" in every answer.
+    OpenAiSimulator.start({ model: "simulated-model", apiKey: `sk-${secret()}` }),
   ]);
   for (const teammate of teammates) slack.addUser(teammate);
   // Their carrier's caller-name records, which Twilio Lookup reads: the app learns their names as it would.
@@ -54,7 +57,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     driver.stop();
     await app?.stop();
     await server?.close();
-    await Promise.all([slack.stop(), twilio.stop()]);
+    await Promise.all([slack.stop(), twilio.stop(), model.stop()]);
     fs.rmSync(databaseDir, { recursive: true, force: true });
   };
   try {
@@ -75,6 +78,9 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       PORT: "0",
       METRICS_PORT: "0",
       DATABASE_URL: `file:${path.join(databaseDir, "threadline.db")}`,
+      AI_BASE_URL: model.baseUrl,
+      AI_MODEL: model.model,
+      AI_API_KEY: model.apiKey ?? "",
     });
     app = createApp(config, {
       logger,

@@ -28,7 +28,7 @@ try {
 
 process.stdout.write(
   `\nThreadline demo: open ${demo.url}\n` +
-    "The real app runs against simulated Slack and Twilio; everything is deleted when you stop. Ctrl-C to stop.\n\n",
+    "The real app runs against simulated Slack, Twilio and AI model (its drafts are marked [simulated model]); everything is deleted when you stop. Ctrl-C to stop.\n\n",
 );
 
 let stopping = false;

@@ -3,6 +3,7 @@ import type { ChannelOverrides } from "../channels/types.js";
 import type { Config } from "../config.js";
 import { SlackProbe } from "../slack/probe.js";
 import { readManifest, type SlackManifest } from "../slack/scopes.js";
+import { checkAiModel } from "./ai-model.js";
 import { checkCustomerChannels } from "./customer-channels.js";
 import { checkDatabases, type DatabaseDependencies } from "./database.js";
 import { checkPorts } from "./listening-ports.js";
@@ -29,9 +30,10 @@ export async function runDoctor(config: Config, deps: DoctorDependencies = {}): 
     probe.botIdentity(),
     probe.appToken(),
     checkCustomerChannels(config, deps),
+    checkAiModel(config),
   ]);
   const { driver, database, inboxes } = await checkDatabases(config, deps);
-  const [reachable, ports, bot, app, customerChannels] = await network;
+  const [reachable, ports, bot, app, customerChannels, aiModel] = await network;
   return [
     checkPublicUrl(config.publicUrl),
     reachable,
@@ -44,6 +46,7 @@ export async function runDoctor(config: Config, deps: DoctorDependencies = {}): 
       ? checkScopes(bot.scopes, manifest)
       : { name: "Slack scopes", status: "skip", detail: "needs a valid bot token" },
     ...customerChannels,
+    ...aiModel,
     ...(bot.ok
       ? await checkChannels(inboxes, probe)
       : [{ name: "Connected channels", status: "skip" as const, detail: "needs a valid bot token" }]),

@@ -2,6 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import type { ParentView } from "../core/ports/slack.js";
 import { reminderChoices } from "../core/reminder-time.js";
 import { escapeForSlack } from "../core/text.js";
+import { aiActionIds, summarizeChoice } from "./ai-blocks.js";
 
 /** Slack renders `<!date^…>` in each reader's own time zone; the fallback is for clients that can't. */
 export function slackDate(date: Date): string {
@@ -73,7 +74,13 @@ export function conversationIdFromBlockId(blockId: string | undefined): number |
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
-function controls(view: ParentView, assigneeName: string | null): KnownBlock {
+/** What the parent offers besides the conversation's own controls. */
+export interface ParentOptions {
+  /** An AI model is configured: ✨ Draft reply, and ✨ Summarize in the ⋯ menu. */
+  readonly ai: boolean;
+}
+
+function controls(view: ParentView, assigneeName: string | null, options: ParentOptions): KnownBlock {
   const closed = view.status === "closed";
   // The menu shows who has the conversation, as Slack shows a select's chosen option.
   const assigned =
@@ -110,16 +117,31 @@ function controls(view: ParentView, assigneeName: string | null): KnownBlock {
             value: String(view.conversationId),
             style: "primary",
           },
+      ...(closed || !options.ai
+        ? []
+        : [
+            {
+              type: "button" as const,
+              action_id: aiActionIds.draft,
+              text: { type: "plain_text" as const, text: "✨ Draft reply" },
+              value: String(view.conversationId),
+            },
+          ]),
       ...(closed
         ? []
         : [
             {
               type: "overflow" as const,
               action_id: remindActionId,
-              options: Object.entries(reminderChoices).map(([value, text]) => ({
-                text: { type: "plain_text" as const, text: `⏰ Remind me ${text}` },
-                value,
-              })),
+              options: [
+                ...Object.entries(reminderChoices).map(([value, text]) => ({
+                  text: { type: "plain_text" as const, text: `⏰ Remind me ${text}` },
+                  value,
+                })),
+                ...(options.ai
+                  ? [{ text: { type: "plain_text" as const, text: "✨ Summarize" }, value: summarizeChoice }]
+                  : []),
+              ],
             },
           ]),
       ...(view.transcriptButton
@@ -143,6 +165,7 @@ function controls(view: ParentView, assigneeName: string | null): KnownBlock {
 export function parentMessage(
   view: ParentView,
   assigneeName: string | null = null,
+  options: ParentOptions = { ai: false },
 ): { text: string; blocks: KnownBlock[] } {
   const who = `*${escapeForSlack(view.channelLabel)}* · ${escapeForSlack(view.contactAddress)} → inbox ${escapeForSlack(view.inboxAddress)}`;
   const details: KnownBlock = view.contactAvatarUrl
@@ -159,7 +182,7 @@ export function parentMessage(
       { type: "header", text: { type: "plain_text", text: view.title.slice(0, 150), emoji: false } },
       details,
       { type: "context", elements: [{ type: "mrkdwn", text: stateLine(view) }] },
-      controls(view, assigneeName),
+      controls(view, assigneeName, options),
       {
         type: "context",
         elements: [

@@ -8,7 +8,7 @@ import { MemoryPostPacing } from "../db/memory/post-pacing.js";
 import { download } from "../net/download.js";
 import { hostList, hostOf, shownHost } from "../net/host-list.js";
 import { mediaTransfers } from "../net/transfer-slots.js";
-import { cancelScheduledBlocks, parentMessage, sendAgainBlocks } from "./blocks.js";
+import { cancelScheduledBlocks, type ParentOptions, parentMessage, sendAgainBlocks } from "./blocks.js";
 import type { ChannelDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
 import { homeBlocks } from "./home-view.js";
@@ -72,6 +72,8 @@ export class SlackGateway implements SlackPort {
     private readonly pacer: ChannelPacer = new ChannelPacer(new MemoryPostPacing(), slackPostPace, now),
     /** Names kept at most, the least recently fetched dropped first: one per person who ever replied otherwise. */
     private readonly maxCachedNames = 1_000,
+    /** What parents offer besides the conversation's controls (the AI controls when a model is configured). */
+    private readonly parentOptions: ParentOptions = { ai: false },
   ) {}
 
   channelMembers(channelId: string): Promise<Teammate[]> {
@@ -83,7 +85,7 @@ export class SlackGateway implements SlackPort {
   }
 
   async postParent(channelId: string, view: ParentView, earlier?: EarlierPost): Promise<{ ts: string }> {
-    const { text, blocks } = parentMessage(view, await this.assigneeName(view));
+    const { text, blocks } = parentMessage(view, await this.assigneeName(view), this.parentOptions);
     return this.post(
       channelId,
       {
@@ -98,7 +100,7 @@ export class SlackGateway implements SlackPort {
   }
 
   async updateParent(channelId: string, ts: string, view: ParentView): Promise<void> {
-    const { text, blocks } = parentMessage(view, await this.assigneeName(view));
+    const { text, blocks } = parentMessage(view, await this.assigneeName(view), this.parentOptions);
     await this.call(channelId, () => this.client.chat.update({ channel: channelId, ts, text, blocks }));
   }
 

@@ -30,7 +30,7 @@ export const methodScopes: Readonly<Record<string, readonly string[]>> = {
   "reactions.add": ["reactions:write"],
   // App Home is a feature of the app (the manifest's home tab), not a scope.
   "views.publish": [],
-  // A modal opens with the trigger_id of the person's interaction: no scope.
+  // A modal opens with the trigger_id of the person's interaction (a shortcut, the AI draft's Edit): no scope.
   "views.open": [],
   "views.update": [],
 };

@@ -233,4 +233,42 @@ describe("loadConfig", () => {
       ]);
     }
   });
+
+  describe("the AI model", () => {
+    const ai = { AI_BASE_URL: "http://localhost:11434/v1/", AI_MODEL: "llama3.1" };
+
+    it("is off when its variables are unset", () => {
+      expect(loadConfig(minimal).ai).toBeNull();
+      expect(loadConfig({ ...minimal, AI_BASE_URL: "", AI_MODEL: "" }).ai).toBeNull();
+    });
+
+    it("takes a base URL and a model, with an optional key and redaction", () => {
+      expect(loadConfig({ ...minimal, ...ai }).ai).toEqual({
+        baseUrl: "http://localhost:11434/v1",
+        apiKey: null,
+        model: "llama3.1",
+        redact: false,
+      });
+      expect(loadConfig({ ...minimal, ...ai, AI_API_KEY: "sk-1", AI_REDACT: "on" }).ai).toMatchObject({
+        apiKey: "sk-1",
+        redact: true,
+      });
+    });
+
+    it("names what is missing or malformed", () => {
+      expect(problemsOf({ ...minimal, AI_BASE_URL: ai.AI_BASE_URL })).toEqual([
+        expect.stringMatching(/^AI_MODEL is required when AI_BASE_URL is set/),
+      ]);
+      expect(problemsOf({ ...minimal, AI_MODEL: "llama3.1" })).toEqual([
+        expect.stringMatching(/^AI_BASE_URL is required when AI_MODEL is set/),
+      ]);
+      expect(problemsOf({ ...minimal, AI_API_KEY: "sk-1" })).toEqual([
+        "AI_API_KEY needs AI_BASE_URL and AI_MODEL",
+      ]);
+      expect(problemsOf({ ...minimal, ...ai, AI_BASE_URL: "localhost:11434", AI_REDACT: "yes" })).toEqual([
+        "AI_BASE_URL must be an http(s) URL",
+        "AI_REDACT must be on or off",
+      ]);
+    });
+  });
 });

@@ -21,6 +21,7 @@ export const messengerReplyWindows: ReplyWindowRules = { standardMs: 24 * hour, 
 
 export const messengerCapabilities: ChannelCapabilities = {
   maxTextLength: messengerTextLimit,
+  draftLength: { characters: 1_000, why: "Messenger messages are read on a phone" },
   media: { types: "any", typesInWords: "files", maxBytes: maxMessengerBytes },
   edits: false,
   reactions: false,

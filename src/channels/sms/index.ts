@@ -21,6 +21,10 @@ const notConfigured = async (): Promise<never> => {
 
 export const smsCapabilities: ChannelCapabilities = {
   maxTextLength: smsBodyLimit,
+  draftLength: {
+    characters: 320,
+    why: "an SMS is billed per 160-character segment, so two segments at most",
+  },
   media: { types: mmsContentTypes, typesInWords: "JPEG, PNG and GIF images", maxBytes: maxMmsBytes },
   edits: false,
   reactions: false,

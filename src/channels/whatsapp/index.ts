@@ -28,6 +28,7 @@ const notConfigured = async (): Promise<never> => {
 
 export const whatsappCapabilities: ChannelCapabilities = {
   maxTextLength: whatsappBodyLimit,
+  draftLength: { characters: 1_000, why: "WhatsApp messages are read on a phone" },
   media: {
     types: whatsappMediaTypes,
     typesInWords: "images (JPEG, PNG), audio, MP4 video and PDF or Office documents",

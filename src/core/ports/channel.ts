@@ -11,6 +11,8 @@ import type { ReplyWindow, ReplyWindowRules } from "../policies/reply-window.js"
 export interface ChannelCapabilities {
   /** The longest text one provider message may carry; longer replies go out in parts (`replyParts`). */
   readonly maxTextLength: number;
+  /** How long an AI draft should be at most, and why, in words the model reads; `maxTextLength` when absent. */
+  readonly draftLength?: { readonly characters: number; readonly why: string };
   /** Files the customer can receive: MIME types (or "any"), the same in words for agents, and the size cap. */
   readonly media: {
     readonly types: readonly string[] | "any";

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { findElement } from "./blocks.js";
 import { VERIFICATION_TOKEN } from "./events.js";
 import { apiMessage } from "./rendering.js";
@@ -10,10 +10,6 @@ import type { Workspace } from "./workspace.js";
 
 function actionTs(): string {
   return (Date.now() / 1000).toFixed(6);
-}
-
-function triggerId(): string {
-  return `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString("hex")}`;
 }
 
 export function interactiveEnvelope(payload: Json): SocketEnvelope {
@@ -54,7 +50,7 @@ export function slashCommandPayload(
     api_app_id: ids.appId,
     is_enterprise_install: "false",
     response_url: responseUrl,
-    trigger_id: triggerId(),
+    trigger_id: ws.issueTrigger(input.user_id),
   };
 }
 
@@ -119,7 +115,7 @@ export function buttonClickPayload(
   return {
     type: "block_actions",
     ...common,
-    trigger_id: triggerId(),
+    trigger_id: ws.issueTrigger(input.user),
     message: apiMessage(ws, message),
     state: { values: {} },
     response_url: responseUrl,
@@ -165,7 +161,7 @@ export function ephemeralButtonClickPayload(
       is_ephemeral: true,
       ...(ephemeral.thread_ts && { thread_ts: ephemeral.thread_ts }),
     },
-    trigger_id: triggerId(),
+    trigger_id: ws.issueTrigger(ephemeral.user),
     team: { id: ids.teamId, domain: ids.teamDomain },
     enterprise: null,
     is_enterprise_install: false,
@@ -195,7 +191,7 @@ export function externalSelectPayload(
   return {
     type: "block_actions",
     ...common,
-    trigger_id: triggerId(),
+    trigger_id: ws.issueTrigger(input.user),
     message: apiMessage(ws, message),
     state: {
       values: { [blockId]: { [input.actionId]: { type: "external_select", selected_option: selected } } },
@@ -227,7 +223,7 @@ export function overflowChoicePayload(
   return {
     type: "block_actions",
     ...common,
-    trigger_id: triggerId(),
+    trigger_id: ws.issueTrigger(input.user),
     message: apiMessage(ws, message),
     state: { values: {} },
     response_url: responseUrl,

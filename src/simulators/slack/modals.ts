@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { blockErrors, findElement, MAX_VIEW_BLOCKS, withBlockIds } from "./blocks.js";
 import { VERIFICATION_TOKEN } from "./events.js";
 import type { MethodSpec } from "./method-access.js";
@@ -10,9 +9,6 @@ import type { Workspace } from "./workspace.js";
 /* Message shortcuts and modals: a person picks a shortcut on a message, the app opens a modal with the
  * shortcut's trigger_id (views.open, within 3 seconds, once), may change it as the person chooses in it
  * (views.update), and hears the submission (view_submission), whose ack may close it or show errors. */
-
-/** How long Slack accepts a trigger_id after the interaction that carried it. */
-const TRIGGER_TTL_MS = 3_000;
 
 /** A modal open in front of a person, as the app last set it, with what they typed or chose in it. */
 export interface OpenModal {
@@ -30,16 +26,13 @@ const actionTs = () => (Date.now() / 1000).toFixed(6);
 
 export class Modals {
   readonly open = new Map<string, OpenModal>();
-  private readonly triggers = new Map<string, { user: string; expiresAt: number }>();
   private counter = 0;
 
   constructor(private readonly ws: Workspace) {}
 
   /** A trigger_id for an interaction of `user`, usable once within 3 seconds. */
   trigger(user: string): string {
-    const id = `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString("hex")}`;
-    this.triggers.set(id, { user, expiresAt: Date.now() + TRIGGER_TTL_MS });
-    return id;
+    return this.ws.issueTrigger(user);
   }
 
   /** The modal `user` has open (the latest one), if any. */
@@ -53,9 +46,9 @@ export class Modals {
         token: "bot",
         run: (args) => {
           const triggerId = str(args, "trigger_id");
-          const trigger = triggerId ? this.triggers.get(triggerId) : undefined;
+          const trigger = triggerId ? this.ws.triggers.get(triggerId) : undefined;
           if (!triggerId || !trigger) return fail("invalid_trigger_id");
-          this.triggers.delete(triggerId);
+          this.ws.triggers.delete(triggerId);
           if (trigger.expiresAt < Date.now()) return fail("expired_trigger_id");
           const id = `V${String(++this.counter).padStart(10, "0")}`;
           const modal: OpenModal = {

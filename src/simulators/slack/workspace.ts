@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type {
   ChannelInput,
   Ephemeral,
@@ -47,6 +48,9 @@ const MIME_TYPES: Record<string, string> = {
 export const BASE_SECONDS = 1_700_000_000;
 
 /** Channels, users, messages and files of the simulated workspace (rendering.ts renders them as JSON). */
+/** How long Slack accepts a trigger_id after the interaction that carried it. */
+const TRIGGER_TTL_MS = 3_000;
+
 export class Workspace {
   readonly channels = new Map<string, SimulatedChannel>();
   readonly users = new Map<string, SimulatedUser>();
@@ -57,6 +61,8 @@ export class Workspace {
   readonly reactions: Reaction[] = [];
   /** Each user's home tab, as views.publish last set it. */
   readonly homes = new Map<string, PublishedHome>();
+  /** trigger_ids of people's interactions, each usable once within 3 seconds to open a modal. */
+  readonly triggers = new Map<string, { user: string; expiresAt: number }>();
   readonly uploads: Upload[] = [];
   readonly responses: ResponseUrlPost[] = [];
   private readonly files = new Map<string, StoredFile>();
@@ -214,6 +220,13 @@ export class Workspace {
     return this.messages
       .filter((m) => m.channel === channel && (!m.thread_ts || m.thread_ts === m.ts) && !m.deleted)
       .sort((a, b) => compareTs(a.ts, b.ts));
+  }
+
+  /** A trigger_id for an interaction of `user`, usable once within 3 seconds (views.open). */
+  issueTrigger(user: string): string {
+    const id = `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString("hex")}`;
+    this.triggers.set(id, { user, expiresAt: Date.now() + TRIGGER_TTL_MS });
+    return id;
   }
 }
 

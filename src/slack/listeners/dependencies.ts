@@ -1,5 +1,6 @@
 /** What every Slack listener may use: the core's services, the channel directory and the logger. */
 import type { ConversationActions } from "../../core/actions.js";
+import type { AiAssistant } from "../../core/ai/assistant.js";
 import type { AssigneesInChannel } from "../../core/assignees-in-channel.js";
 import type { SlashCommands } from "../../core/commands.js";
 import type { Conversations } from "../../core/conversations.js";
@@ -34,5 +35,7 @@ export interface ListenerDependencies {
   readonly savedReplyForm: SavedReplyForm;
   /** The assignment menu's members and names, which the membership and user events keep current. */
   readonly directory: ChannelDirectory;
+  /** Drafts and summaries, when an AI model is configured; null otherwise (no AI control is shown). */
+  readonly ai: { readonly assistant: AiAssistant; readonly modelName: string } | null;
   readonly logger: Logger;
 }

@@ -6,6 +6,8 @@ import * as moveInbox from "./actions/move-inbox.js";
 import * as remind from "./actions/remind.js";
 import * as sendAgain from "./actions/send-again.js";
 import * as transcriptLink from "./actions/transcript-link.js";
+import * as aiDraft from "./ai/draft.js";
+import * as aiSendDraft from "./ai/send-draft.js";
 import * as threadlineCommand from "./commands/threadline.js";
 import type { ListenerDependencies } from "./dependencies.js";
 import * as appHome from "./events/app-home.js";
@@ -34,6 +36,8 @@ const listeners = [
   sendAgain,
   savedReplyShortcut,
   cancelScheduled,
+  aiDraft,
+  aiSendDraft,
 ];
 
 export function registerListeners(app: App, deps: ListenerDependencies): void {

@@ -1,13 +1,24 @@
 import type { App, BlockAction } from "@slack/bolt";
+import { summarizeChoice } from "../../ai-blocks.js";
 import { conversationIdFromBlockId, remindActionId, slackDate } from "../../blocks.js";
+import { summarize } from "../ai/summarize.js";
 import type { ListenerDependencies } from "../dependencies.js";
 
-/** "Remind me" on a thread's parent: schedules the reminder and tells the person when, just to them. */
-export function register(app: App, { reminders }: ListenerDependencies): void {
+/**
+ * "Remind me" on a thread's parent: schedules the reminder and tells the person when, just to them. The same
+ * ⋯ menu carries ✨ Summarize when an AI model is configured.
+ */
+export function register(app: App, deps: ListenerDependencies): void {
+  const { reminders } = deps;
   app.action<BlockAction>({ action_id: remindActionId }, async ({ body, action, ack, respond }) => {
     await ack();
     const conversationId = conversationIdFromBlockId(action.block_id);
     const choice = action.type === "overflow" ? action.selected_option?.value : undefined;
+    if (choice === summarizeChoice) {
+      const channelId = body.channel?.id ?? body.container?.channel_id;
+      await summarize(deps, conversationId, { userId: body.user.id, channelId }, respond);
+      return;
+    }
     const outcome =
       conversationId === null
         ? { result: "refused" as const, reason: "This menu does not belong to a Threadline conversation." }
