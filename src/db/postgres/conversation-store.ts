@@ -31,7 +31,7 @@ import type {
   StartState,
   Write,
 } from "../../core/ports/store.js";
-import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettings } from "../sqlite/rows.js";
+import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettings } from "../rows.js";
 import { writeTeamSettings } from "../team-settings.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";

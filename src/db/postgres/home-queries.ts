@@ -9,7 +9,7 @@ import type {
   ScheduledReminder,
 } from "../../core/ports/home.js";
 import { summaryColumns, toSummary, waitingSince } from "../sqlite/home-queries.js";
-import { toInbox } from "../sqlite/rows.js";
+import { toInbox } from "../rows.js";
 import { prepared } from "./pool.js";
 
 type Row = Record<string, unknown>;

@@ -47,7 +47,7 @@ import {
   toMessage,
   toSentPart,
   toTeamSettings,
-} from "./rows.js";
+} from "../rows.js";
 import { searchTerms } from "./search.js";
 import { storeStatements } from "./store-statements.js";
 

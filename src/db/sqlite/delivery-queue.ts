@@ -3,7 +3,7 @@ import type { DeliveryQueue, Job, NewJob, QueuedJob, QueueStats } from "../../co
 import type { SqliteConnection } from "./connection.js";
 import type { SqliteOwnerLocks } from "./owner-locks.js";
 import { sqliteDate } from "./prisma-adapter.js";
-import { dateFrom } from "./rows.js";
+import { dateFrom } from "../rows.js";
 
 type Row = Record<string, unknown>;
 

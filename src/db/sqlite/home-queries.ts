@@ -9,7 +9,7 @@ import type {
   InboxQueue,
   ScheduledReminder,
 } from "../../core/ports/home.js";
-import { optionalDate, text as optionalText, toInbox } from "./rows.js";
+import { optionalDate, text as optionalText, toInbox } from "../rows.js";
 
 type Row = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import type { PreparedStatement } from "../sql/statement.js";
 import { type CompiledStatement, compileStatement, type StatementDefinition } from "../sql/statement.js";
 import type { TransactionBody } from "../sql/transaction.js";
 import type { SqliteConnection } from "./connection.js";
-import { columnValue } from "./rows.js";
+import { columnValue } from "../rows.js";
 
 /** How SQLite spells what differs (src/db/sql/builder.ts); better-sqlite3 runs the statements. */
 export const sqliteBuilder = sqlBuilder(new SqliteAdapter(), new SqliteQueryCompiler(), {

@@ -8,8 +8,8 @@ import type {
   MessageStatus,
   SentPart,
   TeamSettings,
-} from "../../core/model.js";
-import { sqliteDate } from "./prisma-adapter.js";
+} from "../core/model.js";
+import { sqliteDate } from "./sqlite/prisma-adapter.js";
 
 /* Rows as better-sqlite3 returns them (numbers, 0/1, date text) to the core's model, and values back. */
 
