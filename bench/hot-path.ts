@@ -5,8 +5,9 @@ import { customerLane, slackLane } from "../src/core/lane-names.js";
 import type { InboundMessage } from "../src/core/model.js";
 import { openDatabase } from "../src/db/client.js";
 import { migrateDatabase } from "../src/db/migrate.js";
-import { SqliteConversationStore } from "../src/db/sqlite/conversation-store.js";
+import { sqliteConversationStore } from "../src/db/sqlite/database.js";
 import { SqliteDeliveryQueue } from "../src/db/sqlite/delivery-queue.js";
+import { SqliteSql } from "../src/db/sqlite/sql.js";
 import { printCostPerCall } from "./cost-per-call.js";
 
 /*
@@ -19,7 +20,7 @@ const url = `file:${path.join(dir, "bench.db")}`;
 await migrateDatabase(url);
 const { connection, prisma } = openDatabase(url);
 const queue = new SqliteDeliveryQueue(connection);
-const store = new SqliteConversationStore(connection, queue, prisma, (id) => [
+const store = sqliteConversationStore(connection, new SqliteSql(connection), queue, (id) => [
   slackLane(id),
   customerLane(id),
 ]);

@@ -12,6 +12,7 @@ export const postgresBuilder = sqlBuilder(new PostgresAdapter(), new PostgresQue
   greatest: "greatest",
   integerCast: "bigint",
   lockRows: true,
+  jsonText: "jsonb",
 });
 
 /** The statements written once, run as named prepared statements through the instance's pool. */

@@ -18,6 +18,8 @@ export interface SqlBuilder {
   greatest<T>(left: Expression<T>, right: Expression<T>): RawBuilder<T>;
   /** A value used as a 64-bit integer in arithmetic. */
   integer(value: Expression<number>): RawBuilder<number>;
+  /** The text of field `key` of a JSON text (a job's payload), null when it has none. */
+  jsonText(json: Expression<string>, key: string): RawBuilder<string | null>;
   /** `query` locking the rows it reads until the transaction ends, so racing instances decide one by one. */
   locked<Tables, From extends keyof Tables, Row>(
     query: SelectQueryBuilder<Tables, From, Row>,
@@ -38,6 +40,8 @@ export interface SqlSpelling {
    * none: its write transactions run one at a time.
    */
   readonly lockRows: boolean;
+  /** How a field of a JSON text is read as text: SQLite's `json_extract`, PostgreSQL's `jsonb ->>`. */
+  readonly jsonText: "json_extract" | "jsonb";
 }
 
 /** The builder of one database, from Kysely's adapter and compiler for it; its driver runs nothing. */
@@ -63,6 +67,10 @@ export function sqlBuilder(
     greatest: <T>(left: Expression<T>, right: Expression<T>) =>
       sql<T>`${sql.raw(spelling.greatest)}(${left}, ${right})`,
     integer: (value) => (cast === null ? sql<number>`${value}` : sql<number>`cast(${value} as ${cast})`),
+    jsonText: (json, key) =>
+      spelling.jsonText === "json_extract"
+        ? sql<string | null>`cast(json_extract(${json}, ${sql.lit(`$.${key}`)}) as text)`
+        : sql<string | null>`(${json}::jsonb ->> ${sql.lit(key)})`,
     locked: (query) => (spelling.lockRows ? query.forUpdate() : query),
   };
 }

@@ -1,13 +1,17 @@
 import type Database from "better-sqlite3";
+import type { NewJob, QueuedJob } from "../../core/ports/queue.js";
 import { prismaOver } from "../client.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
 import { settingOrCreate } from "../settings.js";
+import { SqlConversationStore } from "../store/conversation-store.js";
 import { SqliteConnection } from "./connection.js";
-import { SqliteConversationStore } from "./conversation-store.js";
 import { SqliteDeliveryQueue } from "./delivery-queue.js";
+import { SqliteHeldMessages } from "./held-messages.js";
+import { SqliteHomeQueries } from "./home-queries.js";
 import { SqliteOwnerLocks } from "./owner-locks.js";
+import { SqliteSearch } from "./search.js";
 import { SqliteSql } from "./sql.js";
 
 /** The embedded database: one connection shared by the hot path's statements and Prisma Client. */
@@ -17,10 +21,11 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
   const prisma = prismaOver(connection);
   const owners = file === ":memory:" ? null : new SqliteOwnerLocks(file);
   const queue = new SqliteDeliveryQueue(connection, owners);
+  const sql = new SqliteSql(connection);
   return {
-    store: new SqliteConversationStore(connection, queue, prisma, options.lanesOf),
+    store: sqliteConversationStore(connection, sql, queue, options.lanesOf),
     queue,
-    pacing: new SqlPostPacing(new SqliteSql(connection)),
+    pacing: new SqlPostPacing(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();
@@ -35,6 +40,29 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
       owners?.release();
     },
   };
+}
+
+/** The conversation store on SQLite's one connection. */
+export function sqliteConversationStore(
+  connection: SqliteConnection,
+  sql: SqliteSql,
+  queue: SqliteDeliveryQueue,
+  lanesOf: (conversationId: number) => readonly string[],
+): SqlConversationStore {
+  const db = () => connection.db;
+  const jobs = {
+    // Runs inside SqliteSql's transaction, synchronously, on the same connection: no statement to yield.
+    // biome-ignore lint/correctness/useYield: the old queue inserts without yielding, until it moves onto SqlDatabase
+    *insertJobs(newJobs: readonly NewJob[], now: Date) {
+      return queue.insert(newJobs, now);
+    },
+    announce: (queued: readonly QueuedJob[]) => queue.announce(queued),
+  };
+  return new SqlConversationStore(sql, jobs, lanesOf, {
+    home: new SqliteHomeQueries(db),
+    held: new SqliteHeldMessages(db),
+    search: new SqliteSearch(db),
+  });
 }
 
 /**

@@ -1,9 +1,9 @@
 import type Database from "better-sqlite3";
 import type { DeliveryQueue, Job, NewJob, QueuedJob, QueueStats } from "../../core/ports/queue.js";
+import { dateFrom } from "../rows.js";
 import type { SqliteConnection } from "./connection.js";
 import type { SqliteOwnerLocks } from "./owner-locks.js";
 import { sqliteDate } from "./prisma-adapter.js";
-import { dateFrom } from "../rows.js";
 
 type Row = Record<string, unknown>;
 

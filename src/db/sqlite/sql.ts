@@ -1,18 +1,19 @@
 import type Database from "better-sqlite3";
 import { SqliteAdapter, SqliteQueryCompiler } from "kysely";
+import { columnValue } from "../rows.js";
 import { sqlBuilder } from "../sql/builder.js";
 import type { SqlDatabase } from "../sql/database.js";
 import type { PreparedStatement } from "../sql/statement.js";
 import { type CompiledStatement, compileStatement, type StatementDefinition } from "../sql/statement.js";
 import type { TransactionBody } from "../sql/transaction.js";
 import type { SqliteConnection } from "./connection.js";
-import { columnValue } from "../rows.js";
 
 /** How SQLite spells what differs (src/db/sql/builder.ts); better-sqlite3 runs the statements. */
 export const sqliteBuilder = sqlBuilder(new SqliteAdapter(), new SqliteQueryCompiler(), {
   greatest: "max",
   integerCast: null,
   lockRows: false,
+  jsonText: "json_extract",
 });
 
 /** The statements written once, run as better-sqlite3 prepared statements on the app's one connection. */

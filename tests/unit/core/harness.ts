@@ -22,8 +22,10 @@ import type { HomeView } from "../../../src/core/ports/home.js";
 import type { EarlierPost, ParentView, SlackPort, ThreadPost } from "../../../src/core/ports/slack.js";
 import { openDatabase, type PrismaClient } from "../../../src/db/client.js";
 import type { SqliteConnection } from "../../../src/db/sqlite/connection.js";
-import { SqliteConversationStore } from "../../../src/db/sqlite/conversation-store.js";
+import { sqliteConversationStore } from "../../../src/db/sqlite/database.js";
 import { SqliteDeliveryQueue } from "../../../src/db/sqlite/delivery-queue.js";
+import { SqliteSql } from "../../../src/db/sqlite/sql.js";
+import type { SqlConversationStore } from "../../../src/db/store/conversation-store.js";
 import { migratedSqliteUrl } from "../../support/migrated-sqlite.js";
 
 /** In-memory SlackPort: records what the core posts; `failures` makes the next calls throw. */
@@ -246,7 +248,7 @@ export class RecordingChannel implements CustomerChannel {
 export const silentLogger = pino({ level: "silent" });
 
 export interface TestDatabase {
-  readonly store: SqliteConversationStore;
+  readonly store: SqlConversationStore;
   readonly queue: SqliteDeliveryQueue;
   readonly prisma: PrismaClient;
   readonly connection: SqliteConnection;
@@ -267,7 +269,10 @@ export async function testDatabase(): Promise<TestDatabase> {
   const { connection, prisma } = openDatabase(url);
   const queue = new SqliteDeliveryQueue(connection);
   return {
-    store: new SqliteConversationStore(connection, queue, prisma, (id) => [slackLane(id), customerLane(id)]),
+    store: sqliteConversationStore(connection, new SqliteSql(connection), queue, (id) => [
+      slackLane(id),
+      customerLane(id),
+    ]),
     queue,
     prisma,
     connection,

@@ -1,0 +1,276 @@
+import { type Expression, sql } from "kysely";
+import { type ChannelKind, type Inbox, noTeamSettings, type TeamSettings } from "../../core/model.js";
+import type { QueuedJob } from "../../core/ports/queue.js";
+import type { InboxChange, InboxChangeOutcome, InboxCounts } from "../../core/ports/store.js";
+import { toInbox, toQueuedJob, toTeamSettings } from "../rows.js";
+import { statement } from "../sql/statement.js";
+import { all, first } from "../sql/transaction.js";
+import { inboundStatements, rowsOfConversations } from "./inbound-state.js";
+import { commit, customerPosts, prepareAll, type Row, type Step, type StoreParts } from "./shared.js";
+
+/** Tells the other instances, when the caller's transaction commits, of jobs it made runnable again. */
+export type NotifyReleased = (jobs: readonly QueuedJob[]) => Step<void>;
+
+/** Each setting's new value, and whether the change names it (null clears it; unnamed ones stay). */
+type TeamSettingsValues = { [Name in keyof TeamSettings]: TeamSettings[Name] | undefined } & {
+  [Name in keyof TeamSettings as `${Name}Given`]: boolean;
+};
+
+/** The setting's new value when the change names it, else the one it had. */
+const changed = <T>(given: Expression<boolean>, value: Expression<T>, current: Expression<T>) =>
+  sql<T>`case when ${given} then ${value} else ${current} end`;
+
+const statements = {
+  byChannel: statement<{ slackChannelId: string }, Row>("store_inboxes_for_channel", ({ db }, p) =>
+    db.selectFrom("Inbox").selectAll().where("slackChannelId", "=", p.slackChannelId).orderBy("id"),
+  ),
+  connectedChannels: statement<Record<string, never>, { slackChannelId: string }>(
+    "store_connected_channels",
+    ({ db }) =>
+      db
+        .selectFrom("Inbox")
+        .select("slackChannelId")
+        .distinct()
+        .where("slackChannelId", "is not", null)
+        .$narrowType<{ slackChannelId: string }>(),
+  ),
+  // Locked: two people connecting the same inbox at once are decided one after the other.
+  lockedInbox: statement<{ kind: string; address: string }, Row>("store_inbox_locked", ({ db, locked }, p) =>
+    locked(db.selectFrom("Inbox").selectAll().where("kind", "=", p.kind).where("address", "=", p.address)),
+  ),
+  rememberThreads: statement<{ inboxId: number; now: Date }, never>("store_remember_threads", ({ db }, p) =>
+    db
+      .insertInto("PastThread")
+      .columns(["slackChannelId", "slackThreadTs", "conversationId", "createdAt"])
+      .expression(
+        db
+          .selectFrom("Conversation")
+          .select(["slackChannelId", "slackThreadTs", "id", sql<Date>`${p.now}`.as("createdAt")])
+          .where("inboxId", "=", p.inboxId)
+          .where("slackChannelId", "is not", null)
+          .where("slackThreadTs", "is not", null)
+          .$narrowType<{ slackChannelId: string; slackThreadTs: string }>(),
+      )
+      .onConflict((conflict) => conflict.doNothing()),
+  ),
+  connect: statement<{ inboxId: number; to: string | null; userId: string; now: Date }, never>(
+    "store_connect_inbox",
+    ({ db }, p) =>
+      db
+        .updateTable("Inbox")
+        .set({
+          slackChannelId: p.to,
+          connectedBy: p.userId,
+          connectedAt: p.now,
+          deliveryProblem: null,
+          updatedAt: p.now,
+        })
+        .where("id", "=", p.inboxId),
+  ),
+  setProblem: statement<{ inboxId: number; problem: string | null; now: Date }, never>(
+    "store_set_inbox_problem",
+    ({ db }, p) =>
+      db
+        .updateTable("Inbox")
+        .set({ deliveryProblem: p.problem, updatedAt: p.now })
+        .where("id", "=", p.inboxId),
+  ),
+  conversationIds: statement<{ inboxId: number }, { id: number }>("store_conversation_ids", ({ db }, p) =>
+    db.selectFrom("Conversation").select("id").where("inboxId", "=", p.inboxId),
+  ),
+  unpark: statement<{ lane: string }, { id: number }>("store_unpark_lane", ({ db }, p) =>
+    db
+      .updateTable("DeliveryJob")
+      .set({ state: sql.lit("pending"), runAt: sql.lit(0) })
+      .where("state", "=", sql.lit("parked"))
+      .where("lane", "=", p.lane)
+      .returning("id"),
+  ),
+  laneJobs: statement<{ lane: string }, Row>("store_lane_jobs", ({ db }, p) =>
+    db
+      .selectFrom("DeliveryJob")
+      .select(["id", "lane", "kind", "payload", "runAt", "createdAt"])
+      .where("lane", "=", p.lane)
+      .where("state", "=", sql.lit("pending"))
+      .orderBy("id"),
+  ),
+  counts: statement<{ inboxId: number }, { open: unknown; closed: unknown; unassigned: unknown }>(
+    "store_inbox_counts",
+    ({ db }, p) =>
+      db
+        .selectFrom("Conversation")
+        .select([
+          sql`sum(case when "status" = 'open' then 1 else 0 end)`.as("open"),
+          sql`sum(case when "status" = 'closed' then 1 else 0 end)`.as("closed"),
+          sql`sum(case when "status" = 'open' and "assigneeId" is null then 1 else 0 end)`.as("unassigned"),
+        ])
+        .where("inboxId", "=", p.inboxId),
+  ),
+  waiting: statement<{ inboxId: number }, { count: number | string }>("store_waiting_messages", ({ db }, p) =>
+    db
+      .selectFrom("Message as m")
+      .innerJoin("Conversation as c", "c.id", "m.conversationId")
+      .select((eb) => eb.fn.countAll().as("count"))
+      .where("c.inboxId", "=", p.inboxId)
+      .where("m.direction", "=", sql.lit("in"))
+      .where("m.slackTs", "is", null)
+      .where("m.status", "=", sql.lit("received")),
+  ),
+  // A change leaves the settings it does not name as they were.
+  saveTeamSettings: statement<
+    TeamSettingsValues & { slackChannelId: string; userId: string; now: Date },
+    Row
+  >("store_save_team_settings", ({ db }, p) =>
+    db
+      .insertInto("TeamSettings")
+      .values({
+        slackChannelId: p.slackChannelId,
+        hours: p.hours,
+        awayMessage: p.awayMessage,
+        slaMinutes: p.slaMinutes,
+        updatedBy: p.userId,
+        updatedAt: p.now,
+      })
+      .onConflict((conflict) =>
+        conflict.column("slackChannelId").doUpdateSet((eb) => ({
+          hours: changed(p.hoursGiven, p.hours, eb.ref("TeamSettings.hours")),
+          awayMessage: changed(p.awayMessageGiven, p.awayMessage, eb.ref("TeamSettings.awayMessage")),
+          slaMinutes: changed(p.slaMinutesGiven, p.slaMinutes, eb.ref("TeamSettings.slaMinutes")),
+          updatedBy: p.userId,
+          updatedAt: p.now,
+        })),
+      )
+      .returningAll(),
+  ),
+};
+
+/** Inboxes, their channels and holds, and their teams' settings. */
+export class Inboxes {
+  private readonly s;
+  private readonly rows;
+  private readonly byId;
+  private readonly teamSettingsStatement;
+
+  constructor(
+    private readonly parts: StoreParts,
+    private readonly notifyReleased: NotifyReleased,
+  ) {
+    this.s = prepareAll(parts.database, statements);
+    this.rows = rowsOfConversations(parts.database);
+    this.byId = parts.database.prepare(inboundStatements.inboxById);
+    this.teamSettingsStatement = parts.database.prepare(inboundStatements.teamSettings);
+  }
+
+  async find(kind: ChannelKind, address: string): Promise<Inbox | null> {
+    const [row] = await this.rows.inbox.read({ kind, address });
+    return row ? toInbox(row) : null;
+  }
+
+  async byInboxId(inboxId: number): Promise<Inbox | null> {
+    const [row] = await this.byId.read({ id: inboxId });
+    return row ? toInbox(row) : null;
+  }
+
+  async forChannel(slackChannelId: string): Promise<readonly Inbox[]> {
+    return (await this.s.byChannel.read({ slackChannelId })).map(toInbox);
+  }
+
+  async connectedChannelIds(): Promise<readonly string[]> {
+    return (await this.s.connectedChannels.read({})).map((row) => String(row.slackChannelId));
+  }
+
+  async connect(change: InboxChange): Promise<InboxChangeOutcome> {
+    const { s, rows } = this;
+    const release = (inboxId: number) => this.release(inboxId);
+    const queue = this.parts.jobs;
+    return commit<InboxChangeOutcome>(this.parts, function* () {
+      const now = new Date();
+      const key = { kind: change.kind, address: change.address };
+      let found = yield* first(s.lockedInbox, key);
+      if (!found && !change.from.includes(null))
+        return { outcome: { changed: false, inbox: null }, jobs: [] };
+      found ??= yield* first(rows.insertInbox, { ...key, now });
+      found ??= yield* first(s.lockedInbox, key);
+      if (!found) throw new Error(`the inbox ${change.kind} ${change.address} could not be created`);
+      const before = toInbox(found);
+      if (!change.from.includes(before.slackChannelId)) {
+        return { outcome: { changed: false, inbox: before }, jobs: [] };
+      }
+      if (before.slackChannelId && before.slackChannelId !== change.to) {
+        yield* all(s.rememberThreads, { inboxId: before.id, now });
+      }
+      yield* all(s.connect, { inboxId: before.id, to: change.to, userId: change.userId, now });
+      const released = change.to ? yield* release(before.id) : [];
+      return {
+        outcome: { changed: true, before, released: customerPosts(released) },
+        jobs: [...released, ...(yield* queue.insertJobs(change.jobs ?? [], now))],
+      };
+    });
+  }
+
+  async releaseHeld(inboxId: number): Promise<number> {
+    const { s } = this;
+    const release = (id: number) => this.release(id);
+    return commit(this.parts, function* () {
+      yield* all(s.setProblem, { inboxId, problem: null, now: new Date() });
+      const released = yield* release(inboxId);
+      return { outcome: customerPosts(released), jobs: released };
+    });
+  }
+
+  async setProblem(inboxId: number, problem: string | null): Promise<void> {
+    await this.s.setProblem.commitNow({ inboxId, problem, now: new Date() });
+  }
+
+  /** In a transaction: the inbox's parked lanes run again; their jobs, to announce once committed. */
+  private *release(inboxId: number): Step<QueuedJob[]> {
+    const released: QueuedJob[] = [];
+    for (const { id } of yield* all(this.s.conversationIds, { inboxId })) {
+      for (const lane of this.parts.lanesOf(Number(id))) {
+        if ((yield* all(this.s.unpark, { lane })).length === 0) continue;
+        released.push(...(yield* all(this.s.laneJobs, { lane })).map(toQueuedJob));
+      }
+    }
+    if (released.length > 0) yield* this.notifyReleased(released);
+    return released;
+  }
+
+  async counts(inboxId: number): Promise<InboxCounts> {
+    const [row] = await this.s.counts.read({ inboxId });
+    return {
+      open: Number(row?.open ?? 0),
+      closed: Number(row?.closed ?? 0),
+      unassigned: Number(row?.unassigned ?? 0),
+    };
+  }
+
+  async waiting(inboxId: number): Promise<number> {
+    const [row] = await this.s.waiting.read({ inboxId });
+    return Number(row?.count ?? 0);
+  }
+
+  /** Read with every reply that ends a wait (to time it). */
+  async teamSettings(slackChannelId: string): Promise<TeamSettings> {
+    const [row] = await this.teamSettingsStatement.read({ slackChannelId });
+    return row ? toTeamSettings(row) : noTeamSettings;
+  }
+
+  async saveTeamSettings(
+    slackChannelId: string,
+    changes: Partial<TeamSettings>,
+    userId: string,
+  ): Promise<TeamSettings> {
+    const [row] = await this.s.saveTeamSettings.commitNow({
+      slackChannelId,
+      userId,
+      now: new Date(),
+      hours: changes.hours,
+      hoursGiven: changes.hours !== undefined,
+      awayMessage: changes.awayMessage,
+      awayMessageGiven: changes.awayMessage !== undefined,
+      slaMinutes: changes.slaMinutes,
+      slaMinutesGiven: changes.slaMinutes !== undefined,
+    });
+    return row ? toTeamSettings(row) : noTeamSettings;
+  }
+}

@@ -1,0 +1,141 @@
+import { sql } from "kysely";
+import type { NewJob, QueuedJob } from "../../core/ports/queue.js";
+import type { Write } from "../../core/ports/store.js";
+import type { SqlDatabase } from "../sql/database.js";
+import { type PreparedStatement, type StatementDefinition, statement } from "../sql/statement.js";
+import { all, type TransactionBody, type TransactionStep } from "../sql/transaction.js";
+
+/** A row as either driver returns it; src/db/rows.ts maps it to the core's model. */
+export type Row = Record<string, unknown>;
+
+/** A step of a transaction body that answers `T`. */
+export type Step<T> = Generator<TransactionStep, T, unknown[]>;
+
+/** What the store needs of the delivery queue: jobs inserted in its transactions, announced once committed. */
+export interface StoreJobs {
+  /** Inserts jobs as a step of the caller's transaction (on PostgreSQL also its NOTIFY); answers them as queued. */
+  insertJobs(jobs: readonly NewJob[], now: Date): Step<QueuedJob[]>;
+  /** After the caller's transaction committed: hands the jobs to this process's worker. */
+  announce(jobs: readonly QueuedJob[]): void;
+}
+
+/** What every area of the store works with. */
+export interface StoreParts {
+  readonly database: SqlDatabase;
+  readonly jobs: StoreJobs;
+  /** The lanes of a conversation's jobs (held lanes are released when its inbox is connected). */
+  readonly lanesOf: (conversationId: number) => readonly string[];
+}
+
+/** Prepares every statement of `definitions` for `database`, under the same keys. */
+export function prepareAll<Definitions extends object>(
+  database: SqlDatabase,
+  definitions: Definitions,
+): {
+  readonly [Name in keyof Definitions]: Definitions[Name] extends StatementDefinition<infer Values, infer Out>
+    ? PreparedStatement<Values, Out>
+    : never;
+} {
+  return Object.fromEntries(
+    Object.entries(definitions).map(([name, definition]) => [
+      name,
+      database.prepare(definition as StatementDefinition<unknown, unknown>),
+    ]),
+  ) as never;
+}
+
+/** A transaction's outcome and the jobs to announce once it has committed. */
+export interface Committed<T> {
+  readonly outcome: T;
+  readonly jobs: readonly QueuedJob[];
+}
+
+/** Runs `body` as one transaction and announces its jobs once it has committed. */
+export async function commit<T>(parts: StoreParts, body: () => TransactionBody<Committed<T>>): Promise<T> {
+  const { outcome, jobs } = await parts.database.transaction(body);
+  parts.jobs.announce(jobs);
+  return outcome;
+}
+
+/** How many of the jobs are posts of customer messages. */
+export const customerPosts = (jobs: readonly QueuedJob[]) =>
+  jobs.filter((job) => job.kind === "slack.postInbound").length;
+
+type UpdatedTable = "Conversation" | "Message" | "Contact";
+
+/** One definition per table and set of columns, for every store of the process (names are process-wide). */
+const updateDefinitions = new Map<string, StatementDefinition<Row, never>>();
+
+function updateDefinition(table: UpdatedTable, columns: readonly string[]): StatementDefinition<Row, never> {
+  const key = `${table}:${columns.join(",")}`;
+  let definition = updateDefinitions.get(key);
+  if (!definition) {
+    definition = statement<Row, never>(`store_update_${updateDefinitions.size + 1}`, ({ db }, p) =>
+      db
+        .updateTable(table)
+        .set(Object.fromEntries([...columns, "updatedAt"].map((column) => [column, p[column]])))
+        .where("id", "=", sql<number>`${p.id}`),
+    );
+    updateDefinitions.set(key, definition);
+  }
+  return definition;
+}
+
+const writeStatements = {
+  updateSentPart: statement<{ status: string; messageId: number; index: number }, never>(
+    "store_update_sent_part",
+    ({ db }, p) =>
+      db
+        .updateTable("SentPart")
+        .set({ status: p.status })
+        .where("messageId", "=", p.messageId)
+        .where("index", "=", p.index),
+  ),
+};
+
+/** `UPDATE table SET <changed columns>, updatedAt WHERE id`, compiled once per table and set of columns. */
+export class RowUpdates {
+  private readonly prepared = new Map<StatementDefinition<Row, never>, PreparedStatement<Row, never>>();
+  private readonly updateSentPart;
+
+  constructor(private readonly database: SqlDatabase) {
+    this.updateSentPart = database.prepare(writeStatements.updateSentPart);
+  }
+
+  /** The statement and values of an update, or null when nothing changes. */
+  private bound(table: UpdatedTable, id: number, changes: object, now: Date) {
+    const values = changes as Row;
+    const columns = Object.keys(values).filter((column) => values[column] !== undefined);
+    if (columns.length === 0) return null;
+    const definition = updateDefinition(table, columns);
+    let prepared = this.prepared.get(definition);
+    if (!prepared) {
+      prepared = this.database.prepare(definition);
+      this.prepared.set(definition, prepared);
+    }
+    return { prepared, values: { ...values, updatedAt: now, id } };
+  }
+
+  *update(table: UpdatedTable, id: number, changes: object, now: Date): Step<void> {
+    const update = this.bound(table, id, changes, now);
+    if (update) yield* all(update.prepared, update.values);
+  }
+
+  /** The same, committed on its own at once (outside any transaction of ours). */
+  async updateNow(table: UpdatedTable, id: number, changes: object, now: Date): Promise<void> {
+    const update = this.bound(table, id, changes, now);
+    if (update) await update.prepared.commitNow(update.values);
+  }
+
+  /** The changes of a `Write` and its jobs, as a step of the caller's transaction. */
+  *apply(jobs: StoreJobs, write: Write, now: Date): Step<QueuedJob[]> {
+    for (const [id, changes] of write.conversations ?? [])
+      yield* this.update("Conversation", id, changes, now);
+    for (const [id, changes] of write.messages ?? []) yield* this.update("Message", id, changes, now);
+    for (const [id, profile] of write.contacts ?? []) yield* this.update("Contact", id, profile, now);
+    for (const [messageId, index, status] of write.parts ?? []) {
+      yield* all(this.updateSentPart, { status, messageId, index });
+    }
+    return write.jobs?.length ? yield* jobs.insertJobs(write.jobs, now) : [];
+  }
+}
