@@ -4,8 +4,9 @@ import { customerLane, slackLane } from "../../src/core/lane-names.js";
 import type { InboundMessage } from "../../src/core/model.js";
 import type { PrismaClient } from "../../src/db/client.js";
 import { prismaOverPool } from "../../src/db/postgres/client.js";
-import { PgConversationStore } from "../../src/db/postgres/conversation-store.js";
+import { postgresConversationStore } from "../../src/db/postgres/database.js";
 import { PgDeliveryQueue } from "../../src/db/postgres/delivery-queue.js";
+import { PgSql } from "../../src/db/postgres/sql.js";
 import { settingOrCreate } from "../../src/db/settings.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
@@ -28,7 +29,10 @@ function openInstance(url: string, name: string) {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   const queue = new PgDeliveryQueue(pool, { instance: name, databaseUrl: null });
   const prisma = prismaOverPool(pool);
-  const store = new PgConversationStore(pool, queue, prisma, (id) => [slackLane(id), customerLane(id)]);
+  const store = postgresConversationStore(pool, new PgSql(pool), queue, {
+    instance: name,
+    lanesOf: (id) => [slackLane(id), customerLane(id)],
+  });
   return {
     store,
     queue,
