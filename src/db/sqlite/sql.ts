@@ -19,7 +19,11 @@ export const sqliteBuilder = sqlBuilder(new SqliteAdapter(), new SqliteQueryComp
 /** The statements written once, run as better-sqlite3 prepared statements on the app's one connection. */
 export class SqliteSql implements SqlDatabase {
   readonly builder = sqliteBuilder;
-  private readonly prepared = new Map<CompiledStatement<never>, Database.Statement>();
+  /** Each statement with whether it returns rows (a native getter, read once). */
+  private readonly prepared = new Map<
+    CompiledStatement<never>,
+    { statement: Database.Statement; reader: boolean }
+  >();
 
   constructor(private readonly connection: SqliteConnection) {}
 
@@ -44,16 +48,17 @@ export class SqliteSql implements SqlDatabase {
   /** Synchronous, so that a transaction runs whole within one group commit. */
   private rowsOf<Values, Row>(compiled: CompiledStatement<Values>, values: Values): Row[] {
     const key = compiled as CompiledStatement<never>;
-    let statement = this.prepared.get(key);
-    if (!statement) {
-      statement = this.connection.db.prepare(compiled.text);
-      this.prepared.set(key, statement);
+    let prepared = this.prepared.get(key);
+    if (!prepared) {
+      const statement = this.connection.db.prepare(compiled.text);
+      prepared = { statement, reader: statement.reader };
+      this.prepared.set(key, prepared);
     }
     // better-sqlite3 binds neither dates nor booleans: they are stored as Prisma stores them.
     const parameters = compiled.bind(values, columnValue);
     // A statement that returns no rows refuses `all`: it is `run`.
-    if (statement.reader) return statement.all(parameters) as Row[];
-    statement.run(parameters);
+    if (prepared.reader) return prepared.statement.all(parameters) as Row[];
+    prepared.statement.run(parameters);
     return [];
   }
 }

@@ -66,10 +66,11 @@ type UpdatedTable = "Conversation" | "Message" | "Contact";
 /** One definition per table and set of columns, for every store of the process (names are process-wide). */
 const updateDefinitions = new Map<string, StatementDefinition<Row, never>>();
 
-function updateDefinition(table: UpdatedTable, columns: readonly string[]): StatementDefinition<Row, never> {
-  const key = `${table}:${columns.join(",")}`;
+/** The update of `key`: its table and changed columns, comma-separated. */
+function updateDefinition(key: string): StatementDefinition<Row, never> {
   let definition = updateDefinitions.get(key);
   if (!definition) {
+    const [table, ...columns] = key.split(",") as [UpdatedTable, ...string[]];
     definition = statement<Row, never>(`store_update_${updateDefinitions.size + 1}`, ({ db }, p) =>
       db
         .updateTable(table)
@@ -95,7 +96,8 @@ const writeStatements = {
 
 /** `UPDATE table SET <changed columns>, updatedAt WHERE id`, compiled once per table and set of columns. */
 export class RowUpdates {
-  private readonly prepared = new Map<StatementDefinition<Row, never>, PreparedStatement<Row, never>>();
+  /** By table and columns, as `updateDefinition` keys them. */
+  private readonly prepared = new Map<string, PreparedStatement<Row, never>>();
   private readonly updateSentPart;
 
   constructor(private readonly database: SqlDatabase) {
@@ -104,16 +106,20 @@ export class RowUpdates {
 
   /** The statement and values of an update, or null when nothing changes. */
   private bound(table: UpdatedTable, id: number, changes: object, now: Date) {
-    const values = changes as Row;
-    const columns = Object.keys(values).filter((column) => values[column] !== undefined);
-    if (columns.length === 0) return null;
-    const definition = updateDefinition(table, columns);
-    let prepared = this.prepared.get(definition);
-    if (!prepared) {
-      prepared = this.database.prepare(definition);
-      this.prepared.set(definition, prepared);
+    const values: Row = { updatedAt: now, id };
+    let key: string = table;
+    for (const [column, value] of Object.entries(changes)) {
+      if (value === undefined) continue;
+      values[column] = value;
+      key += `,${column}`;
     }
-    return { prepared, values: { ...values, updatedAt: now, id } };
+    if (key === table) return null;
+    let prepared = this.prepared.get(key);
+    if (!prepared) {
+      prepared = this.database.prepare(updateDefinition(key));
+      this.prepared.set(key, prepared);
+    }
+    return { prepared, values };
   }
 
   *update(table: UpdatedTable, id: number, changes: object, now: Date): Step<void> {
