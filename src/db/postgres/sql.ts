@@ -27,18 +27,21 @@ export class PgSql implements SqlDatabase {
       read: (values) => rowsOf(this.pool, compiled, values),
       // Outside a transaction a statement commits on its own.
       commitNow: (values) => rowsOf(this.pool, compiled, values),
+      write: (values) => rowsOf(this.pool, compiled, values),
     };
   }
 
   transaction<T>(body: () => TransactionBody<T>): Promise<T> {
-    return inTransaction(this.pool, async (client) => {
-      const steps = body();
-      let step = steps.next();
-      while (!step.done)
-        step = steps.next(await rowsOf(client, step.value.statement.compiled, step.value.values));
-      return step.value;
-    });
+    return inTransaction(this.pool, (client) => runSteps(client, body()));
   }
+}
+
+/** Runs a transaction body's statements on `client`, in the transaction it has open. */
+export async function runSteps<T>(client: pg.PoolClient, steps: TransactionBody<T>): Promise<T> {
+  let step = steps.next();
+  while (!step.done)
+    step = steps.next(await rowsOf(client, step.value.statement.compiled, step.value.values));
+  return step.value;
 }
 
 /** A named statement: pg prepares it once per connection and reuses the plan. */

@@ -1,12 +1,12 @@
 import type Database from "better-sqlite3";
 import { SqliteAdapter, SqliteQueryCompiler } from "kysely";
+import { columnValue } from "../rows.js";
 import { sqlBuilder } from "../sql/builder.js";
 import type { SqlDatabase } from "../sql/database.js";
 import type { PreparedStatement } from "../sql/statement.js";
 import { type CompiledStatement, compileStatement, type StatementDefinition } from "../sql/statement.js";
 import type { TransactionBody } from "../sql/transaction.js";
 import type { SqliteConnection } from "./connection.js";
-import { columnValue } from "../rows.js";
 
 /** How SQLite spells what differs (src/db/sql/builder.ts); better-sqlite3 runs the statements. */
 export const sqliteBuilder = sqlBuilder(new SqliteAdapter(), new SqliteQueryCompiler(), {
@@ -28,16 +28,19 @@ export class SqliteSql implements SqlDatabase {
       compiled,
       read: async (values) => this.rowsOf(compiled, values),
       commitNow: (values) => this.connection.writeNow(() => this.rowsOf(compiled, values)),
+      write: (values) => this.connection.write(() => this.rowsOf(compiled, values)),
     };
   }
 
   transaction<T>(body: () => TransactionBody<T>): Promise<T> {
-    return this.connection.write(() => {
-      const steps = body();
-      let step = steps.next();
-      while (!step.done) step = steps.next(this.rowsOf(step.value.statement.compiled, step.value.values));
-      return step.value;
-    });
+    return this.connection.write(() => this.runSteps(body()));
+  }
+
+  /** Runs a transaction body's statements in the connection's write that is open now. */
+  runSteps<T>(steps: TransactionBody<T>): T {
+    let step = steps.next();
+    while (!step.done) step = steps.next(this.rowsOf(step.value.statement.compiled, step.value.values));
+    return step.value;
   }
 
   /** Synchronous, so that a transaction runs whole within one group commit. */
