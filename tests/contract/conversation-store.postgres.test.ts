@@ -5,7 +5,9 @@ import type { InboundMessage } from "../../src/core/model.js";
 import type { PrismaClient } from "../../src/db/client.js";
 import { prismaOverPool } from "../../src/db/postgres/client.js";
 import { PgConversationStore } from "../../src/db/postgres/conversation-store.js";
-import { PgDeliveryQueue } from "../../src/db/postgres/delivery-queue.js";
+import { pgDeliveryQueue } from "../../src/db/postgres/queue-dialect.js";
+import { PgSql } from "../../src/db/postgres/sql.js";
+import { PgStoreQueue } from "../../src/db/postgres/store-queue.js";
 import { settingOrCreate } from "../../src/db/settings.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
@@ -26,9 +28,10 @@ afterAll(async () => {
 /** One instance's store: its own pool, queue and Prisma Client, on a shared database. */
 function openInstance(url: string, name: string) {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  const queue = new PgDeliveryQueue(pool, { instance: name, databaseUrl: null });
+  const { queue } = pgDeliveryQueue(new PgSql(pool), { instance: name, databaseUrl: null });
   const prisma = prismaOverPool(pool);
-  const store = new PgConversationStore(pool, queue, prisma, (id) => [slackLane(id), customerLane(id)]);
+  const lanesOf = (id: number) => [slackLane(id), customerLane(id)];
+  const store = new PgConversationStore(pool, new PgStoreQueue(queue), prisma, lanesOf);
   return {
     store,
     queue,

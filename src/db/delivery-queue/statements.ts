@@ -7,12 +7,12 @@ import { type JobRow, type QueuedRow, queuedColumns } from "./rows.js";
 
 /** No earlier job of `alias`'s lane is still to do (pending, or parked and holding the lane). */
 const laneHead = (db: Kysely<DB>, alias: string) =>
-  sql<boolean>`NOT EXISTS (${db
+  sql<boolean>`NOT EXISTS ${db
     .selectFrom("DeliveryJob as e")
     .select(sql.lit(1).as("one"))
     .where(sql<boolean>`e."lane" = ${sql.ref(`${alias}.lane`)}`)
     .where("e.state", "in", [sql.lit("pending"), sql.lit("parked")])
-    .where(sql<boolean>`e."id" < ${sql.ref(`${alias}.id`)}`)})`;
+    .where(sql<boolean>`e."id" < ${sql.ref(`${alias}.id`)}`)}`;
 
 /** The id of the lane's next pending job after the row a settling statement changed (null: none). */
 const nextInLane = (eb: ExpressionBuilder<DB, "DeliveryJob">) =>
@@ -225,13 +225,14 @@ export const laneJobs = statement<{ lane: string }, QueuedRow>("queue_lane_jobs"
 );
 
 /** The leases of an owner whose process has ended run out now. */
-export const expire = statement<{ owner: string }, never>("queue_expire", ({ db }, p) =>
+export const expire = statement<{ owner: string }, { id: number }>("queue_expire", ({ db }, p) =>
   db
     .updateTable("DeliveryJob")
     .set({ leaseUntil: sql.lit(0) })
     .where("state", "=", sql.lit("pending"))
     .where("leaseOwner", "=", p.owner)
-    .where("leaseUntil", ">", sql.lit(0)),
+    .where("leaseUntil", ">", sql.lit(0))
+    .returning("id"),
 );
 
 export const depth = statement<Record<string, never>, { state: string; count: number | string }>(

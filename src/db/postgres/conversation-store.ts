@@ -34,12 +34,12 @@ import type {
 import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettings } from "../rows.js";
 import { writeTeamSettings } from "../team-settings.js";
 import type { PgPrismaClient } from "./client.js";
-import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { PgErasure } from "./erasure.js";
 import { PgHeldMessages } from "./held-messages.js";
 import { PgHomeQueries } from "./home-queries.js";
 import { inTransaction } from "./pool.js";
 import { postgresSearchTerms } from "./search.js";
+import type { PgStoreQueue } from "./store-queue.js";
 import { statements } from "./store-statements.js";
 
 type Row = Record<string, unknown>;
@@ -82,7 +82,7 @@ export class PgConversationStore implements ConversationStore {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly queue: PgDeliveryQueue,
+    private readonly queue: PgStoreQueue,
     private readonly prisma: PgPrismaClient,
     private readonly lanesOf: (conversationId: number) => readonly string[],
   ) {
@@ -441,11 +441,7 @@ export class PgConversationStore implements ConversationStore {
   private async unparkInbox(client: pg.PoolClient, inboxId: number): Promise<QueuedJob[]> {
     const { rows } = await client.query(statements.conversationIds([inboxId]));
     const lanes = rows.flatMap((row) => this.lanesOf(Number(row.id)));
-    const unparked = (await client.query(statements.unpark([lanes]))).rows.map((row) => String(row.lane));
-    if (unparked.length === 0) return [];
-    const released = (await client.query(statements.laneJobs([unparked]))).rows.map(toQueued);
-    await this.queue.notify(client, released);
-    return released;
+    return this.queue.releaseLanes(client, lanes);
   }
 
   /** Read with every reply that ends a wait (to time it): a prepared statement, not Prisma. */

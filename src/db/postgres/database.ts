@@ -4,28 +4,27 @@ import { SqlPostPacing } from "../post-pacing.js";
 import { settingOrCreate } from "../settings.js";
 import { prismaOverPool } from "./client.js";
 import { PgConversationStore } from "./conversation-store.js";
-import { PgDeliveryQueue } from "./delivery-queue.js";
 import { inTransaction, openPool } from "./pool.js";
+import { pgDeliveryQueue } from "./queue-dialect.js";
 import { PgSql } from "./sql.js";
+import { PgStoreQueue } from "./store-queue.js";
 
 /** A database shared by several instances: one pool per instance for the statements and Prisma Client. */
 export function postgresDatabase(databaseUrl: string, options: DatabaseOptions): AppDatabase {
   const pool = openPool(databaseUrl, options.onError);
   const prisma = prismaOverPool(pool);
-  const queue = new PgDeliveryQueue(pool, {
-    instance: options.instance,
-    databaseUrl,
-    onError: options.onError,
-  });
+  const sql = new PgSql(pool);
+  const jobs = pgDeliveryQueue(sql, { instance: options.instance, databaseUrl, onError: options.onError });
+  const queue = jobs.queue;
   return {
-    store: new PgConversationStore(pool, queue, prisma, options.lanesOf),
+    store: new PgConversationStore(pool, new PgStoreQueue(queue), prisma, options.lanesOf),
     queue,
-    pacing: new SqlPostPacing(new PgSql(pool)),
+    pacing: new SqlPostPacing(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.
       await pool.query("SELECT 1");
-      await queue.listen();
+      await jobs.listen();
     },
     // Inserted and deleted in one transaction, under a key of this instance: the commit still writes WAL.
     probeWrite: () =>
@@ -36,7 +35,7 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
       }),
     settingOrCreate: (key, create) => settingOrCreate(prisma, key, create),
     async close() {
-      await queue.close();
+      await jobs.close();
       await prisma.$disconnect();
       await pool.end();
     },

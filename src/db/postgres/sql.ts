@@ -37,7 +37,7 @@ export class PgSql implements SqlDatabase {
 }
 
 /** Runs a transaction body's statements on `client`, in the transaction it has open. */
-export async function runSteps<T>(client: pg.PoolClient, steps: TransactionBody<T>): Promise<T> {
+export async function runSteps<T>(client: pg.ClientBase, steps: TransactionBody<T>): Promise<T> {
   let step = steps.next();
   while (!step.done)
     step = steps.next(await rowsOf(client, step.value.statement.compiled, step.value.values));
@@ -46,7 +46,7 @@ export async function runSteps<T>(client: pg.PoolClient, steps: TransactionBody<
 
 /** A named statement: pg prepares it once per connection and reuses the plan. */
 async function rowsOf<Values, Row>(
-  client: pg.Pool | pg.PoolClient,
+  client: pg.Pool | pg.ClientBase,
   compiled: CompiledStatement<Values>,
   values: Values,
 ): Promise<Row[]> {

@@ -207,16 +207,6 @@ export const statements = {
       `p."slackChannelId" = $1 AND p."slackThreadTs" = $2`,
     ),
   ),
-  unpark: prepared(
-    "threadline_unpark_lanes",
-    `UPDATE "DeliveryJob" SET "state" = 'pending', "runAt" = 0
-      WHERE "state" = 'parked' AND "lane" = ANY($1::text[]) RETURNING "lane"`,
-  ),
-  laneJobs: prepared(
-    "threadline_lane_jobs",
-    `SELECT "id", "lane", "kind", "payload", "runAt", "createdAt" FROM "DeliveryJob"
-      WHERE "lane" = ANY($1::text[]) AND "state" = 'pending' ORDER BY "id"`,
-  ),
   clearProblem: prepared(
     "threadline_clear_inbox_problem",
     `UPDATE "Inbox" SET "deliveryProblem" = NULL, "updatedAt" = $2 WHERE "id" = $1`,

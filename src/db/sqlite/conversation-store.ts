@@ -32,13 +32,6 @@ import type {
   Write,
 } from "../../core/ports/store.js";
 import type { PrismaClient } from "../client.js";
-import { writeTeamSettings } from "../team-settings.js";
-import type { SqliteConnection } from "./connection.js";
-import { type SqliteDeliveryQueue, toQueued } from "./delivery-queue.js";
-import { SqliteErasure } from "./erasure.js";
-import { SqliteHeldMessages } from "./held-messages.js";
-import { SqliteHomeQueries } from "./home-queries.js";
-import { sqliteDate } from "./prisma-adapter.js";
 import {
   columnValue,
   toContact,
@@ -48,7 +41,14 @@ import {
   toSentPart,
   toTeamSettings,
 } from "../rows.js";
+import { writeTeamSettings } from "../team-settings.js";
+import type { SqliteConnection } from "./connection.js";
+import { SqliteErasure } from "./erasure.js";
+import { SqliteHeldMessages } from "./held-messages.js";
+import { SqliteHomeQueries } from "./home-queries.js";
+import { sqliteDate } from "./prisma-adapter.js";
 import { searchTerms } from "./search.js";
+import type { SqliteStoreQueue } from "./store-queue.js";
 import { storeStatements } from "./store-statements.js";
 
 type Row = Record<string, unknown>;
@@ -73,7 +73,7 @@ export class SqliteConversationStore implements ConversationStore {
 
   constructor(
     private readonly connection: SqliteConnection,
-    private readonly queue: SqliteDeliveryQueue,
+    private readonly queue: SqliteStoreQueue,
     private readonly prisma: PrismaClient,
     private readonly lanesOf: (conversationId: number) => readonly string[],
   ) {}
@@ -459,14 +459,8 @@ export class SqliteConversationStore implements ConversationStore {
 
   /** Inside a write: the inbox's parked lanes run again; returns their jobs, to announce once committed. */
   private unparkInbox(inboxId: number): QueuedJob[] {
-    const released: QueuedJob[] = [];
-    for (const { id } of this.statements.conversationIds.all(inboxId) as { id: number }[]) {
-      for (const lane of this.lanesOf(id)) {
-        if (this.statements.unpark.run(lane).changes === 0) continue;
-        released.push(...(this.statements.laneJobs.all(lane) as Row[]).map(toQueued));
-      }
-    }
-    return released;
+    const conversations = this.statements.conversationIds.all(inboxId) as { id: number }[];
+    return this.queue.releaseLanes(conversations.flatMap(({ id }) => this.lanesOf(id)));
   }
 
   /** Read with every reply that ends a wait (to time it): a prepared statement, not Prisma. */

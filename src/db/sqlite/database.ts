@@ -1,14 +1,15 @@
 import type Database from "better-sqlite3";
 import { prismaOver } from "../client.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
+import { SqlDeliveryQueue } from "../delivery-queue/queue.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
 import { settingOrCreate } from "../settings.js";
 import { SqliteConnection } from "./connection.js";
 import { SqliteConversationStore } from "./conversation-store.js";
-import { SqliteDeliveryQueue } from "./delivery-queue.js";
 import { SqliteOwnerLocks } from "./owner-locks.js";
 import { SqliteSql } from "./sql.js";
+import { SqliteStoreQueue } from "./store-queue.js";
 
 /** The embedded database: one connection shared by the hot path's statements and Prisma Client. */
 export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): AppDatabase {
@@ -16,11 +17,12 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
   const connection = new SqliteConnection(file);
   const prisma = prismaOver(connection);
   const owners = file === ":memory:" ? null : new SqliteOwnerLocks(file);
-  const queue = new SqliteDeliveryQueue(connection, owners);
+  const sql = new SqliteSql(connection);
+  const queue = new SqlDeliveryQueue(sql, owners ? { owners } : {});
   return {
-    store: new SqliteConversationStore(connection, queue, prisma, options.lanesOf),
+    store: new SqliteConversationStore(connection, new SqliteStoreQueue(sql, queue), prisma, options.lanesOf),
     queue,
-    pacing: new SqlPostPacing(new SqliteSql(connection)),
+    pacing: new SqlPostPacing(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();

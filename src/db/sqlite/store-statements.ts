@@ -57,10 +57,6 @@ export function storeStatements(db: Database.Database) {
       JOIN "Inbox" i ON i."id" = c."inboxId" JOIN "Contact" ct ON ct."id" = c."contactId"
       WHERE i."kind" = @kind AND i."address" = @inbox AND ct."kind" = @kind AND ct."address" = @contact
         AND m."direction" = 'out' AND m."createdAt" <= @upTo ORDER BY m."id"`),
-    unpark: db.prepare(`UPDATE "DeliveryJob" SET "state" = 'pending', "runAt" = 0
-      WHERE "state" = 'parked' AND "lane" = ?`),
-    laneJobs: db.prepare(`SELECT "id", "lane", "kind", "payload", "runAt", "createdAt" FROM "DeliveryJob"
-      WHERE "lane" = ? AND "state" = 'pending' ORDER BY "id"`),
     conversationIds: db.prepare(`SELECT "id" FROM "Conversation" WHERE "inboxId" = ?`),
     clearProblem: db.prepare(`UPDATE "Inbox" SET "deliveryProblem" = NULL, "updatedAt" = ? WHERE "id" = ?`),
     connect: db.prepare(`UPDATE "Inbox" SET "slackChannelId" = ?, "connectedBy" = ?, "connectedAt" = ?,
