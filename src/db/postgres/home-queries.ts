@@ -8,8 +8,8 @@ import type {
   InboxQueue,
   ScheduledReminder,
 } from "../../core/ports/home.js";
-import { toInbox } from "../rows.js";
 import { summaryColumns, toSummary, waitingSince } from "../sqlite/home-queries.js";
+import { toInbox } from "../rows.js";
 import { prepared } from "./pool.js";
 
 type Row = Record<string, unknown>;
