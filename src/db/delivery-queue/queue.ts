@@ -21,6 +21,8 @@ export interface QueueDialect {
   readonly insertion?: JobInsertion;
   readonly owners?: LeaseOwners;
   readonly notices?: JobNotices;
+  /** Errors that belong to no call: reading the lane's next job after a settle (the sweep finds it anyway). */
+  readonly onError?: (error: Error) => void;
 }
 
 function prepareAll(database: SqlDatabase) {
@@ -58,6 +60,7 @@ export class SqlDeliveryQueue implements DeliveryQueue {
   private readonly insertion: JobInsertion;
   private readonly owners: LeaseOwners;
   private readonly notices: JobNotices;
+  private readonly onError: (error: Error) => void;
 
   constructor(
     private readonly database: SqlDatabase,
@@ -67,6 +70,7 @@ export class SqlDeliveryQueue implements DeliveryQueue {
     this.insertion = dialect.insertion ?? insertOneByOne(database);
     this.owners = dialect.owners ?? ownersLeftToTheirLease;
     this.notices = dialect.notices ?? noNotices;
+    this.onError = dialect.onError ?? (() => {});
     this.notices.listen((ids) => this.deliverPending(ids));
   }
 
@@ -173,20 +177,21 @@ export class SqlDeliveryQueue implements DeliveryQueue {
       this.statements.oldest.read({ now }),
     ]);
     const count = (state: string) => Number(depth.find((row) => row.state === state)?.count ?? 0);
-    const first = oldest[0];
+    const [oldestRow] = oldest;
     return {
       depth: { pending: count("pending"), parked: count("parked"), failed: count("failed") },
-      oldestWaitingAt: first ? dateFrom(first.createdAt) : null,
+      oldestWaitingAt: oldestRow ? dateFrom(oldestRow.createdAt) : null,
     };
   }
 
   /**
    * The lane's next job after a head this instance settled: its worker runs it next, wherever it was committed
-   * (another instance's claim of it gave way to the head). One this instance committed, its worker knows.
+   * (another instance's claim of it gave way to the head). One this instance committed, its worker knows. The
+   * settle has committed whatever happens here: a failed read is reported, and the sweep finds the job.
    */
   private async takeOnNext(next: number | null): Promise<void> {
     if (next === null || this.committedHere.has(next)) return;
-    await this.deliverPending([next]);
+    await this.deliverPending([next]).catch(this.onError);
   }
 
   /** Jobs another instance made runnable: the pending ones go to this instance's worker, in id order. */

@@ -88,6 +88,7 @@ export function pgDeliveryQueue(database: SqlDatabase, options: PgQueueOptions):
   const queue = new SqlDeliveryQueue(database, {
     insertion: insertLockedBatch(database),
     notices,
+    onError,
     ...(owners ? { owners } : {}),
   });
   return {

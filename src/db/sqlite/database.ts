@@ -18,7 +18,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
   const prisma = prismaOver(connection);
   const owners = file === ":memory:" ? null : new SqliteOwnerLocks(file);
   const sql = new SqliteSql(connection);
-  const queue = new SqlDeliveryQueue(sql, owners ? { owners } : {});
+  const queue = new SqlDeliveryQueue(sql, { ...(owners ? { owners } : {}), onError: options.onError });
   return {
     store: new SqliteConversationStore(connection, new SqliteStoreQueue(sql, queue), prisma, options.lanesOf),
     queue,
