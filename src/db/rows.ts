@@ -9,7 +9,6 @@ import type {
   SentPart,
   TeamSettings,
 } from "../core/model.js";
-import type { QueuedJob } from "../core/ports/queue.js";
 import { sqliteDate } from "./sqlite/prisma-adapter.js";
 
 /* Rows as better-sqlite3 returns them (numbers, 0/1, date text) to the core's model, and values back. */
@@ -91,17 +90,6 @@ export const toMessage = (row: Row): Message => ({
   errorMessage: text(row.errorMessage),
   createdAt: dateFrom(row.createdAt),
 });
-
-/** A job row as the queue announces it. */
-export const toQueuedJob = (row: Row): QueuedJob =>
-  ({
-    id: Number(row.id),
-    lane: String(row.lane),
-    kind: row.kind,
-    payload: JSON.parse(String(row.payload)),
-    runAt: Number(row.runAt),
-    createdAt: dateFrom(row.createdAt),
-  }) as QueuedJob;
 
 export const toSentPart = (row: Row): SentPart => ({
   messageId: Number(row.messageId),

@@ -5,7 +5,7 @@ import type { InboundMessage } from "../../src/core/model.js";
 import type { PrismaClient } from "../../src/db/client.js";
 import { prismaOverPool } from "../../src/db/postgres/client.js";
 import { postgresConversationStore } from "../../src/db/postgres/database.js";
-import { PgDeliveryQueue } from "../../src/db/postgres/delivery-queue.js";
+import { pgDeliveryQueue } from "../../src/db/postgres/queue-dialect.js";
 import { PgSql } from "../../src/db/postgres/sql.js";
 import { settingOrCreate } from "../../src/db/settings.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
@@ -27,12 +27,11 @@ afterAll(async () => {
 /** One instance's store: its own pool, queue and Prisma Client, on a shared database. */
 function openInstance(url: string, name: string) {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  const queue = new PgDeliveryQueue(pool, { instance: name, databaseUrl: null });
+  const sql = new PgSql(pool);
+  const { queue } = pgDeliveryQueue(sql, { instance: name, databaseUrl: null });
   const prisma = prismaOverPool(pool);
-  const store = postgresConversationStore(pool, new PgSql(pool), queue, {
-    instance: name,
-    lanesOf: (id) => [slackLane(id), customerLane(id)],
-  });
+  const lanesOf = (id: number) => [slackLane(id), customerLane(id)];
+  const store = postgresConversationStore(pool, sql, queue, lanesOf);
   return {
     store,
     queue,

@@ -1,10 +1,10 @@
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { dateFrom } from "../../src/db/rows.js";
 import type { SqlDatabase } from "../../src/db/sql/database.js";
 import type { PreparedStatement } from "../../src/db/sql/statement.js";
 import { statement } from "../../src/db/sql/statement.js";
 import { all, first } from "../../src/db/sql/transaction.js";
-import { dateFrom } from "../../src/db/rows.js";
 
 export interface SqlDatabaseUnderTest {
   /** Handles on one database, each as a separate instance would hold it (its own connection or pool). */

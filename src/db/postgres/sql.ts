@@ -28,23 +28,26 @@ export class PgSql implements SqlDatabase {
       read: (values) => rowsOf(this.pool, compiled, values),
       // Outside a transaction a statement commits on its own.
       commitNow: (values) => rowsOf(this.pool, compiled, values),
+      write: (values) => rowsOf(this.pool, compiled, values),
     };
   }
 
   transaction<T>(body: () => TransactionBody<T>): Promise<T> {
-    return inTransaction(this.pool, async (client) => {
-      const steps = body();
-      let step = steps.next();
-      while (!step.done)
-        step = steps.next(await rowsOf(client, step.value.statement.compiled, step.value.values));
-      return step.value;
-    });
+    return inTransaction(this.pool, (client) => runSteps(client, body()));
   }
+}
+
+/** Runs a transaction body's statements on `client`, in the transaction it has open. */
+export async function runSteps<T>(client: pg.ClientBase, steps: TransactionBody<T>): Promise<T> {
+  let step = steps.next();
+  while (!step.done)
+    step = steps.next(await rowsOf(client, step.value.statement.compiled, step.value.values));
+  return step.value;
 }
 
 /** A named statement: pg prepares it once per connection and reuses the plan. */
 async function rowsOf<Values, Row>(
-  client: pg.Pool | pg.PoolClient,
+  client: pg.Pool | pg.ClientBase,
   compiled: CompiledStatement<Values>,
   values: Values,
 ): Promise<Row[]> {

@@ -1,16 +1,14 @@
 import { sql } from "kysely";
-import type { QueuedJob } from "../../core/ports/queue.js";
 import type { SqlDatabase } from "../sql/database.js";
 import { statement } from "../sql/statement.js";
 import { first } from "../sql/transaction.js";
 import type { StoreDialect } from "../store/conversation-store.js";
 import type { InboundStateStep } from "../store/inbound-state.js";
 import type { Row } from "../store/shared.js";
-import { type JobsNotice, jobsChannel } from "./job-notifications.js";
 
 /*
  * The conversation store's steps PostgreSQL takes its own way: several instances write at once, each in
- * transactions of its own, and hear of each other's jobs by NOTIFY.
+ * transactions of its own.
  */
 
 type Values = { kind: string; providerMessageId: string; inbox: string; contact: string; now: Date };
@@ -51,36 +49,16 @@ const lockStarts = statement<{ userId: string }, never>("store_lock_starts_pg", 
   db.selectNoFrom(sql`pg_advisory_xact_lock(hashtext('start:' || ${p.userId}))`.as("locked")),
 );
 
-// NOTIFY payloads are limited to 8,000 bytes: a notice names at most this many jobs.
-const idsPerNotice = 500;
-
-const notifyJobs = statement<{ notice: string }, never>("store_notify_released_pg", ({ db }, p) =>
-  db.selectNoFrom(sql`pg_notify(${sql.lit(jobsChannel)}, ${p.notice})`.as("notified")),
-);
-
-/** The steps of PostgreSQL for the store of instance `instance`. */
-export function postgresStoreDialect(instance: string): StoreDialect {
-  return {
-    inboundState: inboundStateInOneStatement,
-    lockStarts: (database) => {
-      const prepared = database.prepare(lockStarts);
-      return function* (userId) {
-        yield* first(prepared, { userId });
-      };
-    },
-    // Jobs made runnable again (an inbox reconnected): the other instances hear of them once committed.
-    notifyReleased: (database) => {
-      const prepared = database.prepare(notifyJobs);
-      return function* (jobs: readonly QueuedJob[]) {
-        for (let start = 0; start < jobs.length; start += idsPerNotice) {
-          const ids = jobs.slice(start, start + idsPerNotice).map((job) => job.id);
-          const notice: JobsNotice = { from: instance, ids };
-          yield* first(prepared, { notice: JSON.stringify(notice) });
-        }
-      };
-    },
-  };
-}
+/** The steps of PostgreSQL for the store. */
+export const postgresStoreDialect: StoreDialect = {
+  inboundState: (database) => inboundStateInOneStatement(database),
+  lockStarts: (database) => {
+    const prepared = database.prepare(lockStarts);
+    return function* (userId) {
+      yield* first(prepared, { userId });
+    };
+  },
+};
 
 /**
  * PostgreSQL's inbound state. When another instance inserts one of its rows at the same moment, ON CONFLICT

@@ -24,6 +24,13 @@ export interface SqlBuilder {
   locked<Tables, From extends keyof Tables, Row>(
     query: SelectQueryBuilder<Tables, From, Row>,
   ): SelectQueryBuilder<Tables, From, Row>;
+  /**
+   * `query` locking the rows it reads and passing over those another transaction holds (`FOR UPDATE SKIP
+   * LOCKED`), so a racing claimer of the same row gives up at once instead of waiting for the first to commit.
+   */
+  lockedOrSkipped<Tables, From extends keyof Tables, Row>(
+    query: SelectQueryBuilder<Tables, From, Row>,
+  ): SelectQueryBuilder<Tables, From, Row>;
 }
 
 /** What a database spells its own way; its dialect module names it (src/db/sqlite/sql.ts, src/db/postgres/sql.ts). */
@@ -72,5 +79,6 @@ export function sqlBuilder(
         ? sql<string | null>`cast(json_extract(${json}, ${sql.lit(`$.${key}`)}) as text)`
         : sql<string | null>`(${json}::jsonb ->> ${sql.lit(key)})`,
     locked: (query) => (spelling.lockRows ? query.forUpdate() : query),
+    lockedOrSkipped: (query) => (spelling.lockRows ? query.forUpdate().skipLocked() : query),
   };
 }

@@ -1,13 +1,12 @@
 import type Database from "better-sqlite3";
-import type { NewJob, QueuedJob } from "../../core/ports/queue.js";
 import { prismaOver } from "../client.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
+import { SqlDeliveryQueue } from "../delivery-queue/queue.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
 import { settingOrCreate } from "../settings.js";
 import { SqlConversationStore } from "../store/conversation-store.js";
 import { SqliteConnection } from "./connection.js";
-import { SqliteDeliveryQueue } from "./delivery-queue.js";
 import { SqliteHeldMessages } from "./held-messages.js";
 import { SqliteHomeQueries } from "./home-queries.js";
 import { SqliteOwnerLocks } from "./owner-locks.js";
@@ -20,8 +19,8 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
   const connection = new SqliteConnection(file);
   const prisma = prismaOver(connection);
   const owners = file === ":memory:" ? null : new SqliteOwnerLocks(file);
-  const queue = new SqliteDeliveryQueue(connection, owners);
   const sql = new SqliteSql(connection);
+  const queue = new SqlDeliveryQueue(sql, { ...(owners ? { owners } : {}), onError: options.onError });
   return {
     store: sqliteConversationStore(connection, sql, queue, options.lanesOf),
     queue,
@@ -46,19 +45,11 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
 export function sqliteConversationStore(
   connection: SqliteConnection,
   sql: SqliteSql,
-  queue: SqliteDeliveryQueue,
+  queue: SqlDeliveryQueue,
   lanesOf: (conversationId: number) => readonly string[],
 ): SqlConversationStore {
   const db = () => connection.db;
-  const jobs = {
-    // Runs inside SqliteSql's transaction, synchronously, on the same connection: no statement to yield.
-    // biome-ignore lint/correctness/useYield: the old queue inserts without yielding, until it moves onto SqlDatabase
-    *insertJobs(newJobs: readonly NewJob[], now: Date) {
-      return queue.insert(newJobs, now);
-    },
-    announce: (queued: readonly QueuedJob[]) => queue.announce(queued),
-  };
-  return new SqlConversationStore(sql, jobs, lanesOf, {
+  return new SqlConversationStore(sql, queue, lanesOf, {
     home: new SqliteHomeQueries(db),
     held: new SqliteHeldMessages(db),
     search: new SqliteSearch(db),

@@ -33,16 +33,19 @@ export class SqliteSql implements SqlDatabase {
       compiled,
       read: async (values) => this.rowsOf(compiled, values),
       commitNow: (values) => this.connection.writeNow(() => this.rowsOf(compiled, values)),
+      write: (values) => this.connection.write(() => this.rowsOf(compiled, values)),
     };
   }
 
   transaction<T>(body: () => TransactionBody<T>): Promise<T> {
-    return this.connection.write(() => {
-      const steps = body();
-      let step = steps.next();
-      while (!step.done) step = steps.next(this.rowsOf(step.value.statement.compiled, step.value.values));
-      return step.value;
-    });
+    return this.connection.write(() => this.runSteps(body()));
+  }
+
+  /** Runs a transaction body's statements in the connection's write that is open now. */
+  runSteps<T>(steps: TransactionBody<T>): T {
+    let step = steps.next();
+    while (!step.done) step = steps.next(this.rowsOf(step.value.statement.compiled, step.value.values));
+    return step.value;
   }
 
   /** Synchronous, so that a transaction runs whole within one group commit. */

@@ -34,7 +34,7 @@ import { statement } from "../sql/statement.js";
 import { Conversations, type LockStarts } from "./conversations.js";
 import { InboundWrites } from "./inbound.js";
 import { type InboundStateStep, inboundStateInSteps } from "./inbound-state.js";
-import { Inboxes, type NotifyReleased } from "./inboxes.js";
+import { Inboxes } from "./inboxes.js";
 import { Messages } from "./messages.js";
 import { Retention } from "./retention.js";
 import { RowUpdates, type StoreJobs, type StoreParts } from "./shared.js";
@@ -60,12 +60,11 @@ export interface StoreQueries {
 
 /**
  * The steps a database takes its own way. The defaults are SQLite's: its write transactions run one at a
- * time in this process, so nothing is locked or told to other instances.
+ * time in this process, so nothing is locked.
  */
 export interface StoreDialect {
   readonly inboundState?: (database: SqlDatabase) => InboundStateStep;
   readonly lockStarts?: (database: SqlDatabase) => LockStarts;
-  readonly notifyReleased?: (database: SqlDatabase) => NotifyReleased;
 }
 
 const ping = statement<Record<string, never>, { one: number }>("store_ping", ({ db }) =>
@@ -102,7 +101,7 @@ export class SqlConversationStore implements ConversationStore {
     this.inbound = new InboundWrites(parts, this.messages, updates, inboundState);
     const lockStarts = dialect.lockStarts?.(database) ?? function* () {};
     this.conversations = new Conversations(parts, this.messages, updates, lockStarts);
-    this.inboxes = new Inboxes(parts, dialect.notifyReleased?.(database) ?? function* () {});
+    this.inboxes = new Inboxes(parts);
     this.retention = new Retention(parts);
     this.pingStatement = database.prepare(ping);
   }

@@ -2,14 +2,11 @@ import { type Expression, sql } from "kysely";
 import { type ChannelKind, type Inbox, noTeamSettings, type TeamSettings } from "../../core/model.js";
 import type { QueuedJob } from "../../core/ports/queue.js";
 import type { InboxChange, InboxChangeOutcome, InboxCounts } from "../../core/ports/store.js";
-import { toInbox, toQueuedJob, toTeamSettings } from "../rows.js";
+import { toInbox, toTeamSettings } from "../rows.js";
 import { statement } from "../sql/statement.js";
 import { all, first } from "../sql/transaction.js";
 import { inboundStatements, rowsOfConversations } from "./inbound-state.js";
 import { commit, customerPosts, prepareAll, type Row, type Step, type StoreParts } from "./shared.js";
-
-/** Tells the other instances, when the caller's transaction commits, of jobs it made runnable again. */
-export type NotifyReleased = (jobs: readonly QueuedJob[]) => Step<void>;
 
 /** Each setting's new value, and whether the change names it (null clears it; unnamed ones stay). */
 type TeamSettingsValues = { [Name in keyof TeamSettings]: TeamSettings[Name] | undefined } & {
@@ -78,22 +75,6 @@ const statements = {
   conversationIds: statement<{ inboxId: number }, { id: number }>("store_conversation_ids", ({ db }, p) =>
     db.selectFrom("Conversation").select("id").where("inboxId", "=", p.inboxId),
   ),
-  unpark: statement<{ lane: string }, { id: number }>("store_unpark_lane", ({ db }, p) =>
-    db
-      .updateTable("DeliveryJob")
-      .set({ state: sql.lit("pending"), runAt: sql.lit(0) })
-      .where("state", "=", sql.lit("parked"))
-      .where("lane", "=", p.lane)
-      .returning("id"),
-  ),
-  laneJobs: statement<{ lane: string }, Row>("store_lane_jobs", ({ db }, p) =>
-    db
-      .selectFrom("DeliveryJob")
-      .select(["id", "lane", "kind", "payload", "runAt", "createdAt"])
-      .where("lane", "=", p.lane)
-      .where("state", "=", sql.lit("pending"))
-      .orderBy("id"),
-  ),
   counts: statement<{ inboxId: number }, { open: unknown; closed: unknown; unassigned: unknown }>(
     "store_inbox_counts",
     ({ db }, p) =>
@@ -151,10 +132,7 @@ export class Inboxes {
   private readonly byId;
   private readonly teamSettingsStatement;
 
-  constructor(
-    private readonly parts: StoreParts,
-    private readonly notifyReleased: NotifyReleased,
-  ) {
+  constructor(private readonly parts: StoreParts) {
     this.s = prepareAll(parts.database, statements);
     this.rows = rowsOfConversations(parts.database);
     this.byId = parts.database.prepare(inboundStatements.inboxById);
@@ -224,15 +202,10 @@ export class Inboxes {
 
   /** In a transaction: the inbox's parked lanes run again; their jobs, to announce once committed. */
   private *release(inboxId: number): Step<QueuedJob[]> {
-    const released: QueuedJob[] = [];
-    for (const { id } of yield* all(this.s.conversationIds, { inboxId })) {
-      for (const lane of this.parts.lanesOf(Number(id))) {
-        if ((yield* all(this.s.unpark, { lane })).length === 0) continue;
-        released.push(...(yield* all(this.s.laneJobs, { lane })).map(toQueuedJob));
-      }
-    }
-    if (released.length > 0) yield* this.notifyReleased(released);
-    return released;
+    const conversations = yield* all(this.s.conversationIds, { inboxId });
+    return yield* this.parts.jobs.releaseLanes(
+      conversations.flatMap(({ id }) => this.parts.lanesOf(Number(id))),
+    );
   }
 
   async counts(inboxId: number): Promise<InboxCounts> {

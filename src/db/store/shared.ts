@@ -15,6 +15,8 @@ export type Step<T> = Generator<TransactionStep, T, unknown[]>;
 export interface StoreJobs {
   /** Inserts jobs as a step of the caller's transaction (on PostgreSQL also its NOTIFY); answers them as queued. */
   insertJobs(jobs: readonly NewJob[], now: Date): Step<QueuedJob[]>;
+  /** As a step of the caller's transaction, the parked jobs of `lanes` run again; their lanes' pending jobs. */
+  releaseLanes(lanes: readonly string[]): Step<QueuedJob[]>;
   /** After the caller's transaction committed: hands the jobs to this process's worker. */
   announce(jobs: readonly QueuedJob[]): void;
 }

@@ -21,9 +21,9 @@ import type {
 import type { HomeView } from "../../../src/core/ports/home.js";
 import type { EarlierPost, ParentView, SlackPort, ThreadPost } from "../../../src/core/ports/slack.js";
 import { openDatabase, type PrismaClient } from "../../../src/db/client.js";
+import { SqlDeliveryQueue } from "../../../src/db/delivery-queue/queue.js";
 import type { SqliteConnection } from "../../../src/db/sqlite/connection.js";
 import { sqliteConversationStore } from "../../../src/db/sqlite/database.js";
-import { SqliteDeliveryQueue } from "../../../src/db/sqlite/delivery-queue.js";
 import { SqliteSql } from "../../../src/db/sqlite/sql.js";
 import type { SqlConversationStore } from "../../../src/db/store/conversation-store.js";
 import { migratedSqliteUrl } from "../../support/migrated-sqlite.js";
@@ -249,7 +249,7 @@ export const silentLogger = pino({ level: "silent" });
 
 export interface TestDatabase {
   readonly store: SqlConversationStore;
-  readonly queue: SqliteDeliveryQueue;
+  readonly queue: SqlDeliveryQueue;
   readonly prisma: PrismaClient;
   readonly connection: SqliteConnection;
   close(): Promise<void>;
@@ -267,12 +267,11 @@ export async function testDatabase(): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-core-"));
   const url = await migratedSqliteUrl(path.join(dir, "test.db"));
   const { connection, prisma } = openDatabase(url);
-  const queue = new SqliteDeliveryQueue(connection);
+  const sql = new SqliteSql(connection);
+  const queue = new SqlDeliveryQueue(sql);
+  const lanesOf = (id: number) => [slackLane(id), customerLane(id)];
   return {
-    store: sqliteConversationStore(connection, new SqliteSql(connection), queue, (id) => [
-      slackLane(id),
-      customerLane(id),
-    ]),
+    store: sqliteConversationStore(connection, sql, queue, lanesOf),
     queue,
     prisma,
     connection,
