@@ -31,15 +31,16 @@ import type {
   StartState,
   Write,
 } from "../../core/ports/store.js";
+import { SqlHomeQueries } from "../queries/home.js";
 import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettings } from "../sqlite/rows.js";
 import { writeTeamSettings } from "../team-settings.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { PgErasure } from "./erasure.js";
 import { PgHeldMessages } from "./held-messages.js";
-import { PgHomeQueries } from "./home-queries.js";
 import { inTransaction } from "./pool.js";
 import { postgresSearchTerms } from "./search.js";
+import { PgSql } from "./sql.js";
 import { statements } from "./store-statements.js";
 
 type Row = Record<string, unknown>;
@@ -77,7 +78,7 @@ const customerPosts = (jobs: readonly QueuedJob[]) =>
  */
 export class PgConversationStore implements ConversationStore {
   private readonly updates = new Map<string, string>();
-  private readonly home: PgHomeQueries;
+  private readonly home: SqlHomeQueries;
   private readonly held: PgHeldMessages;
 
   constructor(
@@ -86,7 +87,7 @@ export class PgConversationStore implements ConversationStore {
     private readonly prisma: PgPrismaClient,
     private readonly lanesOf: (conversationId: number) => readonly string[],
   ) {
-    this.home = new PgHomeQueries(pool);
+    this.home = new SqlHomeQueries(new PgSql(pool));
     this.held = new PgHeldMessages(pool);
   }
 

@@ -1,4 +1,4 @@
-import { PostgresAdapter, PostgresQueryCompiler } from "kysely";
+import { PostgresAdapter, PostgresQueryCompiler, sql } from "kysely";
 import type pg from "pg";
 import { sqlBuilder } from "../sql/builder.js";
 import type { SqlDatabase } from "../sql/database.js";
@@ -12,6 +12,10 @@ export const postgresBuilder = sqlBuilder(new PostgresAdapter(), new PostgresQue
   greatest: "greatest",
   integerCast: "bigint",
   lockRows: true,
+  oneOf: (value, list, type) => sql<boolean>`${value} = any(cast(${list} as ${sql.raw(`${type}[]`)}))`,
+  jsonInteger: (json, key) => sql<number | null>`cast(cast(${json} as jsonb) ->> ${sql.lit(key)} as integer)`,
+  startsWith: (text, prefix) => sql<boolean>`starts_with(${text}, ${prefix})`,
+  unindexed: (value) => sql`${value}`,
 });
 
 /** The statements written once, run as named prepared statements through the instance's pool. */

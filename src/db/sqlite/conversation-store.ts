@@ -32,12 +32,12 @@ import type {
   Write,
 } from "../../core/ports/store.js";
 import type { PrismaClient } from "../client.js";
+import { SqlHomeQueries } from "../queries/home.js";
 import { writeTeamSettings } from "../team-settings.js";
 import type { SqliteConnection } from "./connection.js";
 import { type SqliteDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { SqliteErasure } from "./erasure.js";
 import { SqliteHeldMessages } from "./held-messages.js";
-import { SqliteHomeQueries } from "./home-queries.js";
 import { sqliteDate } from "./prisma-adapter.js";
 import {
   columnValue,
@@ -49,6 +49,7 @@ import {
   toTeamSettings,
 } from "./rows.js";
 import { searchTerms } from "./search.js";
+import { SqliteSql } from "./sql.js";
 import { storeStatements } from "./store-statements.js";
 
 type Row = Record<string, unknown>;
@@ -67,7 +68,7 @@ type Table = "Conversation" | "Message" | "Contact" | "Inbox";
 export class SqliteConversationStore implements ConversationStore {
   private prepared: ReturnType<typeof storeStatements> | null = null;
   private readonly updates = new Map<string, Statement>();
-  private readonly home = new SqliteHomeQueries(() => this.connection.db);
+  private readonly home: SqlHomeQueries;
   private readonly held = new SqliteHeldMessages(() => this.connection.db);
   private erasurePrepared: SqliteErasure | null = null;
 
@@ -76,7 +77,9 @@ export class SqliteConversationStore implements ConversationStore {
     private readonly queue: SqliteDeliveryQueue,
     private readonly prisma: PrismaClient,
     private readonly lanesOf: (conversationId: number) => readonly string[],
-  ) {}
+  ) {
+    this.home = new SqlHomeQueries(new SqliteSql(connection));
+  }
 
   /** Prepared on first use: the tables exist only once the database is migrated. */
   private get statements(): ReturnType<typeof storeStatements> {

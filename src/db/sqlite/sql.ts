@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { SqliteAdapter, SqliteQueryCompiler } from "kysely";
+import { SqliteAdapter, SqliteQueryCompiler, sql } from "kysely";
 import { sqlBuilder } from "../sql/builder.js";
 import type { SqlDatabase } from "../sql/database.js";
 import type { PreparedStatement } from "../sql/statement.js";
@@ -13,6 +13,10 @@ export const sqliteBuilder = sqlBuilder(new SqliteAdapter(), new SqliteQueryComp
   greatest: "max",
   integerCast: null,
   lockRows: false,
+  oneOf: (value, list) => sql<boolean>`${value} in (select "value" from json_each(${list}))`,
+  jsonInteger: (json, key) => sql<number | null>`json_extract(${json}, ${sql.lit(`$.${key}`)})`,
+  startsWith: (text, prefix, prefixEnd) => sql<boolean>`(${text} >= ${prefix} and ${text} < ${prefixEnd})`,
+  unindexed: (value) => sql`+${value}`,
 });
 
 /** The statements written once, run as better-sqlite3 prepared statements on the app's one connection. */
