@@ -31,13 +31,13 @@ import type {
   StartState,
   Write,
 } from "../../core/ports/store.js";
+import { SqlHeldMessages } from "../queries/held-messages.js";
 import { SqlHomeQueries } from "../queries/home.js";
 import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettings } from "../sqlite/rows.js";
 import { writeTeamSettings } from "../team-settings.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { PgErasure } from "./erasure.js";
-import { PgHeldMessages } from "./held-messages.js";
 import { inTransaction } from "./pool.js";
 import { postgresSearchTerms } from "./search.js";
 import { PgSql } from "./sql.js";
@@ -79,7 +79,7 @@ const customerPosts = (jobs: readonly QueuedJob[]) =>
 export class PgConversationStore implements ConversationStore {
   private readonly updates = new Map<string, string>();
   private readonly home: SqlHomeQueries;
-  private readonly held: PgHeldMessages;
+  private readonly held: SqlHeldMessages;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -87,8 +87,9 @@ export class PgConversationStore implements ConversationStore {
     private readonly prisma: PgPrismaClient,
     private readonly lanesOf: (conversationId: number) => readonly string[],
   ) {
-    this.home = new SqlHomeQueries(new PgSql(pool));
-    this.held = new PgHeldMessages(pool);
+    const sql = new PgSql(pool);
+    this.home = new SqlHomeQueries(sql);
+    this.held = new SqlHeldMessages(sql);
   }
 
   async recordInbound(
@@ -435,7 +436,7 @@ export class PgConversationStore implements ConversationStore {
   }
 
   heldMessageCount() {
-    return this.held.count();
+    return this.held.total();
   }
 
   /** In a transaction: the inbox's parked lanes run again; returns their jobs, told to the other instances. */

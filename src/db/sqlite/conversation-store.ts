@@ -32,12 +32,12 @@ import type {
   Write,
 } from "../../core/ports/store.js";
 import type { PrismaClient } from "../client.js";
+import { SqlHeldMessages } from "../queries/held-messages.js";
 import { SqlHomeQueries } from "../queries/home.js";
 import { writeTeamSettings } from "../team-settings.js";
 import type { SqliteConnection } from "./connection.js";
 import { type SqliteDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { SqliteErasure } from "./erasure.js";
-import { SqliteHeldMessages } from "./held-messages.js";
 import { sqliteDate } from "./prisma-adapter.js";
 import {
   columnValue,
@@ -69,7 +69,7 @@ export class SqliteConversationStore implements ConversationStore {
   private prepared: ReturnType<typeof storeStatements> | null = null;
   private readonly updates = new Map<string, Statement>();
   private readonly home: SqlHomeQueries;
-  private readonly held = new SqliteHeldMessages(() => this.connection.db);
+  private readonly held: SqlHeldMessages;
   private erasurePrepared: SqliteErasure | null = null;
 
   constructor(
@@ -78,7 +78,9 @@ export class SqliteConversationStore implements ConversationStore {
     private readonly prisma: PrismaClient,
     private readonly lanesOf: (conversationId: number) => readonly string[],
   ) {
-    this.home = new SqlHomeQueries(new SqliteSql(connection));
+    const sql = new SqliteSql(connection);
+    this.home = new SqlHomeQueries(sql);
+    this.held = new SqlHeldMessages(sql);
   }
 
   /** Prepared on first use: the tables exist only once the database is migrated. */
@@ -457,7 +459,7 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   heldMessageCount() {
-    return this.held.count();
+    return this.held.total();
   }
 
   /** Inside a write: the inbox's parked lanes run again; returns their jobs, to announce once committed. */
