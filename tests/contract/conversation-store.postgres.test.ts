@@ -6,7 +6,8 @@ import type { PrismaClient } from "../../src/db/client.js";
 import { prismaOverPool } from "../../src/db/postgres/client.js";
 import { PgConversationStore } from "../../src/db/postgres/conversation-store.js";
 import { PgDeliveryQueue } from "../../src/db/postgres/delivery-queue.js";
-import { settingOrCreate } from "../../src/db/settings.js";
+import { PgSql } from "../../src/db/postgres/sql.js";
+import { SqlSettings } from "../../src/db/queries/settings.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
 import { retentionContract } from "./retention.contract.js";
@@ -143,7 +144,10 @@ describe("PostgreSQL: several instances writing at once", () => {
     const values = await Promise.all(
       instances.flatMap((instance, index) =>
         [1, 2].map((attempt) =>
-          settingOrCreate(instance.prisma, "transcript.secret", () => `${index}-${attempt}`),
+          new SqlSettings(new PgSql(instance.pool)).valueOrCreate(
+            "transcript.secret",
+            () => `${index}-${attempt}`,
+          ),
         ),
       ),
     );

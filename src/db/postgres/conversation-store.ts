@@ -33,8 +33,8 @@ import type {
 } from "../../core/ports/store.js";
 import { SqlHeldMessages } from "../queries/held-messages.js";
 import { SqlHomeQueries } from "../queries/home.js";
+import { SqlTeamSettings } from "../queries/team-settings.js";
 import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettings } from "../sqlite/rows.js";
-import { writeTeamSettings } from "../team-settings.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { PgErasure } from "./erasure.js";
@@ -80,6 +80,7 @@ export class PgConversationStore implements ConversationStore {
   private readonly updates = new Map<string, string>();
   private readonly home: SqlHomeQueries;
   private readonly held: SqlHeldMessages;
+  private readonly team: SqlTeamSettings;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -90,6 +91,7 @@ export class PgConversationStore implements ConversationStore {
     const sql = new PgSql(pool);
     this.home = new SqlHomeQueries(sql);
     this.held = new SqlHeldMessages(sql);
+    this.team = new SqlTeamSettings(sql);
   }
 
   async recordInbound(
@@ -457,7 +459,7 @@ export class PgConversationStore implements ConversationStore {
   }
 
   saveTeamSettings(slackChannelId: string, changes: Partial<TeamSettings>, userId: string) {
-    return writeTeamSettings(this.prisma, slackChannelId, changes, userId);
+    return this.team.save(slackChannelId, changes, userId);
   }
 
   async setInboxProblem(inboxId: number, problem: string | null) {

@@ -1,7 +1,7 @@
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
-import { settingOrCreate } from "../settings.js";
+import { SqlSettings } from "../queries/settings.js";
 import { prismaOverPool } from "./client.js";
 import { PgConversationStore } from "./conversation-store.js";
 import { PgDeliveryQueue } from "./delivery-queue.js";
@@ -17,10 +17,12 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     databaseUrl,
     onError: options.onError,
   });
+  const sql = new PgSql(pool);
+  const settings = new SqlSettings(sql);
   return {
     store: new PgConversationStore(pool, queue, prisma, options.lanesOf),
     queue,
-    pacing: new SqlPostPacing(new PgSql(pool)),
+    pacing: new SqlPostPacing(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.
@@ -34,7 +36,7 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
         await client.query(`INSERT INTO "Setting" ("key", "value") VALUES ($1, $2)`, [key, "x".repeat(512)]);
         await client.query(`DELETE FROM "Setting" WHERE "key" = $1`, [key]);
       }),
-    settingOrCreate: (key, create) => settingOrCreate(prisma, key, create),
+    settingOrCreate: (key, create) => settings.valueOrCreate(key, create),
     async close() {
       await queue.close();
       await prisma.$disconnect();

@@ -34,7 +34,7 @@ import type {
 import type { PrismaClient } from "../client.js";
 import { SqlHeldMessages } from "../queries/held-messages.js";
 import { SqlHomeQueries } from "../queries/home.js";
-import { writeTeamSettings } from "../team-settings.js";
+import { SqlTeamSettings } from "../queries/team-settings.js";
 import type { SqliteConnection } from "./connection.js";
 import { type SqliteDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { SqliteErasure } from "./erasure.js";
@@ -70,6 +70,7 @@ export class SqliteConversationStore implements ConversationStore {
   private readonly updates = new Map<string, Statement>();
   private readonly home: SqlHomeQueries;
   private readonly held: SqlHeldMessages;
+  private readonly team: SqlTeamSettings;
   private erasurePrepared: SqliteErasure | null = null;
 
   constructor(
@@ -81,6 +82,7 @@ export class SqliteConversationStore implements ConversationStore {
     const sql = new SqliteSql(connection);
     this.home = new SqlHomeQueries(sql);
     this.held = new SqlHeldMessages(sql);
+    this.team = new SqlTeamSettings(sql);
   }
 
   /** Prepared on first use: the tables exist only once the database is migrated. */
@@ -481,7 +483,7 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   saveTeamSettings(slackChannelId: string, changes: Partial<TeamSettings>, userId: string) {
-    return writeTeamSettings(this.prisma, slackChannelId, changes, userId);
+    return this.team.save(slackChannelId, changes, userId);
   }
 
   async setInboxProblem(inboxId: number, problem: string | null) {

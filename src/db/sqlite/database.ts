@@ -3,7 +3,7 @@ import { prismaOver } from "../client.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
-import { settingOrCreate } from "../settings.js";
+import { SqlSettings } from "../queries/settings.js";
 import { SqliteConnection } from "./connection.js";
 import { SqliteConversationStore } from "./conversation-store.js";
 import { SqliteDeliveryQueue } from "./delivery-queue.js";
@@ -17,10 +17,12 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
   const prisma = prismaOver(connection);
   const owners = file === ":memory:" ? null : new SqliteOwnerLocks(file);
   const queue = new SqliteDeliveryQueue(connection, owners);
+  const sql = new SqliteSql(connection);
+  const settings = new SqlSettings(sql);
   return {
     store: new SqliteConversationStore(connection, queue, prisma, options.lanesOf),
     queue,
-    pacing: new SqlPostPacing(new SqliteSql(connection)),
+    pacing: new SqlPostPacing(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();
@@ -28,7 +30,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
       owners?.hold(options.instance);
     },
     probeWrite: () => connection.write(() => probeWrite(connection.db)),
-    settingOrCreate: (key, create) => settingOrCreate(prisma, key, create),
+    settingOrCreate: (key, create) => settings.valueOrCreate(key, create),
     async close() {
       await prisma.$disconnect();
       connection.close();
