@@ -31,16 +31,16 @@ import type {
   StartState,
   Write,
 } from "../../core/ports/store.js";
+import { SqlErasure } from "../queries/erasure.js";
 import { SqlHeldMessages } from "../queries/held-messages.js";
 import { SqlHomeQueries } from "../queries/home.js";
 import { SqlTeamSettings } from "../queries/team-settings.js";
 import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettings } from "../sqlite/rows.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
-import { PgErasure } from "./erasure.js";
 import { inTransaction } from "./pool.js";
 import { postgresSearchTerms } from "./search.js";
-import { PgSql } from "./sql.js";
+import { PgSql, runSteps } from "./sql.js";
 import { statements } from "./store-statements.js";
 
 type Row = Record<string, unknown>;
@@ -80,6 +80,7 @@ export class PgConversationStore implements ConversationStore {
   private readonly updates = new Map<string, string>();
   private readonly home: SqlHomeQueries;
   private readonly held: SqlHeldMessages;
+  private readonly erasure: SqlErasure;
   private readonly team: SqlTeamSettings;
 
   constructor(
@@ -91,6 +92,7 @@ export class PgConversationStore implements ConversationStore {
     const sql = new PgSql(pool);
     this.home = new SqlHomeQueries(sql);
     this.held = new SqlHeldMessages(sql);
+    this.erasure = new SqlErasure(sql, lanesOf);
     this.team = new SqlTeamSettings(sql);
   }
 
@@ -548,13 +550,11 @@ export class PgConversationStore implements ConversationStore {
   }
 
   async deleteExpiredMedia(now: Date): Promise<number> {
-    return new PgErasure(this.lanesOf).deleteExpiredMedia(this.pool, now);
+    return this.erasure.deleteExpiredMedia(now);
   }
 
   async purgeClosedConversations(closedBefore: Date, limit: number): Promise<number> {
-    return inTransaction(this.pool, (client) =>
-      new PgErasure(this.lanesOf).purgeClosed(client, closedBefore, limit),
-    );
+    return this.erasure.purgeClosed(closedBefore, limit);
   }
 
   async eraseContacts(
@@ -562,7 +562,7 @@ export class PgConversationStore implements ConversationStore {
     jobs: (erasure: Erasure) => readonly NewJob[],
   ): Promise<Erasure> {
     return this.commit(async (client) => {
-      const erasure = await new PgErasure(this.lanesOf).erase(client, contacts);
+      const erasure = await runSteps(client, this.erasure.erase(contacts));
       const found = erasure.contacts + erasure.conversations > 0;
       return { outcome: erasure, jobs: found ? await this.queue.insert(client, jobs(erasure)) : [] };
     });

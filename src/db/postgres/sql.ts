@@ -35,14 +35,16 @@ export class PgSql implements SqlDatabase {
   }
 
   transaction<T>(body: () => TransactionBody<T>): Promise<T> {
-    return inTransaction(this.pool, async (client) => {
-      const steps = body();
-      let step = steps.next();
-      while (!step.done)
-        step = steps.next(await rowsOf(client, step.value.statement.compiled, step.value.values));
-      return step.value;
-    });
+    return inTransaction(this.pool, (client) => runSteps(client, body()));
   }
+}
+
+/** Runs a transaction's work on `client`, in the transaction it has begun. */
+export async function runSteps<T>(client: pg.PoolClient, steps: TransactionBody<T>): Promise<T> {
+  let step = steps.next();
+  while (!step.done)
+    step = steps.next(await rowsOf(client, step.value.statement.compiled, step.value.values));
+  return step.value;
 }
 
 /** A named statement: pg prepares it once per connection and reuses the plan. */

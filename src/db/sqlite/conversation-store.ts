@@ -32,12 +32,12 @@ import type {
   Write,
 } from "../../core/ports/store.js";
 import type { PrismaClient } from "../client.js";
+import { SqlErasure } from "../queries/erasure.js";
 import { SqlHeldMessages } from "../queries/held-messages.js";
 import { SqlHomeQueries } from "../queries/home.js";
 import { SqlTeamSettings } from "../queries/team-settings.js";
 import type { SqliteConnection } from "./connection.js";
 import { type SqliteDeliveryQueue, toQueued } from "./delivery-queue.js";
-import { SqliteErasure } from "./erasure.js";
 import { sqliteDate } from "./prisma-adapter.js";
 import {
   columnValue,
@@ -71,7 +71,8 @@ export class SqliteConversationStore implements ConversationStore {
   private readonly home: SqlHomeQueries;
   private readonly held: SqlHeldMessages;
   private readonly team: SqlTeamSettings;
-  private erasurePrepared: SqliteErasure | null = null;
+  private readonly erasure: SqlErasure;
+  private readonly sql: SqliteSql;
 
   constructor(
     private readonly connection: SqliteConnection,
@@ -80,6 +81,8 @@ export class SqliteConversationStore implements ConversationStore {
     private readonly lanesOf: (conversationId: number) => readonly string[],
   ) {
     const sql = new SqliteSql(connection);
+    this.sql = sql;
+    this.erasure = new SqlErasure(sql, lanesOf);
     this.home = new SqlHomeQueries(sql);
     this.held = new SqlHeldMessages(sql);
     this.team = new SqlTeamSettings(sql);
@@ -89,11 +92,6 @@ export class SqliteConversationStore implements ConversationStore {
   private get statements(): ReturnType<typeof storeStatements> {
     this.prepared ??= storeStatements(this.connection.db);
     return this.prepared;
-  }
-
-  private get erasure(): SqliteErasure {
-    this.erasurePrepared ??= new SqliteErasure(this.connection.db, this.lanesOf);
-    return this.erasurePrepared;
   }
 
   async recordInbound(
@@ -572,24 +570,27 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async deleteExpiredMedia(now: Date): Promise<number> {
-    return this.connection.write(() => this.erasure.deleteExpiredMedia(now));
+    return this.erasure.deleteExpiredMedia(now);
   }
 
   async purgeClosedConversations(closedBefore: Date, limit: number): Promise<number> {
-    return this.connection.write(() => this.erasure.purgeClosed(closedBefore, limit));
+    return this.erasure.purgeClosed(closedBefore, limit);
   }
 
   async eraseContacts(
     contacts: readonly ContactKey[],
     jobs: (erasure: Erasure) => readonly NewJob[],
   ): Promise<Erasure> {
-    const { erasure, queued } = await this.connection.write(() => {
-      const erasure = this.erasure.erase(contacts);
-      const found = erasure.contacts + erasure.conversations > 0;
-      return { erasure, queued: found ? this.queue.insert(jobs(erasure)) : [] };
-    });
+    const { erasure, queued } = await this.sql.transaction(() => this.eraseWithJobs(contacts, jobs));
     this.queue.announce(queued);
     return erasure;
+  }
+
+  /** SQLite runs the body synchronously in its write, so the queue's insert joins the transaction. */
+  private *eraseWithJobs(contacts: readonly ContactKey[], jobs: (erasure: Erasure) => readonly NewJob[]) {
+    const erasure = yield* this.erasure.erase(contacts);
+    const found = erasure.contacts + erasure.conversations > 0;
+    return { erasure, queued: found ? this.queue.insert(jobs(erasure)) : [] };
   }
 
   private context(row: Row): ConversationContext | null {
