@@ -15,7 +15,6 @@ import type { Assignment, ConversationList, InboxQueue, ScheduledReminder } from
 import type { NewJob, QueuedJob } from "../../core/ports/queue.js";
 import type {
   ContactKey,
-  ConversationMatch,
   ConversationStore,
   Erasure,
   InboundEffects,
@@ -34,12 +33,12 @@ import type {
 import { SqlErasure } from "../queries/erasure.js";
 import { SqlHeldMessages } from "../queries/held-messages.js";
 import { SqlHomeQueries } from "../queries/home.js";
+import { SqlSearch } from "../queries/search.js";
 import { SqlTeamSettings } from "../queries/team-settings.js";
 import { toContact, toConversation, toInbox, toMessage, toSentPart, toTeamSettings } from "../sqlite/rows.js";
 import type { PgPrismaClient } from "./client.js";
 import { type PgDeliveryQueue, toQueued } from "./delivery-queue.js";
 import { inTransaction } from "./pool.js";
-import { postgresSearchTerms } from "./search.js";
 import { PgSql, runSteps } from "./sql.js";
 import { statements } from "./store-statements.js";
 
@@ -81,6 +80,7 @@ export class PgConversationStore implements ConversationStore {
   private readonly home: SqlHomeQueries;
   private readonly held: SqlHeldMessages;
   private readonly erasure: SqlErasure;
+  private readonly search: SqlSearch;
   private readonly team: SqlTeamSettings;
 
   constructor(
@@ -93,6 +93,7 @@ export class PgConversationStore implements ConversationStore {
     this.home = new SqlHomeQueries(sql);
     this.held = new SqlHeldMessages(sql);
     this.erasure = new SqlErasure(sql, lanesOf);
+    this.search = new SqlSearch(sql);
     this.team = new SqlTeamSettings(sql);
   }
 
@@ -337,21 +338,8 @@ export class PgConversationStore implements ConversationStore {
     return (rowCount ?? 0) > 0;
   }
 
-  async findConversations(
-    inboxIds: readonly number[],
-    text: string,
-    limit: number,
-  ): Promise<readonly ConversationMatch[]> {
-    const terms = postgresSearchTerms(text);
-    if (inboxIds.length === 0 || !terms) return [];
-    const { rows } = await this.pool.query(
-      statements.find([terms.match, terms.name, terms.digits, [...inboxIds], limit]),
-    );
-    return rows.flatMap((row: Row) => {
-      const context = this.context(row);
-      if (!context) return [];
-      return [{ context, message: row.message ? toMessage(row.message as Row) : null }];
-    });
+  findConversations(inboxIds: readonly number[], text: string, limit: number) {
+    return this.search.conversations(inboxIds, text, limit);
   }
 
   async messageBySlackTs(channelId: string, ts: string): Promise<Message | null> {

@@ -1,5 +1,4 @@
 import { prepared } from "./pool.js";
-import { messageWords } from "./search.js";
 
 /* The conversation store's SQL on PostgreSQL, as named statements (prepared once per connection). */
 
@@ -162,30 +161,6 @@ export const statements = {
         WHERE "id" = $2 AND "slackChannelId" = $3 AND "slackThreadTs" = $4 ON CONFLICT DO NOTHING)
       UPDATE "Conversation" SET "slackChannelId" = NULL, "slackThreadTs" = NULL, "updatedAt" = $1
       WHERE "id" = $2 AND "slackChannelId" = $3 AND "slackThreadTs" = $4`,
-  ),
-  // Messages by the GIN index over their words, contacts by name or
-  // number; the newest matching message of each conversation is the one shown, else the conversation's newest.
-  find: prepared(
-    "threadline_find_conversations",
-    `WITH "hits" ("conversationId", "messageId") AS (
-        SELECT m."conversationId", m."id" FROM "Message" m JOIN "Conversation" c ON c."id" = m."conversationId"
-        WHERE ${messageWords} @@ to_tsquery('simple', $1) AND c."inboxId" = ANY($4::int[])
-        UNION ALL
-        SELECT c."id", NULL FROM "Conversation" c JOIN "Contact" ct ON ct."id" = c."contactId"
-        WHERE c."inboxId" = ANY($4::int[])
-          AND (($2 <> '' AND ct."displayName" ILIKE $2) OR ($3 <> '' AND ct."address" LIKE $3))),
-      "best" AS (SELECT "conversationId", MAX("messageId") AS "messageId" FROM "hits" GROUP BY "conversationId"),
-      "found" AS (
-        SELECT b."conversationId", b."messageId" AS "matched",
-          (SELECT MAX(m."id") FROM "Message" m WHERE m."conversationId" = b."conversationId") AS "last"
-        FROM "best" b
-        ORDER BY "last" DESC NULLS LAST, b."conversationId" DESC LIMIT $5)
-      SELECT to_jsonb(c) AS "conversation", to_jsonb(i) AS "inbox", to_jsonb(ct) AS "contact",
-        to_jsonb(m) AS "message"
-      FROM "found" f JOIN "Conversation" c ON c."id" = f."conversationId"
-        JOIN "Inbox" i ON i."id" = c."inboxId" JOIN "Contact" ct ON ct."id" = c."contactId"
-        LEFT JOIN "Message" m ON m."id" = COALESCE(f."matched", f."last")
-      ORDER BY f."last" DESC NULLS LAST, f."conversationId" DESC`,
   ),
   reportedUpTo: prepared(
     "threadline_reported_up_to",

@@ -15,7 +15,6 @@ import type { Assignment, ConversationList, InboxQueue, ScheduledReminder } from
 import type { NewJob, QueuedJob } from "../../core/ports/queue.js";
 import type {
   ContactKey,
-  ConversationMatch,
   ConversationStore,
   Erasure,
   InboundEffects,
@@ -35,6 +34,7 @@ import type { PrismaClient } from "../client.js";
 import { SqlErasure } from "../queries/erasure.js";
 import { SqlHeldMessages } from "../queries/held-messages.js";
 import { SqlHomeQueries } from "../queries/home.js";
+import { SqlSearch } from "../queries/search.js";
 import { SqlTeamSettings } from "../queries/team-settings.js";
 import type { SqliteConnection } from "./connection.js";
 import { type SqliteDeliveryQueue, toQueued } from "./delivery-queue.js";
@@ -48,7 +48,6 @@ import {
   toSentPart,
   toTeamSettings,
 } from "./rows.js";
-import { searchTerms } from "./search.js";
 import { SqliteSql } from "./sql.js";
 import { storeStatements } from "./store-statements.js";
 
@@ -72,6 +71,7 @@ export class SqliteConversationStore implements ConversationStore {
   private readonly held: SqlHeldMessages;
   private readonly team: SqlTeamSettings;
   private readonly erasure: SqlErasure;
+  private readonly search: SqlSearch;
   private readonly sql: SqliteSql;
 
   constructor(
@@ -83,6 +83,7 @@ export class SqliteConversationStore implements ConversationStore {
     const sql = new SqliteSql(connection);
     this.sql = sql;
     this.erasure = new SqlErasure(sql, lanesOf);
+    this.search = new SqlSearch(sql);
     this.home = new SqlHomeQueries(sql);
     this.held = new SqlHeldMessages(sql);
     this.team = new SqlTeamSettings(sql);
@@ -347,25 +348,8 @@ export class SqliteConversationStore implements ConversationStore {
     });
   }
 
-  async findConversations(
-    inboxIds: readonly number[],
-    text: string,
-    limit: number,
-  ): Promise<readonly ConversationMatch[]> {
-    const terms = searchTerms(text, inboxIds);
-    if (!terms) return [];
-    const rows = this.statements.find.all({
-      ...terms,
-      inboxes: JSON.stringify(inboxIds),
-      limit,
-    }) as Row[];
-    return rows.flatMap((row) => {
-      const context = this.context(row);
-      if (!context) return [];
-      const shown = row.matchedMessageId ?? row.lastMessageId;
-      const messageRow = this.statements.message.get(shown) as Row | undefined;
-      return [{ context, message: messageRow ? toMessage(messageRow) : null }];
-    });
+  findConversations(inboxIds: readonly number[], text: string, limit: number) {
+    return this.search.conversations(inboxIds, text, limit);
   }
 
   async messageBySlackTs(channelId: string, ts: string): Promise<Message | null> {

@@ -85,24 +85,6 @@ export function storeStatements(db: Database.Database) {
       AND EXISTS (SELECT 1 FROM "Inbox" i WHERE i."id" = "Conversation"."inboxId" AND i."slackChannelId" = @channelId)`),
     forgetThread: db.prepare(`UPDATE "Conversation" SET "slackChannelId" = NULL, "slackThreadTs" = NULL,
       "updatedAt" = ? WHERE "id" = ? AND "slackChannelId" = ? AND "slackThreadTs" = ?`),
-    // Messages by the full-text index (FTS5 MATCH, never a scan), contacts by name or number; the newest
-    // matching message of each conversation is the one shown, else the conversation's newest.
-    find: db.prepare(`WITH "inboxes" AS (SELECT "value" AS "id" FROM json_each(@inboxes)),
-      "hits" ("conversationId", "messageId") AS (
-        SELECT m."conversationId", m."id" FROM "MessageSearch" s JOIN "Message" m ON m."id" = s."rowid"
-        WHERE @match <> '' AND "MessageSearch" MATCH @match
-        UNION ALL
-        SELECT c."id", NULL FROM "Conversation" c JOIN "Contact" ct ON ct."id" = c."contactId"
-        WHERE c."inboxId" IN (SELECT "id" FROM "inboxes")
-          AND ((@name <> '' AND ct."displayName" LIKE @name ESCAPE '\\')
-            OR (@digits <> '' AND ct."address" LIKE @digits))),
-      "best" AS (SELECT "conversationId", MAX("messageId") AS "messageId" FROM "hits" GROUP BY "conversationId")
-      SELECT * FROM (
-        SELECT c.*, b."messageId" AS "matchedMessageId",
-          (SELECT MAX(m."id") FROM "Message" m WHERE m."conversationId" = c."id") AS "lastMessageId"
-        FROM "best" b JOIN "Conversation" c ON c."id" = b."conversationId"
-        WHERE c."inboxId" IN (SELECT "id" FROM "inboxes"))
-      ORDER BY "lastMessageId" DESC NULLS LAST, "id" DESC LIMIT @limit`),
     waiting: db.prepare(`SELECT COUNT(*) AS "count" FROM "Message" m
       JOIN "Conversation" c ON c."id" = m."conversationId"
       WHERE c."inboxId" = ? AND m."direction" = 'in' AND m."slackTs" IS NULL AND m."status" = 'received'`),
