@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { ContactKey, Erasure } from "../../core/ports/store.js";
 import type { SqlDatabase } from "../sql/database.js";
+import { type Prepared, prepareAll } from "../sql/prepare-all.js";
 import { statement } from "../sql/statement.js";
 import { all, first, type TransactionBody } from "../sql/transaction.js";
 
@@ -105,9 +106,6 @@ const namedBy = (table: "Nudge" | "PastThread" | "MediaFile") =>
   statement<Ids, never>(`erase_${table}`, ({ db, oneOf }, p) =>
     db.deleteFrom(table).where(oneOf(sql.ref("conversationId"), p.ids, "integer")),
   );
-const nudges = namedBy("Nudge");
-const pastThreads = namedBy("PastThread");
-const media = namedBy("MediaFile");
 
 // Reminders, nudges and profile look-ups wait on lanes of their own; their payload names the conversation.
 const jobs = statement<Ids & { lanes: readonly string[] }, never>(
@@ -144,24 +142,22 @@ const orphans = statement<Ids, never>("erase_orphans", ({ db, oneOf }, p) =>
     ),
 );
 
-function prepareAll(database: SqlDatabase) {
-  return {
-    expiredMedia: database.prepare(expiredMedia),
-    closedBefore: database.prepare(closedBefore),
-    contact: database.prepare(contact),
-    conversationsOf: database.prepare(conversationsOf),
-    channels: database.prepare(channels),
-    posts: database.prepare(posts),
-    sentParts: database.prepare(sentParts),
-    messages: database.prepare(messages),
-    nudges: database.prepare(nudges),
-    pastThreads: database.prepare(pastThreads),
-    media: database.prepare(media),
-    jobs: database.prepare(jobs),
-    conversations: database.prepare(conversations),
-    orphans: database.prepare(orphans),
-  };
-}
+const definitions = {
+  expiredMedia,
+  closedBefore,
+  contact,
+  conversationsOf,
+  channels,
+  posts,
+  sentParts,
+  messages,
+  nudges: namedBy("Nudge"),
+  pastThreads: namedBy("PastThread"),
+  media: namedBy("MediaFile"),
+  jobs,
+  conversations,
+  orphans,
+};
 
 /**
  * Deleting conversations for good (retention, erasure): the conversation and everything that names it, then
@@ -170,13 +166,13 @@ function prepareAll(database: SqlDatabase) {
  * trace of the text in the file.
  */
 export class SqlErasure {
-  private readonly statements: ReturnType<typeof prepareAll>;
+  private readonly statements: Prepared<typeof definitions>;
 
   constructor(
     private readonly database: SqlDatabase,
     private readonly lanesOf: (conversationId: number) => readonly string[],
   ) {
-    this.statements = prepareAll(database);
+    this.statements = prepareAll(database, definitions);
   }
 
   /** Deletes the files past their expiry; how many. */

@@ -3,7 +3,8 @@ import type { HeldMessages } from "../../core/ports/store.js";
 import type { DB } from "../generated-kysely/types.js";
 import type { SqlBuilder } from "../sql/builder.js";
 import type { SqlDatabase } from "../sql/database.js";
-import { type PreparedStatement, statement } from "../sql/statement.js";
+import { type Prepared, prepareAll } from "../sql/prepare-all.js";
+import { statement } from "../sql/statement.js";
 
 type Jobs = DB & { j: DB["DeliveryJob"]; p: DB["DeliveryJob"] };
 
@@ -38,27 +39,24 @@ const count = statement<Record<string, never>, { count: number | string }>("held
   heldPosts(builder).select((eb) => eb.fn.countAll<number>().as("count")),
 );
 
+const definitions = { byReason, count };
+
 /** Customer messages held back from Slack: cold reads (`/threadline status`, /metrics). */
 export class SqlHeldMessages {
-  private readonly byReason: PreparedStatement<
-    { inboxId: number },
-    { reason: string | null; count: number | string }
-  >;
-  private readonly count: PreparedStatement<Record<string, never>, { count: number | string }>;
+  private readonly statements: Prepared<typeof definitions>;
 
   constructor(database: SqlDatabase) {
-    this.byReason = database.prepare(byReason);
-    this.count = database.prepare(count);
+    this.statements = prepareAll(database, definitions);
   }
 
   async ofInbox(inboxId: number): Promise<readonly HeldMessages[]> {
-    return (await this.byReason.read({ inboxId })).map((row) => ({
+    return (await this.statements.byReason.read({ inboxId })).map((row) => ({
       reason: row.reason ?? "unknown",
       count: Number(row.count),
     }));
   }
 
   async total(): Promise<number> {
-    return Number((await this.count.read({}))[0]?.count ?? 0);
+    return Number((await this.statements.count.read({}))[0]?.count ?? 0);
   }
 }

@@ -11,7 +11,8 @@ import type {
 } from "../../core/ports/home.js";
 import type { DB } from "../generated-kysely/types.js";
 import type { SqlDatabase } from "../sql/database.js";
-import { type PreparedStatement, statement } from "../sql/statement.js";
+import { type Prepared, prepareAll } from "../sql/prepare-all.js";
+import { statement } from "../sql/statement.js";
 import { optionalDate, text as optionalText, toInbox } from "../sqlite/rows.js";
 
 type Row = Record<string, unknown>;
@@ -152,6 +153,8 @@ const connected = statement<Record<string, never>, Row>("home_connected", ({ db 
   db.selectFrom("Inbox").selectAll().where("slackChannelId", "is not", null).orderBy("id"),
 );
 
+const definitions = { assigned, unassigned, reminders, assignmentsIn, connected };
+
 /** A row of the summary columns (plus "waitingSince") as the core reads it. */
 function toSummary(row: Row): ConversationSummary {
   return {
@@ -179,22 +182,10 @@ const afterPrefix = (prefix: string) =>
  * messages' (conversation, id) index.
  */
 export class SqlHomeQueries implements HomeQueries {
-  private readonly statements: {
-    readonly assigned: PreparedStatement<AssignedValues, Row>;
-    readonly unassigned: PreparedStatement<{ inboxIds: readonly number[]; limit: number }, Row>;
-    readonly reminders: PreparedStatement<RemindersValues, Row>;
-    readonly assignmentsIn: PreparedStatement<{ slackChannelId: string }, Assignment>;
-    readonly connected: PreparedStatement<Record<string, never>, Row>;
-  };
+  private readonly statements: Prepared<typeof definitions>;
 
   constructor(database: SqlDatabase) {
-    this.statements = {
-      assigned: database.prepare(assigned),
-      unassigned: database.prepare(unassigned),
-      reminders: database.prepare(reminders),
-      assignmentsIn: database.prepare(assignmentsIn),
-      connected: database.prepare(connected),
-    };
+    this.statements = prepareAll(database, definitions);
   }
 
   async openAssignedTo(

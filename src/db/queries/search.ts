@@ -1,21 +1,18 @@
 import type { Inbox } from "../../core/model.js";
 import type { ConversationMatch } from "../../core/ports/store.js";
 import type { SqlDatabase } from "../sql/database.js";
+import { type Prepared, prepareAll } from "../sql/prepare-all.js";
 import type { SearchRow, SearchValues } from "../sql/search.js";
 import { type PreparedStatement, statement } from "../sql/statement.js";
 import { toContact, toConversation, toInbox, toMessage } from "../sqlite/rows.js";
 
 type Row = Record<string, unknown>;
 
-const inbox = statement<{ id: number }, Row>("search_inbox", ({ db }, p) =>
-  db.selectFrom("Inbox").selectAll().where("id", "=", p.id),
-);
-const contact = statement<{ id: number }, Row>("search_contact", ({ db }, p) =>
-  db.selectFrom("Contact").selectAll().where("id", "=", p.id),
-);
-const message = statement<{ id: number }, Row>("search_message", ({ db }, p) =>
-  db.selectFrom("Message").selectAll().where("id", "=", p.id),
-);
+const rowById = (table: "Inbox" | "Contact" | "Message") =>
+  statement<{ id: number }, Row>(`search_${table}`, ({ db }, p) =>
+    db.selectFrom(table).selectAll().where("id", "=", p.id),
+  );
+const byId = { inbox: rowById("Inbox"), contact: rowById("Contact"), message: rowById("Message") };
 
 /**
  * `/threadline find`: the database's full-text statement (src/db/sqlite/sql.ts, src/db/postgres/sql.ts) finds
@@ -23,15 +20,11 @@ const message = statement<{ id: number }, Row>("search_message", ({ db }, p) =>
  */
 export class SqlSearch {
   private readonly find: PreparedStatement<SearchValues, SearchRow>;
-  private readonly inbox: PreparedStatement<{ id: number }, Row>;
-  private readonly contact: PreparedStatement<{ id: number }, Row>;
-  private readonly message: PreparedStatement<{ id: number }, Row>;
+  private readonly rows: Prepared<typeof byId>;
 
   constructor(private readonly database: SqlDatabase) {
     this.find = database.prepare(database.fullText.statement);
-    this.inbox = database.prepare(inbox);
-    this.contact = database.prepare(contact);
-    this.message = database.prepare(message);
+    this.rows = prepareAll(database, byId);
   }
 
   /** The conversations of `inboxIds` whose messages have the words of `text`, or whose contact is named so. */
@@ -48,7 +41,7 @@ export class SqlSearch {
     const inboxOf = (id: number) => {
       let found = inboxes.get(id);
       if (!found) {
-        found = this.one(this.inbox, id).then((row) => (row ? toInbox(row) : undefined));
+        found = this.one(this.rows.inbox, id).then((row) => (row ? toInbox(row) : undefined));
         inboxes.set(id, found);
       }
       return found;
@@ -59,8 +52,8 @@ export class SqlSearch {
         const shown = row.shownMessageId === null ? null : Number(row.shownMessageId);
         const [inbox, contact, message] = await Promise.all([
           inboxOf(conversation.inboxId),
-          this.one(this.contact, conversation.contactId),
-          shown === null ? undefined : this.one(this.message, shown),
+          this.one(this.rows.contact, conversation.contactId),
+          shown === null ? undefined : this.one(this.rows.message, shown),
         ]);
         if (!inbox || !contact) return null;
         return {

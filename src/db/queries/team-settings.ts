@@ -1,6 +1,7 @@
 import { noTeamSettings, type TeamSettings } from "../../core/model.js";
 import type { SqlDatabase } from "../sql/database.js";
-import { type PreparedStatement, statement } from "../sql/statement.js";
+import { type Prepared, prepareAll } from "../sql/prepare-all.js";
+import { statement } from "../sql/statement.js";
 import { toTeamSettings } from "../sqlite/rows.js";
 
 interface SaveValues {
@@ -60,23 +61,21 @@ const save = statement<SaveValues, SettingsRow>("team_settings_save", ({ db }, p
 
 /** What the team of a Slack channel set with /threadline hours, away and sla. */
 export class SqlTeamSettings {
-  private readonly readStatement: PreparedStatement<{ slackChannelId: string }, SettingsRow>;
-  private readonly saveStatement: PreparedStatement<SaveValues, SettingsRow>;
+  private readonly statements: Prepared<{ read: typeof read; save: typeof save }>;
 
   constructor(database: SqlDatabase) {
-    this.readStatement = database.prepare(read);
-    this.saveStatement = database.prepare(save);
+    this.statements = prepareAll(database, { read, save });
   }
 
   /** Read with every reply that ends a wait (to time it). */
   async of(slackChannelId: string): Promise<TeamSettings> {
-    const [row] = await this.readStatement.read({ slackChannelId });
+    const [row] = await this.statements.read.read({ slackChannelId });
     return row ? toTeamSettings(row) : noTeamSettings;
   }
 
   /** Changes the settings `changes` names (a cold path: /threadline hours, away and sla). */
   async save(slackChannelId: string, changes: Partial<TeamSettings>, userId: string): Promise<TeamSettings> {
-    const [row] = await this.saveStatement.commitNow({
+    const [row] = await this.statements.save.commitNow({
       slackChannelId,
       hours: changes.hours ?? null,
       awayMessage: changes.awayMessage ?? null,
