@@ -6,8 +6,8 @@ import type { InboundMessage } from "../src/core/model.js";
 import { openDatabase } from "../src/db/client.js";
 import { SqlDeliveryQueue } from "../src/db/delivery-queue/queue.js";
 import { migrateDatabase } from "../src/db/migrate.js";
-import { sqliteConversationStore } from "../src/db/sqlite/database.js";
 import { SqliteSql } from "../src/db/sqlite/sql.js";
+import { SqlConversationStore } from "../src/db/store/conversation-store.js";
 import { printCostPerCall } from "./cost-per-call.js";
 
 /*
@@ -20,7 +20,7 @@ const url = `file:${path.join(dir, "bench.db")}`;
 await migrateDatabase(url);
 const { connection, prisma } = openDatabase(url);
 const sql = new SqliteSql(connection);
-const store = sqliteConversationStore(connection, sql, new SqlDeliveryQueue(sql), (id) => [
+const store = new SqlConversationStore(sql, new SqlDeliveryQueue(sql), (id) => [
   slackLane(id),
   customerLane(id),
 ]);

@@ -4,10 +4,11 @@ import { customerLane, slackLane } from "../../src/core/lane-names.js";
 import type { InboundMessage } from "../../src/core/model.js";
 import type { PrismaClient } from "../../src/db/client.js";
 import { prismaOverPool } from "../../src/db/postgres/client.js";
-import { postgresConversationStore } from "../../src/db/postgres/database.js";
 import { pgDeliveryQueue } from "../../src/db/postgres/queue-dialect.js";
 import { PgSql } from "../../src/db/postgres/sql.js";
-import { settingOrCreate } from "../../src/db/settings.js";
+import { postgresStoreDialect } from "../../src/db/postgres/store-steps.js";
+import { SqlSettings } from "../../src/db/queries/settings.js";
+import { SqlConversationStore } from "../../src/db/store/conversation-store.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
 import { retentionContract } from "./retention.contract.js";
@@ -31,7 +32,7 @@ function openInstance(url: string, name: string) {
   const { queue } = pgDeliveryQueue(sql, { instance: name, databaseUrl: null });
   const prisma = prismaOverPool(pool);
   const lanesOf = (id: number) => [slackLane(id), customerLane(id)];
-  const store = postgresConversationStore(pool, sql, queue, lanesOf);
+  const store = new SqlConversationStore(sql, queue, lanesOf, postgresStoreDialect);
   return {
     store,
     queue,
@@ -146,7 +147,10 @@ describe("PostgreSQL: several instances writing at once", () => {
     const values = await Promise.all(
       instances.flatMap((instance, index) =>
         [1, 2].map((attempt) =>
-          settingOrCreate(instance.prisma, "transcript.secret", () => `${index}-${attempt}`),
+          new SqlSettings(new PgSql(instance.pool)).valueOrCreate(
+            "transcript.secret",
+            () => `${index}-${attempt}`,
+          ),
         ),
       ),
     );

@@ -1,16 +1,11 @@
-import type pg from "pg";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
-import type { SqlDeliveryQueue } from "../delivery-queue/queue.js";
 import { migrateDatabase } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
-import { settingOrCreate } from "../settings.js";
+import { SqlSettings } from "../queries/settings.js";
 import { SqlConversationStore } from "../store/conversation-store.js";
 import { prismaOverPool } from "./client.js";
-import { PgHeldMessages } from "./held-messages.js";
-import { PgHomeQueries } from "./home-queries.js";
 import { inTransaction, openPool } from "./pool.js";
 import { pgDeliveryQueue } from "./queue-dialect.js";
-import { PgSearch } from "./search.js";
 import { PgSql } from "./sql.js";
 import { postgresStoreDialect } from "./store-steps.js";
 
@@ -21,8 +16,9 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
   const sql = new PgSql(pool);
   const jobs = pgDeliveryQueue(sql, { instance: options.instance, databaseUrl, onError: options.onError });
   const queue = jobs.queue;
+  const settings = new SqlSettings(sql);
   return {
-    store: postgresConversationStore(pool, sql, queue, options.lanesOf),
+    store: new SqlConversationStore(sql, queue, options.lanesOf, postgresStoreDialect),
     queue,
     pacing: new SqlPostPacing(sql),
     async open(logger) {
@@ -38,26 +34,11 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
         await client.query(`INSERT INTO "Setting" ("key", "value") VALUES ($1, $2)`, [key, "x".repeat(512)]);
         await client.query(`DELETE FROM "Setting" WHERE "key" = $1`, [key]);
       }),
-    settingOrCreate: (key, create) => settingOrCreate(prisma, key, create),
+    settingOrCreate: (key, create) => settings.valueOrCreate(key, create),
     async close() {
       await jobs.close();
       await prisma.$disconnect();
       await pool.end();
     },
   };
-}
-
-/** The conversation store on the pool. */
-export function postgresConversationStore(
-  pool: pg.Pool,
-  sql: PgSql,
-  queue: SqlDeliveryQueue,
-  lanesOf: (conversationId: number) => readonly string[],
-): SqlConversationStore {
-  const queries = {
-    home: new PgHomeQueries(pool),
-    held: new PgHeldMessages(pool),
-    search: new PgSearch(pool),
-  };
-  return new SqlConversationStore(sql, queue, lanesOf, queries, postgresStoreDialect);
 }

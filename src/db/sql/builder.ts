@@ -18,8 +18,6 @@ export interface SqlBuilder {
   greatest<T>(left: Expression<T>, right: Expression<T>): RawBuilder<T>;
   /** A value used as a 64-bit integer in arithmetic. */
   integer(value: Expression<number>): RawBuilder<number>;
-  /** The text of field `key` of a JSON text (a job's payload), null when it has none. */
-  jsonText(json: Expression<string>, key: string): RawBuilder<string | null>;
   /** `query` locking the rows it reads until the transaction ends, so racing instances decide one by one. */
   locked<Tables, From extends keyof Tables, Row>(
     query: SelectQueryBuilder<Tables, From, Row>,
@@ -31,7 +29,26 @@ export interface SqlBuilder {
   lockedOrSkipped<Tables, From extends keyof Tables, Row>(
     query: SelectQueryBuilder<Tables, From, Row>,
   ): SelectQueryBuilder<Tables, From, Row>;
+  /** `value` is one of `list`, a parameter bound as an array of integers or of texts. */
+  oneOf(
+    value: Expression<unknown>,
+    list: Expression<readonly unknown[]>,
+    type: ListType,
+  ): RawBuilder<boolean>;
+  /** The integer under `key` in the JSON text `json` (a job's payload), null when absent. */
+  jsonInteger(json: Expression<string>, key: string): RawBuilder<number | null>;
+  /** `text` starts with `prefix`; `prefixEnd` is the least text after all that do (SQLite reads it as a range). */
+  startsWith(
+    text: Expression<string>,
+    prefix: Expression<string>,
+    prefixEnd: Expression<string>,
+  ): RawBuilder<boolean>;
+  /** `value` unchanged, but no reason for SQLite's planner to pick an index on it over a better one. */
+  unindexed<T>(value: Expression<T>): RawBuilder<T>;
 }
+
+/** The type of a list's elements, as PostgreSQL's array casts name it. */
+export type ListType = "integer" | "text";
 
 /** What a database spells its own way; its dialect module names it (src/db/sqlite/sql.ts, src/db/postgres/sql.ts). */
 export interface SqlSpelling {
@@ -47,8 +64,14 @@ export interface SqlSpelling {
    * none: its write transactions run one at a time.
    */
   readonly lockRows: boolean;
-  /** How a field of a JSON text is read as text: SQLite's `json_extract`, PostgreSQL's `jsonb ->>`. */
-  readonly jsonText: "json_extract" | "jsonb";
+  /** How a list parameter is read: SQLite binds it as JSON text (`json_each`), PostgreSQL as an array. */
+  readonly oneOf: SqlBuilder["oneOf"];
+  /** SQLite's `json_extract`, PostgreSQL's `jsonb ->>`. */
+  readonly jsonInteger: SqlBuilder["jsonInteger"];
+  /** A range on SQLite (its index reads it), `starts_with` on PostgreSQL (where a range depends on collation). */
+  readonly startsWith: SqlBuilder["startsWith"];
+  /** SQLite's unary `+`, which PostgreSQL has no need of (and refuses on text). */
+  readonly unindexed: SqlBuilder["unindexed"];
 }
 
 /** The builder of one database, from Kysely's adapter and compiler for it; its driver runs nothing. */
@@ -74,11 +97,11 @@ export function sqlBuilder(
     greatest: <T>(left: Expression<T>, right: Expression<T>) =>
       sql<T>`${sql.raw(spelling.greatest)}(${left}, ${right})`,
     integer: (value) => (cast === null ? sql<number>`${value}` : sql<number>`cast(${value} as ${cast})`),
-    jsonText: (json, key) =>
-      spelling.jsonText === "json_extract"
-        ? sql<string | null>`cast(json_extract(${json}, ${sql.lit(`$.${key}`)}) as text)`
-        : sql<string | null>`(${json}::jsonb ->> ${sql.lit(key)})`,
     locked: (query) => (spelling.lockRows ? query.forUpdate() : query),
     lockedOrSkipped: (query) => (spelling.lockRows ? query.forUpdate().skipLocked() : query),
+    oneOf: spelling.oneOf,
+    jsonInteger: spelling.jsonInteger,
+    startsWith: spelling.startsWith,
+    unindexed: spelling.unindexed,
   };
 }

@@ -4,13 +4,10 @@ import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { SqlDeliveryQueue } from "../delivery-queue/queue.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
-import { settingOrCreate } from "../settings.js";
+import { SqlSettings } from "../queries/settings.js";
 import { SqlConversationStore } from "../store/conversation-store.js";
 import { SqliteConnection } from "./connection.js";
-import { SqliteHeldMessages } from "./held-messages.js";
-import { SqliteHomeQueries } from "./home-queries.js";
 import { SqliteOwnerLocks } from "./owner-locks.js";
-import { SqliteSearch } from "./search.js";
 import { SqliteSql } from "./sql.js";
 
 /** The embedded database: one connection shared by the hot path's statements and Prisma Client. */
@@ -21,8 +18,9 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
   const owners = file === ":memory:" ? null : new SqliteOwnerLocks(file);
   const sql = new SqliteSql(connection);
   const queue = new SqlDeliveryQueue(sql, { ...(owners ? { owners } : {}), onError: options.onError });
+  const settings = new SqlSettings(sql);
   return {
-    store: sqliteConversationStore(connection, sql, queue, options.lanesOf),
+    store: new SqlConversationStore(sql, queue, options.lanesOf),
     queue,
     pacing: new SqlPostPacing(sql),
     async open(logger) {
@@ -32,28 +30,13 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
       owners?.hold(options.instance);
     },
     probeWrite: () => connection.write(() => probeWrite(connection.db)),
-    settingOrCreate: (key, create) => settingOrCreate(prisma, key, create),
+    settingOrCreate: (key, create) => settings.valueOrCreate(key, create),
     async close() {
       await prisma.$disconnect();
       connection.close();
       owners?.release();
     },
   };
-}
-
-/** The conversation store on SQLite's one connection. */
-export function sqliteConversationStore(
-  connection: SqliteConnection,
-  sql: SqliteSql,
-  queue: SqlDeliveryQueue,
-  lanesOf: (conversationId: number) => readonly string[],
-): SqlConversationStore {
-  const db = () => connection.db;
-  return new SqlConversationStore(sql, queue, lanesOf, {
-    home: new SqliteHomeQueries(db),
-    held: new SqliteHeldMessages(db),
-    search: new SqliteSearch(db),
-  });
 }
 
 /**

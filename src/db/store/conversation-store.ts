@@ -8,7 +8,6 @@ import type {
   SentPart,
   TeamSettings,
 } from "../../core/model.js";
-import type { HomeQueries } from "../../core/ports/home.js";
 import type { NewJob } from "../../core/ports/queue.js";
 import type {
   ContactKey,
@@ -29,6 +28,10 @@ import type {
   StartState,
   Write,
 } from "../../core/ports/store.js";
+import { SqlHeldMessages } from "../queries/held-messages.js";
+import { SqlHomeQueries } from "../queries/home.js";
+import { SqlSearch } from "../queries/search.js";
+import { SqlTeamSettings } from "../queries/team-settings.js";
 import type { SqlDatabase } from "../sql/database.js";
 import { statement } from "../sql/statement.js";
 import { Conversations, type LockStarts } from "./conversations.js";
@@ -38,25 +41,6 @@ import { Inboxes } from "./inboxes.js";
 import { Messages } from "./messages.js";
 import { Retention } from "./retention.js";
 import { RowUpdates, type StoreJobs, type StoreParts } from "./shared.js";
-
-/** Conversations whose messages or contact match a search, each with the message to show (newest first). */
-export interface ConversationSearch {
-  find(
-    inboxIds: readonly number[],
-    text: string,
-    limit: number,
-  ): Promise<readonly { conversationId: number; messageId: number | null }[]>;
-}
-
-/** Reads the store answers by delegating: the App Home's, held messages and search. */
-export interface StoreQueries {
-  readonly home: HomeQueries;
-  readonly held: {
-    ofInbox(inboxId: number): Promise<readonly HeldMessages[]>;
-    count(): Promise<number>;
-  };
-  readonly search: ConversationSearch;
-}
 
 /**
  * The steps a database takes its own way. The defaults are SQLite's: its write transactions run one at a
@@ -86,12 +70,15 @@ export class SqlConversationStore implements ConversationStore {
   private readonly inboxes: Inboxes;
   private readonly retention: Retention;
   private readonly pingStatement;
+  private readonly home: SqlHomeQueries;
+  private readonly held: SqlHeldMessages;
+  private readonly search: SqlSearch;
+  private readonly teams: SqlTeamSettings;
 
   constructor(
     database: SqlDatabase,
     jobs: StoreJobs,
     lanesOf: (conversationId: number) => readonly string[],
-    private readonly queries: StoreQueries,
     dialect: StoreDialect = {},
   ) {
     const parts: StoreParts = { database, jobs, lanesOf };
@@ -104,6 +91,10 @@ export class SqlConversationStore implements ConversationStore {
     this.inboxes = new Inboxes(parts);
     this.retention = new Retention(parts);
     this.pingStatement = database.prepare(ping);
+    this.home = new SqlHomeQueries(database);
+    this.held = new SqlHeldMessages(database);
+    this.search = new SqlSearch(database);
+    this.teams = new SqlTeamSettings(database);
   }
 
   // ---- The hot path ----
@@ -204,22 +195,15 @@ export class SqlConversationStore implements ConversationStore {
     return this.conversations.nudges(conversationId);
   }
 
-  async findConversations(
+  findConversations(
     inboxIds: readonly number[],
     text: string,
     limit: number,
   ): Promise<readonly ConversationMatch[]> {
-    const found = await this.queries.search.find(inboxIds, text, limit);
-    const matches: ConversationMatch[] = [];
-    for (const { conversationId, messageId } of found) {
-      const context = await this.conversations.context(conversationId);
-      if (!context) continue;
-      matches.push({ context, message: messageId === null ? null : await this.messages.message(messageId) });
-    }
-    return matches;
+    return this.search.conversations(inboxIds, text, limit);
   }
 
-  // ---- Inboxes, their channels and teams ----
+  // ---- Inboxes, their channels and teams (the App Home's queries and held messages delegated) ----
 
   findInbox(kind: ChannelKind, address: string) {
     return this.inboxes.find(kind, address);
@@ -258,7 +242,7 @@ export class SqlConversationStore implements ConversationStore {
   }
 
   teamSettings(slackChannelId: string): Promise<TeamSettings> {
-    return this.inboxes.teamSettings(slackChannelId);
+    return this.teams.of(slackChannelId);
   }
 
   saveTeamSettings(
@@ -266,35 +250,35 @@ export class SqlConversationStore implements ConversationStore {
     changes: Partial<TeamSettings>,
     userId: string,
   ): Promise<TeamSettings> {
-    return this.inboxes.saveTeamSettings(slackChannelId, changes, userId);
+    return this.teams.save(slackChannelId, changes, userId);
   }
 
   heldMessages(inboxId: number): Promise<readonly HeldMessages[]> {
-    return this.queries.held.ofInbox(inboxId);
+    return this.held.ofInbox(inboxId);
   }
 
   heldMessageCount(): Promise<number> {
-    return this.queries.held.count();
+    return this.held.total();
   }
 
   openAssignedTo(userId: string, inboxIds: readonly number[], limit: number) {
-    return this.queries.home.openAssignedTo(userId, inboxIds, limit);
+    return this.home.openAssignedTo(userId, inboxIds, limit);
   }
 
   unassignedOpen(inboxIds: readonly number[], limitPerInbox: number) {
-    return this.queries.home.unassignedOpen(inboxIds, limitPerInbox);
+    return this.home.unassignedOpen(inboxIds, limitPerInbox);
   }
 
   remindersOf(userId: string, inboxIds: readonly number[]) {
-    return this.queries.home.remindersOf(userId, inboxIds);
+    return this.home.remindersOf(userId, inboxIds);
   }
 
   openAssignmentsIn(slackChannelId: string) {
-    return this.queries.home.openAssignmentsIn(slackChannelId);
+    return this.home.openAssignmentsIn(slackChannelId);
   }
 
   connectedInboxes() {
-    return this.queries.home.connectedInboxes();
+    return this.home.connectedInboxes();
   }
 
   // ---- Files, retention and erasure ----
@@ -319,7 +303,7 @@ export class SqlConversationStore implements ConversationStore {
     contacts: readonly ContactKey[],
     jobs: (erasure: Erasure) => readonly NewJob[],
   ): Promise<Erasure> {
-    return this.retention.erase(contacts, jobs);
+    return this.retention.eraseContacts(contacts, jobs);
   }
 
   async ping(): Promise<void> {

@@ -3,11 +3,12 @@ import type { ConversationContext, Nudge } from "../../core/model.js";
 import type { NewStart, StartDecision, StartOutcome, StartState } from "../../core/ports/store.js";
 import type { DB } from "../generated-kysely/types.js";
 import { dateFrom, toContact, toConversation, toInbox } from "../rows.js";
+import { prepareAll } from "../sql/prepare-all.js";
 import { statement } from "../sql/statement.js";
 import { all, first } from "../sql/transaction.js";
 import { rowsOfConversations } from "./inbound-state.js";
 import type { Messages } from "./messages.js";
-import { commit, prepareAll, type Row, type RowUpdates, type Step, type StoreParts } from "./shared.js";
+import { commit, type Row, type RowUpdates, type Step, type StoreParts } from "./shared.js";
 
 /** Rolls back a start the core refused, with the contact and conversation it may have inserted to decide. */
 class StartRefused {

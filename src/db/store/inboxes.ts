@@ -1,21 +1,13 @@
-import { type Expression, sql } from "kysely";
-import { type ChannelKind, type Inbox, noTeamSettings, type TeamSettings } from "../../core/model.js";
+import { sql } from "kysely";
+import type { ChannelKind, Inbox } from "../../core/model.js";
 import type { QueuedJob } from "../../core/ports/queue.js";
 import type { InboxChange, InboxChangeOutcome, InboxCounts } from "../../core/ports/store.js";
-import { toInbox, toTeamSettings } from "../rows.js";
+import { toInbox } from "../rows.js";
+import { prepareAll } from "../sql/prepare-all.js";
 import { statement } from "../sql/statement.js";
 import { all, first } from "../sql/transaction.js";
 import { inboundStatements, rowsOfConversations } from "./inbound-state.js";
-import { commit, customerPosts, prepareAll, type Row, type Step, type StoreParts } from "./shared.js";
-
-/** Each setting's new value, and whether the change names it (null clears it; unnamed ones stay). */
-type TeamSettingsValues = { [Name in keyof TeamSettings]: TeamSettings[Name] | undefined } & {
-  [Name in keyof TeamSettings as `${Name}Given`]: boolean;
-};
-
-/** The setting's new value when the change names it, else the one it had. */
-const changed = <T>(given: Expression<boolean>, value: Expression<T>, current: Expression<T>) =>
-  sql<T>`case when ${given} then ${value} else ${current} end`;
+import { commit, customerPosts, type Row, type Step, type StoreParts } from "./shared.js";
 
 const statements = {
   byChannel: statement<{ slackChannelId: string }, Row>("store_inboxes_for_channel", ({ db }, p) =>
@@ -97,46 +89,18 @@ const statements = {
       .where("m.slackTs", "is", null)
       .where("m.status", "=", sql.lit("received")),
   ),
-  // A change leaves the settings it does not name as they were.
-  saveTeamSettings: statement<
-    TeamSettingsValues & { slackChannelId: string; userId: string; now: Date },
-    Row
-  >("store_save_team_settings", ({ db }, p) =>
-    db
-      .insertInto("TeamSettings")
-      .values({
-        slackChannelId: p.slackChannelId,
-        hours: p.hours,
-        awayMessage: p.awayMessage,
-        slaMinutes: p.slaMinutes,
-        updatedBy: p.userId,
-        updatedAt: p.now,
-      })
-      .onConflict((conflict) =>
-        conflict.column("slackChannelId").doUpdateSet((eb) => ({
-          hours: changed(p.hoursGiven, p.hours, eb.ref("TeamSettings.hours")),
-          awayMessage: changed(p.awayMessageGiven, p.awayMessage, eb.ref("TeamSettings.awayMessage")),
-          slaMinutes: changed(p.slaMinutesGiven, p.slaMinutes, eb.ref("TeamSettings.slaMinutes")),
-          updatedBy: p.userId,
-          updatedAt: p.now,
-        })),
-      )
-      .returningAll(),
-  ),
 };
 
-/** Inboxes, their channels and holds, and their teams' settings. */
+/** Inboxes, their channels and holds. */
 export class Inboxes {
   private readonly s;
   private readonly rows;
   private readonly byId;
-  private readonly teamSettingsStatement;
 
   constructor(private readonly parts: StoreParts) {
     this.s = prepareAll(parts.database, statements);
     this.rows = rowsOfConversations(parts.database);
     this.byId = parts.database.prepare(inboundStatements.inboxById);
-    this.teamSettingsStatement = parts.database.prepare(inboundStatements.teamSettings);
   }
 
   async find(kind: ChannelKind, address: string): Promise<Inbox | null> {
@@ -220,30 +184,5 @@ export class Inboxes {
   async waiting(inboxId: number): Promise<number> {
     const [row] = await this.s.waiting.read({ inboxId });
     return Number(row?.count ?? 0);
-  }
-
-  /** Read with every reply that ends a wait (to time it). */
-  async teamSettings(slackChannelId: string): Promise<TeamSettings> {
-    const [row] = await this.teamSettingsStatement.read({ slackChannelId });
-    return row ? toTeamSettings(row) : noTeamSettings;
-  }
-
-  async saveTeamSettings(
-    slackChannelId: string,
-    changes: Partial<TeamSettings>,
-    userId: string,
-  ): Promise<TeamSettings> {
-    const [row] = await this.s.saveTeamSettings.commitNow({
-      slackChannelId,
-      userId,
-      now: new Date(),
-      hours: changes.hours,
-      hoursGiven: changes.hours !== undefined,
-      awayMessage: changes.awayMessage,
-      awayMessageGiven: changes.awayMessage !== undefined,
-      slaMinutes: changes.slaMinutes,
-      slaMinutesGiven: changes.slaMinutes !== undefined,
-    });
-    return row ? toTeamSettings(row) : noTeamSettings;
   }
 }

@@ -29,23 +29,6 @@ export interface StoreParts {
   readonly lanesOf: (conversationId: number) => readonly string[];
 }
 
-/** Prepares every statement of `definitions` for `database`, under the same keys. */
-export function prepareAll<Definitions extends object>(
-  database: SqlDatabase,
-  definitions: Definitions,
-): {
-  readonly [Name in keyof Definitions]: Definitions[Name] extends StatementDefinition<infer Values, infer Out>
-    ? PreparedStatement<Values, Out>
-    : never;
-} {
-  return Object.fromEntries(
-    Object.entries(definitions).map(([name, definition]) => [
-      name,
-      database.prepare(definition as StatementDefinition<unknown, unknown>),
-    ]),
-  ) as never;
-}
-
 /** A transaction's outcome and the jobs to announce once it has committed. */
 export interface Committed<T> {
   readonly outcome: T;

@@ -23,9 +23,8 @@ import type { EarlierPost, ParentView, SlackPort, ThreadPost } from "../../../sr
 import { openDatabase, type PrismaClient } from "../../../src/db/client.js";
 import { SqlDeliveryQueue } from "../../../src/db/delivery-queue/queue.js";
 import type { SqliteConnection } from "../../../src/db/sqlite/connection.js";
-import { sqliteConversationStore } from "../../../src/db/sqlite/database.js";
 import { SqliteSql } from "../../../src/db/sqlite/sql.js";
-import type { SqlConversationStore } from "../../../src/db/store/conversation-store.js";
+import { SqlConversationStore } from "../../../src/db/store/conversation-store.js";
 import { migratedSqliteUrl } from "../../support/migrated-sqlite.js";
 
 /** In-memory SlackPort: records what the core posts; `failures` makes the next calls throw. */
@@ -271,7 +270,7 @@ export async function testDatabase(): Promise<TestDatabase> {
   const queue = new SqlDeliveryQueue(sql);
   const lanesOf = (id: number) => [slackLane(id), customerLane(id)];
   return {
-    store: sqliteConversationStore(connection, sql, queue, lanesOf),
+    store: new SqlConversationStore(sql, queue, lanesOf),
     queue,
     prisma,
     connection,
