@@ -3,16 +3,14 @@ import { migrateDatabase } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
 import { SqlSettings } from "../queries/settings.js";
 import { SqlConversationStore } from "../store/conversation-store.js";
-import { prismaOverPool } from "./client.js";
 import { inTransaction, openPool } from "./pool.js";
 import { pgDeliveryQueue } from "./queue-dialect.js";
 import { PgSql } from "./sql.js";
 import { postgresStoreDialect } from "./store-steps.js";
 
-/** A database shared by several instances: one pool per instance for the statements and Prisma Client. */
+/** A database shared by several instances: one pool per instance for the statements. */
 export function postgresDatabase(databaseUrl: string, options: DatabaseOptions): AppDatabase {
   const pool = openPool(databaseUrl, options.onError);
-  const prisma = prismaOverPool(pool);
   const sql = new PgSql(pool);
   const jobs = pgDeliveryQueue(sql, { instance: options.instance, databaseUrl, onError: options.onError });
   const queue = jobs.queue;
@@ -37,7 +35,6 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     settingOrCreate: (key, create) => settings.valueOrCreate(key, create),
     async close() {
       await jobs.close();
-      await prisma.$disconnect();
       await pool.end();
     },
   };

@@ -1,5 +1,4 @@
 import type Database from "better-sqlite3";
-import { prismaOver } from "../client.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { SqlDeliveryQueue } from "../delivery-queue/queue.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
@@ -10,11 +9,10 @@ import { SqliteConnection } from "./connection.js";
 import { SqliteOwnerLocks } from "./owner-locks.js";
 import { SqliteSql } from "./sql.js";
 
-/** The embedded database: one connection shared by the hot path's statements and Prisma Client. */
+/** The embedded database: one connection for every statement, writes in its group commit. */
 export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): AppDatabase {
   const file = sqliteFilePath(databaseUrl);
   const connection = new SqliteConnection(file);
-  const prisma = prismaOver(connection);
   const owners = file === ":memory:" ? null : new SqliteOwnerLocks(file);
   const sql = new SqliteSql(connection);
   const queue = new SqlDeliveryQueue(sql, { ...(owners ? { owners } : {}), onError: options.onError });
@@ -32,7 +30,6 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
     probeWrite: () => connection.write(() => probeWrite(connection.db)),
     settingOrCreate: (key, create) => settings.valueOrCreate(key, create),
     async close() {
-      await prisma.$disconnect();
       connection.close();
       owners?.release();
     },
