@@ -96,12 +96,15 @@ export class SqliteSql implements SqlDatabase {
   /** Runs a transaction body's statements in the connection's write that is open now. */
   runSteps<T>(steps: TransactionBody<T>): T {
     let step = steps.next();
-    while (!step.done) step = steps.next(this.rowsOf(step.value.statement.compiled, step.value.values));
+    while (!step.done) {
+      const { statement, values, first } = step.value;
+      step = steps.next(this.rowsOf(statement.compiled, values, first));
+    }
     return step.value;
   }
 
   /** Synchronous, so that a transaction runs whole within one group commit. */
-  private rowsOf<Values, Row>(compiled: CompiledStatement<Values>, values: Values): Row[] {
+  private rowsOf<Values, Row>(compiled: CompiledStatement<Values>, values: Values, first = false): Row[] {
     const key = compiled as CompiledStatement<never>;
     let prepared = this.prepared.get(key);
     if (!prepared) {
@@ -112,6 +115,10 @@ export class SqliteSql implements SqlDatabase {
     // better-sqlite3 binds neither dates nor booleans: they are stored as Prisma stores them.
     const parameters = compiled.bind(values, columnValue);
     // A statement that returns no rows refuses `all`: it is `run`.
+    if (prepared.reader && first) {
+      const row = prepared.statement.get(parameters) as Row | undefined;
+      return row === undefined ? [] : [row];
+    }
     if (prepared.reader) return prepared.statement.all(parameters) as Row[];
     prepared.statement.run(parameters);
     return [];
