@@ -1,33 +1,4 @@
-import type {
-  ChannelKind,
-  ConversationContext,
-  InboundMessage,
-  MediaContent,
-  Message,
-  Nudge,
-  SentPart,
-  TeamSettings,
-} from "../../core/model.js";
-import type { NewJob } from "../../core/ports/queue.js";
-import type {
-  ContactKey,
-  ConversationMatch,
-  ConversationStore,
-  Erasure,
-  HeldMessages,
-  InboundEffects,
-  InboundOutcome,
-  InboundState,
-  InboxChange,
-  InboxChangeOutcome,
-  InboxCounts,
-  NewReply,
-  NewStart,
-  StartDecision,
-  StartOutcome,
-  StartState,
-  Write,
-} from "../../core/ports/store.js";
+import type { ConversationStore } from "../../core/ports/store.js";
 import { SqlHeldMessages } from "../queries/held-messages.js";
 import { SqlHomeQueries } from "../queries/home.js";
 import { SqlSearch } from "../queries/search.js";
@@ -50,6 +21,9 @@ export interface StoreDialect {
   readonly inboundState?: (database: SqlDatabase) => InboundStateStep;
   readonly lockStarts?: (database: SqlDatabase) => LockStarts;
 }
+
+/** The arguments of the port's method `Name`, which the store hands to the area that answers it. */
+type Args<Name extends keyof ConversationStore> = Parameters<ConversationStore[Name]>;
 
 const ping = statement<Record<string, never>, { one: number }>("store_ping", ({ db }) =>
   db.selectNoFrom((eb) => eb.lit(1).as("one")),
@@ -99,211 +73,190 @@ export class SqlConversationStore implements ConversationStore {
 
   // ---- The hot path ----
 
-  recordInbound(
-    inbound: InboundMessage,
-    decide: (state: InboundState) => InboundEffects,
-  ): Promise<InboundOutcome> {
-    return this.inbound.recordInbound(inbound, decide);
+  recordInbound(...args: Args<"recordInbound">) {
+    return this.inbound.recordInbound(...args);
   }
 
-  recordReply(reply: NewReply, jobs: (messageId: number) => readonly NewJob[]): Promise<number | null> {
-    return this.inbound.recordReply(reply, jobs);
+  recordReply(...args: Args<"recordReply">) {
+    return this.inbound.recordReply(...args);
   }
 
-  recordReport(
-    report: Parameters<ConversationStore["recordReport"]>[0],
-    decide: (messages: readonly Message[], parts: readonly SentPart[]) => Write,
-  ): Promise<readonly Message[]> {
-    return this.inbound.recordReport(report, decide);
+  recordReport(...args: Args<"recordReport">) {
+    return this.inbound.recordReport(...args);
   }
 
-  write(write: Write): Promise<void> {
-    return this.inbound.write(write);
+  write(...args: Args<"write">) {
+    return this.inbound.write(...args);
   }
 
-  recordNudge(nudge: Nudge, jobs: readonly NewJob[]): Promise<boolean> {
-    return this.inbound.recordNudge(nudge, jobs);
+  recordNudge(...args: Args<"recordNudge">) {
+    return this.inbound.recordNudge(...args);
   }
 
-  unassign(conversationId: number, assigneeId: string, jobs: readonly NewJob[]): Promise<boolean> {
-    return this.inbound.unassign(conversationId, assigneeId, jobs);
+  unassign(...args: Args<"unassign">) {
+    return this.inbound.unassign(...args);
   }
 
-  recordSentPart(messageId: number, part: Omit<SentPart, "messageId">): Promise<void> {
-    return this.messages.recordSentPart(messageId, part);
+  recordSentPart(...args: Args<"recordSentPart">) {
+    return this.messages.recordSentPart(...args);
   }
 
-  sentParts(messageId: number): Promise<readonly SentPart[]> {
-    return this.messages.sentParts(messageId);
+  sentParts(...args: Args<"sentParts">) {
+    return this.messages.sentParts(...args);
   }
 
-  partsOfOtherMessages(
-    kind: ChannelKind,
-    ids: readonly string[],
-    messageId: number,
-  ): Promise<ReadonlySet<string>> {
-    return this.messages.partsOfOtherMessages(kind, ids, messageId);
+  partsOfOtherMessages(...args: Args<"partsOfOtherMessages">) {
+    return this.messages.partsOfOtherMessages(...args);
   }
 
-  message(messageId: number): Promise<Message | null> {
-    return this.messages.message(messageId);
+  message(...args: Args<"message">) {
+    return this.messages.message(...args);
   }
 
-  messageByProviderId(kind: ChannelKind, providerMessageId: string): Promise<Message | null> {
-    return this.messages.byProviderId(kind, providerMessageId);
+  messageByProviderId(...args: Args<"messageByProviderId">) {
+    return this.messages.byProviderId(...args);
   }
 
-  messageBySlackTs(channelId: string, ts: string): Promise<Message | null> {
-    return this.messages.bySlackTs(channelId, ts);
+  messageBySlackTs(...args: Args<"messageBySlackTs">) {
+    return this.messages.bySlackTs(...args);
   }
 
-  conversationMessages(conversationId: number): Promise<readonly Message[]> {
-    return this.messages.ofConversation(conversationId);
+  conversationMessages(...args: Args<"conversationMessages">) {
+    return this.messages.ofConversation(...args);
   }
 
   // ---- Conversations and threads ----
 
-  startConversation(start: NewStart, decide: (state: StartState) => StartDecision): Promise<StartOutcome> {
-    return this.conversations.startConversation(start, decide);
+  startConversation(...args: Args<"startConversation">) {
+    return this.conversations.startConversation(...args);
   }
 
-  adoptThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean> {
-    return this.conversations.adoptThread(conversationId, channelId, threadTs);
+  adoptThread(...args: Args<"adoptThread">) {
+    return this.conversations.adoptThread(...args);
   }
 
-  forgetThread(conversationId: number, channelId: string, threadTs: string): Promise<boolean> {
-    return this.conversations.forgetThread(conversationId, channelId, threadTs);
+  forgetThread(...args: Args<"forgetThread">) {
+    return this.conversations.forgetThread(...args);
   }
 
-  setConversationThread(conversationId: number, channelId: string, threadTs: string): Promise<void> {
-    return this.conversations.setConversationThread(conversationId, channelId, threadTs);
+  setConversationThread(...args: Args<"setConversationThread">) {
+    return this.conversations.setConversationThread(...args);
   }
 
-  conversationContext(conversationId: number): Promise<ConversationContext | null> {
-    return this.conversations.context(conversationId);
+  conversationContext(...args: Args<"conversationContext">) {
+    return this.conversations.context(...args);
   }
 
-  conversationByThread(channelId: string, threadTs: string): Promise<ConversationContext | null> {
-    return this.conversations.byThread(channelId, threadTs);
+  conversationByThread(...args: Args<"conversationByThread">) {
+    return this.conversations.byThread(...args);
   }
 
-  conversationByPastThread(channelId: string, threadTs: string): Promise<ConversationContext | null> {
-    return this.conversations.byPastThread(channelId, threadTs);
+  conversationByPastThread(...args: Args<"conversationByPastThread">) {
+    return this.conversations.byPastThread(...args);
   }
 
-  conversationNudges(conversationId: number): Promise<readonly Nudge[]> {
-    return this.conversations.nudges(conversationId);
+  conversationNudges(...args: Args<"conversationNudges">) {
+    return this.conversations.nudges(...args);
   }
 
-  findConversations(
-    inboxIds: readonly number[],
-    text: string,
-    limit: number,
-  ): Promise<readonly ConversationMatch[]> {
-    return this.search.conversations(inboxIds, text, limit);
+  findConversations(...args: Args<"findConversations">) {
+    return this.search.conversations(...args);
   }
 
-  // ---- Inboxes, their channels and teams (the App Home's queries and held messages delegated) ----
+  // ---- Inboxes, their channels and teams (the App Home's lists and held messages delegated) ----
 
-  findInbox(kind: ChannelKind, address: string) {
-    return this.inboxes.find(kind, address);
+  findInbox(...args: Args<"findInbox">) {
+    return this.inboxes.find(...args);
   }
 
-  inboxById(inboxId: number) {
-    return this.inboxes.byInboxId(inboxId);
+  inboxById(...args: Args<"inboxById">) {
+    return this.inboxes.byInboxId(...args);
   }
 
-  inboxesForChannel(slackChannelId: string) {
-    return this.inboxes.forChannel(slackChannelId);
+  inboxesForChannel(...args: Args<"inboxesForChannel">) {
+    return this.inboxes.forChannel(...args);
   }
 
-  connectedChannelIds(): Promise<readonly string[]> {
-    return this.inboxes.connectedChannelIds();
+  connectedChannelIds(...args: Args<"connectedChannelIds">) {
+    return this.inboxes.connectedChannelIds(...args);
   }
 
-  connectInbox(change: InboxChange): Promise<InboxChangeOutcome> {
-    return this.inboxes.connect(change);
+  connectInbox(...args: Args<"connectInbox">) {
+    return this.inboxes.connect(...args);
   }
 
-  releaseHeld(inboxId: number): Promise<number> {
-    return this.inboxes.releaseHeld(inboxId);
+  releaseHeld(...args: Args<"releaseHeld">) {
+    return this.inboxes.releaseHeld(...args);
   }
 
-  setInboxProblem(inboxId: number, problem: string | null): Promise<void> {
-    return this.inboxes.setProblem(inboxId, problem);
+  setInboxProblem(...args: Args<"setInboxProblem">) {
+    return this.inboxes.setProblem(...args);
   }
 
-  countsForInbox(inboxId: number): Promise<InboxCounts> {
-    return this.inboxes.counts(inboxId);
+  countsForInbox(...args: Args<"countsForInbox">) {
+    return this.inboxes.counts(...args);
   }
 
-  waitingMessageCount(inboxId: number): Promise<number> {
-    return this.inboxes.waiting(inboxId);
+  waitingMessageCount(...args: Args<"waitingMessageCount">) {
+    return this.inboxes.waiting(...args);
   }
 
-  teamSettings(slackChannelId: string): Promise<TeamSettings> {
-    return this.teams.of(slackChannelId);
+  teamSettings(...args: Args<"teamSettings">) {
+    return this.teams.of(...args);
   }
 
-  saveTeamSettings(
-    slackChannelId: string,
-    changes: Partial<TeamSettings>,
-    userId: string,
-  ): Promise<TeamSettings> {
-    return this.teams.save(slackChannelId, changes, userId);
+  saveTeamSettings(...args: Args<"saveTeamSettings">) {
+    return this.teams.save(...args);
   }
 
-  heldMessages(inboxId: number): Promise<readonly HeldMessages[]> {
-    return this.held.ofInbox(inboxId);
+  heldMessages(...args: Args<"heldMessages">) {
+    return this.held.ofInbox(...args);
   }
 
-  heldMessageCount(): Promise<number> {
-    return this.held.total();
+  heldMessageCount(...args: Args<"heldMessageCount">) {
+    return this.held.total(...args);
   }
 
-  openAssignedTo(userId: string, inboxIds: readonly number[], limit: number) {
-    return this.home.openAssignedTo(userId, inboxIds, limit);
+  openAssignedTo(...args: Args<"openAssignedTo">) {
+    return this.home.openAssignedTo(...args);
   }
 
-  unassignedOpen(inboxIds: readonly number[], limitPerInbox: number) {
-    return this.home.unassignedOpen(inboxIds, limitPerInbox);
+  unassignedOpen(...args: Args<"unassignedOpen">) {
+    return this.home.unassignedOpen(...args);
   }
 
-  remindersOf(userId: string, inboxIds: readonly number[]) {
-    return this.home.remindersOf(userId, inboxIds);
+  remindersOf(...args: Args<"remindersOf">) {
+    return this.home.remindersOf(...args);
   }
 
-  openAssignmentsIn(slackChannelId: string) {
-    return this.home.openAssignmentsIn(slackChannelId);
+  openAssignmentsIn(...args: Args<"openAssignmentsIn">) {
+    return this.home.openAssignmentsIn(...args);
   }
 
-  connectedInboxes() {
-    return this.home.connectedInboxes();
+  connectedInboxes(...args: Args<"connectedInboxes">) {
+    return this.home.connectedInboxes(...args);
   }
 
   // ---- Files, retention and erasure ----
 
-  saveMedia(content: MediaContent, expiresAt: Date, conversationId: number | null): Promise<string> {
-    return this.retention.saveMedia(content, expiresAt, conversationId);
+  saveMedia(...args: Args<"saveMedia">) {
+    return this.retention.saveMedia(...args);
   }
 
-  media(token: string, now: Date): Promise<MediaContent | null> {
-    return this.retention.media(token, now);
+  media(...args: Args<"media">) {
+    return this.retention.media(...args);
   }
 
-  deleteExpiredMedia(now: Date): Promise<number> {
-    return this.retention.deleteExpiredMedia(now);
+  deleteExpiredMedia(...args: Args<"deleteExpiredMedia">) {
+    return this.retention.deleteExpiredMedia(...args);
   }
 
-  purgeClosedConversations(closedBefore: Date, limit: number): Promise<number> {
-    return this.retention.purgeClosed(closedBefore, limit);
+  purgeClosedConversations(...args: Args<"purgeClosedConversations">) {
+    return this.retention.purgeClosed(...args);
   }
 
-  eraseContacts(
-    contacts: readonly ContactKey[],
-    jobs: (erasure: Erasure) => readonly NewJob[],
-  ): Promise<Erasure> {
-    return this.retention.eraseContacts(contacts, jobs);
+  eraseContacts(...args: Args<"eraseContacts">) {
+    return this.retention.eraseContacts(...args);
   }
 
   async ping(): Promise<void> {
