@@ -13,8 +13,8 @@ import { insertOneByOne } from "./one-by-one.js";
 import { type QueuedRow, toJob, toQueued } from "./rows.js";
 import * as statements from "./statements.js";
 
-/** Past this many ids not yet claimed (a stopped worker), they are forgotten: they only spare a read. */
-const maxCommittedHere = 10_000;
+/** Past this many ids not yet claimed (a stopped worker), they are forgotten: they only spare a notice or a read. */
+const maxRemembered = 10_000;
 
 /** What the queue does its own way on a database; each part defaults to what one process on its own needs. */
 export interface QueueDialect {
@@ -56,6 +56,8 @@ export class SqlDeliveryQueue implements DeliveryQueue {
   private readonly listeners: ((jobs: readonly QueuedJob[]) => void)[] = [];
   /** Jobs this instance committed and has not tried to claim yet. */
   private readonly committedHere = new Set<number>();
+  /** Jobs handed to this instance's worker (committed here or heard of) that it has not tried to claim yet. */
+  private readonly handedOver = new Set<number>();
   private readonly statements: ReturnType<typeof prepareAll>;
   private readonly insertion: JobInsertion;
   private readonly owners: LeaseOwners;
@@ -101,7 +103,7 @@ export class SqlDeliveryQueue implements DeliveryQueue {
   /** After the caller's transaction committed: hands the jobs to this process's worker, which claims them first. */
   announce(jobs: readonly QueuedJob[]): void {
     if (jobs.length === 0) return;
-    if (this.committedHere.size > maxCommittedHere) this.committedHere.clear();
+    if (this.committedHere.size > maxRemembered) this.committedHere.clear();
     for (const job of jobs) this.committedHere.add(job.id);
     this.deliver(jobs);
   }
@@ -122,6 +124,7 @@ export class SqlDeliveryQueue implements DeliveryQueue {
   async claim(id: number, owner: string, now: number, leaseUntil: number): Promise<Job | null> {
     const [row] = await this.statements.claim.write({ id, owner, now, leaseUntil, at: new Date(now) });
     const committedHere = this.committedHere.delete(id);
+    this.handedOver.delete(id);
     if (row) return toJob(row);
     if (committedHere) await this.notices.tellIfPending(id);
     return null;
@@ -186,11 +189,12 @@ export class SqlDeliveryQueue implements DeliveryQueue {
 
   /**
    * The lane's next job after a head this instance settled: its worker runs it next, wherever it was committed
-   * (another instance's claim of it gave way to the head). One this instance committed, its worker knows. The
-   * settle has committed whatever happens here: a failed read is reported, and the sweep finds the job.
+   * (another instance's claim of it gave way to the head). One its worker was handed already (committed here, or
+   * heard of) is not read again. The settle has committed whatever happens here: a failed read is reported, and
+   * the sweep finds the job.
    */
   private async takeOnNext(next: number | null): Promise<void> {
-    if (next === null || this.committedHere.has(next)) return;
+    if (next === null || this.handedOver.has(next)) return;
     await this.deliverPending([next]).catch(this.onError);
   }
 
@@ -204,6 +208,8 @@ export class SqlDeliveryQueue implements DeliveryQueue {
 
   private deliver(jobs: readonly QueuedJob[]): void {
     if (jobs.length === 0) return;
+    if (this.handedOver.size > maxRemembered) this.handedOver.clear();
+    for (const job of jobs) this.handedOver.add(job.id);
     for (const listener of this.listeners) listener(jobs);
   }
 }
