@@ -4,9 +4,10 @@ import path from "node:path";
 import { customerLane, slackLane } from "../src/core/lane-names.js";
 import type { InboundMessage } from "../src/core/model.js";
 import { openDatabase } from "../src/db/client.js";
+import { SqlDeliveryQueue } from "../src/db/delivery-queue/queue.js";
 import { migrateDatabase } from "../src/db/migrate.js";
-import { SqliteConversationStore } from "../src/db/sqlite/conversation-store.js";
-import { SqliteDeliveryQueue } from "../src/db/sqlite/delivery-queue.js";
+import { SqliteSql } from "../src/db/sqlite/sql.js";
+import { SqlConversationStore } from "../src/db/store/conversation-store.js";
 import { printCostPerCall } from "./cost-per-call.js";
 
 /*
@@ -18,8 +19,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-hot-path-"));
 const url = `file:${path.join(dir, "bench.db")}`;
 await migrateDatabase(url);
 const { connection, prisma } = openDatabase(url);
-const queue = new SqliteDeliveryQueue(connection);
-const store = new SqliteConversationStore(connection, queue, prisma, (id) => [
+const sql = new SqliteSql(connection);
+const store = new SqlConversationStore(sql, new SqlDeliveryQueue(sql), (id) => [
   slackLane(id),
   customerLane(id),
 ]);

@@ -4,10 +4,10 @@ import type {
   ScheduledMessageStore,
   ScheduledState,
 } from "../core/ports/scheduled-messages.js";
+import { dateFrom } from "./rows.js";
 import type { SqlDatabase } from "./sql/database.js";
 import { type PreparedStatement, statement } from "./sql/statement.js";
 import { all, first } from "./sql/transaction.js";
-import { dateFrom } from "./sqlite/rows.js";
 
 interface Row {
   id: number | string;

@@ -1,8 +1,8 @@
 import type { Snippet, SnippetStore } from "../core/ports/snippets.js";
+import { dateFrom } from "./rows.js";
 import type { SqlDatabase } from "./sql/database.js";
 import { type PreparedStatement, statement } from "./sql/statement.js";
 import { all } from "./sql/transaction.js";
-import { dateFrom } from "./sqlite/rows.js";
 
 interface Key {
   slackChannelId: string;

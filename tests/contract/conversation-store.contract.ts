@@ -738,12 +738,20 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       expect(await store.openAssignedTo("U1", [], 10)).toEqual({ total: 0, summaries: [] });
       await store.write({ conversations: [[otherConversation, { assigneeId: null }]] });
 
+      // One the agent started, that the customer never wrote in: nothing unanswered, no message in; last.
+      const started = await store.startConversation(
+        { inboxId, contactAddress: "+15557650009", userId: "U1", text: "hello", countStartsSince: at(0) },
+        () => ({ conversation: { assigneeId: "U1" }, jobs: () => [] }),
+      );
+      const startedId = started.result === "started" ? started.conversationId : -1;
+
       const mine = await store.openAssignedTo("U1", [inboxId, otherInboxId], 10);
-      expect(mine.total).toBe(3);
+      expect(mine.total).toBe(4);
       expect(mine.summaries.map((c) => [c.conversationId, c.waitingSince])).toEqual([
         [early, at(10)],
         [late, at(30)],
         [answered, null],
+        [startedId, null],
       ]);
       expect(mine.summaries[0]).toMatchObject({
         kind: "sms",
@@ -753,7 +761,7 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
         lastInboundAt: at(10),
       });
       expect(await store.openAssignedTo("U1", [inboxId], 1)).toMatchObject({
-        total: 3,
+        total: 4,
         summaries: [{ conversationId: early }],
       });
       expect(await store.openAssignedTo("U2", [inboxId], 10)).toEqual({ total: 0, summaries: [] });

@@ -4,9 +4,11 @@ import { customerLane, slackLane } from "../../src/core/lane-names.js";
 import type { InboundMessage } from "../../src/core/model.js";
 import type { PrismaClient } from "../../src/db/client.js";
 import { prismaOverPool } from "../../src/db/postgres/client.js";
-import { PgConversationStore } from "../../src/db/postgres/conversation-store.js";
-import { PgDeliveryQueue } from "../../src/db/postgres/delivery-queue.js";
-import { settingOrCreate } from "../../src/db/settings.js";
+import { pgDeliveryQueue } from "../../src/db/postgres/queue-dialect.js";
+import { PgSql } from "../../src/db/postgres/sql.js";
+import { postgresStoreDialect } from "../../src/db/postgres/store-steps.js";
+import { SqlSettings } from "../../src/db/queries/settings.js";
+import { SqlConversationStore } from "../../src/db/store/conversation-store.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
 import { retentionContract } from "./retention.contract.js";
@@ -26,9 +28,11 @@ afterAll(async () => {
 /** One instance's store: its own pool, queue and Prisma Client, on a shared database. */
 function openInstance(url: string, name: string) {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  const queue = new PgDeliveryQueue(pool, { instance: name, databaseUrl: null });
+  const sql = new PgSql(pool);
+  const { queue } = pgDeliveryQueue(sql, { instance: name, databaseUrl: null });
   const prisma = prismaOverPool(pool);
-  const store = new PgConversationStore(pool, queue, prisma, (id) => [slackLane(id), customerLane(id)]);
+  const lanesOf = (id: number) => [slackLane(id), customerLane(id)];
+  const store = new SqlConversationStore(sql, queue, lanesOf, postgresStoreDialect);
   return {
     store,
     queue,
@@ -143,7 +147,10 @@ describe("PostgreSQL: several instances writing at once", () => {
     const values = await Promise.all(
       instances.flatMap((instance, index) =>
         [1, 2].map((attempt) =>
-          settingOrCreate(instance.prisma, "transcript.secret", () => `${index}-${attempt}`),
+          new SqlSettings(new PgSql(instance.pool)).valueOrCreate(
+            "transcript.secret",
+            () => `${index}-${attempt}`,
+          ),
         ),
       ),
     );

@@ -138,7 +138,7 @@ export function deliveryQueueContract(name: string, open: () => Promise<QueueUnd
       const [first, second] = announced as [QueuedJob, QueuedJob];
       await take(first.id, "gone");
       await take(second.id, "alive");
-      // PostgreSQL judges an owner on two checks (time apart in production: PgDeliveryQueue.expireLeasesOfDeadOwners).
+      // PostgreSQL judges an owner on two checks (time apart in production: PgLeaseOwners.reapDead).
       const twoChecks = async () =>
         (await queue.expireLeasesOfDeadOwners()) + (await queue.expireLeasesOfDeadOwners());
       expect(await twoChecks()).toBe(0);

@@ -1,8 +1,10 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewJob, QueuedJob } from "../../src/core/ports/queue.js";
-import { PgDeliveryQueue } from "../../src/db/postgres/delivery-queue.js";
+import type { SqlDeliveryQueue } from "../../src/db/delivery-queue/queue.js";
 import { ownerLockClass, PgOwnerLock } from "../../src/db/postgres/owner-lock.js";
+import { pgDeliveryQueue } from "../../src/db/postgres/queue-dialect.js";
+import { PgSql, runSteps } from "../../src/db/postgres/sql.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { deliveryQueueContract } from "./delivery-queue.contract.js";
 
@@ -18,7 +20,7 @@ afterAll(async () => {
 });
 
 interface Instance {
-  readonly queue: PgDeliveryQueue;
+  readonly queue: SqlDeliveryQueue;
   readonly heard: QueuedJob[];
   close(): Promise<void>;
 }
@@ -26,15 +28,16 @@ interface Instance {
 /** One Threadline instance's queue: its own pool and LISTEN connection on the shared database. */
 async function instance(url: string, name: string, deadAfterMs?: number): Promise<Instance> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  const queue = new PgDeliveryQueue(pool, { instance: name, databaseUrl: url, deadAfterMs });
-  await queue.listen();
+  const jobs = pgDeliveryQueue(new PgSql(pool), { instance: name, databaseUrl: url, deadAfterMs });
+  await jobs.listen();
+  const queue = jobs.queue;
   const heard: QueuedJob[] = [];
   queue.onAvailable((jobs) => heard.push(...jobs));
   return {
     queue,
     heard,
     async close() {
-      await queue.close();
+      await jobs.close();
       await pool.end();
     },
   };
@@ -74,7 +77,7 @@ async function eventually(condition: () => boolean | Promise<boolean>): Promise<
   expect(await condition()).toBe(true);
 }
 
-describe("PgDeliveryQueue across instances", () => {
+describe("The delivery queue on PostgreSQL across instances", () => {
   let url: string;
   let instances: Instance[];
 
@@ -230,7 +233,7 @@ describe("PgDeliveryQueue across instances", () => {
     const first = await pool.connect();
     try {
       await first.query("BEGIN");
-      const [early] = await a.queue.insert(first, [notice(lane, "first")]);
+      const [early] = await runSteps(first, a.queue.insertJobs([notice(lane, "first")], new Date()));
       let secondDone = false;
       const second = b.queue.enqueue([notice(lane, "second")]).then(() => {
         secondDone = true;

@@ -2,10 +2,11 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { SqlDeliveryQueue } from "../../src/db/delivery-queue/queue.js";
 import { MemoryDeliveryQueue } from "../../src/db/memory/delivery-queue.js";
 import { SqliteConnection } from "../../src/db/sqlite/connection.js";
-import { SqliteDeliveryQueue } from "../../src/db/sqlite/delivery-queue.js";
 import { SqliteOwnerLocks } from "../../src/db/sqlite/owner-locks.js";
+import { SqliteSql } from "../../src/db/sqlite/sql.js";
 import { waitFor } from "../../src/simulators/wait.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 import { deliveryQueueContract } from "./delivery-queue.contract.js";
@@ -52,7 +53,7 @@ deliveryQueueContract("SQLite", async () => {
   locks.hold("contract");
   const owners: (() => Promise<void>)[] = [];
   return {
-    queue: new SqliteDeliveryQueue(connection, locks),
+    queue: new SqlDeliveryQueue(new SqliteSql(connection), { owners: locks }),
     async startOwner(owner) {
       const end = await ownerProcess(file, owner);
       owners.push(end);

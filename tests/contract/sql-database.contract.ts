@@ -1,10 +1,10 @@
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { dateFrom } from "../../src/db/rows.js";
 import type { SqlDatabase } from "../../src/db/sql/database.js";
 import type { PreparedStatement } from "../../src/db/sql/statement.js";
 import { statement } from "../../src/db/sql/statement.js";
 import { all, first } from "../../src/db/sql/transaction.js";
-import { dateFrom } from "../../src/db/sqlite/rows.js";
 
 export interface SqlDatabaseUnderTest {
   /** Handles on one database, each as a separate instance would hold it (its own connection or pool). */
@@ -37,6 +37,32 @@ const addInbox = statement<{ address: string; connectedAt: Date }, { connectedAt
       .insertInto("Inbox")
       .values({ kind: "sms", address: p.address, connectedAt: p.connectedAt, updatedAt: p.connectedAt })
       .returning("connectedAt"),
+);
+
+const addJob = statement<{ lane: string; payload: string; now: Date }, never>("test_add_job", ({ db }, p) =>
+  db.insertInto("DeliveryJob").values({ lane: p.lane, kind: "test", payload: p.payload, updatedAt: p.now }),
+);
+interface JobsMatching {
+  lanes: readonly string[];
+  ids: readonly number[];
+  prefix: string;
+  prefixEnd: string;
+}
+const jobsMatching = statement<JobsMatching, { lane: string }>(
+  "test_jobs_matching",
+  ({ db, oneOf, jsonInteger, startsWith, unindexed }, p) =>
+    db
+      .selectFrom("DeliveryJob")
+      .select("lane")
+      .where((eb) =>
+        eb.or([
+          oneOf(sql.ref("lane"), p.lanes, "text"),
+          oneOf(jsonInteger(sql.ref("payload"), "conversationId"), p.ids, "integer"),
+          startsWith(sql.ref("lane"), p.prefix, p.prefixEnd),
+        ]),
+      )
+      .where(unindexed(sql.ref<string>("state")), "=", "pending")
+      .orderBy("lane"),
 );
 
 /** What the database a port is written once over must do; run on SQLite and on PostgreSQL with 2 handles. */
@@ -118,6 +144,31 @@ export function sqlDatabaseContract(name: string, open: () => Promise<SqlDatabas
       );
       expect(results.sort((x, y) => x - y)).toEqual(Array.from({ length: bumps }, (_, i) => i + 1));
       expect(await nextAtOf(b, "C1")).toBe(bumps);
+    });
+
+    it("reads list parameters, integers in JSON payloads and text prefixes the same way", async () => {
+      const database = subject.instances[a] as SqlDatabase;
+      const add = database.prepare(addJob);
+      const now = new Date();
+      for (const [lane, payload] of [
+        ["slack:1", `{"conversationId":1}`],
+        ["slack:2", `{"conversationId":2}`],
+        ["reminder:U1:3", `{"conversationId":3}`],
+        ["reminder:U10:4", `{"conversationId":4}`],
+        ["channel:C1", `{"channelId":"C1"}`],
+      ]) {
+        await add.commitNow({ lane: lane as string, payload: payload as string, now });
+      }
+      const matching = database.prepare(jobsMatching);
+      const lanes = async (values: JobsMatching) => (await matching.read(values)).map((row) => row.lane);
+      const none = { lanes: [], ids: [], prefix: "none:", prefixEnd: "none;" };
+      expect(await lanes(none)).toEqual([]);
+      expect(await lanes({ ...none, lanes: ["channel:C1", "slack:9"] })).toEqual(["channel:C1"]);
+      expect(await lanes({ ...none, ids: [2, 4] })).toEqual(["reminder:U10:4", "slack:2"]);
+      // "reminder:U1:" is not a prefix of "reminder:U10:4".
+      expect(await lanes({ ...none, prefix: "reminder:U1:", prefixEnd: "reminder:U1;" })).toEqual([
+        "reminder:U1:3",
+      ]);
     });
 
     it("binds dates and booleans as the database keeps them", async () => {

@@ -1,35 +1,33 @@
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
+import { SqlSettings } from "../queries/settings.js";
 import { SqlScheduledMessages } from "../scheduled-messages.js";
-import { settingOrCreate } from "../settings.js";
 import { SqlSnippetStore } from "../snippets.js";
-import { prismaOverPool } from "./client.js";
-import { PgConversationStore } from "./conversation-store.js";
-import { PgDeliveryQueue } from "./delivery-queue.js";
+import { SqlConversationStore } from "../store/conversation-store.js";
 import { inTransaction, openPool } from "./pool.js";
+import { pgDeliveryQueue } from "./queue-dialect.js";
 import { PgSql } from "./sql.js";
+import { postgresStoreDialect } from "./store-steps.js";
 
-/** A database shared by several instances: one pool per instance for the statements and Prisma Client. */
+/** A database shared by several instances: one pool per instance for the statements. */
 export function postgresDatabase(databaseUrl: string, options: DatabaseOptions): AppDatabase {
   const pool = openPool(databaseUrl, options.onError);
-  const prisma = prismaOverPool(pool);
-  const queue = new PgDeliveryQueue(pool, {
-    instance: options.instance,
-    databaseUrl,
-    onError: options.onError,
-  });
+  const sql = new PgSql(pool);
+  const jobs = pgDeliveryQueue(sql, { instance: options.instance, databaseUrl, onError: options.onError });
+  const queue = jobs.queue;
+  const settings = new SqlSettings(sql);
   return {
-    store: new PgConversationStore(pool, queue, prisma, options.lanesOf),
+    store: new SqlConversationStore(sql, queue, options.lanesOf, postgresStoreDialect),
     queue,
-    pacing: new SqlPostPacing(new PgSql(pool)),
-    snippets: new SqlSnippetStore(new PgSql(pool)),
-    scheduledMessages: new SqlScheduledMessages(new PgSql(pool)),
+    pacing: new SqlPostPacing(sql),
+    snippets: new SqlSnippetStore(sql),
+    scheduledMessages: new SqlScheduledMessages(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.
       await pool.query("SELECT 1");
-      await queue.listen();
+      await jobs.listen();
     },
     // Inserted and deleted in one transaction, under a key of this instance: the commit still writes WAL.
     probeWrite: () =>
@@ -38,10 +36,9 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
         await client.query(`INSERT INTO "Setting" ("key", "value") VALUES ($1, $2)`, [key, "x".repeat(512)]);
         await client.query(`DELETE FROM "Setting" WHERE "key" = $1`, [key]);
       }),
-    settingOrCreate: (key, create) => settingOrCreate(prisma, key, create),
+    settingOrCreate: (key, create) => settings.valueOrCreate(key, create),
     async close() {
-      await queue.close();
-      await prisma.$disconnect();
+      await jobs.close();
       await pool.end();
     },
   };

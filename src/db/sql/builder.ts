@@ -22,7 +22,33 @@ export interface SqlBuilder {
   locked<Tables, From extends keyof Tables, Row>(
     query: SelectQueryBuilder<Tables, From, Row>,
   ): SelectQueryBuilder<Tables, From, Row>;
+  /**
+   * `query` locking the rows it reads and passing over those another transaction holds (`FOR UPDATE SKIP
+   * LOCKED`), so a racing claimer of the same row gives up at once instead of waiting for the first to commit.
+   */
+  lockedOrSkipped<Tables, From extends keyof Tables, Row>(
+    query: SelectQueryBuilder<Tables, From, Row>,
+  ): SelectQueryBuilder<Tables, From, Row>;
+  /** `value` is one of `list`, a parameter bound as an array of integers or of texts. */
+  oneOf(
+    value: Expression<unknown>,
+    list: Expression<readonly unknown[]>,
+    type: ListType,
+  ): RawBuilder<boolean>;
+  /** The integer under `key` in the JSON text `json` (a job's payload), null when absent. */
+  jsonInteger(json: Expression<string>, key: string): RawBuilder<number | null>;
+  /** `text` starts with `prefix`; `prefixEnd` is the least text after all that do (SQLite reads it as a range). */
+  startsWith(
+    text: Expression<string>,
+    prefix: Expression<string>,
+    prefixEnd: Expression<string>,
+  ): RawBuilder<boolean>;
+  /** `value` unchanged, but no reason for SQLite's planner to pick an index on it over a better one. */
+  unindexed<T>(value: Expression<T>): RawBuilder<T>;
 }
+
+/** The type of a list's elements, as PostgreSQL's array casts name it. */
+export type ListType = "integer" | "text";
 
 /** What a database spells its own way; its dialect module names it (src/db/sqlite/sql.ts, src/db/postgres/sql.ts). */
 export interface SqlSpelling {
@@ -38,6 +64,14 @@ export interface SqlSpelling {
    * none: its write transactions run one at a time.
    */
   readonly lockRows: boolean;
+  /** How a list parameter is read: SQLite binds it as JSON text (`json_each`), PostgreSQL as an array. */
+  readonly oneOf: SqlBuilder["oneOf"];
+  /** SQLite's `json_extract`, PostgreSQL's `jsonb ->>`. */
+  readonly jsonInteger: SqlBuilder["jsonInteger"];
+  /** A range on SQLite (its index reads it), `starts_with` on PostgreSQL (where a range depends on collation). */
+  readonly startsWith: SqlBuilder["startsWith"];
+  /** SQLite's unary `+`, which PostgreSQL has no need of (and refuses on text). */
+  readonly unindexed: SqlBuilder["unindexed"];
 }
 
 /** The builder of one database, from Kysely's adapter and compiler for it; its driver runs nothing. */
@@ -64,5 +98,10 @@ export function sqlBuilder(
       sql<T>`${sql.raw(spelling.greatest)}(${left}, ${right})`,
     integer: (value) => (cast === null ? sql<number>`${value}` : sql<number>`cast(${value} as ${cast})`),
     locked: (query) => (spelling.lockRows ? query.forUpdate() : query),
+    lockedOrSkipped: (query) => (spelling.lockRows ? query.forUpdate().skipLocked() : query),
+    oneOf: spelling.oneOf,
+    jsonInteger: spelling.jsonInteger,
+    startsWith: spelling.startsWith,
+    unindexed: spelling.unindexed,
   };
 }

@@ -1,4 +1,5 @@
 import type { SqlBuilder } from "./builder.js";
+import type { FullTextSearch } from "./search.js";
 import type { PreparedStatement, StatementDefinition } from "./statement.js";
 import type { TransactionBody } from "./transaction.js";
 
@@ -9,6 +10,8 @@ import type { TransactionBody } from "./transaction.js";
  */
 export interface SqlDatabase {
   readonly builder: SqlBuilder;
+  /** Its full-text search of messages, the one statement written for each database. */
+  readonly fullText: FullTextSearch;
   /** Compiles `definition` for this database; prepares it on first use (the tables exist once migrated). */
   prepare<Values, Row>(definition: StatementDefinition<Values, Row>): PreparedStatement<Values, Row>;
   /**

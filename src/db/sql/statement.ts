@@ -92,4 +92,9 @@ export interface PreparedStatement<Values, Row> {
    * Its rows (RETURNING), none for a statement that returns nothing.
    */
   commitNow(values: Values): Promise<Row[]>;
+  /**
+   * Runs the statement as a write of its own, committed before it answers: SQLite joins its next group commit
+   * (many small writes of one moment share a commit), PostgreSQL runs it alone on a pooled connection.
+   */
+  write(values: Values): Promise<Row[]>;
 }

@@ -12,6 +12,8 @@ export type TransactionBody<T> = Generator<TransactionStep, T, unknown[]>;
 export interface TransactionStep {
   readonly statement: PreparedStatement<unknown, unknown>;
   readonly values: unknown;
+  /** Only its first row is wanted (SQLite then stops at it). */
+  readonly first?: boolean;
 }
 
 /** The rows of `statement` run in the transaction. */
@@ -27,5 +29,6 @@ export function* first<Values, Row>(
   statement: PreparedStatement<Values, Row>,
   values: Values,
 ): Generator<TransactionStep, Row | undefined, unknown[]> {
-  return (yield* all(statement, values))[0];
+  const step = { statement: statement as PreparedStatement<unknown, unknown>, values, first: true };
+  return ((yield step) as Row[])[0];
 }

@@ -1,30 +1,30 @@
 import type Database from "better-sqlite3";
-import { prismaOver } from "../client.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
+import { SqlDeliveryQueue } from "../delivery-queue/queue.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
+import { SqlSettings } from "../queries/settings.js";
 import { SqlScheduledMessages } from "../scheduled-messages.js";
-import { settingOrCreate } from "../settings.js";
 import { SqlSnippetStore } from "../snippets.js";
+import { SqlConversationStore } from "../store/conversation-store.js";
 import { SqliteConnection } from "./connection.js";
-import { SqliteConversationStore } from "./conversation-store.js";
-import { SqliteDeliveryQueue } from "./delivery-queue.js";
 import { SqliteOwnerLocks } from "./owner-locks.js";
 import { SqliteSql } from "./sql.js";
 
-/** The embedded database: one connection shared by the hot path's statements and Prisma Client. */
+/** The embedded database: one connection for every statement, writes in its group commit. */
 export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): AppDatabase {
   const file = sqliteFilePath(databaseUrl);
   const connection = new SqliteConnection(file);
-  const prisma = prismaOver(connection);
   const owners = file === ":memory:" ? null : new SqliteOwnerLocks(file);
-  const queue = new SqliteDeliveryQueue(connection, owners);
+  const sql = new SqliteSql(connection);
+  const queue = new SqlDeliveryQueue(sql, { ...(owners ? { owners } : {}), onError: options.onError });
+  const settings = new SqlSettings(sql);
   return {
-    store: new SqliteConversationStore(connection, queue, prisma, options.lanesOf),
+    store: new SqlConversationStore(sql, queue, options.lanesOf),
     queue,
-    pacing: new SqlPostPacing(new SqliteSql(connection)),
-    snippets: new SqlSnippetStore(new SqliteSql(connection)),
-    scheduledMessages: new SqlScheduledMessages(new SqliteSql(connection)),
+    pacing: new SqlPostPacing(sql),
+    snippets: new SqlSnippetStore(sql),
+    scheduledMessages: new SqlScheduledMessages(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();
@@ -32,9 +32,8 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
       owners?.hold(options.instance);
     },
     probeWrite: () => connection.write(() => probeWrite(connection.db)),
-    settingOrCreate: (key, create) => settingOrCreate(prisma, key, create),
+    settingOrCreate: (key, create) => settings.valueOrCreate(key, create),
     async close() {
-      await prisma.$disconnect();
       connection.close();
       owners?.release();
     },

@@ -21,9 +21,10 @@ import type {
 import type { HomeView } from "../../../src/core/ports/home.js";
 import type { EarlierPost, ParentView, SlackPort, ThreadPost } from "../../../src/core/ports/slack.js";
 import { openDatabase, type PrismaClient } from "../../../src/db/client.js";
+import { SqlDeliveryQueue } from "../../../src/db/delivery-queue/queue.js";
 import type { SqliteConnection } from "../../../src/db/sqlite/connection.js";
-import { SqliteConversationStore } from "../../../src/db/sqlite/conversation-store.js";
-import { SqliteDeliveryQueue } from "../../../src/db/sqlite/delivery-queue.js";
+import { SqliteSql } from "../../../src/db/sqlite/sql.js";
+import { SqlConversationStore } from "../../../src/db/store/conversation-store.js";
 import { migratedSqliteUrl } from "../../support/migrated-sqlite.js";
 
 /** In-memory SlackPort: records what the core posts; `failures` makes the next calls throw. */
@@ -247,8 +248,8 @@ export class RecordingChannel implements CustomerChannel {
 export const silentLogger = pino({ level: "silent" });
 
 export interface TestDatabase {
-  readonly store: SqliteConversationStore;
-  readonly queue: SqliteDeliveryQueue;
+  readonly store: SqlConversationStore;
+  readonly queue: SqlDeliveryQueue;
   readonly prisma: PrismaClient;
   readonly connection: SqliteConnection;
   close(): Promise<void>;
@@ -266,9 +267,11 @@ export async function testDatabase(): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-core-"));
   const url = await migratedSqliteUrl(path.join(dir, "test.db"));
   const { connection, prisma } = openDatabase(url);
-  const queue = new SqliteDeliveryQueue(connection);
+  const sql = new SqliteSql(connection);
+  const queue = new SqlDeliveryQueue(sql);
+  const lanesOf = (id: number) => [slackLane(id), customerLane(id)];
   return {
-    store: new SqliteConversationStore(connection, queue, prisma, (id) => [slackLane(id), customerLane(id)]),
+    store: new SqlConversationStore(sql, queue, lanesOf),
     queue,
     prisma,
     connection,

@@ -11,7 +11,7 @@ import {
 } from "../../../src/db/migrate.js";
 import { PostgresUnreachable } from "../../../src/db/postgres/connect-problem.js";
 import { migrationLockKey } from "../../../src/db/postgres/migration-lock.js";
-import { messageWords } from "../../../src/db/postgres/search.js";
+import { messageWords } from "../../../src/db/postgres/sql.js";
 import { postgresExternalEntities, runSchemaEngine } from "../../../src/db/schema-engine.js";
 import { type PostgresCluster, startPostgres } from "../../support/postgres.js";
 

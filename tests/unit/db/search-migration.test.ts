@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrateDatabase } from "../../../src/db/migrate.js";
-import { searchTerms } from "../../../src/db/sqlite/search.js";
+import { sqliteSearchTerms } from "../../../src/db/sqlite/sql.js";
 
 const migrationsDir = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
 const migration = "20261207080000_message_search_by_inbox";
@@ -52,7 +52,7 @@ describe(`migration ${migration}`, () => {
     const search = (text: string, inboxes: number[]) =>
       after
         .prepare(`SELECT "rowid" AS "id" FROM "MessageSearch" WHERE "MessageSearch" MATCH ? ORDER BY "rowid"`)
-        .all(searchTerms(text, inboxes)?.match);
+        .all(sqliteSearchTerms(text, inboxes)?.match);
     expect(search("refund", [1])).toEqual([{ id: 1 }]);
     expect(search("refund", [2])).toEqual([{ id: 2 }]);
     expect(search("refund", [1, 2])).toEqual([{ id: 1 }, { id: 2 }]);

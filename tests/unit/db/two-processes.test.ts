@@ -6,7 +6,8 @@ import { whenQuiet } from "../../../src/activity.js";
 import { DeliveryWorker, type JobHandlers } from "../../../src/core/delivery/worker.js";
 import type { Job } from "../../../src/core/ports/queue.js";
 import { openDatabase } from "../../../src/db/client.js";
-import { SqliteDeliveryQueue } from "../../../src/db/sqlite/delivery-queue.js";
+import { SqlDeliveryQueue } from "../../../src/db/delivery-queue/queue.js";
+import { SqliteSql } from "../../../src/db/sqlite/sql.js";
 import { migratedSqliteUrl } from "../../support/migrated-sqlite.js";
 import { silentLogger } from "../core/harness.js";
 
@@ -35,7 +36,7 @@ async function sharedFile(): Promise<string> {
 /** One "process": its own connection to the file, queue and worker; every run is recorded in `events`. */
 function process(name: string, url: string, events: Event[], stall: (jobId: number) => Promise<void> | null) {
   const { connection, prisma } = openDatabase(url);
-  const queue = new SqliteDeliveryQueue(connection);
+  const queue = new SqlDeliveryQueue(new SqliteSql(connection));
   const run = async (job: Job) => {
     events.push({ type: "start", jobId: job.id, lane: job.lane, process: name, uncertain: job.uncertain });
     await (stall(job.id) ?? new Promise((resolve) => setTimeout(resolve, Math.random() * 3)));
@@ -80,7 +81,7 @@ function process(name: string, url: string, events: Event[], stall: (jobId: numb
 const lanes = ["slack:1", "slack:2", "customer:1", "customer:2", "slack:3"];
 
 /** Enqueues `count` jobs through the two queues in turn, spread over the shared lanes. */
-async function enqueue(queues: readonly SqliteDeliveryQueue[], count: number, from = 0) {
+async function enqueue(queues: readonly SqlDeliveryQueue[], count: number, from = 0) {
   for (let i = from; i < from + count; i++) {
     const lane = lanes[i % lanes.length] as string;
     await queues[i % queues.length]?.enqueue([

@@ -8,8 +8,8 @@ import type {
   MessageStatus,
   SentPart,
   TeamSettings,
-} from "../../core/model.js";
-import { sqliteDate } from "./prisma-adapter.js";
+} from "../core/model.js";
+import { sqliteDate } from "./sqlite/prisma-adapter.js";
 
 /* Rows as better-sqlite3 returns them (numbers, 0/1, date text) to the core's model, and values back. */
 
@@ -32,6 +32,8 @@ export function columnValue(value: unknown): unknown {
   if (value instanceof Date) return sqliteDate(value);
   if (typeof value === "boolean") return value ? 1 : 0;
   if (value === undefined) return null;
+  // Lists are read with json_each (src/db/sqlite/sql.ts).
+  if (Array.isArray(value)) return JSON.stringify(value);
   return value;
 }
 
