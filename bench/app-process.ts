@@ -141,10 +141,15 @@ export class AppProcess {
     return app;
   }
 
-  memory(): Memory {
+  /** The app's process id, for reading its /proc entries. */
+  get pid(): number {
     const pid = this.child.pid;
     if (pid === undefined) throw new Error("the app has no pid");
-    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    return pid;
+  }
+
+  memory(): Memory {
+    const status = fs.readFileSync(`/proc/${this.pid}/status`, "utf8");
     const kib = (field: string) =>
       Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
     return { rss: kib("VmRSS") * 1024, peakRss: kib("VmHWM") * 1024 };

@@ -67,7 +67,7 @@ function keepModuleUrls(bundleFile) {
 
 /**
  * TypeScript that goes into the bundles (for the staleness check), and files to copy as they are: plain
- * JavaScript (e.g. a worker thread's entry) and the demo's page (HTML, CSS and browser JavaScript).
+ * JavaScript (e.g. the schema engine's process entry) and the demo's page (HTML, CSS and browser JavaScript).
  */
 function sources() {
   const files = fs.readdirSync(sourceDir, { recursive: true });

@@ -16,10 +16,12 @@ export function isTemplateReply(text: string): boolean {
 function words(text: string): string[] | null {
   const found: string[] = [];
   // A closing quote ends its word: `"a"b` is one malformed word, not two variables.
-  const pattern = /["“”]([^"“”]*)["“”](?=\s|$)|(\S+)/g;
+  // Curly quotes as escapes: one character above U+00FF would make V8 hold the whole bundle's source in two
+  // bytes a character (see tests/unit/bundle-source.test.ts).
+  const pattern = /["\u201C\u201D]([^"\u201C\u201D]*)["\u201C\u201D](?=\s|$)|(\S+)/g;
   for (const match of text.matchAll(pattern)) {
     const word = match[1] ?? match[2] ?? "";
-    if (match[2] && /["“”]/.test(match[2])) return null;
+    if (match[2] && /["\u201C\u201D]/.test(match[2])) return null;
     found.push(word);
   }
   return found;

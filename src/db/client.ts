@@ -3,8 +3,9 @@ import { sqliteFilePath } from "./migrate.js";
 import { SqliteConnection } from "./sqlite/connection.js";
 import { sqliteAdapterFactory } from "./sqlite/prisma-adapter.js";
 
-// The only way into the generated client: the rest of the app imports Prisma's types from here.
-export type { Contact, Conversation, DeliveryJob, Inbox, Message, Setting } from "./generated/client.js";
+// Prisma Client over the app's SQLite connection, for the cold paths of the store written before the shared
+// statements (src/db/sql). Goes, with sqlite/prisma-adapter.ts, once no store takes a Prisma Client; tests
+// that read or seed rows open their own (tests/support/prisma.ts). See docs/decisions/0027-lean-process.md.
 export { Prisma, PrismaClient } from "./generated/client.js";
 
 /** Prisma Client over the app's connection (see SqliteConnection for why there is only one). */

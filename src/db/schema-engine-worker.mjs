@@ -1,8 +1,8 @@
-// Runs Prisma's schema engine (Wasm) in a worker thread, so that its memory (about 25 MB once instantiated,
-// never given back while the instance lives) goes away with the thread. Plain JavaScript, because the
-// thread is a bare Node.js one wherever the app runs (compiled, tsx, vitest). Driven by schema-engine.ts.
+// Runs Prisma's schema engine (Wasm) in a child process, so that all the memory it takes (about 25 MB of Wasm
+// once instantiated, never given back while the instance lives, and the C heap and code it touches) goes
+// away with the process. Plain JavaScript, because the process is a bare Node.js one wherever the app runs
+// (compiled, tsx, vitest). Driven by schema-engine.ts: it says it listens, is sent one request, answers once.
 import fs from "node:fs";
-import { parentPort, workerData } from "node:worker_threads";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -66,9 +66,21 @@ async function run({ url, calls }) {
   }
 }
 
-try {
-  parentPort.postMessage({ ok: true, results: await run(workerData) });
-} catch (error) {
-  // Only the message survives the thread boundary intact; the engine's errors carry nothing else useful.
-  parentPort.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) });
-}
+// The app holds PostgreSQL's migration lock on its own connection while the engine works: if the app goes
+// (a crash, a kill), the lock goes with it, so the engine must not go on migrating alone.
+process.once("disconnect", () => process.exit(1));
+
+process.once("message", async (request) => {
+  let answer;
+  try {
+    answer = { ok: true, results: await run(request) };
+  } catch (error) {
+    // Only the message survives the process boundary intact; the engine's errors carry nothing else useful.
+    answer = { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  process.removeAllListeners("disconnect");
+  process.send(answer, () => process.exit(0));
+});
+
+// Only now: a message that came before its listener would be lost.
+process.send({ listening: true });

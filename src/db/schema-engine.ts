@@ -1,4 +1,5 @@
-import { Worker } from "node:worker_threads";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type {
   ApplyMigrationsInput,
   ApplyMigrationsOutput,
@@ -48,32 +49,50 @@ type Outputs<Calls extends readonly EngineCall[]> = {
 
 /**
  * Runs `calls` in order on one schema engine connected to the database at `url` (a SQLite `file:` URL or a
- * PostgreSQL one), in a worker thread that exits afterwards (see schema-engine-worker.mjs), and resolves with
- * their results. The connections are closed before it resolves, so the caller can open the file at once.
+ * PostgreSQL one), in a Node.js process of its own that exits afterwards (see schema-engine-worker.mjs), and
+ * resolves with their results. The connections are closed before it resolves, so the caller can open the file
+ * at once.
+ *
+ * A process, not a worker thread: a thread's Wasm memory goes when it exits, but the C heap it grew (glibc
+ * keeps a thread's arena for the next thread) and the engine's pages of the Node binary stayed in the app's
+ * RSS, about 6 MB after a migration (docs/decisions/0027-lean-process.md).
  */
 export function runSchemaEngine<const Calls extends readonly EngineCall[]>(
   url: string,
   calls: Calls,
 ): Promise<Outputs<Calls>> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./schema-engine-worker.mjs", import.meta.url), {
-      workerData: { url, calls },
+    // Bare Node.js (no tsx loader, no inspector flags of the parent): the engine's side is plain JavaScript.
+    const engine = fork(fileURLToPath(new URL("./schema-engine-worker.mjs", import.meta.url)), [], {
+      execArgv: [],
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     let answered = false;
-    worker.once(
+    engine.on(
       "message",
-      (answer: { ok: true; results: Outputs<Calls> } | { ok: false; message: string }) => {
+      (
+        answer: { listening: true } | { ok: true; results: Outputs<Calls> } | { ok: false; message: string },
+      ) => {
+        if ("listening" in answer) {
+          engine.send({ url, calls });
+          return;
+        }
         answered = true;
         if (answer.ok) resolve(answer.results);
         else reject(new Error(answer.message));
       },
     );
-    worker.once("error", (error) => {
+    engine.once("error", (error) => {
       answered = true;
       reject(error);
     });
-    worker.once("exit", (code) => {
-      if (!answered) reject(new Error(`The schema engine's thread exited (code ${code}) without an answer`));
+    engine.once("exit", (code, signal) => {
+      if (!answered) {
+        reject(
+          new Error(`The schema engine's process exited (${signal ?? `code ${code}`}) without an answer`),
+        );
+      }
     });
   });
 }

@@ -6,7 +6,6 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/app.js";
 import type { Config } from "../../src/config.js";
-import { openDatabase } from "../../src/db/client.js";
 import { sqliteFilePath } from "../../src/db/migrate.js";
 import { checkPorts } from "../../src/doctor/listening-ports.js";
 import { checkPublicUrl, checkPublicUrlReaches } from "../../src/doctor/public-url.js";
@@ -17,6 +16,7 @@ import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
 import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
 import { FakeGraph } from "../fakes/fake-graph.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
+import { withTestPrisma } from "../support/prisma.js";
 import { Harness } from "./harness.js";
 
 let slack: SlackSimulator;
@@ -100,15 +100,11 @@ const configFor = (overrides: Record<string, string> = {}): Config => loadConfig
 /** A migrated database whose inboxes are connected to these channels. */
 async function connect(config: Config, channels: Record<string, string>): Promise<void> {
   await migratedSqliteFile(sqliteFilePath(config.databaseUrl));
-  const { connection, prisma } = openDatabase(config.databaseUrl);
-  try {
+  await withTestPrisma(config.databaseUrl, async (prisma) => {
     for (const [address, slackChannelId] of Object.entries(channels)) {
       await prisma.inbox.create({ data: { kind: "sms", address, slackChannelId } });
     }
-  } finally {
-    await prisma.$disconnect();
-    connection.close();
-  }
+  });
 }
 
 const byName = (results: CheckResult[], name: string) => {

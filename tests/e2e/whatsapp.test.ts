@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/client.js";
 import type { StoredMessage } from "../../src/simulators/slack/types.js";
 import type { MessageStatus } from "../../src/simulators/twilio/wire.js";
+import { withTestPrisma } from "../support/prisma.js";
 import { agent, customerNumber, Harness, publicUrl, supportChannel, waitFor } from "./harness.js";
 
 /** The Twilio WhatsApp sender the tests connect. */
@@ -100,14 +100,10 @@ describe("WhatsApp through Twilio", () => {
     await waitFor(() =>
       harness.slack.reactions.some((r) => r.timestamp === reply?.ts && r.name === "white_check_mark"),
     );
-    const { connection, prisma } = openDatabase(harness.databaseUrl);
-    try {
-      const reply = await prisma.message.findFirstOrThrow({ where: { direction: "out" } });
-      expect(reply.status).toBe("read");
-    } finally {
-      await prisma.$disconnect();
-      connection.close();
-    }
+    const stored = await withTestPrisma(harness.databaseUrl, (prisma) =>
+      prisma.message.findFirstOrThrow({ where: { direction: "out" } }),
+    );
+    expect(stored.status).toBe("read");
   });
 
   it("shows Twilio's 63016 in the thread when WhatsApp refuses a reply the app still thought in the window", async () => {

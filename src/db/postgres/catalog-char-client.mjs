@@ -1,5 +1,5 @@
-// A pg client for the schema engine on PostgreSQL. Plain JavaScript: the schema engine's worker thread
-// (../schema-engine-worker.mjs) imports it, and that thread is a bare Node.js one wherever the app runs.
+// A pg client for the schema engine on PostgreSQL. Plain JavaScript: the schema engine's process
+// (../schema-engine-worker.mjs) imports it, and that process is a bare Node.js one wherever the app runs.
 import pg from "pg";
 
 /** PostgreSQL's one-byte `"char"` type, used by the system catalogs (pg_class.relkind, pg_constraint.contype…). */

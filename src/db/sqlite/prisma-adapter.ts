@@ -11,6 +11,7 @@ import {
 } from "@prisma/driver-adapter-utils";
 import type { Statement } from "better-sqlite3";
 import type { SqliteConnection } from "./connection.js";
+import { sqliteDate } from "./dates.js";
 
 /*
  * Prisma Client over the app's own better-sqlite3 connection, through Prisma's public SqlDriverAdapter interface,
@@ -62,8 +63,8 @@ function resultValue(value: unknown, type: ColumnType): unknown {
   return value;
 }
 
-/** A date as Prisma's SQLite adapter writes it (ISO 8601 with an explicit offset); the hot path uses it too. */
-export const sqliteDate = (date: Date): string => date.toISOString().replace("Z", "+00:00");
+// Its home is dates.ts; still exported here for the stores that import it from this file, until they do not.
+export { sqliteDate };
 
 function argValue(arg: unknown, type: ArgType | undefined): unknown {
   if (arg === null || arg === undefined) return null;

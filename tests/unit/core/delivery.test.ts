@@ -6,6 +6,7 @@ import type { DeliveryWorker } from "../../../src/core/delivery/worker.js";
 import { DeliveryError } from "../../../src/core/errors.js";
 import type { InboundMessage } from "../../../src/core/model.js";
 import type { ParentView } from "../../../src/core/ports/slack.js";
+import { withTestPrisma } from "../../support/prisma.js";
 import {
   RecordingChannel,
   RecordingSlack,
@@ -166,54 +167,56 @@ describe("agent replies", () => {
 });
 
 describe("after a crash in the middle of an attempt", () => {
-  it("finds the post Slack already accepted instead of posting the parent and message again", async () => {
-    await connect();
-    await worker.stop();
-    await conversations.receive(inbound("only once"));
-    const message = await db.prisma.message.findFirstOrThrow();
-    slack.parents.push({
-      channelId: "C1",
-      ts: "1.1",
-      view: { conversationId: message.conversationId } as ParentView,
-    });
-    slack.posts.push({
-      channelId: "C1",
-      threadTs: "1.1",
-      ts: "1.2",
-      post: { text: "only once", messageId: message.id },
-    });
-    await db.prisma.deliveryJob.updateMany({ data: { uncertain: true } });
-    await worker.start();
-    await vi.waitFor(async () =>
-      expect((await db.prisma.message.findUniqueOrThrow({ where: { id: message.id } })).slackTs).toBe("1.2"),
-    );
-    expect(slack.parents).toHaveLength(1);
-    expect(slack.posts).toHaveLength(1);
-  });
+  it("finds the post Slack already accepted instead of posting the parent and message again", async () =>
+    withTestPrisma(db.connection.filePath, async (prisma) => {
+      await connect();
+      await worker.stop();
+      await conversations.receive(inbound("only once"));
+      const message = await prisma.message.findFirstOrThrow();
+      slack.parents.push({
+        channelId: "C1",
+        ts: "1.1",
+        view: { conversationId: message.conversationId } as ParentView,
+      });
+      slack.posts.push({
+        channelId: "C1",
+        threadTs: "1.1",
+        ts: "1.2",
+        post: { text: "only once", messageId: message.id },
+      });
+      await prisma.deliveryJob.updateMany({ data: { uncertain: true } });
+      await worker.start();
+      await vi.waitFor(async () =>
+        expect((await prisma.message.findUniqueOrThrow({ where: { id: message.id } })).slackTs).toBe("1.2"),
+      );
+      expect(slack.parents).toHaveLength(1);
+      expect(slack.posts).toHaveLength(1);
+    }));
 
-  it("finds the SMS the provider already sent instead of texting the customer twice", async () => {
-    await connect();
-    await conversations.receive(inbound("hi"));
-    await vi.waitFor(() => expect(slack.posts).toHaveLength(1));
-    await worker.stop();
-    const threadTs = slack.parents[0]?.ts as string;
-    await conversations.agentReplied({
-      channelId: "C1",
-      threadTs,
-      ts: "1800000000.000009",
-      userId: "U2",
-      files: [],
-      text: "once",
-    });
-    const reply = await db.prisma.message.findFirstOrThrow({ where: { direction: "out" } });
-    sms.sent.push({ ...inboundRequest, messageId: reply.id, text: "once" });
-    await db.prisma.deliveryJob.updateMany({ data: { uncertain: true } });
-    await worker.start();
-    await vi.waitFor(async () =>
-      expect((await db.prisma.message.findUniqueOrThrow({ where: { id: reply.id } })).status).toBe("queued"),
-    );
-    expect(sms.sent).toHaveLength(1);
-  });
+  it("finds the SMS the provider already sent instead of texting the customer twice", async () =>
+    withTestPrisma(db.connection.filePath, async (prisma) => {
+      await connect();
+      await conversations.receive(inbound("hi"));
+      await vi.waitFor(() => expect(slack.posts).toHaveLength(1));
+      await worker.stop();
+      const threadTs = slack.parents[0]?.ts as string;
+      await conversations.agentReplied({
+        channelId: "C1",
+        threadTs,
+        ts: "1800000000.000009",
+        userId: "U2",
+        files: [],
+        text: "once",
+      });
+      const reply = await prisma.message.findFirstOrThrow({ where: { direction: "out" } });
+      sms.sent.push({ ...inboundRequest, messageId: reply.id, text: "once" });
+      await prisma.deliveryJob.updateMany({ data: { uncertain: true } });
+      await worker.start();
+      await vi.waitFor(async () =>
+        expect((await prisma.message.findUniqueOrThrow({ where: { id: reply.id } })).status).toBe("queued"),
+      );
+      expect(sms.sent).toHaveLength(1);
+    }));
 });
 
 const inboundRequest = {

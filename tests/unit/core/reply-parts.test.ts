@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Conversations } from "../../../src/core/conversations.js";
 import { DeliveryError } from "../../../src/core/errors.js";
+import { type PrismaClient, testPrisma } from "../../support/prisma.js";
 import {
   RecordingChannel,
   RecordingSlack,
@@ -15,6 +16,7 @@ import {
 
 let core: TestCore;
 let db: TestDatabase;
+let prisma: PrismaClient;
 let slack: RecordingSlack;
 let sms: RecordingChannel;
 let conversations: Conversations;
@@ -27,6 +29,7 @@ beforeEach(async () => {
   const channels = registryOf(sms);
   core = await startCore({ slack, channels, maxAttempts: 5 });
   ({ db, conversations } = core);
+  prisma = testPrisma(db.connection.filePath);
   await core.commands.run("connect sms +15550001111", {
     channelId: "C1",
     userId: "U1",
@@ -45,6 +48,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  await prisma.$disconnect();
   await core.stop();
 });
 
@@ -57,7 +61,7 @@ const reply = (text: string) =>
     files: [],
     text,
   });
-const outbound = () => db.prisma.message.findFirstOrThrow({ where: { direction: "out" } });
+const outbound = () => prisma.message.findFirstOrThrow({ where: { direction: "out" } });
 
 describe("a reply in parts", () => {
   it("sends only the parts not yet accepted after a part fails, and records every part's id", async () => {

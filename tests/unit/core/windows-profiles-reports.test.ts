@@ -5,6 +5,7 @@ import { deliveryHandlers } from "../../../src/core/delivery/handlers/index.js";
 import { DeliveryWorker } from "../../../src/core/delivery/worker.js";
 import { DeliveryError } from "../../../src/core/errors.js";
 import type { ChannelKind, ContactProfile, InboundMessage } from "../../../src/core/model.js";
+import { type PrismaClient, testPrisma } from "../../support/prisma.js";
 import {
   RecordingChannel,
   RecordingSlack,
@@ -210,21 +211,25 @@ describe("contact profiles", () => {
 });
 
 describe("delivery reports", () => {
+  let prisma: PrismaClient;
+  beforeEach(() => {
+    prisma = testPrisma(db.connection.filePath);
+  });
+  afterEach(() => prisma.$disconnect());
+
   async function sentReplies(count: number) {
     const threadTs = await threadWith(now);
     for (let i = 0; i < count; i++) await reply(threadTs, `r${i}`);
     await vi.waitFor(() => expect(channel.sent).toHaveLength(count));
     await vi.waitFor(async () =>
       expect(
-        (await db.prisma.message.findMany({ where: { direction: "out" } })).every(
-          (m) => m.status === "queued",
-        ),
+        (await prisma.message.findMany({ where: { direction: "out" } })).every((m) => m.status === "queued"),
       ).toBe(true),
     );
   }
 
   const statuses = async () =>
-    (await db.prisma.message.findMany({ where: { direction: "out" }, orderBy: { id: "asc" } })).map(
+    (await prisma.message.findMany({ where: { direction: "out" }, orderBy: { id: "asc" } })).map(
       (m) => m.status,
     );
 

@@ -8,18 +8,18 @@ import Database from "better-sqlite3";
 import { afterAll, expect, it } from "vitest";
 import { migrateDatabase } from "../../../src/db/migrate.js";
 
-// The schema engine runs in a worker thread (src/db/schema-engine.ts): whether one was started tells
+// The schema engine runs in a child process (src/db/schema-engine.ts): whether one was started tells
 // whether the engine was loaded.
 
 const migrationsDir = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-db-test-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function workerThreadsStartedDuring(run: () => Promise<unknown>): Promise<number> {
+async function processesStartedDuring(run: () => Promise<unknown>): Promise<number> {
   let started = 0;
   const hook = createHook({
     init(_id, type) {
-      if (type === "WORKER") started += 1;
+      if (type === "PROCESSWRAP") started += 1;
     },
   }).enable();
   try {
@@ -50,10 +50,10 @@ function migrateByHand(file: string): void {
   db.close();
 }
 
-it("starts the schema engine for a new database, and not for one that is up to date", async () => {
+it("starts the schema engine in a process of its own for a new database, and not for one up to date", async () => {
   const fresh = `file:${path.join(dir, "fresh.db")}`;
-  expect(await workerThreadsStartedDuring(() => migrateDatabase(fresh))).toBe(1);
-  expect(await workerThreadsStartedDuring(() => migrateDatabase(fresh))).toBe(0);
+  expect(await processesStartedDuring(() => migrateDatabase(fresh))).toBe(1);
+  expect(await processesStartedDuring(() => migrateDatabase(fresh))).toBe(0);
 });
 
 it("recognises a database migrated by `prisma migrate deploy` as up to date without the engine", async () => {
@@ -61,7 +61,7 @@ it("recognises a database migrated by `prisma migrate deploy` as up to date with
   migrateByHand(file);
 
   let result: unknown;
-  const started = await workerThreadsStartedDuring(async () => {
+  const started = await processesStartedDuring(async () => {
     result = await migrateDatabase(`file:${file}`);
   });
 

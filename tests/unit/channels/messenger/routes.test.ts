@@ -11,6 +11,7 @@ import type { ChannelKind } from "../../../../src/core/model.js";
 import type { ChannelRegistry } from "../../../../src/core/ports/channel.js";
 import { createHttpServer } from "../../../../src/http/server.js";
 import { events, FakeGraph, graphErrors, notification, postWebhook } from "../../../fakes/fake-graph.js";
+import { type PrismaClient, testPrisma } from "../../../support/prisma.js";
 import {
   RecordingChannel,
   RecordingSlack,
@@ -38,6 +39,7 @@ const secret = "app-secret";
 const day = 24 * 3_600_000;
 
 let db: TestDatabase;
+let prisma: PrismaClient;
 let graph: FakeGraph;
 let slack: RecordingSlack;
 let worker: DeliveryWorker;
@@ -76,6 +78,7 @@ async function startReceiver(config: MessengerConfig | null) {
 
 beforeEach(async () => {
   db = await testDatabase();
+  prisma = testPrisma(db.connection.filePath);
   graph = await FakeGraph.start({ accessToken: "page-token" });
   graph.profiles.set(psid, {
     first_name: "Peter",
@@ -96,13 +99,14 @@ afterEach(async () => {
   await http.close();
   await worker.stop();
   await graph.stop();
+  await prisma.$disconnect();
   await db.close();
 });
 
 const webhook = () => `${base}/webhooks/messenger`;
 const send = (...evts: Record<string, unknown>[]) =>
   postWebhook(webhook(), notification([{ pageId: page, events: evts }]), { appSecret: secret });
-const storedMessages = () => db.prisma.message.count();
+const storedMessages = () => prisma.message.count();
 
 async function replyInThread(text: string) {
   const threadTs = slack.parents[0]?.ts as string;

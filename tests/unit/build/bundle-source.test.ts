@@ -1,0 +1,33 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const projectRoot = fileURLToPath(new URL("../../..", import.meta.url));
+
+/** Characters V8 cannot keep in a one-byte string, with a little of what surrounds them. */
+function wideCharacters(source: string): string[] {
+  return [...source.matchAll(/.{0,30}[\u0100-\u{10FFFF}].{0,10}/gu)].map((match) => match[0]);
+}
+
+describe("the bundled source", () => {
+  // V8 keeps a script's source in memory as long as it runs, one byte a character only if every character
+  // fits in Latin-1: a single curly quote esbuild leaves as is (it escapes strings, not regular expressions)
+  // makes the whole of dist/main.js two bytes a character, 4.4 MB more of heap for nothing.
+  it("of our own code has no character above U+00FF", async () => {
+    const result = await build({
+      entryPoints: [path.join(projectRoot, "src/main.ts")],
+      bundle: true,
+      packages: "external",
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      minifyWhitespace: true,
+      write: false,
+      logLevel: "silent",
+    });
+    const source = result.outputFiles[0]?.text ?? "";
+    expect(source.length).toBeGreaterThan(100_000);
+    expect(wideCharacters(source)).toEqual([]);
+  });
+});
