@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { customerLane, slackLane } from "../src/core/lane-names.js";
 import type { InboundMessage } from "../src/core/model.js";
-import { openDatabase } from "../src/db/client.js";
 import { SqlDeliveryQueue } from "../src/db/delivery-queue/queue.js";
-import { migrateDatabase } from "../src/db/migrate.js";
+import { migrateDatabase, sqliteFilePath } from "../src/db/migrate.js";
+import { SqliteConnection } from "../src/db/sqlite/connection.js";
 import { SqliteSql } from "../src/db/sqlite/sql.js";
 import { SqlConversationStore } from "../src/db/store/conversation-store.js";
 import { printCostPerCall } from "./cost-per-call.js";
@@ -18,7 +18,8 @@ import { printCostPerCall } from "./cost-per-call.js";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-hot-path-"));
 const url = `file:${path.join(dir, "bench.db")}`;
 await migrateDatabase(url);
-const { connection, prisma } = openDatabase(url);
+const connection = new SqliteConnection(sqliteFilePath(url));
+connection.open();
 const sql = new SqliteSql(connection);
 const store = new SqlConversationStore(sql, new SqlDeliveryQueue(sql), (id) => [
   slackLane(id),
@@ -47,6 +48,5 @@ for (let i = 0; i < 2_000; i++) await record();
 for (const group of [1, 16, 64]) {
   await printCostPerCall(`groups of ${group}`, "message", { count: 6_000, group }, record);
 }
-await prisma.$disconnect();
 connection.close();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import type {
   SentPart,
   TeamSettings,
 } from "../core/model.js";
-import { sqliteDate } from "./sqlite/prisma-adapter.js";
+import { sqliteDate } from "./sqlite/dates.js";
 
 /* Rows as better-sqlite3 returns them (numbers, 0/1, date text) to the core's model, and values back. */
 

@@ -2,14 +2,13 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { customerLane, slackLane } from "../../src/core/lane-names.js";
 import type { InboundMessage } from "../../src/core/model.js";
-import type { PrismaClient } from "../../src/db/client.js";
-import { prismaOverPool } from "../../src/db/postgres/client.js";
 import { pgDeliveryQueue } from "../../src/db/postgres/queue-dialect.js";
 import { PgSql } from "../../src/db/postgres/sql.js";
 import { postgresStoreDialect } from "../../src/db/postgres/store-steps.js";
 import { SqlSettings } from "../../src/db/queries/settings.js";
 import { SqlConversationStore } from "../../src/db/store/conversation-store.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
+import { testPrismaPostgres } from "../support/prisma.js";
 import { conversationStoreContract } from "./conversation-store.contract.js";
 import { retentionContract } from "./retention.contract.js";
 import { sharedRowsContract } from "./shared-rows.contract.js";
@@ -25,12 +24,12 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** One instance's store: its own pool, queue and Prisma Client, on a shared database. */
+/** One instance's store: its own pool and queue on a shared database, and a Prisma Client of the test's own. */
 function openInstance(url: string, name: string) {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   const sql = new PgSql(pool);
   const { queue } = pgDeliveryQueue(sql, { instance: name, databaseUrl: null });
-  const prisma = prismaOverPool(pool);
+  const prisma = testPrismaPostgres(url);
   const lanesOf = (id: number) => [slackLane(id), customerLane(id)];
   const store = new SqlConversationStore(sql, queue, lanesOf, postgresStoreDialect);
   return {
@@ -52,11 +51,7 @@ async function openPostgres() {
 conversationStoreContract("PostgreSQL", openPostgres);
 retentionContract("PostgreSQL", openPostgres);
 
-sharedRowsContract("PostgreSQL", async () => {
-  const db = await openPostgres();
-  // Generated from the same schema as the SQLite client: the same models and fields, another provider.
-  return { ...db, prisma: db.prisma as unknown as PrismaClient };
-});
+sharedRowsContract("PostgreSQL", openPostgres);
 
 describe("PostgreSQL: several instances writing at once", () => {
   let url: string;

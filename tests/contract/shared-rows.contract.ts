@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DeliveryQueue } from "../../src/core/ports/queue.js";
 import type { ConversationStore } from "../../src/core/ports/store.js";
-import type { PrismaClient } from "../../src/db/client.js";
+import type { PrismaClient } from "../support/prisma.js";
 
 export interface RowsUnderTest {
   readonly store: ConversationStore;
   readonly queue: DeliveryQueue;
-  /** Prisma Client on the same database (both generated clients have this API: one schema). */
+  /** A Prisma Client of the test's own on the same database (both generated clients have this API: one schema). */
   readonly prisma: PrismaClient;
   close(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../../src/db/generated/client.js";
+import { PrismaClient as PgPrismaClient } from "../../src/db/generated-pg/client.js";
 
 export type { PrismaClient };
 
@@ -25,4 +27,12 @@ export async function withTestPrisma<T>(
   } finally {
     await prisma.$disconnect();
   }
+}
+
+/** Prisma Client for a test on the PostgreSQL database at `url`, on a small pool of its own. */
+export function testPrismaPostgres(url: string): PrismaClient {
+  // Both generated clients have one API (one schema); the SQLite one's type is the one tests name.
+  return new PgPrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: 2 }),
+  }) as unknown as PrismaClient;
 }

@@ -20,12 +20,13 @@ import type {
 } from "../../../src/core/ports/channel.js";
 import type { HomeView } from "../../../src/core/ports/home.js";
 import type { EarlierPost, ParentView, SlackPort, ThreadPost } from "../../../src/core/ports/slack.js";
-import { openDatabase, type PrismaClient } from "../../../src/db/client.js";
 import { SqlDeliveryQueue } from "../../../src/db/delivery-queue/queue.js";
-import type { SqliteConnection } from "../../../src/db/sqlite/connection.js";
+import { sqliteFilePath } from "../../../src/db/migrate.js";
+import { SqliteConnection } from "../../../src/db/sqlite/connection.js";
 import { SqliteSql } from "../../../src/db/sqlite/sql.js";
 import { SqlConversationStore } from "../../../src/db/store/conversation-store.js";
 import { migratedSqliteUrl } from "../../support/migrated-sqlite.js";
+import { type PrismaClient, testPrisma } from "../../support/prisma.js";
 
 /** In-memory SlackPort: records what the core posts; `failures` makes the next calls throw. */
 export class RecordingSlack implements SlackPort {
@@ -250,6 +251,7 @@ export const silentLogger = pino({ level: "silent" });
 export interface TestDatabase {
   readonly store: SqlConversationStore;
   readonly queue: SqlDeliveryQueue;
+  /** A Prisma Client of the test's own, on its own connection to the file: to seed and read rows. */
   readonly prisma: PrismaClient;
   readonly connection: SqliteConnection;
   close(): Promise<void>;
@@ -266,7 +268,9 @@ export const testWorker = {
 export async function testDatabase(): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-core-"));
   const url = await migratedSqliteUrl(path.join(dir, "test.db"));
-  const { connection, prisma } = openDatabase(url);
+  const connection = new SqliteConnection(sqliteFilePath(url));
+  connection.open();
+  const prisma = testPrisma(url);
   const sql = new SqliteSql(connection);
   const queue = new SqlDeliveryQueue(sql);
   const lanesOf = (id: number) => [slackLane(id), customerLane(id)];

@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { whenQuiet } from "../../../src/activity.js";
 import { DeliveryWorker, type JobHandlers } from "../../../src/core/delivery/worker.js";
 import type { Job } from "../../../src/core/ports/queue.js";
-import { openDatabase } from "../../../src/db/client.js";
 import { SqlDeliveryQueue } from "../../../src/db/delivery-queue/queue.js";
+import { sqliteFilePath } from "../../../src/db/migrate.js";
+import { SqliteConnection } from "../../../src/db/sqlite/connection.js";
 import { SqliteSql } from "../../../src/db/sqlite/sql.js";
 import { migratedSqliteUrl } from "../../support/migrated-sqlite.js";
 import { silentLogger } from "../core/harness.js";
@@ -35,7 +36,8 @@ async function sharedFile(): Promise<string> {
 
 /** One "process": its own connection to the file, queue and worker; every run is recorded in `events`. */
 function process(name: string, url: string, events: Event[], stall: (jobId: number) => Promise<void> | null) {
-  const { connection, prisma } = openDatabase(url);
+  const connection = new SqliteConnection(sqliteFilePath(url));
+  connection.open();
   const queue = new SqlDeliveryQueue(new SqliteSql(connection));
   const run = async (job: Job) => {
     events.push({ type: "start", jobId: job.id, lane: job.lane, process: name, uncertain: job.uncertain });
@@ -72,7 +74,6 @@ function process(name: string, url: string, events: Event[], stall: (jobId: numb
     silentLogger,
   );
   cleanups.push(async () => {
-    await prisma.$disconnect();
     connection.close();
   });
   return { queue, worker };
