@@ -17,13 +17,15 @@ function sourceFiles(dir: string): string[] {
 /**
  * Where a channel may be named outside its own folder: the registry's line, the simulators of the providers
  * (they play Twilio and Slack for tests and the demo, which texts by SMS), the folder of what the Twilio channels
- * share (SMS and WhatsApp: the receiver routes by address prefix; errors, media and inbound parameters) and the
- * generated Prisma client.
+ * share (SMS and WhatsApp: the receiver routes by address prefix; errors, media and inbound parameters), the
+ * folder of what the Meta channels share (the receiver routes by the webhook's object; Graph client, errors,
+ * profile, window; their variables are called MESSENGER_*) and the generated Prisma client.
  */
 const allowed = [
   /^channels\/(sms|messenger|whatsapp)\//,
   /^channels\/registry\.ts$/,
   /^channels\/twilio\//,
+  /^channels\/meta\//,
   /^simulators\//,
   /^demo\//,
   /^db\/generated(-pg)?\//,

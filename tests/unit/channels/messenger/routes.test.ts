@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { whenQuiet } from "../../../../src/activity.js";
-import type { MessengerConfig } from "../../../../src/channels/messenger/config.js";
 import { createMessengerChannel } from "../../../../src/channels/messenger/index.js";
+import type { MetaConfig } from "../../../../src/channels/meta/config.js";
 import { SlashCommands } from "../../../../src/core/commands.js";
 import { Conversations } from "../../../../src/core/conversations.js";
 import { deliveryHandlers } from "../../../../src/core/delivery/handlers/index.js";
@@ -45,7 +45,7 @@ let http: FastifyInstance;
 let conversations: Conversations;
 let base: string;
 
-async function startReceiver(config: MessengerConfig | null) {
+async function startReceiver(config: MetaConfig | null) {
   const module = createMessengerChannel(config);
   const channels = {
     sms: new RecordingChannel("sms"),
