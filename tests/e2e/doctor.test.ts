@@ -13,9 +13,9 @@ import { checkPublicUrl, checkPublicUrlReaches } from "../../src/doctor/public-u
 import { exitCode, formatReport } from "../../src/doctor/report.js";
 import type { CheckResult } from "../../src/doctor/result.js";
 import { runDoctor } from "../../src/doctor/run.js";
+import { GraphSimulator } from "../../src/simulators/meta/simulator.js";
 import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
 import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
-import { FakeGraph } from "../fakes/fake-graph.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 import { Harness } from "./harness.js";
 
@@ -184,7 +184,7 @@ describe("npm run doctor", () => {
   });
 
   it("checks the Messenger Page access token by asking Graph which Page it belongs to", async () => {
-    const graph = await FakeGraph.start({ accessToken: "EAAG-page-token" });
+    const graph = await GraphSimulator.start({ accessToken: "EAAG-page-token" });
     try {
       const messenger = {
         MESSENGER_PAGE_ACCESS_TOKEN: "EAAG-page-token",

@@ -10,7 +10,9 @@ import { DeliveryWorker } from "../../../../src/core/delivery/worker.js";
 import type { ChannelKind } from "../../../../src/core/model.js";
 import type { ChannelRegistry } from "../../../../src/core/ports/channel.js";
 import { createHttpServer } from "../../../../src/http/server.js";
-import { events, FakeGraph, graphErrors, notification, postWebhook } from "../../../fakes/fake-graph.js";
+import { events, notification } from "../../../../src/simulators/meta/payloads.js";
+import { GraphSimulator } from "../../../../src/simulators/meta/simulator.js";
+import { graphErrors, postWebhook } from "../../../../src/simulators/meta/wire.js";
 import {
   RecordingChannel,
   RecordingSlack,
@@ -38,7 +40,7 @@ const secret = "app-secret";
 const day = 24 * 3_600_000;
 
 let db: TestDatabase;
-let graph: FakeGraph;
+let graph: GraphSimulator;
 let slack: RecordingSlack;
 let worker: DeliveryWorker;
 let http: FastifyInstance;
@@ -51,6 +53,7 @@ async function startReceiver(config: MetaConfig | null) {
     sms: new RecordingChannel("sms"),
     messenger: module.channel,
     whatsapp: new RecordingChannel("whatsapp"),
+    instagram: new RecordingChannel("instagram"),
   } as ChannelRegistry;
   worker = new DeliveryWorker(
     db.queue,
@@ -76,7 +79,7 @@ async function startReceiver(config: MetaConfig | null) {
 
 beforeEach(async () => {
   db = await testDatabase();
-  graph = await FakeGraph.start({ accessToken: "page-token" });
+  graph = await GraphSimulator.start({ accessToken: "page-token" });
   graph.profiles.set(psid, {
     first_name: "Peter",
     last_name: "Chang",

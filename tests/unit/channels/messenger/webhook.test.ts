@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { messengerWebhook } from "../../../../src/channels/messenger/webhook.js";
 import { parseNotification } from "../../../../src/channels/meta/events.js";
 import { verifyHubSignature } from "../../../../src/channels/meta/signature.js";
-import { events, hubSignature, metaJson, notification } from "../../../fakes/fake-graph.js";
+import { events, notification } from "../../../../src/simulators/meta/payloads.js";
+import { hubSignature, metaJson } from "../../../../src/simulators/meta/wire.js";
 
 const secret = "app-secret";
 
