@@ -211,6 +211,35 @@ describe("npm run doctor", () => {
     }
   });
 
+  it("names the Instagram account linked to the Page, and warns when none is", async () => {
+    const graph = await GraphSimulator.start({ accessToken: "EAAG-page-token" });
+    try {
+      const meta = {
+        MESSENGER_PAGE_ACCESS_TOKEN: "EAAG-page-token",
+        MESSENGER_APP_SECRET: "app-secret",
+        MESSENGER_VERIFY_TOKEN: "verify",
+        GRAPH_API_URL: graph.url,
+      };
+      const linked = await runDoctor(configFor(meta));
+      expect(byName(linked, "Instagram account")).toMatchObject({
+        status: "ok",
+        detail: expect.stringContaining(`/threadline connect instagram ${graph.instagram?.id}`),
+      });
+      // Messenger and Instagram share the Page token: its check appears once.
+      expect(linked.filter((result) => result.name === "Messenger credentials")).toHaveLength(1);
+      graph.instagram = null;
+      const unlinked = await runDoctor(configFor(meta));
+      expect(byName(unlinked, "Instagram account")).toMatchObject({
+        status: "warn",
+        fix: expect.stringContaining("Linked accounts"),
+      });
+      const off = await runDoctor(configFor());
+      expect(off.some((result) => result.name === "Instagram account")).toBe(false);
+    } finally {
+      await graph.stop();
+    }
+  });
+
   it("skips Twilio when SMS is not configured", async () => {
     const results = await runDoctor(configFor({ TWILIO_ACCOUNT_SID: "", TWILIO_AUTH_TOKEN: "" }));
     expect(byName(results, "Twilio credentials").status).toBe("skip");
