@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { Changes } from "../changes.js";
 import { FaultQueue } from "../faults.js";
 import { json, type LocalServer, listen, type Reply, readBody, text } from "../http.js";
 import { type CdnFile, type StreamProgress, streamBytes } from "./cdn.js";
@@ -27,6 +28,8 @@ const defaultFields = new Set(["id", "name", "first_name", "last_name", "profile
 
 export class GraphSimulator {
   readonly sends: RecordedSend[] = [];
+  /** Notified at every accepted send, so a view of the customers' side can refresh (the demo). */
+  readonly changes = new Changes();
   /** Profiles by PSID; an unknown PSID gets Graph's "object does not exist". */
   readonly profiles = new Map<string, Profile>();
   /** The PSIDs whose profile was asked for, in order. */
@@ -184,7 +187,8 @@ export class GraphSimulator {
     const fault = this.sendFaults.take();
     if (fault) return this.fail(fault);
     const messageId = `m_fake${++this.sequence}`;
-    this.sends.push({ page, body: body as SendBody, messageId });
+    this.sends.push({ page, body: body as SendBody, messageId, at: new Date() });
+    this.changes.notify();
     return json({ recipient_id: body?.recipient.id, message_id: messageId });
   }
 

@@ -71,6 +71,7 @@ export interface RecordedSend {
   page: string;
   body: SendBody;
   messageId: string;
+  at: Date;
 }
 
 export interface Profile {
