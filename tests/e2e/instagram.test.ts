@@ -148,6 +148,15 @@ describe("Slack → customer", () => {
       },
     });
     expect(sent?.body.tag).toBeUndefined();
+    // The metrics count Instagram's messages under its own channel label.
+    await harness.idle();
+    const metrics = await (await fetch(harness.metricsUrl)).text();
+    expect(metrics).toMatch(
+      /^threadline_messages_total\{direction="in",channel="instagram",result="recorded"\} 1$/m,
+    );
+    expect(metrics).toMatch(
+      /^threadline_messages_total\{direction="out",channel="instagram",result="sent"\} 1$/m,
+    );
   });
 
   it("splits a reply longer than Instagram's 1000 bytes into parts that each fit", async () => {
