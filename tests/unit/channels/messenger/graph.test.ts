@@ -68,6 +68,7 @@ describe("Messenger sender", () => {
         page: "111111",
         body: { recipient: { id: "2222223456" }, messaging_type: "RESPONSE", message: { text: "Hello!" } },
         messageId: "m_fake1",
+        at: expect.any(Date),
       },
     ]);
     expect(accepted).toEqual([{ index: 0, providerMessageId: "m_fake1", status: "sent" }]);
