@@ -60,6 +60,16 @@ describe("customer → Slack", () => {
     expect(harness.graph.profileRequests).toEqual([igsid]);
   });
 
+  it("titles the thread with a fallback while the profile lookup fails, and names the customer later", async () => {
+    harness.graph.profileFailure = graphErrors.unexpected;
+    await inbound(events.text(account, igsid, "hi"));
+    const { parent } = await thread(1);
+    expect(parent.text).toContain("Conversation with Instagram user …4321");
+    harness.graph.profileFailure = null;
+    await waitFor(() => harness.parents()[0]?.text.includes("Conversation with Maya Lopez (@maya.lopez)"));
+    expect(harness.parents()).toHaveLength(1);
+  });
+
   it("uploads a photo the customer sent into the thread", async () => {
     const png = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
     const url = harness.graph.hostFile("ig-photo.png", png, "image/png");
