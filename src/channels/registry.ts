@@ -1,5 +1,6 @@
 import type { ChannelKind } from "../core/model.js";
 import type { ChannelRegistry } from "../core/ports/channel.js";
+import { instagramChannel } from "./instagram/index.js";
 import { messengerChannel } from "./messenger/index.js";
 import { smsChannel } from "./sms/index.js";
 import type { ChannelDefinition, ChannelModule, ChannelOverrides } from "./types.js";
@@ -13,6 +14,7 @@ export const channelDefinitions = {
   sms: smsChannel,
   messenger: messengerChannel,
   whatsapp: whatsappChannel,
+  instagram: instagramChannel,
 } satisfies Record<ChannelKind, unknown>;
 
 export type ChannelDefinitions = typeof channelDefinitions;

@@ -9,8 +9,16 @@ export const teammates = [
   { id: "U0CHLOE", name: "chloe", realName: "Chloé Martin", displayName: "Chloé" },
 ] as const;
 
+/** Customers by their address: a phone number for SMS, an Instagram-scoped id (IGSID) for Instagram. */
 export const customers = [
-  { number: "+15557654321", name: "Maya" },
-  { number: "+15553338888", name: "Leo" },
-  { number: "+14155550199", name: "Priya" },
+  { number: "+15557654321", name: "Maya", channel: "sms" },
+  { number: "+15553338888", name: "Leo", channel: "sms" },
+  { number: "+14155550199", name: "Priya", channel: "sms" },
+  { number: "9000000000004321", name: "Sofia", channel: "instagram" },
 ] as const;
+
+/** The Instagram professional account the demo connects, and what Instagram's profile API says of Sofia. */
+export const instagramAccount = { id: "17841400000000001", username: "acme.support" } as const;
+export const instagramProfiles = {
+  "9000000000004321": { name: "Sofia Rossi", username: "sofia.bakes" },
+} as const;

@@ -1,9 +1,12 @@
 import { AppError } from "../core/errors.js";
 import type { Logger } from "../logger.js";
+import { events, instagramNotification } from "../simulators/meta/payloads.js";
+import type { GraphSimulator } from "../simulators/meta/simulator.js";
+import { postWebhook } from "../simulators/meta/wire.js";
 import type { SlackSimulator } from "../simulators/slack/simulator.js";
 import type { Json } from "../simulators/slack/types.js";
 import type { TwilioSimulator } from "../simulators/twilio/simulator.js";
-import { customers, inboxNumber, supportChannel, teammates } from "./cast.js";
+import { customers, inboxNumber, instagramAccount, supportChannel, teammates } from "./cast.js";
 import { samplePictures } from "./samples.js";
 
 /** A request from the page that names someone or something the demo does not have. */
@@ -13,7 +16,15 @@ export class DemoRequestError extends AppError {
   }
 }
 
-/** A text the customer sent from the demo phone (what Twilio received from the carrier). */
+/** The simulators the demo drives, and the Meta app's secret it signs Instagram's webhooks with. */
+export interface DemoProviders {
+  readonly slack: SlackSimulator;
+  readonly twilio: TwilioSimulator;
+  readonly graph: GraphSimulator;
+  readonly metaAppSecret: string;
+}
+
+/** A message the customer sent from the demo phone (what Twilio received from the carrier, or Instagram). */
 export interface PhoneInbound {
   readonly customer: string;
   readonly body: string;
@@ -27,7 +38,8 @@ export interface PhoneInbound {
 const deliveryReportDelayMs = 700;
 
 /**
- * What the page can do, as people would do it: a customer texts (a signed Twilio webhook), a teammate types
+ * What the page can do, as people would do it: a customer texts (a signed Twilio webhook) or writes on
+ * Instagram (a signed Meta webhook), a teammate types
  * in Slack, runs a command, clicks a button or picks from a menu (Socket Mode envelopes the app acks).
  */
 export class DemoDriver {
@@ -38,13 +50,23 @@ export class DemoDriver {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly unsubscribe: () => void;
 
+  readonly slack: SlackSimulator;
+  readonly twilio: TwilioSimulator;
+  readonly graph: GraphSimulator;
+  private readonly metaAppSecret: string;
+
   constructor(
-    readonly slack: SlackSimulator,
-    readonly twilio: TwilioSimulator,
+    providers: DemoProviders,
     private readonly appUrl: () => string,
     private readonly logger: Logger,
   ) {
-    this.unsubscribe = twilio.changes.subscribe(() => this.reportDeliveries());
+    ({
+      slack: this.slack,
+      twilio: this.twilio,
+      graph: this.graph,
+      metaAppSecret: this.metaAppSecret,
+    } = providers);
+    this.unsubscribe = this.twilio.changes.subscribe(() => this.reportDeliveries());
   }
 
   stop(): void {
@@ -53,19 +75,21 @@ export class DemoDriver {
     this.timers.clear();
   }
 
-  async connectInbox(number: string): Promise<void> {
+  /** `inbox`: the channel and its address, as `/threadline connect` takes them ("sms +15550001111"). */
+  async connectInbox(inbox: string): Promise<void> {
     const owner = teammates[0].id;
-    const ack = await this.command(owner, `connect sms ${number}`);
+    const ack = await this.command(owner, `connect ${inbox}`);
     if (!String(ack.text ?? "").startsWith("Connected"))
       throw new Error(`the demo could not connect its inbox: ${String(ack.text)}`);
   }
 
   async customerTexts(customer: string, body: string, pictureId: string | null): Promise<void> {
-    if (!customers.some((known) => known.number === customer))
-      throw new DemoRequestError(`no demo customer ${customer}`);
+    const known = customers.find((candidate) => candidate.number === customer);
+    if (!known) throw new DemoRequestError(`no demo customer ${customer}`);
     const picture = pictureId === null ? null : samplePictures.find((sample) => sample.id === pictureId);
     if (picture === undefined) throw new DemoRequestError(`no sample picture ${pictureId}`);
     if (!body.trim() && !picture) throw new DemoRequestError("type a message or attach a picture");
+    if (known.channel === "instagram") return this.customerWritesOnInstagram(customer, body, picture);
     const at = Date.now();
     const media = picture
       ? [{ url: this.twilio.addMedia(picture.png, "image/png"), contentType: "image/png" }]
@@ -80,6 +104,36 @@ export class DemoDriver {
     });
     this.inbound.push({ customer, body, pictureId, at, status: answer.status });
     this.twilio.changes.notify();
+  }
+
+  /** As Instagram does: the message (and the picture, on Meta's CDN) in a notification signed with the app's secret. */
+  private async customerWritesOnInstagram(
+    igsid: string,
+    body: string,
+    picture: { id: string; png: Buffer } | null,
+  ): Promise<void> {
+    const at = Date.now();
+    const account = instagramAccount.id;
+    const sent = [
+      ...(body.trim() ? [events.text(account, igsid, body)] : []),
+      ...(picture
+        ? [
+            events.attachments(account, igsid, [
+              {
+                type: "image",
+                url: this.graph.hostFile(`${picture.id}-${at}.png`, picture.png, "image/png"),
+              },
+            ]),
+          ]
+        : []),
+    ];
+    const answer = await postWebhook(
+      `${this.appUrl()}/webhooks/messenger`,
+      instagramNotification([{ accountId: account, events: sent }]),
+      { appSecret: this.metaAppSecret },
+    );
+    this.inbound.push({ customer: igsid, body, pictureId: picture?.id ?? null, at, status: answer.status });
+    this.graph.changes.notify();
   }
 
   async postMessage(user: string, typed: string, threadTs: string | null): Promise<void> {

@@ -214,7 +214,11 @@ class EventStreams {
 
   constructor(private readonly driver: DemoDriver) {
     const refresh = () => this.scheduleRefresh();
-    this.unsubscribe = [driver.slack.changes.subscribe(refresh), driver.twilio.changes.subscribe(refresh)];
+    this.unsubscribe = [
+      driver.slack.changes.subscribe(refresh),
+      driver.twilio.changes.subscribe(refresh),
+      driver.graph.changes.subscribe(refresh),
+    ];
     this.keepAlive = setInterval(() => {
       for (const res of this.clients) res.write(": keep-alive\n\n");
     }, keepAliveMs);
@@ -251,7 +255,7 @@ class EventStreams {
   }
 
   private event(): string {
-    const { slack, twilio, inbound } = this.driver;
-    return `event: snapshot\ndata: ${JSON.stringify(demoSnapshot(slack, twilio, inbound))}\n\n`;
+    const { slack, twilio, graph, inbound } = this.driver;
+    return `event: snapshot\ndata: ${JSON.stringify(demoSnapshot(slack, twilio, graph, inbound))}\n\n`;
   }
 }

@@ -1,3 +1,4 @@
+import type { GraphSimulator } from "../simulators/meta/simulator.js";
 import type { SlackSimulator } from "../simulators/slack/simulator.js";
 import type { Json, StoredMessage } from "../simulators/slack/types.js";
 import type { TwilioSimulator } from "../simulators/twilio/simulator.js";
@@ -10,7 +11,8 @@ export interface DemoSnapshot {
   readonly inbox: string;
   readonly channel: { readonly id: string; readonly name: string };
   readonly teammates: readonly { id: string; name: string }[];
-  readonly customers: readonly { number: string; name: string }[];
+  /** `number` is the customer's address: a phone number, or an Instagram-scoped id for `channel` instagram. */
+  readonly customers: readonly { number: string; name: string; channel: string }[];
   readonly pictures: readonly { id: string; label: string }[];
   /** Slack user or channel id → the name Slack shows, for mentions and authors. */
   readonly names: Record<string, string>;
@@ -55,6 +57,7 @@ export interface PhoneMessageView {
 export function demoSnapshot(
   slack: SlackSimulator,
   twilio: TwilioSimulator,
+  graph: GraphSimulator,
   inbound: readonly PhoneInbound[],
 ): DemoSnapshot {
   const names: Record<string, string> = {};
@@ -111,12 +114,26 @@ export function demoSnapshot(
     homes: Object.fromEntries(
       [...slack.homes].map(([user, home]) => [user, (home.view.blocks as Json[] | undefined) ?? []]),
     ),
-    phones: phones(twilio, inbound),
+    phones: phones(twilio, graph, inbound),
   };
+}
+
+/** What Instagram delivered: the Send API's messages to the customer (text, or one picture's link). */
+function instagramReplies(graph: GraphSimulator, igsid: string): PhoneMessageView[] {
+  return graph.sends
+    .filter((send) => send.body.recipient.id === igsid)
+    .map((send) => ({
+      direction: "out" as const,
+      body: send.body.message.text ?? "",
+      media: send.body.message.attachment?.payload.url ? [send.body.message.attachment.payload.url] : [],
+      at: send.at.getTime(),
+      status: "delivered",
+    }));
 }
 
 function phones(
   twilio: TwilioSimulator,
+  graph: GraphSimulator,
   inbound: readonly PhoneInbound[],
 ): Record<string, PhoneMessageView[]> {
   const byCustomer: Record<string, PhoneMessageView[]> = {};
@@ -130,15 +147,18 @@ function phones(
         at: text.at,
         status: text.status === 200 ? "received" : "refused",
       }));
-    const received = twilio.sent
-      .filter((reply) => reply.To === customer.number)
-      .map((reply) => ({
-        direction: "out" as const,
-        body: reply.Body,
-        media: reply.MediaUrl,
-        at: reply.at.getTime(),
-        status: reply.status,
-      }));
+    const received =
+      customer.channel === "instagram"
+        ? instagramReplies(graph, customer.number)
+        : twilio.sent
+            .filter((reply) => reply.To === customer.number)
+            .map((reply) => ({
+              direction: "out" as const,
+              body: reply.Body,
+              media: reply.MediaUrl,
+              at: reply.at.getTime(),
+              status: reply.status,
+            }));
     byCustomer[customer.number] = [...sent, ...received].sort((a, b) => a.at - b.at);
   }
   return byCustomer;

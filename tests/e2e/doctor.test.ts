@@ -12,9 +12,9 @@ import { checkPublicUrl, checkPublicUrlReaches } from "../../src/doctor/public-u
 import { exitCode, formatReport } from "../../src/doctor/report.js";
 import type { CheckResult } from "../../src/doctor/result.js";
 import { runDoctor } from "../../src/doctor/run.js";
+import { GraphSimulator } from "../../src/simulators/meta/simulator.js";
 import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
 import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
-import { FakeGraph } from "../fakes/fake-graph.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 import { withTestPrisma } from "../support/prisma.js";
 import { Harness } from "./harness.js";
@@ -180,7 +180,7 @@ describe("npm run doctor", () => {
   });
 
   it("checks the Messenger Page access token by asking Graph which Page it belongs to", async () => {
-    const graph = await FakeGraph.start({ accessToken: "EAAG-page-token" });
+    const graph = await GraphSimulator.start({ accessToken: "EAAG-page-token" });
     try {
       const messenger = {
         MESSENGER_PAGE_ACCESS_TOKEN: "EAAG-page-token",
@@ -202,6 +202,35 @@ describe("npm run doctor", () => {
       expect(off.some((result) => result.name === "Messenger credentials")).toBe(false);
       // SMS and WhatsApp share the Twilio account: its check appears once.
       expect(good.filter((result) => result.name === "Twilio credentials")).toHaveLength(1);
+    } finally {
+      await graph.stop();
+    }
+  });
+
+  it("names the Instagram account linked to the Page, and warns when none is", async () => {
+    const graph = await GraphSimulator.start({ accessToken: "EAAG-page-token" });
+    try {
+      const meta = {
+        MESSENGER_PAGE_ACCESS_TOKEN: "EAAG-page-token",
+        MESSENGER_APP_SECRET: "app-secret",
+        MESSENGER_VERIFY_TOKEN: "verify",
+        GRAPH_API_URL: graph.url,
+      };
+      const linked = await runDoctor(configFor(meta));
+      expect(byName(linked, "Instagram account")).toMatchObject({
+        status: "ok",
+        detail: expect.stringContaining(`/threadline connect instagram ${graph.instagram?.id}`),
+      });
+      // Messenger and Instagram share the Page token: its check appears once.
+      expect(linked.filter((result) => result.name === "Messenger credentials")).toHaveLength(1);
+      graph.instagram = null;
+      const unlinked = await runDoctor(configFor(meta));
+      expect(byName(unlinked, "Instagram account")).toMatchObject({
+        status: "warn",
+        fix: expect.stringContaining("Linked accounts"),
+      });
+      const off = await runDoctor(configFor());
+      expect(off.some((result) => result.name === "Instagram account")).toBe(false);
     } finally {
       await graph.stop();
     }

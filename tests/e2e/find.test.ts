@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { events, notification } from "../fakes/fake-graph.js";
+import { events, notification } from "../../src/simulators/meta/payloads.js";
 import { agent, customerNumber, Harness, messenger, supportChannel, waitFor } from "./harness.js";
 
 const other = "C0OTHER";

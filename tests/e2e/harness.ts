@@ -4,11 +4,12 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { type AppOverrides, createApp, loadConfig, type ThreadlineApp } from "../../src/app.js";
+import { GraphSimulator } from "../../src/simulators/meta/simulator.js";
+import { postWebhook, type WebhookOptions } from "../../src/simulators/meta/wire.js";
 import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
 import type { StoredMessage } from "../../src/simulators/slack/types.js";
 import { TwilioSimulator } from "../../src/simulators/twilio/simulator.js";
 import { waitFor } from "../../src/simulators/wait.js";
-import { FakeGraph, postWebhook, type WebhookOptions } from "../fakes/fake-graph.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
 
 export { waitFor };
@@ -69,7 +70,7 @@ export class Harness {
   private constructor(
     readonly slack: SlackSimulator,
     readonly twilio: TwilioSimulator,
-    readonly graph: FakeGraph,
+    readonly graph: GraphSimulator,
     readonly databaseDir: string,
     private readonly options: HarnessOptions,
   ) {}
@@ -78,7 +79,7 @@ export class Harness {
     const [slack, twilio, graph] = await Promise.all([
       SlackSimulator.start(),
       TwilioSimulator.start(),
-      FakeGraph.start({ accessToken: messenger.pageAccessToken }),
+      GraphSimulator.start({ accessToken: messenger.pageAccessToken }),
     ]);
     slack.addUser({
       id: agent.id,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { events, graphErrors, notification } from "../fakes/fake-graph.js";
+import { events, notification } from "../../src/simulators/meta/payloads.js";
+import { graphErrors } from "../../src/simulators/meta/wire.js";
 import { agent, Harness, messenger, publicUrl, supportChannel, waitFor } from "./harness.js";
 
 const { pageId, psid } = messenger;

@@ -1,7 +1,7 @@
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { notification } from "../fakes/fake-graph.js";
+import { notification } from "../../src/simulators/meta/payloads.js";
 import { RecordingServer } from "../fakes/recording-server.js";
 import { agent, Harness, messenger, supportChannel, waitFor } from "./harness.js";
 

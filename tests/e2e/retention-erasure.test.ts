@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { events, notification } from "../fakes/fake-graph.js";
+import { events, notification } from "../../src/simulators/meta/payloads.js";
 import type { HarnessOptions } from "./harness.js";
 import { agent, customerNumber, Harness, messenger, supportChannel, waitFor } from "./harness.js";
 

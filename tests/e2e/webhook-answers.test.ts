@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { events, notification } from "../fakes/fake-graph.js";
+import { events, notification } from "../../src/simulators/meta/payloads.js";
 import {
   CapturedLogs,
   customerNumber,

@@ -1,23 +1,20 @@
 import { DeliveryError } from "../../core/errors.js";
-import type { ReplyWindowRules } from "../../core/policies/reply-window.js";
 import type { ChannelCapabilities } from "../../core/ports/channel.js";
+import { parseGraphId } from "../meta/address.js";
+import type { MetaConfig } from "../meta/config.js";
+import { createGraphClient } from "../meta/graph-client.js";
+import { createMetaMediaFetcher } from "../meta/media.js";
+import { checkMetaCredentials, metaProvider, metaRedactPaths } from "../meta/provider.js";
+import { registerMetaChannel } from "../meta/receiver.js";
+import { metaReplyWindows } from "../meta/reply-window.js";
 import type { ChannelDefinition, ChannelModule } from "../types.js";
-import { fallbackContactName, parsePageId } from "./address.js";
-import { type MessengerConfig, messengerConfig, messengerEnvironment, messengerVariables } from "./config.js";
-import { checkMessengerCredentials } from "./doctor.js";
-import { createGraphClient } from "./graph-client.js";
-import { createMessengerMediaFetcher, maxMessengerBytes } from "./media.js";
-import { createProfileLookup } from "./profile.js";
+import { fallbackContactName } from "./address.js";
+import { createMessengerProfileLookup } from "./profile.js";
 import { createMessengerSender, messengerReplyParts, messengerTextLimit } from "./sender.js";
-import { registerMessengerWebhooks } from "./webhook.js";
+import { messengerWebhook } from "./webhook.js";
 
-const hour = 60 * 60 * 1000;
-
-/**
- * Meta's policy: any reply within 24 hours of the person's message; a human agent's reply (HUMAN_AGENT tag)
- * within 7 days. The app needs the Human Agent permission (App Review) for the second.
- */
-export const messengerReplyWindows: ReplyWindowRules = { standardMs: 24 * hour, humanAgentMs: 7 * 24 * hour };
+/** The Send API's limit for an attachment, and the largest file Messenger delivers to a Page. */
+const maxMessengerBytes = 25 * 1024 * 1024;
 
 export const messengerCapabilities: ChannelCapabilities = {
   maxTextLength: messengerTextLimit,
@@ -26,7 +23,7 @@ export const messengerCapabilities: ChannelCapabilities = {
   edits: false,
   reactions: false,
   readReceipts: true,
-  replyWindow: messengerReplyWindows,
+  replyWindow: metaReplyWindows,
   // Meta's policy forbids business-initiated messages.
   firstMessage: "never",
   templates: null,
@@ -36,11 +33,13 @@ export const messengerCapabilities: ChannelCapabilities = {
   honoursOptOutRequests: false,
 };
 
-export function createMessengerChannel(config: MessengerConfig | null): ChannelModule {
+export function createMessengerChannel(config: MetaConfig | null): ChannelModule {
   const graph = config ? createGraphClient(config) : null;
   const send = graph ? createMessengerSender(graph) : null;
-  const lookup = graph ? createProfileLookup(graph) : null;
-  const fetchMedia = config ? createMessengerMediaFetcher(config.mediaHosts) : null;
+  const lookup = graph ? createMessengerProfileLookup(graph) : null;
+  const fetchMedia = config
+    ? createMetaMediaFetcher(config.mediaHosts, { platform: "Messenger", maxBytes: maxMessengerBytes })
+    : null;
   const notConfigured = () =>
     new DeliveryError("CHANNEL_DISABLED", "Messenger is not configured", { transient: false });
   return {
@@ -49,7 +48,7 @@ export function createMessengerChannel(config: MessengerConfig | null): ChannelM
       label: "Messenger",
       addressExample: "123456789012345 (the Facebook Page id, digits)",
       enabled: graph !== null,
-      parseInboxAddress: parsePageId,
+      parseInboxAddress: parseGraphId,
       // Page ids and PSIDs have no friendlier written form.
       formatAddress: (address) => address,
       fallbackContactName,
@@ -68,7 +67,7 @@ export function createMessengerChannel(config: MessengerConfig | null): ChannelM
         return fetchMedia(attachment);
       },
     },
-    registerWebhooks: (server, deps) => registerMessengerWebhooks(server, config, deps),
+    registerWebhooks: (server, deps) => registerMetaChannel(server, config, deps, messengerWebhook),
   };
 }
 
@@ -79,18 +78,10 @@ declare module "../../core/model.js" {
 }
 
 /** Facebook Messenger through the Graph API's Send API. */
-export const messengerChannel: ChannelDefinition<MessengerConfig> = {
-  environment: messengerEnvironment,
-  enabledBy: messengerVariables,
-  config: messengerConfig,
-  service: "graph",
-  redactPaths: [
-    'headers["x-hub-signature-256"]',
-    "config.messenger",
-    "messenger.pageAccessToken",
-    "messenger.appSecret",
-  ],
+export const messengerChannel: ChannelDefinition<MetaConfig> = {
+  ...metaProvider,
+  redactPaths: metaRedactPaths("messenger"),
   // An optional channel left unconfigured needs no line in the report.
-  doctor: async (config) => (config ? [await checkMessengerCredentials(config)] : []),
+  doctor: checkMetaCredentials,
   create: (config) => createMessengerChannel(config),
 };

@@ -1,20 +1,10 @@
-import type { AcceptedPart, OutboundPart, OutboundRequest, ReplyPart } from "../../core/ports/channel.js";
+import type { OutboundPart, ReplyPart } from "../../core/ports/channel.js";
+import type { GraphClient } from "../meta/graph-client.js";
+import { createMetaSender } from "../meta/sending.js";
 import { splitText } from "../split-text.js";
-import { classifyGraphError } from "./errors.js";
-import type { GraphClient } from "./graph-client.js";
 
 /** The Send API takes text "less than 2000 characters"; longer replies go out as consecutive messages. */
 export const messengerTextLimit = 2000;
-
-/**
- * The core decided the reply's window: inside the standard one it is a RESPONSE; in the human-agent one it
- * carries the HUMAN_AGENT tag (only agents' replies are ever sent, which is what the tag is for).
- */
-function messagingType(request: OutboundRequest) {
-  return request.replyWindow === "human_agent"
-    ? { messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT" }
-    : { messaging_type: "RESPONSE" };
-}
 
 /** Messenger shows images, videos and audio inline; anything else is sent as a file to download. */
 function attachmentType(contentType: string): "image" | "video" | "audio" | "file" {
@@ -42,29 +32,10 @@ function messageOf(part: OutboundPart) {
   };
 }
 
-export function createMessengerSender(graph: GraphClient) {
-  return async function send(
-    request: OutboundRequest,
-    accepted: (part: AcceptedPart) => Promise<void>,
-  ): Promise<void> {
-    for (const part of request.parts) {
-      let answer: unknown;
-      try {
-        answer = await graph.post(`${request.inboxAddress}/messages`, {
-          recipient: { id: request.contactAddress },
-          ...messagingType(request),
-          message: messageOf(part),
-        });
-      } catch (error) {
-        throw classifyGraphError(error);
-      }
-      const id = (answer as { message_id?: unknown } | null)?.message_id;
-      // Graph answers every accepted send with its mid; without one the part still went out.
-      await accepted({
-        index: part.index,
-        providerMessageId: typeof id === "string" ? id : `${request.messageId}:${part.index}`,
-        status: "sent",
-      });
-    }
-  };
-}
+/** Messenger posts to the Page's own messages edge: the inbox address is the Page id. */
+export const createMessengerSender = (graph: GraphClient) =>
+  createMetaSender(graph, {
+    platform: "Messenger",
+    path: (request) => `${request.inboxAddress}/messages`,
+    message: messageOf,
+  });

@@ -13,9 +13,11 @@ export function renderCustomers() {
       const count = received - (state.seen[customer.number] ?? 0);
       return `<button type="button" role="tab" aria-selected="${selected}" class="customer${
         selected ? " selected" : ""
-      }" data-number="${escapeHtml(customer.number)}" title="${escapeHtml(formatNumber(customer.number))}">${avatar(
+      }" data-number="${escapeHtml(customer.number)}" title="${escapeHtml(
+        customer.channel === "instagram" ? `${customer.name} on Instagram` : formatNumber(customer.number),
+      )}">${avatar(
         customer.name,
-      )}<b>${escapeHtml(customer.name)}</b>${
+      )}<b>${escapeHtml(customer.name)}</b>${customer.channel === "instagram" ? '<small class="via">Instagram</small>' : ""}${
         count > 0 ? `<span class="count" aria-label="${count} unread">${count}</span>` : ""
       }</button>`;
     })
@@ -27,8 +29,10 @@ export function renderPhone() {
   const list = $("phone-messages");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   if (messages.length === 0) {
-    list.innerHTML = `<div class="phone-empty">Text Acme Support as ${escapeHtml(
-      state.snapshot.customers.find((c) => c.number === state.customer)?.name ?? "a customer",
+    const customer = state.snapshot.customers.find((c) => c.number === state.customer);
+    const how = customer?.channel === "instagram" ? "Message Acme Support on Instagram" : "Text Acme Support";
+    list.innerHTML = `<div class="phone-empty">${how} as ${escapeHtml(
+      customer?.name ?? "a customer",
     )}.<br>Your message becomes a thread in Slack.</div>`;
     return;
   }

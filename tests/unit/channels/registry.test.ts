@@ -17,13 +17,15 @@ function sourceFiles(dir: string): string[] {
 /**
  * Where a channel may be named outside its own folder: the registry's line, the simulators of the providers
  * (they play Twilio and Slack for tests and the demo, which texts by SMS), the folder of what the Twilio channels
- * share (SMS and WhatsApp: the receiver routes by address prefix; errors, media and inbound parameters) and the
- * generated Prisma client.
+ * share (SMS and WhatsApp: the receiver routes by address prefix; errors, media and inbound parameters), the
+ * folder of what the Meta channels share (the receiver routes by the webhook's object; Graph client, errors,
+ * profile, window; their variables are called MESSENGER_*) and the generated Prisma client.
  */
 const allowed = [
-  /^channels\/(sms|messenger|whatsapp)\//,
+  /^channels\/(sms|messenger|whatsapp|instagram)\//,
   /^channels\/registry\.ts$/,
   /^channels\/twilio\//,
+  /^channels\/meta\//,
   /^simulators\//,
   /^demo\//,
   /^db\/generated(-pg)?\//,
@@ -39,7 +41,7 @@ describe("the channel registry", () => {
           .readFileSync(path.join(srcDir, file), "utf8")
           .split("\n")
           .map((line, index) => ({ file, line: index + 1, text: line }))
-          .filter(({ text }) => /sms|messenger|whatsapp/i.test(text)),
+          .filter(({ text }) => /sms|messenger|whatsapp|instagram/i.test(text)),
       );
     expect(offenders).toEqual([]);
   });
@@ -67,6 +69,14 @@ describe("the channel registry", () => {
     });
     expect(twilio.sms).toEqual(twilio.whatsapp);
     expect(twilio.messenger).toBeNull();
+    const meta = loadConfig({
+      ...minimal,
+      MESSENGER_PAGE_ACCESS_TOKEN: "EAAG",
+      MESSENGER_APP_SECRET: "s",
+      MESSENGER_VERIFY_TOKEN: "v",
+    });
+    expect(meta.instagram).toEqual(meta.messenger);
+    expect(meta.sms).toBeNull();
   });
 
   it("names each channel's provider for metrics and its secrets for the logger", () => {
@@ -74,6 +84,7 @@ describe("the channel registry", () => {
       sms: "twilio",
       messenger: "graph",
       whatsapp: "twilio",
+      instagram: "graph",
     });
     for (const kind of channelKinds) expect(channelDefinitions[kind].redactPaths.length).toBeGreaterThan(0);
   });

@@ -17,9 +17,16 @@ describe("/threadline with Messenger Pages", () => {
       "connect Messenger  104857600000001 ",
       { name: "connect", kind: "messenger", address: "104857600000001" },
     ],
+    // Page ids and Instagram account ids are both Graph ids: each channel holding one is disconnected.
     [
       "disconnect 123456789012345",
-      { name: "disconnect", addresses: [{ kind: "messenger", address: "123456789012345" }] },
+      {
+        name: "disconnect",
+        addresses: [
+          { kind: "messenger", address: "123456789012345" },
+          { kind: "instagram", address: "123456789012345" },
+        ],
+      },
     ],
     [
       "disconnect messenger 123456789012345",

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { classifyGraphError } from "../../../../src/channels/messenger/errors.js";
-import { type GraphErrorBody, GraphRequestError } from "../../../../src/channels/messenger/graph-client.js";
+import { classifyGraphError } from "../../../../src/channels/meta/errors.js";
+import { type GraphErrorBody, GraphRequestError } from "../../../../src/channels/meta/graph-client.js";
 
 const graph = (status: number, error: GraphErrorBody) =>
-  classifyGraphError(new GraphRequestError(status, error));
+  classifyGraphError(new GraphRequestError(status, error), "Messenger");
 
 describe("classifyGraphError", () => {
   const retried: [string, unknown][] = [
@@ -18,7 +18,7 @@ describe("classifyGraphError", () => {
     ["an unexpected exception", new Error("boom")],
   ];
   it.each(retried)("retries %s", (_label, error) => {
-    const classified = classifyGraphError(error);
+    const classified = classifyGraphError(error, "Messenger");
     expect(classified.transient).toBe(true);
     expect(classified.cause).toBe(error);
   });
@@ -71,6 +71,6 @@ describe("whether a failed send may have gone out (outcomeUnknown)", () => {
     ["a temporary refusal (1200)", new GraphRequestError(400, { code: 1200, message: "try later" }), false],
     ["a permanent refusal", new GraphRequestError(400, { code: 551, message: "unavailable" }), false],
   ])("%s → %s", (_label, error, unknown) => {
-    expect(classifyGraphError(error).outcomeUnknown).toBe(unknown);
+    expect(classifyGraphError(error, "Messenger").outcomeUnknown).toBe(unknown);
   });
 });

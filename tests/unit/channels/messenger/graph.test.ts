@@ -4,9 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMessengerChannel } from "../../../../src/channels/messenger/index.js";
 import { DeliveryError } from "../../../../src/core/errors.js";
 import type { AcceptedPart, OutboundMedia, OutboundRequest } from "../../../../src/core/ports/channel.js";
-import { FakeGraph, graphErrors } from "../../../fakes/fake-graph.js";
+import { GraphSimulator } from "../../../../src/simulators/meta/simulator.js";
+import { graphErrors } from "../../../../src/simulators/meta/wire.js";
 
-let graph: FakeGraph;
+let graph: GraphSimulator;
 const token = "page-token";
 const channelFor = (pageAccessToken = token) =>
   createMessengerChannel({
@@ -18,7 +19,7 @@ const channelFor = (pageAccessToken = token) =>
   }).channel;
 
 beforeAll(async () => {
-  graph = await FakeGraph.start({ accessToken: token });
+  graph = await GraphSimulator.start({ accessToken: token });
 });
 afterAll(() => graph.stop());
 beforeEach(() => {
@@ -67,6 +68,7 @@ describe("Messenger sender", () => {
         page: "111111",
         body: { recipient: { id: "2222223456" }, messaging_type: "RESPONSE", message: { text: "Hello!" } },
         messageId: "m_fake1",
+        at: expect.any(Date),
       },
     ]);
     expect(accepted).toEqual([{ index: 0, providerMessageId: "m_fake1", status: "sent" }]);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { whenQuiet } from "../../../../src/activity.js";
-import type { MessengerConfig } from "../../../../src/channels/messenger/config.js";
 import { createMessengerChannel } from "../../../../src/channels/messenger/index.js";
+import type { MetaConfig } from "../../../../src/channels/meta/config.js";
 import { SlashCommands } from "../../../../src/core/commands.js";
 import { Conversations } from "../../../../src/core/conversations.js";
 import { deliveryHandlers } from "../../../../src/core/delivery/handlers/index.js";
@@ -10,7 +10,9 @@ import { DeliveryWorker } from "../../../../src/core/delivery/worker.js";
 import type { ChannelKind } from "../../../../src/core/model.js";
 import type { ChannelRegistry } from "../../../../src/core/ports/channel.js";
 import { createHttpServer } from "../../../../src/http/server.js";
-import { events, FakeGraph, graphErrors, notification, postWebhook } from "../../../fakes/fake-graph.js";
+import { events, notification } from "../../../../src/simulators/meta/payloads.js";
+import { GraphSimulator } from "../../../../src/simulators/meta/simulator.js";
+import { graphErrors, postWebhook } from "../../../../src/simulators/meta/wire.js";
 import { type PrismaClient, testPrisma } from "../../../support/prisma.js";
 import {
   RecordingChannel,
@@ -40,19 +42,20 @@ const day = 24 * 3_600_000;
 
 let db: TestDatabase;
 let prisma: PrismaClient;
-let graph: FakeGraph;
+let graph: GraphSimulator;
 let slack: RecordingSlack;
 let worker: DeliveryWorker;
 let http: FastifyInstance;
 let conversations: Conversations;
 let base: string;
 
-async function startReceiver(config: MessengerConfig | null) {
+async function startReceiver(config: MetaConfig | null) {
   const module = createMessengerChannel(config);
   const channels = {
     sms: new RecordingChannel("sms"),
     messenger: module.channel,
     whatsapp: new RecordingChannel("whatsapp"),
+    instagram: new RecordingChannel("instagram"),
   } as ChannelRegistry;
   worker = new DeliveryWorker(
     db.queue,
@@ -79,7 +82,7 @@ async function startReceiver(config: MessengerConfig | null) {
 beforeEach(async () => {
   db = await testDatabase();
   prisma = testPrisma(db.connection.filePath);
-  graph = await FakeGraph.start({ accessToken: "page-token" });
+  graph = await GraphSimulator.start({ accessToken: "page-token" });
   graph.profiles.set(psid, {
     first_name: "Peter",
     last_name: "Chang",

@@ -1,9 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { parseWebhookBody } from "../../../../src/channels/messenger/events.js";
-import { verifyHubSignature } from "../../../../src/channels/messenger/webhook.js";
-import { events, hubSignature, metaJson, notification } from "../../../fakes/fake-graph.js";
+import { messengerWebhook } from "../../../../src/channels/messenger/webhook.js";
+import { parseNotification } from "../../../../src/channels/meta/events.js";
+import { verifyHubSignature } from "../../../../src/channels/meta/signature.js";
+import { events, notification } from "../../../../src/simulators/meta/payloads.js";
+import { hubSignature, metaJson } from "../../../../src/simulators/meta/wire.js";
 
 const secret = "app-secret";
+
+/** What the shared Meta webhook reads from a body when Messenger is the channel listening. */
+function parseWebhookBody(body: unknown) {
+  const parsed = parseNotification(body, [messengerWebhook]);
+  return "problem" in parsed ? parsed : { events: parsed.events };
+}
 const page = "111111";
 const psid = "2222223456";
 

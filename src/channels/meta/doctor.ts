@@ -1,5 +1,5 @@
 import type { CheckResult } from "../../doctor/result.js";
-import type { MessengerConfig } from "./config.js";
+import type { MetaConfig } from "./config.js";
 import { createGraphClient, GraphRequestError } from "./graph-client.js";
 
 /**
@@ -7,7 +7,7 @@ import { createGraphClient, GraphRequestError } from "./graph-client.js";
  * answers with the Page). The App Secret and the verify token are only ever used by Meta's calls to us, so
  * they can't be checked from here; the fix says how to see them work.
  */
-export async function checkMessengerCredentials(config: MessengerConfig): Promise<CheckResult> {
+export async function checkPageToken(config: MetaConfig): Promise<CheckResult> {
   const name = "Messenger credentials";
   try {
     const page = (await createGraphClient(config).get("me", { fields: "id,name" })) as {

@@ -1,5 +1,5 @@
 import { AppError } from "../../core/errors.js";
-import type { MessengerConfig } from "./config.js";
+import type { MetaConfig } from "./config.js";
 
 /** The `error` object of a Graph error answer. */
 export interface GraphErrorBody {
@@ -40,7 +40,7 @@ const timeoutMs = 15_000;
  * The page token travels as the `access_token` query parameter, as Meta documents; it is never put in an
  * error or log line. No retries here: the delivery queue retries, durably.
  */
-export function createGraphClient(config: MessengerConfig): GraphClient {
+export function createGraphClient(config: Pick<MetaConfig, "graphApiUrl" | "pageAccessToken">): GraphClient {
   async function call(method: "GET" | "POST", path: string, query: Record<string, string>, body?: unknown) {
     const url = new URL(`${config.graphApiUrl}/${path}`);
     for (const [key, value] of Object.entries({ ...query, access_token: config.pageAccessToken })) {

@@ -2,26 +2,26 @@ import type { Attachment, MediaContent } from "../../core/model.js";
 import { download } from "../../net/download.js";
 import { hostList } from "../../net/host-list.js";
 
-/** The Send API's limit for an attachment, and the largest file Messenger delivers to a Page. */
-export const maxMessengerBytes = 25 * 1024 * 1024;
-
 /**
  * Customers' files are on Meta's CDN behind signed, expiring links that need no credentials, so nothing
  * secret goes with the request. The link comes from a signed webhook, but what it points at is the
  * customer's choice as much as Meta's, so it is fetched only from the hosts in MESSENGER_MEDIA_HOSTS, over
  * https, and so is every redirect.
  */
-export function createMessengerMediaFetcher(mediaHosts: readonly string[]) {
+export function createMetaMediaFetcher(
+  mediaHosts: readonly string[],
+  { platform, maxBytes }: { readonly platform: string; readonly maxBytes: number },
+) {
   const hosts = hostList(mediaHosts);
   const policy = {
-    source: "Messenger's file server",
+    source: `${platform}'s file server`,
     refusal: (url: URL) => {
       const refusal = hosts.refusal(url);
       return refusal && `${refusal} (MESSENGER_MEDIA_HOSTS)`;
     },
-    maxBytes: maxMessengerBytes,
+    maxBytes,
   };
-  return async function fetchMessengerMedia(attachment: Attachment): Promise<MediaContent> {
+  return async function fetchMetaMedia(attachment: Attachment): Promise<MediaContent> {
     const file = await download(attachment.url, policy);
     const declared = attachment.contentType?.endsWith("/*") ? undefined : attachment.contentType;
     return {

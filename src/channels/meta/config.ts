@@ -1,6 +1,7 @@
 import { hostListSchema, httpUrl, isSet, optional, withDefault } from "../../env-schema.js";
 
-export interface MessengerConfig {
+/** One Meta app and one Page token serve every Meta channel (its App Secret also signs the webhooks). */
+export interface MetaConfig {
   readonly pageAccessToken: string;
   readonly appSecret: string;
   readonly verifyToken: string;
@@ -10,27 +11,27 @@ export interface MessengerConfig {
 }
 
 /**
- * Where Messenger serves customers' attachments: Meta's CDNs. Images and videos come from
- * scontent-*.xx.fbcdn.net and video-*.xx.fbcdn.net, audio and files from cdn.fbsbx.com, some assets from
- * lookaside.fbsbx.com.
+ * Where Meta serves customers' attachments: its CDNs. Messenger's images and videos come from
+ * scontent-*.xx.fbcdn.net and video-*.xx.fbcdn.net, audio and files from cdn.fbsbx.com, some assets (and
+ * Instagram's message attachments) from lookaside.fbsbx.com.
  */
-export const defaultMessengerMediaHosts = "*.fbcdn.net,*.fbsbx.com";
+export const defaultMetaMediaHosts = "*.fbcdn.net,*.fbsbx.com";
 
-export const messengerEnvironment = {
+export const metaEnvironment = {
   MESSENGER_PAGE_ACCESS_TOKEN: optional,
   MESSENGER_APP_SECRET: optional,
   MESSENGER_VERIFY_TOKEN: optional,
   GRAPH_API_URL: withDefault(httpUrl("none"), "https://graph.facebook.com/v24.0"),
-  MESSENGER_MEDIA_HOSTS: withDefault(hostListSchema, defaultMessengerMediaHosts),
+  MESSENGER_MEDIA_HOSTS: withDefault(hostListSchema, defaultMetaMediaHosts),
 };
 
-export const messengerVariables = [
+export const metaVariables = [
   "MESSENGER_PAGE_ACCESS_TOKEN",
   "MESSENGER_APP_SECRET",
   "MESSENGER_VERIFY_TOKEN",
 ] as const;
 
-export function messengerConfig(environment: Readonly<Record<string, unknown>>): MessengerConfig | null {
+export function metaConfig(environment: Readonly<Record<string, unknown>>): MetaConfig | null {
   const {
     MESSENGER_PAGE_ACCESS_TOKEN: pageAccessToken,
     MESSENGER_APP_SECRET: appSecret,
