@@ -1,4 +1,4 @@
-import type { ConversationHistory } from "../core/ports/conversation-history.js";
+import type { CustomerView } from "../core/ports/customer-view.js";
 import type { PostPacing } from "../core/ports/pacing.js";
 import type { DeliveryQueue } from "../core/ports/queue.js";
 import type { ConversationStore } from "../core/ports/store.js";
@@ -9,8 +9,8 @@ export interface AppDatabase {
   readonly queue: DeliveryQueue;
   /** The pace of posts per Slack channel, shared by every process on this database. */
   readonly pacing: PostPacing;
-  /** Customers' own conversations read back, for channels that show them their history. */
-  readonly history: ConversationHistory;
+  /** What a channel may show its customers: their own conversation, and whether the team is there. */
+  readonly customerView: CustomerView;
   /**
    * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
    * instances' jobs).

@@ -1,4 +1,4 @@
-import { SqlConversationHistory } from "../conversation-history.js";
+import { SqlCustomerView } from "../customer-view.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
@@ -22,7 +22,7 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     store: new PgConversationStore(pool, queue, prisma, options.lanesOf),
     queue,
     pacing: new SqlPostPacing(new PgSql(pool)),
-    history: new SqlConversationHistory(new PgSql(pool)),
+    customerView: new SqlCustomerView(new PgSql(pool)),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.

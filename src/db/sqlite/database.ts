@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { prismaOver } from "../client.js";
-import { SqlConversationHistory } from "../conversation-history.js";
+import { SqlCustomerView } from "../customer-view.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
@@ -22,7 +22,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
     store: new SqliteConversationStore(connection, queue, prisma, options.lanesOf),
     queue,
     pacing: new SqlPostPacing(new SqliteSql(connection)),
-    history: new SqlConversationHistory(new SqliteSql(connection)),
+    customerView: new SqlCustomerView(new SqliteSql(connection)),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();

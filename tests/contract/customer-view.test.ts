@@ -1,21 +1,21 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { SqlConversationHistory } from "../../src/db/conversation-history.js";
+import { SqlCustomerView } from "../../src/db/customer-view.js";
 import { SqliteConnection } from "../../src/db/sqlite/connection.js";
 import { sqliteDate } from "../../src/db/sqlite/prisma-adapter.js";
 import { SqliteSql } from "../../src/db/sqlite/sql.js";
 import { migratedSqliteFile } from "../support/migrated-sqlite.js";
-import { conversationHistoryContract } from "./conversation-history.contract.js";
+import { customerViewContract } from "./customer-view.contract.js";
 
-conversationHistoryContract("SQLite", async () => {
+customerViewContract("SQLite", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadline-history-"));
   const file = path.join(dir, "history.db");
   await migratedSqliteFile(file);
   const connection = new SqliteConnection(file);
   connection.open();
   return {
-    history: new SqlConversationHistory(new SqliteSql(connection)),
+    view: new SqlCustomerView(new SqliteSql(connection)),
     insert: async (text, values) => {
       const row = connection.db
         .prepare(text)

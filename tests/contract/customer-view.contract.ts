@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChannelKind } from "../../src/core/model.js";
-import type { ConversationHistory } from "../../src/core/ports/conversation-history.js";
+import type { CustomerView } from "../../src/core/ports/customer-view.js";
 
 export interface HistoryUnderTest {
-  readonly history: ConversationHistory;
+  readonly view: CustomerView;
   /** Runs one INSERT … RETURNING "id" written with `?` placeholders; answers the new row's id. */
   insert(text: string, values: readonly unknown[]): Promise<number>;
   close(): Promise<void>;
@@ -12,9 +12,9 @@ export interface HistoryUnderTest {
 // Any kind the tables hold: the history names no channel.
 const kind = "sms" as ChannelKind;
 
-/** What every ConversationHistory must do; each database's test file runs it. */
-export function conversationHistoryContract(name: string, open: () => Promise<HistoryUnderTest>): void {
-  describe(`ConversationHistory contract: ${name}`, () => {
+/** What every CustomerView must do; each database's test file runs it. */
+export function customerViewContract(name: string, open: () => Promise<HistoryUnderTest>): void {
+  describe(`CustomerView contract: ${name}`, () => {
     let subject: HistoryUnderTest;
     const at = (minute: number) => new Date(Date.UTC(2026, 11, 7, 10, minute));
 
@@ -63,13 +63,13 @@ export function conversationHistoryContract(name: string, open: () => Promise<Hi
       await message(talk, "out", "failed reply", "failed", 4);
       const contactOf = { kind, inboxAddress: "site", contactAddress: "v1" };
 
-      const all = await subject.history.messagesOf(contactOf, 0, 50);
+      const all = await subject.view.messagesOf(contactOf, 0, 50);
       expect(all).toEqual([
         { id: first, direction: "in", text: "hello", at: at(1) },
         { id: reply, direction: "out", text: "hi there", at: at(3) },
       ]);
-      expect(await subject.history.messagesOf(contactOf, first, 50)).toEqual([all[1]]);
-      expect(await subject.history.messagesOf(contactOf, 0, 1)).toEqual([all[0]]);
+      expect(await subject.view.messagesOf(contactOf, first, 50)).toEqual([all[1]]);
+      expect(await subject.view.messagesOf(contactOf, 0, 1)).toEqual([all[0]]);
     });
 
     it("never answers another contact's or another inbox's messages", async () => {
@@ -81,17 +81,40 @@ export function conversationHistoryContract(name: string, open: () => Promise<Hi
       await message(await conversation(other, mine), "in", "elsewhere", "received", 2);
 
       expect(
-        await subject.history.messagesOf({ kind, inboxAddress: "site", contactAddress: "v1" }, 0, 50),
+        await subject.view.messagesOf({ kind, inboxAddress: "site", contactAddress: "v1" }, 0, 50),
       ).toEqual([]);
       expect(
-        await subject.history.messagesOf({ kind, inboxAddress: "site", contactAddress: "nobody" }, 0, 50),
+        await subject.view.messagesOf({ kind, inboxAddress: "site", contactAddress: "nobody" }, 0, 50),
       ).toEqual([]);
+    });
+
+    it("tells whether an inbox is connected, and its team's hours and away message", async () => {
+      await inbox("site");
+      expect(await subject.view.inboxService(kind, "site")).toEqual({
+        connected: false,
+        hours: null,
+        awayMessage: null,
+      });
+      await subject.insert(`UPDATE "Inbox" SET "slackChannelId" = ? WHERE "address" = ? RETURNING "id"`, [
+        "C1",
+        "site",
+      ]);
+      await subject.insert(
+        `INSERT INTO "TeamSettings" ("slackChannelId", "hours", "awayMessage", "updatedAt") VALUES (?, ?, ?, ?) RETURNING "slackChannelId" AS "id"`,
+        ["C1", "Mon-Fri 09:00-17:00 UTC", "We are away", at(0)],
+      );
+      expect(await subject.view.inboxService(kind, "site")).toEqual({
+        connected: true,
+        hours: "Mon-Fri 09:00-17:00 UTC",
+        awayMessage: "We are away",
+      });
+      expect(await subject.view.inboxService(kind, "nowhere")).toBeNull();
     });
 
     it("knows a contact who wrote before", async () => {
       await contact("v1");
-      expect(await subject.history.isKnown({ kind, contactAddress: "v1" })).toBe(true);
-      expect(await subject.history.isKnown({ kind, contactAddress: "v2" })).toBe(false);
+      expect(await subject.view.isKnown({ kind, contactAddress: "v1" })).toBe(true);
+      expect(await subject.view.isKnown({ kind, contactAddress: "v2" })).toBe(false);
     });
   });
 }

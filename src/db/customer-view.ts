@@ -1,4 +1,4 @@
-import type { ConversationHistory, HistoryMessage } from "../core/ports/conversation-history.js";
+import type { CustomerView, HistoryMessage, InboxService } from "../core/ports/customer-view.js";
 import type { SqlDatabase } from "./sql/database.js";
 import { type PreparedStatement, statement } from "./sql/statement.js";
 
@@ -20,7 +20,7 @@ interface HistoryRow {
 /** Replies count once they reached the customer; queued, failed or held ones are not theirs to see yet. */
 const reachedCustomer = ["sent", "delivered", "read"];
 
-const history = statement<HistoryValues, HistoryRow>("history_messages_of", ({ db }, p) =>
+const history = statement<HistoryValues, HistoryRow>("customer_view_messages", ({ db }, p) =>
   db
     .selectFrom("Message")
     .innerJoin("Conversation", "Conversation.id", "Message.conversationId")
@@ -43,7 +43,7 @@ const history = statement<HistoryValues, HistoryRow>("history_messages_of", ({ d
 );
 
 const known = statement<{ kind: string; contactAddress: string }, { readonly id: number }>(
-  "history_contact_known",
+  "customer_view_contact_known",
   ({ db }, p) =>
     db
       .selectFrom("Contact")
@@ -53,6 +53,23 @@ const known = statement<{ kind: string; contactAddress: string }, { readonly id:
       .limit(1),
 );
 
+interface ServiceRow {
+  readonly slackChannelId: string | null;
+  readonly hours: string | null;
+  readonly awayMessage: string | null;
+}
+
+const service = statement<{ kind: string; inboxAddress: string }, ServiceRow>(
+  "customer_view_inbox",
+  ({ db }, p) =>
+    db
+      .selectFrom("Inbox")
+      .leftJoin("TeamSettings", "TeamSettings.slackChannelId", "Inbox.slackChannelId")
+      .select(["Inbox.slackChannelId", "TeamSettings.hours", "TeamSettings.awayMessage"])
+      .where("Inbox.kind", "=", p.kind)
+      .where("Inbox.address", "=", p.inboxAddress),
+);
+
 /** PostgreSQL answers a Date; SQLite the text it stored, ISO with an offset or SQL's `CURRENT_TIMESTAMP` (UTC). */
 function dateOf(value: Date | string): Date {
   if (value instanceof Date) return value;
@@ -60,7 +77,8 @@ function dateOf(value: Date | string): Date {
 }
 
 /** A customer's conversation read back, on either database. */
-export class SqlConversationHistory implements ConversationHistory {
+export class SqlCustomerView implements CustomerView {
+  private readonly serviceStatement: PreparedStatement<{ kind: string; inboxAddress: string }, ServiceRow>;
   private readonly historyStatement: PreparedStatement<HistoryValues, HistoryRow>;
   private readonly knownStatement: PreparedStatement<
     { kind: string; contactAddress: string },
@@ -68,8 +86,15 @@ export class SqlConversationHistory implements ConversationHistory {
   >;
 
   constructor(database: SqlDatabase) {
+    this.serviceStatement = database.prepare(service);
     this.historyStatement = database.prepare(history);
     this.knownStatement = database.prepare(known);
+  }
+
+  async inboxService(kind: string, inboxAddress: string): Promise<InboxService | null> {
+    const [row] = await this.serviceStatement.read({ kind, inboxAddress });
+    if (!row) return null;
+    return { connected: row.slackChannelId !== null, hours: row.hours, awayMessage: row.awayMessage };
   }
 
   async messagesOf(
