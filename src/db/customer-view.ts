@@ -35,7 +35,22 @@ const history = statement<HistoryValues, HistoryRow>("customer_view_messages", (
     .where((eb) =>
       eb.or([
         eb("Message.direction", "=", "in"),
-        eb.and([eb("Message.direction", "=", "out"), eb("Message.status", "in", reachedCustomer)]),
+        eb.and([
+          eb("Message.direction", "=", "out"),
+          eb.or([
+            eb("Message.status", "in", reachedCustomer),
+            // Accepted and still being finished: its parts are recorded before the reply's status sums them up.
+            eb.and([
+              eb("Message.status", "=", "pending"),
+              eb.exists(
+                eb
+                  .selectFrom("SentPart")
+                  .select("SentPart.messageId")
+                  .whereRef("SentPart.messageId", "=", "Message.id"),
+              ),
+            ]),
+          ]),
+        ]),
       ]),
     )
     .orderBy("Message.id")

@@ -61,14 +61,22 @@ export function customerViewContract(name: string, open: () => Promise<HistoryUn
       await message(talk, "out", "queued reply", "queued", 2);
       const reply = await message(talk, "out", "hi there", "delivered", 3);
       await message(talk, "out", "failed reply", "failed", 4);
+      const accepted = await message(talk, "out", "accepted, being finished", "pending", 5);
+      await message(talk, "out", "not sent yet", "pending", 6);
+      await subject.insert(
+        `INSERT INTO "SentPart" ("messageId", "index", "provider", "providerMessageId", "status", "createdAt")
+         VALUES (?, 0, ?, ?, 'delivered', ?) RETURNING "messageId" AS "id"`,
+        [accepted, kind, `p-${accepted}`, at(5)],
+      );
       const contactOf = { kind, inboxAddress: "site", contactAddress: "v1" };
 
       const all = await subject.view.messagesOf(contactOf, 0, 50);
       expect(all).toEqual([
         { id: first, direction: "in", text: "hello", at: at(1) },
         { id: reply, direction: "out", text: "hi there", at: at(3) },
+        { id: accepted, direction: "out", text: "accepted, being finished", at: at(5) },
       ]);
-      expect(await subject.view.messagesOf(contactOf, first, 50)).toEqual([all[1]]);
+      expect(await subject.view.messagesOf(contactOf, first, 50)).toEqual(all.slice(1));
       expect(await subject.view.messagesOf(contactOf, 0, 1)).toEqual([all[0]]);
     });
 
