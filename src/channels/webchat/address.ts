@@ -1,6 +1,7 @@
 /**
  * A web chat inbox's address is its site key: the site's name in lowercase letters, digits and dashes
- * ("Acme Store" → "acme-store"). It is public (it sits in the embed snippet), so it needs no secrecy.
+ * ("Acme Store" → "acme-store"), starting with a letter so that no phone number or Page id typed to
+ * `/threadline disconnect` reads as one. It is public (it sits in the embed snippet), so it needs no secrecy.
  */
 export function parseSiteKey(input: string): string | null {
   const key = input
@@ -8,7 +9,7 @@ export function parseSiteKey(input: string): string | null {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
-  return key.length >= 1 && key.length <= 60 ? key : null;
+  return /^[a-z]/.test(key) && key.length <= 60 ? key : null;
 }
 
 /**

@@ -3,6 +3,8 @@ import { z } from "zod";
 export interface WebchatConfig {
   /** Exactly the `Origin` values (scheme, host, port) of the sites that may embed the chat. */
   readonly origins: readonly string[];
+  /** Where the embed script is served from (PUBLIC_URL): the snippet and the doctor need it. */
+  readonly publicUrl: string;
 }
 
 /** An origin as browsers send it: `https://example.com` or `http://localhost:8080`, no path, no slash. */
@@ -13,7 +15,8 @@ function originProblem(entry: string): string | null {
   } catch {
     return `"${entry}" is not an origin (write it like https://www.example.com)`;
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return `"${entry}" must start with https:// or http://`;
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    return `"${entry}" must start with https:// or http://`;
   if (url.origin !== entry) return `"${entry}" must be an origin alone, as browsers send it: ${url.origin}`;
   return null;
 }
@@ -29,7 +32,8 @@ const originListSchema = z.preprocess(
         .filter((entry) => entry !== ""),
     )
     .superRefine((entries, context) => {
-      if (entries.length === 0) context.addIssue({ code: "custom", message: "must name at least one origin" });
+      if (entries.length === 0)
+        context.addIssue({ code: "custom", message: "must name at least one origin" });
       for (const entry of entries) {
         const problem = originProblem(entry);
         if (problem) context.addIssue({ code: "custom", message: problem });
@@ -38,12 +42,14 @@ const originListSchema = z.preprocess(
     .optional(),
 );
 
-export const webchatEnvironment = { WEBCHAT_ORIGINS: originListSchema };
+// PUBLIC_URL is parsed and required by the app's own schema; read here as given, for the snippet and the doctor.
+export const webchatEnvironment = { WEBCHAT_ORIGINS: originListSchema, PUBLIC_URL: z.string().optional() };
 
 export const webchatVariables = ["WEBCHAT_ORIGINS"] as const;
 
 export function webchatConfig(environment: Readonly<Record<string, unknown>>): WebchatConfig | null {
   const origins = environment.WEBCHAT_ORIGINS;
   if (!Array.isArray(origins)) return null;
-  return Object.freeze({ origins: Object.freeze([...(origins as string[])]) });
+  const publicUrl = String(environment.PUBLIC_URL ?? "").replace(/\/+$/, "");
+  return Object.freeze({ origins: Object.freeze([...(origins as string[])]), publicUrl });
 }

@@ -74,6 +74,7 @@ describe("the channel registry", () => {
       sms: "twilio",
       messenger: "graph",
       whatsapp: "twilio",
+      webchat: "webchat",
     });
     for (const kind of channelKinds) expect(channelDefinitions[kind].redactPaths.length).toBeGreaterThan(0);
   });
