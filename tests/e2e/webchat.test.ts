@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { streamRefreshMs } from "../../src/channels/webchat/stream.js";
 import { Harness, publicUrl, waitFor } from "./harness.js";
 
 /** The site allowed to embed the chat, and one that is not. */
@@ -152,7 +153,15 @@ describe("a visitor's conversation", () => {
     };
     await readUntil("Anyone there?");
     await harness.reply(parent.ts, "Here! How can I help?");
-    await readUntil("Here! How can I help?");
+    // Live: woken by the send, not found by the stream's periodic re-read.
+    let timer: NodeJS.Timeout | undefined;
+    const periodic = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error("the reply did not come live, only with the stream's periodic refresh")),
+        streamRefreshMs - 2_000,
+      );
+    });
+    await Promise.race([readUntil("Here! How can I help?"), periodic]).finally(() => clearTimeout(timer));
     controller.abort();
   });
 
