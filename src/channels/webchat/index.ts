@@ -1,7 +1,7 @@
 import { DeliveryError } from "../../core/errors.js";
 import type { ChannelCapabilities } from "../../core/ports/channel.js";
 import type { ChannelDefinition } from "../types.js";
-import { parseSiteKey, visitorName } from "./address.js";
+import { isVisitorAddress, parseSiteKey, visitorName } from "./address.js";
 import { type WebchatConfig, webchatConfig, webchatEnvironment, webchatVariables } from "./config.js";
 import { checkWebchat } from "./doctor.js";
 import { LiveVisitors } from "./live.js";
@@ -54,7 +54,8 @@ export const webchatChannel: ChannelDefinition<WebchatConfig> = {
         addressExample: "acme-store (the site's name)",
         enabled: config !== null,
         parseInboxAddress: parseSiteKey,
-        formatAddress: (address) => address,
+        // A visitor's address is a hash: Slack shows their short name instead.
+        formatAddress: (address) => (isVisitorAddress(address) ? visitorName(address) : address),
         fallbackContactName: visitorName,
         capabilities: webchatCapabilities,
         replyParts: webchatReplyParts,
