@@ -312,3 +312,25 @@ describe("business hours", () => {
     expect(status.awayMessage).toBe("We are closed now; we answer in the morning.");
   });
 });
+
+describe("shutting down", () => {
+  it("ends visitors' open streams instead of waiting for them", async () => {
+    await harness.stop();
+    // A grace far beyond the test's timeout: an open stream holding the close would fail the test.
+    harness = await Harness.start({
+      environment: { WEBCHAT_ORIGINS: site },
+      overrides: { http: { shutdownGraceMs: 600_000 } },
+    });
+    await connectSite();
+    const token = await newVisitor();
+    const response = await call("acme-store/events", { token });
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await harness.app.stop();
+    expect((await reader.read()).done).toBe(true);
+    expect(
+      harness.logs.find("connections still open at the shutdown deadline: closing them"),
+    ).toBeUndefined();
+  });
+});
