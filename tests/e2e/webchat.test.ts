@@ -120,6 +120,9 @@ describe("a visitor's conversation", () => {
         (reaction) => reaction.timestamp === agentReply.ts && reaction.name === "white_check_mark",
       ),
     );
+    const metrics = await (await fetch(harness.metricsUrl)).text();
+    expect(metrics).toContain('threadline_messages_total{direction="in",channel="webchat",result="recorded"} 1');
+    expect(metrics).toContain('threadline_messages_total{direction="out",channel="webchat",result="sent"} 1');
   });
 
   it("names the visitor from the optional form", async () => {
