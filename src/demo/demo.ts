@@ -10,6 +10,7 @@ import { TwilioSimulator } from "../simulators/twilio/simulator.js";
 import { customers, inboxNumber, supportChannel, teammates } from "./cast.js";
 import { DemoDriver } from "./driver.js";
 import { startDemoServer } from "./server.js";
+import { demoSiteName } from "./site-page.js";
 
 export interface DemoOptions {
   /** Where the page is served; 0 picks a free port. */
@@ -70,6 +71,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       TWILIO_API_URL: twilio.baseUrl,
       TWILIO_CALLER_NAME_LOOKUP: "true",
       PUBLIC_URL: driver.publicUrl,
+      // The demo's shop page (/demo/site) embeds the web chat from the page's own origin.
+      WEBCHAT_ORIGINS: driver.publicUrl,
       // Only this machine reaches the demo's app; its page's server, on loopback too, checks the Host.
       HOST: "127.0.0.1",
       PORT: "0",
@@ -84,6 +87,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     await app.start();
     await slack.waitForConnection();
     await driver.connectInbox(inboxNumber);
+    await driver.connectWebchat(demoSiteName);
   } catch (error) {
     await stop().catch(() => {});
     throw error;
