@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { encodePng } from "../../src/demo/png.js";
 import { Harness, waitFor } from "../e2e/harness.js";
 import { launchChromium } from "../support/chromium.js";
 
@@ -21,6 +22,11 @@ async function startSite(scriptUrl: () => string): Promise<{ origin: string; clo
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** A small photo of a dented box. */
+const photo = encodePng(40, 30, (x, y) =>
+  x > 10 && x < 30 && y > 8 && y < 22 ? [181, 101, 29] : [242, 193, 78],
+);
 
 describe("the web chat widget on a customer's site", () => {
   let browser: Browser;
@@ -90,6 +96,40 @@ describe("the web chat widget on a customer's site", () => {
     await page.getByRole("button", { name: "Send" }).click();
     await waitFor(() => harness.replies(parent.ts).some((reply) => reply.text === "Still there?"));
     expect(harness.parents()).toHaveLength(1);
+    await context.close();
+  });
+
+  it("shows the away message out of hours, and sends an image with the visitor's name", async () => {
+    await harness.command("hours Sun 09:00-09:01 UTC");
+    await harness.command("away We're closed; we answer from 9am.");
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    await page.goto(site.origin);
+    await page.getByRole("button", { name: "Chat with us" }).click();
+    expect(await page.getByRole("status").textContent()).toBe("We're closed; we answer from 9am.");
+
+    // A file that is not an image is refused in the panel, before anything is sent.
+    await page.getByLabel("Attach an image").setInputFiles({
+      name: "notes.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("hello"),
+    });
+    await page.getByRole("button", { name: "Send" }).click();
+    expect(await page.getByRole("alert").textContent()).toBe("Images must be JPEG, PNG, GIF or WebP.");
+
+    await page.getByText("Add your name and e-mail (optional)").click();
+    await page.getByLabel("Name").fill("Jane Roe");
+    await page.getByLabel("E-mail").fill("jane@example.com");
+    await page
+      .getByLabel("Attach an image")
+      .setInputFiles({ name: "box.png", mimeType: "image/png", buffer: photo });
+    await page.getByLabel("Message").fill("The box arrived dented");
+    await page.getByRole("button", { name: "Send" }).click();
+
+    const parent = await harness.waitForParent();
+    expect(parent.text).toContain("Conversation with Jane Roe (jane@example.com)");
+    const upload = await waitFor(() => harness.slack.uploads.find((each) => each.thread_ts === parent.ts));
+    expect(Buffer.compare(upload.bytes, photo)).toBe(0);
     await context.close();
   });
 
