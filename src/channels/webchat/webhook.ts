@@ -1,20 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { parseBusinessHours } from "../../core/hours/business-hours.js";
 import { isOpen } from "../../core/hours/business-time.js";
-import type { Attachment } from "../../core/model.js";
-import { answerNotRecorded, recordOnce } from "../../http/committed.js";
 import type { ChannelMediaStore, WebhookDependencies } from "../types.js";
 import { parseSiteKey } from "./address.js";
 import type { WebchatConfig } from "./config.js";
 import { historyPage, shownMessage } from "./history.js";
-import { checkedImage } from "./image-check.js";
 import type { LiveVisitors } from "./live.js";
-import { mediaAttachmentUrl } from "./media.js";
-import { bodyProblem, contactNameOf, maxWebchatImageBytes, visitorMessageBody } from "./message-body.js";
+import { maxWebchatImageBytes } from "./message-body.js";
 import { checkOrigin } from "./origin.js";
 import { RateLimit } from "./rate-limit.js";
 import { serveWidgetScript } from "./script.js";
 import { openVisitorStream } from "./stream.js";
+import { receiveVisitorMessage } from "./visitor-message.js";
 import { bearerToken, newVisitorToken, visitorAddressOf } from "./visitor-token.js";
 
 const minute = 60_000;
@@ -25,9 +22,6 @@ export const webchatLimits = {
   messagesPerAddressPerMinute: 30,
   visitorsPerAddressPerHour: 20,
 } as const;
-
-/** How long an image a visitor sent is kept for the delivery worker to post it in Slack. */
-const imageKeptMs = 7 * 24 * 60 * minute;
 
 interface KeyParams {
   readonly key: string;
@@ -46,7 +40,7 @@ export function registerWebchatRoutes(
   deps: WebhookDependencies,
 ) {
   const { config, live, media } = routes;
-  const { conversations, isRecorded, customerView, now } = deps;
+  const { customerView, now } = deps;
   const log = deps.logger.child({ component: "webchat" });
   const perVisitor = new RateLimit(webchatLimits.messagesPerVisitorPerMinute, minute, now);
   const perAddress = new RateLimit(webchatLimits.messagesPerAddressPerMinute, minute, now);
@@ -151,69 +145,15 @@ export function registerWebchatRoutes(
         if (!site) return reply;
         const visitor = await visitorOf(request, reply);
         if (!visitor) return reply;
-        const parsed = visitorMessageBody.safeParse(request.body);
-        if (!parsed.success) {
-          const problem = bodyProblem(parsed.error);
-          log.warn(
-            { key: site.key, visitor: visitor.slice(0, 8), problem },
-            "web chat message refused: invalid",
-          );
-          return reply.code(400).send({ error: problem });
-        }
-        if (!perVisitor.take(visitor) || !perAddress.take(request.ip)) {
-          log.warn(
-            { key: site.key, visitor: visitor.slice(0, 8), ip: request.ip },
-            "web chat message refused: rate limit",
-          );
-          return reply
-            .code(429)
-            .header("retry-after", "60")
-            .send({ error: "you are sending messages too fast; wait a minute" });
-        }
-        const body = parsed.data;
-        const attachments: Attachment[] = [];
-        if (body.image) {
-          const image = checkedImage(body.image);
-          if ("problem" in image) {
-            log.warn(
-              { key: site.key, visitor: visitor.slice(0, 8), problem: image.problem },
-              "web chat image refused",
-            );
-            return reply.code(400).send({ error: image.problem });
-          }
-          if (!media) {
-            log.error({ key: site.key }, "web chat image refused: no media store");
-            return reply.code(503).send({ error: "images can't be received right now" });
-          }
-          const token = await media.saveMedia(image, new Date(now() + imageKeptMs), null);
-          attachments.push({
-            url: mediaAttachmentUrl(token),
-            contentType: image.contentType,
-            name: image.filename,
-            size: image.bytes.length,
-          });
-        }
-        const providerMessageId = `webchat:${visitor.slice(0, 32)}:${body.clientId}`;
-        const contactName = contactNameOf(body);
-        const recorded = await recordOnce(
-          () =>
-            conversations.receive({
-              kind: "webchat",
-              inboxAddress: site.key,
-              contactAddress: visitor,
-              ...(contactName ? { contactName } : {}),
-              providerMessageId,
-              text: body.text.trim(),
-              attachments,
-              receivedAt: new Date(now()),
-            }),
-          () => isRecorded("webchat", providerMessageId),
+        return receiveVisitorMessage(request, reply, {
+          site: site.key,
+          visitor,
+          deps,
+          media,
+          live,
           log,
-          { providerMessageId },
-        );
-        if (recorded === "not_committed") return answerNotRecorded(reply);
-        live.changed(site.key, visitor);
-        return reply.code(202).send({ received: true });
+          limits: { perVisitor, perAddress },
+        });
       },
     );
 
