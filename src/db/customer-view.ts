@@ -57,17 +57,6 @@ const history = statement<HistoryValues, HistoryRow>("customer_view_messages", (
     .limit(p.limit),
 );
 
-const known = statement<{ kind: string; contactAddress: string }, { readonly id: number }>(
-  "customer_view_contact_known",
-  ({ db }, p) =>
-    db
-      .selectFrom("Contact")
-      .select("Contact.id")
-      .where("Contact.kind", "=", p.kind)
-      .where("Contact.address", "=", p.contactAddress)
-      .limit(1),
-);
-
 interface ServiceRow {
   readonly slackChannelId: string | null;
   readonly hours: string | null;
@@ -95,15 +84,10 @@ function dateOf(value: Date | string): Date {
 export class SqlCustomerView implements CustomerView {
   private readonly serviceStatement: PreparedStatement<{ kind: string; inboxAddress: string }, ServiceRow>;
   private readonly historyStatement: PreparedStatement<HistoryValues, HistoryRow>;
-  private readonly knownStatement: PreparedStatement<
-    { kind: string; contactAddress: string },
-    { id: number }
-  >;
 
   constructor(database: SqlDatabase) {
     this.serviceStatement = database.prepare(service);
     this.historyStatement = database.prepare(history);
-    this.knownStatement = database.prepare(known);
   }
 
   async inboxService(kind: string, inboxAddress: string): Promise<InboxService | null> {
@@ -125,9 +109,5 @@ export class SqlCustomerView implements CustomerView {
       text: row.body,
       at: dateOf(row.createdAt),
     }));
-  }
-
-  async isKnown(contact: { kind: string; contactAddress: string }): Promise<boolean> {
-    return (await this.knownStatement.read(contact)).length > 0;
   }
 }

@@ -118,11 +118,5 @@ export function customerViewContract(name: string, open: () => Promise<HistoryUn
       });
       expect(await subject.view.inboxService(kind, "nowhere")).toBeNull();
     });
-
-    it("knows a contact who wrote before", async () => {
-      await contact("v1");
-      expect(await subject.view.isKnown({ kind, contactAddress: "v1" })).toBe(true);
-      expect(await subject.view.isKnown({ kind, contactAddress: "v2" })).toBe(false);
-    });
   });
 }

@@ -30,6 +30,4 @@ export interface CustomerView {
     afterId: number,
     limit: number,
   ): Promise<readonly HistoryMessage[]>;
-  /** Whether the contact has written to the inbox before. */
-  isKnown(contact: { readonly kind: ChannelKind; readonly contactAddress: string }): Promise<boolean>;
 }
