@@ -121,7 +121,9 @@ describe("a visitor's conversation", () => {
       ),
     );
     const metrics = await (await fetch(harness.metricsUrl)).text();
-    expect(metrics).toContain('threadline_messages_total{direction="in",channel="webchat",result="recorded"} 1');
+    expect(metrics).toContain(
+      'threadline_messages_total{direction="in",channel="webchat",result="recorded"} 1',
+    );
     expect(metrics).toContain('threadline_messages_total{direction="out",channel="webchat",result="sent"} 1');
   });
 
@@ -130,6 +132,30 @@ describe("a visitor's conversation", () => {
     await send(token, "Hello", { name: "Jane Roe", email: "jane@example.com" });
     const parent = await harness.waitForParent();
     expect(parent.text).toContain("Conversation with Jane Roe (jane@example.com)");
+  });
+
+  it("keeps a name that carries Slack markup as text", async () => {
+    const token = await newVisitor();
+    await send(token, "Hello", { name: "<!channel> Mallory" });
+    const parent = await harness.waitForParent();
+    expect(parent.text).toContain("Conversation with &lt;!channel&gt; Mallory");
+    // Every mrkdwn text of the blocks (plain_text, like the header, is never parsed for mentions).
+    const mrkdwn: string[] = [];
+    JSON.stringify(parent.blocks, (_key, value: { type?: unknown; text?: unknown }) => {
+      if (value?.type === "mrkdwn" && typeof value.text === "string") mrkdwn.push(value.text);
+      return value;
+    });
+    expect(mrkdwn.length).toBeGreaterThan(0);
+    expect(mrkdwn.join("\n")).not.toMatch(/<[!@]/);
+  });
+
+  it("refuses an e-mail address that is not one", async () => {
+    const token = await newVisitor();
+    const response = await send(token, "Hello", { email: "not an address" });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe(
+      "that e-mail address does not look right",
+    );
   });
 
   it("streams the agent's reply live to the visitor's open stream", async () => {
