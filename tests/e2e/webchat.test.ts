@@ -273,6 +273,25 @@ describe("refusals", () => {
     expect((await send(await newVisitor(), "hello")).status).toBe(202);
   });
 
+  it("limits how many event streams one visitor may hold open", async () => {
+    const token = await newVisitor();
+    const controller = new AbortController();
+    const open = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${harness.baseUrl}/webchat/acme-store/events`, {
+        headers: { origin: site, authorization: `Bearer ${token}` },
+        signal: controller.signal,
+      });
+      expect(response.status).toBe(200);
+      open.push(response);
+    }
+    const refused = await call("acme-store/events", { token });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: string }).error).toBe("too many chat windows open; close one");
+    expect(harness.logs.find("web chat stream refused: too many open for one visitor")).toBeDefined();
+    controller.abort();
+  });
+
   it("limits how many visitors one address may start", async () => {
     for (let i = 0; i < 20; i++) await newVisitor();
     const refused = await call("acme-store/visitors", { method: "POST", body: {} });
