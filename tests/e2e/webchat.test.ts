@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { streamRefreshMs } from "../../src/channels/webchat/stream.js";
-import { Harness, publicUrl, waitFor } from "./harness.js";
+import { agent, Harness, publicUrl, supportChannel, waitFor } from "./harness.js";
 
 /** The site allowed to embed the chat, and one that is not. */
 const site = "https://shop.example";
@@ -125,6 +125,35 @@ describe("a visitor's conversation", () => {
       'threadline_messages_total{direction="in",channel="webchat",result="recorded"} 1',
     );
     expect(metrics).toContain('threadline_messages_total{direction="out",channel="webchat",result="sent"} 1');
+  });
+
+  it("tells the agent plainly that files are not sent to visitors", async () => {
+    const token = await newVisitor();
+    await send(token, "Can you send me the invoice?");
+    const parent = await harness.waitForParent();
+    const file = harness.slack.addFile({
+      name: "invoice.png",
+      mimetype: "image/png",
+      bytes: Buffer.from("png"),
+      user: agent.id,
+    });
+    await harness.slack.userMessage({
+      channel: supportChannel,
+      user: agent.id,
+      text: "Here it is",
+      thread_ts: parent.ts,
+      files: [file],
+    });
+    await waitFor(() =>
+      harness
+        .replies(parent.ts)
+        .some((reply) =>
+          reply.text.startsWith(
+            "⚠️ Not sent to the customer: Web chat can carry only text (no files yet), not image/png (invoice.png)",
+          ),
+        ),
+    );
+    expect((await history(token)).map((message) => message.text)).toEqual(["Can you send me the invoice?"]);
   });
 
   it("names the visitor from the optional form", async () => {

@@ -12,7 +12,7 @@ import { registerWebchatRoutes } from "./webhook.js";
 export const webchatCapabilities: ChannelCapabilities = {
   maxTextLength: webchatTextLimit,
   // Agents' files are not shown in the panel (yet): the core refuses them with this in words.
-  media: { types: [], typesInWords: "no files (text only)", maxBytes: 0 },
+  media: { types: [], typesInWords: "text (no files yet)", maxBytes: 0 },
   edits: false,
   reactions: false,
   readReceipts: false,
