@@ -31,6 +31,13 @@
   let streaming = false;
   let retryMs = 1000;
 
+  /** A random id for a message, so a retry is recognised (getRandomValues works on http pages too). */
+  function messageId() {
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
+      byte.toString(16).padStart(2, "0"),
+    ).join("");
+  }
+
   /** An element with attributes and children; text is always text (never parsed as HTML). */
   function el(tag, attributes = {}, ...children) {
     const node = document.createElement(tag);
@@ -210,7 +217,7 @@
         await call("/messages", {
           method: "POST",
           body: {
-            clientId: crypto.randomUUID(),
+            clientId: messageId(),
             text: text.value,
             ...(name.value.trim() ? { name: name.value.trim() } : {}),
             ...(email.value.trim() ? { email: email.value.trim() } : {}),
