@@ -133,6 +133,21 @@ describe("the web chat widget on a customer's site", () => {
     await context.close();
   });
 
+  it("starts afresh when the token kept in the browser is damaged", async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => localStorage.setItem("threadline-webchat:acme-store", "damaged"));
+    const page = await context.newPage();
+    await page.goto(site.origin);
+    await page.getByRole("button", { name: "Chat with us" }).click();
+    await page.getByLabel("Message").fill("Hello again");
+    await page.getByRole("button", { name: "Send" }).click();
+    const parent = await harness.waitForParent();
+    await waitFor(() => harness.replies(parent.ts).some((reply) => reply.text === "Hello again"));
+    await page.getByRole("log", { name: "Conversation" }).getByText("Hello again").waitFor();
+    expect(harness.logs.find("web chat request refused: visitor token missing or malformed")).toBeDefined();
+    await context.close();
+  });
+
   it("shows nothing on a site not in WEBCHAT_ORIGINS, and the server logs the refusal", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

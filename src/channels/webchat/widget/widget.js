@@ -20,12 +20,18 @@
     },
     set: (token) => {
       try {
-        localStorage.setItem(tokenKey, token);
+        if (token) localStorage.setItem(tokenKey, token);
+        else localStorage.removeItem(tokenKey);
       } catch {
         // Private browsing without storage: the conversation lasts as long as the page.
       }
     },
   };
+  /** A token the server refuses (damaged in storage) is dropped: the next message starts afresh. */
+  function forgetToken() {
+    token = null;
+    store.set(null);
+  }
   let token = store.get();
   let lastId = 0;
   let streaming = false;
@@ -59,6 +65,7 @@
       credentials: "omit",
     });
     const answer = await response.json().catch(() => ({}));
+    if (response.status === 401) forgetToken();
     if (!response.ok) throw new Error(answer.error || `the chat answered ${response.status}`);
     return answer;
   }
@@ -156,6 +163,11 @@
           headers: { authorization: `Bearer ${token}` },
           credentials: "omit",
         });
+        if (response.status === 401) {
+          // Not retried: the next message starts a new visitor, and its stream.
+          streaming = false;
+          return forgetToken();
+        }
         if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
         retryMs = 1000;
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -202,6 +214,14 @@
       });
     }
 
+    async function sendMessage(message) {
+      if (!token) {
+        token = (await call("/visitors", { method: "POST", body: {} })).token;
+        store.set(token);
+      }
+      await call("/messages", { method: "POST", body: message });
+    }
+
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const chosen = file.files?.[0];
@@ -210,20 +230,21 @@
       send.disabled = true;
       try {
         const image = chosen ? await readImage(chosen) : undefined;
-        if (!token) {
-          token = (await call("/visitors", { method: "POST", body: {} })).token;
-          store.set(token);
+        const message = {
+          clientId: messageId(),
+          text: text.value,
+          ...(name.value.trim() ? { name: name.value.trim() } : {}),
+          ...(email.value.trim() ? { email: email.value.trim() } : {}),
+          ...(image ? { image } : {}),
+        };
+        const hadToken = Boolean(token);
+        try {
+          await sendMessage(message);
+        } catch (error) {
+          // Refused because the kept token was damaged: once more as a new visitor.
+          if (!hadToken || token) throw error;
+          await sendMessage(message);
         }
-        await call("/messages", {
-          method: "POST",
-          body: {
-            clientId: messageId(),
-            text: text.value,
-            ...(name.value.trim() ? { name: name.value.trim() } : {}),
-            ...(email.value.trim() ? { email: email.value.trim() } : {}),
-            ...(image ? { image } : {}),
-          },
-        });
         text.value = "";
         file.value = "";
         about.hidden = true;
