@@ -135,7 +135,7 @@ describe("the web chat widget on a customer's site", () => {
 
   it("starts afresh when the token kept in the browser is damaged", async () => {
     const context = await browser.newContext();
-    await context.addInitScript(() => localStorage.setItem("threadline-webchat:acme-store", "damaged"));
+    await context.addInitScript('localStorage.setItem("threadline-webchat:acme-store", "damaged")');
     const page = await context.newPage();
     await page.goto(site.origin);
     await page.getByRole("button", { name: "Chat with us" }).click();
