@@ -133,7 +133,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     lanesOf: (id) => [slackLane(id), customerLane(id)],
     onError: (error) => logger.warn({ err: error }, "database connection error outside a request"),
   });
-  const { store, queue, pacing } = database;
+  const { store, queue, pacing, customerView } = database;
   const activity = new Activity();
   const slackApp = createSlackApp(config, logger, activity, overrides.slackClientOptions);
   const metrics = new Metrics({
@@ -154,7 +154,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     ),
     metrics,
   );
-  const modules = createChannelModules(config, overrides);
+  const modules = createChannelModules(config, overrides, store);
   const channels = meteredChannels(channelRegistry(modules), metrics);
   const transcripts = new TranscriptSigner(config.publicUrl);
 
@@ -322,7 +322,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const isRecorded = async (kind: ChannelKind, providerMessageId: string) =>
     (await store.messageByProviderId(kind, providerMessageId)) !== null;
   for (const module of Object.values(modules)) {
-    module.registerWebhooks(http, { conversations, isRecorded, logger, now });
+    module.registerWebhooks(http, { conversations, isRecorded, logger, now, customerView });
   }
   registerMedia(http, store, logger);
   registerTranscript(http, {

@@ -3,7 +3,8 @@ import type { ChannelRegistry } from "../core/ports/channel.js";
 import { instagramChannel } from "./instagram/index.js";
 import { messengerChannel } from "./messenger/index.js";
 import { smsChannel } from "./sms/index.js";
-import type { ChannelDefinition, ChannelModule, ChannelOverrides } from "./types.js";
+import type { ChannelDefinition, ChannelMediaStore, ChannelModule, ChannelOverrides } from "./types.js";
+import { webchatChannel } from "./webchat/index.js";
 import { whatsappChannel } from "./whatsapp/index.js";
 
 /**
@@ -15,6 +16,7 @@ export const channelDefinitions = {
   messenger: messengerChannel,
   whatsapp: whatsappChannel,
   instagram: instagramChannel,
+  webchat: webchatChannel,
 } satisfies Record<ChannelKind, unknown>;
 
 export type ChannelDefinitions = typeof channelDefinitions;
@@ -39,8 +41,9 @@ export function eachChannel(): readonly [ChannelKind, ChannelDefinition<unknown>
 export function createChannelModules(
   config: ChannelConfigs & { readonly publicUrl: string },
   overrides: ChannelOverrides = {},
+  media?: ChannelMediaStore,
 ): Record<ChannelKind, ChannelModule> {
-  const context = { publicUrl: config.publicUrl, overrides };
+  const context = { publicUrl: config.publicUrl, overrides, ...(media ? { media } : {}) };
   return Object.fromEntries(
     eachChannel().map(([kind, definition]) => [kind, definition.create(config[kind], context)]),
   ) as Record<ChannelKind, ChannelModule>;

@@ -3,6 +3,8 @@ import type { z } from "zod";
 import type { Conversations } from "../core/conversations.js";
 import type { ChannelKind } from "../core/model.js";
 import type { CustomerChannel } from "../core/ports/channel.js";
+import type { CustomerView } from "../core/ports/customer-view.js";
+import type { ConversationStore } from "../core/ports/store.js";
 import type { CheckResult } from "../doctor/result.js";
 import type { Logger } from "../logger.js";
 import type { TwilioClient } from "./twilio/client.js";
@@ -14,6 +16,8 @@ export interface WebhookDependencies {
   readonly logger: Logger;
   /** The app's clock (epoch ms): it stamps when a message arrived, as it times waits, nudges and App Home. */
   readonly now: () => number;
+  /** What a channel that shows customers their own conversation may read (a website chat's panel). */
+  readonly customerView: CustomerView;
 }
 
 /** One customer channel: the port the core sends through, and the webhook routes that feed the core. */
@@ -27,10 +31,15 @@ export interface ChannelOverrides {
   readonly twilioClient?: TwilioClient;
 }
 
+/** Where a channel keeps files customers hand it directly (no provider holds them): the app's media store. */
+export type ChannelMediaStore = Pick<ConversationStore, "saveMedia" | "media">;
+
 export interface ChannelContext {
   /** Base URL of the webhook receiver as providers call it. */
   readonly publicUrl: string;
   readonly overrides: ChannelOverrides;
+  /** Absent where no database is opened (the doctor, command tests): channels that need it are then refused. */
+  readonly media?: ChannelMediaStore;
 }
 
 /**

@@ -264,11 +264,12 @@ export class SlashCommands {
     );
     this.slack.warmChannel(context.channelId);
     if (outcome.before.slackChannelId !== context.channelId) this.inboxArrived(context.channelId);
+    const note = channel.connectedNote ? `\n${channel.connectedNote(address)}` : "";
     if (outcome.before.slackChannelId === context.channelId) {
-      return { text: `${shown} is already connected to this channel.${waitingText(released)}` };
+      return { text: `${shown} is already connected to this channel.${waitingText(released)}${note}` };
     }
     return {
-      text: `Connected ${shown} to this channel. Each customer conversation will appear here as a thread.${waitingText(released)}`,
+      text: `Connected ${shown} to this channel. Each customer conversation will appear here as a thread.${waitingText(released)}${note}`,
     };
   }
 

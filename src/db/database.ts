@@ -1,3 +1,4 @@
+import type { CustomerView } from "../core/ports/customer-view.js";
 import type { PostPacing } from "../core/ports/pacing.js";
 import type { DeliveryQueue } from "../core/ports/queue.js";
 import type { ScheduledMessageStore } from "../core/ports/scheduled-messages.js";
@@ -14,6 +15,8 @@ export interface AppDatabase {
   readonly snippets: SnippetStore;
   /** Messages written `later <when>: …`, until sent or cancelled. */
   readonly scheduledMessages: ScheduledMessageStore;
+  /** What a channel may show its customers: their own conversation, and whether the team is there. */
+  readonly customerView: CustomerView;
   /**
    * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
    * instances' jobs).

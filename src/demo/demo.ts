@@ -19,6 +19,7 @@ import {
 } from "./cast.js";
 import { DemoDriver } from "./driver.js";
 import { startDemoServer } from "./server.js";
+import { demoSiteName } from "./site-page.js";
 
 export interface DemoOptions {
   /** Where the page is served; 0 picks a free port. */
@@ -100,6 +101,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       // The simulator serves customers' pictures over http on loopback, which only a listed host may use.
       MESSENGER_MEDIA_HOSTS: new URL(graph.url).host,
       PUBLIC_URL: driver.publicUrl,
+      // The demo's shop page (/demo/site) embeds the web chat from the page's own origin.
+      WEBCHAT_ORIGINS: driver.publicUrl,
       // Only this machine reaches the demo's app; its page's server, on loopback too, checks the Host.
       HOST: "127.0.0.1",
       PORT: "0",
@@ -118,6 +121,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     await slack.waitForConnection();
     await driver.connectInbox(`sms ${inboxNumber}`);
     await driver.connectInbox(`instagram ${instagramAccount.id}`);
+    await driver.connectWebchat(demoSiteName);
   } catch (error) {
     await stop().catch(() => {});
     throw error;

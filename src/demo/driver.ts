@@ -83,6 +83,13 @@ export class DemoDriver {
       throw new Error(`the demo could not connect its inbox: ${String(ack.text)}`);
   }
 
+  /** The demo shop's website chat, in the same channel as the phone number. */
+  async connectWebchat(siteName: string): Promise<void> {
+    const ack = await this.command(teammates[0].id, `connect webchat ${siteName}`);
+    if (!String(ack.text ?? "").startsWith("Connected"))
+      throw new Error(`the demo could not connect its web chat: ${String(ack.text)}`);
+  }
+
   async customerTexts(customer: string, body: string, pictureId: string | null): Promise<void> {
     const known = customers.find((candidate) => candidate.number === customer);
     if (!known) throw new DemoRequestError(`no demo customer ${customer}`);

@@ -5,6 +5,7 @@ import type { Logger } from "../logger.js";
 import { json, type LocalServer, listen, type Reply, readBody, text } from "../simulators/http.js";
 import { type DemoDriver, DemoRequestError } from "./driver.js";
 import { samplePictures } from "./samples.js";
+import { sitePage } from "./site-page.js";
 import { demoSnapshot } from "./snapshot.js";
 
 const pageDir = new URL("./page/", import.meta.url);
@@ -117,6 +118,7 @@ export async function startDemoServer(
     if (path === "/" || /^\/archives\/[A-Z0-9]+\/p\d+$/.test(path)) return pageFile("index.html");
     if (path.startsWith("/demo/page/")) return pageFile(path.slice("/demo/page/".length));
     if (path === "/demo/events") return streams.open(req);
+    if (path === "/demo/site") return sitePage(`http://127.0.0.1:${appPort()}`);
     const picture = /^\/demo\/pictures\/([a-z]+)\.png$/.exec(path)?.[1];
     if (picture) return samplePicture(picture);
     const fileId = /^\/demo\/slack-files\/(F\w+)$/.exec(path)?.[1];

@@ -141,6 +141,11 @@ export interface CustomerChannel {
    * sending a part twice. A part may have several candidates; the core drops those it knows are other replies.
    */
   findSent?(request: OutboundRequest, since: Date): Promise<readonly AcceptedPart[]>;
+  /**
+   * What the agent who connected an inbox must do next, for channels that need more than the command (a website
+   * pastes a snippet): appended to the answer. Slack markup, written by the channel.
+   */
+  connectedNote?(inboxAddress: string): string;
   /** Downloads a file the customer sent (with the provider's credentials); throws DeliveryError. */
   fetchMedia(attachment: Attachment): Promise<MediaContent>;
 }

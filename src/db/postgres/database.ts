@@ -1,3 +1,4 @@
+import { SqlCustomerView } from "../customer-view.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
@@ -23,6 +24,7 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     pacing: new SqlPostPacing(sql),
     snippets: new SqlSnippetStore(sql),
     scheduledMessages: new SqlScheduledMessages(sql),
+    customerView: new SqlCustomerView(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { SqlCustomerView } from "../customer-view.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { SqlDeliveryQueue } from "../delivery-queue/queue.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
@@ -25,6 +26,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
     pacing: new SqlPostPacing(sql),
     snippets: new SqlSnippetStore(sql),
     scheduledMessages: new SqlScheduledMessages(sql),
+    customerView: new SqlCustomerView(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();

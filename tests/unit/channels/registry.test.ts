@@ -85,6 +85,7 @@ describe("the channel registry", () => {
       messenger: "graph",
       whatsapp: "twilio",
       instagram: "graph",
+      webchat: "webchat",
     });
     for (const kind of channelKinds) expect(channelDefinitions[kind].redactPaths.length).toBeGreaterThan(0);
   });

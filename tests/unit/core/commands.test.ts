@@ -60,7 +60,7 @@ describe("parseSlashCommand", () => {
     ["connect sms", "Give the SMS address to connect"],
     ["connect fax +15550001111", "Say which channel to connect"],
     ["disconnect", "Give the number or Page id"],
-    ["disconnect banana", "is not a phone number or Page id"],
+    ["disconnect ???", "is not a phone number or Page id"],
     ["status now", "takes no arguments"],
     ["launch", "I don't know the command `launch`"],
     ["text", "Say who to text and what"],

@@ -9,6 +9,8 @@ import { deliveryHandlers } from "../../../../src/core/delivery/handlers/index.j
 import { DeliveryWorker } from "../../../../src/core/delivery/worker.js";
 import type { ChannelKind } from "../../../../src/core/model.js";
 import type { ChannelRegistry } from "../../../../src/core/ports/channel.js";
+import { SqlCustomerView } from "../../../../src/db/customer-view.js";
+import { SqliteSql } from "../../../../src/db/sqlite/sql.js";
 import { createHttpServer } from "../../../../src/http/server.js";
 import { events, notification } from "../../../../src/simulators/meta/payloads.js";
 import { GraphSimulator } from "../../../../src/simulators/meta/simulator.js";
@@ -56,6 +58,7 @@ async function startReceiver(config: MetaConfig | null) {
     messenger: module.channel,
     whatsapp: new RecordingChannel("whatsapp"),
     instagram: new RecordingChannel("instagram"),
+    webchat: new RecordingChannel("webchat"),
   } as ChannelRegistry;
   worker = new DeliveryWorker(
     db.queue,
@@ -67,7 +70,13 @@ async function startReceiver(config: MetaConfig | null) {
   http = createHttpServer(silentLogger);
   const isRecorded = async (kind: ChannelKind, mid: string) =>
     (await db.store.messageByProviderId(kind, mid)) !== null;
-  module.registerWebhooks(http, { conversations, isRecorded, logger: silentLogger, now: Date.now });
+  module.registerWebhooks(http, {
+    conversations,
+    isRecorded,
+    logger: silentLogger,
+    now: Date.now,
+    customerView: new SqlCustomerView(new SqliteSql(db.connection)),
+  });
   await http.listen({ port: 0, host: "127.0.0.1" });
   base = `http://127.0.0.1:${(http.server.address() as { port: number }).port}`;
   if (config) {
