@@ -1,3 +1,4 @@
+import type { CampaignStore, ContactTags } from "../core/ports/campaigns.js";
 import type { PostPacing } from "../core/ports/pacing.js";
 import type { DeliveryQueue } from "../core/ports/queue.js";
 import type { ConversationStore } from "../core/ports/store.js";
@@ -8,6 +9,8 @@ export interface AppDatabase {
   readonly queue: DeliveryQueue;
   /** The pace of posts per Slack channel, shared by every process on this database. */
   readonly pacing: PostPacing;
+  readonly tags: ContactTags;
+  readonly campaigns: CampaignStore;
   /**
    * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
    * instances' jobs).

@@ -1,3 +1,5 @@
+import { SqlCampaignStore } from "../campaigns.js";
+import { SqlContactTags } from "../contact-tags.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
@@ -17,10 +19,13 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     databaseUrl,
     onError: options.onError,
   });
+  const sql = new PgSql(pool);
   return {
     store: new PgConversationStore(pool, queue, prisma, options.lanesOf),
     queue,
-    pacing: new SqlPostPacing(new PgSql(pool)),
+    pacing: new SqlPostPacing(sql),
+    tags: new SqlContactTags(sql),
+    campaigns: new SqlCampaignStore(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.

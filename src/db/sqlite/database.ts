@@ -1,5 +1,7 @@
 import type Database from "better-sqlite3";
+import { SqlCampaignStore } from "../campaigns.js";
 import { prismaOver } from "../client.js";
+import { SqlContactTags } from "../contact-tags.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
@@ -17,10 +19,13 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
   const prisma = prismaOver(connection);
   const owners = file === ":memory:" ? null : new SqliteOwnerLocks(file);
   const queue = new SqliteDeliveryQueue(connection, owners);
+  const sql = new SqliteSql(connection);
   return {
     store: new SqliteConversationStore(connection, queue, prisma, options.lanesOf),
     queue,
-    pacing: new SqlPostPacing(new SqliteSql(connection)),
+    pacing: new SqlPostPacing(sql),
+    tags: new SqlContactTags(sql),
+    campaigns: new SqlCampaignStore(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();
