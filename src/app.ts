@@ -12,6 +12,7 @@ import type { ChannelOverrides } from "./channels/types.js";
 import { type Config, parseConfig } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
 import { AssigneesInChannel } from "./core/assignees-in-channel.js";
+import { ContactTagging } from "./core/campaigns/tags.js";
 import { SlashCommands } from "./core/commands.js";
 import { CutOffParents } from "./core/cut-off-parents.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
@@ -79,6 +80,8 @@ export interface AppOverrides extends ChannelOverrides {
   readonly home?: Partial<AppHomeOptions>;
   /** How often expired files and, with RETENTION_DAYS, old closed conversations are deleted. */
   readonly housekeeping?: Partial<Pick<HousekeepingOptions, "intervalMs" | "batchSize">>;
+  /** Least time between two edits of a campaign's progress message (3 s by default). */
+  readonly campaignProgressEveryMs?: number;
   /** The webhook receiver's timeouts, and how long stop() waits for requests in flight before cutting them. */
   readonly http?: Partial<HttpTimeouts> & { readonly shutdownGraceMs?: number };
 }
@@ -100,6 +103,9 @@ export interface ThreadlineApp {
 
 /** Long enough for a carrier to fetch an MMS attachment even after retries, short enough not to linger. */
 const mediaTtlMs = 24 * 60 * 60 * 1000;
+
+/** A campaign's progress message is edited at most this often: its channel keeps its pace for threads. */
+const campaignProgressEveryMs = 3_000;
 
 /** Long enough for a webhook to commit, short enough that a stalled client never holds a restart. */
 const shutdownGraceMs = 10_000;
@@ -127,7 +133,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     lanesOf: (id) => [slackLane(id), customerLane(id)],
     onError: (error) => logger.warn({ err: error }, "database connection error outside a request"),
   });
-  const { store, queue, pacing } = database;
+  const { store, queue, pacing, tags, campaigns } = database;
   const activity = new Activity();
   const slackApp = createSlackApp(config, logger, activity, overrides.slackClientOptions);
   const metrics = new Metrics({
@@ -181,6 +187,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     mediaTtlMs: overrides.mediaTtlMs ?? mediaTtlMs,
     now,
     reminderSettled: (userId) => home.refresh([userId]),
+    tags,
+    campaigns: {
+      store: campaigns,
+      pacing,
+      ratePerSecond: config.campaignRatePerSecond,
+      progressEveryMs: overrides.campaignProgressEveryMs ?? campaignProgressEveryMs,
+    },
     ...(overrides.delivery?.lookupPatienceMs === undefined
       ? {}
       : { lookupPatienceMs: overrides.delivery.lookupPatienceMs }),
@@ -208,6 +221,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     channels,
     logger.child({ component: "conversations" }),
     now,
+    new ContactTagging(tags, queue, logger.child({ component: "tags" }), now),
   );
   const actions = new ConversationActions(
     store,
@@ -222,6 +236,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     membership,
     starting: config.starting,
     inboxArrived: (channelId) => assignees.checkSoon(channelId, "inbox connected"),
+    campaigns: {
+      tags,
+      store: campaigns,
+      queue,
+      settings: {
+        senders: config.starting.senders,
+        admins: config.admins,
+        ratePerSecond: config.campaignRatePerSecond,
+      },
+    },
   });
 
   registerListeners(slackApp.app, {
@@ -318,6 +342,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
         () => listenOn(metricsServer, port, host),
       );
       await worker.start();
+      await commands.resumeCampaigns();
       housekeeping.start();
       await slackApp.connect();
       const enabled = Object.values(channels)

@@ -26,6 +26,9 @@ export function commandExamples(channels: ChannelRegistry): Readonly<Record<stri
     away: "/threadline away We're closed; we answer from 9am.",
     sla: "/threadline sla 15m",
     template: "/threadline template",
+    tag: "/threadline tag +15557654321 vip",
+    untag: "/threadline untag +15557654321 vip",
+    campaign: "/threadline campaign #vip Our spring sale starts today!",
     help: "/threadline help",
   };
 }
@@ -64,6 +67,8 @@ export function helpText(channels: ChannelRegistry): string {
     ...(template ? [template] : []),
     "• `/threadline find <words | name | number>` — the 10 most recent matching conversations here (up to 6 words of two letters or more), with links",
     "• React :eyes: on a conversation's first message to take it, :white_check_mark: to close it; its ⋯ menu sets a reminder. The *Home* tab lists yours.",
+    "• `tag: vip wholesale` / `untag: vip` in a thread, or `/threadline tag +15557654321 vip` here — label the customer (internal; the parent shows the tags)",
+    "• `/threadline campaign <#tag | all> <message>` — one message to the tagged customers of an SMS or WhatsApp inbox here who have texted it (`from <number>` after the audience picks the inbox); shows who it reaches and who is left out, then **Send** or **Cancel**",
     "• `/threadline forget <customer's number or user id>` — erase everything Threadline keeps about that customer, in every inbox, after you confirm; the channel is told who erased whom",
     "",
     "*Team settings*",

@@ -1,3 +1,5 @@
+import { type CampaignOffer, type CampaignSettings, Campaigns } from "./campaigns/campaigns.js";
+import { ContactTagging } from "./campaigns/tags.js";
 import { helpText, templateHelp } from "./command-help.js";
 import { parseSlashCommand } from "./command-parser.js";
 import { ContactEraser, type ForgetRequest } from "./erasure.js";
@@ -8,8 +10,10 @@ import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lane-names.js";
 import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
+import type { CampaignStore, ContactTags } from "./ports/campaigns.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
+import type { DeliveryQueue } from "./ports/queue.js";
 import type { SlackPort } from "./ports/slack.js";
 import type { ConversationStore } from "./ports/store.js";
 import { ConversationStarter } from "./start-conversation.js";
@@ -34,6 +38,8 @@ export interface CommandAnswer {
   readonly moveOffer?: MoveRequest;
   /** `/threadline forget` asks for a confirmation with a button. */
   readonly forgetOffer?: ForgetRequest;
+  /** `/threadline campaign` answers with a preview and **Send** / **Cancel**. */
+  readonly campaignOffer?: CampaignOffer;
 }
 
 /** What the commands are built with besides their ports; each has a default for tests. */
@@ -47,6 +53,13 @@ export interface CommandOptions {
   readonly starting?: StartLimits;
   /** Told of a channel an inbox was connected or moved to: its conversations' assignees must be in it. */
   readonly inboxArrived?: (channelId: string) => void;
+  /** Tags and campaigns; without them `tag` and `campaign` say they are not available. */
+  readonly campaigns?: {
+    readonly tags: ContactTags;
+    readonly store: CampaignStore;
+    readonly queue: Pick<DeliveryQueue, "enqueue">;
+    readonly settings: CampaignSettings;
+  };
 }
 
 const managing = "connect, disconnect or move inboxes";
@@ -71,6 +84,8 @@ export class SlashCommands {
   private readonly teamCommands: TeamCommands;
   private readonly held: HeldMessageCommands;
   private readonly eraser: ContactEraser;
+  private readonly tagging: ContactTagging | null;
+  private readonly campaigns: Campaigns | null;
 
   private readonly policy: InboxPolicy;
   private readonly membership: ChannelMembership;
@@ -98,6 +113,39 @@ export class SlashCommands {
     this.teamCommands = new TeamCommands(store, this.policy, logger, now);
     this.held = new HeldMessageCommands(store, channels, logger, this.policy);
     this.eraser = new ContactEraser(store, channels, this.policy, logger);
+    const campaigns = options.campaigns;
+    this.tagging = campaigns ? new ContactTagging(campaigns.tags, campaigns.queue, logger, now) : null;
+    this.campaigns = campaigns
+      ? new Campaigns(
+          store,
+          campaigns.store,
+          campaigns.queue,
+          channels,
+          this.membership,
+          starting,
+          campaigns.settings,
+          logger,
+          now,
+        )
+      : null;
+  }
+
+  /** The **Send**, **Cancel** and **Stop campaign** buttons; campaigns that are not set up answer so. */
+  campaignButton(
+    button: "send" | "cancel" | "stop",
+    campaignId: number,
+    context: CommandContext,
+  ): Promise<string> {
+    const campaigns = this.campaigns;
+    if (!campaigns) return Promise.resolve(unavailable);
+    if (button === "send") return campaigns.send({ campaignId }, context);
+    if (button === "cancel") return campaigns.cancel({ campaignId }, context);
+    return campaigns.stop(campaignId, context);
+  }
+
+  /** Campaigns cut off by a crash go on (app start). */
+  resumeCampaigns(): Promise<number> {
+    return this.campaigns?.resume() ?? Promise.resolve(0);
   }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {
@@ -127,6 +175,14 @@ export class SlashCommands {
         };
       case "team":
         return { text: await this.teamCommands.run(command.command, context) };
+      case "tag": {
+        if (!this.tagging) return { text: unavailable };
+        const refused = await this.membership.refusal(context.userId, context.channelId, "tag its customers");
+        if (refused) return { text: refused };
+        return { text: await this.tagging.fromCommand(command, context, this.store, this.channels) };
+      }
+      case "campaign":
+        return this.campaigns ? this.campaigns.preview(command.request, context) : { text: unavailable };
     }
   }
 
@@ -317,6 +373,8 @@ export class SlashCommands {
     return ["*Connected to this channel*", ...lines].join("\n");
   }
 }
+
+const unavailable = "Tags and campaigns are not available on this Threadline server.";
 
 function waitingText(released: number): string {
   return released > 0

@@ -1,3 +1,4 @@
+import { type ContactTagging, parseTagReply, tagList } from "./campaigns/tags.js";
 import { deliveredReaction, replyStatus, statusAdvances } from "./delivery-status.js";
 import { messageChanged, type SlackMessageChange } from "./edits.js";
 import { businessTimeBetween } from "./hours/business-time.js";
@@ -60,7 +61,9 @@ export type ReplyOutcome =
     }
   | { readonly result: "duplicate" | "not_a_conversation" | "internal_note" }
   /** Typed in a thread the conversation has left: not sent, and `reason` tells the agent why. */
-  | { readonly result: "refused"; readonly reason: string };
+  | { readonly result: "refused"; readonly reason: string }
+  /** `tag:`/`untag:`: internal; `confirmation` tells the agent the contact's tags now. */
+  | { readonly result: "tagged"; readonly confirmation: string };
 
 /**
  * The two directions of a conversation. Each records the message and the side effects it causes in one
@@ -73,6 +76,8 @@ export class Conversations {
     private readonly logger: CoreLogger,
     /** The clock business hours and waits are measured with. */
     private readonly now: () => number = Date.now,
+    /** `tag:` and `untag:` replies; without it they are ordinary replies. */
+    private readonly tagging?: ContactTagging,
   ) {}
 
   async receive(inbound: InboundMessage): Promise<InboundOutcome> {
@@ -128,6 +133,13 @@ export class Conversations {
       (await this.store.conversationByThread(reply.channelId, reply.threadTs)) ??
       (await this.store.conversationByPastThread(reply.channelId, reply.threadTs));
     if (!context) return { result: "not_a_conversation" };
+    const tagRequest = this.tagging ? parseTagReply(reply.text) : null;
+    if (tagRequest && this.tagging) {
+      if ("problem" in tagRequest)
+        return { result: "refused", reason: `Nothing was tagged: ${tagRequest.problem}` };
+      const tags = await this.tagging.fromThread(context, tagRequest, reply.userId);
+      return { result: "tagged", confirmation: `Not sent to the customer. Their tags: ${tagList(tags)}.` };
+    }
     if (isInternalNote(reply.text)) {
       await this.assigneeNoted(context.conversation, reply.userId);
       return { result: "internal_note" };

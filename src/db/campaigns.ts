@@ -77,7 +77,26 @@ const insertDraft = statement<DraftValues, Id>("campaign_insert_draft", ({ db },
 );
 
 const campaignById = statement<Id, Row>("campaign_by_id", ({ db }, p) =>
-  db.selectFrom("Campaign").selectAll().where("id", "=", p.id),
+  db
+    .selectFrom("Campaign")
+    .innerJoin("Inbox", "Inbox.id", "Campaign.inboxId")
+    .selectAll("Campaign")
+    .select(["Inbox.kind as inboxKind", "Inbox.address as inboxAddress"])
+    .where("Campaign.id", "=", p.id),
+);
+
+const sending = statement<Record<string, never>, { id: number; tick: number }>("campaign_sending", ({ db }) =>
+  db.selectFrom("Campaign").select(["id", "tick"]).where("status", "=", sql.lit("sending")).orderBy("id"),
+);
+
+const optedOut = statement<{ inboxId: number; contactId: number }, { optedOut: boolean | number }>(
+  "campaign_opted_out",
+  ({ db }, p) =>
+    db
+      .selectFrom("Conversation")
+      .select("optedOut")
+      .where("inboxId", "=", p.inboxId)
+      .where("contactId", "=", p.contactId),
 );
 
 /** Moves a campaign from one status to another; returns the row when it was in `from`. */
@@ -266,6 +285,8 @@ const toRecipient = (row: Row): CampaignRecipient => ({
 const toCampaign = (row: Row): Campaign => ({
   id: Number(row.id),
   inboxId: Number(row.inboxId),
+  inboxKind: String(row.inboxKind),
+  inboxAddress: String(row.inboxAddress),
   slackChannelId: String(row.slackChannelId),
   createdBy: String(row.createdBy),
   audience: String(row.audience),
@@ -296,6 +317,8 @@ export class SqlCampaignStore implements CampaignStore {
       audienceTagged: prepare(audienceTagged),
       insertDraft: prepare(insertDraft),
       campaignById: prepare(campaignById),
+      sending: prepare(sending),
+      optedOut: prepare(optedOut),
       moveStatus: prepare(moveStatus),
       setProgressTs: prepare(setProgressTs),
       advanceTick: prepare(advanceTick),
@@ -337,6 +360,16 @@ export class SqlCampaignStore implements CampaignStore {
   async campaign(id: number): Promise<Campaign | null> {
     const [row] = await this.statements.campaignById.read({ id });
     return row ? toCampaign(row) : null;
+  }
+
+  async sendingCampaigns(): Promise<readonly { id: number; tick: number }[]> {
+    const rows = await this.statements.sending.read({});
+    return rows.map((row) => ({ id: Number(row.id), tick: Number(row.tick) }));
+  }
+
+  async optedOut(inboxId: number, contactId: number): Promise<boolean> {
+    const [row] = await this.statements.optedOut.read({ inboxId, contactId });
+    return Boolean(row?.optedOut);
   }
 
   private async move(

@@ -3,12 +3,19 @@ import type { Teammate } from "../core/assignment.js";
 import { DeliveryError } from "../core/errors.js";
 import type { MediaContent } from "../core/model.js";
 import type { HomeView } from "../core/ports/home.js";
-import type { EarlierPost, ParentView, SlackPort, ThreadPost } from "../core/ports/slack.js";
+import type {
+  CampaignProgressView,
+  EarlierPost,
+  ParentView,
+  SlackPort,
+  ThreadPost,
+} from "../core/ports/slack.js";
 import { MemoryPostPacing } from "../db/memory/post-pacing.js";
 import { download } from "../net/download.js";
 import { hostList, hostOf, shownHost } from "../net/host-list.js";
 import { mediaTransfers } from "../net/transfer-slots.js";
 import { parentMessage, sendAgainBlocks } from "./blocks.js";
+import { campaignProgressBlocks } from "./campaign-blocks.js";
 import type { ChannelDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
 import { homeBlocks } from "./home-view.js";
@@ -130,6 +137,29 @@ export class SlackGateway implements SlackPort {
 
   async postInChannel(channelId: string, text: string): Promise<{ ts: string }> {
     return this.post(channelId, { channel: channelId, text, unfurl_links: false, unfurl_media: false });
+  }
+
+  async postCampaignProgress(channelId: string, view: CampaignProgressView): Promise<{ ts: string }> {
+    return this.post(channelId, {
+      channel: channelId,
+      text: view.text,
+      blocks: campaignProgressBlocks(view),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+  }
+
+  /** An edit takes a slot of the channel's pace like a post, so a campaign's edits never crowd out its threads. */
+  async updateCampaignProgress(channelId: string, ts: string, view: CampaignProgressView): Promise<void> {
+    await this.pacer.awaitSlot(channelId);
+    await this.call(channelId, () =>
+      this.client.chat.update({
+        channel: channelId,
+        ts,
+        text: view.text,
+        blocks: campaignProgressBlocks(view),
+      }),
+    );
   }
 
   async replaceMessage(channelId: string, ts: string, text: string): Promise<void> {

@@ -98,6 +98,7 @@ export function campaignStoreContract(name: string, open: () => Promise<Campaign
       const untagged = await contact("+15557650005", {});
       for (const id of [texted, optedOut, silent, stranger]) await tags.tag(id, ["vip"], "U1", t0);
       const tagged = await campaigns.audience(inboxId, "sms", "vip");
+      expect(await campaigns.optedOut(inboxId, optedOut)).toBe(true);
       expect(tagged).toEqual([
         { contactId: texted, address: "+15557650001", optedOut: false, textedInbox: true },
         { contactId: optedOut, address: "+15557650002", optedOut: true, textedInbox: true },
@@ -129,7 +130,15 @@ export function campaignStoreContract(name: string, open: () => Promise<Campaign
       expect(await campaigns.start(id, recipients, {}, t0)).toBe(false);
       expect(await campaigns.cancel(id, t0)).toBe(false);
       const started = await campaigns.campaign(id);
-      expect(started).toMatchObject({ status: "sending", excluded: { "opted out": 1 }, tick: 0 });
+      expect(started).toMatchObject({
+        status: "sending",
+        excluded: { "opted out": 1 },
+        tick: 0,
+        inboxKind: "sms",
+        inboxAddress: "+15550001111",
+      });
+      expect(await campaigns.sendingCampaigns()).toEqual([{ id, tick: 0 }]);
+      expect(await campaigns.optedOut(inboxId, a)).toBe(false);
 
       const first = await campaigns.nextRecipient(id, t0);
       expect(first).toMatchObject({ contactId: b, status: "pending" });
@@ -168,6 +177,7 @@ export function campaignStoreContract(name: string, open: () => Promise<Campaign
       await campaigns.setProgressTs(id, "1.000100");
       expect(await campaigns.stop(id, "U2", t0)).toBe(true);
       expect(await campaigns.stop(id, "U2", t0)).toBe(false);
+      expect(await campaigns.sendingCampaigns()).toEqual([]);
       expect(await campaigns.campaign(id)).toMatchObject({
         status: "stopped",
         stoppedBy: "U2",

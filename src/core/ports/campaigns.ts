@@ -16,6 +16,8 @@ export type CampaignStatus = "draft" | "cancelled" | "sending" | "stopped" | "do
 export interface Campaign {
   readonly id: number;
   readonly inboxId: number;
+  readonly inboxKind: string;
+  readonly inboxAddress: string;
   readonly slackChannelId: string;
   readonly createdBy: string;
   /** `all`, or the tag it was sent to. */
@@ -65,6 +67,11 @@ export interface ContactTags {
   /** Removes the tags; answers the contact's tags after. */
   untag(contactId: number, tags: readonly string[]): Promise<readonly string[]>;
   tagsOf(contactId: number): Promise<readonly string[]>;
+  /** The conversations with `address` (any channel kind) on the inboxes connected to the Slack channel. */
+  conversationsInChannel(
+    slackChannelId: string,
+    address: string,
+  ): Promise<readonly { readonly conversationId: number; readonly contactId: number }[]>;
 }
 
 export interface CampaignStore {
@@ -79,6 +86,10 @@ export interface CampaignStore {
     now: number;
   }): Promise<number>;
   campaign(id: number): Promise<Campaign | null>;
+  /** Campaigns still sending, with their tick: after a restart their chain of jobs is taken up again. */
+  sendingCampaigns(): Promise<readonly { readonly id: number; readonly tick: number }[]>;
+  /** Whether the contact has opted out of the inbox now. */
+  optedOut(inboxId: number, contactId: number): Promise<boolean>;
   /** Draft → cancelled; false when it was no longer a draft. */
   cancel(id: number, now: number): Promise<boolean>;
   /**

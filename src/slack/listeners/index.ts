@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import * as campaign from "./actions/campaign.js";
 import * as conversationControls from "./actions/conversation-controls.js";
 import * as forgetContact from "./actions/forget-contact.js";
 import * as moveInbox from "./actions/move-inbox.js";
@@ -30,6 +31,7 @@ const listeners = [
   reactions,
   remind,
   sendAgain,
+  campaign,
 ];
 
 export function registerListeners(app: App, deps: ListenerDependencies): void {

@@ -19,7 +19,13 @@ import type {
   ReplyPart,
 } from "../../../src/core/ports/channel.js";
 import type { HomeView } from "../../../src/core/ports/home.js";
-import type { EarlierPost, ParentView, SlackPort, ThreadPost } from "../../../src/core/ports/slack.js";
+import type {
+  CampaignProgressView,
+  EarlierPost,
+  ParentView,
+  SlackPort,
+  ThreadPost,
+} from "../../../src/core/ports/slack.js";
 import { openDatabase, type PrismaClient } from "../../../src/db/client.js";
 import type { SqliteConnection } from "../../../src/db/sqlite/connection.js";
 import { SqliteConversationStore } from "../../../src/db/sqlite/conversation-store.js";
@@ -75,6 +81,20 @@ export class RecordingSlack implements SlackPort {
     const ts = this.nextTs();
     this.channelPosts.push({ channelId, ts, text });
     return { ts };
+  }
+
+  readonly campaignProgress: { channelId: string; ts: string; view: CampaignProgressView }[] = [];
+
+  async postCampaignProgress(channelId: string, view: CampaignProgressView) {
+    this.maybeFail();
+    const ts = this.nextTs();
+    this.campaignProgress.push({ channelId, ts, view });
+    return { ts };
+  }
+
+  async updateCampaignProgress(channelId: string, ts: string, view: CampaignProgressView) {
+    this.maybeFail();
+    this.campaignProgress.push({ channelId, ts, view });
   }
 
   readonly replaced: { channelId: string; ts: string; text: string }[] = [];

@@ -55,6 +55,8 @@ function process(name: string, url: string, events: Event[], stall: (jobId: numb
     "slack.nudge": run,
     "customer.send": run,
     "contact.refreshProfile": run,
+    "campaign.send": run,
+    "campaign.progress": run,
   };
   const worker = new DeliveryWorker(
     queue,
