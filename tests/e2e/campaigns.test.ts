@@ -1,14 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Ephemeral, StoredMessage } from "../../src/simulators/slack/types.js";
-import {
-  agent,
-  customerNumber,
-  Harness,
-  type HarnessOptions,
-  inboxNumber,
-  supportChannel,
-  waitFor,
-} from "./harness.js";
+import * as helpers from "./campaign-helpers.js";
+import { ny } from "./campaign-helpers.js";
+import { customerNumber, Harness, type HarnessOptions, inboxNumber, waitFor } from "./harness.js";
 
 /*
  * Tags (`tag:` in a thread, `/threadline tag`) and campaigns (`/threadline campaign`), through the real app:
@@ -16,9 +10,6 @@ import {
  * progress message and its Stop button, quiet hours on an injected clock, and every refusal.
  */
 
-const bruno = { id: "U0BRUNO", name: "bruno", realName: "Bruno Costa", displayName: "Bruno" };
-/** New York numbers (area code 212): 09:00–20:00 there. */
-const ny = (n: number) => `+1212555010${n}`;
 const ukNumber = "+447700900123";
 
 let harness: Harness;
@@ -40,8 +31,7 @@ async function start(options: HarnessOptions = {}, clock = "2026-12-07T15:00:00Z
     },
     environment: { CAMPAIGN_RATE_PER_SECOND: "20", ...options.environment },
   });
-  harness.slack.addUser(bruno);
-  harness.slack.channels.get(supportChannel)?.members.add(bruno.id);
+  helpers.addBruno(harness);
   await harness.connectInbox();
 }
 
@@ -49,17 +39,10 @@ afterEach(async () => {
   await harness.stop();
 });
 
-const commandAs = async (user: string, text: string) =>
-  String((await harness.slack.slashCommand({ channel_id: supportChannel, user_id: user, text })).text ?? "");
-
-/** A customer who texted the inbox; resolves with their thread's parent. */
-async function texted(from: string, body = "Hi"): Promise<StoredMessage> {
-  const before = harness.parents().length;
-  await harness.sms(body, { from });
-  const parent = await waitFor(() => harness.parents().length > before && harness.parents().at(-1));
-  await waitFor(() => harness.replies(parent.ts).some((reply) => reply.text === body));
-  return parent;
-}
+const texted = (from: string, body = "Hi") => helpers.texted(harness, from, body);
+const click = (shown: Ephemeral, action: "Send" | "Cancel") => helpers.click(harness, shown, action);
+const preview = (text: string) => helpers.preview(harness, text);
+const progress = () => helpers.progress(harness);
 
 /** The ephemeral answer in the thread to the agent's last reply there. */
 const threadAnswer = (threadTs: string, count: number) =>
@@ -70,28 +53,6 @@ const threadAnswer = (threadTs: string, count: number) =>
 
 const parentText = (parent: StoredMessage) =>
   JSON.stringify(harness.parents().find((message) => message.ts === parent.ts)?.blocks ?? []);
-
-/** The campaign preview's button `label` clicked; resolves with the answer that replaced the preview. */
-async function click(preview: Ephemeral, action: "Send" | "Cancel", user = agent.id): Promise<string> {
-  const actionId = action === "Send" ? "threadline.campaignSend" : "threadline.campaignCancel";
-  const payload = harness.slack.buildEphemeralButtonClick({ ephemeral: preview, actionId }) as {
-    user: { id: string };
-  };
-  payload.user.id = user;
-  await harness.slack.blockAction(payload);
-  return waitFor(() => !preview.blocks && preview.text);
-}
-
-/** `/threadline campaign …` by the agent: the preview's text and the ephemeral (with its buttons, if offered). */
-async function preview(text: string, user = agent.id): Promise<{ text: string; shown: Ephemeral }> {
-  const answer = await commandAs(user, `campaign ${text}`);
-  const shown = harness.slack.ephemerals.findLast((e) => e.via === "command_ack") as Ephemeral;
-  return { text: answer, shown };
-}
-
-/** The campaign's progress message in the channel (a top-level post that is not a parent). */
-const progress = () =>
-  harness.parents().find((message) => message.text.startsWith("📣 Campaign")) as StoredMessage | undefined;
 
 const campaignMessages = () =>
   harness.twilio.sent.filter((message) => message.Body.startsWith("Spring sale"));

@@ -6,11 +6,11 @@ import type { CoreLogger } from "../ports/logger.js";
 import type { DeliveryQueue } from "../ports/queue.js";
 import type { ConversationStore } from "../ports/store.js";
 import type { StartPolicy } from "../start-limits.js";
-import { escapeForSlack } from "../text.js";
 import { type Audience, chooseRecipients, excludedTotal, exclusionSummary } from "./audience.js";
 import { campaignBody } from "./campaign-body.js";
 import type { CampaignRequest } from "./campaign-command.js";
 import { campaignProgressJob, campaignSendJob } from "./jobs.js";
+import { quoted } from "./quote.js";
 
 /** The preview's buttons carry the draft's id; everything is checked again when one is clicked. */
 export interface CampaignOffer {
@@ -38,13 +38,6 @@ function duration(seconds: number): string {
   if (seconds < 90 * 60) return plural(Math.round(seconds / 60), "minute");
   return `${(seconds / 3600).toFixed(1)} hours`;
 }
-
-/** Slack quotes each line of a block quote on its own. */
-export const quoted = (text: string) =>
-  escapeForSlack(text)
-    .split("\n")
-    .map((line) => `> ${line}`)
-    .join("\n");
 
 /**
  * `/threadline campaign`: a preview of who a message to tagged customers (or all) of an inbox reaches and who is

@@ -2,7 +2,7 @@ import type { Campaign, RecipientCounts } from "../ports/campaigns.js";
 import type { CustomerChannel } from "../ports/channel.js";
 import type { CampaignProgressView } from "../ports/slack.js";
 import { excludedTotal, exclusionSummary } from "./audience.js";
-import { quoted } from "./campaigns.js";
+import { quoted } from "./quote.js";
 
 /** The campaign's one message in its channel: what it says, how far it got, and Stop while it is sending. */
 export function campaignProgressView(
