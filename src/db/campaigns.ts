@@ -443,6 +443,11 @@ export class SqlCampaignStore implements CampaignStore {
     return row ? toRecipient(row) : null;
   }
 
+  async dueRecipient(campaignId: number, now: number): Promise<CampaignRecipient | null> {
+    const [row] = await this.statements.due.read({ campaignId, now });
+    return row ? toRecipient(row) : null;
+  }
+
   async nextDueAt(campaignId: number): Promise<number | null> {
     const [row] = await this.statements.nextDue.read({ campaignId });
     return row?.at === null || row?.at === undefined ? null : Number(row.at);

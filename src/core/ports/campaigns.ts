@@ -113,6 +113,8 @@ export interface CampaignStore {
   claimProgressEdit(id: number, now: number, intervalMs: number): Promise<boolean>;
   /** The recipient whose attempt is unresolved, else the pending one due first (by `notBefore`, then id). */
   nextRecipient(campaignId: number, now: number): Promise<CampaignRecipient | null>;
+  /** The pending recipient due first (by `notBefore`, then id), leaving out those whose attempt is under way. */
+  dueRecipient(campaignId: number, now: number): Promise<CampaignRecipient | null>;
   /** When the earliest pending recipient is due, or null when none is pending. */
   nextDueAt(campaignId: number): Promise<number | null>;
   /** The attempt begins: recorded (committed) before the provider is called. */

@@ -11,19 +11,27 @@ import { parseTemplateReply } from "../../templates.js";
 import { LookupFailed } from "../earlier-attempts.js";
 import type { HandlerDependencies } from "./dependencies.js";
 
-/** Recipients looked at in one link of the chain before it hands over to the next (quiet hours, opt-outs). */
-const recipientsPerLink = 100;
+/**
+ * One link of the chain goes on for at most this long or this many recipients, then queues the next: long enough
+ * that a fast pace does not pay a job per recipient, short enough that the lane is never held for long.
+ */
+const linkMs = 1_000;
+const recipientsPerLink = 500;
+/** Sends under way at once in one link, at most. */
+const maxInFlight = 8;
 
 /**
- * One link of a campaign's chain (decision 0027): settles an attempt a crash left unresolved, sends to the next
- * recipient due at the campaign's pace, then queues the next link, or the link at the next recipient's 09:00,
- * or finishes. A recipient is marked `sending` (committed) before the provider is called and `sent` with the
+ * One link of a campaign's chain (decision 0027): settles an attempt a crash left unresolved, sends to the
+ * recipients due at the campaign's pace for about a second, then queues the next link, or the link at the next
+ * recipient's 09:00, or finishes. A recipient is marked `sending` (committed) before the provider is called and `sent` with the
  * provider's id once it accepted; one found `sending` is looked for in the provider's log before anything else,
  * so nobody gets it twice. The links are numbered: one whose number is not the campaign's does nothing.
  */
 export function campaignSend(deps: HandlerDependencies) {
   const { channels, logger, queue } = deps;
   const now = deps.now ?? Date.now;
+  /** When this process last asked to edit each campaign's progress: the database is asked at that pace only. */
+  const progressAskedAt = new Map<number, number>();
 
   return async (job: Extract<Job, { kind: "campaign.send" }>) => {
     const setup = deps.campaigns;
@@ -37,10 +45,26 @@ export function campaignSend(deps: HandlerDependencies) {
     const slots: PaceSlots = { intervalMs: Math.ceil(1000 / setup.ratePerSecond), burst: 1, spreadMs: 0 };
 
     const next = (runAt?: number) => chain(campaign, tick, runAt);
+    const endsAt = now() + linkMs;
+    // Sends overlap (each recipient is marked `sending` before its own): a slow answer does not hold back the pace.
+    const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | null = null;
+    const settle = async () => {
+      await Promise.all(inFlight);
+      if (failure) throw failure.error;
+    };
 
-    for (let looked = 0; looked < recipientsPerLink; looked++) {
-      const recipient = await store.nextRecipient(campaignId, now());
+    for (let looked = 0; looked < recipientsPerLink && now() < endsAt && !failure; looked++) {
+      // Stop campaign ends the chain at the next recipient.
+      if (looked > 0 && (await store.campaign(campaignId))?.status !== "sending") return settle();
+      // Before this link's first send, attempts left unresolved by an earlier link (or a crash) come first.
+      const recipient =
+        inFlight.size === 0 && !failure
+          ? await store.nextRecipient(campaignId, now())
+          : await store.dueRecipient(campaignId, now());
       if (!recipient) {
+        await settle();
+        if (await store.nextRecipient(campaignId, now())) return next();
         const due = await store.nextDueAt(campaignId);
         if (due !== null) {
           logger.info(
@@ -63,14 +87,21 @@ export function campaignSend(deps: HandlerDependencies) {
         const settled = await settleEarlierAttempt(recipient, request, channel);
         if (settled) continue;
       } else {
-        const held = await holdBack(recipient, channel);
+        const held = await holdBack(campaign, recipient, channel);
         if (held) continue;
       }
       await awaitSlot(`campaign:${campaign.inboxAddress}`, slots);
-      await send(recipient, request, channel);
+      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+      await store.markSending(recipient.id, now());
+      const sending: Promise<void> = send(recipient, request, channel)
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
       await progress(campaignId);
-      return next();
     }
+    await settle();
     return next();
   };
 
@@ -81,11 +112,14 @@ export function campaignSend(deps: HandlerDependencies) {
   }
 
   /** A recipient not to send to now: opted out since, or in quiet hours where they are (then due at their 09:00). */
-  async function holdBack(recipient: CampaignRecipient, channel: CustomerChannel): Promise<boolean> {
+  async function holdBack(
+    campaign: Campaign,
+    recipient: CampaignRecipient,
+    channel: CustomerChannel,
+  ): Promise<boolean> {
     const store = deps.campaigns?.store;
     if (!store) return true;
-    const campaign = await store.campaign(recipient.campaignId);
-    if (campaign && (await store.optedOut(campaign.inboxId, recipient.contactId))) {
+    if (await store.optedOut(campaign.inboxId, recipient.contactId)) {
       await store.markFailed(recipient.id, "skipped", exclusionReasons.optedOut);
       return true;
     }
@@ -151,7 +185,6 @@ export function campaignSend(deps: HandlerDependencies) {
   ): Promise<void> {
     const store = deps.campaigns?.store;
     if (!store) return;
-    await store.markSending(recipient.id, now());
     try {
       await channel.send(request, (part) => store.markSent(recipient.id, part.providerMessageId, now()));
     } catch (error) {
@@ -175,9 +208,13 @@ export function campaignSend(deps: HandlerDependencies) {
     }
   }
 
+  /** Queues a progress edit when none was queued (by any instance) in the last `progressEveryMs`. */
   async function progress(campaignId: number): Promise<void> {
     const setup = deps.campaigns;
-    if (setup && (await setup.store.claimProgressEdit(campaignId, now(), setup.progressEveryMs))) {
+    const at = now();
+    if (!setup || at - (progressAskedAt.get(campaignId) ?? 0) < setup.progressEveryMs) return;
+    progressAskedAt.set(campaignId, at);
+    if (await setup.store.claimProgressEdit(campaignId, at, setup.progressEveryMs)) {
       await queue.enqueue([campaignProgressJob(campaignId)]);
     }
   }
