@@ -1,6 +1,6 @@
 import type { AudienceMember, NewRecipient } from "../ports/campaigns.js";
 import type { CustomerChannel } from "../ports/channel.js";
-import { nextSendingTime, recipientZones } from "./recipient-hours.js";
+import { recipientZones, SendingTimes } from "./recipient-hours.js";
 
 /** Why a contact is left out of a campaign, as the preview and the progress message say it. */
 export const exclusionReasons = {
@@ -34,6 +34,7 @@ export function chooseRecipients(
     excluded[reason] = (excluded[reason] ?? 0) + 1;
   };
   let waiting = 0;
+  const sendingTimes = new SendingTimes(() => now);
   for (const member of members) {
     if (!member.textedInbox) {
       leaveOut(exclusionReasons.neverTexted);
@@ -48,7 +49,7 @@ export function chooseRecipients(
       leaveOut(exclusionReasons.country);
       continue;
     }
-    const notBefore = nextSendingTime(recipientZones(member.address, country), now);
+    const notBefore = sendingTimes.next(recipientZones(member.address, country));
     if (notBefore === null) {
       leaveOut(exclusionReasons.timeZone);
       continue;

@@ -109,3 +109,28 @@ export function nextSendingTime(zones: readonly string[], now: number): number |
   candidates.sort((a, b) => a - b);
   return candidates.find((at) => zones.every((zone) => withinHours(zone, at))) ?? null;
 }
+
+/**
+ * `nextSendingTime` for many numbers at about the same moment: most share their zones, so each set of zones is
+ * worked out once per minute (a campaign's preview of 5,000 numbers, a link of its sending).
+ */
+export class SendingTimes {
+  private readonly known = new Map<string, number | null>();
+  private minute = -1;
+
+  constructor(private readonly now: () => number) {}
+
+  /** The first moment from now the zones allow (rounded to the minute when it is not now), or null. */
+  next(zones: readonly string[]): number | null {
+    const at = this.now();
+    const minute = Math.floor(at / 60_000);
+    if (minute !== this.minute) {
+      this.known.clear();
+      this.minute = minute;
+    }
+    const key = zones.join(",");
+    if (!this.known.has(key)) this.known.set(key, nextSendingTime(zones, minute * 60_000));
+    const found = this.known.get(key) ?? null;
+    return found === null ? null : Math.max(found, at);
+  }
+}

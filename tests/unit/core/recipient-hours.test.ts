@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { nextSendingTime, recipientZones } from "../../../src/core/campaigns/recipient-hours.js";
+import {
+  nextSendingTime,
+  recipientZones,
+  SendingTimes,
+} from "../../../src/core/campaigns/recipient-hours.js";
 
 const utc = (iso: string) => Date.parse(iso);
 
@@ -55,5 +59,18 @@ describe("the next time a campaign may reach a recipient", () => {
   it("has no time for zones that never share the hours, nor for none", () => {
     expect(nextSendingTime(["Europe/London", "Pacific/Auckland"], utc("2026-12-07T12:00:00Z"))).toBeNull();
     expect(nextSendingTime([], utc("2026-12-07T12:00:00Z"))).toBeNull();
+  });
+});
+
+describe("sending times for many numbers", () => {
+  it("answers as nextSendingTime does, now when within hours, the opening otherwise", () => {
+    let now = utc("2026-12-07T13:59:30Z"); // 08:59:30 in New York
+    const times = new SendingTimes(() => now);
+    expect(times.next(["America/New_York"])).toBe(utc("2026-12-07T14:00:00Z"));
+    now = utc("2026-12-07T14:00:10Z");
+    expect(times.next(["America/New_York"])).toBe(now);
+    now = utc("2026-12-07T14:00:50Z");
+    expect(times.next(["America/New_York"])).toBe(now);
+    expect(times.next(["Europe/London", "Pacific/Auckland"])).toBeNull();
   });
 });

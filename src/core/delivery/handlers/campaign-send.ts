@@ -1,6 +1,6 @@
 import { exclusionReasons } from "../../campaigns/audience.js";
 import { campaignProgressJob, campaignSendJob } from "../../campaigns/jobs.js";
-import { nextSendingTime, recipientZones } from "../../campaigns/recipient-hours.js";
+import { recipientZones, SendingTimes } from "../../campaigns/recipient-hours.js";
 import { DeliveryError, errorMessage } from "../../errors.js";
 import type { ChannelKind } from "../../model.js";
 import type { Campaign, CampaignRecipient } from "../../ports/campaigns.js";
@@ -32,6 +32,7 @@ export function campaignSend(deps: HandlerDependencies) {
   const now = deps.now ?? Date.now;
   /** When this process last asked to edit each campaign's progress: the database is asked at that pace only. */
   const progressAskedAt = new Map<number, number>();
+  const sendingTimes = new SendingTimes(now);
 
   return async (job: Extract<Job, { kind: "campaign.send" }>) => {
     const setup = deps.campaigns;
@@ -124,7 +125,7 @@ export function campaignSend(deps: HandlerDependencies) {
       return true;
     }
     const country = channel.addressCountry?.(recipient.address) ?? null;
-    const at = nextSendingTime(recipientZones(recipient.address, country), now());
+    const at = sendingTimes.next(recipientZones(recipient.address, country));
     if (at === null) {
       await store.markFailed(recipient.id, "skipped", exclusionReasons.timeZone);
       return true;
