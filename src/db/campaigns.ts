@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type ExpressionBuilder, sql } from "kysely";
 import type {
   AudienceMember,
   Campaign,
@@ -10,6 +10,7 @@ import type {
   RecipientCounts,
   RecipientStatus,
 } from "../core/ports/campaigns.js";
+import type { DB } from "./generated-kysely/types.js";
 import type { SqlDatabase } from "./sql/database.js";
 import { type PreparedStatement, type StatementDefinition, statement } from "./sql/statement.js";
 import { all, first } from "./sql/transaction.js";
@@ -89,16 +90,6 @@ const sending = statement<Record<string, never>, { id: number; tick: number }>("
   db.selectFrom("Campaign").select(["id", "tick"]).where("status", "=", sql.lit("sending")).orderBy("id"),
 );
 
-const optedOut = statement<{ inboxId: number; contactId: number }, { optedOut: boolean | number }>(
-  "campaign_opted_out",
-  ({ db }, p) =>
-    db
-      .selectFrom("Conversation")
-      .select("optedOut")
-      .where("inboxId", "=", p.inboxId)
-      .where("contactId", "=", p.contactId),
-);
-
 /** Moves a campaign from one status to another; returns the row when it was in `from`. */
 const moveStatus = statement<
   Id & { from: string; to: string; excluded: string | null; stoppedBy: string | null; now: Date },
@@ -164,11 +155,23 @@ const recipientColumns = [
   "attemptAt",
 ] as const;
 
+/** Whether the recipient has opted out of the campaign's inbox by now, read with the recipient. */
+const optedOutNow = (eb: ExpressionBuilder<DB, "CampaignRecipient">) =>
+  eb
+    .selectFrom("Conversation")
+    .innerJoin("Campaign", "Campaign.inboxId", "Conversation.inboxId")
+    .select("Conversation.optedOut")
+    .whereRef("Campaign.id", "=", "CampaignRecipient.campaignId")
+    .whereRef("Conversation.contactId", "=", "CampaignRecipient.contactId")
+    .limit(1)
+    .as("optedOut");
+
 /** An attempt left unresolved (`sending`) comes first: its outcome is settled before anyone else is sent to. */
 const unresolved = statement<{ campaignId: number }, Row>("campaign_unresolved_recipient", ({ db }, p) =>
   db
     .selectFrom("CampaignRecipient")
     .select(recipientColumns)
+    .select(optedOutNow)
     .where("campaignId", "=", p.campaignId)
     .where("status", "=", sql.lit("sending"))
     .limit(1),
@@ -180,6 +183,7 @@ const due = statement<{ campaignId: number; now: number }, Row>(
     db
       .selectFrom("CampaignRecipient")
       .select(recipientColumns)
+      .select(optedOutNow)
       .where("campaignId", "=", p.campaignId)
       .where("status", "=", sql.lit("pending"))
       .where("notBefore", "<=", integer(p.now))
@@ -280,6 +284,7 @@ const toRecipient = (row: Row): CampaignRecipient => ({
   status: row.status as RecipientStatus,
   notBefore: Number(row.notBefore),
   attemptAt: row.attemptAt === null || row.attemptAt === undefined ? null : Number(row.attemptAt),
+  optedOut: Boolean(row.optedOut),
 });
 
 const toCampaign = (row: Row): Campaign => ({
@@ -318,7 +323,6 @@ export class SqlCampaignStore implements CampaignStore {
       insertDraft: prepare(insertDraft),
       campaignById: prepare(campaignById),
       sending: prepare(sending),
-      optedOut: prepare(optedOut),
       moveStatus: prepare(moveStatus),
       setProgressTs: prepare(setProgressTs),
       advanceTick: prepare(advanceTick),
@@ -365,11 +369,6 @@ export class SqlCampaignStore implements CampaignStore {
   async sendingCampaigns(): Promise<readonly { id: number; tick: number }[]> {
     const rows = await this.statements.sending.read({});
     return rows.map((row) => ({ id: Number(row.id), tick: Number(row.tick) }));
-  }
-
-  async optedOut(inboxId: number, contactId: number): Promise<boolean> {
-    const [row] = await this.statements.optedOut.read({ inboxId, contactId });
-    return Boolean(row?.optedOut);
   }
 
   private async move(

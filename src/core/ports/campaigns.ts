@@ -42,6 +42,8 @@ export interface CampaignRecipient {
   readonly notBefore: number;
   /** When the latest attempt began (epoch ms), for a recipient `sending`. */
   readonly attemptAt: number | null;
+  /** Whether they have opted out of the campaign's inbox by now. */
+  readonly optedOut: boolean;
 }
 
 export interface NewRecipient {
@@ -88,8 +90,6 @@ export interface CampaignStore {
   campaign(id: number): Promise<Campaign | null>;
   /** Campaigns still sending, with their tick: after a restart their chain of jobs is taken up again. */
   sendingCampaigns(): Promise<readonly { readonly id: number; readonly tick: number }[]>;
-  /** Whether the contact has opted out of the inbox now. */
-  optedOut(inboxId: number, contactId: number): Promise<boolean>;
   /** Draft → cancelled; false when it was no longer a draft. */
   cancel(id: number, now: number): Promise<boolean>;
   /**

@@ -17,6 +17,8 @@ import type { HandlerDependencies } from "./dependencies.js";
  */
 const linkMs = 1_000;
 const recipientsPerLink = 500;
+/** How often a link reads whether its campaign was stopped. */
+const stopCheckMs = 250;
 /** Sends under way at once in one link, at most. */
 const maxInFlight = 8;
 
@@ -47,6 +49,7 @@ export function campaignSend(deps: HandlerDependencies) {
 
     const next = (runAt?: number) => chain(campaign, tick, runAt);
     const endsAt = now() + linkMs;
+    let checkedAt = now();
     // Sends overlap (each recipient is marked `sending` before its own): a slow answer does not hold back the pace.
     const inFlight = new Set<Promise<void>>();
     let failure: { error: unknown } | null = null;
@@ -54,10 +57,13 @@ export function campaignSend(deps: HandlerDependencies) {
       await Promise.all(inFlight);
       if (failure) throw failure.error;
     };
+    /** Sends under way when it was stopped finish; the progress message then shows the final counts. */
+    const stopped = async () => {
+      await settle();
+      await queue.enqueue([campaignProgressJob(campaignId)]);
+    };
 
     for (let looked = 0; looked < recipientsPerLink && now() < endsAt && !failure; looked++) {
-      // Stop campaign ends the chain at the next recipient.
-      if (looked > 0 && (await store.campaign(campaignId))?.status !== "sending") return settle();
       // Before this link's first send, attempts left unresolved by an earlier link (or a crash) come first.
       const recipient =
         inFlight.size === 0 && !failure
@@ -88,10 +94,16 @@ export function campaignSend(deps: HandlerDependencies) {
         const settled = await settleEarlierAttempt(recipient, request, channel);
         if (settled) continue;
       } else {
-        const held = await holdBack(campaign, recipient, channel);
+        const held = await holdBack(recipient, channel);
         if (held) continue;
       }
       await awaitSlot(`campaign:${campaign.inboxAddress}`, slots);
+      // Stop campaign: nobody is sent to once it is read (read at most every quarter second, and before a send
+      // that waited for its slot that long).
+      if (now() - checkedAt >= stopCheckMs) {
+        checkedAt = now();
+        if ((await store.campaign(campaignId))?.status !== "sending") return stopped();
+      }
       while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
       await store.markSending(recipient.id, now());
       const sending: Promise<void> = send(recipient, request, channel)
@@ -103,6 +115,7 @@ export function campaignSend(deps: HandlerDependencies) {
       await progress(campaignId);
     }
     await settle();
+    if ((await store.campaign(campaignId))?.status !== "sending") return stopped();
     return next();
   };
 
@@ -113,14 +126,10 @@ export function campaignSend(deps: HandlerDependencies) {
   }
 
   /** A recipient not to send to now: opted out since, or in quiet hours where they are (then due at their 09:00). */
-  async function holdBack(
-    campaign: Campaign,
-    recipient: CampaignRecipient,
-    channel: CustomerChannel,
-  ): Promise<boolean> {
+  async function holdBack(recipient: CampaignRecipient, channel: CustomerChannel): Promise<boolean> {
     const store = deps.campaigns?.store;
     if (!store) return true;
-    if (await store.optedOut(campaign.inboxId, recipient.contactId)) {
+    if (recipient.optedOut) {
       await store.markFailed(recipient.id, "skipped", exclusionReasons.optedOut);
       return true;
     }
