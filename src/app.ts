@@ -309,6 +309,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger.child({ component: "housekeeping" }),
     { ...defaultHousekeeping, retentionDays: config.retentionDays, ...overrides.housekeeping },
     now,
+    () => campaigns.forgetOrphans(),
   );
 
   let httpPort = config.port;

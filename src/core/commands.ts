@@ -112,8 +112,8 @@ export class SlashCommands {
     this.finder = new ConversationFinder(store, slack, channels, logger);
     this.teamCommands = new TeamCommands(store, this.policy, logger, now);
     this.held = new HeldMessageCommands(store, channels, logger, this.policy);
-    this.eraser = new ContactEraser(store, channels, this.policy, logger);
     const campaigns = options.campaigns;
+    this.eraser = new ContactEraser(store, channels, this.policy, logger, campaigns?.store);
     this.tagging = campaigns ? new ContactTagging(campaigns.tags, campaigns.queue, logger, now) : null;
     this.campaigns = campaigns
       ? new Campaigns(

@@ -11,8 +11,9 @@ import type {
   RecipientStatus,
 } from "../core/ports/campaigns.js";
 import type { DB } from "./generated-kysely/types.js";
+import type { SqlBuilder } from "./sql/builder.js";
 import type { SqlDatabase } from "./sql/database.js";
-import { type PreparedStatement, type StatementDefinition, statement } from "./sql/statement.js";
+import { type Params, type PreparedStatement, type StatementDefinition, statement } from "./sql/statement.js";
 import { all, first } from "./sql/transaction.js";
 
 type Row = Record<string, unknown>;
@@ -276,6 +277,29 @@ const markQuoted = statement<{ contactId: number; inboxId: number }, never>(
       .where("campaignId", "in", db.selectFrom("Campaign").select("id").where("inboxId", "=", p.inboxId)),
 );
 
+type ContactValues = { kind: string; address: string };
+const contactIds = (db: SqlBuilder["db"], p: Params<ContactValues>) =>
+  db.selectFrom("Contact").select("id").where("kind", "=", p.kind).where("address", "=", p.address);
+
+const forgetTags = statement<ContactValues, { contactId: number }>("campaign_forget_tags", ({ db }, p) =>
+  db.deleteFrom("ContactTag").where("contactId", "in", contactIds(db, p)).returning("contactId"),
+);
+const forgetRecipients = statement<ContactValues, Id>("campaign_forget_recipients", ({ db }, p) =>
+  db.deleteFrom("CampaignRecipient").where("contactId", "in", contactIds(db, p)).returning("id"),
+);
+const orphanTags = statement<Record<string, never>, { contactId: number }>("campaign_orphan_tags", ({ db }) =>
+  db
+    .deleteFrom("ContactTag")
+    .where("contactId", "not in", db.selectFrom("Contact").select("id"))
+    .returning("contactId"),
+);
+const orphanRecipients = statement<Record<string, never>, Id>("campaign_orphan_recipients", ({ db }) =>
+  db
+    .deleteFrom("CampaignRecipient")
+    .where("contactId", "not in", db.selectFrom("Contact").select("id"))
+    .returning("id"),
+);
+
 const toRecipient = (row: Row): CampaignRecipient => ({
   id: Number(row.id),
   campaignId: Number(row.campaignId),
@@ -338,6 +362,10 @@ export class SqlCampaignStore implements CampaignStore {
       counts: prepare(counts),
       unquoted: prepare(unquoted),
       markQuoted: prepare(markQuoted),
+      forgetTags: prepare(forgetTags),
+      forgetRecipients: prepare(forgetRecipients),
+      orphanTags: prepare(orphanTags),
+      orphanRecipients: prepare(orphanRecipients),
     };
   }
 
@@ -496,5 +524,24 @@ export class SqlCampaignStore implements CampaignStore {
 
   async markQuoted(inboxId: number, contactId: number): Promise<void> {
     await this.statements.markQuoted.commitNow({ inboxId, contactId });
+  }
+
+  forgetContacts(contacts: readonly ContactValues[]): Promise<number> {
+    const { forgetTags, forgetRecipients } = this.statements;
+    return this.database.transaction(function* () {
+      let rows = 0;
+      for (const contact of contacts) {
+        rows += (yield* all(forgetTags, contact)).length;
+        rows += (yield* all(forgetRecipients, contact)).length;
+      }
+      return rows;
+    });
+  }
+
+  forgetOrphans(): Promise<number> {
+    const { orphanTags, orphanRecipients } = this.statements;
+    return this.database.transaction(function* () {
+      return (yield* all(orphanTags, {})).length + (yield* all(orphanRecipients, {})).length;
+    });
   }
 }

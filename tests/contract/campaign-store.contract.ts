@@ -43,6 +43,14 @@ const insertConversation = statement<
   }),
 );
 
+const deleteConversations = statement<{ id: number }, never>(
+  "test_campaign_delete_conversations",
+  ({ db }, p) => db.deleteFrom("Conversation").where("contactId", "=", p.id),
+);
+const deleteContact = statement<{ id: number }, never>("test_campaign_delete_contact", ({ db }, p) =>
+  db.deleteFrom("Contact").where("id", "=", p.id),
+);
+
 /** What ContactTags and CampaignStore must do, on each database. */
 export function campaignStoreContract(name: string, open: () => Promise<CampaignDatabaseUnderTest>): void {
   describe(`campaign store contract: ${name}`, () => {
@@ -214,6 +222,35 @@ export function campaignStoreContract(name: string, open: () => Promise<Campaign
       });
       await campaigns.markQuoted(inboxId, a);
       expect(await campaigns.unquoted(inboxId, a)).toBeNull();
+    });
+
+    it("forgets the tags and campaign recipients of erased contacts, and of contacts gone", async () => {
+      const a = await contact("+15557650001", {});
+      const b = await contact("+15557650002", {});
+      for (const id of [a, b]) await tags.tag(id, ["vip"], "U1", t0);
+      const id = await campaigns.createDraft({
+        inboxId,
+        slackChannelId: "C1",
+        createdBy: "U1",
+        audience: "vip",
+        body: "Hi",
+        now: t0,
+      });
+      await campaigns.start(
+        id,
+        [a, b].map((contactId, i) => ({ contactId, address: `+1555765000${i + 1}`, notBefore: t0 })),
+        {},
+        t0,
+      );
+      expect(await campaigns.forgetContacts([{ kind: "sms", address: "+15557650001" }])).toBe(2);
+      expect(await tags.tagsOf(a)).toEqual([]);
+      expect(await campaigns.counts(id)).toMatchObject({ pending: 1 });
+      expect(await campaigns.forgetOrphans()).toBe(0);
+      // As the retention purge deletes a contact left with no conversation.
+      await subject.database.prepare(deleteConversations).commitNow({ id: b });
+      await subject.database.prepare(deleteContact).commitNow({ id: b });
+      expect(await campaigns.forgetOrphans()).toBe(2);
+      expect(await campaigns.counts(id)).toMatchObject({ pending: 0 });
     });
   });
 }

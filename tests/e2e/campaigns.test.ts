@@ -181,4 +181,29 @@ describe("campaign preview and send", () => {
     await harness.idle();
     expect(campaignMessages()).toHaveLength(1);
   });
+
+  it("erasing a customer takes their tags and a campaign waiting for their morning never reaches them", async () => {
+    await start();
+    for (const number of [ny(1), customerNumber]) {
+      await texted(number);
+      await harness.command(`tag ${number} vip`);
+    }
+    const { shown } = await preview("#vip Spring sale");
+    await click(shown, "Send");
+    await waitFor(() => campaignMessages().length === 1);
+
+    await harness.command(`forget ${customerNumber}`);
+    const offer = harness.slack.ephemerals.findLast((e) => e.via === "command_ack") as Ephemeral;
+    await harness.slack.blockAction(
+      harness.slack.buildEphemeralButtonClick({ ephemeral: offer, actionId: "threadline.forgetContact" }),
+    );
+    await waitFor(() => offer.text.startsWith("Erased"));
+    // 09:00 in Los Angeles, when the +1 555 customer was due.
+    setClock("2026-12-07T17:00:01Z");
+    await waitFor(() => progress()?.text.includes("✅ *Finished*"));
+    await harness.idle();
+    expect(campaignMessages().map((message) => message.To)).toEqual([ny(1)]);
+    expect(progress()?.text).toContain("sent 1 of 1");
+    expect(await harness.command(`tag ${customerNumber} vip`)).toContain("No conversation with");
+  });
 });

@@ -128,4 +128,11 @@ export interface CampaignStore {
   unquoted(inboxId: number, contactId: number): Promise<ReceivedCampaign | null>;
   /** Every campaign the contact got from the inbox is quoted now (their thread shows the latest). */
   markQuoted(inboxId: number, contactId: number): Promise<void>;
+  /**
+   * Deletes the tags and campaign recipients of these contacts (they are being erased: a campaign under way must
+   * not reach them either); returns how many rows.
+   */
+  forgetContacts(contacts: readonly { readonly kind: string; readonly address: string }[]): Promise<number>;
+  /** Deletes the tags and campaign recipients of contacts that no longer exist (purged by retention). */
+  forgetOrphans(): Promise<number>;
 }
