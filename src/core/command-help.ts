@@ -68,7 +68,7 @@ export function helpText(channels: ChannelRegistry): string {
     "• `/threadline find <words | name | number>` — the 10 most recent matching conversations here (up to 6 words of two letters or more), with links",
     "• React :eyes: on a conversation's first message to take it, :white_check_mark: to close it; its ⋯ menu sets a reminder. The *Home* tab lists yours.",
     "• `tag: vip wholesale` / `untag: vip` in a thread, or `/threadline tag +15557654321 vip` here — label the customer (internal; the parent shows the tags)",
-    "• `/threadline campaign <#tag | all> <message>` — one message to the tagged customers of an SMS or WhatsApp inbox here who have texted it (`from <number>` after the audience picks the inbox); shows who it reaches and who is left out, then **Send** or **Cancel**",
+    "• `/threadline campaign <#tag | all> <message>` — one message to the tagged customers who have texted an inbox here (one that may write first) (`from <number>` after the audience picks the inbox); shows who it reaches and who is left out, then **Send** or **Cancel**",
     "• `/threadline forget <customer's number or user id>` — erase everything Threadline keeps about that customer, in every inbox, after you confirm; the channel is told who erased whom",
     "",
     "*Team settings*",

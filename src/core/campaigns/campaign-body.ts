@@ -10,7 +10,7 @@ export type CampaignBody =
 
 /**
  * The body of a campaign as typed, or why the channel can't send it. Where the first message to a customer must
- * be an approved template (WhatsApp), only a `template:` line is accepted; where STOP opts out (SMS), the text
+ * be an approved template, only a `template:` line is accepted; where STOP opts out, the text
  * ends with "Reply STOP to opt out" unless it already tells them; it must fit one provider message.
  */
 export function campaignBody(

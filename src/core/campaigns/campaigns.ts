@@ -1,3 +1,4 @@
+import { kindsOf } from "../command-help.js";
 import type { ChannelMembership } from "../membership.js";
 import type { Inbox } from "../model.js";
 import type { CampaignStore } from "../ports/campaigns.js";
@@ -204,7 +205,7 @@ export class Campaigns {
     return this.membership.refusal(place.userId, place.channelId, "send campaigns from it");
   }
 
-  /** The SMS or WhatsApp inbox of the channel the campaign goes from, or why there is none. */
+  /** The inbox of the channel the campaign goes from (one whose channel lets a business write first), or why none. */
   private async inbox(
     from: string | null,
     channelId: string,
@@ -219,11 +220,16 @@ export class Campaigns {
     const able = named.filter((inbox) => this.channels[inbox.kind].capabilities.firstMessage !== "never");
     if (able.length === 0) {
       const refusing = named.map((inbox) => this.channels[inbox.kind].label);
+      const writers = kindsOf(this.channels)
+        .map((kind) => this.channels[kind])
+        .filter((channel) => channel.capabilities.firstMessage !== "never")
+        .map((channel) => channel.label)
+        .join(" or ");
       return {
         problem:
           refusing.length > 0
-            ? `${[...new Set(refusing)].join(" and ")} doesn't allow campaigns: Meta forbids businesses to message people who did not write in the last 24 hours, and promotions at any time. Campaigns go from an SMS or WhatsApp inbox.`
-            : "No SMS or WhatsApp inbox is connected to this channel, so there is nothing to send a campaign from. `/threadline connect sms +15550001111` connects one.",
+            ? `${[...new Set(refusing)].join(" and ")} doesn't allow campaigns: a business may not write first to people there (its provider forbids it). Campaigns go from an inbox of ${writers}.`
+            : `No ${writers} inbox is connected to this channel, so there is nothing to send a campaign from. \`/threadline help\` says how to connect one.`,
       };
     }
     if (able.length > 1) {

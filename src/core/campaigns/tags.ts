@@ -88,7 +88,7 @@ export class ContactTagging {
       }),
     );
     if (addresses.size === 0) {
-      return `\`${request.number}\` is not a phone number I can read (e.g. \`/threadline ${request.action} +15557654321 vip\`), or no SMS or WhatsApp inbox is connected here.`;
+      return `\`${request.number}\` is not a phone number I can read (e.g. \`/threadline ${request.action} +15557654321 vip\`), or no inbox connected here has phone numbers.`;
     }
     const found = (
       await Promise.all(
@@ -99,7 +99,7 @@ export class ContactTagging {
     if (!first) {
       return `No conversation with ${request.number} in this channel's inboxes, so there is no contact to ${request.action}. Tags are for customers who have a conversation here.`;
     }
-    // One number is one contact per channel kind (SMS and WhatsApp): each is tagged, its threads updated.
+    // One number is one contact per channel kind that has phone numbers: each is tagged, its threads updated.
     const contacts = [...new Set(found.map((row) => row.contactId))];
     let after: readonly string[] = [];
     for (const contactId of contacts) {
