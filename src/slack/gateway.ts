@@ -23,6 +23,7 @@ import { ChannelPacer, slackPostPace } from "./pacer.js";
 
 const messageEvent = "threadline_message";
 const conversationEvent = "threadline_conversation";
+const campaignEvent = "threadline_campaign";
 const userNameTtlMs = 10 * 60_000;
 const clockSkewMs = 10 * 60_000;
 /** Larger than any provider accepts (the channels allow 25 MB at most); anything bigger is refused before it fills memory. */
@@ -139,14 +140,39 @@ export class SlackGateway implements SlackPort {
     return this.post(channelId, { channel: channelId, text, unfurl_links: false, unfurl_media: false });
   }
 
-  async postCampaignProgress(channelId: string, view: CampaignProgressView): Promise<{ ts: string }> {
-    return this.post(channelId, {
-      channel: channelId,
-      text: view.text,
-      blocks: campaignProgressBlocks(view),
-      unfurl_links: false,
-      unfurl_media: false,
-    });
+  async postCampaignProgress(
+    channelId: string,
+    view: CampaignProgressView,
+    earlier?: EarlierPost,
+  ): Promise<{ ts: string }> {
+    return this.post(
+      channelId,
+      {
+        channel: channelId,
+        text: view.text,
+        blocks: campaignProgressBlocks(view),
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: campaignEvent, event_payload: { campaign_id: view.campaignId } },
+      },
+      earlier,
+    );
+  }
+
+  async findCampaignProgress(
+    channelId: string,
+    campaignId: number,
+    since: Date,
+  ): Promise<{ ts: string } | null> {
+    const history = await this.call(channelId, () =>
+      this.client.conversations.history({
+        channel: channelId,
+        oldest: String(Math.floor((since.getTime() - clockSkewMs) / 1000)),
+        include_all_metadata: true,
+        limit: 1000,
+      }),
+    );
+    return findTagged(history.messages, await this.botId(), campaignEvent, "campaign_id", campaignId);
   }
 
   /** An edit takes a slot of the channel's pace like a post, so a campaign's edits never crowd out its threads. */

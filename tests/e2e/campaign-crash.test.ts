@@ -60,37 +60,49 @@ afterEach(async () => {
 const command = async (text: string) =>
   String((await slack.slashCommand({ channel_id: supportChannel, user_id: agent.id, text })).text ?? "");
 
+/** `node dist/main.js` on a fresh database, texting in `country` at 5 campaign messages a second. */
+async function startApp(country: string): Promise<void> {
+  app = new Instance(await freePort(), {
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_APP_TOKEN: slack.appToken,
+    SLACK_API_URL: slack.apiUrl,
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_API_URL: twilio.baseUrl,
+    PUBLIC_URL: publicUrl,
+    METRICS_PORT: "0",
+    DATABASE_URL: await migratedSqliteUrl(path.join(databaseDir, "threadline.db")),
+    LOG_LEVEL: "info",
+    SMS_COUNTRIES: country,
+    CAMPAIGN_RATE_PER_SECOND: "5",
+  });
+  await app.start();
+  expect(await command(`connect sms ${inboxNumber}`)).toContain("Connected");
+}
+
+/** The numbers text the inbox and are tagged `vip`. */
+async function tagged(numbers: readonly string[]): Promise<void> {
+  for (const number of numbers) {
+    await twilio.sendInbound({
+      webhookUrl: app.webhookUrl,
+      publicUrl: `${publicUrl}/webhooks/twilio`,
+      from: number,
+      to: inboxNumber,
+      body: "Hi",
+    });
+  }
+  await waitFor(() => slack.topLevelMessages(supportChannel).length === numbers.length);
+  for (const number of numbers) expect(await command(`tag ${number} vip`)).toContain("`vip`");
+}
+
+const progressMessages = () =>
+  slack.topLevelMessages(supportChannel).filter((message) => message.text.startsWith("📣 Campaign"));
+
 describe("a campaign across a SIGKILL", () => {
   it("sends to each recipient exactly once when the process dies between Twilio's accept and our record", async () => {
     const { numbers, country } = numbersInHours();
-    app = new Instance(await freePort(), {
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_APP_TOKEN: slack.appToken,
-      SLACK_API_URL: slack.apiUrl,
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_API_URL: twilio.baseUrl,
-      PUBLIC_URL: publicUrl,
-      METRICS_PORT: "0",
-      DATABASE_URL: await migratedSqliteUrl(path.join(databaseDir, "threadline.db")),
-      LOG_LEVEL: "info",
-      SMS_COUNTRIES: country,
-      CAMPAIGN_RATE_PER_SECOND: "5",
-    });
-    await app.start();
-    expect(await command(`connect sms ${inboxNumber}`)).toContain("Connected");
-    for (const number of numbers) {
-      await twilio.sendInbound({
-        webhookUrl: app.webhookUrl,
-        publicUrl: `${publicUrl}/webhooks/twilio`,
-        from: number,
-        to: inboxNumber,
-        body: "Hi",
-      });
-    }
-    await waitFor(() => slack.topLevelMessages(supportChannel).length === numbers.length);
-    for (const number of numbers) expect(await command(`tag ${number} vip`)).toContain("`vip`");
-
+    await startApp(country);
+    await tagged(numbers);
     const answer = await command("campaign #vip Spring sale");
     expect(answer).toContain(`It will reach *${numbers.length} customers*`);
     const preview = slack.ephemerals.findLast((e) => e.via === "command_ack") as Ephemeral;
@@ -120,5 +132,26 @@ describe("a campaign across a SIGKILL", () => {
     // The restarted app took the campaign up, and settled the third from Twilio's log instead of sending it again.
     expect(app.output).toContain("campaigns taken up");
     expect(app.output).toContain("campaign message found sent");
+  }, 90_000);
+
+  it("posts one progress message when the process dies between Slack's accept of it and our record", async () => {
+    const { numbers, country } = numbersInHours();
+    await startApp(country);
+    await tagged(numbers.slice(0, 2));
+    await command("campaign #vip Spring sale");
+    const preview = slack.ephemerals.findLast((e) => e.via === "command_ack") as Ephemeral;
+    // Slack takes the progress message and answers 30 s later: the process dies before it hears.
+    slack.apiAnswerDelayMs = 30_000;
+    await slack.blockAction(
+      slack.buildEphemeralButtonClick({ ephemeral: preview, actionId: "threadline.campaignSend" }),
+    );
+    await waitFor(() => progressMessages().length === 1, { timeoutMs: 20_000 });
+    await app.stop("SIGKILL");
+    slack.apiAnswerDelayMs = 0;
+
+    await app.start();
+    await waitFor(() => progressMessages()[0]?.text.includes("✅ *Finished*"), { timeoutMs: 30_000 });
+    expect(progressMessages()).toHaveLength(1);
+    expect(progressMessages()[0]?.text).toContain("sent 2 of 2");
   }, 90_000);
 });

@@ -68,8 +68,17 @@ export interface SlackPort {
   ): Promise<{ ts: string }>;
   /** Posts a top-level message in the channel (notices about the channel itself, not a conversation). */
   postInChannel(channelId: string, text: string): Promise<{ ts: string }>;
-  /** Posts a campaign's progress message in the channel (paced like every post). */
-  postCampaignProgress(channelId: string, view: CampaignProgressView): Promise<{ ts: string }>;
+  /**
+   * Posts a campaign's progress message in the channel (paced like every post), carrying the campaign's id as
+   * metadata; `earlier` is looked at once the slot is granted, as for parents.
+   */
+  postCampaignProgress(
+    channelId: string,
+    view: CampaignProgressView,
+    earlier?: EarlierPost,
+  ): Promise<{ ts: string }>;
+  /** Finds the campaign's progress message among the channel's posts since `since`, if an attempt posted it. */
+  findCampaignProgress(channelId: string, campaignId: number, since: Date): Promise<{ ts: string } | null>;
   /** Edits it; edits take a slot of the channel's pace too. */
   updateCampaignProgress(channelId: string, ts: string, view: CampaignProgressView): Promise<void>;
   /** Replaces one of the app's own messages with plain text and no blocks (an erased customer's posts). */

@@ -85,8 +85,17 @@ export class RecordingSlack implements SlackPort {
 
   readonly campaignProgress: { channelId: string; ts: string; view: CampaignProgressView }[] = [];
 
-  async postCampaignProgress(channelId: string, view: CampaignProgressView) {
+  async findCampaignProgress(channelId: string, campaignId: number) {
+    const found = this.campaignProgress.find(
+      (post) => post.channelId === channelId && post.view.campaignId === campaignId,
+    );
+    return found ? { ts: found.ts } : null;
+  }
+
+  async postCampaignProgress(channelId: string, view: CampaignProgressView, earlier?: EarlierPost) {
     this.maybeFail();
+    const found = await earlier?.();
+    if (found) return found;
     const ts = this.nextTs();
     this.campaignProgress.push({ channelId, ts, view });
     return { ts };

@@ -16,7 +16,12 @@ export function campaignProgress({ campaigns, channels, slack, logger }: Handler
     if (campaign.progressTs) {
       await slack.updateCampaignProgress(campaign.slackChannelId, campaign.progressTs, view);
     } else {
-      const { ts } = await slack.postCampaignProgress(campaign.slackChannelId, view);
+      // An attempt cut off after Slack accepted the post (a crash, no answer) is found instead of posted twice.
+      const { slackChannelId, id } = campaign;
+      const earlier = job.uncertain
+        ? () => slack.findCampaignProgress(slackChannelId, id, job.createdAt)
+        : undefined;
+      const { ts } = await slack.postCampaignProgress(slackChannelId, view, earlier);
       await campaigns.store.setProgressTs(campaign.id, ts);
     }
     logger.info({ campaignId: campaign.id, status: campaign.status, ...counts }, "campaign progress shown");
