@@ -65,6 +65,8 @@ function runPrestartOnce(command: StartCommand): void {
 export interface StartOptions {
   /** Writes a V8 CPU profile of the app into this folder when it exits (`npm run bench -- --cpu-prof`). */
   readonly cpuProfileDir?: string;
+  /** Variables for this app besides the fakes' (e.g. CAMPAIGN_RATE_PER_SECOND). */
+  readonly environment?: Record<string, string>;
 }
 
 export interface Memory {
@@ -102,6 +104,7 @@ export class AppProcess {
       env: {
         ...process.env,
         ...appEnvironment(fakes, databaseUrl),
+        ...options.environment,
         PORT: String(port),
         METRICS_PORT: String(metricsPort),
       },
@@ -153,6 +156,15 @@ export class AppProcess {
     const kib = (field: string) =>
       Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
     return { rss: kib("VmRSS") * 1024, peakRss: kib("VmHWM") * 1024 };
+  }
+
+  /** CPU time (user + system) the app's process has used so far, in ms (Linux: /proc/<pid>/stat, 100 ticks a second). */
+  cpuMs(): number {
+    const pid = this.child.pid;
+    if (pid === undefined) throw new Error("the app has no pid");
+    // The fields after the command name (in brackets, which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   }
 
   async stop(): Promise<void> {

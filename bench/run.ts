@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startCommand } from "./app-process.js";
+import { campaign } from "./campaign.js";
 import { endToEnd } from "./end-to-end.js";
 import type { GoalId } from "./goals.js";
 import { type BenchOptions, log, machine, Report, stopEverything } from "./harness.js";
@@ -12,7 +13,7 @@ import { scale } from "./scale.js";
 import { spread } from "./spread.js";
 
 /*
- * npm run bench [-- --quick] [-- --cpu-prof] [-- ingest end-to-end rate-limited spread scale postgres]
+ * npm run bench [-- --quick] [-- --cpu-prof] [-- ingest end-to-end rate-limited spread scale postgres campaign]
  * Runs the benchmarks (all, or the ones named) against the app started as `npm start` starts it, wired to the
  * local fakes, and prints the details and then one line per goal of issue 11. Benchmarks are not tests:
  * nothing here fails the build when a goal is missed; a benchmark that throws is reported and the rest run.
@@ -29,6 +30,7 @@ const benchmarks: Record<string, Benchmark> = {
   spread: { run: spread, goals: ["spreadUnderLimit"] },
   scale: { run: scale, goals: ["startup", "menuCold", "rss"] },
   postgres: { run: postgres, goals: [] },
+  campaign: { run: campaign, goals: [] },
 };
 
 const args = process.argv.slice(2);

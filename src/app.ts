@@ -13,6 +13,7 @@ import type { ChannelOverrides } from "./channels/types.js";
 import { type Config, parseConfig } from "./config.js";
 import { ConversationActions } from "./core/actions.js";
 import { AssigneesInChannel } from "./core/assignees-in-channel.js";
+import { ContactTagging } from "./core/campaigns/tags.js";
 import { SlashCommands } from "./core/commands.js";
 import { CutOffParents } from "./core/cut-off-parents.js";
 import { type BackoffPolicy, defaultBackoff } from "./core/delivery/backoff.js";
@@ -85,6 +86,8 @@ export interface AppOverrides extends ChannelOverrides {
   readonly housekeeping?: Partial<Pick<HousekeepingOptions, "intervalMs" | "batchSize">>;
   /** The AI model's timeout and the per-person rate limit (tests shorten them). */
   readonly ai?: AiOverrides;
+  /** Least time between two edits of a campaign's progress message (3 s by default). */
+  readonly campaignProgressEveryMs?: number;
   /** The webhook receiver's timeouts, and how long stop() waits for requests in flight before cutting them. */
   readonly http?: Partial<HttpTimeouts> & { readonly shutdownGraceMs?: number };
 }
@@ -106,6 +109,9 @@ export interface ThreadlineApp {
 
 /** Long enough for a carrier to fetch an MMS attachment even after retries, short enough not to linger. */
 const mediaTtlMs = 24 * 60 * 60 * 1000;
+
+/** A campaign's progress message is edited at most this often: its channel keeps its pace for threads. */
+const campaignProgressEveryMs = 3_000;
 
 /** Long enough for a webhook to commit, short enough that a stalled client never holds a restart. */
 const shutdownGraceMs = 10_000;
@@ -133,7 +139,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     lanesOf: (id) => [slackLane(id), customerLane(id)],
     onError: (error) => logger.warn({ err: error }, "database connection error outside a request"),
   });
-  const { store, queue, pacing, customerView } = database;
+  const { store, queue, pacing, customerView, tags, campaigns } = database;
   const activity = new Activity();
   const slackApp = createSlackApp(config, logger, activity, overrides.slackClientOptions);
   const metrics = new Metrics({
@@ -191,6 +197,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     now,
     reminderSettled: (userId) => home.refresh([userId]),
     scheduledMessages: database.scheduledMessages,
+    tags,
+    campaigns: {
+      store: campaigns,
+      pacing,
+      ratePerSecond: config.campaignRatePerSecond,
+      progressEveryMs: overrides.campaignProgressEveryMs ?? campaignProgressEveryMs,
+    },
     ...(overrides.delivery?.lookupPatienceMs === undefined
       ? {}
       : { lookupPatienceMs: overrides.delivery.lookupPatienceMs }),
@@ -239,6 +252,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     {
       savedReplies,
       scheduled: scheduledSends,
+      tagging: new ContactTagging(tags, queue, logger.child({ component: "tags" }), now),
     },
   );
   const ai = createAssistant(
@@ -280,6 +294,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     savedReplies,
     starting: config.starting,
     inboxArrived: (channelId) => assignees.checkSoon(channelId, "inbox connected"),
+    campaigns: {
+      tags,
+      store: campaigns,
+      queue,
+      settings: {
+        senders: config.starting.senders,
+        admins: config.admins,
+        ratePerSecond: config.campaignRatePerSecond,
+      },
+    },
   });
 
   registerListeners(slackApp.app, {
@@ -352,6 +376,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger.child({ component: "housekeeping" }),
     { ...defaultHousekeeping, retentionDays: config.retentionDays, ...overrides.housekeeping },
     now,
+    () => campaigns.forgetOrphans(),
   );
 
   let httpPort = config.port;
@@ -385,6 +410,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
         () => listenOn(metricsServer, port, host),
       );
       await worker.start();
+      await commands.resumeCampaigns();
       housekeeping.start();
       await slackApp.connect();
       const enabled = Object.values(channels)

@@ -30,6 +30,8 @@ export interface Config extends ChannelConfigs {
   readonly retentionDays: number | null;
   /** Who may text customers first from Slack (`/threadline text`), where, and how often. */
   readonly starting: StartLimits;
+  /** Campaign messages per second per sending number (the provider's pace). */
+  readonly campaignRatePerSecond: number;
   /** The OpenAI-compatible model that drafts replies and summaries; null: no AI control anywhere. */
   readonly ai: AiConfig | null;
 }
@@ -59,6 +61,13 @@ const startLimitsSchema = {
       .int("must be a whole number of conversations per hour")
       .min(1, "must be at least 1"),
     "20",
+  ),
+  CAMPAIGN_RATE_PER_SECOND: withDefault(
+    z.coerce
+      .number({ error: "must be a number of messages per second" })
+      .positive("must be more than 0 messages per second")
+      .max(1000, "must be at most 1000 messages per second"),
+    "1",
   ),
 };
 
@@ -210,5 +219,6 @@ export function parseConfig(environment: NodeJS.ProcessEnv, channelsByKind: Chan
             redact: env.AI_REDACT === "on",
           })
         : null,
+    campaignRatePerSecond: env.CAMPAIGN_RATE_PER_SECOND,
   });
 }

@@ -28,6 +28,9 @@ export function commandExamples(channels: ChannelRegistry): Readonly<Record<stri
     template: "/threadline template",
     snippet: "/threadline snippet add hours Hi {first_name}, we're open 9am–5pm.",
     snippets: "/threadline snippets",
+    tag: "/threadline tag +15557654321 vip",
+    untag: "/threadline untag +15557654321 vip",
+    campaign: "/threadline campaign #vip Our spring sale starts today!",
     help: "/threadline help",
   };
 }
@@ -68,6 +71,8 @@ export function helpText(channels: ChannelRegistry): string {
     "• In a thread, `later tomorrow 9am: …` (`9am`, `Mon 09:00`, `in 2h`, `in 30m`) sends the reply at that time in your time zone; its line has a Cancel button",
     "• `/threadline find <words | name | number>` — the 10 most recent matching conversations here (up to 6 words of two letters or more), with links",
     "• React :eyes: on a conversation's first message to take it, :white_check_mark: to close it; its ⋯ menu sets a reminder. The *Home* tab lists yours.",
+    "• `tag: vip wholesale` / `untag: vip` in a thread, or `/threadline tag +15557654321 vip` here — label the customer (internal; the parent shows the tags)",
+    "• `/threadline campaign <#tag | all> <message>` — one message to the tagged customers who have texted an inbox here (one that may write first) (`from <number>` after the audience picks the inbox); shows who it reaches and who is left out, then **Send** or **Cancel**",
     "• `/threadline forget <customer's number or user id>` — erase everything Threadline keeps about that customer, in every inbox, after you confirm; the channel is told who erased whom",
     "",
     "*Team settings*",

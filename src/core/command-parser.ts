@@ -1,3 +1,4 @@
+import { type CampaignRequest, parseCampaignCommand } from "./campaigns/campaign-command.js";
 import { commandExamples, exampleAddress, kindsOf } from "./command-help.js";
 import { parseTeamCommand, type TeamCommand } from "./hours/team-commands.js";
 import type { ChannelKind } from "./model.js";
@@ -17,6 +18,13 @@ export type SlashCommand =
   | { readonly name: "help" }
   | { readonly name: "template" }
   | { readonly name: "snippet"; readonly command: SnippetCommand }
+  | {
+      readonly name: "tag";
+      readonly action: "tag" | "untag";
+      readonly number: string;
+      readonly words: string;
+    }
+  | { readonly name: "campaign"; readonly request: CampaignRequest }
   /** `problem` says what is wrong with one example of what works. */
   | { readonly name: "invalid"; readonly problem: string };
 
@@ -56,6 +64,24 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
       return "problem" in parsed
         ? { name: "invalid", problem: parsed.problem }
         : { name: "snippet", command: parsed };
+    }
+    case "tag":
+    case "untag": {
+      const action = verb.toLowerCase() as "tag" | "untag";
+      const [number, ...words] = args;
+      if (!number || words.length === 0) {
+        return {
+          name: "invalid",
+          problem: `Say whose tags and which: \`/threadline ${action} +15557654321 vip\`.`,
+        };
+      }
+      return { name: "tag", action, number, words: words.join(" ") };
+    }
+    case "campaign": {
+      const parsed = parseCampaignCommand(afterVerb.exec(text)?.[1] ?? "");
+      return "problem" in parsed
+        ? { name: "invalid", problem: parsed.problem }
+        : { name: "campaign", request: parsed };
     }
     case "forget":
       return { name: "forget", text: afterVerb.exec(text)?.[1]?.trim() ?? "" };

@@ -1,3 +1,5 @@
+import { type CampaignOffer, type CampaignSettings, Campaigns } from "./campaigns/campaigns.js";
+import { ContactTagging } from "./campaigns/tags.js";
 import { helpText, templateHelp } from "./command-help.js";
 import { parseSlashCommand } from "./command-parser.js";
 import { ContactEraser, type ForgetRequest } from "./erasure.js";
@@ -8,8 +10,10 @@ import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lane-names.js";
 import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
+import type { CampaignStore, ContactTags } from "./ports/campaigns.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
+import type { DeliveryQueue } from "./ports/queue.js";
 import type { SlackPort } from "./ports/slack.js";
 import type { ConversationStore } from "./ports/store.js";
 import type { SavedReplies } from "./saved-replies.js";
@@ -35,6 +39,8 @@ export interface CommandAnswer {
   readonly moveOffer?: MoveRequest;
   /** `/threadline forget` asks for a confirmation with a button. */
   readonly forgetOffer?: ForgetRequest;
+  /** `/threadline campaign` answers with a preview and **Send** / **Cancel**. */
+  readonly campaignOffer?: CampaignOffer;
 }
 
 /** What the commands are built with besides their ports; each has a default for tests. */
@@ -50,6 +56,13 @@ export interface CommandOptions {
   readonly inboxArrived?: (channelId: string) => void;
   /** The channels' saved replies (`snippet …`); absent, the command says they are not available. */
   readonly savedReplies?: SavedReplies;
+  /** Tags and campaigns; without them `tag` and `campaign` say they are not available. */
+  readonly campaigns?: {
+    readonly tags: ContactTags;
+    readonly store: CampaignStore;
+    readonly queue: Pick<DeliveryQueue, "enqueue">;
+    readonly settings: CampaignSettings;
+  };
 }
 
 const managing = "connect, disconnect or move inboxes";
@@ -74,6 +87,8 @@ export class SlashCommands {
   private readonly teamCommands: TeamCommands;
   private readonly held: HeldMessageCommands;
   private readonly eraser: ContactEraser;
+  private readonly tagging: ContactTagging | null;
+  private readonly campaigns: Campaigns | null;
 
   private readonly policy: InboxPolicy;
   private readonly membership: ChannelMembership;
@@ -102,7 +117,40 @@ export class SlashCommands {
     this.finder = new ConversationFinder(store, slack, channels, logger);
     this.teamCommands = new TeamCommands(store, this.policy, logger, now);
     this.held = new HeldMessageCommands(store, channels, logger, this.policy);
-    this.eraser = new ContactEraser(store, channels, this.policy, logger);
+    const campaigns = options.campaigns;
+    this.eraser = new ContactEraser(store, channels, this.policy, logger, campaigns?.store);
+    this.tagging = campaigns ? new ContactTagging(campaigns.tags, campaigns.queue, logger, now) : null;
+    this.campaigns = campaigns
+      ? new Campaigns(
+          store,
+          campaigns.store,
+          campaigns.queue,
+          channels,
+          this.membership,
+          starting,
+          campaigns.settings,
+          logger,
+          now,
+        )
+      : null;
+  }
+
+  /** The **Send**, **Cancel** and **Stop campaign** buttons; campaigns that are not set up answer so. */
+  campaignButton(
+    button: "send" | "cancel" | "stop",
+    campaignId: number,
+    context: CommandContext,
+  ): Promise<string> {
+    const campaigns = this.campaigns;
+    if (!campaigns) return Promise.resolve(unavailable);
+    if (button === "send") return campaigns.send({ campaignId }, context);
+    if (button === "cancel") return campaigns.cancel({ campaignId }, context);
+    return campaigns.stop(campaignId, context);
+  }
+
+  /** Campaigns cut off by a crash go on (app start). */
+  resumeCampaigns(): Promise<number> {
+    return this.campaigns?.resume() ?? Promise.resolve(0);
   }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {
@@ -138,6 +186,14 @@ export class SlashCommands {
             ? await this.savedReplies.run(command.command, context)
             : "Saved replies are not available on this Threadline server.",
         };
+      case "tag": {
+        if (!this.tagging) return { text: unavailable };
+        const refused = await this.membership.refusal(context.userId, context.channelId, "tag its customers");
+        if (refused) return { text: refused };
+        return { text: await this.tagging.fromCommand(command, context, this.store, this.channels) };
+      }
+      case "campaign":
+        return this.campaigns ? this.campaigns.preview(command.request, context) : { text: unavailable };
     }
   }
 
@@ -329,6 +385,8 @@ export class SlashCommands {
     return ["*Connected to this channel*", ...lines].join("\n");
   }
 }
+
+const unavailable = "Tags and campaigns are not available on this Threadline server.";
 
 function waitingText(released: number): string {
   return released > 0

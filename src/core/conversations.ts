@@ -1,3 +1,4 @@
+import { type ContactTagging, parseTagReply, tagList } from "./campaigns/tags.js";
 import { deliveredReaction, replyStatus, statusAdvances } from "./delivery-status.js";
 import { messageChanged, type SlackMessageChange } from "./edits.js";
 import { businessTimeBetween } from "./hours/business-time.js";
@@ -41,6 +42,8 @@ export interface ReplyKinds {
   readonly savedReplies?: SavedReplies;
   /** `later <when>: …`: sent at that time. */
   readonly scheduled?: ScheduledSends;
+  /** `tag:` and `untag:`: the contact's tags, never sent. */
+  readonly tagging?: ContactTagging;
 }
 
 /** A provider's report on a message we sent (a status callback, a delivery or read event). */
@@ -72,7 +75,9 @@ export type ReplyOutcome =
     }
   | { readonly result: "duplicate" | "not_a_conversation" | "internal_note" | "scheduled" }
   /** Typed in a thread the conversation has left: not sent, and `reason` tells the agent why. */
-  | { readonly result: "refused"; readonly reason: string };
+  | { readonly result: "refused"; readonly reason: string }
+  /** `tag:`/`untag:`: internal; `confirmation` tells the agent the contact's tags now. */
+  | { readonly result: "tagged"; readonly confirmation: string };
 
 /**
  * The two directions of a conversation. Each records the message and the side effects it causes in one
@@ -142,6 +147,14 @@ export class Conversations {
       (await this.store.conversationByThread(reply.channelId, reply.threadTs)) ??
       (await this.store.conversationByPastThread(reply.channelId, reply.threadTs));
     if (!context) return { result: "not_a_conversation" };
+    const tagging = this.replyKinds.tagging;
+    const tagRequest = tagging ? parseTagReply(reply.text) : null;
+    if (tagRequest && tagging) {
+      if ("problem" in tagRequest)
+        return { result: "refused", reason: `Nothing was tagged: ${tagRequest.problem}` };
+      const tags = await tagging.fromThread(context, tagRequest, reply.userId);
+      return { result: "tagged", confirmation: `Not sent to the customer. Their tags: ${tagList(tags)}.` };
+    }
     if (isInternalNote(reply.text)) {
       await this.assigneeNoted(context.conversation, reply.userId);
       return { result: "internal_note" };

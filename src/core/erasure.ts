@@ -1,6 +1,7 @@
 import { kindsOf } from "./command-help.js";
 import type { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lane-names.js";
+import type { CampaignStore } from "./ports/campaigns.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { NewJob } from "./ports/queue.js";
@@ -46,6 +47,8 @@ export class ContactEraser {
     private readonly channels: ChannelRegistry,
     private readonly policy: InboxPolicy,
     private readonly logger: CoreLogger,
+    /** Tags and campaign recipients, erased first: a campaign under way must not reach the customer either. */
+    private readonly campaigns?: Pick<CampaignStore, "forgetContacts">,
   ) {}
 
   /** The confirmation to show, or the reason nothing can be erased. */
@@ -80,6 +83,7 @@ export class ContactEraser {
     if (!named) return "This button does not name a customer Threadline can read, so nothing was erased.";
     const line = (erasure: Erasure) =>
       `<@${context.userId}> erased everything Threadline kept about ${named.shown} (${plural(erasure.conversations, "conversation")}, ${plural(erasure.messages, "message")}).`;
+    await this.campaigns?.forgetContacts(named.keys);
     const erasure = await this.store.eraseContacts(named.keys, (erased) => [
       ...[...new Set([context.channelId, ...erased.channelIds])].map(
         (channelId): NewJob => ({

@@ -33,6 +33,8 @@ export class Housekeeping {
     private readonly logger: CoreLogger,
     private readonly options: HousekeepingOptions,
     private readonly now: () => number = Date.now,
+    /** After a purge: deletes what other stores keep of contacts the purge deleted (tags, campaign recipients). */
+    private readonly forgetOrphans: () => Promise<number> = async () => 0,
   ) {}
 
   start(): void {
@@ -53,6 +55,7 @@ export class Housekeeping {
     try {
       const media = await this.store.deleteExpiredMedia(new Date(now));
       const conversations = await this.purge(now);
+      if (conversations > 0) await this.forgetOrphans();
       if (media + conversations > 0) {
         this.logger.info({ media, conversations }, "expired files and closed conversations deleted");
       } else {

@@ -12,6 +12,7 @@ export function parentView(
   context: ConversationContext,
   channel: CustomerChannel,
   transcripts?: TranscriptLinks,
+  tags: readonly string[] = [],
 ): ParentView {
   const { conversation, inbox, contact } = context;
   return {
@@ -26,6 +27,7 @@ export function parentView(
     closedBy: conversation.closedBy,
     closedAt: conversation.closedAt,
     optedOut: conversation.optedOut,
+    tags,
     transcriptButton: transcripts !== undefined,
   };
 }

@@ -46,7 +46,7 @@ export class StartPolicy {
   async countryRefusal(channel: CustomerChannel, address: string, shown: string): Promise<string | null> {
     if (!channel.addressCountry) return null;
     const configured = channel.allowedCountries ?? null;
-    const allowed = configured ?? (await this.connectedCountries());
+    const allowed = await this.allowedCountries(channel);
     const country = channel.addressCountry(address);
     if (country && allowed.includes(country)) return null;
     const where = country
@@ -55,6 +55,11 @@ export class StartPolicy {
     const list = allowed.length > 0 ? allowed.map(countryName).join(", ") : "none";
     const source = configured ? "the countries this server allows" : "the countries of the connected numbers";
     return `${shown} ${where}. Texts from Slack may go only to numbers in: ${list} (${source}).`;
+  }
+
+  /** The countries texts from Slack may go to on the channel: the operator's choice, else the connected numbers'. */
+  async allowedCountries(channel: CustomerChannel): Promise<readonly string[]> {
+    return channel.allowedCountries ?? (await this.connectedCountries());
   }
 
   /** Starts by a person since this moment count towards their hourly limit. */

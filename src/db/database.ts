@@ -1,3 +1,4 @@
+import type { CampaignStore, ContactTags } from "../core/ports/campaigns.js";
 import type { CustomerView } from "../core/ports/customer-view.js";
 import type { PostPacing } from "../core/ports/pacing.js";
 import type { DeliveryQueue } from "../core/ports/queue.js";
@@ -17,6 +18,8 @@ export interface AppDatabase {
   readonly scheduledMessages: ScheduledMessageStore;
   /** What a channel may show its customers: their own conversation, and whether the team is there. */
   readonly customerView: CustomerView;
+  readonly tags: ContactTags;
+  readonly campaigns: CampaignStore;
   /**
    * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
    * instances' jobs).

@@ -19,6 +19,7 @@ function stateLine(view: ParentView): string {
       : ["🟢 *Open*"];
   parts.push(view.assigneeId ? `Assigned to <@${view.assigneeId}>` : "Unassigned");
   if (view.optedOut) parts.push("🚫 *Opted out* — replies are not sent");
+  if (view.tags && view.tags.length > 0) parts.push(`🏷️ ${view.tags.map(escapeForSlack).join(", ")}`);
   return parts.join("  ·  ");
 }
 

@@ -3,12 +3,19 @@ import type { Teammate } from "../core/assignment.js";
 import { DeliveryError } from "../core/errors.js";
 import type { MediaContent } from "../core/model.js";
 import type { HomeView } from "../core/ports/home.js";
-import type { EarlierPost, ParentView, SlackPort, ThreadPost } from "../core/ports/slack.js";
+import type {
+  CampaignProgressView,
+  EarlierPost,
+  ParentView,
+  SlackPort,
+  ThreadPost,
+} from "../core/ports/slack.js";
 import { MemoryPostPacing } from "../db/memory/post-pacing.js";
 import { download } from "../net/download.js";
 import { hostList, hostOf, shownHost } from "../net/host-list.js";
 import { mediaTransfers } from "../net/transfer-slots.js";
 import { cancelScheduledBlocks, type ParentOptions, parentMessage, sendAgainBlocks } from "./blocks.js";
+import { campaignProgressBlocks } from "./campaign-blocks.js";
 import type { ChannelDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
 import { homeBlocks } from "./home-view.js";
@@ -16,6 +23,7 @@ import { ChannelPacer, slackPostPace } from "./pacer.js";
 
 const messageEvent = "threadline_message";
 const conversationEvent = "threadline_conversation";
+const campaignEvent = "threadline_campaign";
 const userNameTtlMs = 10 * 60_000;
 const clockSkewMs = 10 * 60_000;
 /** Larger than any provider accepts (the channels allow 25 MB at most); anything bigger is refused before it fills memory. */
@@ -135,6 +143,54 @@ export class SlackGateway implements SlackPort {
 
   async postInChannel(channelId: string, text: string): Promise<{ ts: string }> {
     return this.post(channelId, { channel: channelId, text, unfurl_links: false, unfurl_media: false });
+  }
+
+  async postCampaignProgress(
+    channelId: string,
+    view: CampaignProgressView,
+    earlier?: EarlierPost,
+  ): Promise<{ ts: string }> {
+    return this.post(
+      channelId,
+      {
+        channel: channelId,
+        text: view.text,
+        blocks: campaignProgressBlocks(view),
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: campaignEvent, event_payload: { campaign_id: view.campaignId } },
+      },
+      earlier,
+    );
+  }
+
+  async findCampaignProgress(
+    channelId: string,
+    campaignId: number,
+    since: Date,
+  ): Promise<{ ts: string } | null> {
+    const history = await this.call(channelId, () =>
+      this.client.conversations.history({
+        channel: channelId,
+        oldest: String(Math.floor((since.getTime() - clockSkewMs) / 1000)),
+        include_all_metadata: true,
+        limit: 1000,
+      }),
+    );
+    return findTagged(history.messages, await this.botId(), campaignEvent, "campaign_id", campaignId);
+  }
+
+  /** An edit takes a slot of the channel's pace like a post, so a campaign's edits never crowd out its threads. */
+  async updateCampaignProgress(channelId: string, ts: string, view: CampaignProgressView): Promise<void> {
+    await this.pacer.awaitSlot(channelId);
+    await this.call(channelId, () =>
+      this.client.chat.update({
+        channel: channelId,
+        ts,
+        text: view.text,
+        blocks: campaignProgressBlocks(view),
+      }),
+    );
   }
 
   async replaceMessage(channelId: string, ts: string, text: string): Promise<void> {

@@ -38,5 +38,9 @@ export function lostWork(job: QueuedJob): string {
       return `the line of scheduled message ${job.payload.scheduledId} (with its Cancel button) was not posted`;
     case "contact.refreshProfile":
       return `the contact's name and picture of conversation ${job.payload.conversationId} were not refreshed`;
+    case "campaign.send":
+      return `campaign ${job.payload.campaignId} stopped sending at link ${job.payload.tick}; it is taken up again at the next start`;
+    case "campaign.progress":
+      return `the progress message of campaign ${job.payload.campaignId} shows old counts until its next edit`;
   }
 }

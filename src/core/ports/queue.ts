@@ -17,7 +17,9 @@ export type JobKind =
   | "customer.send"
   | "customer.scheduled"
   | "slack.scheduledNotice"
-  | "contact.refreshProfile";
+  | "contact.refreshProfile"
+  | "campaign.send"
+  | "campaign.progress";
 
 export interface JobPayloads {
   "slack.postInbound": { messageId: number; reopened?: boolean };
@@ -60,6 +62,10 @@ export interface JobPayloads {
    * its first post, so it never fails (a failed lookup hands over to a retrying job on the contact's lane).
    */
   "contact.refreshProfile": { conversationId: number; inline: boolean; name?: string };
+  /** Link `tick` of a campaign's chain: one recipient sent to, then the next link queued (decision 0027). */
+  "campaign.send": { campaignId: number; tick: number };
+  /** The campaign's progress message in its channel, posted or edited. */
+  "campaign.progress": { campaignId: number };
 }
 
 export type NewJob = {

@@ -17,6 +17,8 @@ export interface ParentView {
   readonly closedBy: string | null;
   readonly closedAt: Date | null;
   readonly optedOut: boolean;
+  /** The contact's tags (internal labels for campaigns). */
+  readonly tags?: readonly string[];
   /**
    * Whether the parent offers "View all messages". The button carries no link: a click asks for a fresh,
    * short-lived one, given only to the person who clicked.
@@ -50,6 +52,13 @@ export interface ThreadPost {
  */
 export type EarlierPost = () => Promise<{ ts: string } | null>;
 
+/** A campaign's progress message: its text, and whether it offers **Stop campaign**. */
+export interface CampaignProgressView {
+  readonly campaignId: number;
+  readonly text: string;
+  readonly stoppable: boolean;
+}
+
 export interface SlackPort {
   postParent(channelId: string, view: ParentView, earlier?: EarlierPost): Promise<{ ts: string }>;
   updateParent(channelId: string, ts: string, view: ParentView): Promise<void>;
@@ -61,6 +70,19 @@ export interface SlackPort {
   ): Promise<{ ts: string }>;
   /** Posts a top-level message in the channel (notices about the channel itself, not a conversation). */
   postInChannel(channelId: string, text: string): Promise<{ ts: string }>;
+  /**
+   * Posts a campaign's progress message in the channel (paced like every post), carrying the campaign's id as
+   * metadata; `earlier` is looked at once the slot is granted, as for parents.
+   */
+  postCampaignProgress(
+    channelId: string,
+    view: CampaignProgressView,
+    earlier?: EarlierPost,
+  ): Promise<{ ts: string }>;
+  /** Finds the campaign's progress message among the channel's posts since `since`, if an attempt posted it. */
+  findCampaignProgress(channelId: string, campaignId: number, since: Date): Promise<{ ts: string } | null>;
+  /** Edits it; edits take a slot of the channel's pace too. */
+  updateCampaignProgress(channelId: string, ts: string, view: CampaignProgressView): Promise<void>;
   /** Replaces one of the app's own messages with plain text and no blocks (an erased customer's posts). */
   replaceMessage(channelId: string, ts: string, text: string): Promise<void>;
   /** Uploads a file into the thread (Slack's external upload flow). */

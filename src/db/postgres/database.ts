@@ -1,3 +1,5 @@
+import { SqlCampaignStore } from "../campaigns.js";
+import { SqlContactTags } from "../contact-tags.js";
 import { SqlCustomerView } from "../customer-view.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
@@ -25,6 +27,8 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     snippets: new SqlSnippetStore(sql),
     scheduledMessages: new SqlScheduledMessages(sql),
     customerView: new SqlCustomerView(sql),
+    tags: new SqlContactTags(sql),
+    campaigns: new SqlCampaignStore(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.

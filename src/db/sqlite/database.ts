@@ -1,4 +1,6 @@
 import type Database from "better-sqlite3";
+import { SqlCampaignStore } from "../campaigns.js";
+import { SqlContactTags } from "../contact-tags.js";
 import { SqlCustomerView } from "../customer-view.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { SqlDeliveryQueue } from "../delivery-queue/queue.js";
@@ -27,6 +29,8 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
     snippets: new SqlSnippetStore(sql),
     scheduledMessages: new SqlScheduledMessages(sql),
     customerView: new SqlCustomerView(sql),
+    tags: new SqlContactTags(sql),
+    campaigns: new SqlCampaignStore(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();

@@ -44,6 +44,11 @@ export class TwilioSimulator {
   readonly changes = new Changes();
   /** Set to put the number in a Messaging Service with Advanced Opt-Out; null: Twilio's default handling. */
   advancedOptOut: AdvancedOptOut | null = null;
+  /**
+   * How long every answer takes after the request took effect (a message accepted and in the log): a slow Twilio,
+   * whose caller may die before it hears. Read when the request arrives.
+   */
+  answerDelayMs = 0;
   /** The simulator's clock (epoch ms), for WhatsApp's 24-hour window; tests move it. */
   now: () => number = Date.now;
   /** Approved Content Templates (WhatsApp templates) by ContentSid: their body with {{1}}, {{2}}… placeholders. */
@@ -86,8 +91,10 @@ export class TwilioSimulator {
   ): Promise<TwilioSimulator> {
     let simulator: TwilioSimulator;
     const server = await listen(async (req, url) => {
+      const delayMs = simulator.answerDelayMs;
       const reply = await simulator.route(req, url);
       simulator.changes.notify();
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       return reply;
     }, options.port);
     simulator = new TwilioSimulator(

@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import * as campaign from "./actions/campaign.js";
 import * as cancelScheduled from "./actions/cancel-scheduled.js";
 import * as conversationControls from "./actions/conversation-controls.js";
 import * as forgetContact from "./actions/forget-contact.js";
@@ -38,6 +39,7 @@ const listeners = [
   cancelScheduled,
   aiDraft,
   aiSendDraft,
+  campaign,
 ];
 
 export function registerListeners(app: App, deps: ListenerDependencies): void {

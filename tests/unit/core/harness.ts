@@ -19,7 +19,13 @@ import type {
   ReplyPart,
 } from "../../../src/core/ports/channel.js";
 import type { HomeView } from "../../../src/core/ports/home.js";
-import type { EarlierPost, ParentView, SlackPort, ThreadPost } from "../../../src/core/ports/slack.js";
+import type {
+  CampaignProgressView,
+  EarlierPost,
+  ParentView,
+  SlackPort,
+  ThreadPost,
+} from "../../../src/core/ports/slack.js";
 import { SqlDeliveryQueue } from "../../../src/db/delivery-queue/queue.js";
 import { sqliteFilePath } from "../../../src/db/migrate.js";
 import { SqliteConnection } from "../../../src/db/sqlite/connection.js";
@@ -77,6 +83,29 @@ export class RecordingSlack implements SlackPort {
     const ts = this.nextTs();
     this.channelPosts.push({ channelId, ts, text });
     return { ts };
+  }
+
+  readonly campaignProgress: { channelId: string; ts: string; view: CampaignProgressView }[] = [];
+
+  async findCampaignProgress(channelId: string, campaignId: number) {
+    const found = this.campaignProgress.find(
+      (post) => post.channelId === channelId && post.view.campaignId === campaignId,
+    );
+    return found ? { ts: found.ts } : null;
+  }
+
+  async postCampaignProgress(channelId: string, view: CampaignProgressView, earlier?: EarlierPost) {
+    this.maybeFail();
+    const found = await earlier?.();
+    if (found) return found;
+    const ts = this.nextTs();
+    this.campaignProgress.push({ channelId, ts, view });
+    return { ts };
+  }
+
+  async updateCampaignProgress(channelId: string, ts: string, view: CampaignProgressView) {
+    this.maybeFail();
+    this.campaignProgress.push({ channelId, ts, view });
   }
 
   readonly replaced: { channelId: string; ts: string; text: string }[] = [];

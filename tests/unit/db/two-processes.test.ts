@@ -60,6 +60,8 @@ function process(name: string, url: string, events: Event[], stall: (jobId: numb
     "customer.scheduled": run,
     "slack.scheduledNotice": run,
     "contact.refreshProfile": run,
+    "campaign.send": run,
+    "campaign.progress": run,
   };
   const worker = new DeliveryWorker(
     queue,

@@ -1,5 +1,7 @@
+import type { CampaignStore, ContactTags } from "../../ports/campaigns.js";
 import type { ChannelRegistry } from "../../ports/channel.js";
 import type { CoreLogger } from "../../ports/logger.js";
+import type { PostPacing } from "../../ports/pacing.js";
 import type { DeliveryQueue } from "../../ports/queue.js";
 import type { ScheduledMessageStore } from "../../ports/scheduled-messages.js";
 import type { SlackPort, TranscriptLinks } from "../../ports/slack.js";
@@ -24,4 +26,14 @@ export interface HandlerDependencies {
   readonly scheduledMessages?: ScheduledMessageStore;
   /** A person's reminder or scheduled message fired or was dropped: their App Home no longer lists it. */
   readonly reminderSettled?: (userId: string) => void;
+  /** The contacts' tags, shown on their parents. */
+  readonly tags?: ContactTags;
+  /** Campaigns: their store, the pace of their numbers (shared by every instance), and how often progress shows. */
+  readonly campaigns?: {
+    readonly store: CampaignStore;
+    readonly pacing: PostPacing;
+    readonly ratePerSecond: number;
+    /** Least time between two edits of a campaign's progress message. */
+    readonly progressEveryMs: number;
+  };
 }

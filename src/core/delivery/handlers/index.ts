@@ -1,6 +1,8 @@
 import type { Job, JobKind } from "../../ports/queue.js";
 import { defaultLookupPatienceMs, EarlierAttempts } from "../earlier-attempts.js";
 import type { JobHandlers } from "../worker.js";
+import { campaignProgress } from "./campaign-progress.js";
+import { campaignSend } from "./campaign-send.js";
 import { channelNotice } from "./channel-notice.js";
 import { customerSend } from "./customer-send.js";
 import type { HandlerDependencies } from "./dependencies.js";
@@ -46,6 +48,8 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     "contact.refreshProfile": refreshProfile(deps, threads),
     "slack.scheduledNotice": scheduledNotice(deps, threads),
     "customer.scheduled": scheduledSend(deps),
+    "campaign.send": campaignSend(deps),
+    "campaign.progress": campaignProgress(deps),
   };
   return Object.fromEntries(
     Object.entries(handlers).map(([kind, handler]) => [

@@ -76,7 +76,12 @@ export function threadAccess(deps: HandlerDependencies, earlier: EarlierAttempts
     if (conversation.slackChannelId === channelId && conversation.slackThreadTs) {
       return { channelId, threadTs: conversation.slackThreadTs };
     }
-    const view = parentView(context, channels[context.inbox.kind], transcripts);
+    const view = parentView(
+      context,
+      channels[context.inbox.kind],
+      transcripts,
+      await (deps.tags?.tagsOf(context.contact.id) ?? []),
+    );
     const { ts } = await slack.postParent(
       channelId,
       view,

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import { commandForLog } from "../../../core/command-log.js";
 import type { CommandAnswer } from "../../../core/commands.js";
+import { campaignOfferBlocks } from "../../campaign-blocks.js";
 import { forgetOfferBlocks } from "../actions/forget-contact.js";
 import { moveOfferBlocks } from "../actions/move-inbox.js";
 import type { ListenerDependencies } from "../dependencies.js";
@@ -15,6 +16,9 @@ function ephemeral(answer: CommandAnswer) {
     text: answer.text,
     ...(answer.moveOffer ? { blocks: moveOfferBlocks(answer.text, answer.moveOffer) } : {}),
     ...(answer.forgetOffer ? { blocks: forgetOfferBlocks(answer.text, answer.forgetOffer) } : {}),
+    ...(answer.campaignOffer
+      ? { blocks: campaignOfferBlocks(answer.text, answer.campaignOffer.campaignId) }
+      : {}),
   };
 }
 

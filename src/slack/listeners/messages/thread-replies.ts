@@ -69,11 +69,13 @@ export function register(app: App, { conversations, cutOffParents, logger }: Lis
         "reply under our own post matches no conversation",
       );
     }
-    if (outcome.result !== "refused" && !unmatched) return;
+    if (outcome.result !== "refused" && outcome.result !== "tagged" && !unmatched) return;
     const text =
       outcome.result === "refused"
         ? outcome.reason
-        : "Not sent to a customer: this thread isn't a conversation Threadline knows (yet). If it is one, its start may still be being recorded: send your reply again in a minute.";
+        : outcome.result === "tagged"
+          ? outcome.confirmation
+          : "Not sent to a customer: this thread isn't a conversation Threadline knows (yet). If it is one, its start may still be being recorded: send your reply again in a minute.";
     // Only the agent who typed it is told; a failure to tell them must not make Slack redeliver the event.
     await client.chat
       .postEphemeral({
