@@ -28,6 +28,7 @@ import { InboxPolicy } from "./core/inbox-policy.js";
 import { customerLane, slackLane } from "./core/lane-names.js";
 import { ChannelMembership } from "./core/membership.js";
 import type { ChannelKind } from "./core/model.js";
+import { AutoAssigner } from "./core/operations/auto-assign.js";
 import { ReactionTriage } from "./core/reaction-triage.js";
 import { Reminders } from "./core/reminders.js";
 import { SendAgain } from "./core/send-again.js";
@@ -127,7 +128,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     lanesOf: (id) => [slackLane(id), customerLane(id)],
     onError: (error) => logger.warn({ err: error }, "database connection error outside a request"),
   });
-  const { store, queue, pacing } = database;
+  const { store, queue, pacing, autoAssignments } = database;
   const activity = new Activity();
   const slackApp = createSlackApp(config, logger, activity, overrides.slackClientOptions);
   const metrics = new Metrics({
@@ -160,6 +161,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     now,
     { ...defaultHomeOptions, ...overrides.home },
     (publish) => activity.track(publish),
+    (userId) => autoAssignments.isPaused(userId),
   );
   const assignees = new AssigneesInChannel(
     store,
@@ -216,7 +218,27 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     logger.child({ component: "actions" }),
     (before, changes) => home.conversationChanged(before, changes),
   );
+  const autoAssigner = new AutoAssigner(
+    autoAssignments,
+    store,
+    slack,
+    logger.child({ component: "autoassign" }),
+    (userIds) => home.refresh(userIds),
+  );
+  conversations.onCustomerWrote((conversationId) => {
+    // After the webhook's commit, beside its answer: a failure leaves the conversation for the next message.
+    activity
+      .track(() => autoAssigner.customerWrote(conversationId))
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: error, conversationId },
+          "automatic assignment failed; the next customer message tries again",
+        ),
+      );
+  });
   const commands = new SlashCommands(store, slack, channels, logger.child({ component: "commands" }), {
+    autoAssignments,
+    pauseChanged: (userId) => home.refresh([userId]),
     policy: new InboxPolicy(config.admins),
     now,
     membership,

@@ -25,6 +25,9 @@ export function commandExamples(channels: ChannelRegistry): Readonly<Record<stri
     hours: "/threadline hours Mon-Fri 09:00-17:00 America/New_York",
     away: "/threadline away We're closed; we answer from 9am.",
     sla: "/threadline sla 15m",
+    autoassign: "/threadline autoassign @ana @ben",
+    pause: "/threadline pause",
+    resume: "/threadline resume",
     template: "/threadline template",
     help: "/threadline help",
   };
@@ -70,6 +73,7 @@ export function helpText(channels: ChannelRegistry): string {
     "• `/threadline hours Mon-Fri 09:00-17:00 America/New_York` — business hours (`hours` shows them, `hours off` is always open)",
     "• `/threadline away We're closed; we answer from 9am.` — sent once per closed period to a customer who writes (`away off` stops it)",
     "• `/threadline sla 15m` — a nudge in the thread when a customer has waited that long in business hours (`sla off` stops it)",
+    "• `/threadline autoassign @ana @ben` — new conversations go at once to whoever of them has the fewest open ones (`autoassign channel`: everyone here; `autoassign` shows it, `autoassign off` stops it); `/threadline pause` and `/threadline resume` take you out of the rotation and back",
     "",
     "`/threadline help` shows this again.",
   ].join("\n");

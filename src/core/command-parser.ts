@@ -1,6 +1,7 @@
 import { commandExamples, exampleAddress, kindsOf } from "./command-help.js";
 import { parseTeamCommand, type TeamCommand } from "./hours/team-commands.js";
 import type { ChannelKind } from "./model.js";
+import type { RotationCommand } from "./operations/rotation-commands.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { StartRequest } from "./start-conversation.js";
 
@@ -13,6 +14,7 @@ export type SlashCommand =
   | { readonly name: "find"; readonly text: string }
   | { readonly name: "forget"; readonly text: string }
   | { readonly name: "team"; readonly command: TeamCommand }
+  | { readonly name: "rotation"; readonly command: RotationCommand }
   | { readonly name: "help" }
   | { readonly name: "template" }
   /** `problem` says what is wrong with one example of what works. */
@@ -57,6 +59,18 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
       return "problem" in parsed
         ? { name: "invalid", problem: parsed.problem }
         : { name: "team", command: parsed };
+    }
+    case "autoassign":
+      return { name: "rotation", command: { name: "autoassign", words: args } };
+    case "pause":
+    case "resume": {
+      const name = verb.toLowerCase() as "pause" | "resume";
+      return args.length === 0
+        ? { name: "rotation", command: { name } }
+        : {
+            name: "invalid",
+            problem: `\`${name}\` takes no arguments: it ${name === "pause" ? "takes you out of" : "puts you back in"} automatic assignment. For example: \`/threadline ${name}\`.`,
+          };
     }
     case "":
     case "help":

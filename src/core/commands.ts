@@ -8,6 +8,8 @@ import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lane-names.js";
 import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
+import { RotationCommands } from "./operations/rotation-commands.js";
+import type { AutoAssignments } from "./ports/auto-assignment.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { SlackPort } from "./ports/slack.js";
@@ -47,6 +49,10 @@ export interface CommandOptions {
   readonly starting?: StartLimits;
   /** Told of a channel an inbox was connected or moved to: its conversations' assignees must be in it. */
   readonly inboxArrived?: (channelId: string) => void;
+  /** Automatic assignment's settings; without them `autoassign`, `pause` and `resume` say it is unavailable. */
+  readonly autoAssignments?: AutoAssignments;
+  /** Told of someone who paused or resumed (their App Home shows it). */
+  readonly pauseChanged?: (userId: string) => void;
 }
 
 const managing = "connect, disconnect or move inboxes";
@@ -71,6 +77,7 @@ export class SlashCommands {
   private readonly teamCommands: TeamCommands;
   private readonly held: HeldMessageCommands;
   private readonly eraser: ContactEraser;
+  private readonly rotations: RotationCommands | null;
 
   private readonly policy: InboxPolicy;
   private readonly membership: ChannelMembership;
@@ -98,6 +105,17 @@ export class SlashCommands {
     this.teamCommands = new TeamCommands(store, this.policy, logger, now);
     this.held = new HeldMessageCommands(store, channels, logger, this.policy);
     this.eraser = new ContactEraser(store, channels, this.policy, logger);
+    this.rotations = options.autoAssignments
+      ? new RotationCommands(
+          options.autoAssignments,
+          store,
+          slack,
+          this.policy,
+          this.membership,
+          logger,
+          options.pauseChanged,
+        )
+      : null;
   }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {
@@ -127,6 +145,12 @@ export class SlashCommands {
         };
       case "team":
         return { text: await this.teamCommands.run(command.command, context) };
+      case "rotation":
+        return {
+          text: this.rotations
+            ? await this.rotations.run(command.command, context)
+            : "Automatic assignment is not available on this Threadline server.",
+        };
     }
   }
 

@@ -67,6 +67,8 @@ export type ReplyOutcome =
  * transaction and returns; the delivery queue does the slow part.
  */
 export class Conversations {
+  private readonly customerWroteListeners: ((conversationId: number) => void)[] = [];
+
   constructor(
     private readonly store: ConversationStore,
     private readonly channels: ChannelRegistry,
@@ -75,6 +77,11 @@ export class Conversations {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Called once a customer's new message is committed (automatic assignment looks at its conversation). */
+  onCustomerWrote(listener: (conversationId: number) => void): void {
+    this.customerWroteListeners.push(listener);
+  }
+
   async receive(inbound: InboundMessage): Promise<InboundOutcome> {
     const outcome = await this.store.recordInbound(inbound, (state) => this.inboundEffects(inbound, state));
     if (outcome.result === "recorded") {
@@ -82,6 +89,7 @@ export class Conversations {
         { conversationId: outcome.conversationId, messageId: outcome.messageId, channel: inbound.kind },
         "inbound message recorded",
       );
+      for (const listener of this.customerWroteListeners) listener(outcome.conversationId);
     } else {
       this.logger.info(
         { messageId: outcome.messageId, providerMessageId: inbound.providerMessageId },

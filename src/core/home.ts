@@ -41,6 +41,8 @@ export class AppHome {
     private readonly options: AppHomeOptions = defaultHomeOptions,
     /** Runs a publish made in the background, so the app can tell when it has settled. */
     private readonly background: (publish: () => Promise<void>) => Promise<void> = (publish) => publish(),
+    /** Whether the person paused automatic assignment. */
+    private readonly isPaused: (userId: string) => Promise<boolean> = async () => false,
   ) {}
 
   /** The person opened their home tab. */
@@ -77,10 +79,11 @@ export class AppHome {
     const limit = this.options.listLimit;
     const inboxes = await this.visibleInboxes(userId);
     const inboxIds = inboxes.map((inbox) => inbox.id);
-    const [assigned, scheduled, queues] = await Promise.all([
+    const [assigned, scheduled, queues, paused] = await Promise.all([
       this.store.openAssignedTo(userId, inboxIds, limit),
       this.store.remindersOf(userId, inboxIds),
       this.store.unassignedOpen(inboxIds, limit),
+      this.isPaused(userId),
     ]);
     // A due reminder is firing (its job is still running): it is no longer the person's to wait for.
     const reminders = scheduled.filter((reminder) => reminder.runAt.getTime() > this.now());
@@ -106,6 +109,7 @@ export class AppHome {
         };
       }),
       reminders: reminders.map((r) => ({ runAt: r.runAt, item: item(r.conversation) })),
+      paused,
     });
     this.logger.info(
       { user: userId, assigned: assigned.total, inboxes: inboxes.length, reminders: reminders.length },

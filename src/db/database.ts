@@ -1,3 +1,4 @@
+import type { AutoAssignments } from "../core/ports/auto-assignment.js";
 import type { PostPacing } from "../core/ports/pacing.js";
 import type { DeliveryQueue } from "../core/ports/queue.js";
 import type { ConversationStore } from "../core/ports/store.js";
@@ -8,6 +9,8 @@ export interface AppDatabase {
   readonly queue: DeliveryQueue;
   /** The pace of posts per Slack channel, shared by every process on this database. */
   readonly pacing: PostPacing;
+  /** Each channel's rotation for automatic assignment, and who is paused. */
+  readonly autoAssignments: AutoAssignments;
   /**
    * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
    * instances' jobs).

@@ -84,4 +84,6 @@ export interface HomeView {
     readonly items: readonly HomeItem[];
   }[];
   readonly reminders: readonly { readonly runAt: Date; readonly item: HomeItem }[];
+  /** Out of automatic assignment (`/threadline pause`) until they resume. */
+  readonly paused?: boolean;
 }

@@ -1,3 +1,4 @@
+import { SqlAutoAssignments } from "../auto-assignment.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
@@ -17,10 +18,12 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     databaseUrl,
     onError: options.onError,
   });
+  const sql = new PgSql(pool);
   return {
     store: new PgConversationStore(pool, queue, prisma, options.lanesOf),
     queue,
-    pacing: new SqlPostPacing(new PgSql(pool)),
+    pacing: new SqlPostPacing(sql),
+    autoAssignments: new SqlAutoAssignments(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { SqlAutoAssignments } from "../auto-assignment.js";
 import { prismaOver } from "../client.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
@@ -17,10 +18,12 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
   const prisma = prismaOver(connection);
   const owners = file === ":memory:" ? null : new SqliteOwnerLocks(file);
   const queue = new SqliteDeliveryQueue(connection, owners);
+  const sql = new SqliteSql(connection);
   return {
     store: new SqliteConversationStore(connection, queue, prisma, options.lanesOf),
     queue,
-    pacing: new SqlPostPacing(new SqliteSql(connection)),
+    pacing: new SqlPostPacing(sql),
+    autoAssignments: new SqlAutoAssignments(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();
