@@ -29,6 +29,7 @@ import { customerLane, slackLane } from "./core/lane-names.js";
 import { ChannelMembership } from "./core/membership.js";
 import type { ChannelKind } from "./core/model.js";
 import { AutoAssigner } from "./core/operations/auto-assign.js";
+import { SatisfactionSurveys } from "./core/operations/satisfaction.js";
 import { ReactionTriage } from "./core/reaction-triage.js";
 import { Reminders } from "./core/reminders.js";
 import { SendAgain } from "./core/send-again.js";
@@ -128,7 +129,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     lanesOf: (id) => [slackLane(id), customerLane(id)],
     onError: (error) => logger.warn({ err: error }, "database connection error outside a request"),
   });
-  const { store, queue, pacing, autoAssignments } = database;
+  const { store, queue, pacing, autoAssignments, satisfaction } = database;
   const activity = new Activity();
   const slackApp = createSlackApp(config, logger, activity, overrides.slackClientOptions);
   const metrics = new Metrics({
@@ -210,6 +211,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     channels,
     logger.child({ component: "conversations" }),
     now,
+    satisfaction,
+  );
+  const surveys = new SatisfactionSurveys(
+    satisfaction,
+    store,
+    channels,
+    logger.child({ component: "satisfaction" }),
+    now,
   );
   const actions = new ConversationActions(
     store,
@@ -217,6 +226,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     membership,
     logger.child({ component: "actions" }),
     (before, changes) => home.conversationChanged(before, changes),
+    (conversationId) => {
+      activity
+        .track(() => surveys.conversationClosed(conversationId))
+        .catch((error: unknown) =>
+          logger.warn({ err: error, conversationId }, "could not send the satisfaction question"),
+        );
+    },
   );
   const autoAssigner = new AutoAssigner(
     autoAssignments,
@@ -238,6 +254,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   });
   const commands = new SlashCommands(store, slack, channels, logger.child({ component: "commands" }), {
     autoAssignments,
+    satisfaction,
     pauseChanged: (userId) => home.refresh([userId]),
     policy: new InboxPolicy(config.admins),
     now,

@@ -15,6 +15,7 @@ export type SlashCommand =
   | { readonly name: "forget"; readonly text: string }
   | { readonly name: "team"; readonly command: TeamCommand }
   | { readonly name: "rotation"; readonly command: RotationCommand }
+  | { readonly name: "csat"; readonly text: string }
   | { readonly name: "help" }
   | { readonly name: "template" }
   /** `problem` says what is wrong with one example of what works. */
@@ -60,6 +61,8 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
         ? { name: "invalid", problem: parsed.problem }
         : { name: "team", command: parsed };
     }
+    case "csat":
+      return { name: "csat", text: afterVerb.exec(text)?.[1]?.trim() ?? "" };
     case "autoassign":
       return { name: "rotation", command: { name: "autoassign", words: args } };
     case "pause":

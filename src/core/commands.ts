@@ -9,9 +9,11 @@ import { channelLane } from "./lane-names.js";
 import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
 import { RotationCommands } from "./operations/rotation-commands.js";
+import { SatisfactionCommands } from "./operations/satisfaction.js";
 import type { AutoAssignments } from "./ports/auto-assignment.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
+import type { Satisfaction } from "./ports/satisfaction.js";
 import type { SlackPort } from "./ports/slack.js";
 import type { ConversationStore } from "./ports/store.js";
 import { ConversationStarter } from "./start-conversation.js";
@@ -53,6 +55,8 @@ export interface CommandOptions {
   readonly autoAssignments?: AutoAssignments;
   /** Told of someone who paused or resumed (their App Home shows it). */
   readonly pauseChanged?: (userId: string) => void;
+  /** Customer satisfaction's settings; without them `csat` says it is unavailable. */
+  readonly satisfaction?: Satisfaction;
 }
 
 const managing = "connect, disconnect or move inboxes";
@@ -78,6 +82,7 @@ export class SlashCommands {
   private readonly held: HeldMessageCommands;
   private readonly eraser: ContactEraser;
   private readonly rotations: RotationCommands | null;
+  private readonly surveys: SatisfactionCommands | null;
 
   private readonly policy: InboxPolicy;
   private readonly membership: ChannelMembership;
@@ -116,6 +121,9 @@ export class SlashCommands {
           options.pauseChanged,
         )
       : null;
+    this.surveys = options.satisfaction
+      ? new SatisfactionCommands(options.satisfaction, store, this.policy, this.membership, logger)
+      : null;
   }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {
@@ -150,6 +158,12 @@ export class SlashCommands {
           text: this.rotations
             ? await this.rotations.run(command.command, context)
             : "Automatic assignment is not available on this Threadline server.",
+        };
+      case "csat":
+        return {
+          text: this.surveys
+            ? await this.surveys.run(command.text, context)
+            : "Customer satisfaction questions are not available on this Threadline server.",
         };
     }
   }

@@ -1,6 +1,7 @@
 import type { AutoAssignments } from "../core/ports/auto-assignment.js";
 import type { PostPacing } from "../core/ports/pacing.js";
 import type { DeliveryQueue } from "../core/ports/queue.js";
+import type { Satisfaction } from "../core/ports/satisfaction.js";
 import type { ConversationStore } from "../core/ports/store.js";
 
 /** The app's database, whichever DATABASE_URL names: the two ports, and what the app does with it as a whole. */
@@ -11,6 +12,8 @@ export interface AppDatabase {
   readonly pacing: PostPacing;
   /** Each channel's rotation for automatic assignment, and who is paused. */
   readonly autoAssignments: AutoAssignments;
+  /** Customer satisfaction questions, per channel, and the customers' answers. */
+  readonly satisfaction: Satisfaction;
   /**
    * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
    * instances' jobs).

@@ -4,6 +4,7 @@ import { prismaOver } from "../client.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
+import { SqlSatisfaction } from "../satisfaction.js";
 import { settingOrCreate } from "../settings.js";
 import { SqliteConnection } from "./connection.js";
 import { SqliteConversationStore } from "./conversation-store.js";
@@ -24,6 +25,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
     queue,
     pacing: new SqlPostPacing(sql),
     autoAssignments: new SqlAutoAssignments(sql),
+    satisfaction: new SqlSatisfaction(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();
