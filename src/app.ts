@@ -129,7 +129,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     lanesOf: (id) => [slackLane(id), customerLane(id)],
     onError: (error) => logger.warn({ err: error }, "database connection error outside a request"),
   });
-  const { store, queue, pacing, autoAssignments, satisfaction } = database;
+  const { store, queue, pacing, autoAssignments, satisfaction, reports } = database;
   const activity = new Activity();
   const slackApp = createSlackApp(config, logger, activity, overrides.slackClientOptions);
   const metrics = new Metrics({
@@ -255,6 +255,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const commands = new SlashCommands(store, slack, channels, logger.child({ component: "commands" }), {
     autoAssignments,
     satisfaction,
+    reports,
     pauseChanged: (userId) => home.refresh([userId]),
     policy: new InboxPolicy(config.admins),
     now,

@@ -28,6 +28,7 @@ export function commandExamples(channels: ChannelRegistry): Readonly<Record<stri
     autoassign: "/threadline autoassign @ana @ben",
     pause: "/threadline pause",
     csat: "/threadline csat on",
+    report: "/threadline report 7d",
     resume: "/threadline resume",
     template: "/threadline template",
     help: "/threadline help",

@@ -16,6 +16,7 @@ export type SlashCommand =
   | { readonly name: "team"; readonly command: TeamCommand }
   | { readonly name: "rotation"; readonly command: RotationCommand }
   | { readonly name: "csat"; readonly text: string }
+  | { readonly name: "report"; readonly text: string }
   | { readonly name: "help" }
   | { readonly name: "template" }
   /** `problem` says what is wrong with one example of what works. */
@@ -61,6 +62,8 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
         ? { name: "invalid", problem: parsed.problem }
         : { name: "team", command: parsed };
     }
+    case "report":
+      return { name: "report", text: afterVerb.exec(text)?.[1]?.trim() ?? "" };
     case "csat":
       return { name: "csat", text: afterVerb.exec(text)?.[1]?.trim() ?? "" };
     case "autoassign":

@@ -8,11 +8,13 @@ import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lane-names.js";
 import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
+import { ReportCommands } from "./operations/report.js";
 import { RotationCommands } from "./operations/rotation-commands.js";
 import { SatisfactionCommands } from "./operations/satisfaction.js";
 import type { AutoAssignments } from "./ports/auto-assignment.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
+import type { Reports } from "./ports/reports.js";
 import type { Satisfaction } from "./ports/satisfaction.js";
 import type { SlackPort } from "./ports/slack.js";
 import type { ConversationStore } from "./ports/store.js";
@@ -57,6 +59,8 @@ export interface CommandOptions {
   readonly pauseChanged?: (userId: string) => void;
   /** Customer satisfaction's settings; without them `csat` says it is unavailable. */
   readonly satisfaction?: Satisfaction;
+  /** A channel's history; without it `report` says it is unavailable. */
+  readonly reports?: Reports;
 }
 
 const managing = "connect, disconnect or move inboxes";
@@ -83,6 +87,7 @@ export class SlashCommands {
   private readonly eraser: ContactEraser;
   private readonly rotations: RotationCommands | null;
   private readonly surveys: SatisfactionCommands | null;
+  private readonly reports: ReportCommands | null;
 
   private readonly policy: InboxPolicy;
   private readonly membership: ChannelMembership;
@@ -124,6 +129,9 @@ export class SlashCommands {
     this.surveys = options.satisfaction
       ? new SatisfactionCommands(options.satisfaction, store, this.policy, this.membership, logger)
       : null;
+    this.reports = options.reports
+      ? new ReportCommands(options.reports, store, channels, this.membership, logger, now)
+      : null;
   }
 
   async run(text: string, context: CommandContext): Promise<CommandAnswer> {
@@ -158,6 +166,12 @@ export class SlashCommands {
           text: this.rotations
             ? await this.rotations.run(command.command, context)
             : "Automatic assignment is not available on this Threadline server.",
+        };
+      case "report":
+        return {
+          text: this.reports
+            ? await this.reports.run(command.text, context)
+            : "Reports are not available on this Threadline server.",
         };
       case "csat":
         return {

@@ -1,6 +1,7 @@
 import type { AutoAssignments } from "../core/ports/auto-assignment.js";
 import type { PostPacing } from "../core/ports/pacing.js";
 import type { DeliveryQueue } from "../core/ports/queue.js";
+import type { Reports } from "../core/ports/reports.js";
 import type { Satisfaction } from "../core/ports/satisfaction.js";
 import type { ConversationStore } from "../core/ports/store.js";
 
@@ -14,6 +15,8 @@ export interface AppDatabase {
   readonly autoAssignments: AutoAssignments;
   /** Customer satisfaction questions, per channel, and the customers' answers. */
   readonly satisfaction: Satisfaction;
+  /** A channel's history, for `/threadline report`. */
+  readonly reports: Reports;
   /**
    * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
    * instances' jobs).

@@ -2,6 +2,7 @@ import { SqlAutoAssignments } from "../auto-assignment.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
+import { SqlReports } from "../reports.js";
 import { SqlSatisfaction } from "../satisfaction.js";
 import { settingOrCreate } from "../settings.js";
 import { prismaOverPool } from "./client.js";
@@ -26,6 +27,7 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     pacing: new SqlPostPacing(sql),
     autoAssignments: new SqlAutoAssignments(sql),
     satisfaction: new SqlSatisfaction(sql),
+    reports: new SqlReports(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.

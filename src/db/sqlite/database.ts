@@ -4,6 +4,7 @@ import { prismaOver } from "../client.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
+import { SqlReports } from "../reports.js";
 import { SqlSatisfaction } from "../satisfaction.js";
 import { settingOrCreate } from "../settings.js";
 import { SqliteConnection } from "./connection.js";
@@ -26,6 +27,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
     pacing: new SqlPostPacing(sql),
     autoAssignments: new SqlAutoAssignments(sql),
     satisfaction: new SqlSatisfaction(sql),
+    reports: new SqlReports(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();
