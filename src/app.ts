@@ -29,6 +29,8 @@ import { customerLane, slackLane } from "./core/lane-names.js";
 import { ChannelMembership } from "./core/membership.js";
 import type { ChannelKind } from "./core/model.js";
 import { AutoAssigner } from "./core/operations/auto-assign.js";
+import { DailyReports } from "./core/operations/daily-report.js";
+import { ChannelReports } from "./core/operations/report.js";
 import { SatisfactionSurveys } from "./core/operations/satisfaction.js";
 import { ReactionTriage } from "./core/reaction-triage.js";
 import { Reminders } from "./core/reminders.js";
@@ -172,6 +174,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   );
   directory.onMembersLoaded((channelId) => assignees.checkSoon(channelId, "members reloaded"));
 
+  const channelReports = new ChannelReports(reports, store, channels, now);
+  const dailyReports = new DailyReports(
+    reports,
+    channelReports,
+    store,
+    slack,
+    logger.child({ component: "reports" }),
+    now,
+  );
   const deliveryLogger = logger.child({ component: "delivery" });
   const handlerDependencies: HandlerDependencies = {
     store,
@@ -184,6 +195,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     mediaTtlMs: overrides.mediaTtlMs ?? mediaTtlMs,
     now,
     reminderSettled: (userId) => home.refresh([userId]),
+    dailyReport: (channelId, time, jobId) => dailyReports.post(channelId, time, jobId),
     ...(overrides.delivery?.lookupPatienceMs === undefined
       ? {}
       : { lookupPatienceMs: overrides.delivery.lookupPatienceMs }),
@@ -255,7 +267,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   const commands = new SlashCommands(store, slack, channels, logger.child({ component: "commands" }), {
     autoAssignments,
     satisfaction,
-    reports,
+    reports: { channel: channelReports, daily: dailyReports },
     pauseChanged: (userId) => home.refresh([userId]),
     policy: new InboxPolicy(config.admins),
     now,

@@ -76,6 +76,7 @@ export function helpText(channels: ChannelRegistry): string {
     "• `/threadline away We're closed; we answer from 9am.` — sent once per closed period to a customer who writes (`away off` stops it)",
     "• `/threadline sla 15m` — a nudge in the thread when a customer has waited that long in business hours (`sla off` stops it)",
     "• `/threadline autoassign @ana @ben` — new conversations go at once to whoever of them has the fewest open ones (`autoassign channel`: everyone here; `autoassign` shows it, `autoassign off` stops it); `/threadline pause` and `/threadline resume` take you out of the rotation and back",
+    "• `/threadline report` — today's numbers here: conversations opened and closed, messages, first-response times, target breaches, per person, satisfaction (`report 7d`, `report 30d`; `report daily 09:00` posts the last 24 hours here every day, `report daily off` stops it)",
     '• `/threadline csat on` — when a conversation is closed, ask the customer "How did we do? Reply 1 (bad) to 5 (great)" (`csat <question>` changes it, `csat off` stops it)',
     "",
     "`/threadline help` shows this again.",

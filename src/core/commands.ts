@@ -8,13 +8,14 @@ import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lane-names.js";
 import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
+import type { DailyReports } from "./operations/daily-report.js";
+import type { ChannelReports } from "./operations/report.js";
 import { ReportCommands } from "./operations/report.js";
 import { RotationCommands } from "./operations/rotation-commands.js";
 import { SatisfactionCommands } from "./operations/satisfaction.js";
 import type { AutoAssignments } from "./ports/auto-assignment.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
-import type { Reports } from "./ports/reports.js";
 import type { Satisfaction } from "./ports/satisfaction.js";
 import type { SlackPort } from "./ports/slack.js";
 import type { ConversationStore } from "./ports/store.js";
@@ -60,7 +61,7 @@ export interface CommandOptions {
   /** Customer satisfaction's settings; without them `csat` says it is unavailable. */
   readonly satisfaction?: Satisfaction;
   /** A channel's history; without it `report` says it is unavailable. */
-  readonly reports?: Reports;
+  readonly reports?: { readonly channel: ChannelReports; readonly daily: DailyReports };
 }
 
 const managing = "connect, disconnect or move inboxes";
@@ -130,7 +131,7 @@ export class SlashCommands {
       ? new SatisfactionCommands(options.satisfaction, store, this.policy, this.membership, logger)
       : null;
     this.reports = options.reports
-      ? new ReportCommands(options.reports, store, channels, this.membership, logger, now)
+      ? new ReportCommands(options.reports.channel, options.reports.daily, this.membership, logger)
       : null;
   }
 

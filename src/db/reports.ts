@@ -1,5 +1,5 @@
 import type { ChannelKind } from "../core/model.js";
-import type { ReportHistory, ReportPeriod, Reports } from "../core/ports/reports.js";
+import type { DailySchedule, ReportHistory, ReportPeriod, Reports } from "../core/ports/reports.js";
 import type { SqlDatabase } from "./sql/database.js";
 import { type PreparedStatement, type StatementDefinition, statement } from "./sql/statement.js";
 
@@ -79,7 +79,59 @@ const scores = statement<Range, { score: number | null }>("report_scores", ({ db
     .where("answeredAt", "<", p.to),
 );
 
-const definitions = { opened, closed, messages, nudges, scores };
+const readSchedule = statement<{ channelId: string }, { time: string; lastPostedDay: string | null }>(
+  "report_schedule_read",
+  ({ db }, p) =>
+    db.selectFrom("DailyReport").select(["time", "lastPostedDay"]).where("slackChannelId", "=", p.channelId),
+);
+
+const saveSchedule = statement<{ channelId: string; time: string; userId: string; now: Date }, never>(
+  "report_schedule_save",
+  ({ db }, p) =>
+    db
+      .insertInto("DailyReport")
+      .values({ slackChannelId: p.channelId, time: p.time, updatedBy: p.userId, updatedAt: p.now })
+      .onConflict((conflict) =>
+        conflict
+          .column("slackChannelId")
+          .doUpdateSet({ time: p.time, updatedBy: p.userId, updatedAt: p.now }),
+      ),
+);
+
+const deleteSchedule = statement<{ channelId: string }, never>("report_schedule_delete", ({ db }, p) =>
+  db.deleteFrom("DailyReport").where("slackChannelId", "=", p.channelId),
+);
+
+/** One statement: racing jobs (two instances, two chains) meet on the row, and one of them wins the day. */
+const claimDay = statement<{ channelId: string; time: string; day: string; jobId: number }, { time: string }>(
+  "report_claim_day",
+  ({ db }, p) =>
+    db
+      .updateTable("DailyReport")
+      .set({ lastPostedDay: p.day, lastJobId: p.jobId })
+      .where("slackChannelId", "=", p.channelId)
+      .where("time", "=", p.time)
+      .where((eb) =>
+        eb.or([
+          eb("lastPostedDay", "is", null),
+          eb("lastPostedDay", "<>", p.day),
+          eb("lastJobId", "=", p.jobId),
+        ]),
+      )
+      .returning("time"),
+);
+
+const definitions = {
+  opened,
+  closed,
+  messages,
+  nudges,
+  scores,
+  readSchedule,
+  saveSchedule,
+  deleteSchedule,
+  claimDay,
+};
 type Prepared<T> = T extends StatementDefinition<infer V, infer R> ? PreparedStatement<V, R> : never;
 
 const dateOf = (value: Date | string): Date =>
@@ -126,5 +178,19 @@ export class SqlReports implements Reports {
       nudges: nudgeRows.length,
       scores: scoreRows.flatMap((row) => (row.score === null ? [] : [Number(row.score)])),
     };
+  }
+
+  async dailySchedule(channelId: string): Promise<DailySchedule | null> {
+    const [row] = await this.statements.readSchedule.read({ channelId });
+    return row ? { time: row.time, lastPostedDay: row.lastPostedDay } : null;
+  }
+
+  async setDailySchedule(channelId: string, time: string | null, userId: string): Promise<void> {
+    if (time === null) await this.statements.deleteSchedule.commitNow({ channelId });
+    else await this.statements.saveSchedule.commitNow({ channelId, time, userId, now: new Date() });
+  }
+
+  async claimDay(channelId: string, time: string, day: string, jobId: number): Promise<boolean> {
+    return (await this.statements.claimDay.commitNow({ channelId, time, day, jobId })).length > 0;
   }
 }

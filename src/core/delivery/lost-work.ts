@@ -30,6 +30,8 @@ export function lostWork(job: QueuedJob): string {
       return `the reminder of ${job.payload.userId} on conversation ${job.payload.conversationId} did not fire`;
     case "slack.nudge":
       return `the response-time nudge of conversation ${job.payload.conversationId} was not posted`;
+    case "slack.dailyReport":
+      return `the daily report of channel ${job.payload.channelId} was not posted, and the next ones are not scheduled until \`/threadline report daily\` is set again`;
     case "contact.refreshProfile":
       return `the contact's name and picture of conversation ${job.payload.conversationId} were not refreshed`;
   }

@@ -9,6 +9,7 @@ import type { CoreLogger } from "../ports/logger.js";
 import type { ReportHistory, Reports } from "../ports/reports.js";
 import type { ConversationStore } from "../ports/store.js";
 import { instantOf, startOfLocalDay, wallClock } from "../zoned-time.js";
+import type { DailyReports } from "./daily-report.js";
 
 export type ReportRange = "today" | "7d" | "30d";
 
@@ -134,54 +135,87 @@ const titles: Record<ReportRange, string> = {
   "30d": "The last 30 days",
 };
 
-/** `/threadline report [today | 7d | 30d]`: this channel's numbers, for whoever is in it. */
-export class ReportCommands {
+/** A channel's report over a period, as text: what the command answers and the daily post says. */
+export class ChannelReports {
   constructor(
     private readonly reports: Reports,
     private readonly store: ConversationStore,
     private readonly channels: ChannelRegistry,
-    private readonly membership: ChannelMembership,
-    private readonly logger: CoreLogger,
     private readonly now: () => number,
   ) {}
 
-  async run(rest: string, context: { channelId: string; userId: string }): Promise<string> {
-    const words = rest.trim().toLowerCase().split(/\s+/).filter(Boolean);
-    const [first = "today"] = words;
-    if (first === "daily") {
-      this.logger.info({ ...context, words }, "report daily refused: not available");
-      return "Daily report posts are not available on this Threadline server yet. `/threadline report today` shows today's numbers.";
-    }
-    if (words.length > 1 || !(first in titles)) {
-      return `\`${rest.trim()}\` is not a period I know: \`/threadline report\` (today), \`report 7d\` or \`report 30d\`.`;
-    }
-    const refused = await this.membership.refusal(
-      context.userId,
-      context.channelId,
-      "see this channel's report",
-    );
-    if (refused) {
-      this.logger.warn({ ...context }, "report refused: not in the channel");
-      return refused;
-    }
-    const range = first as ReportRange;
-    const team = await this.store.teamSettings(context.channelId);
+  /** The channel's time zone: its business hours', else UTC. */
+  async timeZone(channelId: string): Promise<string> {
+    return teamHours(await this.store.teamSettings(channelId))?.timeZone ?? "UTC";
+  }
+
+  async text(channelId: string, range: ReportRange | "24h"): Promise<string> {
+    const team = await this.store.teamSettings(channelId);
     const hours = teamHours(team);
     const now = this.now();
-    const from = periodStart(range, now, hours?.timeZone ?? "UTC");
+    const from = range === "24h" ? now - dayMs : periodStart(range, now, hours?.timeZone ?? "UTC");
     const history = await this.reports.history({
-      channelId: context.channelId,
+      channelId,
       from: new Date(from),
       to: new Date(now + 1),
       waitsFrom: new Date(from - waitLookBackMs),
     });
-    this.logger.info({ ...context, range }, "report shown");
     return reportText(summarize(history, from, hours), {
-      title: `${titles[range]} in this channel`,
+      title:
+        range === "24h"
+          ? "Daily report: the last 24 hours in this channel"
+          : `${titles[range]} in this channel`,
       labels: (kind) =>
         Object.hasOwn(this.channels, kind) ? this.channels[kind as ChannelKind].label : kind,
       targetMinutes: team.slaMinutes ?? null,
       businessTime: hours !== null,
     });
+  }
+}
+
+const dailyTime = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+
+/** `/threadline report [today | 7d | 30d]`, `report daily HH:MM | off`: this channel's numbers, for whoever is in it. */
+export class ReportCommands {
+  constructor(
+    private readonly reports: ChannelReports,
+    private readonly daily: DailyReports,
+    private readonly membership: ChannelMembership,
+    private readonly logger: CoreLogger,
+  ) {}
+
+  async run(rest: string, context: { channelId: string; userId: string }): Promise<string> {
+    const words = rest.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const [first = "today", second] = words;
+    const daily = first === "daily";
+    if (daily ? words.length > 2 : words.length > 1 || !(first in titles)) {
+      return `\`${rest.trim()}\` is not a report I know: \`/threadline report\` (today), \`report 7d\`, \`report 30d\`, or \`report daily 09:00\` (\`report daily off\`).`;
+    }
+    const refused = await this.membership.refusal(
+      context.userId,
+      context.channelId,
+      daily ? "change this channel's daily report" : "see this channel's report",
+    );
+    if (refused) {
+      this.logger.warn({ ...context, words }, "report refused: not in the channel");
+      return refused;
+    }
+    if (daily) return this.schedule(second, context);
+    this.logger.info({ ...context, range: first }, "report shown");
+    return this.reports.text(context.channelId, first as ReportRange);
+  }
+
+  private async schedule(
+    word: string | undefined,
+    context: { channelId: string; userId: string },
+  ): Promise<string> {
+    if (word === undefined) return this.daily.describe(context.channelId);
+    if (word === "off") return this.daily.set(context.channelId, null, context.userId);
+    const match = dailyTime.exec(word);
+    if (!match) {
+      return `\`${word}\` is not a time of day: give it as HH:MM, 24-hour (\`/threadline report daily 09:00\`), or \`off\`.`;
+    }
+    const time = `${match[1]?.padStart(2, "0")}:${match[2]}`;
+    return this.daily.set(context.channelId, time, context.userId);
   }
 }

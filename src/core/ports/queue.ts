@@ -14,6 +14,7 @@ export type JobKind =
   | "slack.reminder"
   | "slack.postAutoReply"
   | "slack.nudge"
+  | "slack.dailyReport"
   | "customer.send"
   | "contact.refreshProfile";
 
@@ -44,6 +45,8 @@ export interface JobPayloads {
    * ms) has ended (a reply, a close, the assignee's note) or the team cleared its response-time target.
    */
   "slack.nudge": { conversationId: number; since: number };
+  /** At its `runAt`, the channel's report of the last 24 hours, if `time` is still its daily time (then the next). */
+  "slack.dailyReport": { channelId: string; time: string };
   "customer.send": { messageId: number };
   /**
    * Looks the contact's profile up and stores it. `inline`: queued on the conversation's Slack lane ahead of

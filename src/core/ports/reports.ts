@@ -32,6 +32,20 @@ export interface ReportPeriod {
   readonly waitsFrom: Date;
 }
 
+export interface DailySchedule {
+  /** "HH:MM" in the channel's time zone. */
+  readonly time: string;
+  readonly lastPostedDay: string | null;
+}
+
 export interface Reports {
   history(period: ReportPeriod): Promise<ReportHistory>;
+  dailySchedule(channelId: string): Promise<DailySchedule | null>;
+  /** Sets the channel's daily post at `time`, or stops it (null). */
+  setDailySchedule(channelId: string, time: string | null, userId: string): Promise<void>;
+  /**
+   * Claims `day`'s post for job `jobId` if the schedule is still at `time` and the day is not posted by another
+   * job (the same job may claim again: a retry). False when the post is not this job's to make.
+   */
+  claimDay(channelId: string, time: string, day: string, jobId: number): Promise<boolean>;
 }

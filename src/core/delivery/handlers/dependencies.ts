@@ -21,4 +21,6 @@ export interface HandlerDependencies {
   readonly lookupPatienceMs?: number;
   /** A person's reminder fired or was dropped: their App Home no longer lists it. */
   readonly reminderSettled?: (userId: string) => void;
+  /** Posts a channel's daily report (job id: its claim on the day). */
+  readonly dailyReport?: (channelId: string, time: string, jobId: number) => Promise<void>;
 }

@@ -43,6 +43,9 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     "slack.nudge": nudge(deps),
     "customer.send": customerSend(deps, threads, earlier, replyOutcomes(deps)),
     "contact.refreshProfile": refreshProfile(deps, threads),
+    "slack.dailyReport": async (job) => {
+      await deps.dailyReport?.(job.payload.channelId, job.payload.time, job.id);
+    },
   };
   return Object.fromEntries(
     Object.entries(handlers).map(([kind, handler]) => [
