@@ -10,7 +10,7 @@ import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
 import type { DailyReports } from "./operations/daily-report.js";
 import type { ChannelReports } from "./operations/report.js";
-import { ReportCommands } from "./operations/report.js";
+import { ReportCommands } from "./operations/report-commands.js";
 import { RotationCommands } from "./operations/rotation-commands.js";
 import { SatisfactionCommands } from "./operations/satisfaction.js";
 import type { AutoAssignments } from "./ports/auto-assignment.js";

@@ -26,3 +26,5 @@ export const reminderLane = (userId: string, conversationId: number, runAt: numb
 /** Each response-time nudge waits on a lane of its own, named by its wait, so it holds back nothing. */
 export const nudgeLane = (conversationId: number, since: number) => `nudge:${conversationId}:${since}`;
 export const reminderLanePrefix = (userId: string) => `reminder:${userId}:`;
+/** Each daily report post waits on a lane of its own, named by its time, so a changed time never waits behind it. */
+export const reportLane = (channelId: string, runAt: number) => `report:${channelId}:${runAt}`;

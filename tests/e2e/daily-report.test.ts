@@ -28,7 +28,7 @@ const posts = () =>
 const skipped = () => harness.logs.lines.filter((line) => line.msg.startsWith("daily report skipped")).length;
 
 describe("/threadline report daily", () => {
-  it("posts once a day at its time, survives a restart, and stops when turned off", async () => {
+  it("posts once a day at its time, survives a restart, follows a new time, and stops when turned off", async () => {
     expect(await harness.command("report daily")).toContain("*Daily report:* off");
     expect(await harness.command("report daily 9:00")).toContain(
       "Saved. *Daily report:* posted here every day at 09:00 (UTC time)",
@@ -51,12 +51,17 @@ describe("/threadline report daily", () => {
     await harness.idle();
     expect(posts()).toHaveLength(2);
 
+    // An earlier time posts at that time, not behind the jobs already waiting for the old one.
+    await harness.command("report daily 08:00");
+    ahead = nextRun("08:00", clock(), "UTC").at + 1_000 - Date.now();
+    await waitFor(() => posts().length === 3);
+
     expect(await harness.command("report daily off")).toContain("*Daily report:* off");
     const before = skipped();
     ahead += day;
     await waitFor(() => skipped() > before);
     await harness.idle();
-    expect(posts()).toHaveLength(2);
+    expect(posts()).toHaveLength(3);
   });
 
   it("refuses a time that is not one, and outsiders", async () => {

@@ -1,3 +1,4 @@
+import { reportLane } from "../lane-names.js";
 import type { CoreLogger } from "../ports/logger.js";
 import type { Reports } from "../ports/reports.js";
 import type { SlackPort } from "../ports/slack.js";
@@ -16,8 +17,6 @@ export function nextRun(time: string, now: number, timeZone: string): { at: numb
     if (at > now) return { at, day: new Date(local).toISOString().slice(0, 10) };
   }
 }
-
-export const reportLane = (channelId: string) => `report:${channelId}`;
 
 /**
  * A channel's report posted every day at its time, by a delivery job due then (durable: it survives restarts and
@@ -71,7 +70,7 @@ export class DailyReports {
     await this.store.write({
       jobs: [
         {
-          lane: reportLane(channelId),
+          lane: reportLane(channelId, next.at),
           kind: "slack.dailyReport",
           payload: { channelId, time },
           runAt: next.at,
