@@ -30,6 +30,10 @@ import { InboxPolicy } from "./core/inbox-policy.js";
 import { customerLane, slackLane } from "./core/lane-names.js";
 import { ChannelMembership } from "./core/membership.js";
 import type { ChannelKind } from "./core/model.js";
+import { AutoAssigner } from "./core/operations/auto-assign.js";
+import { DailyReports } from "./core/operations/daily-report.js";
+import { ChannelReports } from "./core/operations/report.js";
+import { SatisfactionSurveys } from "./core/operations/satisfaction.js";
 import { ReactionTriage } from "./core/reaction-triage.js";
 import { Reminders } from "./core/reminders.js";
 import { SavedReplies, SavedReplyForm } from "./core/saved-replies.js";
@@ -139,7 +143,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     lanesOf: (id) => [slackLane(id), customerLane(id)],
     onError: (error) => logger.warn({ err: error }, "database connection error outside a request"),
   });
-  const { store, queue, pacing, customerView, tags, campaigns } = database;
+  const { store, queue, pacing, customerView, tags, campaigns, autoAssignments, satisfaction, reports } =
+    database;
   const activity = new Activity();
   const slackApp = createSlackApp(config, logger, activity, overrides.slackClientOptions);
   const metrics = new Metrics({
@@ -175,6 +180,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     { ...defaultHomeOptions, ...overrides.home },
     (publish) => activity.track(publish),
     database.scheduledMessages,
+    (userId) => autoAssignments.isPaused(userId),
   );
   const assignees = new AssigneesInChannel(
     store,
@@ -184,6 +190,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   );
   directory.onMembersLoaded((channelId) => assignees.checkSoon(channelId, "members reloaded"));
 
+  const channelReports = new ChannelReports(reports, store, channels, now);
+  const dailyReports = new DailyReports(
+    reports,
+    channelReports,
+    store,
+    slack,
+    logger.child({ component: "reports" }),
+    now,
+  );
   const deliveryLogger = logger.child({ component: "delivery" });
   const handlerDependencies: HandlerDependencies = {
     store,
@@ -204,6 +219,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       ratePerSecond: config.campaignRatePerSecond,
       progressEveryMs: overrides.campaignProgressEveryMs ?? campaignProgressEveryMs,
     },
+    dailyReport: (channelId, time, jobId) => dailyReports.post(channelId, time, jobId),
     ...(overrides.delivery?.lookupPatienceMs === undefined
       ? {}
       : { lookupPatienceMs: overrides.delivery.lookupPatienceMs }),
@@ -254,6 +270,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       scheduled: scheduledSends,
       tagging: new ContactTagging(tags, queue, logger.child({ component: "tags" }), now),
     },
+    satisfaction,
   );
   const ai = createAssistant(
     config,
@@ -268,6 +285,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       now,
     },
     overrides.ai,
+  );
+  const surveys = new SatisfactionSurveys(
+    satisfaction,
+    store,
+    channels,
+    logger.child({ component: "satisfaction" }),
+    now,
   );
   const actions = new ConversationActions(
     store,
@@ -286,9 +310,38 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
           );
       }
     },
+    (conversationId) => {
+      activity
+        .track(() => surveys.conversationClosed(conversationId))
+        .catch((error: unknown) =>
+          logger.warn({ err: error, conversationId }, "could not send the satisfaction question"),
+        );
+    },
   );
+  const autoAssigner = new AutoAssigner(
+    autoAssignments,
+    store,
+    slack,
+    logger.child({ component: "autoassign" }),
+    (userIds) => home.refresh(userIds),
+  );
+  conversations.onCustomerWrote((conversationId) => {
+    // After the webhook's commit, beside its answer: a failure leaves the conversation for the next message.
+    activity
+      .track(() => autoAssigner.customerWrote(conversationId))
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: error, conversationId },
+          "automatic assignment failed; the next customer message tries again",
+        ),
+      );
+  });
   const commands = new SlashCommands(store, slack, channels, logger.child({ component: "commands" }), {
     policy: inboxPolicy,
+    autoAssignments,
+    satisfaction,
+    reports: { channel: channelReports, daily: dailyReports },
+    pauseChanged: (userId) => home.refresh([userId]),
     now,
     membership,
     savedReplies,

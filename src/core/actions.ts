@@ -33,6 +33,8 @@ export class ConversationActions {
     private readonly logger: CoreLogger,
     /** Told of every change once committed (App Home refreshes the homes it concerns). */
     private readonly changed: (before: Conversation, changes: ConversationChanges) => void = () => {},
+    /** Told of a conversation closed (the satisfaction question follows). */
+    private readonly closed: (conversationId: number) => void = () => {},
   ) {}
 
   async assigneeOptions(
@@ -151,6 +153,7 @@ export class ConversationActions {
     await this.store.write({ conversations: [[conversationId, decision.changes]], jobs });
     this.logger.info({ conversationId, user: context.userId, ...decision.changes }, decision.log);
     this.changed(found.conversation, decision.changes);
+    if (decision.changes.status === "closed") this.closed(conversationId);
     return { result: "done" };
   }
 }

@@ -2,6 +2,7 @@ import { type CampaignRequest, parseCampaignCommand } from "./campaigns/campaign
 import { commandExamples, exampleAddress, kindsOf } from "./command-help.js";
 import { parseTeamCommand, type TeamCommand } from "./hours/team-commands.js";
 import type { ChannelKind } from "./model.js";
+import type { RotationCommand } from "./operations/rotation-commands.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import { parseSnippetCommand, type SnippetCommand } from "./snippet-text.js";
 import type { StartRequest } from "./start-conversation.js";
@@ -15,6 +16,9 @@ export type SlashCommand =
   | { readonly name: "find"; readonly text: string }
   | { readonly name: "forget"; readonly text: string }
   | { readonly name: "team"; readonly command: TeamCommand }
+  | { readonly name: "rotation"; readonly command: RotationCommand }
+  | { readonly name: "csat"; readonly text: string }
+  | { readonly name: "report"; readonly text: string }
   | { readonly name: "help" }
   | { readonly name: "template" }
   | { readonly name: "snippet"; readonly command: SnippetCommand }
@@ -95,6 +99,22 @@ export function parseSlashCommand(text: string, channels: ChannelRegistry): Slas
       return "problem" in parsed
         ? { name: "invalid", problem: parsed.problem }
         : { name: "team", command: parsed };
+    }
+    case "report":
+      return { name: "report", text: afterVerb.exec(text)?.[1]?.trim() ?? "" };
+    case "csat":
+      return { name: "csat", text: afterVerb.exec(text)?.[1]?.trim() ?? "" };
+    case "autoassign":
+      return { name: "rotation", command: { name: "autoassign", words: args } };
+    case "pause":
+    case "resume": {
+      const name = verb.toLowerCase() as "pause" | "resume";
+      return args.length === 0
+        ? { name: "rotation", command: { name } }
+        : {
+            name: "invalid",
+            problem: `\`${name}\` takes no arguments: it ${name === "pause" ? "takes you out of" : "puts you back in"} automatic assignment. For example: \`/threadline ${name}\`.`,
+          };
     }
     case "":
     case "help":

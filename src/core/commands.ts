@@ -10,10 +10,17 @@ import { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lane-names.js";
 import { ChannelMembership } from "./membership.js";
 import type { ChannelKind, Inbox } from "./model.js";
+import type { DailyReports } from "./operations/daily-report.js";
+import type { ChannelReports } from "./operations/report.js";
+import { ReportCommands } from "./operations/report-commands.js";
+import { RotationCommands } from "./operations/rotation-commands.js";
+import { SatisfactionCommands } from "./operations/satisfaction.js";
+import type { AutoAssignments } from "./ports/auto-assignment.js";
 import type { CampaignStore, ContactTags } from "./ports/campaigns.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { DeliveryQueue } from "./ports/queue.js";
+import type { Satisfaction } from "./ports/satisfaction.js";
 import type { SlackPort } from "./ports/slack.js";
 import type { ConversationStore } from "./ports/store.js";
 import type { SavedReplies } from "./saved-replies.js";
@@ -63,6 +70,14 @@ export interface CommandOptions {
     readonly queue: Pick<DeliveryQueue, "enqueue">;
     readonly settings: CampaignSettings;
   };
+  /** Automatic assignment's settings; without them `autoassign`, `pause` and `resume` say it is unavailable. */
+  readonly autoAssignments?: AutoAssignments;
+  /** Told of someone who paused or resumed (their App Home shows it). */
+  readonly pauseChanged?: (userId: string) => void;
+  /** Customer satisfaction's settings; without them `csat` says it is unavailable. */
+  readonly satisfaction?: Satisfaction;
+  /** A channel's history; without it `report` says it is unavailable. */
+  readonly reports?: { readonly channel: ChannelReports; readonly daily: DailyReports };
 }
 
 const managing = "connect, disconnect or move inboxes";
@@ -89,6 +104,9 @@ export class SlashCommands {
   private readonly eraser: ContactEraser;
   private readonly tagging: ContactTagging | null;
   private readonly campaigns: Campaigns | null;
+  private readonly rotations: RotationCommands | null;
+  private readonly surveys: SatisfactionCommands | null;
+  private readonly reports: ReportCommands | null;
 
   private readonly policy: InboxPolicy;
   private readonly membership: ChannelMembership;
@@ -132,6 +150,23 @@ export class SlashCommands {
           logger,
           now,
         )
+      : null;
+    this.rotations = options.autoAssignments
+      ? new RotationCommands(
+          options.autoAssignments,
+          store,
+          slack,
+          this.policy,
+          this.membership,
+          logger,
+          options.pauseChanged,
+        )
+      : null;
+    this.surveys = options.satisfaction
+      ? new SatisfactionCommands(options.satisfaction, store, this.policy, this.membership, logger)
+      : null;
+    this.reports = options.reports
+      ? new ReportCommands(options.reports.channel, options.reports.daily, this.membership, logger)
       : null;
   }
 
@@ -194,6 +229,24 @@ export class SlashCommands {
       }
       case "campaign":
         return this.campaigns ? this.campaigns.preview(command.request, context) : { text: unavailable };
+      case "rotation":
+        return {
+          text: this.rotations
+            ? await this.rotations.run(command.command, context)
+            : "Automatic assignment is not available on this Threadline server.",
+        };
+      case "report":
+        return {
+          text: this.reports
+            ? await this.reports.run(command.text, context)
+            : "Reports are not available on this Threadline server.",
+        };
+      case "csat":
+        return {
+          text: this.surveys
+            ? await this.surveys.run(command.text, context)
+            : "Customer satisfaction questions are not available on this Threadline server.",
+        };
     }
   }
 

@@ -16,10 +16,12 @@ import type {
   MessageStatus,
   SentPart,
 } from "./model.js";
+import { scoreLine, scoreOf, surveyWindowMs } from "./operations/satisfaction.js";
 import { type OptInChange, optInChange } from "./policies/channel-rules.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { NewJob } from "./ports/queue.js";
+import type { OpenSurvey, Satisfaction } from "./ports/satisfaction.js";
 import type {
   ConversationStore,
   InboundEffects,
@@ -84,6 +86,8 @@ export type ReplyOutcome =
  * transaction and returns; the delivery queue does the slow part.
  */
 export class Conversations {
+  private readonly customerWroteListeners: ((conversationId: number) => void)[] = [];
+
   constructor(
     private readonly store: ConversationStore,
     private readonly channels: ChannelRegistry,
@@ -92,15 +96,29 @@ export class Conversations {
     private readonly now: () => number = Date.now,
     /** What a thread reply may ask for besides being sent as typed. */
     private readonly replyKinds: ReplyKinds = {},
+    /** Satisfaction questions waiting for an answer; without it, every message is an ordinary one. */
+    private readonly satisfaction: Satisfaction | null = null,
   ) {}
 
+  /** Called once a customer's new message is committed (automatic assignment looks at its conversation). */
+  onCustomerWrote(listener: (conversationId: number) => void): void {
+    this.customerWroteListeners.push(listener);
+  }
+
   async receive(inbound: InboundMessage): Promise<InboundOutcome> {
-    const outcome = await this.store.recordInbound(inbound, (state) => this.inboundEffects(inbound, state));
+    const answer = await this.surveyAnswer(inbound);
+    const outcome = await this.store.recordInbound(inbound, (state) =>
+      this.inboundEffects(inbound, state, answer?.survey.conversationId === state.conversation.id),
+    );
+    if (outcome.result === "recorded" && answer?.survey.conversationId === outcome.conversationId) {
+      await this.recordScore(answer.survey, answer.score);
+    }
     if (outcome.result === "recorded") {
       this.logger.info(
         { conversationId: outcome.conversationId, messageId: outcome.messageId, channel: inbound.kind },
         "inbound message recorded",
       );
+      for (const listener of this.customerWroteListeners) listener(outcome.conversationId);
     } else {
       this.logger.info(
         { messageId: outcome.messageId, providerMessageId: inbound.providerMessageId },
@@ -265,6 +283,29 @@ export class Conversations {
     };
   }
 
+  /** The survey a customer's message answers: one digit from 1 to 5, within a day of the question. */
+  private async surveyAnswer(inbound: InboundMessage): Promise<{ survey: OpenSurvey; score: number } | null> {
+    const score = this.satisfaction ? scoreOf(inbound) : null;
+    if (score === null || !this.satisfaction) return null;
+    const survey = await this.satisfaction.openSurvey(inbound, new Date(this.now() - surveyWindowMs));
+    return survey ? { survey, score } : null;
+  }
+
+  private async recordScore(survey: OpenSurvey, score: number): Promise<void> {
+    if (!(await this.satisfaction?.answer(survey.surveyId, score, new Date(this.now())))) return;
+    const { conversationId } = survey;
+    await this.store.write({
+      jobs: [
+        {
+          lane: slackLane(conversationId),
+          kind: "slack.notice",
+          payload: { conversationId, text: scoreLine(score) },
+        },
+      ],
+    });
+    this.logger.info({ conversationId, surveyId: survey.surveyId, score }, "satisfaction answer recorded");
+  }
+
   /** How long the customer had waited when this reply came, if it ended a wait. */
   private async firstResponse(context: ConversationContext): Promise<FirstResponse | null> {
     const since = context.conversation.unansweredSince;
@@ -345,9 +386,14 @@ export class Conversations {
   }
 
   /** What a customer's message changes besides itself: reopening, the reply window, opt-out, and the jobs. */
-  private inboundEffects(inbound: InboundMessage, state: InboundState): InboundEffects {
+  private inboundEffects(
+    inbound: InboundMessage,
+    state: InboundState,
+    /** The customer's answer to the satisfaction question: it neither reopens nor starts a wait. */
+    surveyAnswer = false,
+  ): InboundEffects {
     const { contact, conversation, created } = state;
-    const reopened = conversation.status === "closed";
+    const reopened = conversation.status === "closed" && !surveyAnswer;
     // A provider may redeliver an old message after newer ones: the reply window counts from the latest.
     const latest = conversation.lastInboundAt;
     const channel = this.channels[inbound.kind];
@@ -355,7 +401,9 @@ export class Conversations {
     // Per conversation (inbox × contact): providers block a customer per sending number.
     const optInChanged = optIn !== null && (optIn.change === "opt_out") !== conversation.optedOut;
     const optedOut = optInChanged ? optIn.change === "opt_out" : conversation.optedOut;
-    const service = serviceOnInbound(state.team, conversation, this.now(), !optedOut && channel.enabled);
+    const service = surveyAnswer
+      ? { conversation: {}, awayReply: null, nudgeAt: null, unansweredSince: 0 }
+      : serviceOnInbound(state.team, conversation, this.now(), !optedOut && channel.enabled);
     // The one text confirming an opt-out the provider did not see; an away reply never goes to an opted-out customer.
     const confirmation = optInChanged ? (optIn?.confirmation ?? null) : null;
     const autoReply = confirmation ?? service.awayReply;

@@ -44,6 +44,8 @@ export class AppHome {
     private readonly background: (publish: () => Promise<void>) => Promise<void> = (publish) => publish(),
     /** The messages people scheduled (`later <when>: …`); none listed without it. */
     private readonly scheduledMessages: Pick<ScheduledMessageStore, "pendingBy"> | null = null,
+    /** Whether the person paused automatic assignment. */
+    private readonly isPaused: (userId: string) => Promise<boolean> = async () => false,
   ) {}
 
   /** The person opened their home tab. */
@@ -80,11 +82,12 @@ export class AppHome {
     const limit = this.options.listLimit;
     const inboxes = await this.visibleInboxes(userId);
     const inboxIds = inboxes.map((inbox) => inbox.id);
-    const [assigned, scheduled, queues, written] = await Promise.all([
+    const [assigned, scheduled, queues, written, paused] = await Promise.all([
       this.store.openAssignedTo(userId, inboxIds, limit),
       this.store.remindersOf(userId, inboxIds),
       this.store.unassignedOpen(inboxIds, limit),
       this.scheduledMessages?.pendingBy(userId) ?? [],
+      this.isPaused(userId),
     ]);
     // A due reminder is firing (its job is still running): it is no longer the person's to wait for.
     const reminders = scheduled.filter((reminder) => reminder.runAt.getTime() > this.now());
@@ -120,6 +123,7 @@ export class AppHome {
           threadTs: message.threadTs,
           preview: message.body.length > 80 ? `${message.body.slice(0, 79)}…` : message.body,
         })),
+      paused,
     });
     this.logger.info(
       { user: userId, assigned: assigned.total, inboxes: inboxes.length, reminders: reminders.length },

@@ -28,3 +28,5 @@ export const nudgeLane = (conversationId: number, since: number) => `nudge:${con
 export const reminderLanePrefix = (userId: string) => `reminder:${userId}:`;
 /** A scheduled message's due send: a lane of its own, so waiting for its time holds nothing else back. */
 export const scheduledLane = (scheduledId: number) => `scheduled:${scheduledId}`;
+/** Each daily report post waits on a lane of its own, named by its time, so a changed time never waits behind it. */
+export const reportLane = (channelId: string, runAt: number) => `report:${channelId}:${runAt}`;

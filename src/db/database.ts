@@ -1,7 +1,10 @@
+import type { AutoAssignments } from "../core/ports/auto-assignment.js";
 import type { CampaignStore, ContactTags } from "../core/ports/campaigns.js";
 import type { CustomerView } from "../core/ports/customer-view.js";
 import type { PostPacing } from "../core/ports/pacing.js";
 import type { DeliveryQueue } from "../core/ports/queue.js";
+import type { Reports } from "../core/ports/reports.js";
+import type { Satisfaction } from "../core/ports/satisfaction.js";
 import type { ScheduledMessageStore } from "../core/ports/scheduled-messages.js";
 import type { SnippetStore } from "../core/ports/snippets.js";
 import type { ConversationStore } from "../core/ports/store.js";
@@ -20,6 +23,12 @@ export interface AppDatabase {
   readonly customerView: CustomerView;
   readonly tags: ContactTags;
   readonly campaigns: CampaignStore;
+  /** Who is in each channel's rotation (automatic assignment), and who paused it. */
+  readonly autoAssignments: AutoAssignments;
+  /** Customer satisfaction questions, per channel, and the customers' answers. */
+  readonly satisfaction: Satisfaction;
+  /** A channel's history, counted for `/threadline report`. */
+  readonly reports: Reports;
   /**
    * Applies pending migrations, then opens the connections (for PostgreSQL, also starts hearing the other
    * instances' jobs).

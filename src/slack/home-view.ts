@@ -51,6 +51,13 @@ export function homeBlocks(home: HomeView, workspaceUrl: string): KnownBlock[] {
       `*${assigned.total}* open assigned to you  ·  *${unassigned}* unassigned in your inboxes  ·  *${reminders.length}* ${reminders.length === 1 ? "reminder" : "reminders"}`,
     ),
   ];
+  if (home.paused) {
+    blocks.push(
+      section(
+        "⏸️ *Paused:* no conversation is assigned to you automatically. `/threadline resume` puts you back in the rotation.",
+      ),
+    );
+  }
   if (assigned.items.length === 0) blocks.push(section("Nothing is assigned to you. 🎉"));
   for (const item of assigned.items) {
     blocks.push(section(`${link(item, workspaceUrl)} · ${item.channelLabel}\n${waiting(item, at)}`));

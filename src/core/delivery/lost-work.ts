@@ -36,6 +36,8 @@ export function lostWork(job: QueuedJob): string {
       return `scheduled message ${job.payload.scheduledId} (for ${job.payload.when}) was not sent; it shows as scheduled until cancelled`;
     case "slack.scheduledNotice":
       return `the line of scheduled message ${job.payload.scheduledId} (with its Cancel button) was not posted`;
+    case "slack.dailyReport":
+      return `the daily report of channel ${job.payload.channelId} was not posted, and the next ones are not scheduled until \`/threadline report daily\` is set again`;
     case "contact.refreshProfile":
       return `the contact's name and picture of conversation ${job.payload.conversationId} were not refreshed`;
     case "campaign.send":

@@ -92,4 +92,6 @@ export interface HomeView {
     /** The start of the text (Slack text). */
     readonly preview: string;
   }[];
+  /** Out of automatic assignment (`/threadline pause`) until they resume. */
+  readonly paused?: boolean;
 }

@@ -14,6 +14,7 @@ export type JobKind =
   | "slack.reminder"
   | "slack.postAutoReply"
   | "slack.nudge"
+  | "slack.dailyReport"
   | "customer.send"
   | "customer.scheduled"
   | "slack.scheduledNotice"
@@ -57,6 +58,8 @@ export interface JobPayloads {
   "customer.scheduled": { scheduledId: number; when: string };
   /** The "🕘 Scheduled for …" line, with its Cancel button, in the thread. */
   "slack.scheduledNotice": { scheduledId: number; text: string };
+  /** At its `runAt`, the channel's report of the last 24 hours, if `time` is still its daily time (then the next). */
+  "slack.dailyReport": { channelId: string; time: string };
   /**
    * Looks the contact's profile up and stores it. `inline`: queued on the conversation's Slack lane ahead of
    * its first post, so it never fails (a failed lookup hands over to a retrying job on the contact's lane).

@@ -1,3 +1,4 @@
+import { SqlAutoAssignments } from "../auto-assignment.js";
 import { SqlCampaignStore } from "../campaigns.js";
 import { SqlContactTags } from "../contact-tags.js";
 import { SqlCustomerView } from "../customer-view.js";
@@ -5,6 +6,8 @@ import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
 import { SqlSettings } from "../queries/settings.js";
+import { SqlReports } from "../reports.js";
+import { SqlSatisfaction } from "../satisfaction.js";
 import { SqlScheduledMessages } from "../scheduled-messages.js";
 import { SqlSnippetStore } from "../snippets.js";
 import { SqlConversationStore } from "../store/conversation-store.js";
@@ -29,6 +32,9 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     customerView: new SqlCustomerView(sql),
     tags: new SqlContactTags(sql),
     campaigns: new SqlCampaignStore(sql),
+    autoAssignments: new SqlAutoAssignments(sql),
+    satisfaction: new SqlSatisfaction(sql),
+    reports: new SqlReports(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { SqlAutoAssignments } from "../auto-assignment.js";
 import { SqlCampaignStore } from "../campaigns.js";
 import { SqlContactTags } from "../contact-tags.js";
 import { SqlCustomerView } from "../customer-view.js";
@@ -7,6 +8,8 @@ import { SqlDeliveryQueue } from "../delivery-queue/queue.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
 import { SqlPostPacing } from "../post-pacing.js";
 import { SqlSettings } from "../queries/settings.js";
+import { SqlReports } from "../reports.js";
+import { SqlSatisfaction } from "../satisfaction.js";
 import { SqlScheduledMessages } from "../scheduled-messages.js";
 import { SqlSnippetStore } from "../snippets.js";
 import { SqlConversationStore } from "../store/conversation-store.js";
@@ -31,6 +34,9 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
     customerView: new SqlCustomerView(sql),
     tags: new SqlContactTags(sql),
     campaigns: new SqlCampaignStore(sql),
+    autoAssignments: new SqlAutoAssignments(sql),
+    satisfaction: new SqlSatisfaction(sql),
+    reports: new SqlReports(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();

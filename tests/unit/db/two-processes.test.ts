@@ -50,6 +50,7 @@ function process(name: string, url: string, events: Event[], stall: (jobId: numb
     "slack.updateParent": run,
     "slack.notice": run,
     "slack.channelNotice": run,
+    "slack.dailyReport": run,
     "slack.erasePosts": run,
     "slack.postStarted": run,
     "slack.react": run,

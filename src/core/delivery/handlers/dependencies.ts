@@ -36,4 +36,6 @@ export interface HandlerDependencies {
     /** Least time between two edits of a campaign's progress message. */
     readonly progressEveryMs: number;
   };
+  /** Posts a channel's daily report (job id: its claim on the day). */
+  readonly dailyReport?: (channelId: string, time: string, jobId: number) => Promise<void>;
 }

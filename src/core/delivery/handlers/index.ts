@@ -50,6 +50,9 @@ export function deliveryHandlers(deps: HandlerDependencies): JobHandlers {
     "customer.scheduled": scheduledSend(deps),
     "campaign.send": campaignSend(deps),
     "campaign.progress": campaignProgress(deps),
+    "slack.dailyReport": async (job) => {
+      await deps.dailyReport?.(job.payload.channelId, job.payload.time, job.id);
+    },
   };
   return Object.fromEntries(
     Object.entries(handlers).map(([kind, handler]) => [
