@@ -26,7 +26,9 @@ function contactsNamed(
 ): { keys: ContactKey[]; shown: string } | null {
   const keys = kindsOf(channels).flatMap((kind): ContactKey[] => {
     const channel = channels[kind];
-    const address = channel.parseContactAddress?.(text) ?? channel.parseInboxAddress(text);
+    const address = channel.parseCustomerAddress
+      ? channel.parseCustomerAddress(text)
+      : (channel.parseContactAddress?.(text) ?? channel.parseInboxAddress(text));
     return address ? [{ kind, address }] : [];
   });
   const [first] = keys;

@@ -57,6 +57,11 @@ export const webchatChannel: ChannelDefinition<WebchatConfig> = {
         addressExample: "acme-store (the site's name)",
         enabled: config !== null,
         parseInboxAddress: parseSiteKey,
+        // A visitor is named by their address (the hash of their token), never by a site's name.
+        parseCustomerAddress: (input) => {
+          const address = input.trim().toLowerCase();
+          return isVisitorAddress(address) ? address : null;
+        },
         // A visitor's address is a hash: Slack shows their short name instead.
         formatAddress: (address) => (isVisitorAddress(address) ? visitorName(address) : address),
         fallbackContactName: visitorName,

@@ -109,6 +109,12 @@ export interface CustomerChannel {
    */
   parseContactAddress?(input: string): string | null;
   /**
+   * Parses the address of an existing customer an agent typed to name them (`/threadline forget`), for channels
+   * whose customers' addresses read unlike their inboxes' (a web chat visitor against a site key); without it,
+   * the contact address, else the inbox address, is read.
+   */
+  parseCustomerAddress?(input: string): string | null;
+  /**
    * The country (ISO 3166 alpha-2) an address is in, for channels whose addresses are phone numbers; null for a
    * number in no country (international networks such as +882 satellite phones).
    */
