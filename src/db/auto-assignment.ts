@@ -7,7 +7,8 @@ import type {
   Unassigned,
 } from "../core/ports/auto-assignment.js";
 import type { SqlDatabase } from "./sql/database.js";
-import { type PreparedStatement, type StatementDefinition, statement } from "./sql/statement.js";
+import { type Prepared, prepareAll } from "./sql/prepare-all.js";
+import { statement } from "./sql/statement.js";
 import { all, first } from "./sql/transaction.js";
 
 interface RotationRow {
@@ -130,21 +131,12 @@ const toSetting = (row: RotationRow): RotationSetting => ({
   lastAssigneeId: row.lastAssigneeId,
 });
 
-type Prepared<T> = T extends StatementDefinition<infer V, infer R> ? PreparedStatement<V, R> : never;
-
 /** Automatic assignment on either database, written once (decision 0024). */
 export class SqlAutoAssignments implements AutoAssignments {
-  private readonly statements: {
-    readonly [Name in keyof typeof definitions]: Prepared<(typeof definitions)[Name]>;
-  };
+  private readonly statements: Prepared<typeof definitions>;
 
   constructor(private readonly database: SqlDatabase) {
-    this.statements = Object.fromEntries(
-      Object.entries(definitions).map(([name, definition]) => [
-        name,
-        database.prepare(definition as StatementDefinition<unknown, unknown>),
-      ]),
-    ) as unknown as SqlAutoAssignments["statements"];
+    this.statements = prepareAll(database, definitions);
   }
 
   async rotation(channelId: string): Promise<RotationSetting | null> {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { AppError, errorMessage } from "../core/errors.js";
-import { readMigrationsList, sqliteFilePath } from "./migrate.js";
+import { migrationsState, sqliteFilePath } from "./migrate.js";
 
 export class DatabaseUnusable extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -61,15 +61,7 @@ export function inspectDatabase(databaseUrl: string, migrationsDir: string): Dat
           rolled_back_at: unknown;
         }[])
       : [];
-    const applied = new Set(
-      rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => r.migration_name),
-    );
-    const failed = rows
-      .filter((r) => r.finished_at === null && r.rolled_back_at === null)
-      .map((r) => r.migration_name);
-    const pending = readMigrationsList(migrationsDir)
-      .migrationDirectories.map((m) => m.path)
-      .filter((name) => !applied.has(name));
+    const { pending, failed } = migrationsState(rows, migrationsDir);
     return { file, state: "present", pending, failed };
   } catch (error) {
     throw new DatabaseUnusable(`cannot open ${file} for writing: ${errorMessage(error)}`, { cause: error });

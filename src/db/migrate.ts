@@ -195,3 +195,27 @@ function readMigrationScript(dir: string): { tag: "ok"; value: string } | { tag:
 function readTextOrNull(file: string): string | null {
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null;
 }
+
+/** A row of `_prisma_migrations`, as either database answers it. */
+export interface AppliedMigrationRow {
+  readonly migration_name: string;
+  readonly finished_at: unknown;
+  readonly rolled_back_at: unknown;
+}
+
+/** Which migrations of `migrationsDir` a database has yet to apply, and which it began and never finished. */
+export function migrationsState(
+  rows: readonly AppliedMigrationRow[],
+  migrationsDir: string,
+): { pending: string[]; failed: string[] } {
+  const applied = new Set(
+    rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => r.migration_name),
+  );
+  const failed = rows
+    .filter((r) => r.finished_at === null && r.rolled_back_at === null)
+    .map((r) => r.migration_name);
+  const pending = readMigrationsList(migrationsDir)
+    .migrationDirectories.map((m) => m.path)
+    .filter((name) => !applied.has(name));
+  return { pending, failed };
+}

@@ -1,7 +1,8 @@
 import type { ChannelKind } from "../core/model.js";
 import type { DailySchedule, ReportHistory, ReportPeriod, Reports } from "../core/ports/reports.js";
 import type { SqlDatabase } from "./sql/database.js";
-import { type PreparedStatement, type StatementDefinition, statement } from "./sql/statement.js";
+import { type Prepared, prepareAll } from "./sql/prepare-all.js";
+import { statement } from "./sql/statement.js";
 
 interface Range {
   channelId: string;
@@ -132,8 +133,6 @@ const definitions = {
   deleteSchedule,
   claimDay,
 };
-type Prepared<T> = T extends StatementDefinition<infer V, infer R> ? PreparedStatement<V, R> : never;
-
 const dateOf = (value: Date | string): Date =>
   value instanceof Date
     ? value
@@ -141,17 +140,10 @@ const dateOf = (value: Date | string): Date =>
 
 /** A channel's history for reports on either database, written once (decision 0024). Cold: a few reads. */
 export class SqlReports implements Reports {
-  private readonly statements: {
-    readonly [Name in keyof typeof definitions]: Prepared<(typeof definitions)[Name]>;
-  };
+  private readonly statements: Prepared<typeof definitions>;
 
   constructor(database: SqlDatabase) {
-    this.statements = Object.fromEntries(
-      Object.entries(definitions).map(([name, definition]) => [
-        name,
-        database.prepare(definition as StatementDefinition<unknown, unknown>),
-      ]),
-    ) as unknown as SqlReports["statements"];
+    this.statements = prepareAll(database, definitions);
   }
 
   async history(period: ReportPeriod): Promise<ReportHistory> {

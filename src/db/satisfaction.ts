@@ -2,7 +2,8 @@ import { sql } from "kysely";
 import type { ChannelKind } from "../core/model.js";
 import type { NewSurvey, OpenSurvey, Satisfaction, SurveySetting } from "../core/ports/satisfaction.js";
 import type { SqlDatabase } from "./sql/database.js";
-import { type PreparedStatement, type StatementDefinition, statement } from "./sql/statement.js";
+import { type Prepared, prepareAll } from "./sql/prepare-all.js";
+import { statement } from "./sql/statement.js";
 import { first } from "./sql/transaction.js";
 
 const readSetting = statement<{ channelId: string }, { question: string | null }>(
@@ -117,21 +118,12 @@ const definitions = {
   answer,
 };
 
-type Prepared<T> = T extends StatementDefinition<infer V, infer R> ? PreparedStatement<V, R> : never;
-
 /** Customer satisfaction on either database, written once (decision 0024). */
 export class SqlSatisfaction implements Satisfaction {
-  private readonly statements: {
-    readonly [Name in keyof typeof definitions]: Prepared<(typeof definitions)[Name]>;
-  };
+  private readonly statements: Prepared<typeof definitions>;
 
   constructor(private readonly database: SqlDatabase) {
-    this.statements = Object.fromEntries(
-      Object.entries(definitions).map(([name, definition]) => [
-        name,
-        database.prepare(definition as StatementDefinition<unknown, unknown>),
-      ]),
-    ) as unknown as SqlSatisfaction["statements"];
+    this.statements = prepareAll(database, definitions);
   }
 
   async setting(channelId: string): Promise<SurveySetting | null> {

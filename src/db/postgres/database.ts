@@ -1,15 +1,7 @@
-import { SqlAutoAssignments } from "../auto-assignment.js";
-import { SqlCampaignStore } from "../campaigns.js";
-import { SqlContactTags } from "../contact-tags.js";
-import { SqlCustomerView } from "../customer-view.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { migrateDatabase } from "../migrate.js";
-import { SqlPostPacing } from "../post-pacing.js";
+import { portsOnSql } from "../ports-on-sql.js";
 import { SqlSettings } from "../queries/settings.js";
-import { SqlReports } from "../reports.js";
-import { SqlSatisfaction } from "../satisfaction.js";
-import { SqlScheduledMessages } from "../scheduled-messages.js";
-import { SqlSnippetStore } from "../snippets.js";
 import { SqlConversationStore } from "../store/conversation-store.js";
 import { inTransaction, openPool } from "./pool.js";
 import { pgDeliveryQueue } from "./queue-dialect.js";
@@ -26,15 +18,7 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
   return {
     store: new SqlConversationStore(sql, queue, options.lanesOf, postgresStoreDialect),
     queue,
-    pacing: new SqlPostPacing(sql),
-    snippets: new SqlSnippetStore(sql),
-    scheduledMessages: new SqlScheduledMessages(sql),
-    customerView: new SqlCustomerView(sql),
-    tags: new SqlContactTags(sql),
-    campaigns: new SqlCampaignStore(sql),
-    autoAssignments: new SqlAutoAssignments(sql),
-    satisfaction: new SqlSatisfaction(sql),
-    reports: new SqlReports(sql),
+    ...portsOnSql(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.

@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { ConnectedInbox } from "../health.js";
-import { readMigrationsList } from "../migrate.js";
+import { migrationsState } from "../migrate.js";
 import { PostgresUnreachable, postgresWhere, problemOf } from "./connect-problem.js";
 import { appliedMigrations } from "./migration-lock.js";
 
@@ -39,15 +39,7 @@ export async function inspectPostgres(
   }
   try {
     const rows = (await appliedMigrations(client)) ?? [];
-    const applied = new Set(
-      rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => r.migration_name),
-    );
-    const failed = rows
-      .filter((r) => r.finished_at === null && r.rolled_back_at === null)
-      .map((r) => r.migration_name);
-    const pending = readMigrationsList(migrationsDir)
-      .migrationDirectories.map((m) => m.path)
-      .filter((name) => !applied.has(name));
+    const { pending, failed } = migrationsState(rows, migrationsDir);
     const inboxTable = await client.query(`SELECT to_regclass('public."Inbox"') AS name`);
     const inboxes =
       inboxTable.rows[0]?.name === null

@@ -1,17 +1,9 @@
 import type Database from "better-sqlite3";
-import { SqlAutoAssignments } from "../auto-assignment.js";
-import { SqlCampaignStore } from "../campaigns.js";
-import { SqlContactTags } from "../contact-tags.js";
-import { SqlCustomerView } from "../customer-view.js";
 import type { AppDatabase, DatabaseOptions } from "../database.js";
 import { SqlDeliveryQueue } from "../delivery-queue/queue.js";
 import { migrateDatabase, sqliteFilePath } from "../migrate.js";
-import { SqlPostPacing } from "../post-pacing.js";
+import { portsOnSql } from "../ports-on-sql.js";
 import { SqlSettings } from "../queries/settings.js";
-import { SqlReports } from "../reports.js";
-import { SqlSatisfaction } from "../satisfaction.js";
-import { SqlScheduledMessages } from "../scheduled-messages.js";
-import { SqlSnippetStore } from "../snippets.js";
 import { SqlConversationStore } from "../store/conversation-store.js";
 import { SqliteConnection } from "./connection.js";
 import { SqliteOwnerLocks } from "./owner-locks.js";
@@ -28,15 +20,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
   return {
     store: new SqlConversationStore(sql, queue, options.lanesOf),
     queue,
-    pacing: new SqlPostPacing(sql),
-    snippets: new SqlSnippetStore(sql),
-    scheduledMessages: new SqlScheduledMessages(sql),
-    customerView: new SqlCustomerView(sql),
-    tags: new SqlContactTags(sql),
-    campaigns: new SqlCampaignStore(sql),
-    autoAssignments: new SqlAutoAssignments(sql),
-    satisfaction: new SqlSatisfaction(sql),
-    reports: new SqlReports(sql),
+    ...portsOnSql(sql),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();
