@@ -39,7 +39,10 @@ import { Reminders } from "./core/reminders.js";
 import { SavedReplies, SavedReplyForm } from "./core/saved-replies.js";
 import { ScheduledSends } from "./core/scheduled-sends.js";
 import { SendAgain } from "./core/send-again.js";
+import { ConversationStarter } from "./core/start-conversation.js";
+import { StartPolicy } from "./core/start-limits.js";
 import { TranscriptAccessPolicy } from "./core/transcript-access.js";
+import { WorkflowSteps } from "./core/workflow-steps.js";
 import { createDatabase } from "./db/open.js";
 import { registerHealth } from "./http/health.js";
 import { mediaPath, registerMedia } from "./http/media.js";
@@ -392,6 +395,20 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       logger.child({ component: "saved-replies" }),
     ),
     ai,
+    workflowSteps: new WorkflowSteps(
+      new ConversationStarter(
+        store,
+        channels,
+        logger.child({ component: "workflow-steps" }),
+        new StartPolicy(config.starting, membership, store, channels),
+        now,
+      ),
+      actions,
+      store,
+      slack,
+      channels,
+      logger.child({ component: "workflow-steps" }),
+    ),
     logger: logger.child({ component: "slack" }),
   });
 
