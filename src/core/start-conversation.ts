@@ -28,7 +28,8 @@ export type StartResult =
       readonly messageId: number;
       readonly text: string;
     }
-  | { readonly result: "refused"; readonly reason: string };
+  /** `logged`: the reason as logged, the customer's number left out. */
+  | { readonly result: "refused"; readonly reason: string; readonly logged: string };
 
 const usage = "`/threadline text +15557654321 Your table is ready`";
 
@@ -59,7 +60,7 @@ export class ConversationStarter {
     const refuse = (reason: string): StartResult => {
       const logged = numberShownAs.reduce((text, shown) => text.replaceAll(shown, "<number>"), reason);
       this.logger.info({ ...context, from: request.from, reason: logged }, "conversation not started");
-      return { result: "refused", reason: `${reason} Nothing was sent.` };
+      return { result: "refused", reason: `${reason} Nothing was sent.`, logged };
     };
     if (!request.message.trim()) return refuse(`Say what to send, e.g. ${usage}.`);
     const sender = await this.policy.senderRefusal(context.userId, context.channelId);

@@ -61,7 +61,10 @@ export class WorkflowSteps {
     context: StepContext,
   ): Promise<StepOutcome<{ thread_url: string }>> {
     const started = await this.starter.begin(request, { ...context, byWorkflow: true });
-    if (started.result === "refused") return this.fail("send", context, started.reason, request.to);
+    if (started.result === "refused") {
+      this.logger.warn({ ...context, step: "send", reason: started.logged }, "workflow step failed");
+      return { result: "failed", reason: started.reason };
+    }
     const threadUrl = await this.threadLink(started.messageId);
     if (typeof threadUrl !== "string") return this.fail("send", context, threadUrl.reason, request.to);
     this.logger.info(
