@@ -42,7 +42,7 @@ import { SendAgain } from "./core/send-again.js";
 import { ConversationStarter } from "./core/start-conversation.js";
 import { StartPolicy } from "./core/start-limits.js";
 import { TranscriptAccessPolicy } from "./core/transcript-access.js";
-import { WorkflowSteps } from "./core/workflow-steps.js";
+import { type WorkflowStepOptions, WorkflowSteps } from "./core/workflow-steps.js";
 import { createDatabase } from "./db/open.js";
 import { registerHealth } from "./http/health.js";
 import { mediaPath, registerMedia } from "./http/media.js";
@@ -95,6 +95,8 @@ export interface AppOverrides extends ChannelOverrides {
   readonly ai?: AiOverrides;
   /** Least time between two edits of a campaign's progress message (3 s by default). */
   readonly campaignProgressEveryMs?: number;
+  /** How long the Workflow Builder send step waits for its thread (tests shorten it). */
+  readonly workflowSteps?: WorkflowStepOptions;
   /** The webhook receiver's timeouts, and how long stop() waits for requests in flight before cutting them. */
   readonly http?: Partial<HttpTimeouts> & { readonly shutdownGraceMs?: number };
 }
@@ -408,6 +410,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       slack,
       channels,
       logger.child({ component: "workflow-steps" }),
+      overrides.workflowSteps,
     ),
     logger: logger.child({ component: "slack" }),
   });

@@ -131,6 +131,33 @@ describe("Send a text message", () => {
   });
 });
 
+describe("Send a text message while Slack won't take posts", () => {
+  it("fails saying the message still goes out, then posts and sends it once when Slack is back", async () => {
+    await start({
+      overrides: {
+        workflowSteps: { threadWaitMs: 300, threadPollMs: 20 },
+        delivery: { sweepMs: 50, backoff: { baseDelayMs: 50, maxDelayMs: 200 } },
+      },
+    });
+    harness.slack.failNext("chat.postMessage", { times: 1_000, error: "internal_error" });
+
+    const run = await sendText({});
+    expect(run).toMatchObject({
+      state: "failed",
+      error:
+        "The message is recorded and goes out once Slack takes its post in the thread, but that did not happen in time for a link to it. Don't run the step again: it would send the message twice.",
+    });
+    expect(harness.twilio.sent).toEqual([]);
+
+    harness.slack.clearFaults("chat.postMessage");
+    const parent = await waitFor(() => harness.parents()[0], { timeoutMs: 15_000 });
+    await waitFor(() => harness.twilio.sent.length === 1, { timeoutMs: 15_000 });
+    await harness.idle();
+    expect(harness.replies(parent.ts).map((reply) => reply.username)).toEqual(["Workflow (run by Ana)"]);
+    expect(harness.twilio.sent.map((sent) => sent.Body)).toEqual(["Your order has shipped!"]);
+  });
+});
+
 describe("Close a conversation", () => {
   it("closes the number's open conversation as the workflow, and says so in the thread", async () => {
     await start();

@@ -241,6 +241,11 @@ export class SlackSimulator {
     this.webApi.failNext(method, spec);
   }
 
+  /** Drops the faults `failNext` queued for `method` that have not answered yet. */
+  clearFaults(method: string): void {
+    this.webApi.clearFaults(method);
+  }
+
   /** While down, every Web API call answers HTTP 503. */
   setDown(down: boolean): void {
     this.webApi.down = down;

@@ -86,6 +86,10 @@ export class WebApi {
     queue.add(spec, spec.times);
   }
 
+  clearFaults(method: string): void {
+    this.faults.get(method)?.clear();
+  }
+
   rateLimit(method: string, spec: RateLimitSpec): void {
     if (!(spec.perSecond > 0) || !(spec.burst >= 1))
       throw new Error("rateLimit needs perSecond > 0 and burst >= 1");
