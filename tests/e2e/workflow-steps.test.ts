@@ -86,6 +86,26 @@ describe("Send a text message", () => {
     expect(harness.parents()).toHaveLength(1);
   });
 
+  it("keeps what it did, and logs it, when Slack refuses to hear how the step ended", async () => {
+    await start();
+    harness.slack.failNext("functions.completeSuccess", { error: "internal_error" });
+    const run = await harness.slack.runWorkflowStep(
+      "send_text_message",
+      steps.send_text_message as StepDefinition,
+      {
+        channel_id: supportChannel,
+        user_id: agent.id,
+        phone_number: customerNumber,
+        message: "Your order has shipped!",
+      },
+    );
+    await waitFor(() => harness.logs.find("could not tell Slack how the workflow step ended"));
+    await waitFor(() => harness.twilio.sent.length === 1);
+    expect(run.state).toBe("running");
+    // Still answering: the next run completes.
+    expect((await sendText({ message: "Tracking: 1Z999" })).state).toBe("completed");
+  });
+
   it("texts from the sending number it is given", async () => {
     await start();
     await harness.connectInbox("+15550002222");

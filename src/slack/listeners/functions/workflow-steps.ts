@@ -41,12 +41,17 @@ export function register(app: App, { workflowSteps: steps, logger }: ListenerDep
         reason: "Threadline hit an error on its server; it has been logged. Nothing more was done.",
       };
     });
-    if (outcome.result === "done") {
-      await complete({ outputs: outcome.outputs });
-      log.info("workflow step completed");
-    } else {
-      await fail({ error: outcome.reason });
-      log.warn("workflow step answered with an error");
+    // What was done stays done when Slack can't be told: the workflow's run then times out on Slack's side.
+    try {
+      if (outcome.result === "done") {
+        await complete({ outputs: outcome.outputs });
+        log.info("workflow step completed");
+      } else {
+        await fail({ error: outcome.reason });
+        log.warn("workflow step answered with an error");
+      }
+    } catch (error) {
+      log.error({ err: error, outcome: outcome.result }, "could not tell Slack how the workflow step ended");
     }
   };
 
