@@ -39,7 +39,10 @@ import { Reminders } from "./core/reminders.js";
 import { SavedReplies, SavedReplyForm } from "./core/saved-replies.js";
 import { ScheduledSends } from "./core/scheduled-sends.js";
 import { SendAgain } from "./core/send-again.js";
+import { ConversationStarter } from "./core/start-conversation.js";
+import { StartPolicy } from "./core/start-limits.js";
 import { TranscriptAccessPolicy } from "./core/transcript-access.js";
+import { type WorkflowStepOptions, WorkflowSteps } from "./core/workflow-steps.js";
 import { createDatabase } from "./db/open.js";
 import { registerHealth } from "./http/health.js";
 import { mediaPath, registerMedia } from "./http/media.js";
@@ -92,6 +95,8 @@ export interface AppOverrides extends ChannelOverrides {
   readonly ai?: AiOverrides;
   /** Least time between two edits of a campaign's progress message (3 s by default). */
   readonly campaignProgressEveryMs?: number;
+  /** How long the Workflow Builder send step waits for its thread (tests shorten it). */
+  readonly workflowSteps?: WorkflowStepOptions;
   /** The webhook receiver's timeouts, and how long stop() waits for requests in flight before cutting them. */
   readonly http?: Partial<HttpTimeouts> & { readonly shutdownGraceMs?: number };
 }
@@ -392,6 +397,21 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
       logger.child({ component: "saved-replies" }),
     ),
     ai,
+    workflowSteps: new WorkflowSteps(
+      new ConversationStarter(
+        store,
+        channels,
+        logger.child({ component: "workflow-steps" }),
+        new StartPolicy(config.starting, membership, store, channels),
+        now,
+      ),
+      actions,
+      store,
+      slack,
+      channels,
+      logger.child({ component: "workflow-steps" }),
+      overrides.workflowSteps,
+    ),
     logger: logger.child({ component: "slack" }),
   });
 

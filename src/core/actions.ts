@@ -14,6 +14,8 @@ export interface ActionContext {
   readonly channelId: string | undefined;
   /** The parent message acted on, when known: an old thread's parent is refused like another channel's. */
   readonly threadTs?: string | undefined;
+  /** A Workflow Builder step acted for `userId`, who runs the workflow: the thread says the workflow did. */
+  readonly byWorkflow?: boolean;
 }
 
 export type ActionOutcome =
@@ -86,7 +88,9 @@ export class ConversationActions {
               closedAt: new Date(),
               unansweredSince: null,
             },
-            line: `<@${context.userId}> closed this conversation.`,
+            line: context.byWorkflow
+              ? `A workflow run by <@${context.userId}> closed this conversation.`
+              : `<@${context.userId}> closed this conversation.`,
             log: "conversation closed",
           },
     );

@@ -14,6 +14,23 @@ export interface StartRequest {
   readonly message: string;
 }
 
+/** Who starts: a person, or a workflow a person runs (its post in the thread says so). */
+export interface StartContext {
+  readonly channelId: string;
+  readonly userId: string;
+  readonly byWorkflow?: boolean;
+}
+
+export type StartResult =
+  | {
+      readonly result: "started";
+      readonly conversationId: number;
+      readonly messageId: number;
+      readonly text: string;
+    }
+  /** `logged`: the reason as logged, the customer's number left out. */
+  | { readonly result: "refused"; readonly reason: string; readonly logged: string };
+
 const usage = "`/threadline text +15557654321 Your table is ready`";
 
 /**
@@ -31,13 +48,19 @@ export class ConversationStarter {
     private readonly now: () => number,
   ) {}
 
-  async start(request: StartRequest, context: { channelId: string; userId: string }): Promise<string> {
+  async start(request: StartRequest, context: StartContext): Promise<string> {
+    const outcome = await this.begin(request, context);
+    return outcome.result === "started" ? outcome.text : outcome.reason;
+  }
+
+  /** As `start`, with the conversation and message it started, for callers that go on from there. */
+  async begin(request: StartRequest, context: StartContext): Promise<StartResult> {
     // The reason may quote the number, as typed or as shown: the log names it no more than the command's text.
     const numberShownAs = [request.to];
-    const refuse = (reason: string) => {
+    const refuse = (reason: string): StartResult => {
       const logged = numberShownAs.reduce((text, shown) => text.replaceAll(shown, "<number>"), reason);
       this.logger.info({ ...context, from: request.from, reason: logged }, "conversation not started");
-      return `${reason} Nothing was sent.`;
+      return { result: "refused", reason: `${reason} Nothing was sent.`, logged };
     };
     if (!request.message.trim()) return refuse(`Say what to send, e.g. ${usage}.`);
     const sender = await this.policy.senderRefusal(context.userId, context.channelId);
@@ -83,7 +106,7 @@ export class ConversationStarter {
         text: request.message,
         countStartsSince: this.policy.countSince(this.now()),
       },
-      (state) => this.decide(state, shownContact),
+      (state) => this.decide(state, shownContact, context.byWorkflow === true),
     );
     if (outcome.result === "refused") return refuse(outcome.reason);
     this.logger.info(
@@ -95,7 +118,12 @@ export class ConversationStarter {
       },
       "conversation started from Slack",
     );
-    return `Sending to ${shownContact} from ${channel.label} ${channel.formatAddress(picked.address)}. Your message appears in the conversation's thread here under your name, and the customer's answer lands there too.`;
+    return {
+      result: "started",
+      conversationId: outcome.conversationId,
+      messageId: outcome.messageId,
+      text: `Sending to ${shownContact} from ${channel.label} ${channel.formatAddress(picked.address)}. Your message appears in the conversation's thread here under your name, and the customer's answer lands there too.`,
+    };
   }
 
   /** The inbox to send from: the channel's only one that may text first, or the one `from` names. */
@@ -124,7 +152,7 @@ export class ConversationStarter {
     return starters[0] as Inbox;
   }
 
-  private decide(state: StartState, shownContact: string): StartDecision {
+  private decide(state: StartState, shownContact: string, byWorkflow: boolean): StartDecision {
     // Counted in the start's transaction, so starts on several instances at once can't pass the limit together.
     const tooMany = this.policy.rateRefusal(state.recentStarts);
     if (tooMany) return { refused: tooMany };
@@ -145,7 +173,9 @@ export class ConversationStarter {
       },
       jobs: ({ conversationId, messageId }) => {
         const lane = slackLane(conversationId);
-        const jobs: NewJob[] = [{ lane, kind: "slack.postStarted", payload: { messageId } }];
+        const jobs: NewJob[] = [
+          { lane, kind: "slack.postStarted", payload: { messageId, ...(byWorkflow ? { byWorkflow } : {}) } },
+        ];
         if (reopened && hasThread)
           jobs.push({ lane, kind: "slack.updateParent", payload: { conversationId } });
         return jobs;

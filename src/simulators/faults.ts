@@ -8,6 +8,11 @@ export class FaultQueue<F> {
     this.queue.push({ fault, remaining: times });
   }
 
+  /** Drops the faults not yet answered (the service recovers). */
+  clear(): void {
+    this.queue.length = 0;
+  }
+
   take(): F | undefined {
     const head = this.queue[0];
     if (!head) return undefined;

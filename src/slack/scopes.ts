@@ -60,12 +60,28 @@ export const eventScopes: Readonly<Record<string, readonly string[]>> = {
   team_join: ["users:read"],
   reaction_added: ["reactions:read"],
   app_home_opened: [],
+  // Sent for the app's own Workflow Builder steps (the manifest's `functions`); no scope.
+  function_executed: [],
 };
+
+/** A Workflow Builder step as the manifest declares it: its parameters keyed by name. */
+export interface ManifestFunction {
+  title: string;
+  description?: string;
+  input_parameters: Record<string, { type: string; title?: string; is_required?: boolean }>;
+  output_parameters: Record<string, { type: string; title?: string; is_required?: boolean }>;
+}
 
 export interface SlackManifest {
   oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions?: { bot_events?: string[] }; socket_mode_enabled?: boolean };
+  settings: {
+    event_subscriptions?: { bot_events?: string[] };
+    socket_mode_enabled?: boolean;
+    org_deploy_enabled?: boolean;
+    function_runtime?: string;
+  };
   features: { slash_commands?: { command: string }[] };
+  functions?: Record<string, ManifestFunction>;
 }
 
 /** manifest.json at the project root: what an install grants, so also what the doctor expects. */

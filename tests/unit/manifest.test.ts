@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { savedReplyShortcutId } from "../../src/slack/saved-reply-modal.js";
 import { eventScopes, featureScopes, methodScopes, readManifest } from "../../src/slack/scopes.js";
+import { workflowSteps } from "../../src/slack/workflow-steps.js";
 
 const srcDir = path.resolve(import.meta.dirname, "../../src");
 /**
@@ -95,6 +96,8 @@ describe("manifest.json", () => {
     const handled = new Set(
       sources.flatMap((text) => [...text.matchAll(/app\.event\("([^"]+)"/g)].map((m) => m[1] as string)),
     );
+    // Workflow steps (app.function) are delivered as function_executed.
+    if (sources.some((text) => /app\.function\(/.test(text))) handled.add("function_executed");
     // Message events are subscribed per channel type, and delivered to the app as `message`.
     const subscribed = (manifest.settings.event_subscriptions?.bot_events ?? []).map((event) =>
       event.startsWith("message.") ? "message" : event,
@@ -127,5 +130,30 @@ describe("manifest.json", () => {
     expect(
       (manifest.settings as { interactivity?: { is_enabled?: boolean } }).interactivity?.is_enabled,
     ).toBe(true);
+  });
+
+  it("declares exactly the workflow steps the listeners handle, with the inputs and outputs they use", () => {
+    const registered = allSource().flatMap((text) =>
+      [...text.matchAll(/app\.function\((\w+)\.callbackId/g)].map((m) => m[1] as string),
+    );
+    expect(registered.sort()).toEqual(["close", "send"]);
+    const functions = manifest.functions ?? {};
+    expect(Object.keys(functions).sort()).toEqual(
+      Object.values(workflowSteps)
+        .map((step) => step.callbackId)
+        .sort(),
+    );
+    for (const step of Object.values(workflowSteps)) {
+      const declared = functions[step.callbackId];
+      expect(Object.keys(declared?.input_parameters ?? {}).sort()).toEqual(Object.values(step.inputs).sort());
+      expect(Object.keys(declared?.output_parameters ?? {}).sort()).toEqual(
+        Object.values(step.outputs as Record<string, string>).sort(),
+      );
+      expect(declared?.input_parameters[step.inputs.channel]?.type).toBe("slack#/types/channel_id");
+      expect(declared?.input_parameters[step.inputs.user]?.type).toBe("slack#/types/user_id");
+    }
+    // Bolt apps' steps run on the app's own server, and steps are offered only by org-ready apps.
+    expect(manifest.settings.function_runtime).toBe("remote");
+    expect(manifest.settings.org_deploy_enabled).toBe(true);
   });
 });

@@ -26,7 +26,8 @@ export interface JobPayloads {
   "slack.postInbound": { messageId: number; reopened?: boolean };
   /** An agent's first message from `/threadline text`: posted in the thread under their name, then sent. */
   /** `formKey`: the message was written in a form; its slackTs holds this key until it is posted. */
-  "slack.postStarted": { messageId: number; formKey?: string };
+  /** `byWorkflow`: a Workflow Builder step wrote it; posted as the workflow run by its author. */
+  "slack.postStarted": { messageId: number; formKey?: string; byWorkflow?: boolean };
   /** One attachment of an inbound message, uploaded into the thread after its text. */
   "slack.postMedia": { messageId: number; index: number };
   "slack.react": { messageId: number; name: string };

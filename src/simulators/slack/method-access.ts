@@ -22,7 +22,9 @@ export interface MethodContext {
 
 export interface MethodSpec {
   token: "bot" | "app";
-  run(args: Args): Json;
+  /** Tokens it takes other than the bot's (a workflow step's run token). */
+  accepts?(token: string): boolean;
+  run(args: Args, token?: string): Json;
 }
 
 /** What several methods check the same way: scopes, which channels the bot can see or post in, threads. */

@@ -27,6 +27,7 @@ import type {
 } from "./types.js";
 import { UserActions } from "./user-actions.js";
 import { DEFAULT_SCOPES, WebApi } from "./web-api.js";
+import { type StepDefinition, type StepRun, WorkflowRuns } from "./workflow-runs.js";
 import { Workspace } from "./workspace.js";
 
 export interface SimulatorTokens {
@@ -72,6 +73,7 @@ export class SlackSimulator {
   private readonly actions: UserActions;
   private readonly interactions: Interactions;
   private readonly modalsOpen: Modals;
+  private readonly workflowRuns: WorkflowRuns;
 
   // What people do that the app hears about as events (user-actions.ts).
   readonly userMessage: UserActions["userMessage"] = (...args) => this.actions.userMessage(...args);
@@ -130,6 +132,7 @@ export class SlackSimulator {
       this.echo(channel, event),
     );
     this.modalsOpen = new Modals(this.workspace);
+    this.workflowRuns = new WorkflowRuns(this.appId);
     this.webApi = new WebApi(
       { bot: this.botToken, app: this.appToken },
       {
@@ -141,7 +144,7 @@ export class SlackSimulator {
         maxPageSize: () => this.maxPageSize,
         workspaceUrl: () => this.workspaceUrl,
       },
-      this.modalsOpen.methods(),
+      { ...this.modalsOpen.methods(), ...this.workflowRuns.methods() },
     );
     this.actions = new UserActions(this.workspace, (event, opts) => this.sendEvent(event, opts));
     this.interactions = new Interactions(this.workspace, this.socket, this.responseUrls, this.modalsOpen);
@@ -238,6 +241,11 @@ export class SlackSimulator {
     this.webApi.failNext(method, spec);
   }
 
+  /** Drops the faults `failNext` queued for `method` that have not answered yet. */
+  clearFaults(method: string): void {
+    this.webApi.clearFaults(method);
+  }
+
   /** While down, every Web API call answers HTTP 503. */
   setDown(down: boolean): void {
     this.webApi.down = down;
@@ -300,6 +308,21 @@ export class SlackSimulator {
     const envelope = eventEnvelope(this.workspace.ids, event, opts);
     await this.socket.send(envelope, opts.ackTimeoutMs ?? ACK_TIMEOUT_MS);
     return envelope.envelope_id;
+  }
+
+  /**
+   * Workflow Builder runs the app's step `callbackId` (declared as `definition` in the manifest's `functions`):
+   * sends `function_executed` and resolves with the run once the app acks; the run records how the app ended it.
+   */
+  async runWorkflowStep(callbackId: string, definition: StepDefinition, inputs: Json): Promise<StepRun> {
+    const { run, event } = this.workflowRuns.start(callbackId, definition, inputs);
+    await this.sendEvent(event);
+    return run;
+  }
+
+  /** Every step run, in the order they started. */
+  get stepRuns(): readonly StepRun[] {
+    return this.workflowRuns.runs;
   }
 
   /** Each user's home tab as views.publish last set it. */

@@ -86,6 +86,10 @@ export class WebApi {
     queue.add(spec, spec.times);
   }
 
+  clearFaults(method: string): void {
+    this.faults.get(method)?.clear();
+  }
+
   rateLimit(method: string, spec: RateLimitSpec): void {
     if (!(spec.perSecond > 0) || !(spec.burst >= 1))
       throw new Error("rateLimit needs perSecond > 0 and burst >= 1");
@@ -117,7 +121,7 @@ export class WebApi {
       spec.token === "bot" ? { "x-oauth-scopes": this.ctx.grantedScopes().join(",") } : {};
     let result: Record<string, unknown>;
     try {
-      result = { ok: true, ...spec.run(args) };
+      result = { ok: true, ...spec.run(args, token) };
     } catch (err) {
       if (!(err instanceof SlackApiError)) throw err;
       result = { ok: false, error: err.code, ...err.extra };
@@ -127,6 +131,7 @@ export class WebApi {
 
   private authError(spec: MethodSpec, token: string | undefined): string | undefined {
     if (!token) return "not_authed";
+    if (spec.accepts?.(token)) return undefined;
     const expected = spec.token === "bot" ? this.tokens.bot : this.tokens.app;
     if (token === expected) return undefined;
     return token === this.tokens.bot || token === this.tokens.app ? "not_allowed_token_type" : "invalid_auth";

@@ -12,6 +12,7 @@ import type { SavedReplyForm } from "../../core/saved-replies.js";
 import type { ScheduledSends } from "../../core/scheduled-sends.js";
 import type { SendAgain } from "../../core/send-again.js";
 import type { TranscriptAccessPolicy } from "../../core/transcript-access.js";
+import type { WorkflowSteps } from "../../core/workflow-steps.js";
 import type { Logger } from "../../logger.js";
 import type { ChannelDirectory } from "../directory.js";
 
@@ -37,5 +38,7 @@ export interface ListenerDependencies {
   readonly directory: ChannelDirectory;
   /** Drafts and summaries, when an AI model is configured; null otherwise (no AI control is shown). */
   readonly ai: { readonly assistant: AiAssistant; readonly modelName: string } | null;
+  /** Workflow Builder's "Send a text message" and "Close a conversation". */
+  readonly workflowSteps: WorkflowSteps;
   readonly logger: Logger;
 }

@@ -15,6 +15,7 @@ import * as appHome from "./events/app-home.js";
 import * as channelMembers from "./events/channel-members.js";
 import * as reactions from "./events/reactions.js";
 import * as users from "./events/users.js";
+import * as workflowSteps from "./functions/workflow-steps.js";
 import * as messageEdits from "./messages/edits.js";
 import * as threadReplies from "./messages/thread-replies.js";
 import * as assigneeOptions from "./options/assignee-options.js";
@@ -40,6 +41,7 @@ const listeners = [
   aiDraft,
   aiSendDraft,
   campaign,
+  workflowSteps,
 ];
 
 export function registerListeners(app: App, deps: ListenerDependencies): void {

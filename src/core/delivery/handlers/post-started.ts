@@ -3,6 +3,11 @@ import type { Job } from "../../ports/queue.js";
 import type { HandlerDependencies } from "./dependencies.js";
 import type { ThreadAccess } from "./threads.js";
 
+/** The name a workflow step's message is posted under in the thread. */
+export function workflowAuthorName(runBy: string): string {
+  return `Workflow (run by ${runBy})`;
+}
+
 /**
  * An agent's first message to a customer (`/threadline text`), or a reply written in a form (the saved-reply
  * modal): posted in the conversation's thread (a new one
@@ -15,9 +20,13 @@ export function postStarted({ store, slack, logger }: HandlerDependencies, threa
     // Posted already, unless its ts is still the key of the form it was written in.
     if (!loaded || (loaded.message.slackTs && loaded.message.slackTs !== job.payload.formKey)) return;
     const { message, context } = loaded;
-    const author = message.authorSlackUserId
+    const person = message.authorSlackUserId
       ? await slack.userProfile(message.authorSlackUserId)
       : { name: "Threadline", avatarUrl: null };
+    // A workflow's message is the workflow's, not typed by the person who ran it: the name says both.
+    const author = job.payload.byWorkflow
+      ? { name: workflowAuthorName(person.name), avatarUrl: null }
+      : person;
     const posted = await threads.inThread(context, job, async (channelId, threadTs) => {
       const post = await slack.postInThread(
         channelId,
