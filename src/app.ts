@@ -251,7 +251,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     now,
   );
   const scheduledSends = new ScheduledSends(
-    store,
     database.scheduledMessages,
     slack,
     membership,

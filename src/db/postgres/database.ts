@@ -28,7 +28,7 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     queue,
     pacing: new SqlPostPacing(sql),
     snippets: new SqlSnippetStore(sql),
-    scheduledMessages: new SqlScheduledMessages(sql),
+    scheduledMessages: new SqlScheduledMessages(sql, queue),
     customerView: new SqlCustomerView(sql),
     tags: new SqlContactTags(sql),
     campaigns: new SqlCampaignStore(sql),

@@ -30,7 +30,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
     queue,
     pacing: new SqlPostPacing(sql),
     snippets: new SqlSnippetStore(sql),
-    scheduledMessages: new SqlScheduledMessages(sql),
+    scheduledMessages: new SqlScheduledMessages(sql, queue),
     customerView: new SqlCustomerView(sql),
     tags: new SqlContactTags(sql),
     campaigns: new SqlCampaignStore(sql),
