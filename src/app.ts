@@ -319,7 +319,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   );
   const autoAssigner = new AutoAssigner(
     autoAssignments,
-    store,
     slack,
     logger.child({ component: "autoassign" }),
     (userIds) => home.refresh(userIds),

@@ -32,7 +32,7 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
     customerView: new SqlCustomerView(sql),
     tags: new SqlContactTags(sql),
     campaigns: new SqlCampaignStore(sql),
-    autoAssignments: new SqlAutoAssignments(sql),
+    autoAssignments: new SqlAutoAssignments(sql, queue),
     satisfaction: new SqlSatisfaction(sql),
     reports: new SqlReports(sql),
     async open(logger) {

@@ -34,7 +34,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
     customerView: new SqlCustomerView(sql),
     tags: new SqlContactTags(sql),
     campaigns: new SqlCampaignStore(sql),
-    autoAssignments: new SqlAutoAssignments(sql),
+    autoAssignments: new SqlAutoAssignments(sql, queue),
     satisfaction: new SqlSatisfaction(sql),
     reports: new SqlReports(sql),
     async open(logger) {
