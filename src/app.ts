@@ -276,7 +276,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     {
       store,
       channels,
-      slack,
       client: slackApp.app.client,
       conversations,
       logger: logger.child({ component: "ai" }),

@@ -95,7 +95,7 @@ export function retentionContract(
     const countOf = async (table: string) =>
       Number((await rows(`SELECT COUNT(*) AS "n" FROM "${table}"`))[0]?.n);
 
-    /** What other ports keep about the conversation's customer: a tag, a campaign's recipient, a scheduled send. */
+    /** What else names the conversation's customer: a tag, a campaign's recipient, a scheduled send, a form's key. */
     async function tagAndSchedule(conversationId: number) {
       const [conversation] = await rows(
         `SELECT "contactId" FROM "Conversation" WHERE "id" = ${conversationId}`,
@@ -112,6 +112,9 @@ export function retentionContract(
          VALUES (${conversationId}, 'C1', '1.${conversationId}', '1.0', 'U1', 'later', '2026-12-07T10:00:00.000Z', '2026-12-07T09:00:00.000Z') RETURNING "id"`,
       );
       const scheduledId = Number(scheduled?.id);
+      await rows(
+        `INSERT INTO "FormReply" ("slackChannelId", "formKey", "conversationId", "createdAt") VALUES ('C1', 'ai-draft:${conversationId}', ${conversationId}, '2026-12-07T09:00:00.000Z') RETURNING "formKey"`,
+      );
       await store.write({
         jobs: [
           {
@@ -170,7 +173,7 @@ export function retentionContract(
       await expectGone(older);
       // The old one's tag, campaign place, scheduled message and its send went with it; the recent one's stay.
       expect((await subject.queue.stats()).depth.pending).toBe(pendingBefore - 5);
-      for (const table of ["ContactTag", "CampaignRecipient", "ScheduledMessage"])
+      for (const table of ["ContactTag", "CampaignRecipient", "ScheduledMessage", "FormReply"])
         expect([table, await countOf(table)]).toEqual([table, 1]);
       expect(await store.findConversations([inboxId], "secret", 10)).toHaveLength(2);
       for (const kept of [recent, open]) {
@@ -229,7 +232,7 @@ export function retentionContract(
       // The other customer's three jobs and the notice: the erased conversations' jobs are gone, and with the
       // customer their tag, campaign place and scheduled message.
       expect((await subject.queue.stats()).depth.pending).toBe(4);
-      for (const table of ["ContactTag", "CampaignRecipient", "ScheduledMessage"])
+      for (const table of ["ContactTag", "CampaignRecipient", "ScheduledMessage", "FormReply"])
         expect([table, await countOf(table)]).toEqual([table, 1]);
 
       announced = [];

@@ -102,7 +102,7 @@ const messages = statement<Ids, { id: number }>("erase_messages", ({ db, oneOf }
     .returning("id"),
 );
 
-const namedBy = (table: "Nudge" | "PastThread" | "MediaFile") =>
+const namedBy = (table: "Nudge" | "PastThread" | "MediaFile" | "FormReply") =>
   statement<Ids, never>(`erase_${table}`, ({ db, oneOf }, p) =>
     db.deleteFrom(table).where(oneOf(sql.ref("conversationId"), p.ids, "integer")),
   );
@@ -172,6 +172,7 @@ const definitions = {
   nudges: namedBy("Nudge"),
   pastThreads: namedBy("PastThread"),
   media: namedBy("MediaFile"),
+  formReplies: namedBy("FormReply"),
   scheduled,
   jobs,
   tags,
@@ -260,6 +261,7 @@ export class SqlErasure {
     yield* all(s.nudges, { ids });
     yield* all(s.pastThreads, { ids });
     yield* all(s.media, { ids });
+    yield* all(s.formReplies, { ids });
     const scheduledIds = (yield* all(s.scheduled, { ids })).map((row) => Number(row.id));
     yield* all(s.jobs, { ids, lanes: ids.flatMap((id) => this.lanesOf(id)), scheduledIds });
     const deleted = yield* all(s.conversations, { ids });
