@@ -191,6 +191,49 @@ describe("PostgreSQL: several instances writing at once", () => {
     expect(ids.filter((id) => id !== null)).toHaveLength(1);
   });
 
+  it("applies reports naming the same messages in different orders at once, without a deadlock", async () => {
+    const [a] = instances as [ReturnType<typeof openInstance>];
+    const first = await a.store.recordInbound(message("SMin"), () => ({ conversation: {}, jobs: () => [] }));
+    if (first.result !== "recorded") throw new Error("not recorded");
+    const providerIds = ["SMa", "SMb", "SMc", "SMd"];
+    for (const [index, providerMessageId] of providerIds.entries()) {
+      const reply = await a.store.recordReply(
+        {
+          conversationId: first.conversationId,
+          provider: "sms",
+          channelId: "C1",
+          ts: `1700000000.00010${index}`,
+          userId: "U1",
+          text: "hi",
+          files: [],
+        },
+        () => [],
+      );
+      await a.store.write({ messages: [[reply as number, { status: "sent", providerMessageId }]] });
+    }
+    // A watermark's ids in one order on one instance, in the opposite order on another, many times at once.
+    const reports = Array.from({ length: 24 }, (_, index) =>
+      (instances[index % 3] as (typeof instances)[number]).store.recordReport(
+        {
+          kind: "sms",
+          inboxAddress: "",
+          contactAddress: "",
+          providerMessageIds: index % 2 === 0 ? providerIds : [...providerIds].reverse(),
+          upTo: null,
+        },
+        (messages) => ({ messages: messages.map((m) => [m.id, { status: "delivered" }] as const) }),
+      ),
+    );
+    const outcomes = await Promise.allSettled(reports);
+    expect(outcomes.filter((outcome) => outcome.status === "rejected")).toEqual([]);
+    for (const outcome of outcomes) {
+      if (outcome.status === "fulfilled")
+        expect(outcome.value.map((m) => m.id)).toEqual(
+          [...outcome.value.map((m) => m.id)].sort((x, y) => x - y),
+        );
+    }
+  });
+
   it("decides messages of one conversation one after the other, each seeing the change the previous made", async () => {
     await instances[0]?.store.recordInbound(message("SM0"), () => ({ conversation: {}, jobs: () => [] }));
     const seen: string[] = [];

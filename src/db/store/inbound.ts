@@ -222,8 +222,9 @@ export class InboundWrites {
     const queue = this.parts.jobs;
     return commit(this.parts, function* () {
       const byId = new Map<number, Message>();
-      for (const providerMessageId of report.providerMessageIds) {
-        for (const row of yield* all(statements.reportedById, { kind: report.kind, providerMessageId })) {
+      if (report.providerMessageIds.length > 0) {
+        const { kind, providerMessageIds } = report;
+        for (const row of yield* all(statements.reportedByIds, { kind, providerMessageIds })) {
           byId.set(Number(row.id), toMessage(row));
         }
       }
