@@ -234,6 +234,46 @@ describe("PostgreSQL: several instances writing at once", () => {
     }
   });
 
+  it("purges the closed conversations no other instance holds, without waiting for the one it holds", async () => {
+    const [a, b] = instances as [ReturnType<typeof openInstance>, ReturnType<typeof openInstance>];
+    const ids: number[] = [];
+    for (const contact of ["+15557650001", "+15557650002", "+15557650003"]) {
+      const recorded = await a.store.recordInbound(
+        { ...message(`SM${contact}`), contactAddress: contact },
+        () => ({
+          conversation: {
+            status: "closed",
+            closedBy: "U1",
+            closedAt: new Date(Date.now() - 40 * 86_400_000),
+          },
+          jobs: () => [],
+        }),
+      );
+      if (recorded.result !== "recorded") throw new Error("not recorded");
+      ids.push(recorded.conversationId);
+    }
+    // Another instance's purge holds the oldest one until it commits.
+    const other = await a.pool.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`SELECT "id" FROM "Conversation" WHERE "id" = $1 FOR UPDATE`, [ids[0]]);
+      let purged: number | undefined;
+      const purging = b.store
+        .purgeClosedConversations(new Date(Date.now() - 30 * 86_400_000), 10)
+        .then((count) => {
+          purged = count;
+        });
+      await expect.poll(() => purged, { timeout: 5_000 }).toBe(2);
+      await purging;
+    } finally {
+      await other.query("COMMIT");
+      other.release();
+    }
+    const left = await a.pool.query(`SELECT "id" FROM "Conversation"`);
+    expect(left.rows.map((row) => row.id)).toEqual([ids[0]]);
+    expect(await b.store.purgeClosedConversations(new Date(Date.now() - 30 * 86_400_000), 10)).toBe(1);
+  });
+
   it("decides messages of one conversation one after the other, each seeing the change the previous made", async () => {
     await instances[0]?.store.recordInbound(message("SM0"), () => ({ conversation: {}, jobs: () => [] }));
     const seen: string[] = [];

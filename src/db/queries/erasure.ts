@@ -12,10 +12,11 @@ const expiredMedia = statement<{ now: Date }, { token: string }>("erase_expired_
   db.deleteFrom("MediaFile").where("expiresAt", "<=", p.now).returning("token"),
 );
 
+// Rows another instance's purge holds are passed over, not waited for: it deletes them, this one the next.
 const closedBefore = statement<{ closedBefore: Date; limit: number }, { id: number }>(
   "erase_closed_before",
-  ({ db, locked }, p) =>
-    locked(
+  ({ db, lockedOrSkipped }, p) =>
+    lockedOrSkipped(
       db
         .selectFrom("Conversation")
         .select("id")
@@ -183,9 +184,9 @@ const definitions = {
 
 /**
  * Deleting conversations for good (retention, erasure): the conversation and everything that names it, then
- * its contact if no other conversation has them. The rows chosen are locked until the commit (PostgreSQL), so
- * instances sweeping at once take turns; SQLite's secure_delete and the index's own secure-delete leave no
- * trace of the text in the file.
+ * its contact if no other conversation has them. The rows chosen are locked until the commit (PostgreSQL): a
+ * purge skips those another instance holds, an erasure waits for them. SQLite's secure_delete and the index's
+ * own secure-delete leave no trace of the text in the file.
  */
 export class SqlErasure {
   private readonly statements: Prepared<typeof definitions>;
