@@ -256,7 +256,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     now,
   );
   const scheduledSends = new ScheduledSends(
-    store,
     database.scheduledMessages,
     slack,
     membership,
@@ -282,7 +281,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
     {
       store,
       channels,
-      slack,
       client: slackApp.app.client,
       conversations,
       logger: logger.child({ component: "ai" }),
@@ -325,7 +323,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): Threadl
   );
   const autoAssigner = new AutoAssigner(
     autoAssignments,
-    store,
     slack,
     logger.child({ component: "autoassign" }),
     (userIds) => home.refresh(userIds),

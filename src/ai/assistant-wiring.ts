@@ -6,7 +6,6 @@ import type { AiRateLimit } from "../core/ai/rate-limit.js";
 import type { Conversations } from "../core/conversations.js";
 import type { ChannelRegistry } from "../core/ports/channel.js";
 import type { CoreLogger } from "../core/ports/logger.js";
-import type { SlackPort } from "../core/ports/slack.js";
 import type { ConversationStore } from "../core/ports/store.js";
 import { OpenAiModel } from "./openai-model.js";
 
@@ -22,7 +21,6 @@ export function createAssistant(
   deps: {
     readonly store: ConversationStore;
     readonly channels: ChannelRegistry;
-    readonly slack: SlackPort;
     readonly client: WebClient;
     readonly conversations: Conversations;
     readonly logger: CoreLogger;
@@ -38,8 +36,6 @@ export function createAssistant(
     overrides.timeoutMs === undefined ? {} : { timeoutMs: overrides.timeoutMs },
   );
   const slack: AssistantSlack = {
-    userProfile: (userId) => deps.slack.userProfile(userId),
-    postInThread: (channelId, threadTs, post) => deps.slack.postInThread(channelId, threadTs, post),
     tellPrivately: async (channel, threadTs, user, text) => {
       await deps.client.chat.postEphemeral({ channel, user, thread_ts: threadTs, text });
     },

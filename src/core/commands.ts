@@ -136,7 +136,7 @@ export class SlashCommands {
     this.teamCommands = new TeamCommands(store, this.policy, logger, now);
     this.held = new HeldMessageCommands(store, channels, logger, this.policy);
     const campaigns = options.campaigns;
-    this.eraser = new ContactEraser(store, channels, this.policy, logger, campaigns?.store);
+    this.eraser = new ContactEraser(store, channels, this.policy, logger);
     this.tagging = campaigns ? new ContactTagging(campaigns.tags, campaigns.queue, logger, now) : null;
     this.campaigns = campaigns
       ? new Campaigns(

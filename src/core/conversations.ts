@@ -211,6 +211,7 @@ export class Conversations {
         userId: reply.userId,
         text: saved?.text ?? reply.text,
         files: reply.files,
+        ...(reply.fromForm ? { fromForm: true as const } : {}),
       },
       (id) => [
         // A reply from a form is posted in the thread first (under its writer's name), and sent from there.

@@ -1,7 +1,6 @@
 import { kindsOf } from "./command-help.js";
 import type { InboxPolicy } from "./inbox-policy.js";
 import { channelLane } from "./lane-names.js";
-import type { CampaignStore } from "./ports/campaigns.js";
 import type { ChannelRegistry } from "./ports/channel.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { NewJob } from "./ports/queue.js";
@@ -39,7 +38,8 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 
 /**
  * `/threadline forget`: erases everything Threadline keeps about one customer, in every inbox (conversations,
- * messages, files, pending jobs, the contact), after a confirmation. Each channel that had their conversations,
+ * messages, files, scheduled messages, pending jobs, the contact with its tags and places in campaigns), in one
+ * transaction, after a confirmation. Each channel that had their conversations,
  * and the one it was typed in, gets one line saying who erased whom; the app's own posts that showed them
  * (parents, their messages) are replaced by a note, as Slack lets an app change only its own messages. Admins only, when THREADLINE_ADMINS is set.
  */
@@ -49,8 +49,6 @@ export class ContactEraser {
     private readonly channels: ChannelRegistry,
     private readonly policy: InboxPolicy,
     private readonly logger: CoreLogger,
-    /** Tags and campaign recipients, erased first: a campaign under way must not reach the customer either. */
-    private readonly campaigns?: Pick<CampaignStore, "forgetContacts">,
   ) {}
 
   /** The confirmation to show, or the reason nothing can be erased. */
@@ -85,7 +83,6 @@ export class ContactEraser {
     if (!named) return "This button does not name a customer Threadline can read, so nothing was erased.";
     const line = (erasure: Erasure) =>
       `<@${context.userId}> erased everything Threadline kept about ${named.shown} (${plural(erasure.conversations, "conversation")}, ${plural(erasure.messages, "message")}).`;
-    await this.campaigns?.forgetContacts(named.keys);
     const erasure = await this.store.eraseContacts(named.keys, (erased) => [
       ...[...new Set([context.channelId, ...erased.channelIds])].map(
         (channelId): NewJob => ({

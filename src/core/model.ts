@@ -93,8 +93,8 @@ export interface AgentReply {
   readonly text: string;
   readonly files: readonly Attachment[];
   /**
-   * Written in a form of the app (the saved-reply modal), not posted in Slack by the person: `ts` is a key of
-   * the form's, and the app posts the text in the thread under their name before sending it.
+   * Written in a form of the app (the saved-reply modal, an AI draft's Send), not posted in Slack by the person:
+   * `ts` is a key of the form's, and the app posts the text in the thread under their name before sending it.
    */
   readonly fromForm?: true;
 }

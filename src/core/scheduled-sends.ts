@@ -4,7 +4,6 @@ import type { AgentReply, ConversationContext } from "./model.js";
 import type { CoreLogger } from "./ports/logger.js";
 import type { ScheduledMessageStore } from "./ports/scheduled-messages.js";
 import type { SlackPort } from "./ports/slack.js";
-import type { ConversationStore } from "./ports/store.js";
 import { quoted } from "./saved-replies.js";
 import { formatWhen, scheduledTime } from "./scheduled-time.js";
 import { isKnownTimeZone } from "./zoned-time.js";
@@ -20,7 +19,6 @@ export type ScheduleOutcome =
  */
 export class ScheduledSends {
   constructor(
-    private readonly store: ConversationStore,
     private readonly scheduled: ScheduledMessageStore,
     private readonly slack: Pick<SlackPort, "userTimeZone" | "replaceMessage">,
     private readonly membership: ChannelMembership,
@@ -52,36 +50,36 @@ export class ScheduledSends {
     const now = new Date(this.now());
     const time = scheduledTime(later.when, now, timeZone);
     if ("problem" in time) return refuse(time.problem);
-    const added = await this.scheduled.add({
-      conversationId: context.conversation.id,
-      slackChannelId: reply.channelId,
-      slackTs: reply.ts,
-      threadTs: reply.threadTs,
-      authorId: reply.userId,
-      body: later.body,
-      sendAt: time.at,
-      createdAt: now,
-    });
-    if (!added) return { result: "duplicate" };
     const when = `${formatWhen(time.at, timeZone, now)}${zone === timeZone ? "" : " UTC (your Slack time zone could not be read)"}`;
-    await this.store.write({
-      jobs: [
+    const added = await this.scheduled.add(
+      {
+        conversationId: context.conversation.id,
+        slackChannelId: reply.channelId,
+        slackTs: reply.ts,
+        threadTs: reply.threadTs,
+        authorId: reply.userId,
+        body: later.body,
+        sendAt: time.at,
+        createdAt: now,
+      },
+      ({ id }) => [
         {
           lane: slackLane(context.conversation.id),
           kind: "slack.scheduledNotice",
           payload: {
-            scheduledId: added.id,
+            scheduledId: id,
             text: `🕘 Scheduled for ${when} by <@${reply.userId}>${later.savedReply ? `:\n${quoted(later.body)}` : "."}`,
           },
         },
         {
-          lane: scheduledLane(added.id),
+          lane: scheduledLane(id),
           kind: "customer.scheduled",
-          payload: { scheduledId: added.id, when },
+          payload: { scheduledId: id, when },
           runAt: time.at.getTime(),
         },
       ],
-    });
+    );
+    if (!added) return { result: "duplicate" };
     this.logger.info(
       { conversationId: context.conversation.id, scheduledId: added.id, sendAt: time.at, timeZone },
       "message scheduled",

@@ -6,10 +6,12 @@ import type {
   RotationState,
   Unassigned,
 } from "../core/ports/auto-assignment.js";
+import type { NewJob } from "../core/ports/queue.js";
 import type { SqlDatabase } from "./sql/database.js";
 import { type Prepared, prepareAll } from "./sql/prepare-all.js";
 import { statement } from "./sql/statement.js";
 import { all, first } from "./sql/transaction.js";
+import type { StoreJobs } from "./store/shared.js";
 
 interface RotationRow {
   readonly slackChannelId: string;
@@ -135,7 +137,10 @@ const toSetting = (row: RotationRow): RotationSetting => ({
 export class SqlAutoAssignments implements AutoAssignments {
   private readonly statements: Prepared<typeof definitions>;
 
-  constructor(private readonly database: SqlDatabase) {
+  constructor(
+    private readonly database: SqlDatabase,
+    private readonly queue: Pick<StoreJobs, "insertJobs" | "announce">,
+  ) {
     this.statements = prepareAll(database, definitions);
   }
 
@@ -169,14 +174,19 @@ export class SqlAutoAssignments implements AutoAssignments {
     return (await this.statements.isPaused.read({ userId })).length > 0;
   }
 
-  assign(unassigned: Unassigned, choose: (state: RotationState) => string | null): Promise<string | null> {
-    const s = this.statements;
+  async assign(
+    unassigned: Unassigned,
+    choose: (state: RotationState) => string | null,
+    jobs: (assigneeId: string) => readonly NewJob[],
+  ): Promise<string | null> {
+    const { statements: s, queue } = this;
     const { conversationId, channelId } = unassigned;
-    return this.database.transaction(function* () {
+    const nobody = { assigneeId: null, queued: [] };
+    const { assigneeId, queued } = await this.database.transaction(function* () {
       // The lock first: racing instances read the workload one after the other, each seeing the last choice.
       const row = yield* first(s.lockRotation, { channelId });
-      if (!row) return null;
-      if (!(yield* first(s.stillWaiting, { conversationId, channelId }))) return null;
+      if (!row) return nobody;
+      if (!(yield* first(s.stillWaiting, { conversationId, channelId }))) return nobody;
       const counts = yield* all(s.openCounts, {});
       const paused = yield* all(s.pausedPeople, {});
       const chosen = choose({
@@ -184,13 +194,15 @@ export class SqlAutoAssignments implements AutoAssignments {
         openCounts: new Map(counts.map((count) => [count.assigneeId, Number(count.open)])),
         paused: new Set(paused.map((person) => person.userId)),
       });
-      if (chosen === null) return null;
-      if (!(yield* first(s.assignConversation, { conversationId, assigneeId: chosen, now: new Date() }))) {
-        return null;
-      }
+      if (chosen === null) return nobody;
+      const now = new Date();
+      if (!(yield* first(s.assignConversation, { conversationId, assigneeId: chosen, now }))) return nobody;
       yield* all(s.rememberTurn, { channelId, assigneeId: chosen });
-      return chosen;
+      // In the same commit: an assignment whose parent still said "Unassigned" would never be corrected.
+      return { assigneeId: chosen, queued: yield* queue.insertJobs(jobs(chosen), now) };
     });
+    queue.announce(queued);
+    return assigneeId;
   }
 }
 

@@ -1,13 +1,11 @@
 import { type ExpressionBuilder, sql } from "kysely";
 import type { DB } from "./generated-kysely/types.js";
-import type { SqlBuilder } from "./sql/builder.js";
-import { type Params, statement } from "./sql/statement.js";
+import { statement } from "./sql/statement.js";
 
 /* The statements of the campaign store (campaigns.ts), written once for SQLite and PostgreSQL. */
 
 export type Row = Record<string, unknown>;
 export type Id = { id: number };
-export type ContactValues = { kind: string; address: string };
 
 export const audienceAll = statement<{ inboxId: number }, Row>("campaign_audience_all", ({ db }, p) =>
   db
@@ -277,17 +275,6 @@ export const markQuoted = statement<{ contactId: number; inboxId: number }, neve
       .where("campaignId", "in", db.selectFrom("Campaign").select("id").where("inboxId", "=", p.inboxId)),
 );
 
-const contactIds = (db: SqlBuilder["db"], p: Params<ContactValues>) =>
-  db.selectFrom("Contact").select("id").where("kind", "=", p.kind).where("address", "=", p.address);
-
-export const forgetTags = statement<ContactValues, { contactId: number }>(
-  "campaign_forget_tags",
-  ({ db }, p) =>
-    db.deleteFrom("ContactTag").where("contactId", "in", contactIds(db, p)).returning("contactId"),
-);
-export const forgetRecipients = statement<ContactValues, Id>("campaign_forget_recipients", ({ db }, p) =>
-  db.deleteFrom("CampaignRecipient").where("contactId", "in", contactIds(db, p)).returning("id"),
-);
 export const orphanTags = statement<Record<string, never>, { contactId: number }>(
   "campaign_orphan_tags",
   ({ db }) =>

@@ -9,7 +9,7 @@ import type {
   RecipientCounts,
   RecipientStatus,
 } from "../core/ports/campaigns.js";
-import type { ContactValues, Id, Row } from "./campaign-statements.js";
+import type { Id, Row } from "./campaign-statements.js";
 import * as statements from "./campaign-statements.js";
 import type { SqlDatabase } from "./sql/database.js";
 import type { PreparedStatement, StatementDefinition } from "./sql/statement.js";
@@ -77,8 +77,6 @@ export class SqlCampaignStore implements CampaignStore {
       counts: prepare(statements.counts),
       unquoted: prepare(statements.unquoted),
       markQuoted: prepare(statements.markQuoted),
-      forgetTags: prepare(statements.forgetTags),
-      forgetRecipients: prepare(statements.forgetRecipients),
       orphanTags: prepare(statements.orphanTags),
       orphanRecipients: prepare(statements.orphanRecipients),
     };
@@ -239,18 +237,6 @@ export class SqlCampaignStore implements CampaignStore {
 
   async markQuoted(inboxId: number, contactId: number): Promise<void> {
     await this.statements.markQuoted.commitNow({ inboxId, contactId });
-  }
-
-  forgetContacts(contacts: readonly ContactValues[]): Promise<number> {
-    const { forgetTags, forgetRecipients } = this.statements;
-    return this.database.transaction(function* () {
-      let rows = 0;
-      for (const contact of contacts) {
-        rows += (yield* all(forgetTags, contact)).length;
-        rows += (yield* all(forgetRecipients, contact)).length;
-      }
-      return rows;
-    });
   }
 
   forgetOrphans(): Promise<number> {

@@ -9,8 +9,9 @@ import { SqlSatisfaction } from "./satisfaction.js";
 import { SqlScheduledMessages } from "./scheduled-messages.js";
 import { SqlSnippetStore } from "./snippets.js";
 import type { SqlDatabase } from "./sql/database.js";
+import type { StoreJobs } from "./store/shared.js";
 
-/** The ports that need nothing but a database's statements: the same on SQLite and PostgreSQL. */
+/** The ports built on a database's statements (and its queue, for jobs written with their rows): the same on SQLite and PostgreSQL. */
 export type PortsOnSql = Pick<
   AppDatabase,
   | "pacing"
@@ -24,15 +25,15 @@ export type PortsOnSql = Pick<
   | "reports"
 >;
 
-export function portsOnSql(sql: SqlDatabase): PortsOnSql {
+export function portsOnSql(sql: SqlDatabase, queue: Pick<StoreJobs, "insertJobs" | "announce">): PortsOnSql {
   return {
     pacing: new SqlPostPacing(sql),
     snippets: new SqlSnippetStore(sql),
-    scheduledMessages: new SqlScheduledMessages(sql),
+    scheduledMessages: new SqlScheduledMessages(sql, queue),
     customerView: new SqlCustomerView(sql),
     tags: new SqlContactTags(sql),
     campaigns: new SqlCampaignStore(sql),
-    autoAssignments: new SqlAutoAssignments(sql),
+    autoAssignments: new SqlAutoAssignments(sql, queue),
     satisfaction: new SqlSatisfaction(sql),
     reports: new SqlReports(sql),
   };

@@ -1,3 +1,4 @@
+import type { NewJob } from "../core/ports/queue.js";
 import type {
   NewScheduledMessage,
   ScheduledMessage,
@@ -8,6 +9,7 @@ import { dateFrom } from "./rows.js";
 import type { SqlDatabase } from "./sql/database.js";
 import { type PreparedStatement, statement } from "./sql/statement.js";
 import { all, first } from "./sql/transaction.js";
+import type { StoreJobs } from "./store/shared.js";
 
 interface Row {
   id: number | string;
@@ -111,7 +113,10 @@ export class SqlScheduledMessages implements ScheduledMessageStore {
   >;
   private readonly pendingStatement: PreparedStatement<{ authorId: string }, Row>;
 
-  constructor(private readonly database: SqlDatabase) {
+  constructor(
+    private readonly database: SqlDatabase,
+    private readonly queue: Pick<StoreJobs, "insertJobs" | "announce">,
+  ) {
     this.insertStatement = database.prepare(insert);
     this.byIdStatement = database.prepare(byId);
     this.noticeStatement = database.prepare(notice);
@@ -119,9 +124,20 @@ export class SqlScheduledMessages implements ScheduledMessageStore {
     this.pendingStatement = database.prepare(pending);
   }
 
-  async add(message: NewScheduledMessage): Promise<ScheduledMessage | null> {
-    const [row] = await this.insertStatement.commitNow(message);
-    return row ? toMessage(row) : null;
+  async add(
+    message: NewScheduledMessage,
+    jobs: (added: ScheduledMessage) => readonly NewJob[],
+  ): Promise<ScheduledMessage | null> {
+    const { insertStatement, queue } = this;
+    // One commit: a row without its send job would show on App Home and never be sent.
+    const { added, queued } = await this.database.transaction(function* () {
+      const [row] = yield* all(insertStatement, message);
+      if (!row) return { added: null, queued: [] };
+      const added = toMessage(row);
+      return { added, queued: yield* queue.insertJobs(jobs(added), added.createdAt) };
+    });
+    queue.announce(queued);
+    return added;
   }
 
   async get(id: number): Promise<ScheduledMessage | null> {

@@ -125,6 +125,34 @@ export function conversationStoreContract(name: string, open: () => Promise<Stor
       });
     });
 
+    it("records a reply written in a form once per form key, even after its post replaced the key", async () => {
+      const recorded = await record(inbound("hi"));
+      if (recorded.result !== "recorded") throw new Error("not recorded");
+      const reply = {
+        conversationId: recorded.conversationId,
+        provider: "sms" as const,
+        channelId: "C1",
+        ts: "ai-draft:d1",
+        userId: "U1",
+        text: "Your order ships today",
+        files: [],
+        fromForm: true as const,
+      };
+      const messageId = await store.recordReply(reply, (id) => [
+        noticeJob(recorded.conversationId, `post ${id}`),
+      ]);
+      expect(messageId).not.toBeNull();
+      // Posted: the message now holds its Slack ts, and the form's key is still taken.
+      await store.write({ messages: [[messageId as number, { slackTs: "1700000000.000200" }]] });
+      expect(await store.recordReply(reply, () => [noticeJob(recorded.conversationId, "again")])).toBeNull();
+      expect(announced.map((job) => job.payload)).toEqual([
+        { conversationId: recorded.conversationId, text: `post ${messageId}` },
+      ]);
+      expect(await store.conversationMessages(recorded.conversationId)).toHaveLength(2);
+      // Another form's key, or the same key in another channel, is another reply.
+      expect(await store.recordReply({ ...reply, ts: "ai-draft:d2" }, () => [])).not.toBeNull();
+    });
+
     it("records a reply's parts as they are accepted, once each, and finds the reply by any part's id", async () => {
       const recorded = await record(inbound("hi"));
       if (recorded.result !== "recorded") throw new Error("not recorded");

@@ -191,6 +191,89 @@ describe("PostgreSQL: several instances writing at once", () => {
     expect(ids.filter((id) => id !== null)).toHaveLength(1);
   });
 
+  it("applies reports naming the same messages in different orders at once, without a deadlock", async () => {
+    const [a] = instances as [ReturnType<typeof openInstance>];
+    const first = await a.store.recordInbound(message("SMin"), () => ({ conversation: {}, jobs: () => [] }));
+    if (first.result !== "recorded") throw new Error("not recorded");
+    const providerIds = ["SMa", "SMb", "SMc", "SMd"];
+    for (const [index, providerMessageId] of providerIds.entries()) {
+      const reply = await a.store.recordReply(
+        {
+          conversationId: first.conversationId,
+          provider: "sms",
+          channelId: "C1",
+          ts: `1700000000.00010${index}`,
+          userId: "U1",
+          text: "hi",
+          files: [],
+        },
+        () => [],
+      );
+      await a.store.write({ messages: [[reply as number, { status: "sent", providerMessageId }]] });
+    }
+    // A watermark's ids in one order on one instance, in the opposite order on another, many times at once.
+    const reports = Array.from({ length: 24 }, (_, index) =>
+      (instances[index % 3] as (typeof instances)[number]).store.recordReport(
+        {
+          kind: "sms",
+          inboxAddress: "",
+          contactAddress: "",
+          providerMessageIds: index % 2 === 0 ? providerIds : [...providerIds].reverse(),
+          upTo: null,
+        },
+        (messages) => ({ messages: messages.map((m) => [m.id, { status: "delivered" }] as const) }),
+      ),
+    );
+    const outcomes = await Promise.allSettled(reports);
+    expect(outcomes.filter((outcome) => outcome.status === "rejected")).toEqual([]);
+    for (const outcome of outcomes) {
+      if (outcome.status === "fulfilled")
+        expect(outcome.value.map((m) => m.id)).toEqual(
+          [...outcome.value.map((m) => m.id)].sort((x, y) => x - y),
+        );
+    }
+  });
+
+  it("purges the closed conversations no other instance holds, without waiting for the one it holds", async () => {
+    const [a, b] = instances as [ReturnType<typeof openInstance>, ReturnType<typeof openInstance>];
+    const ids: number[] = [];
+    for (const contact of ["+15557650001", "+15557650002", "+15557650003"]) {
+      const recorded = await a.store.recordInbound(
+        { ...message(`SM${contact}`), contactAddress: contact },
+        () => ({
+          conversation: {
+            status: "closed",
+            closedBy: "U1",
+            closedAt: new Date(Date.now() - 40 * 86_400_000),
+          },
+          jobs: () => [],
+        }),
+      );
+      if (recorded.result !== "recorded") throw new Error("not recorded");
+      ids.push(recorded.conversationId);
+    }
+    // Another instance's purge holds the oldest one until it commits.
+    const other = await a.pool.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`SELECT "id" FROM "Conversation" WHERE "id" = $1 FOR UPDATE`, [ids[0]]);
+      let purged: number | undefined;
+      const purging = b.store
+        .purgeClosedConversations(new Date(Date.now() - 30 * 86_400_000), 10)
+        .then((count) => {
+          purged = count;
+        });
+      await expect.poll(() => purged, { timeout: 5_000 }).toBe(2);
+      await purging;
+    } finally {
+      await other.query("COMMIT");
+      other.release();
+    }
+    const left = await a.pool.query(`SELECT "id" FROM "Conversation"`);
+    expect(left.rows.map((row) => row.id)).toEqual([ids[0]]);
+    expect(await b.store.purgeClosedConversations(new Date(Date.now() - 30 * 86_400_000), 10)).toBe(1);
+  });
+
   it("decides messages of one conversation one after the other, each seeing the change the previous made", async () => {
     await instances[0]?.store.recordInbound(message("SM0"), () => ({ conversation: {}, jobs: () => [] }));
     const seen: string[] = [];

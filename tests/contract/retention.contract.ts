@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { slackLane } from "../../src/core/lane-names.js";
+import { scheduledLane, slackLane } from "../../src/core/lane-names.js";
 import type { InboundMessage } from "../../src/core/model.js";
 import type { QueuedJob } from "../../src/core/ports/queue.js";
 import type { ConversationStore, Erasure } from "../../src/core/ports/store.js";
@@ -9,10 +9,18 @@ let sequence = 0;
 const day = 24 * 60 * 60 * 1000;
 const file = { bytes: new Uint8Array([1, 2, 3]), contentType: "image/png", filename: "a.png" };
 
+/** A handle on the same database for plain SQL both accept (seeding what other ports keep). */
+interface PlainSql {
+  $queryRawUnsafe<T = unknown>(query: string): Promise<T>;
+}
+
 /** Retention and erasure: what every ConversationStore must delete, and keep. */
-export function retentionContract(name: string, open: () => Promise<StoreUnderTest>): void {
+export function retentionContract(
+  name: string,
+  open: () => Promise<StoreUnderTest & { readonly prisma: PlainSql }>,
+): void {
   describe(`Retention and erasure contract: ${name}`, () => {
-    let subject: StoreUnderTest;
+    let subject: StoreUnderTest & { readonly prisma: PlainSql };
     let store: ConversationStore;
     let announced: QueuedJob[];
 
@@ -83,6 +91,42 @@ export function retentionContract(name: string, open: () => Promise<StoreUnderTe
       return { conversationId, messageId, replyId: reply as number, token };
     }
 
+    const rows = (query: string) => subject.prisma.$queryRawUnsafe<Record<string, unknown>[]>(query);
+    const countOf = async (table: string) =>
+      Number((await rows(`SELECT COUNT(*) AS "n" FROM "${table}"`))[0]?.n);
+
+    /** What else names the conversation's customer: a tag, a campaign's recipient, a scheduled send, a form's key. */
+    async function tagAndSchedule(conversationId: number) {
+      const [conversation] = await rows(
+        `SELECT "contactId" FROM "Conversation" WHERE "id" = ${conversationId}`,
+      );
+      const contactId = Number(conversation?.contactId);
+      await rows(
+        `INSERT INTO "ContactTag" ("contactId", "tag") VALUES (${contactId}, 'vip') RETURNING "tag"`,
+      );
+      await rows(
+        `INSERT INTO "CampaignRecipient" ("campaignId", "contactId", "address", "notBefore") VALUES (1, ${contactId}, 'x', 0) RETURNING "id"`,
+      );
+      const [scheduled] = await rows(
+        `INSERT INTO "ScheduledMessage" ("conversationId", "slackChannelId", "slackTs", "threadTs", "authorId", "body", "sendAt", "createdAt")
+         VALUES (${conversationId}, 'C1', '1.${conversationId}', '1.0', 'U1', 'later', '2026-12-07T10:00:00.000Z', '2026-12-07T09:00:00.000Z') RETURNING "id"`,
+      );
+      const scheduledId = Number(scheduled?.id);
+      await rows(
+        `INSERT INTO "FormReply" ("slackChannelId", "formKey", "conversationId", "createdAt") VALUES ('C1', 'ai-draft:${conversationId}', ${conversationId}, '2026-12-07T09:00:00.000Z') RETURNING "formKey"`,
+      );
+      await store.write({
+        jobs: [
+          {
+            lane: scheduledLane(scheduledId),
+            kind: "customer.scheduled",
+            payload: { scheduledId, when: "at ten" },
+            runAt: Date.now() + day,
+          },
+        ],
+      });
+    }
+
     const close = (conversationId: number, closedAt: Date) =>
       store.write({ conversations: [[conversationId, { status: "closed", closedBy: "U1", closedAt }]] });
 
@@ -105,7 +149,7 @@ export function retentionContract(name: string, open: () => Promise<StoreUnderTe
       expect(await store.deleteExpiredMedia(now)).toBe(0);
     });
 
-    it("purges conversations closed before the cut-off with their messages, files and jobs, a few at a time", async () => {
+    it("purges conversations closed before the cut-off with their messages, files, jobs, tags and scheduled messages, a few at a time", async () => {
       const inboxId = await connect("+15550001111", "C1");
       const old = await conversation("+15557650001");
       const older = await conversation("+15557650002");
@@ -113,6 +157,8 @@ export function retentionContract(name: string, open: () => Promise<StoreUnderTe
       const open = await conversation("+15557650004");
       await close(old.conversationId, new Date(Date.now() - 40 * day));
       await close(older.conversationId, new Date(Date.now() - 50 * day));
+      await tagAndSchedule(old.conversationId);
+      await tagAndSchedule(recent.conversationId);
       await close(recent.conversationId, new Date(Date.now() - day));
       const pendingBefore = (await subject.queue.stats()).depth.pending;
 
@@ -125,7 +171,10 @@ export function retentionContract(name: string, open: () => Promise<StoreUnderTe
 
       await expectGone(old);
       await expectGone(older);
-      expect((await subject.queue.stats()).depth.pending).toBe(pendingBefore - 4);
+      // The old one's tag, campaign place, scheduled message and its send went with it; the recent one's stay.
+      expect((await subject.queue.stats()).depth.pending).toBe(pendingBefore - 5);
+      for (const table of ["ContactTag", "CampaignRecipient", "ScheduledMessage", "FormReply"])
+        expect([table, await countOf(table)]).toEqual([table, 1]);
       expect(await store.findConversations([inboxId], "secret", 10)).toHaveLength(2);
       for (const kept of [recent, open]) {
         expect(await store.message(kept.messageId)).not.toBeNull();
@@ -139,6 +188,8 @@ export function retentionContract(name: string, open: () => Promise<StoreUnderTe
       const first = await conversation("+15557654321");
       const second = await conversation("+15557654321", "+15550002222");
       const other = await conversation("+15557650000");
+      await tagAndSchedule(first.conversationId);
+      await tagAndSchedule(other.conversationId);
       await store.setConversationThread(first.conversationId, "C1", "1700000001.000001");
       await store.write({
         messages: [[first.messageId, { slackChannelId: "C1", slackTs: "1700000001.000002" }]],
@@ -178,8 +229,11 @@ export function retentionContract(name: string, open: () => Promise<StoreUnderTe
       await expectGone(first);
       await expectGone(second);
       expect(await store.message(other.messageId)).not.toBeNull();
-      // The other customer's two jobs and the notice: the erased conversations' jobs are gone.
-      expect((await subject.queue.stats()).depth.pending).toBe(3);
+      // The other customer's three jobs and the notice: the erased conversations' jobs are gone, and with the
+      // customer their tag, campaign place and scheduled message.
+      expect((await subject.queue.stats()).depth.pending).toBe(4);
+      for (const table of ["ContactTag", "CampaignRecipient", "ScheduledMessage", "FormReply"])
+        expect([table, await countOf(table)]).toEqual([table, 1]);
 
       announced = [];
       const nothing = await store.eraseContacts([{ kind: "sms", address: "+15557654321" }], () => [

@@ -98,6 +98,38 @@ describe("AI reply drafts", () => {
     expect(harness.logs.find("AI draft already sent; click ignored")).toBeDefined();
   });
 
+  it("sends a draft once on any instance: a Send after a restart is refused by the database", async () => {
+    await start();
+    const draft = await clickDraft();
+    await click(draft, "threadline.ai.send");
+    await waitFor(() => harness.twilio.sent.length === 1);
+    await waitFor(() => harness.replies(parent.ts).length === 2);
+    // Another process now: nothing of the first one's memory is left, as on a second instance.
+    await harness.app.stop();
+    await harness.startApp();
+    await click(draft, "threadline.ai.send");
+    await waitFor(() => mine().some((e) => e.text === "This draft was already sent."));
+    await harness.idle();
+    expect(harness.twilio.sent).toHaveLength(1);
+    expect(harness.replies(parent.ts)).toHaveLength(2);
+  });
+
+  it("records the reply before posting it: Slack refusing the post delays it, and loses nothing", async () => {
+    await start();
+    const draft = await clickDraft();
+    const draftText = String(draft.text).replace("✨ Draft reply: ", "");
+    harness.slack.failNext("chat.postMessage", { status: 503 });
+    await click(draft, "threadline.ai.send");
+    // The post is a job: retried until Slack takes it, then sent to the customer from there.
+    const posted = await waitFor(() => harness.replies(parent.ts)[1]);
+    expect(posted).toMatchObject({ text: draftText, username: agent.displayName });
+    await waitFor(() => harness.twilio.sent.some((m) => m.Body === draftText));
+    await waitFor(() => mine().length === 0);
+    await harness.idle();
+    expect(harness.twilio.sent).toHaveLength(1);
+    expect(harness.replies(parent.ts)).toHaveLength(2);
+  });
+
   it("Edit opens the draft in a modal and sends what the person wrote", async () => {
     await start();
     const draft = await clickDraft();

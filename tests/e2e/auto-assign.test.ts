@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StoredMessage } from "../../src/simulators/slack/types.js";
 import { agent, Harness, supportChannel, waitFor } from "./harness.js";
@@ -62,6 +63,29 @@ describe("automatic assignment", () => {
     await assignedTo(fourth, carla.id);
     expect(await harness.command("status")).toContain("4 open (0 unassigned)");
     expect(harness.logs.find("conversation assigned automatically")).toMatchObject({ assigneeId: bruno.id });
+  });
+
+  it("assigns with the parent's update in one commit: when that can't be written, the next message assigns it", async () => {
+    await harness.command(`autoassign <@${bruno.id}>`);
+    // A failure between the assignment and its jobs: the database refuses the rotation's line, as a full disk would.
+    const db = new Database(harness.databaseUrl.slice("file:".length));
+    db.exec(`CREATE TRIGGER "refuse_rotation_line" BEFORE INSERT ON "DeliveryJob"
+      WHEN NEW."kind" = 'slack.notice' AND NEW."payload" LIKE '%Assigned automatically%'
+      BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    const parent = await customerWrites("+15557000001");
+    await waitFor(() =>
+      harness.logs.find("automatic assignment failed; the next customer message tries again"),
+    );
+    // Not assigned behind a parent that says "Unassigned": left for the next message.
+    expect(await harness.command("status")).toContain("1 open (1 unassigned)");
+    expect(parentNow(parent)).toContain("Unassigned");
+    db.exec(`DROP TRIGGER "refuse_rotation_line"`);
+    db.close();
+
+    await harness.sms("Anyone there?", { from: "+15557000001" });
+    await assignedTo(parent, bruno.id);
+    await waitFor(() => threadLines(parent).some((line) => line.startsWith("🔄 Assigned automatically")));
+    expect(await harness.command("status")).toContain("1 open (0 unassigned)");
   });
 
   it("assigns a customer's new message to an unassigned conversation, and stops when turned off", async () => {

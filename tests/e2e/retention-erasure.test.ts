@@ -41,6 +41,19 @@ async function customerWrites(text: string, from = customerNumber): Promise<stri
   return parent;
 }
 
+/** A tag and a message scheduled for later in the customer's thread, once both are kept. */
+async function tagAndSchedule(parent: string) {
+  await harness.reply(parent, "tag: vip");
+  await harness.reply(parent, "later in 2h: Checking in on 12 Quixotrific Lane");
+  await waitFor(() => harness.replies(parent).some((reply) => reply.text.startsWith("🕘 Scheduled for")));
+  await waitFor(() => count("ContactTag") === 1);
+  expect(count("ScheduledMessage")).toBe(1);
+}
+
+/** The customer's scheduled message's send, still waiting in the outbox. */
+const scheduledSends = () =>
+  count(`DeliveryJob" WHERE "kind" = 'customer.scheduled' AND "state" != 'done' AND "id`);
+
 /** `/threadline forget <text>` and, when it offers one, a click on its "Erase" button; both answers. */
 async function forget(text: string, user = agent.id): Promise<{ offer: string; result: string | null }> {
   const ack = await harness.slack.slashCommand({
@@ -110,6 +123,38 @@ describe("/threadline forget", () => {
     // Writing again starts afresh: a new contact and thread.
     const again = await customerWrites("Hello again");
     expect(again).not.toBe(parent);
+  });
+
+  it("erases the customer's tags and scheduled messages with them, in one transaction", async () => {
+    await start();
+    const parent = await customerWrites("Hello");
+    await tagAndSchedule(parent);
+    expect(scheduledSends()).toBe(1);
+
+    // A failure part way: the database refuses to delete the contact, as a full disk would.
+    const db = new Database(path.join(harness.databaseDir, "threadline.db"));
+    db.exec(
+      `CREATE TRIGGER "refuse_erasure" BEFORE DELETE ON "Contact" BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+    );
+    const failed = await forget(customerNumber);
+    expect(failed.result).toContain("didn't work");
+    // Nothing half done: the customer is still all there, tags and scheduled message included.
+    expect([count("Contact"), count("ContactTag"), count("ScheduledMessage"), scheduledSends()]).toEqual([
+      1, 1, 1, 1,
+    ]);
+    db.exec(`DROP TRIGGER "refuse_erasure"`);
+    db.close();
+
+    const { result } = await forget(customerNumber);
+    expect(result).toBe("Erased +1 555 765 4321: 1 conversation and 1 message. The channel has been told.");
+    expect([count("Contact"), count("ContactTag"), count("ScheduledMessage"), scheduledSends()]).toEqual([
+      0, 0, 0, 0,
+    ]);
+    const file = path.join(harness.databaseDir, "threadline.db");
+    const checkpoint = new Database(file);
+    checkpoint.pragma("wal_checkpoint(TRUNCATE)");
+    checkpoint.close();
+    expect(fs.readFileSync(file).includes("Quixotrific Lane")).toBe(false);
   });
 
   it("erases a customer from every inbox and tells each channel that had them; a Messenger user by their id", async () => {
@@ -217,13 +262,14 @@ describe("housekeeping", () => {
     expect(harness.logs.find("expired files and closed conversations deleted")).toMatchObject({ media: 1 });
   });
 
-  it("purges conversations closed longer ago than RETENTION_DAYS, with their messages and jobs, and keeps open ones", async () => {
+  it("purges conversations closed longer ago than RETENTION_DAYS, with their messages, tags, scheduled messages and jobs, and keeps open ones", async () => {
     let shift = 0;
     await start({
       environment: { RETENTION_DAYS: "30" },
       overrides: { now: () => Date.now() + shift, housekeeping: { intervalMs: 100 } },
     });
     const closed = await customerWrites("Old matter");
+    await tagAndSchedule(closed);
     await customerWrites("Still going", otherCustomer);
     await harness.slack.blockAction(
       harness.slack.buildButtonClick({
@@ -248,7 +294,9 @@ describe("housekeeping", () => {
     shift = 31 * day;
     await waitFor(() => count("Conversation") === 1);
     expect(count("Message")).toBe(1);
-    expect(count("Contact")).toBe(1);
+    expect([count("Contact"), count("ContactTag"), count("ScheduledMessage"), scheduledSends()]).toEqual([
+      1, 0, 0, 0,
+    ]);
     expect(await harness.command("find Old")).toContain("No conversation");
     expect(harness.logs.find("expired files and closed conversations deleted")).toMatchObject({
       conversations: 1,

@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SimulatedUser, StoredMessage } from "../../src/simulators/slack/types.js";
 import { agent, customerNumber, Harness, inboxNumber, supportChannel, waitFor } from "./harness.js";
@@ -107,6 +108,22 @@ describe("scheduled messages", () => {
     );
     await harness.idle();
     expect(harness.twilio.sent).toHaveLength(1);
+  });
+
+  it("are kept with their send in one commit: when the send can't be written, nothing is listed as scheduled", async () => {
+    // A failure between the row and its send job: the database refuses the job, as a full disk would.
+    const file = harness.databaseUrl.slice("file:".length);
+    const db = new Database(file);
+    db.exec(`CREATE TRIGGER "refuse_scheduled_send" BEFORE INSERT ON "DeliveryJob"
+      WHEN NEW."kind" = 'customer.scheduled' BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    db.close();
+    // Not acknowledged, so Slack would deliver the event again.
+    await expect(harness.reply(parent.ts, "later in 2h: Checking in")).rejects.toThrow(/no ack/);
+    await harness.idle();
+    expect(lineOf()).toBeUndefined();
+    await harness.slack.openHome(agent.id);
+    const home = await waitFor(() => harness.slack.homes.get(agent.id)?.view);
+    expect(JSON.stringify(home)).not.toContain("Your scheduled messages");
   });
 
   it("survive a restart: a message due while the app was down is sent when it is back, once", async () => {

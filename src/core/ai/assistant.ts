@@ -5,7 +5,6 @@ import type { AgentReply, ConversationContext, Message } from "../model.js";
 import type { ChannelRegistry } from "../ports/channel.js";
 import type { ChatMessage, LanguageModel, TokenUsage } from "../ports/language-model.js";
 import type { CoreLogger } from "../ports/logger.js";
-import type { SlackPort } from "../ports/slack.js";
 import type { ConversationStore } from "../ports/store.js";
 import { draftGrounding, maxDraftCharacters, type SavedRepliesSource, transcriptOf } from "./grounding.js";
 import { draftPrompt, summaryPrompt } from "./prompt.js";
@@ -27,11 +26,11 @@ export type AiAnswer =
   | { readonly result: "answer"; readonly text: string }
   | { readonly result: "refused"; readonly reason: string };
 
-/** What the assistant needs from Slack: the person's name and picture, a post, and a word just for them. */
-export type AssistantSlack = Pick<SlackPort, "userProfile" | "postInThread"> & {
+/** What the assistant needs from Slack: a word just for one person (drafts are posted by the outbox). */
+export interface AssistantSlack {
   /** Shows `text` to `userId` alone in the thread (a Slack ephemeral message). */
   tellPrivately(channelId: string, threadTs: string, userId: string, text: string): Promise<void>;
-};
+}
 
 export interface AssistantOptions {
   readonly redact: boolean;
@@ -47,8 +46,11 @@ export interface DraftRef {
   readonly draftId: string;
 }
 
-/** Drafts remembered as sent, the oldest forgotten first: far more than anyone has open at once. */
-const rememberedDrafts = 10_000;
+/**
+ * The key a sent draft's reply is recorded under until it is posted: the database keeps one reply per key, so
+ * a second Send of the draft, on any instance, is refused there.
+ */
+const draftKey = (draftId: string) => `ai-draft:${draftId}`;
 
 /** A conversation this long gets its new assignee a summary, so they need not read it all. */
 export const summaryOnAssignMessages = 10;
@@ -64,15 +66,13 @@ const summaryTokens = 300;
  */
 export class AiAssistant {
   private readonly limit: PerPersonLimit;
-  /** Drafts sent (or being sent) by this instance: a double click, or Send after Edit's Send, sends once. */
-  private readonly sentDrafts = new Set<string>();
 
   constructor(
     private readonly store: ConversationStore,
     private readonly channels: ChannelRegistry,
     private readonly model: LanguageModel,
     private readonly slack: AssistantSlack,
-    /** The path every agent reply takes (Conversations.agentReplied): recorded, then sent through the outbox. */
+    /** The path every agent reply takes (Conversations.agentReplied): recorded, then posted and sent by jobs. */
     private readonly replied: (reply: AgentReply) => Promise<ReplyOutcome>,
     private readonly logger: CoreLogger,
     private readonly options: AssistantOptions,
@@ -107,31 +107,14 @@ export class AiAssistant {
   }
 
   /**
-   * A person clicked Send on their draft (or on the text they edited): it is posted in the thread under their
-   * name and picture and recorded as their reply, so it goes out through the outbox like one they typed.
+   * A person clicked Send on their draft (or on the text they edited): it is recorded as their reply, under the
+   * draft's key, with the job that posts it in the thread under their name and picture and then sends it, as a
+   * reply written in the saved-reply form is. Recorded first: a crash can't leave it posted and never sent.
    */
   async sendDraft(draft: DraftRef, text: string, context: AiContext): Promise<AiAnswer> {
     const { conversationId, draftId } = draft;
     const reply = text.trim();
     if (!reply) return { result: "refused", reason: "The draft is empty: nothing was sent." };
-    if (this.sentDrafts.has(draftId)) {
-      this.logger.info({ conversationId, user: context.userId }, "AI draft already sent; click ignored");
-      return { result: "refused", reason: "This draft was already sent." };
-    }
-    this.sentDrafts.add(draftId);
-    if (this.sentDrafts.size > rememberedDrafts) {
-      this.sentDrafts.delete(this.sentDrafts.values().next().value as string);
-    }
-    try {
-      return await this.postDraft(conversationId, reply, context);
-    } catch (error) {
-      // Not sent after all: the person may try again.
-      this.sentDrafts.delete(draftId);
-      throw error;
-    }
-  }
-
-  private async postDraft(conversationId: number, reply: string, context: AiContext): Promise<AiAnswer> {
     const found = await this.store.conversationContext(conversationId);
     const threadTs = found?.conversation.slackThreadTs;
     const channelId = found?.conversation.slackChannelId;
@@ -142,22 +125,21 @@ export class AiAssistant {
       this.logger.warn({ conversationId, user: context.userId, reason }, "AI draft not sent");
       return { result: "refused", reason };
     }
-    const author = await this.slack.userProfile(context.userId);
-    const posted = await this.slack.postInThread(channelId, threadTs, {
-      text: reply,
-      username: author.name,
-      ...(author.avatarUrl ? { iconUrl: author.avatarUrl } : {}),
-    });
     const outcome = await this.replied({
       channelId,
       threadTs,
-      ts: posted.ts,
+      ts: draftKey(draftId),
       userId: context.userId,
       text: reply,
       files: [],
+      fromForm: true,
     });
+    if (outcome.result === "duplicate") {
+      this.logger.info({ conversationId, user: context.userId }, "AI draft already sent; click ignored");
+      return { result: "refused", reason: "This draft was already sent." };
+    }
     this.logger.info(
-      { conversationId, user: context.userId, ts: posted.ts, outcome: outcome.result },
+      { conversationId, user: context.userId, outcome: outcome.result },
       "AI draft sent by its person",
     );
     if (outcome.result === "refused") return outcome;

@@ -2,7 +2,6 @@ import { slackLane } from "../lane-names.js";
 import type { AutoAssignments } from "../ports/auto-assignment.js";
 import type { CoreLogger } from "../ports/logger.js";
 import type { SlackPort } from "../ports/slack.js";
-import type { ConversationStore } from "../ports/store.js";
 import { candidatesOf, nextAssignee } from "./rotation.js";
 
 /** The line in the thread that says the assignment was the rotation's, not a person's. */
@@ -16,7 +15,6 @@ export const autoAssignedLine = (assigneeId: string) =>
 export class AutoAssigner {
   constructor(
     private readonly assignments: AutoAssignments,
-    private readonly store: ConversationStore,
     private readonly slack: SlackPort,
     private readonly logger: CoreLogger,
     /** Told whose App Home changed. */
@@ -31,8 +29,14 @@ export class AutoAssigner {
     const members = (await this.slack.channelMembers(waiting.channelId))
       .filter((member) => !member.isBot && !member.deleted)
       .map((member) => member.id);
-    const assigneeId = await this.assignments.assign(waiting, (state) =>
-      nextAssignee(candidatesOf(state.setting.rotation, members), state),
+    const lane = slackLane(conversationId);
+    const assigneeId = await this.assignments.assign(
+      waiting,
+      (state) => nextAssignee(candidatesOf(state.setting.rotation, members), state),
+      (chosen) => [
+        { lane, kind: "slack.updateParent", payload: { conversationId } },
+        { lane, kind: "slack.notice", payload: { conversationId, text: autoAssignedLine(chosen) } },
+      ],
     );
     if (assigneeId === null) {
       this.logger.info(
@@ -41,13 +45,6 @@ export class AutoAssigner {
       );
       return null;
     }
-    const lane = slackLane(conversationId);
-    await this.store.write({
-      jobs: [
-        { lane, kind: "slack.updateParent", payload: { conversationId } },
-        { lane, kind: "slack.notice", payload: { conversationId, text: autoAssignedLine(assigneeId) } },
-      ],
-    });
     this.logger.info(
       { conversationId, assigneeId, channel: waiting.channelId },
       "conversation assigned automatically",

@@ -1,6 +1,8 @@
 /* Automatic assignment's port: each channel's rotation, who is paused, and the assignment itself as one
  * transaction that reads the open workload and writes the choice under the rotation's lock (decision 0027). */
 
+import type { NewJob } from "./queue.js";
+
 /** Who a channel's new conversations go to: the people named, in their order, or everyone in the channel. */
 export type Rotation = { readonly people: readonly string[] } | { readonly everyone: true };
 
@@ -36,8 +38,13 @@ export interface AutoAssignments {
   isPaused(userId: string): Promise<boolean>;
   /**
    * In one transaction holding the channel's rotation row: if the conversation is still open, unassigned and in
-   * that channel, assigns it to whom `choose` picks and remembers them as the last assigned. Null when nothing
-   * was assigned (someone did meanwhile, the rotation was turned off, or `choose` found nobody).
+   * that channel, assigns it to whom `choose` picks, remembers them as the last assigned and writes
+   * `jobs(assigneeId)` (the parent's update, the thread's line). Null, and no jobs, when nothing was assigned
+   * (someone did meanwhile, the rotation was turned off, or `choose` found nobody).
    */
-  assign(unassigned: Unassigned, choose: (state: RotationState) => string | null): Promise<string | null>;
+  assign(
+    unassigned: Unassigned,
+    choose: (state: RotationState) => string | null,
+    jobs: (assigneeId: string) => readonly NewJob[],
+  ): Promise<string | null>;
 }

@@ -129,10 +129,8 @@ export interface CampaignStore {
   /** Every campaign the contact got from the inbox is quoted now (their thread shows the latest). */
   markQuoted(inboxId: number, contactId: number): Promise<void>;
   /**
-   * Deletes the tags and campaign recipients of these contacts (they are being erased: a campaign under way must
-   * not reach them either); returns how many rows.
+   * Deletes the tags and campaign recipients of contacts that no longer exist (erasure and retention delete
+   * them with their contact; this catches rows an older version left).
    */
-  forgetContacts(contacts: readonly { readonly kind: string; readonly address: string }[]): Promise<number>;
-  /** Deletes the tags and campaign recipients of contacts that no longer exist (purged by retention). */
   forgetOrphans(): Promise<number>;
 }

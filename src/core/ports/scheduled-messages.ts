@@ -1,6 +1,8 @@
 /* Replies written `later <when>: …`, kept until they are sent or cancelled: the port the core uses, implemented
  * once on src/db/sql. A delivery job due at `sendAt` sends each (decision 0027-replies). */
 
+import type { NewJob } from "./queue.js";
+
 export type ScheduledState = "scheduled" | "sent" | "cancelled";
 
 export interface ScheduledMessage {
@@ -24,8 +26,14 @@ export interface ScheduledMessage {
 export type NewScheduledMessage = Omit<ScheduledMessage, "id" | "state" | "cancelledBy" | "noticeTs">;
 
 export interface ScheduledMessageStore {
-  /** Keeps it; null when the Slack message was scheduled already (Slack redelivered its event). */
-  add(message: NewScheduledMessage): Promise<ScheduledMessage | null>;
+  /**
+   * Keeps it with `jobs(added)` (its send and its line in the thread) in one commit; null, and no jobs, when
+   * the Slack message was scheduled already (Slack redelivered its event).
+   */
+  add(
+    message: NewScheduledMessage,
+    jobs: (added: ScheduledMessage) => readonly NewJob[],
+  ): Promise<ScheduledMessage | null>;
   get(id: number): Promise<ScheduledMessage | null>;
   setNotice(id: number, noticeTs: string): Promise<void>;
   /**

@@ -98,6 +98,8 @@ export interface NewReply {
   readonly userId: string;
   readonly text: string;
   readonly files: readonly Attachment[];
+  /** `ts` is the key of the form it was written in: recorded once per key for good, even once it is posted. */
+  readonly fromForm?: true;
 }
 
 /** An agent texting a customer first, from Slack (`/threadline text`). */

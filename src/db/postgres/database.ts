@@ -18,7 +18,7 @@ export function postgresDatabase(databaseUrl: string, options: DatabaseOptions):
   return {
     store: new SqlConversationStore(sql, queue, options.lanesOf, postgresStoreDialect),
     queue,
-    ...portsOnSql(sql),
+    ...portsOnSql(sql, queue),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       // The pool connects on first use; this makes an unreachable server fail the start, not the first request.

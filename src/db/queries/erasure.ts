@@ -12,10 +12,11 @@ const expiredMedia = statement<{ now: Date }, { token: string }>("erase_expired_
   db.deleteFrom("MediaFile").where("expiresAt", "<=", p.now).returning("token"),
 );
 
+// Rows another instance's purge holds are passed over, not waited for: it deletes them, this one the next.
 const closedBefore = statement<{ closedBefore: Date; limit: number }, { id: number }>(
   "erase_closed_before",
-  ({ db, locked }, p) =>
-    locked(
+  ({ db, lockedOrSkipped }, p) =>
+    lockedOrSkipped(
       db
         .selectFrom("Conversation")
         .select("id")
@@ -102,13 +103,21 @@ const messages = statement<Ids, { id: number }>("erase_messages", ({ db, oneOf }
     .returning("id"),
 );
 
-const namedBy = (table: "Nudge" | "PastThread" | "MediaFile") =>
+const namedBy = (table: "Nudge" | "PastThread" | "MediaFile" | "FormReply") =>
   statement<Ids, never>(`erase_${table}`, ({ db, oneOf }, p) =>
     db.deleteFrom(table).where(oneOf(sql.ref("conversationId"), p.ids, "integer")),
   );
 
+const scheduled = statement<Ids, { id: number }>("erase_scheduled", ({ db, oneOf }, p) =>
+  db
+    .deleteFrom("ScheduledMessage")
+    .where(oneOf(sql.ref("conversationId"), p.ids, "integer"))
+    .returning("id"),
+);
+
 // Reminders, nudges and profile look-ups wait on lanes of their own; their payload names the conversation.
-const jobs = statement<Ids & { lanes: readonly string[] }, never>(
+// A scheduled message's send names only the message.
+const jobs = statement<Ids & { lanes: readonly string[]; scheduledIds: readonly number[] }, never>(
   "erase_jobs",
   ({ db, oneOf, jsonInteger }, p) =>
     db
@@ -117,8 +126,17 @@ const jobs = statement<Ids & { lanes: readonly string[] }, never>(
         eb.or([
           oneOf(sql.ref("lane"), p.lanes, "text"),
           oneOf(jsonInteger(sql.ref("payload"), "conversationId"), p.ids, "integer"),
+          oneOf(jsonInteger(sql.ref("payload"), "scheduledId"), p.scheduledIds, "integer"),
         ]),
       ),
+);
+
+/** The contacts' tags and their places in campaigns (a campaign under way must not reach them either). */
+const tags = statement<Ids, never>("erase_tags", ({ db, oneOf }, p) =>
+  db.deleteFrom("ContactTag").where(oneOf(sql.ref("contactId"), p.ids, "integer")),
+);
+const recipients = statement<Ids, never>("erase_recipients", ({ db, oneOf }, p) =>
+  db.deleteFrom("CampaignRecipient").where(oneOf(sql.ref("contactId"), p.ids, "integer")),
 );
 
 const conversations = statement<Ids, { contactId: number }>("erase_conversations", ({ db, oneOf }, p) =>
@@ -129,7 +147,7 @@ const conversations = statement<Ids, { contactId: number }>("erase_conversations
 );
 
 /** Deletes the contacts no conversation has any more. */
-const orphans = statement<Ids, never>("erase_orphans", ({ db, oneOf }, p) =>
+const orphans = statement<Ids, { id: number }>("erase_orphans", ({ db, oneOf }, p) =>
   db
     .deleteFrom("Contact")
     .where(oneOf(sql.ref("Contact.id"), p.ids, "integer"))
@@ -139,7 +157,8 @@ const orphans = statement<Ids, never>("erase_orphans", ({ db, oneOf }, p) =>
           eb.selectFrom("Conversation as c").select("c.id").whereRef("c.contactId", "=", "Contact.id"),
         ),
       ),
-    ),
+    )
+    .returning("Contact.id"),
 );
 
 const definitions = {
@@ -154,16 +173,20 @@ const definitions = {
   nudges: namedBy("Nudge"),
   pastThreads: namedBy("PastThread"),
   media: namedBy("MediaFile"),
+  formReplies: namedBy("FormReply"),
+  scheduled,
   jobs,
+  tags,
+  recipients,
   conversations,
   orphans,
 };
 
 /**
  * Deleting conversations for good (retention, erasure): the conversation and everything that names it, then
- * its contact if no other conversation has them. The rows chosen are locked until the commit (PostgreSQL), so
- * instances sweeping at once take turns; SQLite's secure_delete and the index's own secure-delete leave no
- * trace of the text in the file.
+ * its contact if no other conversation has them. The rows chosen are locked until the commit (PostgreSQL): a
+ * purge skips those another instance holds, an erasure waits for them. SQLite's secure_delete and the index's
+ * own secure-delete leave no trace of the text in the file.
  */
 export class SqlErasure {
   private readonly statements: Prepared<typeof definitions>;
@@ -220,7 +243,7 @@ export class SqlErasure {
     }));
     const messages = yield* this.deleteConversations(ids);
     // Their conversations are gone, so every contact found is an orphan now.
-    yield* all(s.orphans, { ids: contactIds });
+    yield* this.deleteContacts(contactIds);
     return {
       contacts: contactIds.length,
       conversations: ids.length,
@@ -239,9 +262,20 @@ export class SqlErasure {
     yield* all(s.nudges, { ids });
     yield* all(s.pastThreads, { ids });
     yield* all(s.media, { ids });
-    yield* all(s.jobs, { ids, lanes: ids.flatMap((id) => this.lanesOf(id)) });
+    yield* all(s.formReplies, { ids });
+    const scheduledIds = (yield* all(s.scheduled, { ids })).map((row) => Number(row.id));
+    yield* all(s.jobs, { ids, lanes: ids.flatMap((id) => this.lanesOf(id)), scheduledIds });
     const deleted = yield* all(s.conversations, { ids });
-    yield* all(s.orphans, { ids: deleted.map((row) => Number(row.contactId)) });
+    yield* this.deleteContacts(deleted.map((row) => Number(row.contactId)));
     return messages;
+  }
+
+  /** Deletes the contacts no conversation has any more, with their tags and places in campaigns. */
+  private *deleteContacts(ids: readonly number[]): TransactionBody<void> {
+    const s = this.statements;
+    const gone = (yield* all(s.orphans, { ids })).map((row) => Number(row.id));
+    if (gone.length === 0) return;
+    yield* all(s.tags, { ids: gone });
+    yield* all(s.recipients, { ids: gone });
   }
 }

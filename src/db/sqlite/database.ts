@@ -20,7 +20,7 @@ export function sqliteDatabase(databaseUrl: string, options: DatabaseOptions): A
   return {
     store: new SqlConversationStore(sql, queue, options.lanesOf),
     queue,
-    ...portsOnSql(sql),
+    ...portsOnSql(sql, queue),
     async open(logger) {
       await migrateDatabase(databaseUrl, { logger });
       connection.open();

@@ -49,6 +49,21 @@ const statements = {
       .onConflict((conflict) => conflict.doNothing())
       .returning("conversationId"),
   ),
+  claimFormKey: statement<
+    { channelId: string; formKey: string; conversationId: number; now: Date },
+    { formKey: string }
+  >("store_claim_form_key", ({ db }, p) =>
+    db
+      .insertInto("FormReply")
+      .values({
+        slackChannelId: p.channelId,
+        formKey: p.formKey,
+        conversationId: p.conversationId,
+        createdAt: p.now,
+      })
+      .onConflict((conflict) => conflict.doNothing())
+      .returning("formKey"),
+  ),
   unassign: statement<{ conversationId: number; assigneeId: string; now: Date }, { id: number }>(
     "store_unassign",
     ({ db }, p) =>
@@ -68,6 +83,7 @@ const statements = {
  */
 export class InboundWrites {
   private readonly endWait;
+  private readonly claimFormKey;
   private readonly insertNudge;
   private readonly unassignStatement;
 
@@ -78,6 +94,7 @@ export class InboundWrites {
     private readonly inboundState: InboundStateStep,
   ) {
     this.endWait = parts.database.prepare(statements.endWait);
+    this.claimFormKey = parts.database.prepare(statements.claimFormKey);
     this.insertNudge = parts.database.prepare(statements.insertNudge);
     this.unassignStatement = parts.database.prepare(statements.unassign);
   }
@@ -160,10 +177,21 @@ export class InboundWrites {
   }
 
   async recordReply(reply: NewReply, jobs: (messageId: number) => readonly NewJob[]): Promise<number | null> {
-    const { messages, endWait } = this;
+    const { messages, endWait, claimFormKey } = this;
     const queue = this.parts.jobs;
     return commit(this.parts, function* () {
       const now = new Date();
+      // A form's key outlives the message's hold on it (its post replaces it with the Slack ts): taken first,
+      // so a form or draft sent again, even after its post, writes nothing.
+      if (reply.fromForm) {
+        const key = {
+          channelId: reply.channelId,
+          formKey: reply.ts,
+          conversationId: reply.conversationId,
+          now,
+        };
+        if (!(yield* first(claimFormKey, key))) return { outcome: null, jobs: [] };
+      }
       const messageId = yield* messages.insert({
         conversationId: reply.conversationId,
         direction: "out",
@@ -194,8 +222,9 @@ export class InboundWrites {
     const queue = this.parts.jobs;
     return commit(this.parts, function* () {
       const byId = new Map<number, Message>();
-      for (const providerMessageId of report.providerMessageIds) {
-        for (const row of yield* all(statements.reportedById, { kind: report.kind, providerMessageId })) {
+      if (report.providerMessageIds.length > 0) {
+        const { kind, providerMessageIds } = report;
+        for (const row of yield* all(statements.reportedByIds, { kind, providerMessageIds })) {
           byId.set(Number(row.id), toMessage(row));
         }
       }

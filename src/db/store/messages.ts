@@ -61,27 +61,32 @@ export const messageStatements = {
     db.selectFrom("Message").selectAll().where("conversationId", "=", p.conversationId).orderBy("id"),
   ),
   // An outbound message by its own provider id or one of its parts', locked: reports of it are decided in turn.
-  reportedById: statement<ProviderId, Row>("store_reported_by_id", ({ db, locked }, p) =>
-    locked(
-      db
-        .selectFrom("Message")
-        .selectAll()
-        .where("direction", "=", sql.lit("out"))
-        .where("id", "in", (eb) =>
-          eb
-            .selectFrom("Message")
-            .select("id")
-            .where("provider", "=", p.kind)
-            .where("providerMessageId", "=", p.providerMessageId)
-            .union(
-              eb
-                .selectFrom("SentPart")
-                .select("messageId as id")
-                .where("provider", "=", p.kind)
-                .where("providerMessageId", "=", p.providerMessageId),
-            ),
-        ),
-    ),
+  // All of a report's messages in one statement, locked in id order: two reports naming the same messages in
+  // different orders, on two instances, wait for each other instead of deadlocking.
+  reportedByIds: statement<{ kind: string; providerMessageIds: readonly string[] }, Row>(
+    "store_reported_by_ids",
+    ({ db, locked, oneOf }, p) =>
+      locked(
+        db
+          .selectFrom("Message")
+          .selectAll()
+          .where("direction", "=", sql.lit("out"))
+          .where("id", "in", (eb) =>
+            eb
+              .selectFrom("Message")
+              .select("id")
+              .where("provider", "=", p.kind)
+              .where(oneOf(sql.ref("providerMessageId"), p.providerMessageIds, "text"))
+              .union(
+                eb
+                  .selectFrom("SentPart")
+                  .select("messageId as id")
+                  .where("provider", "=", p.kind)
+                  .where(oneOf(sql.ref("providerMessageId"), p.providerMessageIds, "text")),
+              ),
+          )
+          .orderBy("id"),
+      ),
   ),
   reportedUpTo: statement<{ kind: string; inbox: string; contact: string; upTo: Date }, Row>(
     "store_reported_up_to",
@@ -154,7 +159,7 @@ export class Messages {
       byProvider: database.prepare(inboundStatements.messageByProvider),
       bySlackTs: database.prepare(s.bySlackTs),
       ofConversation: database.prepare(s.ofConversation),
-      reportedById: database.prepare(s.reportedById),
+      reportedByIds: database.prepare(s.reportedByIds),
       reportedUpTo: database.prepare(s.reportedUpTo),
       sentParts: database.prepare(s.sentParts),
       partByProvider: database.prepare(s.partByProvider),

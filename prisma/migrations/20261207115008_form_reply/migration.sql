@@ -1,0 +1,12 @@
+-- CreateTable
+CREATE TABLE "FormReply" (
+    "slackChannelId" TEXT NOT NULL,
+    "formKey" TEXT NOT NULL,
+    "conversationId" INTEGER NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("slackChannelId", "formKey")
+);
+
+-- CreateIndex
+CREATE INDEX "FormReply_conversationId_idx" ON "FormReply"("conversationId");
