@@ -43,7 +43,7 @@ const phrases: readonly RegExp[] = [
 function normalised(text: string): string {
   return text
     .toLowerCase()
-    .replace(/[’‘]/g, "'")
+    .replace(/[\u2018\u2019]/g, "'")
     .replace(/[^a-z0-9' ]+/g, " ")
     .replace(/\s+/g, " ")
     .trim();
