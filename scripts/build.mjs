@@ -31,9 +31,17 @@ const entryPoints = ["main.ts", "doctor/main.ts", "demo/main.ts"];
  * Left to Node's own loader at run time: packages that load files by path from their own folder (a native
  * addon, Wasm, Prisma's runtime and query compiler), an optional one that is absent (pg-native, behind a
  * try/catch), and twilio, whose client `require`s each of its ~40 REST domains only when first used: bundled,
- * all of them (7.4 MB) would be in the file, held in memory for nothing.
+ * all of them (7.4 MB) would be in the file, held in memory for nothing; and openai, which the AI model
+ * imports at its first question: an app without AI never loads it (decision 0027).
  */
-const external = ["better-sqlite3", "@prisma/client", "@prisma/schema-engine-wasm", "pg-native", "twilio"];
+const external = [
+  "better-sqlite3",
+  "@prisma/client",
+  "@prisma/schema-engine-wasm",
+  "pg-native",
+  "twilio",
+  "openai",
+];
 
 /**
  * The bundled CommonJS packages call `require` for Node's built-ins; an ES module has none of its own.
