@@ -79,6 +79,8 @@ export class AppProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
+    /** Where the app answers `GET /metrics` (Prometheus text, Node's heap figures included). */
+    readonly metricsPort: number,
     /** spawn() → the fake Slack accepts the app's Socket Mode connection. */
     readonly spawnToSocketModeMs: number,
     /** spawn() → GET /healthz answers 200 (database reachable, Socket Mode connected). */
@@ -139,7 +141,7 @@ export class AppProcess {
       child.kill("SIGKILL");
       throw error;
     }
-    const app = new AppProcess(child, port, socketMode, now() - began, logFile);
+    const app = new AppProcess(child, port, metricsPort, socketMode, now() - began, logFile);
     running.add(app);
     return app;
   }

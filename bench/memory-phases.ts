@@ -32,7 +32,15 @@ const snapshot = process.argv.includes("--snapshot");
 const inboxCount = 500;
 const inboxOf = (contact: number) => inboxNumberFor(contact % inboxCount);
 
-function report(pid: number, phase: string): void {
+/** The app's own view from its /metrics (prom-client's default metrics): V8's heap, committed and used, and external. */
+async function heapFigures(): Promise<string> {
+  const text = await (await fetch(`http://127.0.0.1:${app.metricsPort}/metrics`)).text();
+  const value = (name: string) =>
+    (Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1]) / 2 ** 20).toFixed(0);
+  return `heap ${value("nodejs_heap_size_used_bytes")}/${value("nodejs_heap_size_total_bytes")} MB used/committed, external ${value("nodejs_external_memory_bytes")} MB`;
+}
+
+async function report(pid: number, phase: string): Promise<void> {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
   const mib = (field: string) =>
     (Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1]) / 1024).toFixed(0);
@@ -40,7 +48,7 @@ function report(pid: number, phase: string): void {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
   const cpu = (Number(stat[11]) + Number(stat[12])) / 100;
   log(
-    `${phase.padEnd(20)} RSS ${mib("VmRSS")} MB (anon ${mib("RssAnon")}, file ${mib("RssFile")}), peak ${mib("VmHWM")} MB, CPU ${cpu.toFixed(1)} s`,
+    `${phase.padEnd(20)} RSS ${mib("VmRSS")} MB (anon ${mib("RssAnon")}, file ${mib("RssFile")}), peak ${mib("VmHWM")} MB, CPU ${cpu.toFixed(1)} s; ${await heapFigures()}`,
   );
 }
 
@@ -50,14 +58,14 @@ const db = tempDatabase("memory");
 const app = await AppProcess.start(fakes, db.url);
 delete process.env.NODE_OPTIONS;
 const pid = app.pid;
-report(pid, "ready");
+await report(pid, "ready");
 await connectInboxes(fakes, "M", inboxCount);
-report(pid, "500 inboxes");
+await report(pid, "500 inboxes");
 await warmUp(fakes, app.baseUrl, (i) => ({
   from: contactNumber(900_000 + (i % 100)),
   to: inboxOf(900_000 + (i % 100)),
 }));
-report(pid, "warm-up");
+await report(pid, "warm-up");
 if (!light) {
   let contactBase = 0;
   for (const rate of [200, 500]) {
@@ -73,7 +81,7 @@ if (!light) {
     const sent = await sendAtRate(app.baseUrl, requests, rate);
     const posted = new PostedMessages(fakes.slack, tag);
     await whileProgressing(() => posted.count, sent.filter((s) => s.status === 200).length);
-    report(pid, `${rate} msg/s`);
+    await report(pid, `${rate} msg/s`);
   }
   const threads = new Map<string, { channel: string; ts: string }>();
   for (const m of fakes.slack.messages) {
@@ -98,10 +106,14 @@ if (!light) {
   }
   await Promise.allSettled(answers);
   await whileProgressing(() => fakes.twilio.sent.length, replies);
-  report(pid, "1,500 replies");
+  await report(pid, "1,500 replies");
 }
-await sleep(2_000);
-report(pid, "2 s later");
+let waited = 0;
+for (const second of [2, 10]) {
+  await sleep((second - waited) * 1_000);
+  waited = second;
+  await report(pid, `${second} s later`);
+}
 if (snapshot) {
   const files = () => fs.readdirSync(".").filter((name) => name.endsWith(".heapsnapshot"));
   const before = files().length;

@@ -31,9 +31,17 @@ const entryPoints = ["main.ts", "doctor/main.ts", "demo/main.ts"];
  * Left to Node's own loader at run time: packages that load files by path from their own folder (a native
  * addon, Wasm, Prisma's runtime and query compiler), an optional one that is absent (pg-native, behind a
  * try/catch), and twilio, whose client `require`s each of its ~40 REST domains only when first used: bundled,
- * all of them (7.4 MB) would be in the file, held in memory for nothing.
+ * all of them (7.4 MB) would be in the file, held in memory for nothing; and openai, which the AI model
+ * imports at its first question: an app without AI never loads it (decision 0027).
  */
-const external = ["better-sqlite3", "@prisma/client", "@prisma/schema-engine-wasm", "pg-native", "twilio"];
+const external = [
+  "better-sqlite3",
+  "@prisma/client",
+  "@prisma/schema-engine-wasm",
+  "pg-native",
+  "twilio",
+  "openai",
+];
 
 /**
  * The bundled CommonJS packages call `require` for Node's built-ins; an ES module has none of its own.
@@ -76,6 +84,20 @@ function sources() {
     typescript: files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts")).map(inSource),
     copied: files.filter((file) => /\.(mjs|js|html|css)$/.test(file)).map(inSource),
   };
+}
+
+/**
+ * V8 keeps the running script's source in memory, one byte a character only if every character is Latin-1:
+ * one curly quote in a regular expression (esbuild escapes strings, not regular expressions) makes the app's
+ * 4.8 MB bundle two bytes a character, 4.8 MB more of heap for as long as it runs (decision 0027).
+ */
+function refuseWideSource(bundleFile) {
+  const source = fs.readFileSync(bundleFile, "utf8");
+  const wide = /.{0,40}[\u0100-\u{10FFFF}].{0,10}/u.exec(source);
+  if (!wide) return;
+  note(`${path.relative(projectRoot, bundleFile)} has a character above U+00FF, here: ${wide[0]}`);
+  note("write it as an escape (\\u2019) so V8 keeps the bundle one byte a character.");
+  process.exit(1);
 }
 
 function newestChange(files) {
@@ -145,4 +167,5 @@ await Promise.all(
   }),
 );
 for (const file of copied) fs.cpSync(file, path.join(outDir, path.relative(sourceDir, file)));
+refuseWideSource(path.join(outDir, "main.js"));
 fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { AiConfig } from "../config.js";
 import { LanguageModelError } from "../core/errors.js";
 import type { ChatMessage, Completion, LanguageModel } from "../core/ports/language-model.js";
@@ -13,11 +13,30 @@ export const defaultModelTimeoutMs = 20_000;
  */
 export class OpenAiModel implements LanguageModel {
   readonly name: string;
-  private readonly client: OpenAI;
+  private client: Promise<OpenAiClient> | undefined;
 
-  constructor(config: AiConfig, options: { readonly timeoutMs?: number } = {}) {
+  constructor(
+    private readonly config: AiConfig,
+    private readonly options: { readonly timeoutMs?: number } = {},
+  ) {
     this.name = config.model;
-    this.client = new OpenAI({
+  }
+
+  /**
+   * The client and its module, loaded at the first question: the `openai` package (external to the bundle)
+   * stays out of the memory of an app that has AI configured but unused so far, and of every app without it.
+   */
+  private loadClient(): Promise<OpenAiClient> {
+    this.client ??= import("openai").then(({ default: OpenAIClass }) => ({
+      OpenAI: OpenAIClass,
+      client: this.newClient(OpenAIClass),
+    }));
+    return this.client;
+  }
+
+  private newClient(OpenAIClass: typeof OpenAI): OpenAI {
+    const { config, options } = this;
+    return new OpenAIClass({
       baseURL: config.baseUrl,
       // Local servers take no key: the client insists on one, so a placeholder is given and its header dropped.
       apiKey: config.apiKey ?? "none",
@@ -36,9 +55,12 @@ export class OpenAiModel implements LanguageModel {
     messages: readonly ChatMessage[],
     options: { readonly maxTokens: number; readonly signal?: AbortSignal },
   ): Promise<Completion> {
+    let errors: OpenAiClient["OpenAI"] | undefined;
     try {
+      const { OpenAI: OpenAIClass, client } = await this.loadClient();
+      errors = OpenAIClass;
       // The chat completions endpoint, which every OpenAI-compatible server has (the Responses API is OpenAI's).
-      const { completions } = this.client.chat;
+      const { completions } = client.chat;
       const answer = await completions.create(
         {
           model: this.name,
@@ -58,16 +80,28 @@ export class OpenAiModel implements LanguageModel {
         },
       };
     } catch (error) {
-      throw classify(error, this.name);
+      throw classify(error, this.name, errors);
     }
   }
 }
 
+interface OpenAiClient {
+  /** The module's class, whose static members are the client's error classes. */
+  readonly OpenAI: typeof OpenAI;
+  readonly client: OpenAI;
+}
+
 /** The client's error as the core's: a stable code and a reason a person can act on. */
-export function classify(error: unknown, model: string): LanguageModelError {
+export function classify(
+  error: unknown,
+  model: string,
+  OpenAI: OpenAiClient["OpenAI"] | undefined,
+): LanguageModelError {
   if (error instanceof LanguageModelError) return error;
   const as = (code: LanguageModelError["code"], reason: string) =>
     new LanguageModelError(code, reason, { cause: error });
+  // The `openai` package could not be loaded (an incomplete install): nothing was asked.
+  if (!OpenAI) return as("AI_SERVER_ERROR", "the AI client could not be loaded (reinstall the dependencies)");
   if (error instanceof OpenAI.APIConnectionTimeoutError || error instanceof OpenAI.APIUserAbortError) {
     return as("AI_TIMEOUT", "the AI model took too long to answer");
   }

@@ -30,4 +30,23 @@ describe("the bundled source", () => {
     expect(source.length).toBeGreaterThan(100_000);
     expect(wideCharacters(source)).toEqual([]);
   });
+
+  // An app without AI (or with AI not yet asked) keeps the openai client out of its memory: the package is
+  // external to dist/main.js and imported only by the model's first question.
+  it("imports openai only when the AI model is first asked", async () => {
+    const result = await build({
+      entryPoints: [path.join(projectRoot, "src/main.ts")],
+      bundle: true,
+      packages: "external",
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports);
+    const openai = imports.filter((entry) => entry.path === "openai").map((entry) => entry.kind);
+    expect(openai).toEqual(["dynamic-import"]);
+  });
 });
