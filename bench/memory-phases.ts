@@ -18,7 +18,7 @@ import {
 } from "./harness.js";
 
 /*
- * The app's memory after each phase of the end-to-end benchmark's traffic (decision 0027), cheaper and steadier
+ * The app's memory after each phase of the end-to-end benchmark's traffic (decision 0030), cheaper and steadier
  * than the one figure at its end: RSS split into anonymous and file-backed pages, the peak, and the CPU time the
  * app has used so far (what a heap flag costs).
  *

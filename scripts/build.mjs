@@ -32,7 +32,7 @@ const entryPoints = ["main.ts", "doctor/main.ts", "demo/main.ts"];
  * addon, Wasm, Prisma's runtime and query compiler), an optional one that is absent (pg-native, behind a
  * try/catch), and twilio, whose client `require`s each of its ~40 REST domains only when first used: bundled,
  * all of them (7.4 MB) would be in the file, held in memory for nothing; and openai, which the AI model
- * imports at its first question: an app without AI never loads it (decision 0027).
+ * imports at its first question: an app without AI never loads it (decision 0030).
  */
 const external = [
   "better-sqlite3",
@@ -89,7 +89,7 @@ function sources() {
 /**
  * V8 keeps the running script's source in memory, one byte a character only if every character is Latin-1:
  * one curly quote in a regular expression (esbuild escapes strings, not regular expressions) makes the app's
- * 4.8 MB bundle two bytes a character, 4.8 MB more of heap for as long as it runs (decision 0027).
+ * 4.8 MB bundle two bytes a character, 4.8 MB more of heap for as long as it runs (decision 0030).
  */
 function refuseWideSource(bundleFile) {
   const source = fs.readFileSync(bundleFile, "utf8");

@@ -15,7 +15,7 @@ export type ScheduleOutcome =
 
 /**
  * `later <when>: …` in a conversation's thread: kept, then sent at its time as the writer's reply (decision
- * 0027-replies). Its line in the thread has a **Cancel** button anyone in the channel may use.
+ * 0031). Its line in the thread has a **Cancel** button anyone in the channel may use.
  */
 export class ScheduledSends {
   constructor(

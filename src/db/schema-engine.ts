@@ -55,7 +55,7 @@ type Outputs<Calls extends readonly EngineCall[]> = {
  *
  * A process, not a worker thread: a thread's Wasm memory goes when it exits, but the C heap it grew (glibc
  * keeps a thread's arena for the next thread) and the engine's pages of the Node binary stayed in the app's
- * RSS, about 6 MB after a migration (docs/decisions/0027-lean-process.md).
+ * RSS, about 6 MB after a migration (docs/decisions/0030-lean-process.md).
  */
 export function runSchemaEngine<const Calls extends readonly EngineCall[]>(
   url: string,

@@ -7,7 +7,7 @@ export type { PrismaClient };
 
 /**
  * Prisma Client for a test to seed or read the rows of a SQLite file the app (or a store) uses, on a
- * connection of its own: the app has no Prisma Client to lend (docs/decisions/0027-lean-process.md). WAL lets
+ * connection of its own: the app has no Prisma Client to lend (docs/decisions/0030-lean-process.md). WAL lets
  * it read while the app writes; its writes wait up to 5 s for the app's. `database` is the file's path or its
  * `file:` URL. Disconnect it when done, or use `withTestPrisma`.
  */

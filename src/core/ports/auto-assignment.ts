@@ -1,5 +1,5 @@
 /* Automatic assignment's port: each channel's rotation, who is paused, and the assignment itself as one
- * transaction that reads the open workload and writes the choice under the rotation's lock (decision 0027). */
+ * transaction that reads the open workload and writes the choice under the rotation's lock (decision 0036). */
 
 import type { NewJob } from "./queue.js";
 

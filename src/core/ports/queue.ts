@@ -66,7 +66,7 @@ export interface JobPayloads {
    * its first post, so it never fails (a failed lookup hands over to a retrying job on the contact's lane).
    */
   "contact.refreshProfile": { conversationId: number; inline: boolean; name?: string };
-  /** Link `tick` of a campaign's chain: one recipient sent to, then the next link queued (decision 0027). */
+  /** Link `tick` of a campaign's chain: one recipient sent to, then the next link queued (decision 0032). */
   "campaign.send": { campaignId: number; tick: number };
   /** The campaign's progress message in its channel, posted or edited. */
   "campaign.progress": { campaignId: number };

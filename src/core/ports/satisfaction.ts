@@ -1,6 +1,6 @@
 import type { ChannelKind } from "../model.js";
 
-/* Customer satisfaction's port: each channel's question, the questions sent and their answers (decision 0027). */
+/* Customer satisfaction's port: each channel's question, the questions sent and their answers (decision 0036). */
 
 export interface SurveySetting {
   /** Null: the default question. */

@@ -1,5 +1,5 @@
 /* Replies written `later <when>: …`, kept until they are sent or cancelled: the port the core uses, implemented
- * once on src/db/sql. A delivery job due at `sendAt` sends each (decision 0027-replies). */
+ * once on src/db/sql. A delivery job due at `sendAt` sends each (decision 0031). */
 
 import type { NewJob } from "./queue.js";
 

@@ -23,7 +23,7 @@ const stopCheckMs = 250;
 const maxInFlight = 8;
 
 /**
- * One link of a campaign's chain (decision 0027): settles an attempt a crash left unresolved, sends to the
+ * One link of a campaign's chain (decision 0032): settles an attempt a crash left unresolved, sends to the
  * recipients due at the campaign's pace for about a second, then queues the next link, or the link at the next
  * recipient's 09:00, or finishes. A recipient is marked `sending` (committed) before the provider is called and `sent` with the
  * provider's id once it accepted; one found `sending` is looked for in the provider's log before anything else,
