@@ -1,3 +1,4 @@
+// The SlackPort over Bolt's WebClient: posting parents, thread replies and campaign progress, and files.
 import type { ChatPostMessageArguments, WebClient } from "@slack/web-api";
 import type { Teammate } from "../core/assignment.js";
 import { DeliveryError } from "../core/errors.js";
@@ -17,46 +18,15 @@ import { mediaTransfers } from "../net/transfer-slots.js";
 import { cancelScheduledBlocks, type ParentOptions, parentMessage, sendAgainBlocks } from "./blocks.js";
 import { campaignProgressBlocks } from "./campaign-blocks.js";
 import type { ChannelDirectory } from "./directory.js";
+import { campaignEvent, conversationEvent, EarlierPosts, messageEvent } from "./earlier-posts.js";
 import { classifySlackError } from "./errors.js";
-import { homeBlocks } from "./home-view.js";
+import { HomePublisher } from "./home-publisher.js";
 import { ChannelPacer, slackPostPace } from "./pacer.js";
+import { SlackRequests } from "./slack-requests.js";
+import { UserProfiles, unknownTeammate } from "./user-profiles.js";
 
-const messageEvent = "threadline_message";
-const conversationEvent = "threadline_conversation";
-const campaignEvent = "threadline_campaign";
-const userNameTtlMs = 10 * 60_000;
-const clockSkewMs = 10 * 60_000;
 /** Larger than any provider accepts (the channels allow 25 MB at most); anything bigger is refused before it fills memory. */
 const maxFileBytes = 30 * 1024 * 1024;
-
-interface TaggedMessage {
-  ts?: string;
-  bot_id?: string;
-  metadata?: { event_type?: string; event_payload?: unknown };
-}
-
-/**
- * Our own post among `messages`, recognised by the metadata it was posted with — and by our bot's id: any app in
- * the workspace may post metadata of the same name.
- */
-function findTagged(
-  messages: readonly TaggedMessage[] | undefined,
-  botId: string,
-  eventType: string,
-  key: string,
-  id: number,
-): { ts: string } | null {
-  const found = messages?.find(
-    (message) =>
-      message.bot_id === botId &&
-      message.metadata?.event_type === eventType &&
-      (message.metadata.event_payload as Record<string, unknown> | undefined)?.[key] === id,
-  );
-  return found?.ts ? { ts: found.ts } : null;
-}
-
-/** The name given to someone Slack could not tell us about. */
-const unknownTeammate = "a teammate";
 
 /**
  * The SlackPort over Bolt's WebClient. The client is configured not to retry (the delivery queue does,
@@ -68,21 +38,26 @@ const unknownTeammate = "a teammate";
  * the other instances through the shared pace, while other channels carry on.
  */
 export class SlackGateway implements SlackPort {
-  private readonly channelPausedUntil = new Map<string, number>();
-  private ownBotId: Promise<string> | null = null;
-  private readonly userNames = new Map<string, { name: string; avatarUrl: string | null; expires: number }>();
-  private teamUrl: Promise<string> | null = null;
+  private readonly requests: SlackRequests;
+  private readonly earlierPosts: EarlierPosts;
+  private readonly profiles: UserProfiles;
+  private readonly homes: HomePublisher;
 
   constructor(
     private readonly client: WebClient,
     private readonly directory: ChannelDirectory,
-    private readonly now: () => number = Date.now,
-    private readonly pacer: ChannelPacer = new ChannelPacer(new MemoryPostPacing(), slackPostPace, now),
+    now: () => number = Date.now,
+    pacer: ChannelPacer = new ChannelPacer(new MemoryPostPacing(), slackPostPace, now),
     /** Names kept at most, the least recently fetched dropped first: one per person who ever replied otherwise. */
-    private readonly maxCachedNames = 1_000,
+    maxCachedNames = 1_000,
     /** What parents offer besides the conversation's controls (the AI controls when a model is configured). */
     private readonly parentOptions: ParentOptions = { ai: false },
-  ) {}
+  ) {
+    this.requests = new SlackRequests(client, pacer, now);
+    this.earlierPosts = new EarlierPosts(client, this.requests);
+    this.profiles = new UserProfiles(client, now, maxCachedNames);
+    this.homes = new HomePublisher(client);
+  }
 
   channelMembers(channelId: string): Promise<Teammate[]> {
     return this.directory.channelMembers(channelId);
@@ -164,26 +139,13 @@ export class SlackGateway implements SlackPort {
     );
   }
 
-  async findCampaignProgress(
-    channelId: string,
-    campaignId: number,
-    since: Date,
-  ): Promise<{ ts: string } | null> {
-    const history = await this.call(channelId, () =>
-      this.client.conversations.history({
-        channel: channelId,
-        oldest: String(Math.floor((since.getTime() - clockSkewMs) / 1000)),
-        include_all_metadata: true,
-        limit: 1000,
-      }),
-    );
-    return findTagged(history.messages, await this.botId(), campaignEvent, "campaign_id", campaignId);
+  findCampaignProgress(channelId: string, campaignId: number, since: Date): Promise<{ ts: string } | null> {
+    return this.earlierPosts.campaignProgress(channelId, campaignId, since);
   }
 
   /** An edit takes a slot of the channel's pace like a post, so a campaign's edits never crowd out its threads. */
   async updateCampaignProgress(channelId: string, ts: string, view: CampaignProgressView): Promise<void> {
-    await this.pacer.awaitSlot(channelId);
-    await this.call(channelId, () =>
+    await this.requests.pacedCall(channelId, () =>
       this.client.chat.update({
         channel: channelId,
         ts,
@@ -197,20 +159,8 @@ export class SlackGateway implements SlackPort {
     await this.call(channelId, () => this.client.chat.update({ channel: channelId, ts, text, blocks: [] }));
   }
 
-  async findPostedMessage(
-    channelId: string,
-    threadTs: string,
-    messageId: number,
-  ): Promise<{ ts: string } | null> {
-    const replies = await this.call(channelId, () =>
-      this.client.conversations.replies({
-        channel: channelId,
-        ts: threadTs,
-        include_all_metadata: true,
-        limit: 1000,
-      }),
-    );
-    return findTagged(replies.messages, await this.botId(), messageEvent, "message_id", messageId);
+  findPostedMessage(channelId: string, threadTs: string, messageId: number): Promise<{ ts: string } | null> {
+    return this.earlierPosts.message(channelId, threadTs, messageId);
   }
 
   async uploadFile(channelId: string, threadTs: string, file: MediaContent): Promise<void> {
@@ -261,57 +211,12 @@ export class SlackGateway implements SlackPort {
     }
   }
 
-  async findPostedParent(
-    channelId: string,
-    conversationId: number,
-    since: Date,
-  ): Promise<{ ts: string } | null> {
-    const history = await this.call(channelId, () =>
-      this.client.conversations.history({
-        channel: channelId,
-        // Slack stamps messages with its own clock; ten minutes absorbs any skew with ours.
-        oldest: String(Math.floor((since.getTime() - clockSkewMs) / 1000)),
-        include_all_metadata: true,
-        limit: 1000,
-      }),
-    );
-    return findTagged(
-      history.messages,
-      await this.botId(),
-      conversationEvent,
-      "conversation_id",
-      conversationId,
-    );
+  findPostedParent(channelId: string, conversationId: number, since: Date): Promise<{ ts: string } | null> {
+    return this.earlierPosts.parent(channelId, conversationId, since);
   }
 
-  async parentConversationId(channelId: string, ts: string): Promise<number | null> {
-    // The thread's first message is its parent, with the metadata it was posted with.
-    const thread = await this.call(channelId, () =>
-      this.client.conversations.replies({ channel: channelId, ts, limit: 1, include_all_metadata: true }),
-    );
-    const parent = thread.messages?.[0] as TaggedMessage | undefined;
-    if (parent?.ts !== ts || parent.metadata?.event_type !== conversationEvent) return null;
-    if (parent.bot_id !== (await this.botId())) return null;
-    const id = (parent.metadata.event_payload as Record<string, unknown> | undefined)?.conversation_id;
-    return typeof id === "number" && Number.isInteger(id) ? id : null;
-  }
-
-  /** Our bot's id (auth.test), asked once: it tells our posts from other apps'. A failure is asked again. */
-  private botId(): Promise<string> {
-    this.ownBotId ??= this.client.auth
-      .test()
-      .catch((error: unknown) => {
-        throw classifySlackError(error);
-      })
-      .then((identity) => {
-        if (!identity.bot_id) throw new Error("auth.test named no bot: SLACK_BOT_TOKEN is not a bot token");
-        return identity.bot_id;
-      })
-      .catch((error: unknown) => {
-        this.ownBotId = null;
-        throw error;
-      });
-    return this.ownBotId;
+  parentConversationId(channelId: string, ts: string): Promise<number | null> {
+    return this.earlierPosts.parentConversationId(channelId, ts);
   }
 
   /** The name the assign menu shows (the gateway caches names; an unknown one leaves the menu's placeholder). */
@@ -322,26 +227,11 @@ export class SlackGateway implements SlackPort {
   }
 
   async userDisplayName(userId: string): Promise<string> {
-    return (await this.userProfile(userId)).name;
+    return (await this.profiles.profile(userId)).name;
   }
 
-  async userProfile(userId: string): Promise<{ name: string; avatarUrl: string | null }> {
-    const cached = this.userNames.get(userId);
-    if (cached && cached.expires > this.now()) return cached;
-    try {
-      const { user } = await this.client.users.info({ user: userId });
-      const name =
-        user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name || userId;
-      const avatarUrl = user?.profile?.image_72 || user?.profile?.image_48 || null;
-      this.userNames.delete(userId);
-      this.userNames.set(userId, { name, avatarUrl, expires: this.now() + userNameTtlMs });
-      const oldest = this.userNames.keys().next().value;
-      if (this.userNames.size > this.maxCachedNames && oldest !== undefined) this.userNames.delete(oldest);
-      return { name, avatarUrl };
-    } catch {
-      // A name is a courtesy in the customer's text; an unknown one must not hold the reply back.
-      return cached ?? { name: unknownTeammate, avatarUrl: null };
-    }
+  userProfile(userId: string): Promise<{ name: string; avatarUrl: string | null }> {
+    return this.profiles.profile(userId);
   }
 
   async permalink(channelId: string, ts: string): Promise<string | null> {
@@ -364,72 +254,23 @@ export class SlackGateway implements SlackPort {
     }
   }
 
-  async userTimeZone(userId: string): Promise<string | null> {
-    try {
-      const { user } = await this.client.users.info({ user: userId });
-      return user?.tz || null;
-    } catch {
-      // The caller falls back to UTC and says so.
-      return null;
-    }
+  userTimeZone(userId: string): Promise<string | null> {
+    return this.profiles.timeZone(userId);
   }
 
-  async publishHome(home: HomeView): Promise<void> {
-    const view = { type: "home" as const, blocks: homeBlocks(home, await this.workspaceUrl()) };
-    try {
-      await this.client.views.publish({ user_id: home.userId, view });
-    } catch (error) {
-      throw classifySlackError(error);
-    }
+  publishHome(home: HomeView): Promise<void> {
+    return this.homes.publish(home);
   }
 
-  /** The workspace's address, for links to threads (asked once; Slack's generic address if that fails). */
-  private workspaceUrl(): Promise<string> {
-    this.teamUrl ??= this.client.auth.test().then(
-      (identity) => identity.url ?? "https://slack.com/",
-      () => {
-        this.teamUrl = null;
-        return "https://slack.com/";
-      },
-    );
-    return this.teamUrl;
-  }
-
-  private async post(
+  private post(
     channelId: string,
     args: ChatPostMessageArguments,
     earlier?: EarlierPost,
   ): Promise<{ ts: string }> {
-    await this.pacer.awaitSlot(channelId);
-    const found = await earlier?.();
-    if (found) return found;
-    const result = await this.call(channelId, () => this.client.chat.postMessage(args));
-    if (!result.ts)
-      throw new DeliveryError("SLACK_NO_TS", "Slack did not return the message's ts", { transient: true });
-    return { ts: result.ts };
+    return this.requests.post(channelId, () => this.client.chat.postMessage(args), earlier);
   }
 
-  private async call<T>(channelId: string, request: () => Promise<T>): Promise<T> {
-    const pausedUntil = this.channelPausedUntil.get(channelId) ?? 0;
-    const wait = pausedUntil - this.now();
-    if (wait > 0) {
-      throw new DeliveryError("PACED", "waiting out Slack's rate limit", {
-        transient: true,
-        category: "paced",
-        retryAfterMs: wait,
-      });
-    }
-    try {
-      return await request();
-    } catch (error) {
-      const failure = classifySlackError(error);
-      if (failure.code === "RATE_LIMITED" && failure.retryAfterMs) {
-        this.channelPausedUntil.set(channelId, this.now() + failure.retryAfterMs);
-        // Sharing the pause is best effort: this instance waits it out anyway, and the 429 must stay what the
-        // queue sees (a database error here would turn it into an unknown outcome that counts as an attempt).
-        await this.pacer.rateLimited(channelId, failure.retryAfterMs).catch(() => undefined);
-      }
-      throw failure;
-    }
+  private call<T>(channelId: string, request: () => Promise<T>): Promise<T> {
+    return this.requests.call(channelId, request);
   }
 }
