@@ -5,6 +5,7 @@ import type { SqlDeliveryQueue } from "../../src/db/delivery-queue/queue.js";
 import { ownerLockClass, PgOwnerLock } from "../../src/db/postgres/owner-lock.js";
 import { pgDeliveryQueue } from "../../src/db/postgres/queue-dialect.js";
 import { PgSql, runSteps } from "../../src/db/postgres/sql.js";
+import { waitFor } from "../../src/simulators/wait.js";
 import { type PostgresCluster, startPostgres } from "../support/postgres.js";
 import { deliveryQueueContract } from "./delivery-queue.contract.js";
 
@@ -70,12 +71,8 @@ const notice = (lane: string, text: string): NewJob => ({
   payload: { conversationId: 1, text },
 });
 
-async function eventually(condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 400 && !(await condition()); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  expect(await condition()).toBe(true);
-}
+/** Until `condition` holds, for at most 4 s (another instance hears a job through LISTEN/NOTIFY). */
+const eventually = (condition: () => boolean | Promise<boolean>) => waitFor(condition, { timeoutMs: 4_000 });
 
 describe("The delivery queue on PostgreSQL across instances", () => {
   let url: string;

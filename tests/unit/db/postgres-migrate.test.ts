@@ -13,6 +13,7 @@ import { PostgresUnreachable } from "../../../src/db/postgres/connect-problem.js
 import { migrationLockKey } from "../../../src/db/postgres/migration-lock.js";
 import { messageWords } from "../../../src/db/postgres/sql.js";
 import { postgresExternalEntities, runSchemaEngine } from "../../../src/db/schema-engine.js";
+import { waitFor } from "../../../src/simulators/wait.js";
 import { type PostgresCluster, startPostgres } from "../../support/postgres.js";
 
 const migrationNames = readMigrationsList(defaultPostgresMigrationsDir).migrationDirectories.map(
@@ -103,13 +104,16 @@ describe("migrateDatabase on PostgreSQL", () => {
         settled = true;
       });
       // The migration is queued on the lock: PostgreSQL shows its request as not granted.
-      await waitFor(async () => {
-        const waiting = await query(
-          url,
-          "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
-        );
-        return waiting.length === 1;
-      });
+      await waitFor(
+        async () => {
+          const waiting = await query(
+            url,
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+          );
+          return waiting.length === 1;
+        },
+        { timeoutMs: 5_000 },
+      );
       expect(settled).toBe(false);
       expect(await query(url, "SELECT 1 FROM pg_tables WHERE tablename = '_prisma_migrations'")).toEqual([]);
       await holder.query("SELECT pg_advisory_unlock($1)", [migrationLockKey.toString()]);
@@ -200,11 +204,3 @@ describe("PostgreSQL data migrations", () => {
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error("condition not met");
-}
