@@ -1,11 +1,7 @@
-import { DeliveryError } from "../../core/errors.js";
 import type { ChannelCapabilities } from "../../core/ports/channel.js";
-import { parseGraphId } from "../meta/address.js";
+import { createMetaChannelModule } from "../meta/channel-module.js";
 import type { MetaConfig } from "../meta/config.js";
-import { createGraphClient } from "../meta/graph-client.js";
-import { createMetaMediaFetcher } from "../meta/media.js";
 import { checkMetaCredentials, metaProvider, metaRedactPaths } from "../meta/provider.js";
-import { registerMetaChannel } from "../meta/receiver.js";
 import { metaReplyWindows } from "../meta/reply-window.js";
 import type { ChannelDefinition, ChannelModule } from "../types.js";
 import { fallbackContactName } from "./address.js";
@@ -63,41 +59,18 @@ export const instagramCapabilities: ChannelCapabilities = {
 };
 
 export function createInstagramChannel(config: MetaConfig | null): ChannelModule {
-  const graph = config ? createGraphClient(config) : null;
-  const send = graph ? createInstagramSender(graph) : null;
-  const lookup = graph ? createInstagramProfileLookup(graph) : null;
-  const fetchMedia = config
-    ? createMetaMediaFetcher(config.mediaHosts, { platform: "Instagram", maxBytes: maxInboundBytes })
-    : null;
-  const notConfigured = () =>
-    new DeliveryError("CHANNEL_DISABLED", "Instagram is not configured", { transient: false });
-  return {
-    channel: {
-      kind: "instagram",
-      label: "Instagram",
-      addressExample: "17841400000000000 (the Instagram professional account id, digits)",
-      enabled: graph !== null,
-      parseInboxAddress: parseGraphId,
-      // Account ids and IGSIDs have no friendlier written form; customers are known by their @username.
-      formatAddress: (address) => address,
-      fallbackContactName,
-      capabilities: instagramCapabilities,
-      replyParts: instagramReplyParts,
-      send: async (request, accepted) => {
-        if (!send) throw notConfigured();
-        return send(request, accepted);
-      },
-      lookupContact: async (igsid) => {
-        if (!lookup) throw notConfigured();
-        return lookup(igsid);
-      },
-      fetchMedia: async (attachment) => {
-        if (!fetchMedia) throw notConfigured();
-        return fetchMedia(attachment);
-      },
-    },
-    registerWebhooks: (server, deps) => registerMetaChannel(server, config, deps, instagramWebhook),
-  };
+  return createMetaChannelModule(config, {
+    kind: "instagram",
+    label: "Instagram",
+    addressExample: "17841400000000000 (the Instagram professional account id, digits)",
+    fallbackContactName,
+    capabilities: instagramCapabilities,
+    replyParts: instagramReplyParts,
+    maxInboundBytes,
+    createSender: createInstagramSender,
+    createProfileLookup: createInstagramProfileLookup,
+    webhook: instagramWebhook,
+  });
 }
 
 declare module "../../core/model.js" {

@@ -1,11 +1,7 @@
-import { DeliveryError } from "../../core/errors.js";
 import type { ChannelCapabilities } from "../../core/ports/channel.js";
-import { parseGraphId } from "../meta/address.js";
+import { createMetaChannelModule } from "../meta/channel-module.js";
 import type { MetaConfig } from "../meta/config.js";
-import { createGraphClient } from "../meta/graph-client.js";
-import { createMetaMediaFetcher } from "../meta/media.js";
 import { checkMetaCredentials, metaProvider, metaRedactPaths } from "../meta/provider.js";
-import { registerMetaChannel } from "../meta/receiver.js";
 import { metaReplyWindows } from "../meta/reply-window.js";
 import type { ChannelDefinition, ChannelModule } from "../types.js";
 import { fallbackContactName } from "./address.js";
@@ -34,41 +30,18 @@ export const messengerCapabilities: ChannelCapabilities = {
 };
 
 export function createMessengerChannel(config: MetaConfig | null): ChannelModule {
-  const graph = config ? createGraphClient(config) : null;
-  const send = graph ? createMessengerSender(graph) : null;
-  const lookup = graph ? createMessengerProfileLookup(graph) : null;
-  const fetchMedia = config
-    ? createMetaMediaFetcher(config.mediaHosts, { platform: "Messenger", maxBytes: maxMessengerBytes })
-    : null;
-  const notConfigured = () =>
-    new DeliveryError("CHANNEL_DISABLED", "Messenger is not configured", { transient: false });
-  return {
-    channel: {
-      kind: "messenger",
-      label: "Messenger",
-      addressExample: "123456789012345 (the Facebook Page id, digits)",
-      enabled: graph !== null,
-      parseInboxAddress: parseGraphId,
-      // Page ids and PSIDs have no friendlier written form.
-      formatAddress: (address) => address,
-      fallbackContactName,
-      capabilities: messengerCapabilities,
-      replyParts: messengerReplyParts,
-      send: async (request, accepted) => {
-        if (!send) throw notConfigured();
-        return send(request, accepted);
-      },
-      lookupContact: async (psid) => {
-        if (!lookup) throw notConfigured();
-        return lookup(psid);
-      },
-      fetchMedia: async (attachment) => {
-        if (!fetchMedia) throw notConfigured();
-        return fetchMedia(attachment);
-      },
-    },
-    registerWebhooks: (server, deps) => registerMetaChannel(server, config, deps, messengerWebhook),
-  };
+  return createMetaChannelModule(config, {
+    kind: "messenger",
+    label: "Messenger",
+    addressExample: "123456789012345 (the Facebook Page id, digits)",
+    fallbackContactName,
+    capabilities: messengerCapabilities,
+    replyParts: messengerReplyParts,
+    maxInboundBytes: maxMessengerBytes,
+    createSender: createMessengerSender,
+    createProfileLookup: createMessengerProfileLookup,
+    webhook: messengerWebhook,
+  });
 }
 
 declare module "../../core/model.js" {
