@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -48,5 +50,20 @@ describe("the bundled source", () => {
     const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports);
     const openai = imports.filter((entry) => entry.path === "openai").map((entry) => entry.kind);
     expect(openai).toEqual(["dynamic-import"]);
+  });
+
+  // Bolt's index loads its HTTP receivers, which a Socket Mode app never builds: scripts/build.mjs puts a stub
+  // that throws in place of express and raw-body, and nothing else of Bolt changes.
+  it("of dist/main.js leaves out Bolt's HTTP receivers and keeps Socket Mode", () => {
+    execFileSync(process.execPath, ["scripts/build.mjs", "--if-stale"], {
+      cwd: projectRoot,
+      stdio: "ignore",
+    });
+    const bundle = fs.readFileSync(path.join(projectRoot, "dist/main.js"), "latin1");
+    expect(bundle).toContain("Bolt's HTTP receivers are not in Threadline's bundle");
+    // raw-body's own error messages, and express's application object.
+    expect(bundle).not.toContain("request size did not match content length");
+    expect(bundle).not.toContain("app.use() requires a middleware function");
+    expect(bundle).toContain("apps.connections.open");
   });
 });
