@@ -153,6 +153,18 @@ export class AppProcess {
     return pid;
   }
 
+  /**
+   * The app's memory when its traffic has just ended and after a minute at rest. Right after the traffic the
+   * heap is mostly garbage V8 has not collected yet: it gives those pages back only once allocation has calmed
+   * down (its memory reducer, 8 s after the last major GC at the earliest, then in steps), seen here 20–30 s
+   * after the last message (decision 0030). The minute is idle time, not a wait for a state.
+   */
+  async memoryAtRest(restMs = 60_000): Promise<{ atEnd: Memory; atRest: Memory }> {
+    const atEnd = this.memory();
+    await new Promise((resolve) => setTimeout(resolve, restMs));
+    return { atEnd, atRest: this.memory() };
+  }
+
   memory(): Memory {
     const status = fs.readFileSync(`/proc/${this.pid}/status`, "utf8");
     const kib = (field: string) =>
