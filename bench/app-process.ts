@@ -154,12 +154,13 @@ export class AppProcess {
   }
 
   /**
-   * The app's memory when its traffic has just ended and after a minute at rest. Right after the traffic the
-   * heap is mostly garbage V8 has not collected yet: it gives those pages back only once allocation has calmed
-   * down (its memory reducer, 8 s after the last major GC at the earliest, then in steps), seen here 20–30 s
-   * after the last message (decision 0030). The minute is idle time, not a wait for a state.
+   * The app's memory when its traffic has just ended and after two minutes at rest. Right after the traffic the
+   * heap is mostly garbage V8 has not collected yet: its memory reducer gives those pages back once allocation
+   * has calmed down, looking every 8 s, and at the latest once 100 s have passed since the last GC whatever
+   * the allocation rate (`kLongDelayMs`, `kWatchdogDelayMs` in v8/src/heap/memory-reducer.cc). Seen here
+   * 20–50 s after the last message, once not within a minute (decision 0030).
    */
-  async memoryAtRest(restMs = 60_000): Promise<{ atEnd: Memory; atRest: Memory }> {
+  async memoryAtRest(restMs = 120_000): Promise<{ atEnd: Memory; atRest: Memory }> {
     const atEnd = this.memory();
     await new Promise((resolve) => setTimeout(resolve, restMs));
     return { atEnd, atRest: this.memory() };

@@ -91,7 +91,7 @@ export async function endToEnd(report: Report, { quick, cpuProfileDir }: BenchOp
   const { atEnd, atRest } = await app.memoryAtRest();
   report.goal(
     "rss",
-    `${mb(atRest.rss)} a minute after ${messages} messages both ways (${mb(atEnd.rss)} when they ended, peak ${mb(atRest.peakRss)})`,
+    `${mb(atRest.rss)} two minutes after ${messages} messages both ways (${mb(atEnd.rss)} when they ended, peak ${mb(atRest.peakRss)})`,
     atRest.rss <= goalTargets.rssBytes,
   );
   await app.stop();

@@ -16,7 +16,7 @@ export const goals = {
     goal: "≤ 50 ms",
   },
   rss: {
-    measure: "RSS of the Threadline process a minute after a few thousand messages",
+    measure: "RSS of the Threadline process at rest after a few thousand messages",
     goal: "≤ 128 MB",
   },
   startup: {

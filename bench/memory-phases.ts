@@ -109,7 +109,7 @@ if (!light) {
   await report(pid, "1,500 replies");
 }
 let waited = 0;
-for (const second of [2, 10, 30, 60]) {
+for (const second of [2, 10, 30, 60, 120]) {
   await sleep((second - waited) * 1_000);
   waited = second;
   await report(pid, `${second} s later`);
