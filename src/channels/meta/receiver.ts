@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { answerCommitted, answerNotRecorded, recordOnce } from "../../http/committed.js";
+import { sharedRoutes } from "../shared-routes.js";
 import type { WebhookDependencies } from "../types.js";
 import type { MetaConfig } from "./config.js";
 import { type MetaMessagingChannel, parseNotification } from "./events.js";
@@ -12,11 +13,7 @@ import { sameSecret, verifyHubSignature } from "./signature.js";
  */
 export const metaWebhookPath = "/webhooks/messenger";
 
-interface Receiver {
-  readonly channels: MetaMessagingChannel[];
-}
-
-const receivers = new WeakMap<FastifyInstance, Receiver>();
+const addChannel = sharedRoutes<MetaMessagingChannel>();
 
 /** Adds a Meta channel to the server's shared Meta routes, registering the routes with the first one. */
 export function registerMetaChannel(
@@ -25,26 +22,18 @@ export function registerMetaChannel(
   deps: WebhookDependencies,
   channel: MetaMessagingChannel,
 ): void {
-  const existing = receivers.get(server);
-  if (existing) {
-    existing.channels.push(channel);
-    return;
-  }
-  const receiver: Receiver = { channels: [channel] };
-  receivers.set(server, receiver);
-  registerRoutes(server, config, deps, receiver);
+  addChannel(server, channel, (channels) => registerRoutes(server, config, deps, channels));
 }
 
 function registerRoutes(
   server: FastifyInstance,
   config: MetaConfig | null,
   { conversations, isRecorded, logger }: WebhookDependencies,
-  receiver: Receiver,
+  channels: readonly MetaMessagingChannel[],
 ): void {
   const log = logger.child({ provider: "meta" });
   // Every Meta channel shares the credentials: without them, none is configured.
-  const notConfigured = () =>
-    receiver.channels.map((channel) => `${channel.platform} is not configured`).join("; ");
+  const notConfigured = () => channels.map((channel) => `${channel.platform} is not configured`).join("; ");
   const disabled = (reply: FastifyReply) => {
     log.warn(
       `Meta webhook called but ${notConfigured()} (MESSENGER_PAGE_ACCESS_TOKEN, MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN unset)`,
@@ -96,7 +85,7 @@ function registerRoutes(
         log.warn({ bytes: raw.length }, "Messenger webhook body is not JSON");
         return reply.code(400).send({ error: "body is not valid JSON" });
       }
-      const parsed = parseNotification(body, receiver.channels);
+      const parsed = parseNotification(body, channels);
       if ("problem" in parsed) {
         log.warn({ problem: parsed.problem }, "malformed Messenger webhook");
         return reply.code(400).send({ error: parsed.problem });

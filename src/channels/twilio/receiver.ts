@@ -3,6 +3,7 @@ import twilio from "twilio";
 import { z } from "zod";
 import type { ChannelKind, InboundMessage, MessageStatus } from "../../core/model.js";
 import { answerCommitted, answerNotRecorded, recordOnce } from "../../http/committed.js";
+import { sharedRoutes } from "../shared-routes.js";
 import type { WebhookDependencies } from "../types.js";
 import type { TwilioConfig } from "./config.js";
 
@@ -63,11 +64,7 @@ export function verifyTwilioSignature(
   return twilio.validateRequest(config.authToken, signature, publicUrl + request.url, body);
 }
 
-interface Receiver {
-  readonly channels: TwilioMessagingChannel[];
-}
-
-const receivers = new WeakMap<FastifyInstance, Receiver>();
+const addChannel = sharedRoutes<TwilioMessagingChannel>();
 
 /** Adds a Twilio channel to the server's shared Twilio routes, registering the routes with the first one. */
 export function registerTwilioChannel(
@@ -77,25 +74,22 @@ export function registerTwilioChannel(
   deps: WebhookDependencies,
   channel: TwilioMessagingChannel,
 ): void {
-  const existing = receivers.get(server);
-  if (existing) {
-    existing.channels.push(channel);
-    return;
-  }
-  const receiver: Receiver = { channels: [channel] };
-  receivers.set(server, receiver);
-  registerRoutes(server, config, publicUrl, deps, receiver);
+  addChannel(server, channel, (channels) => registerRoutes(server, config, publicUrl, deps, channels));
 }
 
 /** The channel whose prefix one of the addresses carries (or Twilio's ChannelPrefix names); else the plain one. */
-function channelFor(receiver: Receiver, addresses: readonly (string | undefined)[], channelPrefix?: string) {
-  const prefixed = receiver.channels.find(
+function channelFor(
+  channels: readonly TwilioMessagingChannel[],
+  addresses: readonly (string | undefined)[],
+  channelPrefix?: string,
+) {
+  const prefixed = channels.find(
     (channel) =>
       channel.addressPrefix !== "" &&
       (addresses.some((address) => address?.startsWith(channel.addressPrefix)) ||
         `${channelPrefix}:` === channel.addressPrefix),
   );
-  return prefixed ?? receiver.channels.find((channel) => channel.addressPrefix === "");
+  return prefixed ?? channels.find((channel) => channel.addressPrefix === "");
 }
 
 function registerRoutes(
@@ -103,7 +97,7 @@ function registerRoutes(
   config: TwilioConfig | null,
   publicUrl: string,
   { conversations, isRecorded, logger, now }: WebhookDependencies,
-  receiver: Receiver,
+  channels: readonly TwilioMessagingChannel[],
 ): void {
   const log = logger.child({ provider: "twilio" });
 
@@ -127,7 +121,7 @@ function registerRoutes(
     const refused = refuseUntrusted("Twilio webhook", request, reply);
     if (refused) return refused;
     const body = (request.body ?? {}) as FormBody;
-    const channel = channelFor(receiver, [body.From, body.To]);
+    const channel = channelFor(channels, [body.From, body.To]);
     if (!channel) {
       log.warn({ from: body.From, to: body.To }, "Twilio webhook for a channel Threadline does not bridge");
       return reply.code(400).send({ error: "no Threadline channel takes messages to this address" });
@@ -159,7 +153,7 @@ function registerRoutes(
       return reply.code(400).send({ error: problem });
     }
     const { MessageSid, MessageStatus, ErrorCode } = parsed.data;
-    const channel = channelFor(receiver, [body.From, body.To], body.ChannelPrefix);
+    const channel = channelFor(channels, [body.From, body.To], body.ChannelPrefix);
     const status = twilioStatuses[MessageStatus];
     if (status && channel) {
       // A status cannot be looked up afterwards; recording it again on a retry changes nothing.
