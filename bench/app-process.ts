@@ -154,16 +154,23 @@ export class AppProcess {
   }
 
   /**
-   * The app's memory when its traffic has just ended and after two minutes at rest. Right after the traffic the
-   * heap is mostly garbage V8 has not collected yet: its memory reducer gives those pages back once allocation
-   * has calmed down, looking every 8 s, and at the latest once 100 s have passed since the last GC whatever
-   * the allocation rate (`kLongDelayMs`, `kWatchdogDelayMs` in v8/src/heap/memory-reducer.cc). Seen here
-   * 20–50 s after the last message, once not within a minute (decision 0030).
+   * The app's memory when its traffic has just ended, then each second for 30 s. Right after the traffic the heap
+   * is mostly garbage: the app collects and compacts it once it has been quiet for six seconds
+   * (`src/heap-release.ts`), where V8's own memory reducer would take 20–100 s (decision 0038). `settledMs` is
+   * when the RSS first read at most `goalBytes` (undefined if it never did).
    */
-  async memoryAtRest(restMs = 120_000): Promise<{ atEnd: Memory; atRest: Memory }> {
+  async memoryAtRest(
+    goalBytes: number,
+    restMs = 30_000,
+  ): Promise<{ atEnd: Memory; atRest: Memory; settledMs?: number }> {
     const atEnd = this.memory();
-    await new Promise((resolve) => setTimeout(resolve, restMs));
-    return { atEnd, atRest: this.memory() };
+    let settledMs: number | undefined;
+    for (let waited = 0; waited < restMs; ) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      waited += 1_000;
+      if (settledMs === undefined && this.memory().rss <= goalBytes) settledMs = waited;
+    }
+    return { atEnd, atRest: this.memory(), settledMs };
   }
 
   memory(): Memory {

@@ -100,6 +100,9 @@ export function log(message: string): void {
 }
 
 export const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+/** How long the RSS took to come down to its goal after the traffic (`AppProcess.memoryAtRest`). */
+export const settled = (ms: number | undefined) =>
+  ms === undefined ? "not at the goal within 30 s" : `at the goal ${ms / 1_000} s after`;
 
 export const ms = (value: number) =>
   Number.isFinite(value) ? `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms` : "∞";

@@ -3,6 +3,7 @@ import { appLogger, createApp, loadConfig } from "./app.js";
 import { isPostgresUrl } from "./db/database-url.js";
 import { assertSqliteDriverLoads, SqliteDriverError } from "./db/sqlite-driver.js";
 import { ConfigError, StartupFailure } from "./errors.js";
+import { releaseHeapWhenQuiet } from "./heap-release.js";
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -57,3 +58,6 @@ try {
   await app.stop().catch(() => {});
   process.exit(1);
 }
+
+// A process-wide concern (tests run many apps in one process), so here rather than in createApp.
+releaseHeapWhenQuiet({ logger });
