@@ -34,6 +34,21 @@ describe("a statement written once", () => {
     }
   });
 
+  it("passes every parameter, the statement's own values too, through the driver's conversion", () => {
+    const bound = compileStatement(later, sqliteBuilder).bind({ key: "C1", at: 7 }, (value) => `<${value}>`);
+    expect(bound).toEqual(["<7>", "<7>", "<C1>", "<5>"]);
+  });
+
+  it("binds each statement's own names, whatever other statements were called with", () => {
+    const other = statement<{ channel: string }, { id: number }>("test_other", ({ db }, p) =>
+      db.selectFrom("Conversation").select("id").where("slackChannelId", "=", p.channel),
+    );
+    const [first, second] = [compileStatement(later, sqliteBuilder), compileStatement(other, sqliteBuilder)];
+    expect(second.bind({ channel: "C9" })).toEqual(["C9"]);
+    expect(first.bind({ at: 1, key: "C2" })).toEqual([1, 1, "C2", 5]);
+    expect(second.bind({ channel: "C3" })).toEqual(["C3"]);
+  });
+
   it("refuses a second statement under a name already taken, which PostgreSQL would refuse on a connection", () => {
     const again = () => statement("test_later", ({ db }) => db.selectFrom("Setting").selectAll());
     expect(again).toThrow(StatementNameTakenError);
