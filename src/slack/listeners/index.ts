@@ -20,6 +20,7 @@ import * as messageEdits from "./messages/edits.js";
 import * as threadReplies from "./messages/thread-replies.js";
 import * as assigneeOptions from "./options/assignee-options.js";
 import * as savedReplyShortcut from "./shortcuts/saved-reply.js";
+import { ListenerTable } from "./table.js";
 
 const listeners = [
   threadlineCommand,
@@ -45,5 +46,7 @@ const listeners = [
 ];
 
 export function registerListeners(app: App, deps: ListenerDependencies): void {
-  for (const listener of listeners) listener.register(app, deps);
+  const table = new ListenerTable(app);
+  for (const listener of listeners) listener.register(table.listeners, deps);
+  table.attach();
 }

@@ -1,6 +1,7 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { BlockAction, ButtonAction } from "@slack/bolt";
 import { campaignActionIds } from "../../campaign-blocks.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 import { offerFields, registerOfferButton } from "./offer.js";
 
 const failed =
@@ -15,7 +16,7 @@ function parseOffer(value: string | undefined): { campaignId: number } | null {
  * **Send** and **Cancel** on a campaign's preview (the answer replaces the preview, so it acts once), and
  * **Stop campaign** on its progress message (answered to the clicker; the message itself shows the stop).
  */
-export function register(app: App, { commands, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { commands, logger }: ListenerDependencies): void {
   for (const button of ["send", "cancel"] as const) {
     registerOfferButton(app, logger, {
       actionId: campaignActionIds[button],

@@ -1,12 +1,13 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { BlockAction, ButtonAction } from "@slack/bolt";
 import { cancelScheduledActionId } from "../../blocks.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 /**
  * **Cancel** on a scheduled message's line: the core checks who clicked and cancels it (the line then says who
  * did); the answer goes just to the clicker.
  */
-export function register(app: App, { scheduledSends, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { scheduledSends, logger }: ListenerDependencies): void {
   app.action<BlockAction<ButtonAction>>(
     { action_id: cancelScheduledActionId },
     async ({ body, action, ack, respond }) => {

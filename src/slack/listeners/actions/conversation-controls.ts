@@ -1,7 +1,8 @@
-import type { App, BlockAction, BlockElementAction } from "@slack/bolt";
+import type { BlockAction, BlockElementAction } from "@slack/bolt";
 import type { ActionContext, ActionOutcome } from "../../../core/actions.js";
 import { actionIds, conversationIdFromBlockId } from "../../blocks.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 type Control = (
   conversationId: number,
@@ -10,7 +11,7 @@ type Control = (
 ) => Promise<ActionOutcome>;
 
 /** Assign, Close and Reopen on a thread's parent. Acked at once; the change itself goes through the queue. */
-export function register(app: App, { actions, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { actions, logger }: ListenerDependencies): void {
   const controls: Record<(typeof actionIds)[keyof typeof actionIds], Control> = {
     [actionIds.assign]: async (conversationId, action, context) => {
       const selected = action.type === "external_select" ? action.selected_option?.value : undefined;

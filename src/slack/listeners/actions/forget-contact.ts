@@ -1,7 +1,7 @@
-import type { App } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import type { ForgetRequest } from "../../../core/erasure.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 import { offerBlocks, offerFields, registerOfferButton } from "./offer.js";
 
 export const forgetContactActionId = "threadline.forgetContact";
@@ -18,7 +18,7 @@ function parseForgetOffer(value: string | undefined): ForgetRequest | null {
 }
 
 /** "Erase", clicked in the ephemeral answer to `/threadline forget`. The log names who clicked where, not whom. */
-export function register(app: App, { commands, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { commands, logger }: ListenerDependencies): void {
   registerOfferButton(app, logger, {
     actionId: forgetContactActionId,
     parse: parseForgetOffer,

@@ -1,8 +1,8 @@
-import type { App } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import { channelKinds } from "../../../channels/registry.js";
 import type { MoveRequest } from "../../../core/commands.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 import { offerBlocks, offerFields, registerOfferButton } from "./offer.js";
 
 export const moveInboxActionId = "threadline.moveInbox";
@@ -23,7 +23,7 @@ export function parseMoveOffer(value: string | undefined): MoveRequest | null {
 }
 
 /** "Move it here", clicked in the ephemeral answer to `/threadline connect`. */
-export function register(app: App, { commands, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { commands, logger }: ListenerDependencies): void {
   registerOfferButton(app, logger, {
     actionId: moveInboxActionId,
     parse: parseMoveOffer,

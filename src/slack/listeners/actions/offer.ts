@@ -1,6 +1,7 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { BlockAction, ButtonAction } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import type { Logger } from "../../../logger.js";
+import type { SlackListeners } from "../table.js";
 
 /**
  * An ephemeral answer that asks a person to confirm something drastic (moving an inbox, erasing a customer):
@@ -50,7 +51,11 @@ export interface OfferButton<Request> {
 }
 
 /** The click on an offer's button: confirmed through the core, answered by replacing the offer (one click acts at most once). */
-export function registerOfferButton<Request>(app: App, logger: Logger, button: OfferButton<Request>): void {
+export function registerOfferButton<Request>(
+  app: SlackListeners,
+  logger: Logger,
+  button: OfferButton<Request>,
+): void {
   app.action<BlockAction<ButtonAction>>(
     { action_id: button.actionId },
     async ({ body, action, ack, respond }) => {

@@ -1,14 +1,15 @@
-import type { App, BlockAction } from "@slack/bolt";
+import type { BlockAction } from "@slack/bolt";
 import { summarizeChoice } from "../../ai-blocks.js";
 import { conversationIdFromBlockId, remindActionId, slackDate } from "../../blocks.js";
 import { summarize } from "../ai/summarize.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 /**
  * "Remind me" on a thread's parent: schedules the reminder and tells the person when, just to them. The same
  * ⋯ menu carries ✨ Summarize when an AI model is configured.
  */
-export function register(app: App, deps: ListenerDependencies): void {
+export function register(app: SlackListeners, deps: ListenerDependencies): void {
   const { reminders } = deps;
   app.action<BlockAction>({ action_id: remindActionId }, async ({ body, action, ack, respond }) => {
     await ack();

@@ -1,12 +1,13 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { BlockAction, ButtonAction } from "@slack/bolt";
 import { sendAgainActionId } from "../../blocks.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 /**
  * **Send again** under the line saying a reply's outcome is unknown, or that its send was given up. Done: the line loses its button and says
  * who sent it again, so one line sends at most once more; refused: the reason, just to the clicker.
  */
-export function register(app: App, { sendAgain, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { sendAgain, logger }: ListenerDependencies): void {
   app.action<BlockAction<ButtonAction>>(
     { action_id: sendAgainActionId },
     async ({ body, action, ack, respond }) => {

@@ -1,6 +1,7 @@
-import type { App, BlockAction } from "@slack/bolt";
+import type { BlockAction } from "@slack/bolt";
 import { conversationIdFromBlockId, transcriptActionIds } from "../../blocks.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 const minutesLeft = (expiresAt: Date) => Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 60_000));
 
@@ -8,7 +9,7 @@ const minutesLeft = (expiresAt: Date) => Math.max(1, Math.round((expiresAt.getTi
  * "View all messages": the person who clicked, and only they, gets a fresh link valid for a few minutes
  * (ephemeral, through the action's response_url), when they may see the conversation.
  */
-export function register(app: App, { transcripts }: ListenerDependencies): void {
+export function register(app: SlackListeners, { transcripts }: ListenerDependencies): void {
   for (const actionId of Object.values(transcriptActionIds)) {
     app.action<BlockAction>({ action_id: actionId }, async ({ body, action, ack, respond }) => {
       await ack();

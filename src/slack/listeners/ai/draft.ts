@@ -1,15 +1,16 @@
 import { randomUUID } from "node:crypto";
-import type { App, BlockAction } from "@slack/bolt";
+import type { BlockAction } from "@slack/bolt";
 import { aiActionIds, draftBlocks } from "../../ai-blocks.js";
 import { conversationIdFromBlockId } from "../../blocks.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 import { aiAnswer, notConfigured } from "./answers.js";
 
 /**
  * ✨ Draft reply on a thread's parent: the model's draft is shown in the thread to the person who clicked,
  * with Send · Edit · Discard. Acked at once; the model may take up to its timeout.
  */
-export function register(app: App, { ai, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { ai, logger }: ListenerDependencies): void {
   app.action<BlockAction>({ action_id: aiActionIds.draft }, async ({ body, action, ack, client }) => {
     await ack();
     const conversationId = conversationIdFromBlockId(action.block_id);

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { BlockAction, ButtonAction } from "@slack/bolt";
 import {
   aiActionIds,
   draftFromBlock,
@@ -8,6 +8,7 @@ import {
   parseEditedDraft,
 } from "../../ai-blocks.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 import { aiAnswer, notConfigured } from "./answers.js";
 
 /**
@@ -15,7 +16,7 @@ import { aiAnswer, notConfigured } from "./answers.js";
  * reply and sends it like one they typed; Discard just removes it. Nothing reaches a customer without one of
  * these clicks.
  */
-export function register(app: App, { ai, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { ai, logger }: ListenerDependencies): void {
   app.action<BlockAction<ButtonAction>>(
     { action_id: aiActionIds.send },
     async ({ body, action, ack, respond }) => {

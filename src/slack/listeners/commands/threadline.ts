@@ -1,10 +1,10 @@
-import type { App } from "@slack/bolt";
 import { commandForLog } from "../../../core/command-log.js";
 import type { CommandAnswer } from "../../../core/commands.js";
 import { campaignOfferBlocks } from "../../campaign-blocks.js";
 import { forgetOfferBlocks } from "../actions/forget-contact.js";
 import { moveOfferBlocks } from "../actions/move-inbox.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 /** Slack shows "operation timed out" after 3 s; past this we ack with a holding answer and respond later. */
 const ackBudgetMs = 2_500;
@@ -22,7 +22,7 @@ function ephemeral(answer: CommandAnswer) {
   };
 }
 
-export function register(app: App, { commands, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { commands, logger }: ListenerDependencies): void {
   app.command("/threadline", async ({ command, ack, respond }) => {
     const context = { channelId: command.channel_id, userId: command.user_id };
     const log = logger.child({

@@ -1,8 +1,8 @@
-import type { App } from "@slack/bolt";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 /** Someone opened Threadline's Home tab: their queue is published for them. */
-export function register(app: App, { home, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { home, logger }: ListenerDependencies): void {
   app.event("app_home_opened", async ({ event }) => {
     const { user, tab } = event as { user?: unknown; tab?: unknown };
     if (tab !== "home") return;

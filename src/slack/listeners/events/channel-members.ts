@@ -1,5 +1,5 @@
-import type { App } from "@slack/bolt";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 interface MembershipEvent {
   user?: unknown;
@@ -10,7 +10,7 @@ interface MembershipEvent {
  * Who is in a channel, kept current as people join and leave; someone who leaves loses the channel's
  * conversations assigned to them.
  */
-export function register(app: App, { directory, assignees, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { directory, assignees, logger }: ListenerDependencies): void {
   app.event("member_joined_channel", async ({ event }) => {
     const { user, channel } = event as MembershipEvent;
     if (typeof user !== "string" || typeof channel !== "string") {

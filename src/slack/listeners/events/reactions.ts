@@ -1,5 +1,5 @@
-import type { App } from "@slack/bolt";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 interface ReactionEvent {
   user?: unknown;
@@ -11,7 +11,7 @@ interface ReactionEvent {
  * 👀 on a conversation's parent assigns it to whoever reacted, ✅ closes it (reaction_removed is not subscribed:
  * removing ✅ does not reopen). A refusal is told to the person who reacted, just to them.
  */
-export function register(app: App, { triage, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { triage, logger }: ListenerDependencies): void {
   app.event("reaction_added", async ({ event, client }) => {
     const { user, reaction, item } = event as ReactionEvent;
     if (item?.type !== "message") return;

@@ -1,9 +1,9 @@
-import type { App } from "@slack/bolt";
 import type { SlackUser } from "../../directory.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 /** Names, deactivations and newcomers, kept current for the assignment menu. */
-export function register(app: App, { directory, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { directory, logger }: ListenerDependencies): void {
   const userEvent = async ({ event }: { event: { type: string; user?: unknown } }) => {
     const user = event.user as Partial<SlackUser> | undefined;
     if (typeof user?.id !== "string") {

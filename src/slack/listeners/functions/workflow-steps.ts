@@ -1,7 +1,8 @@
-import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from "@slack/bolt";
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { StepContext, StepOutcome } from "../../../core/workflow-steps.js";
 import { workflowSteps } from "../../workflow-steps.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 type StepArgs = SlackEventMiddlewareArgs<"function_executed"> & AllMiddlewareArgs;
 
@@ -15,7 +16,7 @@ function text(inputs: Record<string, unknown>, name: string): string {
  * Bolt's `complete` / `fail` answer with it. The channel and the person running the workflow are inputs,
  * since the same rules as `/threadline text` apply to them.
  */
-export function register(app: App, { workflowSteps: steps, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { workflowSteps: steps, logger }: ListenerDependencies): void {
   const run = async <Outputs extends Record<string, unknown>>(
     { inputs, complete, fail, event }: StepArgs,
     inputNames: { channel: string; user: string },

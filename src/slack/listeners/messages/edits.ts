@@ -1,6 +1,6 @@
-import type { App } from "@slack/bolt";
 import type { SlackMessageChange } from "../../../core/edits.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 interface ChangedMessage {
   subtype?: string;
@@ -48,7 +48,7 @@ function changeOf(
 }
 
 /** Edits and deletions are honest: the agent learns the customer keeps what was sent (see core/edits.ts). */
-export function register(app: App, { conversations, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { conversations, logger }: ListenerDependencies): void {
   app.event("message", async ({ event, client }) => {
     const found = changeOf(event as unknown as ChangeEvent);
     if (!found) return;

@@ -1,5 +1,5 @@
-import type { App } from "@slack/bolt";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 /** Subtypes of a message a person typed; every other subtype (edits, deletions, joins…) is not a reply. */
 const humanSubtypes = new Set([undefined, "file_share", "thread_broadcast"]);
@@ -22,7 +22,10 @@ interface ThreadMessage {
  */
 const ownThreadRetries = [50, 100, 200, 400, 800];
 
-export function register(app: App, { conversations, cutOffParents, logger }: ListenerDependencies): void {
+export function register(
+  app: SlackListeners,
+  { conversations, cutOffParents, logger }: ListenerDependencies,
+): void {
   app.event("message", async ({ event, context, client }) => {
     const message = event as unknown as ThreadMessage;
     // Only people's replies inside a thread can reach a customer: never bots (ours or others'), never

@@ -1,6 +1,6 @@
-import type { App } from "@slack/bolt";
 import { actionIds, conversationIdFromBlockId } from "../../blocks.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 interface SuggestionBody {
   block_id?: string;
@@ -11,7 +11,7 @@ interface SuggestionBody {
 }
 
 /** The "Assign to team member" menu's options; Slack waits 3 s for them, so this only reads caches. */
-export function register(app: App, { actions, logger }: ListenerDependencies): void {
+export function register(app: SlackListeners, { actions, logger }: ListenerDependencies): void {
   app.options<"block_suggestion">({ action_id: actionIds.assign }, async ({ body, ack }) => {
     const suggestion = body as unknown as SuggestionBody;
     const conversationId = conversationIdFromBlockId(suggestion.block_id);

@@ -1,4 +1,4 @@
-import type { App, BlockAction, MessageShortcut, StaticSelectAction } from "@slack/bolt";
+import type { BlockAction, MessageShortcut, StaticSelectAction } from "@slack/bolt";
 import { escapeForSlack } from "../../../core/text.js";
 import {
   placeOf,
@@ -10,12 +10,16 @@ import {
   savedReplyViewId,
 } from "../../saved-reply-modal.js";
 import type { ListenerDependencies } from "../dependencies.js";
+import type { SlackListeners } from "../table.js";
 
 /**
  * "Reply with a saved reply" on a conversation's message: opens the form (shortcut), fills the picked saved reply
  * in (select), sends the edited text as the person's reply (submission). The core decides each step.
  */
-export function register(app: App, { savedReplyForm, conversations, logger }: ListenerDependencies): void {
+export function register(
+  app: SlackListeners,
+  { savedReplyForm, conversations, logger }: ListenerDependencies,
+): void {
   app.shortcut<MessageShortcut>(savedReplyShortcutId, async ({ shortcut, ack, client }) => {
     await ack();
     const place = {
