@@ -10,9 +10,10 @@ import type { Logger } from "./logger.js";
  * measured allocation rate is low, or 100 s after the last collection). Here the process looks every two
  * seconds. Once its event loop has been busy less than 5 % of the time for three looks in a row, and there is
  * something to give back (the heap grew by 32 MB since a look last found it small, or the young generation is
- * still at its under-load size), it runs one compacting full collection (~30–60 ms, when nothing is waiting),
- * at most three per quiet spell: V8 shrinks the young generation in such a collection only once it has seen
- * a few seconds of low allocation, so the first usually frees the old generation and a later one the young.
+ * still at its under-load size), it runs one compacting full collection (60–80 ms measured, when nothing is
+ * waiting); then again every three quiet looks while there is still something, at most three per quiet spell:
+ * V8 shrinks the young generation in such a collection only once it has measured several seconds of low
+ * allocation, so the first frees the old generation and a later one the young.
  * Why this and not a heap flag: docs/decisions/0038-heap-release-when-quiet.md.
  */
 export interface HeapReleaseOptions {
@@ -20,7 +21,7 @@ export interface HeapReleaseOptions {
   readonly intervalMs?: number;
   /** Busy fraction of the event loop over one interval below which the process counts as quiet. */
   readonly quietBelow?: number;
-  /** Consecutive quiet intervals before the first collection. */
+  /** Consecutive quiet intervals before the first collection, and between the next ones. */
   readonly quietIntervals?: number;
   /** Growth of the committed heap, since it was last small, that is worth a collection. */
   readonly growthBytes?: number;
@@ -68,7 +69,8 @@ export function releaseHeapWhenQuiet(options: HeapReleaseOptions): HeapRelease {
     quietFor = quiet ? quietFor + 1 : 0;
     if (!quiet) collections = 0;
     const worthIt = before.committed - floor >= growthBytes || before.young > youngBytes;
-    if (quietFor < quietIntervals || collections >= maxCollections || !worthIt) return;
+    const due = quietFor >= quietIntervals && quietFor % quietIntervals === 0;
+    if (!due || collections >= maxCollections || !worthIt) return;
     const began = performance.now();
     try {
       collect();

@@ -113,4 +113,26 @@ describe("releaseHeapWhenQuiet", () => {
     clearInterval(looked);
     expect(calls).toBe(1);
   });
+
+  it("collects again only every few quiet looks, and at most three times in one quiet spell", async () => {
+    const { logger } = capturedLogger();
+    let looks = 0;
+    const collectedAt: number[] = [];
+    const counting = setInterval(() => looks++, 20);
+    release = releaseHeapWhenQuiet({
+      logger,
+      intervalMs: 20,
+      quietIntervals: 2,
+      // Every look counts as quiet (a busy one would start a new spell): this test is about the spacing.
+      quietBelow: 2,
+      growthBytes: 0,
+      collect: () => collectedAt.push(looks),
+    });
+    await vi.waitFor(() => expect(looks).toBeGreaterThanOrEqual(12), { timeout: 10_000 });
+    clearInterval(counting);
+    expect(collectedAt).toHaveLength(3);
+    const [first, second, third] = collectedAt as [number, number, number];
+    expect(second - first).toBeGreaterThanOrEqual(1);
+    expect(third - second).toBeGreaterThanOrEqual(1);
+  });
 });
