@@ -61,54 +61,46 @@ export class ListenerTable {
   /** Registers the tables with Bolt: one listener per kind that has any. */
   attach(): void {
     this.attached = true;
-    const { app: bolt, handlers } = this;
-    const listen = <Args>(
-      kind: Kind,
-      register: (ids: RegExp, listener: (args: Args) => Promise<void>) => void,
-      idOf: (args: Args) => string,
-    ) => {
-      const byId = handlers[kind];
-      if (byId.size === 0) return;
-      register(exactly([...byId.keys()]), (args) => dispatch(byId.get(idOf(args)) ?? [], args));
-    };
-    listen<{ action: { action_id?: string } }>(
-      "action",
-      (ids, listener) => bolt.action(ids, listener as never),
-      ({ action }) => action.action_id ?? "",
-    );
-    listen<{ event: { type: string } }>(
-      "event",
-      (ids, listener) => bolt.event(ids, listener as never),
-      ({ event }) => event.type,
-    );
-    listen<{ payload: { action_id?: string } }>(
-      "options",
-      (ids, listener) => bolt.options(ids as never, listener as never),
-      ({ payload }) => payload.action_id ?? "",
-    );
-    listen<{ shortcut: { callback_id: string } }>(
-      "shortcut",
-      (ids, listener) => bolt.shortcut(ids, listener as never),
-      ({ shortcut }) => shortcut.callback_id,
-    );
-    listen<{ view: { callback_id: string } }>(
-      "view",
-      (ids, listener) => bolt.view(ids, listener as never),
-      ({ view }) => view.callback_id,
-    );
+    for (const [kind, byId] of Object.entries(this.handlers) as [Kind, Map<string, Handler[]>][]) {
+      if (byId.size === 0) continue;
+      this.registerWithBolt(kind, exactly([...byId.keys()]), [
+        (args) => dispatch(byId.get(idOf[kind](args as Payload) ?? "") ?? [], args),
+      ]);
+    }
   }
 
   private add(kind: Kind, constraint: unknown, id: string | undefined, middleware: Handler[]): void {
     if (this.attached) throw new ListenerRegisteredLateError(kind);
     const [handler] = middleware;
     if (id === undefined || middleware.length !== 1 || handler === undefined) {
-      (this.app[kind] as (...args: unknown[]) => void).call(this.app, constraint, ...middleware);
+      this.registerWithBolt(kind, constraint, middleware);
       return;
     }
     const byId = this.handlers[kind];
     byId.set(id, [...(byId.get(id) ?? []), handler]);
   }
+
+  private registerWithBolt(kind: Kind, constraint: unknown, middleware: Handler[]): void {
+    (this.app[kind] as (...args: unknown[]) => void).call(this.app, constraint, ...middleware);
+  }
 }
+
+/** The parts of Bolt's listener arguments that carry each kind's id. */
+interface Payload {
+  readonly action?: { action_id?: string };
+  readonly event?: { type: string };
+  readonly payload?: { action_id?: string };
+  readonly shortcut?: { callback_id: string };
+  readonly view?: { callback_id: string };
+}
+
+const idOf: Record<Kind, (args: Payload) => string | undefined> = {
+  action: (args) => args.action?.action_id,
+  event: (args) => args.event?.type,
+  options: (args) => args.payload?.action_id,
+  shortcut: (args) => args.shortcut?.callback_id,
+  view: (args) => args.view?.callback_id,
+};
 
 const onlyString = (constraint: unknown) => (typeof constraint === "string" ? constraint : undefined);
 
