@@ -1,7 +1,8 @@
-import { App, LogLevel } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
 import { waitFor } from "../../src/simulators/wait.js";
+import { boltAppOn } from "../support/bolt-on-simulator.js";
 
 interface Seen {
   text?: string;
@@ -18,14 +19,7 @@ describe("SlackSimulator driving a real Bolt app in Socket Mode", () => {
     fake = await SlackSimulator.start();
     fake.addUser({ id: "U1", name: "alice", realName: "Alice Agent" });
     fake.addChannel({ id: "C1", name: "support", members: ["U1", fake.botUserId] });
-    app = new App({
-      token: fake.botToken,
-      appToken: fake.appToken,
-      socketMode: true,
-      logLevel: LogLevel.ERROR,
-      clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
-      installerOptions: { clientOptions: { slackApiUrl: fake.apiUrl } },
-    });
+    app = boltAppOn(fake);
     app.command("/threadline", async ({ ack, command }) => {
       await ack({
         response_type: "ephemeral",

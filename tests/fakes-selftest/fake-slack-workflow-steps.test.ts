@@ -1,9 +1,10 @@
-import { App, LogLevel } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SlackSimulator } from "../../src/simulators/slack/simulator.js";
 import type { StepDefinition } from "../../src/simulators/slack/workflow-runs.js";
 import { waitFor } from "../../src/simulators/wait.js";
+import { boltAppOn } from "../support/bolt-on-simulator.js";
 
 /* Workflow Builder running a real Bolt app's custom step: the event Bolt hears, and the rules of ending a run. */
 
@@ -21,14 +22,7 @@ describe("SlackSimulator running workflow steps", () => {
 
   beforeAll(async () => {
     fake = await SlackSimulator.start();
-    app = new App({
-      token: fake.botToken,
-      appToken: fake.appToken,
-      socketMode: true,
-      logLevel: LogLevel.ERROR,
-      clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
-      installerOptions: { clientOptions: { slackApiUrl: fake.apiUrl } },
-    });
+    app = boltAppOn(fake);
     app.function("greet", async ({ inputs, complete, fail, event }) => {
       heard.push({ inputs, token: event.bot_access_token, callbackId: event.function.callback_id });
       const name = String(inputs.name);

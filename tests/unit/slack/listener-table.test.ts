@@ -1,8 +1,9 @@
-import { App, LogLevel } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SlackSimulator } from "../../../src/simulators/slack/simulator.js";
 import { waitFor } from "../../../src/simulators/wait.js";
 import { ListenerRegisteredLateError, ListenerTable } from "../../../src/slack/listeners/table.js";
+import { boltAppOn } from "../../support/bolt-on-simulator.js";
 
 /* The table in front of a real Bolt app in Socket Mode, driven by the Slack simulator as the app is. */
 describe("ListenerTable", () => {
@@ -16,14 +17,7 @@ describe("ListenerTable", () => {
     fake = await SlackSimulator.start();
     fake.addUser({ id: "U1", name: "alice", realName: "Alice Agent" });
     fake.addChannel({ id: "C1", name: "support", members: ["U1", fake.botUserId] });
-    app = new App({
-      token: fake.botToken,
-      appToken: fake.appToken,
-      socketMode: true,
-      logLevel: LogLevel.ERROR,
-      clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
-      installerOptions: { clientOptions: { slackApiUrl: fake.apiUrl } },
-    });
+    app = boltAppOn(fake);
     app.error(async (error) => {
       errors.push(error.message);
     });
