@@ -26,6 +26,12 @@ export async function inTransaction<T>(
   const client = await pool.connect();
   // A connection that cannot even roll back is broken: the pool drops it instead of lending it again.
   let broken: Error | undefined;
+  // While lent out, a client's own errors (the server ending the connection between two queries) are no longer
+  // the pool's: unheard, they would be thrown from the socket and end the process. The next query then fails.
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await work(client);
@@ -37,6 +43,7 @@ export async function inTransaction<T>(
     });
     throw error;
   } finally {
+    client.off("error", onError);
     client.release(broken);
   }
 }
